@@ -1,0 +1,118 @@
+//! Wiring: the shared state, the background tasks, and `run`, which serves until shutdown.
+
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use secrecy::SecretString;
+use sqlx::PgPool;
+use tokio::net::TcpListener;
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+
+use crate::clock::SharedClock;
+use crate::config::Config;
+use crate::http;
+use crate::jobs::outbox_worker::OutboxWorker;
+use crate::metrics::Metrics;
+use crate::slack::api::{BotIdentity, SlackApi};
+
+/// What request handlers share.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub db: PgPool,
+    pub clock: SharedClock,
+    pub signing_secret: SecretString,
+    pub slack: SlackApi,
+    pub metrics: Arc<Metrics>,
+    /// Wakes the outbox worker after a transaction that queued deliveries commits.
+    pub outbox_wake: Arc<Notify>,
+    /// Who the bot is, once `auth.test` has answered.
+    pub bot: Arc<OnceLock<BotIdentity>>,
+}
+
+impl AppState {
+    pub fn wake_outbox(&self) {
+        self.outbox_wake.notify_one();
+    }
+}
+
+/// The parts of the app that tests replace: the database pool and the clock.
+#[derive(Debug, Clone)]
+pub struct Services {
+    pub db: PgPool,
+    pub clock: SharedClock,
+}
+
+/// Serves HTTP on `listener` and drains the outbox until `shutdown` resolves, then lets
+/// requests and calls in flight finish.
+pub async fn run(
+    config: Config,
+    services: Services,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let slack = SlackApi::new(
+        &config.slack_api_url,
+        &config.bot_token,
+        config.outbox.call_timeout,
+    )?;
+    let state = AppState {
+        db: services.db,
+        clock: services.clock,
+        signing_secret: config.signing_secret.clone(),
+        slack: slack.clone(),
+        metrics: Arc::new(Metrics::default()),
+        outbox_wake: Arc::new(Notify::new()),
+        bot: Arc::new(OnceLock::new()),
+    };
+    let background = CancellationToken::new();
+    let worker = OutboxWorker {
+        db: state.db.clone(),
+        slack: slack.clone(),
+        clock: state.clock.clone(),
+        settings: config.outbox.clone(),
+        wake: state.outbox_wake.clone(),
+        metrics: state.metrics.clone(),
+    };
+    let worker_task = tokio::spawn(worker.run(background.child_token()));
+    let identity_task = tokio::spawn(learn_identity(
+        slack,
+        state.bot.clone(),
+        background.child_token(),
+    ));
+
+    tracing::info!(addr = %listener.local_addr()?, "archhour is listening");
+    let served = axum::serve(listener, http::router(state))
+        .with_graceful_shutdown(shutdown)
+        .await;
+    background.cancel();
+    let _ = tokio::join!(worker_task, identity_task);
+    served.map_err(Into::into)
+}
+
+/// Calls `auth.test` until it answers, so the bot knows its own user id. Slack being
+/// unreachable at start does not stop the bot from serving.
+async fn learn_identity(
+    slack: SlackApi,
+    bot: Arc<OnceLock<BotIdentity>>,
+    shutdown: CancellationToken,
+) {
+    let mut delay = Duration::from_secs(1);
+    loop {
+        match slack.auth_test().await {
+            Ok(identity) => {
+                tracing::info!(user_id = %identity.user_id, team_id = %identity.team_id, "auth.test: connected to Slack");
+                let _ = bot.set(identity);
+                return;
+            }
+            Err(error) => {
+                tracing::warn!(%error, retry_in = ?delay, "auth.test failed");
+            }
+        }
+        tokio::select! {
+            () = shutdown.cancelled() => return,
+            () = tokio::time::sleep(delay) => {}
+        }
+        delay = (delay * 2).min(Duration::from_secs(60));
+    }
+}

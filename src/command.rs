@@ -1,0 +1,275 @@
+//! The `/archtopic` text parser: one pure function from what a person typed to a [`Command`].
+
+use crate::slack::mrkdwn;
+use crate::topics::{Intent, IntentError, Intents, Title, TitleError};
+
+/// What a person asked `/archtopic` to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// `[intent] title`: propose a topic.
+    Propose(Proposal),
+    /// `list`: the agenda for the next meeting.
+    List,
+    /// `help`, or no text at all.
+    Help,
+    /// A single word that is no command we know.
+    Unknown(String),
+}
+
+/// A topic as proposed: its intents and title.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Proposal {
+    pub intents: Intents,
+    pub title: Title,
+}
+
+/// Why text that looked like a proposal is not one. Each case carries what the reply needs
+/// to show a corrected example.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProposalError {
+    /// No `[intent]` tag in front. `guess` is the intent the text seems to want.
+    MissingIntent { title: String, guess: Intent },
+    /// `[quest What is…`: the tag is never closed.
+    UnclosedTag { title: String, guess: Intent },
+    /// The tag names something that is not an intent, or is empty.
+    BadIntent { error: IntentError, title: String },
+    /// The tag is fine but the title is empty or too long.
+    BadTitle { error: TitleError, intents: Intents },
+}
+
+/// Parses the text of `/archtopic` as Slack sent it (escaped, mentions as `<@U…>` tokens).
+pub fn parse(text: &str) -> Result<Command, ProposalError> {
+    let text = text.trim();
+    if text.starts_with('[') {
+        return parse_proposal(text).map(Command::Propose);
+    }
+    let mut words = text.split_whitespace();
+    let Some(first) = words.next() else {
+        return Ok(Command::Help);
+    };
+    let is_single_word = words.next().is_none();
+    match first.to_lowercase().as_str() {
+        "list" | "agenda" if is_single_word => Ok(Command::List),
+        "help" | "?" => Ok(Command::Help),
+        _ if is_single_word && Intent::from_word(bare_word(first)).is_none() => {
+            Ok(Command::Unknown(first.to_string()))
+        }
+        _ => Err(missing_intent(text)),
+    }
+}
+
+fn parse_proposal(text: &str) -> Result<Proposal, ProposalError> {
+    let inner = &text[1..];
+    let Some(close) = inner.find(']') else {
+        let (guess, title) = split_intent_word(inner);
+        return Err(ProposalError::UnclosedTag {
+            title: mrkdwn::to_plain(title),
+            guess: guess.unwrap_or_else(|| default_intent(title)),
+        });
+    };
+    let tag = &inner[..close];
+    let title_text = mrkdwn::to_plain(&inner[close + 1..]);
+    let intents = Intents::parse(tag).map_err(|error| ProposalError::BadIntent {
+        error,
+        title: title_text.trim().to_string(),
+    })?;
+    let title = Title::parse(&title_text).map_err(|error| ProposalError::BadTitle {
+        error,
+        intents: intents.clone(),
+    })?;
+    Ok(Proposal { intents, title })
+}
+
+fn missing_intent(text: &str) -> ProposalError {
+    let (guess, rest) = split_intent_word(text);
+    let title = mrkdwn::to_plain(if guess.is_some() { rest } else { text });
+    let guess = guess.unwrap_or_else(|| default_intent(&title));
+    ProposalError::MissingIntent {
+        title: title.trim().to_string(),
+        guess,
+    }
+}
+
+/// `quest: What is…` → (Some(Quest), "What is…"); anything else → (None, text).
+fn split_intent_word(text: &str) -> (Option<Intent>, &str) {
+    let text = text.trim_start();
+    let end = text.find(char::is_whitespace).unwrap_or(text.len());
+    match Intent::from_word(bare_word(&text[..end])) {
+        Some(intent) => (Some(intent), text[end..].trim_start()),
+        None => (None, text),
+    }
+}
+
+/// A word without the punctuation people wrap tags in: `(quest):` → `quest`.
+fn bare_word(word: &str) -> &str {
+    word.trim_matches(|c: char| !c.is_alphanumeric())
+}
+
+/// A question is a quest; anything else is open discussion.
+fn default_intent(title: &str) -> Intent {
+    if title.trim_end().ends_with('?') {
+        Intent::Quest
+    } else {
+        Intent::Discuss
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn proposal(text: &str) -> Proposal {
+        match parse(text) {
+            Ok(Command::Propose(p)) => p,
+            other => panic!("{text}: expected a proposal, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_tagged_title_is_a_proposal() {
+        let p = proposal("[quest] What is paver used for today?");
+        assert_eq!(p.intents.as_slice(), [Intent::Quest]);
+        assert_eq!(p.title.as_str(), "What is paver used for today?");
+    }
+
+    #[test]
+    fn every_intent_alias_and_case_is_accepted() {
+        let cases = [
+            ("[inform]", vec![Intent::Inform]),
+            ("[INFO]", vec![Intent::Inform]),
+            ("[ideation]", vec![Intent::Ideation]),
+            ("[Idea]", vec![Intent::Ideation]),
+            ("[analysis]", vec![Intent::Analysis]),
+            ("[quest]", vec![Intent::Quest]),
+            ("[question]", vec![Intent::Quest]),
+            ("[Q]", vec![Intent::Quest]),
+            ("[discuss]", vec![Intent::Discuss]),
+            ("[Discussion]", vec![Intent::Discuss]),
+            ("[quest/ideation]", vec![Intent::Quest, Intent::Ideation]),
+            (
+                "[ info / analysis ]",
+                vec![Intent::Inform, Intent::Analysis],
+            ),
+            (
+                "[idea/discuss/quest]",
+                vec![Intent::Ideation, Intent::Discuss, Intent::Quest],
+            ),
+        ];
+        for (tag, expected) in cases {
+            let p = proposal(&format!("{tag} Splitting LMS and Studio"));
+            assert_eq!(p.intents.as_slice(), expected.as_slice(), "{tag}");
+            assert_eq!(p.title.as_str(), "Splitting LMS and Studio");
+        }
+    }
+
+    #[test]
+    fn escaped_text_becomes_plain_in_the_title() {
+        let p = proposal("[quest] Q&amp;A with <@U1|ann> about &lt;iframe&gt;s");
+        assert_eq!(p.title.as_str(), "Q&A with @ann about <iframe>s");
+    }
+
+    #[test]
+    fn the_subcommands_are_recognised_in_any_case() {
+        assert_eq!(parse("list"), Ok(Command::List));
+        assert_eq!(parse("  LIST "), Ok(Command::List));
+        assert_eq!(parse("help"), Ok(Command::Help));
+        assert_eq!(parse("Help me"), Ok(Command::Help));
+        assert_eq!(parse(""), Ok(Command::Help));
+        assert_eq!(parse("   "), Ok(Command::Help));
+    }
+
+    #[test]
+    fn an_unknown_single_word_is_unknown_not_a_topic() {
+        assert_eq!(
+            parse("frobnicate"),
+            Ok(Command::Unknown("frobnicate".into()))
+        );
+    }
+
+    #[test]
+    fn text_without_a_tag_is_refused_with_a_guess() {
+        assert_eq!(
+            parse("What is paver used for today?"),
+            Err(ProposalError::MissingIntent {
+                title: "What is paver used for today?".into(),
+                guess: Intent::Quest
+            })
+        );
+        assert_eq!(
+            parse("Splitting LMS and Studio"),
+            Err(ProposalError::MissingIntent {
+                title: "Splitting LMS and Studio".into(),
+                guess: Intent::Discuss
+            })
+        );
+    }
+
+    #[test]
+    fn an_intent_written_without_brackets_is_the_guess() {
+        assert_eq!(
+            parse("idea: a toolbox for graceful degradation"),
+            Err(ProposalError::MissingIntent {
+                title: "a toolbox for graceful degradation".into(),
+                guess: Intent::Ideation
+            })
+        );
+        assert_eq!(
+            parse("quest"),
+            Err(ProposalError::MissingIntent {
+                title: "".into(),
+                guess: Intent::Quest
+            })
+        );
+    }
+
+    #[test]
+    fn an_unclosed_tag_is_refused() {
+        assert_eq!(
+            parse("[quest What is paver?"),
+            Err(ProposalError::UnclosedTag {
+                title: "What is paver?".into(),
+                guess: Intent::Quest
+            })
+        );
+    }
+
+    #[test]
+    fn an_unknown_tag_carries_a_suggestion() {
+        assert_eq!(
+            parse("[qeust] What is paver?"),
+            Err(ProposalError::BadIntent {
+                error: IntentError::Unknown {
+                    word: "qeust".into(),
+                    suggestion: Some(Intent::Quest)
+                },
+                title: "What is paver?".into()
+            })
+        );
+        assert!(matches!(
+            parse("[] What is paver?"),
+            Err(ProposalError::BadIntent {
+                error: IntentError::Empty,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn an_empty_or_long_title_is_refused() {
+        assert_eq!(
+            parse("[quest]   "),
+            Err(ProposalError::BadTitle {
+                error: TitleError::Empty,
+                intents: Intent::Quest.into()
+            })
+        );
+        let long = format!("[discuss] {}", "x".repeat(301));
+        assert_eq!(
+            parse(&long),
+            Err(ProposalError::BadTitle {
+                error: TitleError::TooLong { chars: 301 },
+                intents: Intent::Discuss.into()
+            })
+        );
+    }
+}

@@ -1,0 +1,108 @@
+//! Opening the database: the one at `DATABASE_URL`, or archhour's own embedded cluster.
+
+pub mod embedded;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::Context;
+use sqlx::PgPool;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+
+use crate::config::{DatabaseConfig, expose_url};
+use embedded::EmbeddedPostgres;
+
+/// An open pool, and the embedded cluster behind it when there is one.
+#[derive(Debug)]
+pub struct Database {
+    pub pool: PgPool,
+    embedded: Option<EmbeddedPostgres>,
+}
+
+/// Pool settings shared by every way of connecting. Requests must be answered within Slack's
+/// 3 seconds, so waiting for a connection gives up well before that.
+pub fn pool_options() -> PgPoolOptions {
+    PgPoolOptions::new()
+        .max_connections(16)
+        .acquire_timeout(Duration::from_secs(2))
+}
+
+impl Database {
+    /// Connects to `DATABASE_URL`, or starts the embedded cluster and connects to it.
+    pub async fn open(config: &DatabaseConfig) -> anyhow::Result<Database> {
+        match &config.url {
+            Some(url) => {
+                let options = PgConnectOptions::from_str(expose_url(url))
+                    .context("DATABASE_URL is not a valid Postgres URL")?;
+                let pool = pool_options()
+                    .connect_with(options)
+                    .await
+                    .context("connecting to the database at DATABASE_URL")?;
+                Ok(Database {
+                    pool,
+                    embedded: None,
+                })
+            }
+            None => {
+                let data_dir = config.data_dir.clone();
+                let cluster =
+                    tokio::task::spawn_blocking(move || EmbeddedPostgres::start(&data_dir))
+                        .await
+                        .context("the embedded Postgres start task failed")??;
+                tracing::info!(
+                    data_dir = %config.data_dir.display(),
+                    "DATABASE_URL is not set: using archhour's own Postgres"
+                );
+                create_database_if_missing(&cluster, embedded::DATABASE).await?;
+                let pool = pool_options()
+                    .connect_with(cluster.connect_options(embedded::DATABASE))
+                    .await
+                    .context("connecting to the embedded Postgres")?;
+                Ok(Database {
+                    pool,
+                    embedded: Some(cluster),
+                })
+            }
+        }
+    }
+
+    /// Closes the pool and stops the embedded cluster if this process started it.
+    pub async fn close(self) -> anyhow::Result<()> {
+        self.pool.close().await;
+        if let Some(cluster) = self.embedded {
+            tokio::task::spawn_blocking(move || cluster.stop())
+                .await
+                .context("the embedded Postgres stop task failed")??;
+        }
+        Ok(())
+    }
+}
+
+/// Creates `name` in the cluster unless it exists; a concurrent creator winning is fine.
+pub async fn create_database_if_missing(
+    cluster: &EmbeddedPostgres,
+    name: &str,
+) -> anyhow::Result<()> {
+    use sqlx::Connection;
+    let mut admin = sqlx::PgConnection::connect_with(&cluster.connect_options("postgres"))
+        .await
+        .context("connecting to the embedded Postgres")?;
+    let exists: bool =
+        sqlx::query_scalar("select exists (select 1 from pg_database where datname = $1)")
+            .bind(name)
+            .fetch_one(&mut admin)
+            .await?;
+    if !exists {
+        let create = format!("create database \"{}\"", name.replace('"', "\"\""));
+        match sqlx::query(sqlx::AssertSqlSafe(create))
+            .execute(&mut admin)
+            .await
+        {
+            Ok(_) => {}
+            Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("42P04") => {}
+            Err(e) => return Err(e).context("creating the archhour database"),
+        }
+    }
+    admin.close().await.ok();
+    Ok(())
+}

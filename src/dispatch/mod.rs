@@ -1,0 +1,3 @@
+//! What the bot does with each thing Slack sends, whichever transport brought it.
+
+pub mod commands;

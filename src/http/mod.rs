@@ -1,0 +1,30 @@
+//! The HTTP surface: Slack's three endpoints, health and metrics.
+
+mod ops;
+mod slack;
+mod track;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+
+use crate::app::AppState;
+
+/// Bodies larger than this are refused with 413 before anything reads them.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// The app's routes (DESIGN §1 and §7: contract paths).
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/slack/commands", post(slack::commands))
+        .route("/slack/events", post(slack::events))
+        .route("/slack/interactions", post(slack::interactions))
+        .route("/healthz", get(ops::healthz))
+        .route("/metrics", get(ops::metrics))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            track::track_requests,
+        ))
+        .with_state(state)
+}

@@ -1,0 +1,95 @@
+//! Slack's endpoints: verify the signature over the raw body, parse, dispatch, answer.
+//! A refused signature gets 401 and nothing is read further or stored.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use secrecy::ExposeSecret;
+use serde_json::json;
+
+use crate::app::AppState;
+use crate::dispatch;
+use crate::slack::blocks::{self, Reply};
+use crate::slack::inbound::{self, CommandRequest, EventRequest};
+use crate::slack::signature::{self, Rejection};
+
+/// `POST /slack/commands`: answers with an ephemeral message well within Slack's 3 seconds.
+pub async fn commands(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    if let Err(rejection) = verify(&state, &headers, &body) {
+        return unauthorized(rejection);
+    }
+    let command = match inbound::parse_command(&body) {
+        Ok(CommandRequest::SslCheck) => return StatusCode::OK.into_response(),
+        Ok(CommandRequest::Command(command)) => command,
+        Err(error) => return malformed(error),
+    };
+    let reply = match dispatch::commands::handle(&state, command).await {
+        Ok(reply) => reply,
+        Err(error) => {
+            tracing::error!(error = %format!("{error:#}"), "handling a slash command failed");
+            blocks::internal_error()
+        }
+    };
+    Json(ephemeral(reply)).into_response()
+}
+
+/// `POST /slack/events`: answers `url_verification`; other events are acknowledged.
+pub async fn events(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    if let Err(rejection) = verify(&state, &headers, &body) {
+        return unauthorized(rejection);
+    }
+    match inbound::parse_event(&body) {
+        Ok(EventRequest::UrlVerification { challenge }) => {
+            Json(json!({ "challenge": challenge })).into_response()
+        }
+        Ok(EventRequest::Other { kind }) => {
+            tracing::debug!(%kind, "event acknowledged and ignored");
+            StatusCode::OK.into_response()
+        }
+        Err(error) => malformed(error),
+    }
+}
+
+/// `POST /slack/interactions`: acknowledged; buttons arrive with later features.
+pub async fn interactions(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if let Err(rejection) = verify(&state, &headers, &body) {
+        return unauthorized(rejection);
+    }
+    StatusCode::OK.into_response()
+}
+
+fn verify(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<(), Rejection> {
+    let header = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
+    signature::verify(
+        state.signing_secret.expose_secret().as_bytes(),
+        header("x-slack-request-timestamp"),
+        header("x-slack-signature"),
+        body,
+        state.clock.now(),
+    )
+}
+
+fn unauthorized(rejection: Rejection) -> Response {
+    tracing::warn!(%rejection, "refused a request that failed Slack signature verification");
+    (StatusCode::UNAUTHORIZED, "invalid Slack signature\n").into_response()
+}
+
+/// A signed body we cannot read. Slack retrying it would not help, but it should never happen.
+fn malformed(error: inbound::MalformedPayload) -> Response {
+    tracing::warn!(%error, "refused a malformed Slack payload");
+    (StatusCode::BAD_REQUEST, format!("{error}\n")).into_response()
+}
+
+fn ephemeral(reply: Reply) -> serde_json::Value {
+    json!({
+        "response_type": "ephemeral",
+        "text": reply.text,
+        "blocks": reply.blocks,
+    })
+}

@@ -1,0 +1,21 @@
+//! Time and the outbox: every call to Slack made after a request is acknowledged goes through
+//! here, durably, with retries.
+
+pub mod backoff;
+pub mod delivery;
+pub mod outbox_worker;
+
+use sqlx::PgConnection;
+
+use crate::clock::Clock;
+use delivery::Delivery;
+
+/// Queues a delivery inside the caller's transaction, so it exists exactly when the change
+/// that caused it does. Wake the worker after committing.
+pub async fn queue(
+    tx: &mut PgConnection,
+    delivery: &Delivery,
+    clock: &dyn Clock,
+) -> sqlx::Result<bool> {
+    crate::store::outbox::enqueue(tx, delivery, clock.now()).await
+}

@@ -1,0 +1,182 @@
+//! The worker that drains the outbox: claims due rows under a lease, calls Slack, and records
+//! success, a retry with backoff, or a dead row with its error.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use sqlx::PgPool;
+use tokio::sync::{Notify, Semaphore};
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use super::backoff::retry_delay;
+use super::delivery::AfterSend;
+use crate::clock::SharedClock;
+use crate::config::OutboxSettings;
+use crate::metrics::Metrics;
+use crate::slack::api::{CallError, CallReceipt, SlackApi};
+use crate::store;
+use crate::store::outbox::Claimed;
+
+/// Everything the worker needs; cheap to clone into each delivery task.
+#[derive(Debug, Clone)]
+pub struct OutboxWorker {
+    pub db: PgPool,
+    pub slack: SlackApi,
+    pub clock: SharedClock,
+    pub settings: OutboxSettings,
+    /// Notified when rows are queued or a delivery finishes, so the loop looks again at once.
+    pub wake: Arc<Notify>,
+    pub metrics: Arc<Metrics>,
+}
+
+impl OutboxWorker {
+    /// Drains the outbox until `shutdown`, then waits (bounded) for calls in flight.
+    pub async fn run(self, shutdown: CancellationToken) {
+        let permits = Arc::new(Semaphore::new(self.settings.concurrency));
+        let tracker = TaskTracker::new();
+        while !shutdown.is_cancelled() {
+            let free = permits.available_permits();
+            let mut claimed_all_we_could = false;
+            if free > 0 {
+                match self.claim(free).await {
+                    Ok(rows) => {
+                        claimed_all_we_could = rows.len() == free;
+                        for row in rows {
+                            let Ok(permit) = permits.clone().acquire_owned().await else {
+                                break;
+                            };
+                            let worker = self.clone();
+                            tracker.spawn(async move {
+                                worker.deliver(row).await;
+                                drop(permit);
+                                worker.wake.notify_one();
+                            });
+                        }
+                    }
+                    Err(error) => {
+                        tracing::warn!(error = %format!("{error:#}"), "claiming outbox rows failed")
+                    }
+                }
+            }
+            if claimed_all_we_could {
+                continue;
+            }
+            let wait = self.time_until_next_due().await;
+            tokio::select! {
+                () = shutdown.cancelled() => break,
+                () = self.wake.notified() => {}
+                () = tokio::time::sleep(wait) => {}
+            }
+        }
+        tracker.close();
+        let grace = self.settings.call_timeout + Duration::from_secs(1);
+        if tokio::time::timeout(grace, tracker.wait()).await.is_err() {
+            tracing::warn!("outbox calls still in flight at shutdown; their leases will expire");
+        }
+    }
+
+    async fn claim(&self, limit: usize) -> anyhow::Result<Vec<Claimed>> {
+        let now = self.clock.now();
+        let lease_until = now + self.settings.lease;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        store::outbox::claim_due(&self.db, now, lease_until, limit)
+            .await
+            .context("claiming due outbox rows")
+    }
+
+    /// How long to sleep: until the next row falls due, but never longer than the poll interval
+    /// (rows queued by other processes do not wake us).
+    async fn time_until_next_due(&self) -> Duration {
+        let poll = self.settings.poll_interval;
+        match store::outbox::next_due(&self.db).await {
+            Ok(Some(due)) => (due - self.clock.now())
+                .to_std()
+                .unwrap_or(Duration::ZERO)
+                .clamp(Duration::from_millis(5), poll),
+            Ok(None) => poll,
+            Err(error) => {
+                tracing::warn!(%error, "reading the next outbox due time failed");
+                poll
+            }
+        }
+    }
+
+    /// Makes one claimed call and records what happened.
+    async fn deliver(&self, row: Claimed) {
+        let method = row.call.method().name();
+        let outcome = match self.slack.execute(&row.call).await {
+            Ok(receipt) => self.record_success(&row, &receipt).await.map(|()| "done"),
+            Err(CallError::Retryable {
+                reason,
+                retry_after,
+            }) if attempt_number(&row) < self.settings.max_attempts => {
+                let delay = retry_delay(
+                    attempt_number(&row),
+                    retry_after,
+                    self.settings.base_backoff,
+                    self.settings.max_backoff,
+                    rand::random::<f64>(),
+                );
+                tracing::info!(key = %row.key, attempt = row.attempt, %reason, ?delay, "Slack call will be retried");
+                let retry_at = self.clock.now() + delay;
+                store::outbox::schedule_retry(&self.db, &row, retry_at, &reason)
+                    .await
+                    .context("scheduling an outbox retry")
+                    .map(|()| "retry")
+            }
+            Err(error) => {
+                tracing::error!(key = %row.key, attempt = row.attempt, %error, "Slack call given up");
+                store::outbox::mark_dead(&self.db, &row, &error.to_string(), self.clock.now())
+                    .await
+                    .context("marking an outbox row dead")
+                    .map(|()| "dead")
+            }
+        };
+        match outcome {
+            Ok(outcome) => self.metrics.count_slack_call(method, outcome),
+            // The lease will run out and the row be tried again.
+            Err(error) => {
+                tracing::error!(key = %row.key, error = %format!("{error:#}"), "recording an outbox outcome failed")
+            }
+        }
+    }
+
+    async fn record_success(&self, row: &Claimed, receipt: &CallReceipt) -> anyhow::Result<()> {
+        let mut tx = self.db.begin().await.context("starting a transaction")?;
+        let still_ours = store::outbox::mark_done(&mut *tx, row, receipt, self.clock.now())
+            .await
+            .context("marking an outbox row done")?;
+        if !still_ours {
+            tracing::warn!(key = %row.key, "outbox lease lost before the call finished");
+            return Ok(());
+        }
+        if let Some(after_send) = &row.after_send {
+            apply(&mut tx, after_send, receipt).await?;
+        }
+        tx.commit().await.context("committing an outbox outcome")
+    }
+}
+
+fn attempt_number(row: &Claimed) -> u32 {
+    u32::try_from(row.attempt).unwrap_or(0)
+}
+
+async fn apply(
+    tx: &mut sqlx::PgConnection,
+    after_send: &AfterSend,
+    receipt: &CallReceipt,
+) -> anyhow::Result<()> {
+    match after_send {
+        AfterSend::RecordTopicCard { topic_id } => {
+            let ts = receipt
+                .ts
+                .as_deref()
+                .context("Slack accepted the card but returned no ts")?;
+            store::topics::set_card_ts(&mut *tx, *topic_id, ts)
+                .await
+                .context("recording a topic card's ts")
+        }
+    }
+}

@@ -1,0 +1,26 @@
+//! archhour: a Slack bot that runs Lean Coffee style architecture meetings ("Arch Hour").
+//!
+//! How the pieces fit:
+//! - [`http`] receives Slack's requests (and serves `/healthz`, `/metrics`); [`slack`] verifies
+//!   and parses them and renders every message; [`dispatch`] decides what each one means.
+//! - Domain rules are pure: [`command`] parses `/archtopic` text, [`topics`] holds what a topic
+//!   is. They take `now` from the injected [`clock`] and never do I/O.
+//! - [`store`] is the only place with SQL; [`database`] opens Postgres (or runs an embedded
+//!   cluster); [`jobs`] owns the outbox that makes every call to Slack durable and retried.
+//! - [`app::run`] wires it together; `main.rs` only reads the CLI and config.
+
+pub mod app;
+pub mod cli;
+pub mod clock;
+pub mod command;
+pub mod config;
+pub mod database;
+pub mod dispatch;
+pub mod http;
+pub mod jobs;
+pub mod metrics;
+pub mod slack;
+pub mod store;
+pub mod topics;
+
+pub use app::{Services, run};

@@ -1,0 +1,105 @@
+//! The `archhour` binary: reads the CLI and the environment, opens the database, and runs.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::Parser;
+
+use archhour::cli::{Cli, CliCommand};
+use archhour::clock::SystemClock;
+use archhour::config::{self, Config, ConfigError, DatabaseConfig};
+use archhour::database::Database;
+use archhour::{Services, store};
+
+/// Exit code for a missing or invalid configuration value.
+const EXIT_CONFIG: u8 = 2;
+
+fn main() -> ExitCode {
+    // A .env file is a convenience for development; real environment variables win.
+    let _ = dotenvy::dotenv();
+    let cli = Cli::parse();
+    if let Err(error) = config::check_log_filter(&config::env_lookup) {
+        return config_failure(&error);
+    }
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "archhour=info,warn".into()),
+        )
+        .init();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => return failure(&anyhow::Error::from(error)),
+    };
+    let result = match cli.command() {
+        CliCommand::Serve => match Config::from_env() {
+            Ok(config) => runtime.block_on(serve(config)),
+            Err(error) => return config_failure(&error),
+        },
+        CliCommand::Migrate => match DatabaseConfig::from_env() {
+            Ok(config) => runtime.block_on(migrate(config)),
+            Err(error) => return config_failure(&error),
+        },
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => failure(&error),
+    }
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    let database = Database::open(&config.database).await?;
+    let served = serve_on(config, &database).await;
+    let closed = database.close().await;
+    served.and(closed)
+}
+
+async fn serve_on(config: Config, database: &Database) -> anyhow::Result<()> {
+    store::migrate(&database.pool).await?;
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .with_context(|| format!("listening on ARCHHOUR_ADDR {}", config.addr))?;
+    let services = Services {
+        db: database.pool.clone(),
+        clock: Arc::new(SystemClock),
+    };
+    archhour::run(config, services, listener, shutdown_signal()).await
+}
+
+async fn migrate(config: DatabaseConfig) -> anyhow::Result<()> {
+    let database = Database::open(&config).await?;
+    let migrated = store::migrate(&database.pool).await;
+    let closed = database.close().await;
+    migrated?;
+    closed?;
+    tracing::info!("migrations are up to date");
+    Ok(())
+}
+
+/// Resolves on SIGINT or SIGTERM.
+async fn shutdown_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (Ok(mut interrupt), Ok(mut terminate)) = (
+        signal(SignalKind::interrupt()),
+        signal(SignalKind::terminate()),
+    ) else {
+        tracing::error!("cannot listen for shutdown signals; stop archhour with SIGKILL");
+        return std::future::pending().await;
+    };
+    tokio::select! {
+        _ = interrupt.recv() => {}
+        _ = terminate.recv() => {}
+    }
+    tracing::info!("shutting down");
+}
+
+fn config_failure(error: &ConfigError) -> ExitCode {
+    eprintln!("archhour: {error}");
+    ExitCode::from(EXIT_CONFIG)
+}
+
+fn failure(error: &anyhow::Error) -> ExitCode {
+    eprintln!("archhour: {error:#}");
+    ExitCode::FAILURE
+}

@@ -1,0 +1,124 @@
+//! Prometheus metrics: HTTP requests and latency by route and status, Slack calls by outcome,
+//! and the outbox's depth. Each app owns its registry, so tests in one process stay apart.
+
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
+use prometheus_client::registry::Registry;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct HttpLabels {
+    pub route: String,
+    pub status: u16,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct SlackCallLabels {
+    pub method: String,
+    /// `done`, `retry` or `dead`.
+    pub outcome: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct OutboxLabels {
+    pub state: String,
+}
+
+type HistogramFamily = Family<HttpLabels, Histogram, fn() -> Histogram>;
+
+/// The app's metrics and the registry that exports them.
+#[derive(Debug)]
+pub struct Metrics {
+    registry: Registry,
+    http_requests: Family<HttpLabels, Counter>,
+    http_latency: HistogramFamily,
+    slack_calls: Family<SlackCallLabels, Counter>,
+    outbox_depth: Family<OutboxLabels, Gauge>,
+}
+
+fn latency_histogram() -> Histogram {
+    // 0.5 ms to about 8 s.
+    Histogram::new(exponential_buckets(0.0005, 2.0, 15))
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        let mut registry = Registry::with_prefix("archhour");
+        let http_requests = Family::<HttpLabels, Counter>::default();
+        let http_latency: HistogramFamily = Family::new_with_constructor(latency_histogram);
+        let slack_calls = Family::<SlackCallLabels, Counter>::default();
+        let outbox_depth = Family::<OutboxLabels, Gauge>::default();
+        registry.register(
+            "http_requests",
+            "HTTP requests answered, by route and status",
+            http_requests.clone(),
+        );
+        registry.register(
+            "http_request_duration_seconds",
+            "Time to answer HTTP requests, by route and status",
+            http_latency.clone(),
+        );
+        registry.register(
+            "slack_calls",
+            "Outbox calls to the Slack Web API, by method and outcome",
+            slack_calls.clone(),
+        );
+        registry.register(
+            "outbox_rows",
+            "Outbox rows waiting (pending) or given up on (dead)",
+            outbox_depth.clone(),
+        );
+        Self {
+            registry,
+            http_requests,
+            http_latency,
+            slack_calls,
+            outbox_depth,
+        }
+    }
+}
+
+impl Metrics {
+    pub fn observe_request(&self, route: &str, status: u16, seconds: f64) {
+        let labels = HttpLabels {
+            route: route.to_string(),
+            status,
+        };
+        self.http_requests.get_or_create(&labels).inc();
+        self.http_latency.get_or_create(&labels).observe(seconds);
+    }
+
+    pub fn count_slack_call(&self, method: &str, outcome: &str) {
+        self.slack_calls
+            .get_or_create(&SlackCallLabels {
+                method: method.to_string(),
+                outcome: outcome.to_string(),
+            })
+            .inc();
+    }
+
+    /// Sets the outbox gauges; states missing from `counts` read zero.
+    pub fn set_outbox_depth(&self, counts: &[(String, i64)]) {
+        for state in ["pending", "dead"] {
+            let count = counts
+                .iter()
+                .find(|(s, _)| s == state)
+                .map_or(0, |(_, n)| *n);
+            self.outbox_depth
+                .get_or_create(&OutboxLabels {
+                    state: state.to_string(),
+                })
+                .set(count);
+        }
+    }
+
+    /// The registry in Prometheus text format.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        // Writing into a String cannot fail.
+        let _ = prometheus_client::encoding::text::encode(&mut out, &self.registry);
+        out
+    }
+}

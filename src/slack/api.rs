@@ -1,0 +1,178 @@
+//! The Slack Web API client: slack-morphism pointed at `SLACK_API_URL`, with a per-call
+//! timeout and errors sorted into "retry" and "give up" for the outbox.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use hyper_rustls::HttpsConnector;
+use hyper_util::client::legacy::connect::HttpConnector;
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use slack_morphism::errors::SlackClientError;
+use slack_morphism::prelude::*;
+use url::Url;
+
+use super::call::SlackCall;
+
+type Connector = SlackClientHyperConnector<HttpsConnector<HttpConnector>>;
+
+/// A handle on the Web API, cheap to clone.
+#[derive(Clone)]
+pub struct SlackApi {
+    client: Arc<SlackClient<Connector>>,
+    token: SlackApiToken,
+    timeout: Duration,
+}
+
+impl std::fmt::Debug for SlackApi {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SlackApi")
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What Slack told us about a call that succeeded.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallReceipt {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ts: Option<String>,
+}
+
+/// Who the bot is in this workspace, from `auth.test`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BotIdentity {
+    pub user_id: String,
+    pub bot_id: Option<String>,
+    pub team_id: String,
+}
+
+/// A call that did not succeed, sorted by what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CallError {
+    /// Rate limits, Slack's 5xx, dropped connections, timeouts: try again later.
+    #[error("{reason}")]
+    Retryable {
+        reason: String,
+        retry_after: Option<Duration>,
+    },
+    /// Slack refused the call itself (`channel_not_found`, `invalid_auth`…): retrying won't help.
+    #[error("{reason}")]
+    Permanent { reason: String },
+}
+
+impl SlackApi {
+    /// Builds a client for `api_url`. Plain `http://` is allowed so tests can use a local fake.
+    pub fn new(api_url: &Url, token: &SecretString, timeout: Duration) -> anyhow::Result<Self> {
+        let https = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_native_roots()
+            .context("loading the system's CA certificates for calls to Slack")?
+            .https_or_http()
+            .enable_http1()
+            .enable_http2()
+            .build();
+        let connector = SlackClientHyperConnector::with_connector(https)
+            .with_slack_api_url(api_url.as_str().trim_end_matches('/'));
+        Ok(Self {
+            client: Arc::new(SlackClient::new(connector)),
+            token: SlackApiToken::new(token.expose_secret().to_string().into()),
+            timeout,
+        })
+    }
+
+    /// Makes one call and reports what Slack said.
+    pub async fn execute(&self, call: &SlackCall) -> Result<CallReceipt, CallError> {
+        let session = self.client.open_session(&self.token);
+        match call {
+            SlackCall::PostMessage(request) => {
+                let response = self.bounded(session.chat_post_message(request)).await?;
+                Ok(CallReceipt {
+                    channel: Some(response.channel.to_string()),
+                    ts: Some(response.ts.to_string()),
+                })
+            }
+            SlackCall::UpdateMessage(request) => {
+                let response = self.bounded(session.chat_update(request)).await?;
+                Ok(CallReceipt {
+                    channel: Some(response.channel.to_string()),
+                    ts: Some(response.ts.to_string()),
+                })
+            }
+            SlackCall::PostEphemeral(request) => {
+                self.bounded(session.chat_post_ephemeral(request)).await?;
+                Ok(CallReceipt::default())
+            }
+        }
+    }
+
+    /// Asks Slack who the bot is.
+    pub async fn auth_test(&self) -> Result<BotIdentity, CallError> {
+        let session = self.client.open_session(&self.token);
+        let response = self.bounded(session.auth_test()).await?;
+        Ok(BotIdentity {
+            user_id: response.user_id.to_string(),
+            bot_id: response.bot_id.map(|id| id.to_string()),
+            team_id: response.team_id.to_string(),
+        })
+    }
+
+    async fn bounded<T>(
+        &self,
+        call: impl Future<Output = ClientResult<T>>,
+    ) -> Result<T, CallError> {
+        match tokio::time::timeout(self.timeout, call).await {
+            Ok(result) => result.map_err(classify),
+            Err(_) => Err(CallError::Retryable {
+                reason: format!("no answer from Slack within {:?}", self.timeout),
+                retry_after: None,
+            }),
+        }
+    }
+}
+
+/// Slack `error` codes that mean "the problem is on Slack's side, try again".
+const TRANSIENT_API_ERRORS: [&str; 5] = [
+    "ratelimited",
+    "internal_error",
+    "fatal_error",
+    "service_unavailable",
+    "request_timeout",
+];
+
+fn classify(error: SlackClientError) -> CallError {
+    let reason = error.to_string();
+    match error {
+        SlackClientError::RateLimitError(limit) => CallError::Retryable {
+            reason: "rate limited by Slack (429)".into(),
+            retry_after: limit.retry_after,
+        },
+        SlackClientError::HttpError(http)
+            if http.status_code.is_server_error()
+                || http.status_code == axum::http::StatusCode::REQUEST_TIMEOUT =>
+        {
+            CallError::Retryable {
+                reason: format!("Slack answered HTTP {}", http.status_code),
+                retry_after: None,
+            }
+        }
+        SlackClientError::ApiError(api) if TRANSIENT_API_ERRORS.contains(&api.code.as_str()) => {
+            CallError::Retryable {
+                reason: format!("Slack error `{}`", api.code),
+                retry_after: None,
+            }
+        }
+        SlackClientError::ApiError(api) => CallError::Permanent {
+            reason: format!("Slack error `{}`", api.code),
+        },
+        SlackClientError::HttpProtocolError(_)
+        | SlackClientError::EndOfStream(_)
+        | SlackClientError::SystemError(_) => CallError::Retryable {
+            reason,
+            retry_after: None,
+        },
+        _ => CallError::Permanent { reason },
+    }
+}

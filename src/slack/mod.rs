@@ -1,0 +1,16 @@
+//! The Slack edge: request verification, payload parsing, Block Kit rendering and the Web API
+//! client. Nothing outside this module knows Slack's JSON.
+
+pub mod api;
+pub mod blocks;
+pub mod call;
+pub mod inbound;
+pub mod mrkdwn;
+pub mod signature;
+
+/// Every bot event the app subscribes to and handles. The manifest test checks that
+/// `manifest.yml` subscribes to each.
+pub const HANDLED_EVENTS: [&str; 0] = [];
+
+/// The slash command the app answers.
+pub const COMMAND: &str = "/archtopic";

@@ -1,0 +1,113 @@
+//! Slack's message markup: turning escaped text from Slack into plain text, and back.
+//!
+//! With `should_escape: true`, command text arrives with `&`, `<` and `>` escaped and with
+//! mentions, channels and links as `<…>` tokens. We store plain text and escape it again
+//! whenever it goes back into a message.
+
+/// Plain text from Slack-escaped text: `<@U1|ann>` → `@ann`, `<#C1|general>` → `#general`,
+/// `<https://x.org|x.org>` → `x.org`, `&lt;` → `<`.
+pub fn to_plain(escaped: &str) -> String {
+    let mut out = String::with_capacity(escaped.len());
+    let mut rest = escaped;
+    while let Some(open) = rest.find('<') {
+        out.push_str(&unescape(&rest[..open]));
+        let after = &rest[open + 1..];
+        match after.find('>') {
+            Some(close) => {
+                out.push_str(&token_to_plain(&after[..close]));
+                rest = &after[close + 1..];
+            }
+            None => {
+                // A lone `<` cannot come from Slack (it escapes them); keep it as typed.
+                out.push('<');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(&unescape(rest));
+    out
+}
+
+/// Escapes plain text for a Slack message, so it is shown as typed and never pings anyone.
+pub fn escape(plain: &str) -> String {
+    plain
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+fn unescape(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// One `<…>` token without its brackets.
+fn token_to_plain(token: &str) -> String {
+    let (target, label) = match token.split_once('|') {
+        Some((target, label)) => (target, Some(unescape(label))),
+        None => (token, None),
+    };
+    if let Some(id) = target.strip_prefix('@') {
+        return format!("@{}", label.unwrap_or_else(|| id.to_string()));
+    }
+    if let Some(id) = target.strip_prefix('#') {
+        return format!("#{}", label.unwrap_or_else(|| id.to_string()));
+    }
+    if let Some(special) = target.strip_prefix('!') {
+        return match label {
+            Some(label) => label,
+            None => format!("@{special}"),
+        };
+    }
+    let url = unescape(target);
+    match label {
+        // Slack links bare words it recognises (`x.org` → `<http://x.org|x.org>`): keep the word.
+        Some(label) if url.ends_with(label.as_str()) => label,
+        Some(label) => format!("{label} ({url})"),
+        None => url,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entities_are_unescaped() {
+        assert_eq!(to_plain("a &lt; b &amp;&amp; c &gt; d"), "a < b && c > d");
+        assert_eq!(to_plain("&amp;lt;"), "&lt;");
+    }
+
+    #[test]
+    fn mentions_and_channels_become_names() {
+        assert_eq!(
+            to_plain("ask <@U123|ann> in <#C9|arch>"),
+            "ask @ann in #arch"
+        );
+        assert_eq!(to_plain("ask <@U123>"), "ask @U123");
+        assert_eq!(to_plain("<!here> look"), "@here look");
+        assert_eq!(to_plain("<!subteam^S1|@arch-team> hi"), "@arch-team hi");
+    }
+
+    #[test]
+    fn links_keep_their_words() {
+        assert_eq!(to_plain("see <https://x.org/a>"), "see https://x.org/a");
+        assert_eq!(to_plain("see <http://x.org|x.org>"), "see x.org");
+        assert_eq!(
+            to_plain("see <https://x.org/adr|the ADR>"),
+            "see the ADR (https://x.org/adr)"
+        );
+    }
+
+    #[test]
+    fn a_lone_bracket_is_kept() {
+        assert_eq!(to_plain("a <b"), "a <b");
+    }
+
+    #[test]
+    fn escape_then_to_plain_gives_the_text_back() {
+        let plain = "if a<b && b>c then <@U1> & more";
+        assert_eq!(to_plain(&escape(plain)), plain);
+    }
+}

@@ -1,0 +1,26 @@
+//! Postgres: the one place for queries. One file per aggregate, plain functions over
+//! `impl PgExecutor`; callers own transactions.
+
+pub mod outbox;
+pub mod topics;
+
+use sqlx::PgPool;
+use sqlx::migrate::Migrator;
+
+/// The migrations in `migrations/`, embedded in the binary.
+pub static MIGRATOR: Migrator = sqlx::migrate!();
+
+/// Applies pending migrations. sqlx holds a Postgres advisory lock while it migrates, so two
+/// processes starting at once apply each migration once.
+pub async fn migrate(db: &PgPool) -> anyhow::Result<()> {
+    use anyhow::Context;
+    MIGRATOR
+        .run(db)
+        .await
+        .context("applying database migrations")
+}
+
+/// Whether Postgres answers a trivial query.
+pub async fn ping(db: &PgPool) -> sqlx::Result<()> {
+    sqlx::query("select 1").execute(db).await.map(|_| ())
+}

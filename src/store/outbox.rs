@@ -1,0 +1,168 @@
+//! The outbox table: queuing calls to Slack, claiming due ones under a lease, and recording
+//! each attempt's outcome.
+
+use chrono::{DateTime, Utc};
+use sqlx::PgExecutor;
+use sqlx::types::Json;
+
+use crate::jobs::delivery::{AfterSend, Delivery};
+use crate::slack::api::CallReceipt;
+use crate::slack::call::SlackCall;
+
+/// A row a worker has claimed. `attempt` fences its updates: once the lease runs out and
+/// another worker claims the row, the first worker's writes match nothing.
+#[derive(Debug, Clone)]
+pub struct Claimed {
+    pub id: i64,
+    pub key: String,
+    pub attempt: i32,
+    pub call: SlackCall,
+    pub after_send: Option<AfterSend>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ClaimedRow {
+    id: i64,
+    idempotency_key: String,
+    attempts: i32,
+    call: Json<SlackCall>,
+    after_send: Option<Json<AfterSend>>,
+}
+
+/// Queues a delivery due now. Returns false when its key was queued before (nothing changes).
+pub async fn enqueue(
+    db: impl PgExecutor<'_>,
+    delivery: &Delivery,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let inserted = sqlx::query(
+        "insert into outbox (idempotency_key, call, after_send, next_attempt_at, created_at)
+         values ($1, $2, $3, $4, $4)
+         on conflict (idempotency_key) do nothing",
+    )
+    .bind(&delivery.key)
+    .bind(Json(&delivery.call))
+    .bind(delivery.after_send.as_ref().map(Json))
+    .bind(now)
+    .execute(db)
+    .await?
+    .rows_affected();
+    Ok(inserted == 1)
+}
+
+/// Claims up to `limit` due rows for `lease_until`, skipping rows other workers hold.
+pub async fn claim_due(
+    db: impl PgExecutor<'_>,
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+    limit: i64,
+) -> sqlx::Result<Vec<Claimed>> {
+    let rows: Vec<ClaimedRow> = sqlx::query_as(
+        "update outbox set lease_until = $2, attempts = outbox.attempts + 1
+         from (
+             select id from outbox
+             where state = 'pending' and next_attempt_at <= $1
+               and (lease_until is null or lease_until <= $1)
+             order by next_attempt_at, id
+             limit $3
+             for update skip locked
+         ) due
+         where outbox.id = due.id
+         returning outbox.id, outbox.idempotency_key, outbox.attempts, outbox.call, outbox.after_send",
+    )
+    .bind(now)
+    .bind(lease_until)
+    .bind(limit)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| Claimed {
+            id: row.id,
+            key: row.idempotency_key,
+            attempt: row.attempts,
+            call: row.call.0,
+            after_send: row.after_send.map(|json| json.0),
+        })
+        .collect())
+}
+
+/// Marks a claimed row delivered. Returns false if the claim was lost meanwhile.
+pub async fn mark_done(
+    db: impl PgExecutor<'_>,
+    claimed: &Claimed,
+    receipt: &CallReceipt,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let updated = sqlx::query(
+        "update outbox set state = 'done', receipt = $3, lease_until = null, finished_at = $4
+         where id = $1 and attempts = $2 and state = 'pending'",
+    )
+    .bind(claimed.id)
+    .bind(claimed.attempt)
+    .bind(Json(receipt))
+    .bind(now)
+    .execute(db)
+    .await?
+    .rows_affected();
+    Ok(updated == 1)
+}
+
+/// Puts a claimed row back to be tried again at `retry_at`.
+pub async fn schedule_retry(
+    db: impl PgExecutor<'_>,
+    claimed: &Claimed,
+    retry_at: DateTime<Utc>,
+    error: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "update outbox set next_attempt_at = $3, last_error = $4, lease_until = null
+         where id = $1 and attempts = $2 and state = 'pending'",
+    )
+    .bind(claimed.id)
+    .bind(claimed.attempt)
+    .bind(retry_at)
+    .bind(error)
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+/// Gives up on a claimed row, keeping the error for whoever looks.
+pub async fn mark_dead(
+    db: impl PgExecutor<'_>,
+    claimed: &Claimed,
+    error: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "update outbox set state = 'dead', last_error = $3, lease_until = null, finished_at = $4
+         where id = $1 and attempts = $2 and state = 'pending'",
+    )
+    .bind(claimed.id)
+    .bind(claimed.attempt)
+    .bind(error)
+    .bind(now)
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+/// When the next pending row falls due (or its lease runs out), if any is pending.
+pub async fn next_due(db: impl PgExecutor<'_>) -> sqlx::Result<Option<DateTime<Utc>>> {
+    sqlx::query_scalar(
+        "select min(greatest(next_attempt_at, coalesce(lease_until, next_attempt_at)))
+         from outbox where state = 'pending'",
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// Rows waiting and rows given up on, for `/metrics`.
+pub async fn depth(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<(String, i64)>> {
+    sqlx::query_as(
+        "select state, count(*) from outbox where state in ('pending', 'dead') group by state",
+    )
+    .fetch_all(db)
+    .await
+}

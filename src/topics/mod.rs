@@ -1,0 +1,55 @@
+//! Topics: what people propose for the meeting, and the rules about them (DESIGN §2).
+
+mod intent;
+mod title;
+
+pub use intent::{Intent, IntentError, Intents};
+pub use title::{Title, TitleError};
+
+/// A topic's place in its life: proposed, being talked about, done, or taken back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TopicState {
+    Open,
+    Discussing,
+    Discussed,
+    Withdrawn,
+}
+
+impl TopicState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TopicState::Open => "open",
+            TopicState::Discussing => "discussing",
+            TopicState::Discussed => "discussed",
+            TopicState::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<TopicState> {
+        [
+            TopicState::Open,
+            TopicState::Discussing,
+            TopicState::Discussed,
+            TopicState::Withdrawn,
+        ]
+        .into_iter()
+        .find(|state| state.as_str() == text)
+    }
+}
+
+/// A stored topic, as the rest of the app sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Topic {
+    pub id: i64,
+    /// Per-workspace number, shown as `#12`.
+    pub number: i32,
+    pub team_id: String,
+    pub channel_id: String,
+    pub author_id: String,
+    pub intents: Intents,
+    pub title: String,
+    pub state: TopicState,
+    /// The `ts` of the topic card once Slack has accepted it.
+    pub card_ts: Option<String>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
