@@ -1,0 +1,160 @@
+//! End-to-end runs of the `archhour` binary: its own embedded Postgres, a restart that keeps
+//! the data, and configuration errors.
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use archhour::slack::signature::sign;
+use nix::sys::signal::{Signal, kill};
+use nix::unistd::Pid;
+
+use crate::support::fake_slack::FakeSlack;
+use crate::support::{CHANNEL, FORM, SIGNING_SECRET, command_body, eventually};
+
+const BINARY: &str = env!("CARGO_BIN_EXE_archhour");
+
+struct Running {
+    child: Child,
+    addr: String,
+}
+
+fn free_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("binding");
+    listener.local_addr().expect("address").port()
+}
+
+/// The binary as an operator would start it: no DATABASE_URL, secrets in the environment.
+fn archhour(data_dir: &Path, slack: &FakeSlack) -> Command {
+    let mut command = Command::new(BINARY);
+    command
+        .current_dir(data_dir)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("ARCHHOUR_DATA_DIR", data_dir.join("data"))
+        .env("SLACK_SIGNING_SECRET", SIGNING_SECRET)
+        .env("SLACK_BOT_TOKEN", "xoxb-e2e")
+        .env("SLACK_API_URL", &slack.api_url)
+        .env("RUST_LOG", "warn");
+    command
+}
+
+async fn start(data_dir: &Path, slack: &FakeSlack) -> Running {
+    let addr = format!("127.0.0.1:{}", free_port());
+    let child = archhour(data_dir, slack)
+        .env("ARCHHOUR_ADDR", &addr)
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("starting archhour");
+    let client = reqwest::Client::new();
+    let url = format!("http://{addr}/healthz");
+    eventually("archhour to answer /healthz", || async {
+        let response = client.get(&url).send().await.ok()?;
+        (response.status() == 200).then_some(())
+    })
+    .await;
+    Running { child, addr }
+}
+
+async fn command(running: &Running, text: &str) -> (serde_json::Value, Duration) {
+    let body = command_body(CHANNEL, "U_ANN", text);
+    let timestamp = chrono::Utc::now().timestamp().to_string();
+    let signature = sign(SIGNING_SECRET.as_bytes(), &timestamp, &body);
+    let started = Instant::now();
+    let response = reqwest::Client::new()
+        .post(format!("http://{}/slack/commands", running.addr))
+        .header("content-type", FORM)
+        .header("x-slack-request-timestamp", timestamp)
+        .header("x-slack-signature", signature)
+        .body(body)
+        .send()
+        .await
+        .expect("command reaches archhour");
+    assert_eq!(response.status(), 200);
+    let reply = response.json().await.expect("JSON reply");
+    (reply, started.elapsed())
+}
+
+fn stop(mut running: Running) {
+    let pid = Pid::from_raw(i32::try_from(running.child.id()).expect("pid fits"));
+    kill(pid, Signal::SIGTERM).expect("signalling archhour");
+    let status = running.child.wait().expect("archhour exits");
+    assert!(status.success(), "archhour exited with {status}");
+}
+
+fn scratch_dir() -> tempfile::TempDir {
+    // Short, under /tmp, and enterable by the postgres user when tests run as root.
+    let dir = tempfile::Builder::new()
+        .prefix("ah-e2e")
+        .tempdir_in("/tmp")
+        .expect("temp dir");
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    dir
+}
+
+#[tokio::test]
+async fn the_binary_runs_its_own_postgres_and_keeps_topics_across_a_restart() {
+    let dir = scratch_dir();
+    let slack = FakeSlack::start().await;
+
+    let running = start(dir.path(), &slack).await;
+    let (reply, took) = command(&running, "[quest] What is paver used for today?").await;
+    assert!(took < Duration::from_secs(3), "answered in {took:?}");
+    assert!(
+        reply["text"]
+            .as_str()
+            .expect("text")
+            .starts_with("#1 [quest] What is paver used for today?")
+    );
+    eventually("the card to reach Slack", || async {
+        let posts = slack.calls_to("chat.postMessage");
+        (posts.len() == 1).then_some(())
+    })
+    .await;
+    assert_eq!(
+        slack.calls_to("chat.postMessage")[0].args["text"],
+        "#1 [quest] What is paver used for today?"
+    );
+    stop(running);
+    assert!(
+        !dir.path().join("data/pgdata/postmaster.pid").exists(),
+        "the embedded Postgres stopped with archhour"
+    );
+
+    let running = start(dir.path(), &slack).await;
+    let (reply, _) = command(&running, "list").await;
+    assert!(
+        reply["blocks"]
+            .to_string()
+            .contains("What is paver used for today?"),
+        "{reply}"
+    );
+    stop(running);
+    assert_eq!(slack.calls_to("chat.postMessage").len(), 1);
+}
+
+#[tokio::test]
+async fn a_missing_or_invalid_variable_exits_2_with_one_line_naming_it() {
+    let dir = scratch_dir();
+    let slack = FakeSlack::start().await;
+    let cases = [
+        ("SLACK_SIGNING_SECRET", None),
+        ("SLACK_BOT_TOKEN", None),
+        ("ARCHHOUR_ADDR", Some("not-an-address")),
+        ("RUST_LOG", Some("archhour=loud")),
+    ];
+    for (name, value) in cases {
+        let mut command = archhour(dir.path(), &slack);
+        match value {
+            Some(value) => command.env(name, value),
+            None => command.env_remove(name),
+        };
+        let output = command.output().expect("running archhour");
+        assert_eq!(output.status.code(), Some(2), "{name}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(stderr.lines().count(), 1, "{name}: {stderr}");
+        assert!(stderr.contains(name), "{name}: {stderr}");
+    }
+}

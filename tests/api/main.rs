@@ -1,0 +1,10 @@
+//! App tests: the real app on a random port, a fresh database per test, a recording fake
+//! Slack, and signed requests.
+
+mod binary;
+mod endpoints;
+mod manifest;
+mod outbox;
+mod proposing;
+mod signatures;
+mod support;

@@ -1,0 +1,193 @@
+//! The outbox delivers each queued call exactly once through rate limits, Slack errors, hung
+//! connections and competing workers, and gives up visibly when a call keeps failing.
+
+use std::time::Duration;
+
+use crate::support::fake_slack::Scripted;
+use crate::support::{TestApp, eventually, settle, spawn_app};
+
+async fn card_ts(app: &TestApp, number: i32) -> Option<String> {
+    sqlx::query_scalar("select card_ts from topics where number = $1")
+        .bind(number)
+        .fetch_one(&app.db)
+        .await
+        .expect("reading card_ts")
+}
+
+/// Waits until attempt `n` has finished and its outcome is recorded (the lease is released).
+async fn attempt_recorded(app: &TestApp, n: i32) {
+    eventually("an attempt's outcome to be recorded", || async {
+        let done: bool =
+            sqlx::query_scalar("select attempts = $1 and lease_until is null from outbox")
+                .bind(n)
+                .fetch_one(&app.db)
+                .await
+                .expect("reading the outbox");
+        done.then_some(())
+    })
+    .await;
+}
+
+async fn outbox_row(app: &TestApp) -> (String, i32, Option<String>) {
+    sqlx::query_as("select state, attempts, last_error from outbox")
+        .fetch_one(&app.db)
+        .await
+        .expect("one outbox row")
+}
+
+#[tokio::test]
+async fn a_rate_limited_card_is_retried_no_earlier_than_retry_after_and_posted_once() {
+    let app = spawn_app().await;
+    app.slack.script(
+        "chat.postMessage",
+        [Scripted::RateLimited {
+            retry_after_seconds: 1,
+        }],
+    );
+    app.command("[quest] What is paver used for today?").await;
+    attempt_recorded(&app, 1).await;
+
+    // Not a moment before Retry-After: 999 ms on the clock is still too early.
+    app.advance(Duration::from_millis(999));
+    settle().await;
+    assert_eq!(app.slack.calls_to("chat.postMessage").len(), 1);
+
+    app.advance(Duration::from_millis(1));
+    let ts = eventually("the card to be posted", || card_ts(&app, 1)).await;
+    assert_eq!(ts, "1700000000.000001");
+    settle().await;
+    assert_eq!(app.slack.calls_to("chat.postMessage").len(), 2);
+    assert_eq!(outbox_row(&app).await.0, "done");
+}
+
+#[tokio::test]
+async fn a_card_is_posted_once_after_two_server_errors() {
+    let app = spawn_app().await;
+    app.slack.script(
+        "chat.postMessage",
+        [Scripted::ServerError, Scripted::ServerError],
+    );
+    app.command("[quest] What is paver used for today?").await;
+
+    // Backoff waits on the app's clock: move it past the longest possible delay each time.
+    for attempt in 1..=2 {
+        attempt_recorded(&app, attempt).await;
+        app.advance(Duration::from_secs(60));
+    }
+    eventually("the card to be posted", || card_ts(&app, 1)).await;
+    settle().await;
+    assert_eq!(app.slack.calls_to("chat.postMessage").len(), 3);
+    let (state, attempts, last_error) = outbox_row(&app).await;
+    assert_eq!((state.as_str(), attempts), ("done", 3));
+    assert!(
+        last_error
+            .expect("the last failure is kept")
+            .contains("500")
+    );
+}
+
+#[tokio::test]
+async fn a_call_that_keeps_failing_ends_dead_with_its_error() {
+    let app = spawn_app().await;
+    // The test settings allow three attempts.
+    app.slack.script(
+        "chat.postMessage",
+        [Scripted::ServerError, Scripted::Hang, Scripted::ServerError],
+    );
+    app.command("[quest] What is paver used for today?").await;
+    for attempt in 1..=2 {
+        attempt_recorded(&app, attempt).await;
+        app.advance(Duration::from_secs(60));
+    }
+    let state = eventually("the row to be given up", || async {
+        let (state, _, _) = outbox_row(&app).await;
+        (state == "dead").then_some(state)
+    })
+    .await;
+    assert_eq!(state, "dead");
+    let (_, attempts, last_error) = outbox_row(&app).await;
+    assert_eq!(attempts, 3);
+    assert!(last_error.expect("error kept").contains("HTTP 500"));
+    assert_eq!(card_ts(&app, 1).await, None);
+
+    app.advance(Duration::from_secs(3600));
+    settle().await;
+    assert_eq!(
+        app.slack.calls_to("chat.postMessage").len(),
+        3,
+        "no more attempts"
+    );
+}
+
+#[tokio::test]
+async fn a_hung_call_times_out_and_is_retried() {
+    let app = spawn_app().await;
+    app.slack.script("chat.postMessage", [Scripted::Hang]);
+    app.command("[quest] What is paver used for today?").await;
+    attempt_recorded(&app, 1).await;
+    let (_, _, error) = outbox_row(&app).await;
+    assert!(
+        error
+            .expect("the timeout is recorded")
+            .contains("no answer from Slack")
+    );
+    app.advance(Duration::from_secs(60));
+    eventually("the card to be posted", || card_ts(&app, 1)).await;
+    assert_eq!(app.slack.calls_to("chat.postMessage").len(), 2);
+}
+
+#[tokio::test]
+async fn a_permanent_slack_error_is_not_retried() {
+    let app = spawn_app().await;
+    app.slack.script(
+        "chat.postMessage",
+        [Scripted::SlackError("channel_not_found")],
+    );
+    app.command("[quest] What is paver used for today?").await;
+    let (state, attempts, error) = eventually("the row to be given up", || async {
+        let row = outbox_row(&app).await;
+        (row.0 == "dead").then_some(row)
+    })
+    .await;
+    assert_eq!((state.as_str(), attempts), ("dead", 1));
+    assert!(error.expect("error kept").contains("channel_not_found"));
+}
+
+#[tokio::test]
+async fn two_app_processes_draining_one_outbox_post_each_card_once() {
+    let first = spawn_app().await;
+    let second = first.spawn_peer().await;
+    for n in 0..15 {
+        first
+            .command(&format!("[discuss] Topic {n} from the first"))
+            .await;
+        second
+            .command(&format!("[discuss] Topic {n} from the second"))
+            .await;
+    }
+    eventually("all 30 cards to be posted", || async {
+        let posted: i64 =
+            sqlx::query_scalar("select count(*) from topics where card_ts is not null")
+                .fetch_one(&first.db)
+                .await
+                .expect("counting");
+        (posted == 30).then_some(())
+    })
+    .await;
+    settle().await;
+    let mut texts: Vec<String> = first
+        .slack
+        .calls_to("chat.postMessage")
+        .iter()
+        .map(|call| call.args["text"].as_str().expect("text").to_string())
+        .collect();
+    assert_eq!(texts.len(), 30, "one post per card");
+    texts.sort();
+    texts.dedup();
+    assert_eq!(texts.len(), 30, "no card posted twice");
+    let numbers: Vec<i32> = sqlx::query_scalar("select number from topics order by number")
+        .fetch_all(&first.db)
+        .await
+        .expect("numbers");
+    assert_eq!(numbers, (1..=30).collect::<Vec<_>>());
+}

@@ -1,0 +1,201 @@
+//! A local fake of the Slack Web API that records every call (method, token, arguments) and
+//! answers as Slack would, or as a test scripts it: 429 with `Retry-After`, 500, or a hang.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::any;
+use serde_json::{Value, json};
+
+/// One call the bot made.
+#[derive(Debug, Clone)]
+pub struct RecordedCall {
+    pub method: String,
+    pub token: Option<String>,
+    pub args: Value,
+}
+
+/// A scripted answer, used once, before the default answers resume.
+#[derive(Debug, Clone)]
+pub enum Scripted {
+    RateLimited {
+        retry_after_seconds: u64,
+    },
+    ServerError,
+    /// Never answers; the bot's own timeout must end the call.
+    Hang,
+    /// `{"ok": false, "error": code}`.
+    SlackError(&'static str),
+}
+
+#[derive(Default)]
+struct Recorder {
+    calls: Vec<RecordedCall>,
+    scripts: HashMap<String, VecDeque<Scripted>>,
+    messages_posted: u64,
+}
+
+/// A running fake; clones share it.
+#[derive(Clone)]
+pub struct FakeSlack {
+    recorder: Arc<Mutex<Recorder>>,
+    /// What `SLACK_API_URL` should be set to.
+    pub api_url: String,
+}
+
+impl FakeSlack {
+    /// Starts on a random local port.
+    pub async fn start() -> FakeSlack {
+        Self::start_on("127.0.0.1:0")
+            .await
+            .expect("starting the fake Slack")
+    }
+
+    /// Starts on `addr` (`host:port`).
+    pub async fn start_on(addr: &str) -> std::io::Result<FakeSlack> {
+        let recorder = Arc::new(Mutex::new(Recorder::default()));
+        let app = Router::new()
+            .route("/api/{method}", any(answer))
+            .with_state(recorder.clone());
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        Ok(FakeSlack {
+            recorder,
+            api_url: format!("http://{addr}/api/"),
+        })
+    }
+
+    /// Answers the next calls to `method` with `answers`, in order.
+    pub fn script(&self, method: &str, answers: impl IntoIterator<Item = Scripted>) {
+        self.lock()
+            .scripts
+            .entry(method.to_string())
+            .or_default()
+            .extend(answers);
+    }
+
+    /// Every call so far, in order.
+    pub fn calls(&self) -> Vec<RecordedCall> {
+        self.lock().calls.clone()
+    }
+
+    pub fn calls_to(&self, method: &str) -> Vec<RecordedCall> {
+        self.calls()
+            .into_iter()
+            .filter(|call| call.method == method)
+            .collect()
+    }
+
+    /// Calls other than the `auth.test` the bot makes at start.
+    pub fn calls_besides_auth(&self) -> Vec<RecordedCall> {
+        self.calls()
+            .into_iter()
+            .filter(|call| call.method != "auth.test")
+            .collect()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Recorder> {
+        self.recorder.lock().expect("fake Slack lock")
+    }
+}
+
+async fn answer(
+    State(recorder): State<Arc<Mutex<Recorder>>>,
+    Path(method): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .map(str::to_string);
+    let args = arguments(&headers, query.as_deref(), &body);
+    let (scripted, ts) = {
+        let mut recorder = recorder.lock().expect("fake Slack lock");
+        recorder.calls.push(RecordedCall {
+            method: method.clone(),
+            token,
+            args: args.clone(),
+        });
+        let scripted = recorder
+            .scripts
+            .get_mut(&method)
+            .and_then(VecDeque::pop_front);
+        if scripted.is_none() && method == "chat.postMessage" {
+            recorder.messages_posted += 1;
+        }
+        (
+            scripted,
+            format!("1700000000.{:06}", recorder.messages_posted),
+        )
+    };
+    match scripted {
+        Some(Scripted::RateLimited {
+            retry_after_seconds,
+        }) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::RETRY_AFTER, retry_after_seconds.to_string())],
+            axum::Json(json!({"ok": false, "error": "ratelimited"})),
+        )
+            .into_response(),
+        Some(Scripted::ServerError) => {
+            (StatusCode::INTERNAL_SERVER_ERROR, "upstream trouble").into_response()
+        }
+        Some(Scripted::Hang) => std::future::pending().await,
+        Some(Scripted::SlackError(code)) => {
+            axum::Json(json!({"ok": false, "error": code})).into_response()
+        }
+        None => axum::Json(default_answer(&method, &args, &ts)).into_response(),
+    }
+}
+
+fn default_answer(method: &str, args: &Value, ts: &str) -> Value {
+    let channel = args.get("channel").cloned().unwrap_or(Value::Null);
+    match method {
+        "auth.test" => json!({
+            "ok": true, "url": "https://acme.slack.com/", "team": "Acme", "user": "archhour",
+            "team_id": "T1", "user_id": "UBOT", "bot_id": "BBOT"
+        }),
+        "chat.postMessage" => json!({
+            "ok": true, "channel": channel, "ts": ts,
+            "message": {"ts": ts, "text": args.get("text"), "type": "message", "user": "UBOT"}
+        }),
+        "chat.update" => json!({
+            "ok": true, "channel": channel, "ts": args.get("ts"),
+            "text": args.get("text"), "message": {"text": args.get("text")}
+        }),
+        "chat.postEphemeral" => json!({"ok": true, "message_ts": ts}),
+        _ => json!({"ok": true}),
+    }
+}
+
+/// The call's arguments, whichever way they were sent: JSON body, form body, or query string.
+fn arguments(headers: &HeaderMap, query: Option<&str>, body: &[u8]) -> Value {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("");
+    if content_type.starts_with("application/json") {
+        return serde_json::from_slice(body).unwrap_or(Value::Null);
+    }
+    let form = if body.is_empty() {
+        query.unwrap_or("").as_bytes()
+    } else {
+        body
+    };
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(form).unwrap_or_default();
+    Value::Object(
+        pairs
+            .into_iter()
+            .map(|(key, value)| (key, Value::String(value)))
+            .collect(),
+    )
+}
