@@ -77,7 +77,7 @@ impl EmbeddedPostgres {
             run_as: cluster_user()?,
             started_here: false,
         };
-        let socket = cluster.socket_dir.join(".s.PGSQL.5432");
+        let socket = cluster.socket();
         if socket.as_os_str().len() > MAX_SOCKET_PATH {
             bail!(
                 "ARCHHOUR_DATA_DIR {} is too deep for Postgres's socket path ({} > {MAX_SOCKET_PATH} bytes); choose a shorter path",
@@ -113,17 +113,24 @@ impl EmbeddedPostgres {
             self.enable_settings_include()?;
         }
         self.write_settings()?;
-        if self.is_running() {
-            tracing::info!(data_dir = %self.data_dir.display(), "reusing the embedded Postgres that is already running");
-            return Ok(self);
-        }
-        tracing::info!(data_dir = %self.data_dir.display(), socket_dir = %self.socket_dir.display(), "starting the embedded Postgres");
+        let action = match (self.is_running(), self.socket().exists()) {
+            (true, true) => {
+                tracing::info!(data_dir = %self.data_dir.display(), "reusing the embedded Postgres that is already running");
+                return Ok(self);
+            }
+            // Running but unreachable (its socket file was removed): only a restart recreates it.
+            (true, false) => "restart",
+            (false, _) => "start",
+        };
+        tracing::info!(data_dir = %self.data_dir.display(), socket_dir = %self.socket_dir.display(), "{action}ing the embedded Postgres");
         let data_dir = self.data_dir.to_string_lossy().into_owned();
         let log = self.socket_dir.join("postgres.log");
         self.run(
             "pg_ctl",
             &[
-                "start",
+                action,
+                "-m",
+                "fast",
                 "-D",
                 &data_dir,
                 "-l",
@@ -137,6 +144,11 @@ impl EmbeddedPostgres {
         .with_context(|| format!("starting Postgres (its log: {})", log.display()))?;
         self.started_here = true;
         Ok(self)
+    }
+
+    /// The server's socket file (5432 is only its name: there is no TCP port).
+    fn socket(&self) -> PathBuf {
+        self.socket_dir.join(".s.PGSQL.5432")
     }
 
     /// How to reach the given database in this cluster.

@@ -193,7 +193,7 @@ pub fn open_topics(topics: &[Topic], now: DateTime<Utc>) -> Reply {
         );
     }
     let count = plural(topics.len(), "open topic", "open topics");
-    let header = format!("*Open topics for the next Arch Hour* ({count}), oldest first:");
+    let header = format!("*{count} for the next Arch Hour*, oldest first:");
     let rows: Vec<String> = topics
         .iter()
         .map(|topic| {

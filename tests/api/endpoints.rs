@@ -12,13 +12,7 @@ async fn url_verification_is_answered_with_the_challenge() {
         "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P",
         "type": "url_verification"
     });
-    let response = app
-        .post_signed(
-            "/slack/events",
-            "application/json",
-            body.to_string().into_bytes(),
-        )
-        .await;
+    let response = app.event(&body).await;
     assert_eq!(response.status(), 200);
     let answer: serde_json::Value = response.json().await.expect("JSON");
     assert_eq!(
@@ -34,13 +28,7 @@ async fn events_we_do_not_handle_are_acknowledged() {
         "type": "event_callback", "team_id": "T1", "event_id": "Ev1", "event_time": 1,
         "event": {"type": "member_joined_channel", "user": "U1", "channel": CHANNEL}
     });
-    let response = app
-        .post_signed(
-            "/slack/events",
-            "application/json",
-            body.to_string().into_bytes(),
-        )
-        .await;
+    let response = app.event(&body).await;
     assert_eq!(response.status(), 200);
 }
 

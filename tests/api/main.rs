@@ -4,6 +4,7 @@
 mod binary;
 mod endpoints;
 mod manifest;
+mod migrations;
 mod outbox;
 mod proposing;
 mod signatures;

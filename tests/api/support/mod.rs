@@ -97,6 +97,16 @@ impl TestApp {
         self.command_in(CHANNEL, "U_ANN", text).await
     }
 
+    /// Sends an Events API body, signed, as Slack would.
+    pub async fn event(&self, body: &Value) -> reqwest::Response {
+        self.post_signed(
+            "/slack/events",
+            "application/json",
+            body.to_string().into_bytes(),
+        )
+        .await
+    }
+
     /// Posts `body` signed with the app's secret at the app's current time.
     pub async fn post_signed(
         &self,

@@ -171,3 +171,24 @@ fn block_on<F: Future>(future: F) -> F::Output {
         .expect("building a runtime")
         .block_on(future)
 }
+
+impl TestDatabase {
+    /// A database with no tables at all, for testing migrations themselves.
+    pub async fn create_empty() -> TestDatabase {
+        let server = server();
+        let name = format!(
+            "test_{}_{}",
+            std::process::id(),
+            NEXT_DATABASE.fetch_add(1, Ordering::Relaxed)
+        );
+        let mut admin = PgConnection::connect_with(&server.admin)
+            .await
+            .expect("connecting to the test Postgres");
+        execute(&mut admin, format!(r#"create database "{name}""#)).await;
+        admin.close().await.ok();
+        TestDatabase {
+            options: server.admin.clone().database(&name),
+            name,
+        }
+    }
+}
