@@ -11,6 +11,7 @@ use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 
 use crate::support::fake_slack::FakeSlack;
+use crate::support::postgres::TestDatabase;
 use crate::support::{CHANNEL, FORM, SIGNING_SECRET, command_body, eventually};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_archhour");
@@ -41,8 +42,12 @@ fn archhour(data_dir: &Path, slack: &FakeSlack) -> Command {
 }
 
 async fn start(data_dir: &Path, slack: &FakeSlack) -> Running {
+    start_with(archhour(data_dir, slack)).await
+}
+
+async fn start_with(mut command: Command) -> Running {
     let addr = format!("127.0.0.1:{}", free_port());
-    let child = archhour(data_dir, slack)
+    let child = command
         .env("ARCHHOUR_ADDR", &addr)
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
@@ -133,6 +138,51 @@ async fn the_binary_runs_its_own_postgres_and_keeps_topics_across_a_restart() {
     );
     stop(running);
     assert_eq!(slack.calls_to("chat.postMessage").len(), 1);
+}
+
+#[tokio::test]
+async fn two_archhour_processes_on_one_database_post_each_card_once() {
+    let dir = scratch_dir();
+    let slack = FakeSlack::start().await;
+    let database = TestDatabase::create().await;
+    let mut processes = Vec::new();
+    for _ in 0..2 {
+        let mut command = archhour(dir.path(), &slack);
+        command.env("DATABASE_URL", database.url());
+        processes.push(start_with(command).await);
+    }
+    for n in 0..20 {
+        let (reply, _) = command(&processes[n % 2], &format!("[discuss] Topic {n}")).await;
+        assert!(
+            reply["text"]
+                .as_str()
+                .expect("text")
+                .contains(&format!("Topic {n}"))
+        );
+    }
+    let texts = eventually("20 cards to be posted", || async {
+        let texts: Vec<String> = slack
+            .calls_to("chat.postMessage")
+            .iter()
+            .map(|call| call.args["text"].as_str().expect("text").to_string())
+            .collect();
+        (texts.len() >= 20).then_some(texts)
+    })
+    .await;
+    // Give a duplicate, if there were one, time to arrive.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(slack.calls_to("chat.postMessage").len(), 20);
+    let mut unique = texts.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), 20, "each card posted once: {texts:?}");
+    for running in processes {
+        stop(running);
+    }
+    assert!(
+        !dir.path().join("data").exists(),
+        "with DATABASE_URL set, no embedded cluster is started"
+    );
 }
 
 #[tokio::test]

@@ -49,6 +49,14 @@ impl TestDatabase {
     }
 }
 
+impl TestDatabase {
+    /// The database as a `DATABASE_URL`, for starting the binary against it.
+    pub fn url(&self) -> String {
+        use sqlx::ConnectOptions;
+        self.options.to_url_lossy().to_string()
+    }
+}
+
 impl Drop for TestDatabase {
     fn drop(&mut self) {
         let name = self.name.clone();
