@@ -11,8 +11,10 @@ use tokio_util::sync::CancellationToken;
 
 use crate::clock::SharedClock;
 use crate::config::Config;
+use crate::dispatch::reactions::{Batcher, ReactionIngest};
 use crate::http;
 use crate::jobs::outbox_worker::OutboxWorker;
+use crate::jobs::user_directory::UserDirectory;
 use crate::metrics::Metrics;
 use crate::slack::api::{BotIdentity, SlackApi};
 
@@ -28,6 +30,8 @@ pub struct AppState {
     pub outbox_wake: Arc<Notify>,
     /// Who the bot is, once `auth.test` has answered.
     pub bot: Arc<OnceLock<BotIdentity>>,
+    /// Where reaction events go to become votes.
+    pub reactions: ReactionIngest,
 }
 
 impl AppState {
@@ -56,16 +60,36 @@ pub async fn run(
         &config.bot_token,
         config.outbox.call_timeout,
     )?;
+    let metrics = Arc::new(Metrics::default());
+    let outbox_wake = Arc::new(Notify::new());
+    let directory_wake = Arc::new(Notify::new());
+    let reactions = ReactionIngest::start(Batcher {
+        db: services.db.clone(),
+        clock: services.clock.clone(),
+        metrics: metrics.clone(),
+        outbox_wake: outbox_wake.clone(),
+        directory_wake: directory_wake.clone(),
+    });
     let state = AppState {
         db: services.db,
         clock: services.clock,
         signing_secret: config.signing_secret.clone(),
         slack: slack.clone(),
-        metrics: Arc::new(Metrics::default()),
-        outbox_wake: Arc::new(Notify::new()),
+        metrics,
+        outbox_wake,
         bot: Arc::new(OnceLock::new()),
+        reactions,
     };
     let background = CancellationToken::new();
+    let directory = UserDirectory {
+        db: state.db.clone(),
+        slack: slack.clone(),
+        clock: state.clock.clone(),
+        wake: directory_wake,
+        outbox_wake: state.outbox_wake.clone(),
+        poll_interval: config.outbox.poll_interval * 30,
+    };
+    let directory_task = tokio::spawn(directory.run(background.child_token()));
     let worker = OutboxWorker {
         db: state.db.clone(),
         slack: slack.clone(),
@@ -86,7 +110,7 @@ pub async fn run(
         .with_graceful_shutdown(shutdown)
         .await;
     background.cancel();
-    let _ = tokio::join!(worker_task, identity_task);
+    let _ = tokio::join!(worker_task, identity_task, directory_task);
     served.map_err(Into::into)
 }
 

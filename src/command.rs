@@ -1,5 +1,6 @@
 //! The `/archtopic` text parser: one pure function from what a person typed to a [`Command`].
 
+use crate::settings::{self, SettingChange, SettingError};
 use crate::slack::mrkdwn;
 use crate::topics::{Intent, IntentError, Intents, Title, TitleError};
 
@@ -8,8 +9,16 @@ use crate::topics::{Intent, IntentError, Intents, Title, TitleError};
 pub enum Command {
     /// `[intent] title`: propose a topic.
     Propose(Proposal),
-    /// `list`: the agenda for the next meeting.
+    /// `list`: the ranked agenda for the next meeting.
     List,
+    /// `withdraw N`: take topic N off the agenda.
+    Withdraw(i32),
+    /// `recount`: re-read the vote reactions of open cards from Slack.
+    Recount,
+    /// `config`: show the channel's settings.
+    ShowConfig,
+    /// `config KEY VALUE`: change one.
+    ChangeConfig(Result<SettingChange, SettingError>),
     /// `help`, or no text at all.
     Help,
     /// A single word that is no command we know.
@@ -21,6 +30,12 @@ pub enum Command {
 pub struct Proposal {
     pub intents: Intents,
     pub title: Title,
+}
+
+/// A subcommand given the wrong arguments: what was typed, and the usage to show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsageError {
+    pub usage: &'static str,
 }
 
 /// Why text that looked like a proposal is not one. Each case carries what the reply needs
@@ -38,24 +53,61 @@ pub enum ProposalError {
 }
 
 /// Parses the text of `/archtopic` as Slack sent it (escaped, mentions as `<@U…>` tokens).
-pub fn parse(text: &str) -> Result<Command, ProposalError> {
+pub fn parse(text: &str) -> Result<Command, CommandError> {
     let text = text.trim();
     if text.starts_with('[') {
-        return parse_proposal(text).map(Command::Propose);
+        return parse_proposal(text)
+            .map(Command::Propose)
+            .map_err(CommandError::Proposal);
     }
-    let mut words = text.split_whitespace();
-    let Some(first) = words.next() else {
-        return Ok(Command::Help);
+    let (first, rest) = match text.split_once(char::is_whitespace) {
+        Some((first, rest)) => (first, rest.trim()),
+        None => (text, ""),
     };
-    let is_single_word = words.next().is_none();
-    match first.to_lowercase().as_str() {
-        "list" | "agenda" if is_single_word => Ok(Command::List),
-        "help" | "?" => Ok(Command::Help),
-        _ if is_single_word && Intent::from_word(bare_word(first)).is_none() => {
+    if first.is_empty() {
+        return Ok(Command::Help);
+    }
+    let usage = |usage| Err(CommandError::Usage(UsageError { usage }));
+    match (first.to_lowercase().as_str(), rest) {
+        ("list" | "agenda", "") => Ok(Command::List),
+        ("help" | "?", _) => Ok(Command::Help),
+        ("withdraw", number) => match parse_topic_number(number) {
+            Some(number) => Ok(Command::Withdraw(number)),
+            None => usage(WITHDRAW_USAGE),
+        },
+        ("recount", "") => Ok(Command::Recount),
+        ("recount", _) => usage(RECOUNT_USAGE),
+        ("config", "") => Ok(Command::ShowConfig),
+        ("config", setting) => match setting.split_once(char::is_whitespace) {
+            Some((key, value)) => Ok(Command::ChangeConfig(settings::parse_change(key, value))),
+            None => Ok(Command::ChangeConfig(settings::parse_change(setting, ""))),
+        },
+        (_, "") if Intent::from_word(bare_word(first)).is_none() => {
             Ok(Command::Unknown(first.to_string()))
         }
-        _ => Err(missing_intent(text)),
+        _ => Err(CommandError::Proposal(missing_intent(text))),
     }
+}
+
+/// How to use `withdraw`.
+pub const WITHDRAW_USAGE: &str = "/archtopic withdraw 12";
+/// How to use `recount`.
+pub const RECOUNT_USAGE: &str = "/archtopic recount";
+
+/// `12` or `#12`.
+fn parse_topic_number(text: &str) -> Option<i32> {
+    text.trim()
+        .trim_start_matches('#')
+        .parse::<i32>()
+        .ok()
+        .filter(|n| *n > 0)
+}
+
+/// Why the text is not a command we can carry out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CommandError {
+    Proposal(ProposalError),
+    Usage(UsageError),
 }
 
 fn parse_proposal(text: &str) -> Result<Proposal, ProposalError> {
@@ -179,6 +231,35 @@ mod tests {
     }
 
     #[test]
+    fn withdraw_takes_a_topic_number() {
+        assert_eq!(parse("withdraw 12"), Ok(Command::Withdraw(12)));
+        assert_eq!(parse("Withdraw #7"), Ok(Command::Withdraw(7)));
+        for bad in ["withdraw", "withdraw twelve", "withdraw 0", "withdraw 3 4"] {
+            assert_eq!(
+                parse(bad),
+                Err(CommandError::Usage(UsageError {
+                    usage: WITHDRAW_USAGE
+                })),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn recount_and_config_are_recognised() {
+        assert_eq!(parse("recount"), Ok(Command::Recount));
+        assert_eq!(parse("config"), Ok(Command::ShowConfig));
+        assert_eq!(
+            parse("config votes_per_person 2"),
+            Ok(Command::ChangeConfig(Ok(SettingChange::VotesPerPerson(2))))
+        );
+        assert!(matches!(
+            parse("config votes_per_person"),
+            Ok(Command::ChangeConfig(Err(SettingError::Invalid { .. })))
+        ));
+    }
+
+    #[test]
     fn an_unknown_single_word_is_unknown_not_a_topic() {
         assert_eq!(
             parse("frobnicate"),
@@ -190,17 +271,17 @@ mod tests {
     fn text_without_a_tag_is_refused_with_a_guess() {
         assert_eq!(
             parse("What is paver used for today?"),
-            Err(ProposalError::MissingIntent {
+            Err(CommandError::Proposal(ProposalError::MissingIntent {
                 title: "What is paver used for today?".into(),
                 guess: Intent::Quest
-            })
+            }))
         );
         assert_eq!(
             parse("Splitting LMS and Studio"),
-            Err(ProposalError::MissingIntent {
+            Err(CommandError::Proposal(ProposalError::MissingIntent {
                 title: "Splitting LMS and Studio".into(),
                 guess: Intent::Discuss
-            })
+            }))
         );
     }
 
@@ -208,17 +289,17 @@ mod tests {
     fn an_intent_written_without_brackets_is_the_guess() {
         assert_eq!(
             parse("idea: a toolbox for graceful degradation"),
-            Err(ProposalError::MissingIntent {
+            Err(CommandError::Proposal(ProposalError::MissingIntent {
                 title: "a toolbox for graceful degradation".into(),
                 guess: Intent::Ideation
-            })
+            }))
         );
         assert_eq!(
             parse("quest"),
-            Err(ProposalError::MissingIntent {
+            Err(CommandError::Proposal(ProposalError::MissingIntent {
                 title: "".into(),
                 guess: Intent::Quest
-            })
+            }))
         );
     }
 
@@ -226,10 +307,10 @@ mod tests {
     fn an_unclosed_tag_is_refused() {
         assert_eq!(
             parse("[quest What is paver?"),
-            Err(ProposalError::UnclosedTag {
+            Err(CommandError::Proposal(ProposalError::UnclosedTag {
                 title: "What is paver?".into(),
                 guess: Intent::Quest
-            })
+            }))
         );
     }
 
@@ -237,20 +318,20 @@ mod tests {
     fn an_unknown_tag_carries_a_suggestion() {
         assert_eq!(
             parse("[qeust] What is paver?"),
-            Err(ProposalError::BadIntent {
+            Err(CommandError::Proposal(ProposalError::BadIntent {
                 error: IntentError::Unknown {
                     word: "qeust".into(),
                     suggestion: Some(Intent::Quest)
                 },
                 title: "What is paver?".into()
-            })
+            }))
         );
         assert!(matches!(
             parse("[] What is paver?"),
-            Err(ProposalError::BadIntent {
+            Err(CommandError::Proposal(ProposalError::BadIntent {
                 error: IntentError::Empty,
                 ..
-            })
+            }))
         ));
     }
 
@@ -258,18 +339,18 @@ mod tests {
     fn an_empty_or_long_title_is_refused() {
         assert_eq!(
             parse("[quest]   "),
-            Err(ProposalError::BadTitle {
+            Err(CommandError::Proposal(ProposalError::BadTitle {
                 error: TitleError::Empty,
                 intents: Intent::Quest.into()
-            })
+            }))
         );
         let long = format!("[discuss] {}", "x".repeat(301));
         assert_eq!(
             parse(&long),
-            Err(ProposalError::BadTitle {
+            Err(CommandError::Proposal(ProposalError::BadTitle {
                 error: TitleError::TooLong { chars: 301 },
                 intents: Intent::Discuss.into()
-            })
+            }))
         );
     }
 }

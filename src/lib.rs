@@ -19,8 +19,12 @@ pub mod dispatch;
 pub mod http;
 pub mod jobs;
 pub mod metrics;
+pub mod settings;
 pub mod slack;
 pub mod store;
 pub mod topics;
+pub mod users;
+pub mod views;
+pub mod votes;
 
 pub use app::{Services, run};

@@ -22,6 +22,13 @@ pub struct SlackCallLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct EventLabels {
+    pub kind: String,
+    /// `duplicate` (a redelivery), `changed_vote`, `no_change` (another emoji, an older event…).
+    pub outcome: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct OutboxLabels {
     pub state: String,
 }
@@ -35,6 +42,7 @@ pub struct Metrics {
     http_requests: Family<HttpLabels, Counter>,
     http_latency: HistogramFamily,
     slack_calls: Family<SlackCallLabels, Counter>,
+    events: Family<EventLabels, Counter>,
     outbox_depth: Family<OutboxLabels, Gauge>,
 }
 
@@ -49,6 +57,7 @@ impl Default for Metrics {
         let http_requests = Family::<HttpLabels, Counter>::default();
         let http_latency: HistogramFamily = Family::new_with_constructor(latency_histogram);
         let slack_calls = Family::<SlackCallLabels, Counter>::default();
+        let events = Family::<EventLabels, Counter>::default();
         let outbox_depth = Family::<OutboxLabels, Gauge>::default();
         registry.register(
             "http_requests",
@@ -66,6 +75,11 @@ impl Default for Metrics {
             slack_calls.clone(),
         );
         registry.register(
+            "events",
+            "Slack events applied, by kind and outcome",
+            events.clone(),
+        );
+        registry.register(
             "outbox_rows",
             "Outbox rows waiting (pending) or given up on (dead)",
             outbox_depth.clone(),
@@ -75,6 +89,7 @@ impl Default for Metrics {
             http_requests,
             http_latency,
             slack_calls,
+            events,
             outbox_depth,
         }
     }
@@ -97,6 +112,18 @@ impl Metrics {
                 outcome: outcome.to_string(),
             })
             .inc();
+    }
+
+    pub fn count_events(&self, kind: &str, outcome: &str, n: usize) {
+        if n == 0 {
+            return;
+        }
+        self.events
+            .get_or_create(&EventLabels {
+                kind: kind.to_string(),
+                outcome: outcome.to_string(),
+            })
+            .inc_by(u64::try_from(n).unwrap_or(u64::MAX));
     }
 
     /// Sets the outbox gauges; states missing from `counts` read zero.

@@ -2,26 +2,48 @@
 
 use anyhow::Context;
 
+use super::{recount, withdraw};
 use crate::app::AppState;
-use crate::command::{self, Command, Proposal};
+use crate::command::{self, Command, CommandError, Proposal};
 use crate::jobs::{self, delivery::Delivery};
+use crate::settings::SettingChange;
 use crate::slack::blocks::{self, Reply};
 use crate::slack::inbound::SlashCommand;
 use crate::store::{self, topics::NewTopic};
+use crate::views;
 
 /// Handles one slash command. Bad input gets an explanatory reply and changes nothing.
 pub async fn handle(state: &AppState, command: SlashCommand) -> anyhow::Result<Reply> {
     let parsed = command::parse(&command.text);
-    let needs_channel = !matches!(parsed, Ok(Command::Help | Command::Unknown(_)));
+    let needs_channel = matches!(
+        parsed,
+        Ok(Command::Propose(_)
+            | Command::List
+            | Command::Recount
+            | Command::ShowConfig
+            | Command::ChangeConfig(_))
+            | Err(CommandError::Proposal(_))
+    );
     if needs_channel && command.is_direct_message() {
         return Ok(blocks::direct_message_refusal());
     }
     match parsed {
-        Err(error) => Ok(blocks::proposal_error(&error)),
+        Err(CommandError::Proposal(error)) => Ok(blocks::proposal_error(&error)),
+        Err(CommandError::Usage(error)) => Ok(blocks::usage(&error)),
         Ok(Command::Help) => Ok(blocks::help()),
         Ok(Command::Unknown(word)) => Ok(blocks::unknown_command(&word)),
         Ok(Command::List) => list(state, &command).await,
         Ok(Command::Propose(proposal)) => propose(state, &command, proposal).await,
+        Ok(Command::Withdraw(number)) => withdraw::withdraw(state, &command, number).await,
+        Ok(Command::Recount) => recount::start(state, &command).await,
+        Ok(Command::ShowConfig) => {
+            let settings = store::settings::load(&state.db, &command.channel_id)
+                .await
+                .context("loading settings")?;
+            Ok(blocks::show_settings(&settings))
+        }
+        Ok(Command::ChangeConfig(Err(error))) => Ok(blocks::setting_error(&error)),
+        Ok(Command::ChangeConfig(Ok(change))) => change_setting(state, &command, &change).await,
     }
 }
 
@@ -49,18 +71,72 @@ async fn propose(
     )
     .await
     .context("storing a topic")?;
-    jobs::queue(&mut tx, &Delivery::topic_card(&topic), state.clock.as_ref())
+    let settings = store::settings::load(&mut *tx, &command.channel_id)
         .await
-        .context("queuing a topic card")?;
+        .context("loading settings")?;
+    let card = views::cards::render(&mut tx, &topic).await?;
+    jobs::queue(
+        &mut tx,
+        &Delivery::topic_card(&topic, card),
+        state.clock.as_ref(),
+    )
+    .await
+    .context("queuing a topic card")?;
     tx.commit().await.context("committing a topic")?;
     state.wake_outbox();
     tracing::info!(number = topic.number, channel = %topic.channel_id, "topic proposed");
-    Ok(blocks::proposal_confirmation(&topic))
+    Ok(blocks::proposal_confirmation(&topic, &settings.vote_emoji))
 }
 
+/// The ranked agenda of this channel.
 async fn list(state: &AppState, command: &SlashCommand) -> anyhow::Result<Reply> {
-    let topics = store::topics::open_in_channel(&state.db, &command.channel_id)
+    let mut conn = state.db.acquire().await.context("connecting")?;
+    let ranked = views::agenda::ranked(&mut conn, &command.channel_id).await?;
+    Ok(blocks::agenda(&ranked, state.clock.now()))
+}
+
+/// Changes one setting, if the person may; cards are redrawn when their counts or emoji change.
+async fn change_setting(
+    state: &AppState,
+    command: &SlashCommand,
+    change: &SettingChange,
+) -> anyhow::Result<Reply> {
+    let mut tx = state.db.begin().await.context("starting a transaction")?;
+    let mut settings = store::settings::load(&mut *tx, &command.channel_id)
         .await
-        .context("loading open topics")?;
-    Ok(blocks::open_topics(&topics, state.clock.now()))
+        .context("loading settings")?;
+    if !settings.can_facilitate(&command.user_id) {
+        return Ok(blocks::settings_refusal(&settings.facilitators));
+    }
+    settings.apply(change);
+    store::settings::save(
+        &mut *tx,
+        &command.channel_id,
+        &settings,
+        &command.user_id,
+        state.clock.now(),
+    )
+    .await
+    .context("saving settings")?;
+    let redraw = matches!(
+        change,
+        SettingChange::VoteEmoji(_) | SettingChange::VotesPerPerson(_)
+    );
+    if redraw {
+        let topics = store::topics::open_in_channel(&mut *tx, &command.channel_id)
+            .await
+            .context("loading open topics")?;
+        for topic in topics {
+            jobs::queue(
+                &mut tx,
+                &Delivery::refresh_card(topic.id, std::time::Duration::ZERO),
+                state.clock.as_ref(),
+            )
+            .await
+            .context("queuing a card refresh")?;
+        }
+    }
+    tx.commit().await.context("committing settings")?;
+    state.wake_outbox();
+    Ok(blocks::setting_changed(change))
 }

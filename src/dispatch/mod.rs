@@ -1,3 +1,7 @@
 //! What the bot does with each thing Slack sends, whichever transport brought it.
 
 pub mod commands;
+pub mod events;
+pub mod reactions;
+mod recount;
+mod withdraw;

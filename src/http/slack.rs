@@ -35,7 +35,10 @@ pub async fn commands(State(state): State<AppState>, headers: HeaderMap, body: B
     Json(ephemeral(reply)).into_response()
 }
 
-/// `POST /slack/events`: answers `url_verification`; other events are acknowledged.
+/// How long an event may take before we answer 503 so Slack retries; well inside its 3 s.
+const ACK_DEADLINE: std::time::Duration = std::time::Duration::from_millis(2500);
+
+/// `POST /slack/events`: answers `url_verification`; acknowledges an event once it is stored.
 pub async fn events(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     if let Err(rejection) = verify(&state, &headers, &body) {
         return unauthorized(rejection);
@@ -43,6 +46,27 @@ pub async fn events(State(state): State<AppState>, headers: HeaderMap, body: Byt
     match inbound::parse_event(&body) {
         Ok(EventRequest::UrlVerification { challenge }) => {
             Json(json!({ "challenge": challenge })).into_response()
+        }
+        Ok(EventRequest::Callback(event)) => {
+            let handled =
+                tokio::time::timeout(ACK_DEADLINE, dispatch::events::handle(&state, event));
+            match handled.await {
+                Ok(Ok(())) => StatusCode::OK.into_response(),
+                Ok(Err(error)) => {
+                    tracing::error!(error = %format!("{error:#}"), "handling an event failed");
+                    (
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "not stored; please retry\n",
+                    )
+                        .into_response()
+                }
+                // Not committed in time: Slack redelivers, and the event id keeps it from
+                // counting twice if the commit lands after all.
+                Err(_) => {
+                    tracing::warn!("an event was not committed within the ack deadline");
+                    (StatusCode::SERVICE_UNAVAILABLE, "busy; please retry\n").into_response()
+                }
+            }
         }
         Ok(EventRequest::Other { kind }) => {
             tracing::debug!(%kind, "event acknowledged and ignored");

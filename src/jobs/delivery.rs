@@ -1,11 +1,40 @@
-//! What the outbox delivers: a Slack call, the key that keeps it from being queued twice, and
-//! what to record when Slack accepts it.
+//! What the outbox delivers: a Slack call (or a card to render when it is sent), the key that
+//! keeps it from being queued twice, and what to record when Slack accepts it.
+
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::slack::blocks;
+use crate::slack::blocks::Reply;
 use crate::slack::call::SlackCall;
 use crate::topics::Topic;
+
+/// What a row sends: a call made as stored, or a message rendered from the database at send
+/// time (so a burst of changes coalesces into one edit that shows the latest state).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Outgoing {
+    Call(Box<SlackCall>),
+    Render(Render),
+}
+
+/// Messages rendered when sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "render", rename_all = "snake_case")]
+pub enum Render {
+    /// Edit a topic card in place (`chat.update`) to show its current votes and state.
+    TopicCard { topic_id: i64 },
+}
+
+impl Outgoing {
+    /// The Web API method this ends up calling, for metrics and logs.
+    pub fn method_name(&self) -> &'static str {
+        match self {
+            Outgoing::Call(call) => call.method().name(),
+            Outgoing::Render(Render::TopicCard { .. }) => "chat.update",
+        }
+    }
+}
 
 /// Bookkeeping done in the same transaction that marks a call delivered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -15,23 +44,59 @@ pub enum AfterSend {
     RecordTopicCard { topic_id: i64 },
 }
 
+/// How long card edits wait for more votes before they are sent: Slack allows about one
+/// message edit per second per channel, and a burst of votes becomes one edit.
+pub const CARD_REFRESH_DELAY: Duration = Duration::from_secs(1);
+
 /// One intent to call Slack, ready to queue.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Delivery {
     /// Unique per intent: queuing the same key again is a no-op.
     pub key: String,
-    pub call: SlackCall,
+    pub outgoing: Outgoing,
     pub after_send: Option<AfterSend>,
+    /// Deliveries with the same coalesce key merge while one is waiting to be sent.
+    pub coalesce_key: Option<String>,
+    /// Not sent before this long after queuing.
+    pub delay: Duration,
 }
 
 impl Delivery {
-    /// Posts a new topic's card in its channel and remembers where it went.
-    pub fn topic_card(topic: &Topic) -> Delivery {
-        let card = blocks::topic_card(topic);
+    fn call(key: String, call: SlackCall) -> Delivery {
         Delivery {
-            key: format!("topic-card:{}", topic.id),
-            call: SlackCall::post_message(&topic.channel_id, card.text, card.blocks),
-            after_send: Some(AfterSend::RecordTopicCard { topic_id: topic.id }),
+            key,
+            outgoing: Outgoing::Call(Box::new(call)),
+            after_send: None,
+            coalesce_key: None,
+            delay: Duration::ZERO,
         }
+    }
+
+    /// Posts a new topic's card in its channel and remembers where it went.
+    pub fn topic_card(topic: &Topic, card: Reply) -> Delivery {
+        Delivery {
+            after_send: Some(AfterSend::RecordTopicCard { topic_id: topic.id }),
+            ..Delivery::call(
+                format!("topic-card:{}", topic.id),
+                SlackCall::post_message(&topic.channel_id, card.text, card.blocks),
+            )
+        }
+    }
+
+    /// Edits a topic card to its current state, after `delay`, merged with any edit of the
+    /// same card still waiting.
+    pub fn refresh_card(topic_id: i64, delay: Duration) -> Delivery {
+        Delivery {
+            key: format!("card-refresh:{topic_id}:{:016x}", rand::random::<u64>()),
+            outgoing: Outgoing::Render(Render::TopicCard { topic_id }),
+            after_send: None,
+            coalesce_key: Some(format!("card:{topic_id}")),
+            delay,
+        }
+    }
+
+    /// A message only `user` sees, in `channel`. `key` names the reason, so it is sent once.
+    pub fn ephemeral(key: String, channel: &str, user: &str, reply: Reply) -> Delivery {
+        Delivery::call(key, SlackCall::post_ephemeral(channel, user, reply))
     }
 }

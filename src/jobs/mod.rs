@@ -4,6 +4,7 @@
 pub mod backoff;
 pub mod delivery;
 pub mod outbox_worker;
+pub mod user_directory;
 
 use sqlx::PgConnection;
 

@@ -11,13 +11,15 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use super::backoff::retry_delay;
-use super::delivery::AfterSend;
-use crate::clock::SharedClock;
+use super::delivery::{AfterSend, CARD_REFRESH_DELAY, Delivery, Outgoing, Render};
+use crate::clock::{Clock, SharedClock};
 use crate::config::OutboxSettings;
 use crate::metrics::Metrics;
 use crate::slack::api::{CallError, CallReceipt, SlackApi};
+use crate::slack::call::SlackCall;
 use crate::store;
 use crate::store::outbox::Claimed;
+use crate::views;
 
 /// Everything the worker needs; cheap to clone into each delivery task.
 #[derive(Debug, Clone)]
@@ -105,8 +107,12 @@ impl OutboxWorker {
 
     /// Makes one claimed call and records what happened.
     async fn deliver(&self, row: Claimed) {
-        let method = row.call.method().name();
-        let outcome = match self.slack.execute(&row.call).await {
+        let method = row.outgoing.method_name();
+        let result = match self.resolve(&row.outgoing).await {
+            Ok(call) => self.slack.execute(&call).await,
+            Err(error) => Err(error),
+        };
+        let outcome = match result {
             Ok(receipt) => self.record_success(&row, &receipt).await.map(|()| "done"),
             Err(CallError::Retryable {
                 reason,
@@ -143,6 +149,33 @@ impl OutboxWorker {
         }
     }
 
+    /// The call to make: as stored, or rendered now from the database.
+    async fn resolve(&self, outgoing: &Outgoing) -> Result<SlackCall, CallError> {
+        match outgoing {
+            Outgoing::Call(call) => Ok(call.as_ref().clone()),
+            Outgoing::Render(Render::TopicCard { topic_id }) => self.render_card(*topic_id).await,
+        }
+    }
+
+    /// The edit that shows a card's current state.
+    async fn render_card(&self, topic_id: i64) -> Result<SlackCall, CallError> {
+        let rendered = async {
+            let mut conn = self.db.acquire().await?;
+            views::cards::update(&mut conn, topic_id).await
+        };
+        match rendered.await {
+            Ok(Some(call)) => Ok(call),
+            Ok(None) => Err(CallError::Retryable {
+                reason: "the card has not been posted yet".into(),
+                retry_after: Some(CARD_REFRESH_DELAY),
+            }),
+            Err(error) => Err(CallError::Retryable {
+                reason: format!("rendering the card: {error:#}"),
+                retry_after: None,
+            }),
+        }
+    }
+
     async fn record_success(&self, row: &Claimed, receipt: &CallReceipt) -> anyhow::Result<()> {
         let mut tx = self.db.begin().await.context("starting a transaction")?;
         let still_ours = store::outbox::mark_done(&mut *tx, row, receipt, self.clock.now())
@@ -153,7 +186,7 @@ impl OutboxWorker {
             return Ok(());
         }
         if let Some(after_send) = &row.after_send {
-            apply(&mut tx, after_send, receipt).await?;
+            apply(&mut tx, after_send, receipt, self.clock.as_ref()).await?;
         }
         tx.commit().await.context("committing an outbox outcome")
     }
@@ -167,16 +200,31 @@ async fn apply(
     tx: &mut sqlx::PgConnection,
     after_send: &AfterSend,
     receipt: &CallReceipt,
+    clock: &dyn Clock,
 ) -> anyhow::Result<()> {
     match after_send {
         AfterSend::RecordTopicCard { topic_id } => {
-            let ts = receipt
-                .ts
-                .as_deref()
-                .context("Slack accepted the card but returned no ts")?;
+            let (Some(channel), Some(ts)) = (receipt.channel.as_deref(), receipt.ts.as_deref())
+            else {
+                anyhow::bail!("Slack accepted the card but did not say where it is");
+            };
             store::topics::set_card_ts(&mut *tx, *topic_id, ts)
                 .await
-                .context("recording a topic card's ts")
+                .context("recording a topic card's ts")?;
+            // Reactions that raced the card's ts into the database are already votes: show them.
+            let early_votes = store::votes::voters(&mut *tx, channel, ts)
+                .await
+                .context("checking for early votes")?;
+            if !early_votes.is_empty() {
+                super::queue(
+                    tx,
+                    &Delivery::refresh_card(*topic_id, Duration::ZERO),
+                    clock,
+                )
+                .await
+                .context("queuing a card refresh")?;
+            }
+            Ok(())
         }
     }
 }

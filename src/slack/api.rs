@@ -14,6 +14,7 @@ use slack_morphism::prelude::*;
 use url::Url;
 
 use super::call::SlackCall;
+use crate::users::UserKind;
 
 type Connector = SlackClientHyperConnector<HttpsConnector<HttpConnector>>;
 
@@ -116,6 +117,49 @@ impl SlackApi {
             user_id: response.user_id.to_string(),
             bot_id: response.bot_id.map(|id| id.to_string()),
             team_id: response.team_id.to_string(),
+        })
+    }
+
+    /// The reactions on a message: each emoji name with every user who added it.
+    pub async fn reactions_on(
+        &self,
+        channel: &str,
+        ts: &str,
+    ) -> Result<Vec<(String, Vec<String>)>, CallError> {
+        let session = self.client.open_session(&self.token);
+        let request = SlackApiReactionsGetRequest::new()
+            .with_channel(channel.into())
+            .with_timestamp(ts.into())
+            .with_full(true);
+        let response = self.bounded(session.reactions_get(&request)).await?;
+        let reactions = match response {
+            SlackApiReactionsGetResponse::Message(found) => {
+                found.message.content.reactions.unwrap_or_default()
+            }
+            SlackApiReactionsGetResponse::File(_) => Vec::new(),
+        };
+        Ok(reactions
+            .into_iter()
+            .map(|reaction| {
+                (
+                    reaction.name.to_string(),
+                    reaction.users.iter().map(ToString::to_string).collect(),
+                )
+            })
+            .collect())
+    }
+
+    /// Whether a user is a bot, and whether a workspace admin or owner.
+    pub async fn user_kind(&self, user: &str) -> Result<UserKind, CallError> {
+        let session = self.client.open_session(&self.token);
+        let request = SlackApiUsersInfoRequest::new(user.into());
+        let response = self.bounded(session.users_info(&request)).await?;
+        let flags = response.user.flags;
+        Ok(UserKind {
+            is_bot: flags.is_bot.unwrap_or(false),
+            is_admin: flags.is_admin.unwrap_or(false)
+                || flags.is_owner.unwrap_or(false)
+                || flags.is_primary_owner.unwrap_or(false),
         })
     }
 

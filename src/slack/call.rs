@@ -26,6 +26,28 @@ impl SlackCall {
         ))
     }
 
+    /// A message only `user` sees, in `channel`.
+    pub fn post_ephemeral(channel: &str, user: &str, reply: super::blocks::Reply) -> Self {
+        SlackCall::PostEphemeral(SlackApiChatPostEphemeralRequest::new(
+            channel.into(),
+            user.into(),
+            SlackMessageContent::new()
+                .with_text(reply.text)
+                .with_blocks(reply.blocks),
+        ))
+    }
+
+    /// Replaces a message's text and blocks.
+    pub fn update_message(channel: &str, ts: &str, reply: super::blocks::Reply) -> Self {
+        SlackCall::UpdateMessage(SlackApiChatUpdateRequest::new(
+            channel.into(),
+            SlackMessageContent::new()
+                .with_text(reply.text)
+                .with_blocks(reply.blocks),
+            ts.into(),
+        ))
+    }
+
     pub fn method(&self) -> SlackMethod {
         match self {
             SlackCall::PostMessage(_) => SlackMethod::ChatPostMessage,
@@ -43,14 +65,18 @@ pub enum SlackMethod {
     ChatPostMessage,
     ChatUpdate,
     ChatPostEphemeral,
+    ReactionsGet,
+    UsersInfo,
 }
 
 impl SlackMethod {
-    pub const ALL: [SlackMethod; 4] = [
+    pub const ALL: [SlackMethod; 6] = [
         SlackMethod::AuthTest,
         SlackMethod::ChatPostMessage,
         SlackMethod::ChatUpdate,
         SlackMethod::ChatPostEphemeral,
+        SlackMethod::ReactionsGet,
+        SlackMethod::UsersInfo,
     ];
 
     pub fn name(self) -> &'static str {
@@ -59,6 +85,8 @@ impl SlackMethod {
             SlackMethod::ChatPostMessage => "chat.postMessage",
             SlackMethod::ChatUpdate => "chat.update",
             SlackMethod::ChatPostEphemeral => "chat.postEphemeral",
+            SlackMethod::ReactionsGet => "reactions.get",
+            SlackMethod::UsersInfo => "users.info",
         }
     }
 
@@ -69,6 +97,8 @@ impl SlackMethod {
             // chat:write.public lets the bot post cards in public channels it was not invited to.
             SlackMethod::ChatPostMessage => &["chat:write", "chat:write.public"],
             SlackMethod::ChatUpdate | SlackMethod::ChatPostEphemeral => &["chat:write"],
+            SlackMethod::ReactionsGet => &["reactions:read"],
+            SlackMethod::UsersInfo => &["users:read"],
         }
     }
 }

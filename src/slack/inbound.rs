@@ -1,7 +1,7 @@
 //! Parsing what Slack sends us: slash-command forms, Events API envelopes, interaction payloads.
 
 use serde::Deserialize;
-use slack_morphism::prelude::SlackCommandEvent;
+use slack_morphism::prelude::*;
 
 /// A slash command, as the dispatcher needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,30 +70,128 @@ pub fn parse_command(body: &[u8]) -> Result<CommandRequest, MalformedPayload> {
 pub enum EventRequest {
     /// Slack checking the request URL; answered with the challenge.
     UrlVerification { challenge: String },
-    /// An event callback or anything else we do not act on (yet); answered 200.
+    /// An event callback, with the id that makes redeliveries recognisable.
+    Callback(InboundEvent),
+    /// Anything else (`app_rate_limited`…): acknowledged.
     Other { kind: String },
 }
 
-#[derive(Deserialize)]
-struct EventEnvelope {
-    #[serde(rename = "type")]
-    kind: String,
-    challenge: Option<String>,
+/// An event the bot acts on, or the kind of one it ignores.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InboundEvent {
+    Reaction(ReactionEvent),
+    Ignored { kind: String },
+}
+
+/// `reaction_added` or `reaction_removed` on a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReactionEvent {
+    pub event_id: String,
+    pub team_id: String,
+    pub channel_id: String,
+    pub message_ts: String,
+    pub user_id: String,
+    /// The reaction's name as Slack sends it, e.g. `+1::skin-tone-3`.
+    pub reaction: String,
+    pub added: bool,
+    /// Slack's event_ts in microseconds: orders events on the same vote.
+    pub event_ts: i64,
 }
 
 /// Parses an Events API body.
 pub fn parse_event(body: &[u8]) -> Result<EventRequest, MalformedPayload> {
-    let envelope: EventEnvelope =
-        serde_json::from_slice(body).map_err(|e| MalformedPayload(e.to_string()))?;
-    match (envelope.kind.as_str(), envelope.challenge) {
-        ("url_verification", Some(challenge)) => Ok(EventRequest::UrlVerification { challenge }),
-        ("url_verification", None) => Err(MalformedPayload(
-            "url_verification without a challenge".into(),
-        )),
-        _ => Ok(EventRequest::Other {
-            kind: envelope.kind,
-        }),
+    let event: SlackPushEvent = match serde_json::from_slice(body) {
+        Ok(event) => event,
+        // Valid JSON in a shape we do not model: acknowledge it rather than have Slack retry
+        // (and eventually disable the subscription) over something we would ignore anyway.
+        Err(error) => {
+            let envelope: serde_json::Value =
+                serde_json::from_slice(body).map_err(|e| MalformedPayload(e.to_string()))?;
+            let kind = envelope["event"]["type"]
+                .as_str()
+                .or(envelope["type"].as_str())
+                .unwrap_or("unknown");
+            tracing::warn!(%kind, %error, "acknowledging an event we could not parse");
+            return Ok(EventRequest::Other {
+                kind: format!("unparsed {kind}"),
+            });
+        }
+    };
+    Ok(match event {
+        SlackPushEvent::UrlVerification(verification) => EventRequest::UrlVerification {
+            challenge: verification.challenge,
+        },
+        SlackPushEvent::EventCallback(callback) => EventRequest::Callback(callback_event(callback)),
+        SlackPushEvent::AppRateLimited(_) => EventRequest::Other {
+            kind: "app_rate_limited".into(),
+        },
+    })
+}
+
+/// Our view of an event callback, whichever transport delivered it.
+pub fn callback_event(callback: SlackPushEventCallback) -> InboundEvent {
+    let event_id = callback.event_id.to_string();
+    let team_id = callback.team_id.to_string();
+    let reaction = |user: SlackUserId,
+                    name: SlackReactionName,
+                    item: SlackReactionsItem,
+                    event_ts: SlackTs,
+                    added: bool| {
+        let SlackReactionsItem::Message(message) = item else {
+            return InboundEvent::Ignored {
+                kind: "reaction on a file".into(),
+            };
+        };
+        let (Some(channel), Some(event_ts)) = (message.origin.channel, ts_micros(&event_ts.0))
+        else {
+            return InboundEvent::Ignored {
+                kind: "reaction without channel or event_ts".into(),
+            };
+        };
+        InboundEvent::Reaction(ReactionEvent {
+            event_id: event_id.clone(),
+            team_id: team_id.clone(),
+            channel_id: channel.to_string(),
+            message_ts: message.origin.ts.to_string(),
+            user_id: user.to_string(),
+            reaction: name.to_string(),
+            added,
+            event_ts,
+        })
+    };
+    match callback.event {
+        SlackEventCallbackBody::ReactionAdded(event) => {
+            reaction(event.user, event.reaction, event.item, event.event_ts, true)
+        }
+        SlackEventCallbackBody::ReactionRemoved(event) => reaction(
+            event.user,
+            event.reaction,
+            event.item,
+            event.event_ts,
+            false,
+        ),
+        other => InboundEvent::Ignored {
+            kind: event_kind(&other),
+        },
     }
+}
+
+fn event_kind(event: &SlackEventCallbackBody) -> String {
+    serde_json::to_value(event)
+        .ok()
+        .and_then(|value| value.get("type").and_then(|t| t.as_str()).map(String::from))
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// Slack's `1360782804.083113` as microseconds since the epoch.
+pub fn ts_micros(ts: &str) -> Option<i64> {
+    let (seconds, fraction) = ts.split_once('.').unwrap_or((ts, "0"));
+    if fraction.is_empty() || fraction.len() > 6 || !fraction.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let seconds: i64 = seconds.parse().ok()?;
+    let micros: i64 = format!("{fraction:0<6}").parse().ok()?;
+    seconds.checked_mul(1_000_000)?.checked_add(micros)
 }
 
 #[cfg(test)]
@@ -123,6 +221,52 @@ mod tests {
     #[test]
     fn a_form_without_required_fields_is_malformed() {
         assert!(parse_command(b"text=hello").is_err());
+    }
+
+    #[test]
+    fn a_reaction_event_parses_with_its_ordering_key() {
+        let body = br#"{"token":"x","team_id":"T1","api_app_id":"A1","type":"event_callback",
+            "event_id":"Ev1","event_time":1700000100,
+            "event":{"type":"reaction_added","user":"U2","reaction":"+1::skin-tone-3",
+                     "item_user":"U1","item":{"type":"message","channel":"C1","ts":"1700000000.000001"},
+                     "event_ts":"1700000100.000250"}}"#;
+        let EventRequest::Callback(InboundEvent::Reaction(reaction)) =
+            parse_event(body).expect("parses")
+        else {
+            panic!("expected a reaction");
+        };
+        assert_eq!(
+            reaction,
+            ReactionEvent {
+                event_id: "Ev1".into(),
+                team_id: "T1".into(),
+                channel_id: "C1".into(),
+                message_ts: "1700000000.000001".into(),
+                user_id: "U2".into(),
+                reaction: "+1::skin-tone-3".into(),
+                added: true,
+                event_ts: 1_700_000_100_000_250,
+            }
+        );
+    }
+
+    #[test]
+    fn other_events_are_ignored_by_kind() {
+        let body = br#"{"team_id":"T1","api_app_id":"A1","type":"event_callback","event_id":"Ev2",
+            "event_time":1,"event":{"type":"member_joined_channel","user":"U1","channel":"C1"}}"#;
+        assert!(matches!(
+            parse_event(body).expect("parses"),
+            EventRequest::Callback(InboundEvent::Ignored { .. })
+        ));
+    }
+
+    #[test]
+    fn slack_timestamps_become_microseconds() {
+        assert_eq!(ts_micros("1360782804.083113"), Some(1_360_782_804_083_113));
+        assert_eq!(ts_micros("1360782804.5"), Some(1_360_782_804_500_000));
+        assert_eq!(ts_micros("1360782804"), Some(1_360_782_804_000_000));
+        assert_eq!(ts_micros("x.1"), None);
+        assert_eq!(ts_micros("1.1234567"), None);
     }
 
     #[test]

@@ -10,7 +10,7 @@ pub mod signature;
 
 /// Every bot event the app subscribes to and handles. The manifest test checks that
 /// `manifest.yml` subscribes to each.
-pub const HANDLED_EVENTS: [&str; 0] = [];
+pub const HANDLED_EVENTS: [&str; 2] = ["reaction_added", "reaction_removed"];
 
 /// The slash command the app answers.
 pub const COMMAND: &str = "/archtopic";

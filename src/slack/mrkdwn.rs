@@ -36,6 +36,14 @@ pub fn escape(plain: &str) -> String {
         .replace('>', "&gt;")
 }
 
+/// The user id in a mention token `<@U123>` or `<@U123|name>`; `None` for anything else.
+pub fn user_mention(word: &str) -> Option<String> {
+    let inner = word.strip_prefix("<@")?.strip_suffix('>')?;
+    let id = inner.split('|').next().unwrap_or(inner);
+    let valid = !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric());
+    valid.then(|| id.to_string())
+}
+
 fn unescape(text: &str) -> String {
     text.replace("&lt;", "<")
         .replace("&gt;", ">")
@@ -98,6 +106,15 @@ mod tests {
             to_plain("see <https://x.org/adr|the ADR>"),
             "see the ADR (https://x.org/adr)"
         );
+    }
+
+    #[test]
+    fn user_mentions_yield_their_ids() {
+        assert_eq!(user_mention("<@U123|ann>"), Some("U123".into()));
+        assert_eq!(user_mention("<@W9>"), Some("W9".into()));
+        assert_eq!(user_mention("@ann"), None);
+        assert_eq!(user_mention("<#C1|arch>"), None);
+        assert_eq!(user_mention("<@>"), None);
     }
 
     #[test]

@@ -1,8 +1,12 @@
 //! Postgres: the one place for queries. One file per aggregate, plain functions over
 //! `impl PgExecutor`; callers own transactions.
 
+pub mod events;
 pub mod outbox;
+pub mod settings;
 pub mod topics;
+pub mod users;
+pub mod votes;
 
 use sqlx::PgPool;
 use sqlx::migrate::Migrator;

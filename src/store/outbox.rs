@@ -5,9 +5,8 @@ use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
 use sqlx::types::Json;
 
-use crate::jobs::delivery::{AfterSend, Delivery};
+use crate::jobs::delivery::{AfterSend, Delivery, Outgoing};
 use crate::slack::api::CallReceipt;
-use crate::slack::call::SlackCall;
 
 /// A row a worker has claimed. `attempt` fences its updates: once the lease runs out and
 /// another worker claims the row, the first worker's writes match nothing.
@@ -16,7 +15,7 @@ pub struct Claimed {
     pub id: i64,
     pub key: String,
     pub attempt: i32,
-    pub call: SlackCall,
+    pub outgoing: Outgoing,
     pub after_send: Option<AfterSend>,
 }
 
@@ -25,29 +24,52 @@ struct ClaimedRow {
     id: i64,
     idempotency_key: String,
     attempts: i32,
-    call: Json<SlackCall>,
+    call: Json<Outgoing>,
     after_send: Option<Json<AfterSend>>,
 }
 
-/// Queues a delivery due now. Returns false when its key was queued before (nothing changes).
+/// Queues a delivery, due `delivery.delay` after `now`. Returns false when nothing new was
+/// queued: its key was queued before, or it merged into a waiting row with the same coalesce
+/// key. Merging locks the waiting row until the caller commits, so the row cannot be claimed
+/// (and rendered) before the change that caused the merge is visible.
 pub async fn enqueue(
     db: impl PgExecutor<'_>,
     delivery: &Delivery,
     now: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
-    let inserted = sqlx::query(
-        "insert into outbox (idempotency_key, call, after_send, next_attempt_at, created_at)
-         values ($1, $2, $3, $4, $4)
-         on conflict (idempotency_key) do nothing",
+    let due = now + delivery.delay;
+    let Some(coalesce_key) = &delivery.coalesce_key else {
+        let inserted = sqlx::query(
+            "insert into outbox (idempotency_key, call, after_send, next_attempt_at, created_at)
+             values ($1, $2, $3, $4, $5)
+             on conflict (idempotency_key) do nothing",
+        )
+        .bind(&delivery.key)
+        .bind(Json(&delivery.outgoing))
+        .bind(delivery.after_send.as_ref().map(Json))
+        .bind(due)
+        .bind(now)
+        .execute(db)
+        .await?
+        .rows_affected();
+        return Ok(inserted == 1);
+    };
+    sqlx::query_scalar(
+        "insert into outbox
+             (idempotency_key, call, after_send, next_attempt_at, created_at, coalesce_key)
+         values ($1, $2, $3, $4, $5, $6)
+         on conflict (coalesce_key) where coalesce_key is not null
+         do update set next_attempt_at = least(outbox.next_attempt_at, excluded.next_attempt_at)
+         returning (xmax = 0)",
     )
     .bind(&delivery.key)
-    .bind(Json(&delivery.call))
+    .bind(Json(&delivery.outgoing))
     .bind(delivery.after_send.as_ref().map(Json))
+    .bind(due)
     .bind(now)
-    .execute(db)
-    .await?
-    .rows_affected();
-    Ok(inserted == 1)
+    .bind(coalesce_key)
+    .fetch_one(db)
+    .await
 }
 
 /// Claims up to `limit` due rows for `lease_until`, skipping rows other workers hold.
@@ -58,7 +80,7 @@ pub async fn claim_due(
     limit: i64,
 ) -> sqlx::Result<Vec<Claimed>> {
     let rows: Vec<ClaimedRow> = sqlx::query_as(
-        "update outbox set lease_until = $2, attempts = outbox.attempts + 1
+        "update outbox set lease_until = $2, attempts = outbox.attempts + 1, coalesce_key = null
          from (
              select id from outbox
              where state = 'pending' and next_attempt_at <= $1
@@ -81,7 +103,7 @@ pub async fn claim_due(
             id: row.id,
             key: row.idempotency_key,
             attempt: row.attempts,
-            call: row.call.0,
+            outgoing: row.call.0,
             after_send: row.after_send.map(|json| json.0),
         })
         .collect())

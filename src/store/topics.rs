@@ -27,6 +27,7 @@ struct TopicRow {
     title: String,
     state: String,
     card_ts: Option<String>,
+    times_deferred: i32,
     created_at: DateTime<Utc>,
 }
 
@@ -43,6 +44,7 @@ impl From<TopicRow> for Topic {
             // The column's check constraint admits only known states.
             state: TopicState::parse(&row.state).unwrap_or(TopicState::Open),
             card_ts: row.card_ts,
+            times_deferred: row.times_deferred,
             created_at: row.created_at,
         }
     }
@@ -51,7 +53,8 @@ impl From<TopicRow> for Topic {
 /// The columns a [`TopicRow`] reads, as a literal so queries stay `&'static str`.
 macro_rules! topic_columns {
     () => {
-        "id, number, team_id, channel_id, author_id, intents, title, state, card_ts, created_at"
+        "id, number, team_id, channel_id, author_id, intents, title, state, card_ts, \
+         times_deferred, created_at"
     };
 }
 
@@ -116,4 +119,73 @@ pub async fn set_card_ts(db: impl PgExecutor<'_>, topic_id: i64, ts: &str) -> sq
         .execute(db)
         .await
         .map(|_| ())
+}
+
+/// A topic by its workspace number.
+pub async fn find_by_number(
+    db: impl PgExecutor<'_>,
+    team_id: &str,
+    number: i32,
+) -> sqlx::Result<Option<Topic>> {
+    let row: Option<TopicRow> = sqlx::query_as(concat!(
+        "select ",
+        topic_columns!(),
+        " from topics where team_id = $1 and number = $2"
+    ))
+    .bind(team_id)
+    .bind(number)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(Topic::from))
+}
+
+pub async fn find(db: impl PgExecutor<'_>, topic_id: i64) -> sqlx::Result<Option<Topic>> {
+    let row: Option<TopicRow> = sqlx::query_as(concat!(
+        "select ",
+        topic_columns!(),
+        " from topics where id = $1"
+    ))
+    .bind(topic_id)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(Topic::from))
+}
+
+/// The topics whose cards are these messages (`channel_ids[i]`, `message_ts[i]`).
+pub async fn find_by_cards(
+    db: impl PgExecutor<'_>,
+    channel_ids: &[String],
+    message_ts: &[String],
+) -> sqlx::Result<Vec<Topic>> {
+    let rows: Vec<TopicRow> = sqlx::query_as(concat!(
+        "select ",
+        topic_columns!(),
+        " from topics where (channel_id, card_ts) in \
+          (select * from unnest($1::text[], $2::text[]))"
+    ))
+    .bind(channel_ids)
+    .bind(message_ts)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(Topic::from).collect())
+}
+
+/// Marks an open topic withdrawn. Returns false if it was no longer open.
+pub async fn withdraw(
+    db: impl PgExecutor<'_>,
+    topic_id: i64,
+    by: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let updated = sqlx::query(
+        "update topics set state = 'withdrawn', withdrawn_by = $2, withdrawn_at = $3
+         where id = $1 and state = 'open'",
+    )
+    .bind(topic_id)
+    .bind(by)
+    .bind(now)
+    .execute(db)
+    .await?
+    .rows_affected();
+    Ok(updated == 1)
 }

@@ -51,5 +51,7 @@ pub struct Topic {
     pub state: TopicState,
     /// The `ts` of the topic card once Slack has accepted it.
     pub card_ts: Option<String>,
+    /// Meetings this topic was open for but not reached.
+    pub times_deferred: i32,
     pub created_at: chrono::DateTime<chrono::Utc>,
 }

@@ -25,7 +25,8 @@ async fn url_verification_is_answered_with_the_challenge() {
 async fn events_we_do_not_handle_are_acknowledged() {
     let app = spawn_app().await;
     let body = json!({
-        "type": "event_callback", "team_id": "T1", "event_id": "Ev1", "event_time": 1,
+        "type": "event_callback", "team_id": "T1", "api_app_id": "A1", "event_id": "Ev1",
+        "event_time": 1,
         "event": {"type": "member_joined_channel", "user": "U1", "channel": CHANNEL}
     });
     let response = app.event(&body).await;

@@ -9,3 +9,4 @@ mod outbox;
 mod proposing;
 mod signatures;
 mod support;
+mod voting;

@@ -60,7 +60,7 @@ async fn a_proposal_is_stored_confirmed_and_its_card_posted_once() {
     );
     assert_eq!(
         post.args["blocks"][1]["elements"][0]["text"],
-        "Proposed by <@U_ANN> · React with :+1: to vote"
+        "Proposed by <@U_ANN> · :+1: 0 votes · React with :+1: to vote"
     );
     assert_eq!(card_ts, "1700000000.000001");
 
@@ -192,8 +192,9 @@ async fn an_unknown_subcommand_gets_help_not_a_topic() {
     assert_eq!(app.count("topics").await, 0);
 }
 
+/// Without votes or deferrals, the ranking falls back to age: oldest first.
 #[tokio::test]
-async fn list_shows_this_channels_open_topics_oldest_first() {
+async fn list_shows_this_channels_open_topics_oldest_first_when_nobody_voted() {
     let app = spawn_app().await;
     app.command("[quest] What is paver used for today?").await;
     app.advance(std::time::Duration::from_secs(2 * 86_400));
@@ -214,8 +215,13 @@ async fn list_shows_this_channels_open_topics_oldest_first() {
         !blocks.contains("Elsewhere"),
         "other channels are not listed"
     );
-    assert!(blocks.contains("*#1* `quest` What is paver used for today? · <@U_ANN> · 2 days old"));
-    assert!(blocks.contains("*#2* `discuss` Splitting LMS and Studio · <@U_ANN> · today"));
+    assert!(blocks.contains(
+        "1. *#1* `quest` What is paver used for today? · 0 votes · deferred 0× · 2 days old"
+    ));
+    assert!(
+        blocks
+            .contains("2. *#2* `discuss` Splitting LMS and Studio · 0 votes · deferred 0× · today")
+    );
 }
 
 #[tokio::test]

@@ -33,11 +33,18 @@ pub enum Scripted {
     SlackError(&'static str),
 }
 
+/// Reactions on one message: emoji name and the users who added it.
+type Reactions = Vec<(String, Vec<String>)>;
+
 #[derive(Default)]
 struct Recorder {
     calls: Vec<RecordedCall>,
     scripts: HashMap<String, VecDeque<Scripted>>,
     messages_posted: u64,
+    /// What reactions.get answers, per (channel, ts): emoji name → users.
+    reactions: HashMap<(String, String), Reactions>,
+    /// What users.info answers for users other than plain people: (is_bot, is_admin).
+    users: HashMap<String, (bool, bool)>,
 }
 
 /// A running fake; clones share it.
@@ -80,6 +87,29 @@ impl FakeSlack {
             .extend(answers);
     }
 
+    /// Sets the reactions Slack reports on a message (for `reactions.get`).
+    pub fn set_reactions(&self, channel: &str, ts: &str, reactions: &[(&str, &[&str])]) {
+        self.lock().reactions.insert(
+            (channel.to_string(), ts.to_string()),
+            reactions
+                .iter()
+                .map(|(name, users)| {
+                    (
+                        name.to_string(),
+                        users.iter().map(|u| u.to_string()).collect(),
+                    )
+                })
+                .collect(),
+        );
+    }
+
+    /// Makes `users.info` describe `user` as a bot and/or a workspace admin.
+    pub fn set_user(&self, user: &str, is_bot: bool, is_admin: bool) {
+        self.lock()
+            .users
+            .insert(user.to_string(), (is_bot, is_admin));
+    }
+
     /// Every call so far, in order.
     pub fn calls(&self) -> Vec<RecordedCall> {
         self.lock().calls.clone()
@@ -118,7 +148,7 @@ async fn answer(
         .and_then(|value| value.strip_prefix("Bearer "))
         .map(str::to_string);
     let args = arguments(&headers, query.as_deref(), &body);
-    let (scripted, ts) = {
+    let (scripted, answer) = {
         let mut recorder = recorder.lock().expect("fake Slack lock");
         recorder.calls.push(RecordedCall {
             method: method.clone(),
@@ -132,10 +162,9 @@ async fn answer(
         if scripted.is_none() && method == "chat.postMessage" {
             recorder.messages_posted += 1;
         }
-        (
-            scripted,
-            format!("1700000000.{:06}", recorder.messages_posted),
-        )
+        let ts = format!("1700000000.{:06}", recorder.messages_posted);
+        let answer = default_answer(&recorder, &method, &args, &ts);
+        (scripted, answer)
     };
     match scripted {
         Some(Scripted::RateLimited {
@@ -153,13 +182,38 @@ async fn answer(
         Some(Scripted::SlackError(code)) => {
             axum::Json(json!({"ok": false, "error": code})).into_response()
         }
-        None => axum::Json(default_answer(&method, &args, &ts)).into_response(),
+        None => axum::Json(answer).into_response(),
     }
 }
 
-fn default_answer(method: &str, args: &Value, ts: &str) -> Value {
+fn default_answer(recorder: &Recorder, method: &str, args: &Value, ts: &str) -> Value {
     let channel = args.get("channel").cloned().unwrap_or(Value::Null);
+    let text_arg = |name: &str| {
+        args.get(name)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
     match method {
+        "reactions.get" => {
+            let key = (text_arg("channel"), text_arg("timestamp"));
+            let reactions: Vec<Value> = recorder
+                .reactions
+                .get(&key)
+                .into_iter()
+                .flatten()
+                .map(|(name, users)| json!({"name": name, "users": users, "count": users.len()}))
+                .collect();
+            json!({
+                "ok": true, "type": "message", "channel": key.0,
+                "message": {"type": "message", "ts": key.1, "text": "", "reactions": reactions}
+            })
+        }
+        "users.info" => {
+            let user = text_arg("user");
+            let (is_bot, is_admin) = recorder.users.get(&user).copied().unwrap_or((false, false));
+            json!({"ok": true, "user": {"id": user, "name": "someone", "is_bot": is_bot, "is_admin": is_admin}})
+        }
         "auth.test" => json!({
             "ok": true, "url": "https://acme.slack.com/", "team": "Acme", "user": "archhour",
             "team_id": "T1", "user_id": "UBOT", "bot_id": "BBOT"

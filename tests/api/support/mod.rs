@@ -6,6 +6,7 @@ pub mod postgres;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use archhour::clock::ManualClock;
@@ -16,6 +17,7 @@ use secrecy::SecretString;
 use serde_json::Value;
 use sqlx::PgPool;
 use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
 
 use fake_slack::FakeSlack;
 use postgres::TestDatabase;
@@ -45,7 +47,17 @@ pub struct TestApp {
     pub clock: Arc<ManualClock>,
     http: reqwest::Client,
     shutdown: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<anyhow::Result<()>>>,
     database: Arc<TestDatabase>,
+    next_event: Arc<AtomicU64>,
+}
+
+/// A topic whose card is posted: what reactions are aimed at.
+#[derive(Debug, Clone)]
+pub struct Card {
+    pub number: i32,
+    pub channel: String,
+    pub ts: String,
 }
 
 /// Starts the app against a fresh database and a new fake Slack, with the clock at
@@ -120,6 +132,29 @@ impl TestApp {
             .await
     }
 
+    /// Posts `body` signed, with extra headers (such as Slack's retry headers).
+    pub async fn post_signed_with_headers(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+        headers: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let timestamp = self.now().timestamp().to_string();
+        let signature = signature::sign(SIGNING_SECRET.as_bytes(), &timestamp, &body);
+        let mut request = self
+            .http
+            .post(self.url(path))
+            .header("content-type", content_type)
+            .header("x-slack-request-timestamp", &timestamp)
+            .header("x-slack-signature", &signature)
+            .body(body);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.send().await.expect("request reaches the app")
+    }
+
     /// Posts with exactly the given signature headers (or none).
     pub async fn post_with(
         &self,
@@ -157,6 +192,131 @@ impl TestApp {
             .await
             .expect("counting rows")
     }
+}
+
+impl TestApp {
+    /// Stops the app gracefully (as SIGTERM would), runs `f` while it is down, and starts it
+    /// again on the same database, fake Slack and clock.
+    pub async fn while_stopped(self, f: impl FnOnce(&FakeSlack)) -> TestApp {
+        let slack = self.slack.clone();
+        let mut app = self;
+        app.stop_now().await;
+        f(&slack);
+        let mut restarted = launch(app.database.clone(), slack, app.clock.clone()).await;
+        restarted.next_event = app.next_event.clone();
+        restarted
+    }
+
+    async fn stop_now(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await
+                .expect("the app task ended cleanly")
+                .expect("the app ran without error");
+        }
+    }
+
+    /// Proposes a topic in the test channel and waits until its card is posted.
+    pub async fn propose(&self, text: &str) -> Card {
+        self.propose_in(CHANNEL, "U_ANN", text).await
+    }
+
+    pub async fn propose_in(&self, channel: &str, user: &str, text: &str) -> Card {
+        let reply = self.command_in(channel, user, text).await;
+        let number: i32 = reply["text"]
+            .as_str()
+            .and_then(|t| t.strip_prefix('#'))
+            .and_then(|t| t.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("not a proposal confirmation: {reply}"));
+        let ts = eventually("the card to be posted", || async {
+            sqlx::query_scalar::<_, Option<String>>(
+                "select card_ts from topics where team_id = $1 and number = $2",
+            )
+            .bind(TEAM)
+            .bind(number)
+            .fetch_one(&self.db)
+            .await
+            .expect("reading card_ts")
+        })
+        .await;
+        Card {
+            number,
+            channel: channel.to_string(),
+            ts,
+        }
+    }
+
+    /// A fresh event id and an event_ts later than every earlier one.
+    pub fn next_event(&self) -> (String, String) {
+        let n = self.next_event.fetch_add(1, Ordering::Relaxed) + 1;
+        let seconds = self.now().timestamp();
+        (format!("Ev{n:06}"), format!("{seconds}.{n:06}"))
+    }
+
+    /// `user` adds `emoji` to the card; returns the event body sent (to redeliver it).
+    pub async fn react(&self, user: &str, card: &Card, emoji: &str) -> Value {
+        self.send_reaction(user, card, emoji, true).await
+    }
+
+    pub async fn unreact(&self, user: &str, card: &Card, emoji: &str) -> Value {
+        self.send_reaction(user, card, emoji, false).await
+    }
+
+    async fn send_reaction(&self, user: &str, card: &Card, emoji: &str, added: bool) -> Value {
+        let (event_id, event_ts) = self.next_event();
+        let body = reaction_event(&event_id, &event_ts, user, card, emoji, added);
+        let response = self.event(&body).await;
+        assert_eq!(response.status(), 200, "reaction acknowledged");
+        body
+    }
+
+    /// Counted votes per topic number, from the same ranking `list` shows.
+    pub async fn counted_votes(&self) -> Vec<(i32, i64)> {
+        let mut conn = self.db.acquire().await.expect("connection");
+        archhour::views::agenda::ranked(&mut conn, CHANNEL)
+            .await
+            .expect("ranking")
+            .into_iter()
+            .map(|ranked| (ranked.topic.number, ranked.votes))
+            .collect()
+    }
+
+    /// Who has a stored vote on the card.
+    pub async fn voters(&self, card: &Card) -> Vec<String> {
+        sqlx::query_scalar(
+            "select user_id from votes where channel_id = $1 and message_ts = $2 and present
+             order by user_id",
+        )
+        .bind(&card.channel)
+        .bind(&card.ts)
+        .fetch_all(&self.db)
+        .await
+        .expect("reading votes")
+    }
+}
+
+/// A `reaction_added` / `reaction_removed` callback as Slack sends it.
+pub fn reaction_event(
+    event_id: &str,
+    event_ts: &str,
+    user: &str,
+    card: &Card,
+    emoji: &str,
+    added: bool,
+) -> Value {
+    serde_json::json!({
+        "token": "legacy", "team_id": TEAM, "api_app_id": "A1", "type": "event_callback",
+        "event_id": event_id, "event_time": 1_700_000_000,
+        "event": {
+            "type": if added { "reaction_added" } else { "reaction_removed" },
+            "user": user, "reaction": emoji, "item_user": "UBOT",
+            "item": {"type": "message", "channel": card.channel, "ts": card.ts},
+            "event_ts": event_ts
+        }
+    })
 }
 
 impl Drop for TestApp {
@@ -242,7 +402,7 @@ async fn launch(database: Arc<TestDatabase>, slack: FakeSlack, clock: Arc<Manual
         db: db.clone(),
         clock: clock.clone(),
     };
-    tokio::spawn(archhour::run(config, services, listener, async move {
+    let task = tokio::spawn(archhour::run(config, services, listener, async move {
         let _ = stopped.await;
     }));
     TestApp {
@@ -252,6 +412,8 @@ async fn launch(database: Arc<TestDatabase>, slack: FakeSlack, clock: Arc<Manual
         clock,
         http: reqwest::Client::new(),
         shutdown: Some(shutdown),
+        task: Some(task),
         database,
+        next_event: Arc::new(AtomicU64::new(0)),
     }
 }

@@ -1,0 +1,25 @@
+//! Events API callbacks: reactions become votes; everything else is acknowledged.
+
+use crate::app::AppState;
+use crate::slack::inbound::InboundEvent;
+
+/// Handles one event. Returns once anything it changed is durably committed, so the caller
+/// may acknowledge it.
+pub async fn handle(state: &AppState, event: InboundEvent) -> anyhow::Result<()> {
+    match event {
+        InboundEvent::Reaction(reaction) => {
+            let ours = state
+                .bot
+                .get()
+                .is_some_and(|bot| bot.user_id == reaction.user_id);
+            if ours {
+                return Ok(());
+            }
+            state.reactions.submit(reaction).await
+        }
+        InboundEvent::Ignored { kind } => {
+            tracing::debug!(%kind, "event acknowledged and ignored");
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,83 @@
+//! `withdraw N`: the author (or a facilitator, or a workspace admin while the channel has no
+//! facilitators) takes a topic off the agenda.
+
+use std::time::Duration;
+
+use anyhow::Context;
+
+use crate::app::AppState;
+use crate::jobs::{self, delivery::Delivery, user_directory};
+use crate::slack::blocks::{self, Reply};
+use crate::slack::inbound::SlashCommand;
+use crate::store;
+use crate::topics::{Topic, TopicState};
+
+pub async fn withdraw(
+    state: &AppState,
+    command: &SlashCommand,
+    number: i32,
+) -> anyhow::Result<Reply> {
+    let Some(topic) = store::topics::find_by_number(&state.db, &command.team_id, number)
+        .await
+        .context("loading a topic")?
+    else {
+        return Ok(blocks::no_such_topic(number));
+    };
+    if topic.state != TopicState::Open {
+        return Ok(blocks::withdraw_not_open(&topic));
+    }
+    let settings = store::settings::load(&state.db, &topic.channel_id)
+        .await
+        .context("loading settings")?;
+    if !may_withdraw(state, &topic, &settings.facilitators, &command.user_id).await? {
+        return Ok(blocks::withdraw_refused(&topic, &settings.facilitators));
+    }
+
+    let mut tx = state.db.begin().await.context("starting a transaction")?;
+    if !store::topics::withdraw(&mut *tx, topic.id, &command.user_id, state.clock.now())
+        .await
+        .context("withdrawing a topic")?
+    {
+        return Ok(blocks::withdraw_not_open(&topic));
+    }
+    let mut refresh = vec![topic.id];
+    // Its votes stop counting toward budgets, so its voters' other votes may start counting.
+    if let (Some(ts), true) = (&topic.card_ts, settings.votes_per_person > 0) {
+        let voters = store::votes::voters(&mut *tx, &topic.channel_id, ts)
+            .await
+            .context("loading voters")?;
+        let others = store::votes::open_topics_voted_by(&mut *tx, &topic.channel_id, &voters)
+            .await
+            .context("loading voters' topics")?;
+        refresh.extend(others);
+    }
+    for topic_id in refresh {
+        jobs::queue(
+            &mut tx,
+            &Delivery::refresh_card(topic_id, Duration::ZERO),
+            state.clock.as_ref(),
+        )
+        .await
+        .context("queuing a card refresh")?;
+    }
+    tx.commit().await.context("committing a withdrawal")?;
+    state.wake_outbox();
+    Ok(blocks::withdrawn(&topic))
+}
+
+/// The author always; then facilitators, or workspace admins while there are none.
+async fn may_withdraw(
+    state: &AppState,
+    topic: &Topic,
+    facilitators: &[String],
+    user: &str,
+) -> anyhow::Result<bool> {
+    if topic.author_id == user {
+        return Ok(true);
+    }
+    if !facilitators.is_empty() {
+        return Ok(facilitators.iter().any(|f| f == user));
+    }
+    let kind = user_directory::kind_of(&state.db, &state.slack, &state.clock, user).await?;
+    Ok(kind.is_admin)
+}

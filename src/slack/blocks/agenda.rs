@@ -1,0 +1,75 @@
+//! The ranked agenda: what `list` shows and every agenda the bot posts.
+
+use chrono::{DateTime, Utc};
+
+use super::{Reply, age, badges, plural, sections};
+use crate::slack::mrkdwn::escape;
+use crate::votes::{RANKING_RULE, RankedTopic};
+
+/// The open topics of a channel in agenda order, with the rule that ordered them.
+pub fn agenda(ranked: &[RankedTopic], now: DateTime<Utc>) -> Reply {
+    if ranked.is_empty() {
+        return Reply::markdown(
+            "No open topics yet. Propose one: `/archtopic [quest] What is paver used for today?`"
+                .to_string(),
+        );
+    }
+    let count = plural(
+        i64::try_from(ranked.len()).unwrap_or(i64::MAX),
+        "open topic",
+        "open topics",
+    );
+    let header = format!("*Agenda for the next Arch Hour* ({count})\n_{RANKING_RULE}_");
+    let rows: Vec<String> = ranked.iter().map(|entry| row(entry, now)).collect();
+    let mut lines = vec![header.as_str()];
+    lines.extend(rows.iter().map(String::as_str));
+    Reply {
+        text: format!("Agenda: {count}"),
+        blocks: sections(&lines),
+    }
+}
+
+/// `1. *#4* `quest` Title · 5 votes · deferred 1× · 3 days old`
+fn row(entry: &RankedTopic, now: DateTime<Utc>) -> String {
+    let topic = &entry.topic;
+    format!(
+        "{}. *#{}* {} {} · {} · deferred {}× · {}",
+        entry.rank,
+        topic.number,
+        badges(&topic.intents),
+        escape(&topic.title),
+        plural(entry.votes, "vote", "votes"),
+        topic.times_deferred,
+        age(topic.created_at, now)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::topic;
+    use super::*;
+    use chrono::Duration;
+
+    #[test]
+    fn each_row_has_rank_number_badges_title_votes_deferrals_and_age() {
+        let mut first = topic();
+        first.times_deferred = 1;
+        let now = first.created_at + Duration::days(3);
+        let ranked = [RankedTopic {
+            rank: 1,
+            topic: first,
+            votes: 5,
+        }];
+        let reply = agenda(&ranked, now);
+        let text = serde_json::to_value(&reply.blocks).expect("serialises")[0]["text"]["text"]
+            .as_str()
+            .expect("text")
+            .to_string();
+        assert_eq!(
+            text,
+            "*Agenda for the next Arch Hour* (1 open topic)\n\
+             _Ranked by votes, then by meetings missed (more first), then by age (older first)._\n\
+             1. *#12* `quest` `ideation` Is &lt;paver&gt; &amp; friends still used? · 5 votes · deferred 1× · 3 days old"
+        );
+    }
+}

@@ -1,0 +1,130 @@
+//! Topic cards: the message in the channel that people vote on.
+
+use slack_morphism::prelude::*;
+
+use super::{Reply, badges, plural};
+use crate::slack::mrkdwn::escape;
+use crate::topics::{Topic, TopicState};
+
+/// What a card shows besides the topic itself.
+#[derive(Debug, Clone, Copy)]
+pub struct CardView<'a> {
+    pub topic: &'a Topic,
+    /// Counted votes.
+    pub votes: i64,
+    pub vote_emoji: &'a str,
+}
+
+/// The card for a topic in its current state.
+pub fn topic_card(view: &CardView<'_>) -> Reply {
+    let topic = view.topic;
+    let emoji = view.vote_emoji;
+    let title = escape(&topic.title);
+    let (headline, footer) = match topic.state {
+        TopicState::Open => {
+            let mut parts = vec![
+                format!("Proposed by <@{}>", topic.author_id),
+                format!(":{emoji}: {}", plural(view.votes, "vote", "votes")),
+            ];
+            if topic.times_deferred > 0 {
+                parts.push(format!("deferred {}×", topic.times_deferred));
+            }
+            parts.push(format!("React with :{emoji}: to vote"));
+            (
+                format!("*#{}* {} *{title}*", topic.number, badges(&topic.intents)),
+                parts.join(" · "),
+            )
+        }
+        TopicState::Discussing => (
+            format!("*#{}* {} *{title}*", topic.number, badges(&topic.intents)),
+            format!(
+                "Proposed by <@{}> · :{emoji}: {} · being discussed now",
+                topic.author_id,
+                plural(view.votes, "vote", "votes")
+            ),
+        ),
+        TopicState::Discussed => (
+            format!("*#{}* {} *{title}*", topic.number, badges(&topic.intents)),
+            format!("Proposed by <@{}> · discussed", topic.author_id),
+        ),
+        TopicState::Withdrawn => (
+            format!("*#{}* {} ~{title}~", topic.number, badges(&topic.intents)),
+            format!(
+                "Proposed by <@{}> · withdrawn, no longer on the agenda",
+                topic.author_id
+            ),
+        ),
+    };
+    Reply {
+        text: format!("#{} [{}] {title}", topic.number, topic.intents),
+        blocks: vec![
+            SlackSectionBlock::new().with_text(md!(headline)).into(),
+            SlackContextBlock::new(vec![md!(footer)]).into(),
+        ],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{blocks_json, topic};
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn an_open_card_shows_number_badges_title_proposer_votes_and_how_to_vote() {
+        let topic = topic();
+        let card = topic_card(&CardView {
+            topic: &topic,
+            votes: 3,
+            vote_emoji: "+1",
+        });
+        assert_eq!(
+            card.text,
+            "#12 [quest/ideation] Is &lt;paver&gt; &amp; friends still used?"
+        );
+        assert_eq!(
+            blocks_json(&card),
+            json!([
+                {"type": "section", "text": {"type": "mrkdwn",
+                    "text": "*#12* `quest` `ideation` *Is &lt;paver&gt; &amp; friends still used?*"}},
+                {"type": "context", "elements": [{"type": "mrkdwn",
+                    "text": "Proposed by <@U42> · :+1: 3 votes · React with :+1: to vote"}]}
+            ])
+        );
+    }
+
+    #[test]
+    fn a_deferred_card_says_how_often_with_the_channels_emoji() {
+        let mut topic = topic();
+        topic.times_deferred = 2;
+        let card = topic_card(&CardView {
+            topic: &topic,
+            votes: 1,
+            vote_emoji: "star",
+        });
+        assert_eq!(
+            blocks_json(&card)[1]["elements"][0]["text"],
+            "Proposed by <@U42> · :star: 1 vote · deferred 2× · React with :star: to vote"
+        );
+    }
+
+    #[test]
+    fn a_withdrawn_card_is_struck_through() {
+        let mut topic = topic();
+        topic.state = TopicState::Withdrawn;
+        let card = topic_card(&CardView {
+            topic: &topic,
+            votes: 0,
+            vote_emoji: "+1",
+        });
+        let blocks = blocks_json(&card);
+        assert_eq!(
+            blocks[0]["text"]["text"],
+            "*#12* `quest` `ideation` ~Is &lt;paver&gt; &amp; friends still used?~"
+        );
+        assert_eq!(
+            blocks[1]["elements"][0]["text"],
+            "Proposed by <@U42> · withdrawn, no longer on the agenda"
+        );
+    }
+}

@@ -1,0 +1,178 @@
+//! Replies to `/archtopic`: confirmations, help, and explanations of bad input.
+
+use super::{Reply, code_safe, intent_names, topic_name};
+use crate::command::{ProposalError, UsageError};
+use crate::topics::{Intent, IntentError, Intents, Title, TitleError, Topic};
+
+/// The proposer's confirmation: the number, and where the card and votes are.
+pub fn proposal_confirmation(topic: &Topic, vote_emoji: &str) -> Reply {
+    Reply::markdown(format!(
+        "{} is on the agenda. Its card is posted in this channel: react with :{vote_emoji}: to vote.",
+        topic_name(topic)
+    ))
+}
+
+/// What went wrong with a proposal, and the command that would have worked.
+pub fn proposal_error(error: &ProposalError) -> Reply {
+    let (problem, example_intents, example_title) = match error {
+        ProposalError::MissingIntent { title, guess } => (
+            "A topic starts with its intent in brackets.".to_string(),
+            Intents::from(*guess),
+            title.clone(),
+        ),
+        ProposalError::UnclosedTag { title, guess } => (
+            "The intent tag is missing its closing `]`.".to_string(),
+            Intents::from(*guess),
+            title.clone(),
+        ),
+        ProposalError::BadIntent {
+            error: IntentError::Empty,
+            title,
+        } => (
+            "The intent tag is empty.".to_string(),
+            Intents::from(Intent::Discuss),
+            title.clone(),
+        ),
+        ProposalError::BadIntent {
+            error: IntentError::Unknown { word, suggestion },
+            title,
+        } => match suggestion {
+            Some(intent) => (
+                format!(
+                    "`{}` is not an intent. Did you mean `{intent}`?",
+                    code_safe(word)
+                ),
+                Intents::from(*intent),
+                title.clone(),
+            ),
+            None => (
+                format!("`{}` is not an intent.", code_safe(word)),
+                Intents::from(Intent::Discuss),
+                title.clone(),
+            ),
+        },
+        ProposalError::BadTitle {
+            error: TitleError::Empty,
+            intents,
+        } => (
+            "The topic needs a title after the tag.".to_string(),
+            intents.clone(),
+            String::new(),
+        ),
+        ProposalError::BadTitle {
+            error: TitleError::TooLong { chars },
+            intents,
+        } => (
+            format!(
+                "That title is {chars} characters; the limit is {}. Keep the title short and put the details in the card's thread.",
+                Title::MAX_CHARS
+            ),
+            intents.clone(),
+            String::new(),
+        ),
+    };
+    let title = if example_title.is_empty() {
+        "What is paver used for today?".to_string()
+    } else {
+        example_title
+    };
+    Reply::markdown(format!(
+        "{problem}\nTry: `/archtopic [{example_intents}] {}`\nIntents: {}. `/archtopic help` says what each means.",
+        code_safe(&title),
+        intent_names()
+    ))
+}
+
+/// A subcommand used the wrong way.
+pub fn usage(error: &UsageError) -> Reply {
+    Reply::markdown(format!("Usage: `{}`", error.usage))
+}
+
+/// Why a command needs a channel.
+pub fn direct_message_refusal() -> Reply {
+    Reply::markdown(
+        "Topics belong to the channel where Arch Hour meets. Run `/archtopic` there, not in a direct message."
+            .to_string(),
+    )
+}
+
+/// Our own failure: nothing was saved, and trying again is safe.
+pub fn internal_error() -> Reply {
+    Reply::markdown(
+        "Something went wrong on our side and nothing was saved. Please try again in a minute."
+            .to_string(),
+    )
+}
+
+/// Usage and the intents, with what each asks of the room.
+pub fn help() -> Reply {
+    let intents: Vec<String> = Intent::ALL
+        .iter()
+        .map(|intent| format!("• `{intent}`: {}", intent.meaning()))
+        .collect();
+    Reply::markdown(format!(
+        "*Arch Hour* runs our architecture meeting Lean Coffee style: propose topics, vote on their cards with emoji, and the top topics get time-boxed discussion.\n\
+         • `/archtopic [intent] title`: propose a topic, e.g. `/archtopic [quest] What is paver used for today?`\n\
+         • `/archtopic list`: the agenda for the next meeting, ranked by votes\n\
+         • `/archtopic withdraw 12`: take your topic #12 off the agenda\n\
+         • `/archtopic recount`: re-read the votes on open cards from Slack (facilitators)\n\
+         • `/archtopic config`: this channel's settings; `config KEY VALUE` changes one (facilitators)\n\
+         • `/archtopic help`: this message\n\
+         *Intents* (say what you want from the room; combine with `/`, e.g. `[quest/ideation]`):\n{}\n\
+         Aliases: `question` or `q` for quest, `idea` for ideation, `info` for inform, `discussion` for discuss.",
+        intents.join("\n")
+    ))
+}
+
+/// Help, prefixed with the word we did not understand.
+pub fn unknown_command(word: &str) -> Reply {
+    Reply::markdown(format!(
+        "`{}` is not something I know how to do. Here is what I can do:\n{}",
+        code_safe(word),
+        help().text
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::topic;
+    use super::*;
+
+    #[test]
+    fn the_confirmation_starts_with_number_tag_and_title() {
+        let reply = proposal_confirmation(&topic(), "+1");
+        assert!(
+            reply
+                .text
+                .starts_with("#12 [quest/ideation] Is &lt;paver&gt; &amp; friends still used?")
+        );
+    }
+
+    #[test]
+    fn a_missing_tag_shows_the_corrected_command() {
+        let reply = proposal_error(&ProposalError::MissingIntent {
+            title: "What is paver used for today?".into(),
+            guess: Intent::Quest,
+        });
+        assert_eq!(
+            reply.text,
+            "A topic starts with its intent in brackets.\n\
+             Try: `/archtopic [quest] What is paver used for today?`\n\
+             Intents: `inform`, `ideation`, `analysis`, `quest`, `discuss`. `/archtopic help` says what each means."
+        );
+    }
+
+    #[test]
+    fn an_unknown_tag_suggests_the_nearest_intent() {
+        let reply = proposal_error(&ProposalError::BadIntent {
+            error: IntentError::Unknown {
+                word: "qeust".into(),
+                suggestion: Some(Intent::Quest),
+            },
+            title: "Docs `strategy`".into(),
+        });
+        assert!(reply.text.starts_with(
+            "`qeust` is not an intent. Did you mean `quest`?\nTry: `/archtopic [quest] Docs 'strategy'`"
+        ));
+    }
+}

@@ -1,0 +1,184 @@
+//! Every message the bot shows people, rendered by pure functions into Block Kit.
+//! All user-facing wording lives in this module.
+
+mod agenda;
+mod cards;
+mod commands;
+mod settings;
+mod votes;
+
+pub use agenda::agenda;
+pub use cards::{CardView, topic_card};
+pub use commands::{
+    direct_message_refusal, help, internal_error, proposal_confirmation, proposal_error,
+    unknown_command, usage,
+};
+pub use settings::{setting_changed, setting_error, settings_refusal, show_settings};
+pub use votes::{
+    budget_notice, facilitator_refusal, no_such_topic, recount_report, recount_started,
+    withdraw_not_open, withdraw_refused, withdrawn,
+};
+
+use chrono::{DateTime, Utc};
+use slack_morphism::prelude::*;
+
+use super::mrkdwn::escape;
+use crate::topics::{Intent, Intents, Topic};
+
+/// Slack's limit on blocks in one message.
+const MAX_BLOCKS: usize = 50;
+/// Slack's limit on the text of one section block.
+const MAX_SECTION_CHARS: usize = 3000;
+
+/// A rendered message: fallback text for notifications, and its blocks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reply {
+    pub text: String,
+    pub blocks: Vec<SlackBlock>,
+}
+
+impl Reply {
+    fn markdown(text: String) -> Reply {
+        Reply {
+            blocks: sections(&[text.as_str()]),
+            text,
+        }
+    }
+}
+
+/// "1 vote", "3 votes".
+fn plural(n: impl Into<i64>, one: &str, many: &str) -> String {
+    match n.into() {
+        1 => format!("1 {one}"),
+        n => format!("{n} {many}"),
+    }
+}
+
+/// `quest` `ideation`, as code spans.
+fn badges(intents: &Intents) -> String {
+    intents
+        .as_slice()
+        .iter()
+        .map(|intent| format!("`{intent}`"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `#12 [quest] Title`, escaped: how a topic is named in running text.
+fn topic_name(topic: &Topic) -> String {
+    format!(
+        "#{} [{}] {}",
+        topic.number,
+        topic.intents,
+        escape(&topic.title)
+    )
+}
+
+fn intent_names() -> String {
+    Intent::ALL
+        .iter()
+        .map(|intent| format!("`{intent}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `<@U1>, <@U2>`.
+fn mentions(users: &[String]) -> String {
+    users
+        .iter()
+        .map(|user| format!("<@{user}>"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Text safe inside a code span: escaped, with backticks (which would end the span) replaced.
+fn code_safe(text: &str) -> String {
+    escape(text).replace('`', "'")
+}
+
+/// How long ago, in the words a person would use.
+pub fn age(then: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    match (now - then).num_days() {
+        i64::MIN..=0 => "today".to_string(),
+        1 => "1 day old".to_string(),
+        n => format!("{n} days old"),
+    }
+}
+
+/// Packs lines into as few section blocks as Slack's limits allow; lines that do not fit in
+/// the block budget are summarised as "…and N more".
+fn sections(lines: &[&str]) -> Vec<SlackBlock> {
+    let mut chunks: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut left_off = 0;
+    for (index, line) in lines.iter().enumerate() {
+        let line: String = line.chars().take(MAX_SECTION_CHARS).collect();
+        if !current.is_empty() && current.len() + 1 + line.len() > MAX_SECTION_CHARS {
+            chunks.push(std::mem::take(&mut current));
+            if chunks.len() == MAX_BLOCKS - 1 {
+                left_off = lines.len() - index;
+                break;
+            }
+        }
+        if !current.is_empty() {
+            current.push('\n');
+        }
+        current.push_str(&line);
+    }
+    if left_off > 0 {
+        chunks.push(format!("…and {left_off} more"));
+    } else if !current.is_empty() {
+        chunks.push(current);
+    }
+    chunks
+        .into_iter()
+        .map(|chunk| SlackSectionBlock::new().with_text(md!(chunk)).into())
+        .collect()
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::topics::TopicState;
+    use chrono::TimeZone;
+
+    /// A topic for rendering tests: #12, two intents, a title that needs escaping.
+    pub(crate) fn topic() -> Topic {
+        Topic {
+            id: 1,
+            number: 12,
+            team_id: "T1".into(),
+            channel_id: "C1".into(),
+            author_id: "U42".into(),
+            intents: Intents::parse("quest/ideation").expect("valid"),
+            title: "Is <paver> & friends still used?".into(),
+            state: TopicState::Open,
+            card_ts: None,
+            times_deferred: 0,
+            created_at: Utc.with_ymd_and_hms(2026, 11, 18, 9, 0, 0).unwrap(),
+        }
+    }
+
+    pub(crate) fn blocks_json(reply: &Reply) -> serde_json::Value {
+        serde_json::to_value(&reply.blocks).expect("serialises")
+    }
+
+    #[test]
+    fn ages_read_naturally() {
+        let then = Utc.with_ymd_and_hms(2026, 11, 18, 9, 0, 0).unwrap();
+        assert_eq!(age(then, then), "today");
+        assert_eq!(age(then, then + chrono::Duration::hours(30)), "1 day old");
+        assert_eq!(age(then, then + chrono::Duration::days(9)), "9 days old");
+    }
+
+    #[test]
+    fn long_lists_stay_within_slacks_block_limits() {
+        let line = "x".repeat(1000);
+        let lines: Vec<&str> = std::iter::repeat_n(line.as_str(), 200).collect();
+        let blocks = sections(&lines);
+        assert_eq!(blocks.len(), MAX_BLOCKS);
+        // 49 sections hold two 1000-character lines each (a third would pass 3000).
+        let last = serde_json::to_value(blocks.last()).expect("serialises");
+        assert_eq!(last["text"]["text"], "…and 102 more");
+    }
+}

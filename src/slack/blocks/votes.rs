@@ -1,0 +1,130 @@
+//! Messages about votes: the dot-vote budget notice, withdrawing, recounting.
+
+use super::{Reply, mentions, plural, topic_name};
+use crate::topics::{Topic, TopicState};
+
+/// Told once to a person whose new vote is over the channel's budget.
+pub fn budget_notice(
+    vote_emoji: &str,
+    budget: u32,
+    uncounted_topic: i32,
+    counted_topics: &[i32],
+) -> Reply {
+    let counted = counted_topics
+        .iter()
+        .map(|n| format!("#{n}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Reply::markdown(format!(
+        "{budget} of {budget} votes used: your :{vote_emoji}: on #{uncounted_topic} is kept but does not count yet. \
+         Your votes on {counted} count. To move a vote, remove your :{vote_emoji}: from one of them and #{uncounted_topic} counts instead."
+    ))
+}
+
+/// There is no topic with that number.
+pub fn no_such_topic(number: i32) -> Reply {
+    Reply::markdown(format!(
+        "There is no topic #{number} in this workspace. `/archtopic list` shows the open ones."
+    ))
+}
+
+/// The topic is not open, so it cannot be withdrawn.
+pub fn withdraw_not_open(topic: &Topic) -> Reply {
+    let why = match topic.state {
+        TopicState::Withdrawn => "was already withdrawn",
+        TopicState::Discussing => "is being discussed right now",
+        TopicState::Discussed | TopicState::Open => "was already discussed",
+    };
+    Reply::markdown(format!("{} {why}.", topic_name(topic)))
+}
+
+/// Someone other than the author, a facilitator or (without facilitators) an admin tried.
+pub fn withdraw_refused(topic: &Topic, facilitators: &[String]) -> Reply {
+    let who = if facilitators.is_empty() {
+        "a workspace admin".to_string()
+    } else {
+        format!("a facilitator ({})", mentions(facilitators))
+    };
+    Reply::markdown(format!(
+        "Only <@{}>, who proposed #{}, or {who} can withdraw it.",
+        topic.author_id, topic.number
+    ))
+}
+
+/// Confirms a withdrawal.
+pub fn withdrawn(topic: &Topic) -> Reply {
+    Reply::markdown(format!(
+        "Withdrew {}. Its card says so, and its votes no longer count.",
+        topic_name(topic)
+    ))
+}
+
+/// A facilitator-only command from someone else.
+pub fn facilitator_refusal(what: &str, facilitators: &[String]) -> Reply {
+    Reply::markdown(format!(
+        "Only this channel's facilitators ({}) can {what}.",
+        mentions(facilitators)
+    ))
+}
+
+/// The immediate answer to `recount`; the report follows when it is done.
+pub fn recount_started(cards: usize) -> Reply {
+    Reply::markdown(format!(
+        "Recounting the votes on {} from Slack. I'll tell you what changed.",
+        plural(
+            i64::try_from(cards).unwrap_or(i64::MAX),
+            "open card",
+            "open cards"
+        )
+    ))
+}
+
+/// What a recount found: per topic, the voters it added and removed.
+pub fn recount_report(cards: usize, changes: &[(i32, Vec<String>, Vec<String>)]) -> Reply {
+    let checked = plural(i64::try_from(cards).unwrap_or(i64::MAX), "card", "cards");
+    if changes.is_empty() {
+        return Reply::markdown(format!(
+            "Recount done: checked {checked}; every vote matched."
+        ));
+    }
+    let mut lines = vec![format!("Recount done: checked {checked}. Repaired:")];
+    for (number, added, removed) in changes {
+        let mut parts = Vec::new();
+        if !added.is_empty() {
+            parts.push(format!("+{} ({})", added.len(), mentions(added)));
+        }
+        if !removed.is_empty() {
+            parts.push(format!("−{} ({})", removed.len(), mentions(removed)));
+        }
+        lines.push(format!("• #{number}: {}", parts.join(", ")));
+    }
+    Reply::markdown(lines.join("\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_budget_notice_says_what_counts_and_how_to_move_a_vote() {
+        let reply = budget_notice("+1", 2, 7, &[1, 3]);
+        assert_eq!(
+            reply.text,
+            "2 of 2 votes used: your :+1: on #7 is kept but does not count yet. \
+             Your votes on #1, #3 count. To move a vote, remove your :+1: from one of them and #7 counts instead."
+        );
+    }
+
+    #[test]
+    fn the_recount_report_lists_each_repair() {
+        let reply = recount_report(4, &[(3, vec!["U3".into()], vec!["U1".into(), "U2".into()])]);
+        assert_eq!(
+            reply.text,
+            "Recount done: checked 4 cards. Repaired:\n• #3: +1 (<@U3>), −2 (<@U1>, <@U2>)"
+        );
+        assert_eq!(
+            recount_report(1, &[]).text,
+            "Recount done: checked 1 card; every vote matched."
+        );
+    }
+}

@@ -1,0 +1,81 @@
+//! What users.info told us about Slack users.
+
+use chrono::{DateTime, Utc};
+use sqlx::PgExecutor;
+
+use crate::users::UserKind;
+
+pub async fn get(
+    db: impl PgExecutor<'_>,
+    user_id: &str,
+    fresh_since: DateTime<Utc>,
+) -> sqlx::Result<Option<UserKind>> {
+    let row: Option<(bool, bool)> = sqlx::query_as(
+        "select is_bot, is_admin from slack_users where user_id = $1 and fetched_at >= $2",
+    )
+    .bind(user_id)
+    .bind(fresh_since)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|(is_bot, is_admin)| UserKind { is_bot, is_admin }))
+}
+
+pub async fn save(
+    db: impl PgExecutor<'_>,
+    user_id: &str,
+    kind: UserKind,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "insert into slack_users (user_id, is_bot, is_admin, fetched_at) values ($1, $2, $3, $4)
+         on conflict (user_id) do update
+             set is_bot = excluded.is_bot, is_admin = excluded.is_admin,
+                 fetched_at = excluded.fetched_at",
+    )
+    .bind(user_id)
+    .bind(kind.is_bot)
+    .bind(kind.is_admin)
+    .bind(now)
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+/// Notes users to look up (voters we have not seen before). Returns how many were new.
+pub async fn note_unknown(db: impl PgExecutor<'_>, user_ids: &[String]) -> sqlx::Result<u64> {
+    sqlx::query(
+        "insert into slack_users (user_id)
+         select distinct id from unnest($1::text[]) as t(id)
+         on conflict (user_id) do nothing",
+    )
+    .bind(user_ids)
+    .execute(db)
+    .await
+    .map(|done| done.rows_affected())
+}
+
+/// Users noted but not yet looked up.
+pub async fn to_look_up(db: impl PgExecutor<'_>, limit: i64) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar(
+        "select user_id from slack_users where fetched_at is null order by user_id limit $1",
+    )
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}
+
+/// Open topics (ids) a user votes on, to refresh once we learn they are a bot.
+pub async fn open_topics_voted_by(
+    db: impl PgExecutor<'_>,
+    user_id: &str,
+) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar(
+        "select distinct t.id from votes v
+         join topics t on t.channel_id = v.channel_id and t.card_ts = v.message_ts
+         where v.user_id = $1 and v.present and t.state in ('open', 'discussing')
+         order by t.id",
+    )
+    .bind(user_id)
+    .fetch_all(db)
+    .await
+}

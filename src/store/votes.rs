@@ -1,0 +1,185 @@
+//! Votes: who has the vote reaction on which message, and the counts that follow from it.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use sqlx::{PgConnection, PgExecutor};
+
+/// A reaction event (or a recount finding) to apply to one person's vote on one message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VoteChange {
+    pub channel_id: String,
+    pub message_ts: String,
+    pub user_id: String,
+    pub present: bool,
+    pub at: DateTime<Utc>,
+    /// Slack's event_ts in microseconds; a change older than the stored one is ignored.
+    pub event_ts: i64,
+}
+
+/// A vote whose presence actually changed.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ChangedVote {
+    pub channel_id: String,
+    pub message_ts: String,
+    pub user_id: String,
+    pub present: bool,
+    pub voted_at: DateTime<Utc>,
+}
+
+/// How a change relates to what is stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ordering {
+    /// A Slack event: applied only if newer than the last event applied to that vote.
+    ByEventTime,
+    /// Seen in Slack just now (a recount): applied whatever came before, and ordered after it.
+    Observed,
+}
+
+/// Applies changes (at most one per channel, message and user; sort them by that key so
+/// concurrent writers lock rows in the same order). Returns the votes whose presence changed.
+/// Newer events win whatever order they arrive in, so the stored state is always "who has the
+/// reaction now".
+pub async fn apply(
+    db: &mut PgConnection,
+    changes: &[VoteChange],
+    ordering: Ordering,
+) -> sqlx::Result<Vec<ChangedVote>> {
+    if changes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let column = |f: fn(&VoteChange) -> String| changes.iter().map(f).collect::<Vec<_>>();
+    sqlx::query_as(
+        "with incoming as (
+             select * from unnest($1::text[], $2::text[], $3::text[], $4::bool[],
+                                  $5::timestamptz[], $6::bigint[])
+                 as t(channel_id, message_ts, user_id, present, at, event_ts)
+         ),
+         before as (
+             select v.channel_id, v.message_ts, v.user_id, v.present
+             from votes v join incoming i using (channel_id, message_ts, user_id)
+         ),
+         written as (
+             insert into votes (channel_id, message_ts, user_id, present, voted_at, last_event_ts)
+             select channel_id, message_ts, user_id, present, at, event_ts from incoming
+             on conflict (channel_id, message_ts, user_id) do update
+                 set present = excluded.present,
+                     voted_at = case when excluded.present and not votes.present
+                                     then excluded.voted_at else votes.voted_at end,
+                     last_event_ts = greatest(votes.last_event_ts + 1, excluded.last_event_ts)
+                 where $7 or votes.last_event_ts < excluded.last_event_ts
+             returning channel_id, message_ts, user_id, present, voted_at
+         )
+         select w.channel_id, w.message_ts, w.user_id, w.present, w.voted_at
+         from written w left join before b using (channel_id, message_ts, user_id)
+         where w.present is distinct from coalesce(b.present, false)",
+    )
+    .bind(column(|c| c.channel_id.clone()))
+    .bind(column(|c| c.message_ts.clone()))
+    .bind(column(|c| c.user_id.clone()))
+    .bind(changes.iter().map(|c| c.present).collect::<Vec<_>>())
+    .bind(changes.iter().map(|c| c.at).collect::<Vec<_>>())
+    .bind(changes.iter().map(|c| c.event_ts).collect::<Vec<_>>())
+    .bind(ordering == Ordering::Observed)
+    .fetch_all(db)
+    .await
+}
+
+/// Counted votes per open card in a channel: with a budget, only each person's earliest
+/// `budget` votes on open topics count. Bots' reactions never count.
+pub async fn counted_on_open_cards(
+    db: impl PgExecutor<'_>,
+    channel_id: &str,
+    budget: u32,
+) -> sqlx::Result<HashMap<String, i64>> {
+    let rows: Vec<(String, i64)> = sqlx::query_as(
+        "select message_ts, count(*) filter (where $2 = 0 or nth <= $2)
+         from (
+             select v.message_ts,
+                    row_number() over (partition by v.user_id
+                                       order by v.voted_at, v.message_ts) as nth
+             from votes v
+             join topics t on t.channel_id = v.channel_id and t.card_ts = v.message_ts
+             where v.channel_id = $1 and v.present and t.state = 'open'
+               and not exists (select 1 from slack_users u where u.user_id = v.user_id and u.is_bot)
+         ) ranked
+         group by message_ts",
+    )
+    .bind(channel_id)
+    .bind(i64::from(budget))
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// Everyone who has the vote reaction on a message (bots excluded), in vote order.
+pub async fn voters(
+    db: impl PgExecutor<'_>,
+    channel_id: &str,
+    message_ts: &str,
+) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar(
+        "select v.user_id from votes v
+         where v.channel_id = $1 and v.message_ts = $2 and v.present
+           and not exists (select 1 from slack_users u where u.user_id = v.user_id and u.is_bot)
+         order by v.voted_at, v.user_id",
+    )
+    .bind(channel_id)
+    .bind(message_ts)
+    .fetch_all(db)
+    .await
+}
+
+/// Everyone the store says has the vote reaction on a message, bots included: what a recount
+/// compares with Slack.
+pub async fn holders(
+    db: impl PgExecutor<'_>,
+    channel_id: &str,
+    message_ts: &str,
+) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar(
+        "select user_id from votes
+         where channel_id = $1 and message_ts = $2 and present
+         order by user_id",
+    )
+    .bind(channel_id)
+    .bind(message_ts)
+    .fetch_all(db)
+    .await
+}
+
+/// One person's votes on open topics in a channel, earliest first: the topic number and card.
+pub async fn open_votes_of(
+    db: impl PgExecutor<'_>,
+    channel_id: &str,
+    user_id: &str,
+) -> sqlx::Result<Vec<(i32, String)>> {
+    sqlx::query_as(
+        "select t.number, v.message_ts from votes v
+         join topics t on t.channel_id = v.channel_id and t.card_ts = v.message_ts
+         where v.channel_id = $1 and v.user_id = $2 and v.present and t.state = 'open'
+         order by v.voted_at, v.message_ts",
+    )
+    .bind(channel_id)
+    .bind(user_id)
+    .fetch_all(db)
+    .await
+}
+
+/// Topics (ids) with open cards in a channel that any of `users` votes on.
+pub async fn open_topics_voted_by(
+    db: impl PgExecutor<'_>,
+    channel_id: &str,
+    users: &[String],
+) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar(
+        "select distinct t.id from votes v
+         join topics t on t.channel_id = v.channel_id and t.card_ts = v.message_ts
+         where v.channel_id = $1 and v.user_id = any($2) and v.present and t.state = 'open'
+         order by t.id",
+    )
+    .bind(channel_id)
+    .bind(users)
+    .fetch_all(db)
+    .await
+}

@@ -1,0 +1,60 @@
+//! A topic card as it should look now.
+
+use anyhow::Context;
+use sqlx::PgConnection;
+
+use crate::slack::blocks::{self, CardView, Reply};
+use crate::slack::call::SlackCall;
+use crate::store;
+use crate::topics::{Topic, TopicState};
+
+/// The card for `topic`, with its counted votes and the channel's vote emoji.
+pub async fn render(db: &mut PgConnection, topic: &Topic) -> anyhow::Result<Reply> {
+    let settings = store::settings::load(&mut *db, &topic.channel_id)
+        .await
+        .context("loading channel settings")?;
+    let votes = match (&topic.card_ts, topic.state) {
+        (Some(ts), TopicState::Open) => store::votes::counted_on_open_cards(
+            &mut *db,
+            &topic.channel_id,
+            settings.votes_per_person,
+        )
+        .await
+        .context("counting votes")?
+        .get(ts)
+        .copied()
+        .unwrap_or(0),
+        (Some(ts), TopicState::Discussing) => {
+            let voters = store::votes::voters(&mut *db, &topic.channel_id, ts)
+                .await
+                .context("counting votes")?;
+            i64::try_from(voters.len()).unwrap_or(i64::MAX)
+        }
+        _ => 0,
+    };
+    Ok(blocks::topic_card(&CardView {
+        topic,
+        votes,
+        vote_emoji: &settings.vote_emoji,
+    }))
+}
+
+/// The `chat.update` that brings a topic's card up to date; `None` while the card has not been
+/// posted (or the topic is gone).
+pub async fn update(db: &mut PgConnection, topic_id: i64) -> anyhow::Result<Option<SlackCall>> {
+    let Some(topic) = store::topics::find(&mut *db, topic_id)
+        .await
+        .context("loading a topic")?
+    else {
+        return Ok(None);
+    };
+    let Some(ts) = topic.card_ts.clone() else {
+        return Ok(None);
+    };
+    let card = render(db, &topic).await?;
+    Ok(Some(SlackCall::update_message(
+        &topic.channel_id,
+        &ts,
+        card,
+    )))
+}

@@ -1,0 +1,6 @@
+//! Messages built from stored state: each loads what it shows and renders it with
+//! `slack::blocks`. Shared by command handlers and the outbox (which renders cards when it
+//! sends them).
+
+pub mod agenda;
+pub mod cards;
