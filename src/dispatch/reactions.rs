@@ -274,15 +274,13 @@ pub(super) async fn follow_up(
             .context("finding a voter's topics")?;
         refresh.extend(theirs);
     }
-    for topic_id in &refresh {
-        jobs::queue(
-            tx,
-            &Delivery::refresh_card(*topic_id, CARD_REFRESH_DELAY),
-            clock,
-        )
+    let mut refreshes: Vec<Delivery> = refresh
+        .iter()
+        .map(|topic_id| Delivery::refresh_card(*topic_id, CARD_REFRESH_DELAY))
+        .collect();
+    jobs::queue_coalesced(tx, &mut refreshes, clock)
         .await
-        .context("queuing a card refresh")?;
-    }
+        .context("queuing card refreshes")?;
     Ok(true)
 }
 

@@ -20,3 +20,13 @@ pub async fn queue(
 ) -> sqlx::Result<bool> {
     crate::store::outbox::enqueue(tx, delivery, clock.now()).await
 }
+
+/// Queues many card refreshes (or other merging deliveries) in one statement.
+pub async fn queue_coalesced(
+    tx: &mut PgConnection,
+    deliveries: &mut [Delivery],
+    clock: &dyn Clock,
+) -> sqlx::Result<()> {
+    deliveries.sort_by(|a, b| a.coalesce_key.cmp(&b.coalesce_key));
+    crate::store::outbox::enqueue_coalesced(tx, deliveries, clock.now()).await
+}

@@ -72,6 +72,41 @@ pub async fn enqueue(
     .await
 }
 
+/// Queues deliveries that merge while waiting (all with coalesce keys) in one statement. Sort
+/// them by coalesce key so concurrent writers lock rows in the same order.
+pub async fn enqueue_coalesced(
+    db: impl PgExecutor<'_>,
+    deliveries: &[Delivery],
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    if deliveries.is_empty() {
+        return Ok(());
+    }
+    let keys: Vec<&str> = deliveries.iter().map(|d| d.key.as_str()).collect();
+    let calls: Vec<Json<&Outgoing>> = deliveries.iter().map(|d| Json(&d.outgoing)).collect();
+    let due: Vec<DateTime<Utc>> = deliveries.iter().map(|d| now + d.delay).collect();
+    let coalesce: Vec<Option<&str>> = deliveries
+        .iter()
+        .map(|d| d.coalesce_key.as_deref())
+        .collect();
+    sqlx::query(
+        "insert into outbox (idempotency_key, call, next_attempt_at, created_at, coalesce_key)
+         select key, call, due, $5, coalesce_key
+         from unnest($1::text[], $2::jsonb[], $3::timestamptz[], $4::text[])
+             as t(key, call, due, coalesce_key)
+         on conflict (coalesce_key) where coalesce_key is not null
+         do update set next_attempt_at = least(outbox.next_attempt_at, excluded.next_attempt_at)",
+    )
+    .bind(keys)
+    .bind(calls)
+    .bind(due)
+    .bind(coalesce)
+    .bind(now)
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
 /// Claims up to `limit` due rows for `lease_until`, skipping rows other workers hold.
 pub async fn claim_due(
     db: impl PgExecutor<'_>,

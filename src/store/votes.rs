@@ -112,6 +112,46 @@ pub async fn counted_on_open_cards(
     Ok(rows.into_iter().collect())
 }
 
+/// Counted votes on one open card: all its voters (bots excluded) without a budget; with one,
+/// those for whom this is among their earliest `budget` votes on the channel's open topics.
+pub async fn counted_on_card(
+    db: impl PgExecutor<'_>,
+    channel_id: &str,
+    message_ts: &str,
+    budget: u32,
+) -> sqlx::Result<i64> {
+    if budget == 0 {
+        return sqlx::query_scalar(
+            "select count(*) from votes v
+             where v.channel_id = $1 and v.message_ts = $2 and v.present
+               and not exists (select 1 from slack_users u where u.user_id = v.user_id and u.is_bot)",
+        )
+        .bind(channel_id)
+        .bind(message_ts)
+        .fetch_one(db)
+        .await;
+    }
+    sqlx::query_scalar(
+        "select count(*) from (
+             select v.message_ts,
+                    row_number() over (partition by v.user_id
+                                       order by v.voted_at, v.message_ts) as nth
+             from votes v
+             join topics t on t.channel_id = v.channel_id and t.card_ts = v.message_ts
+             where v.channel_id = $1 and v.present and t.state = 'open'
+               and v.user_id in (select user_id from votes
+                                 where channel_id = $1 and message_ts = $2 and present)
+               and not exists (select 1 from slack_users u where u.user_id = v.user_id and u.is_bot)
+         ) ranked
+         where message_ts = $2 and nth <= $3",
+    )
+    .bind(channel_id)
+    .bind(message_ts)
+    .bind(i64::from(budget))
+    .fetch_one(db)
+    .await
+}
+
 /// Everyone who has the vote reaction on a message (bots excluded), in vote order.
 pub async fn voters(
     db: impl PgExecutor<'_>,

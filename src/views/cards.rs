@@ -14,16 +14,14 @@ pub async fn render(db: &mut PgConnection, topic: &Topic) -> anyhow::Result<Repl
         .await
         .context("loading channel settings")?;
     let votes = match (&topic.card_ts, topic.state) {
-        (Some(ts), TopicState::Open) => store::votes::counted_on_open_cards(
+        (Some(ts), TopicState::Open) => store::votes::counted_on_card(
             &mut *db,
             &topic.channel_id,
+            ts,
             settings.votes_per_person,
         )
         .await
-        .context("counting votes")?
-        .get(ts)
-        .copied()
-        .unwrap_or(0),
+        .context("counting votes")?,
         (Some(ts), TopicState::Discussing) => {
             let voters = store::votes::voters(&mut *db, &topic.channel_id, ts)
                 .await
