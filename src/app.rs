@@ -13,6 +13,7 @@ use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::dispatch::reactions::{Batcher, ReactionIngest};
 use crate::http;
+use crate::jobs::job_worker::JobWorker;
 use crate::jobs::outbox_worker::OutboxWorker;
 use crate::jobs::user_directory::UserDirectory;
 use crate::metrics::Metrics;
@@ -28,6 +29,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Wakes the outbox worker after a transaction that queued deliveries commits.
     pub outbox_wake: Arc<Notify>,
+    /// Wakes the job worker after a transaction that scheduled steps commits.
+    pub jobs_wake: Arc<Notify>,
     /// Who the bot is, once `auth.test` has answered.
     pub bot: Arc<OnceLock<BotIdentity>>,
     /// Where reaction events go to become votes.
@@ -37,6 +40,10 @@ pub struct AppState {
 impl AppState {
     pub fn wake_outbox(&self) {
         self.outbox_wake.notify_one();
+    }
+
+    pub fn wake_jobs(&self) {
+        self.jobs_wake.notify_one();
     }
 }
 
@@ -77,6 +84,7 @@ pub async fn run(
         slack: slack.clone(),
         metrics,
         outbox_wake,
+        jobs_wake: Arc::new(Notify::new()),
         bot: Arc::new(OnceLock::new()),
         reactions,
     };
@@ -90,6 +98,11 @@ pub async fn run(
         poll_interval: config.outbox.poll_interval * 30,
     };
     let directory_task = tokio::spawn(directory.run(background.child_token()));
+    let job_worker = JobWorker {
+        state: state.clone(),
+        settings: config.outbox.clone(),
+    };
+    let job_task = tokio::spawn(job_worker.run(background.child_token()));
     let worker = OutboxWorker {
         db: state.db.clone(),
         slack: slack.clone(),
@@ -110,7 +123,7 @@ pub async fn run(
         .with_graceful_shutdown(shutdown)
         .await;
     background.cancel();
-    let _ = tokio::join!(worker_task, identity_task, directory_task);
+    let _ = tokio::join!(worker_task, identity_task, directory_task, job_task);
     served.map_err(Into::into)
 }
 

@@ -1,6 +1,7 @@
 //! The `/archtopic` text parser: one pure function from what a person typed to a [`Command`].
 
 use crate::settings::{self, SettingChange, SettingError};
+use crate::slack::actions::MeetingControl;
 use crate::slack::mrkdwn;
 use crate::topics::{Intent, IntentError, Intents, Title, TitleError};
 
@@ -15,6 +16,10 @@ pub enum Command {
     Withdraw(i32),
     /// `recount`: re-read the vote reactions of open cards from Slack.
     Recount,
+    /// `start`: start the meeting.
+    Start,
+    /// `next`, `extend`, `end`: run the meeting.
+    Meeting(MeetingControl),
     /// `config`: show the channel's settings.
     ShowConfig,
     /// `config KEY VALUE`: change one.
@@ -76,6 +81,10 @@ pub fn parse(text: &str) -> Result<Command, CommandError> {
             None => usage(WITHDRAW_USAGE),
         },
         ("recount", "") => Ok(Command::Recount),
+        ("start", "") => Ok(Command::Start),
+        ("next", "") => Ok(Command::Meeting(MeetingControl::Next)),
+        ("extend", "") => Ok(Command::Meeting(MeetingControl::Extend)),
+        ("end", "") => Ok(Command::Meeting(MeetingControl::End)),
         ("recount", _) => usage(RECOUNT_USAGE),
         ("config", "") => Ok(Command::ShowConfig),
         ("config", setting) => match setting.split_once(char::is_whitespace) {
@@ -246,8 +255,15 @@ mod tests {
     }
 
     #[test]
-    fn recount_and_config_are_recognised() {
+    fn recount_config_and_the_meeting_controls_are_recognised() {
         assert_eq!(parse("recount"), Ok(Command::Recount));
+        assert_eq!(parse("start"), Ok(Command::Start));
+        assert_eq!(parse("Next"), Ok(Command::Meeting(MeetingControl::Next)));
+        assert_eq!(
+            parse("extend"),
+            Ok(Command::Meeting(MeetingControl::Extend))
+        );
+        assert_eq!(parse("END"), Ok(Command::Meeting(MeetingControl::End)));
         assert_eq!(parse("config"), Ok(Command::ShowConfig));
         assert_eq!(
             parse("config votes_per_person 2"),

@@ -18,6 +18,7 @@ pub mod database;
 pub mod dispatch;
 pub mod http;
 pub mod jobs;
+pub mod meeting;
 pub mod metrics;
 pub mod settings;
 pub mod slack;

@@ -2,7 +2,7 @@
 
 use anyhow::Context;
 
-use super::{recount, withdraw};
+use super::{meeting, pre_meeting, recount, withdraw};
 use crate::app::AppState;
 use crate::command::{self, Command, CommandError, Proposal};
 use crate::jobs::{self, delivery::Delivery};
@@ -20,6 +20,8 @@ pub async fn handle(state: &AppState, command: SlashCommand) -> anyhow::Result<R
         Ok(Command::Propose(_)
             | Command::List
             | Command::Recount
+            | Command::Start
+            | Command::Meeting(_)
             | Command::ShowConfig
             | Command::ChangeConfig(_))
             | Err(CommandError::Proposal(_))
@@ -36,6 +38,8 @@ pub async fn handle(state: &AppState, command: SlashCommand) -> anyhow::Result<R
         Ok(Command::Propose(proposal)) => propose(state, &command, proposal).await,
         Ok(Command::Withdraw(number)) => withdraw::withdraw(state, &command, number).await,
         Ok(Command::Recount) => recount::start(state, &command).await,
+        Ok(Command::Start) => meeting::start(state, &command).await,
+        Ok(Command::Meeting(control)) => meeting::control(state, &command, control).await,
         Ok(Command::ShowConfig) => {
             let settings = store::settings::load(&state.db, &command.channel_id)
                 .await
@@ -82,8 +86,12 @@ async fn propose(
     )
     .await
     .context("queuing a topic card")?;
+    // A channel with topics gets its pre-meeting notices.
+    let now = state.clock.now();
+    pre_meeting::ensure_notices(&mut tx, &command.channel_id, &settings, now, now).await?;
     tx.commit().await.context("committing a topic")?;
     state.wake_outbox();
+    state.wake_jobs();
     tracing::info!(number = topic.number, channel = %topic.channel_id, "topic proposed");
     Ok(blocks::proposal_confirmation(&topic, &settings.vote_emoji))
 }
@@ -118,6 +126,10 @@ async fn change_setting(
     )
     .await
     .context("saving settings")?;
+    if let SettingChange::Schedule(_) = change {
+        pre_meeting::reschedule_notices(&mut tx, &command.channel_id, &settings, state.clock.now())
+            .await?;
+    }
     let redraw = matches!(
         change,
         SettingChange::VoteEmoji(_) | SettingChange::VotesPerPerson(_)
@@ -138,5 +150,6 @@ async fn change_setting(
     }
     tx.commit().await.context("committing settings")?;
     state.wake_outbox();
+    state.wake_jobs();
     Ok(blocks::setting_changed(change))
 }

@@ -2,6 +2,9 @@
 
 pub mod commands;
 pub mod events;
+pub mod interactions;
+pub mod meeting;
+pub mod pre_meeting;
 pub mod reactions;
 mod recount;
 mod withdraw;

@@ -76,7 +76,7 @@ pub async fn events(State(state): State<AppState>, headers: HeaderMap, body: Byt
     }
 }
 
-/// `POST /slack/interactions`: acknowledged; buttons arrive with later features.
+/// `POST /slack/interactions`: button presses, acknowledged once handled.
 pub async fn interactions(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -85,7 +85,26 @@ pub async fn interactions(
     if let Err(rejection) = verify(&state, &headers, &body) {
         return unauthorized(rejection);
     }
-    StatusCode::OK.into_response()
+    let interaction = match inbound::parse_interaction(&body) {
+        Ok(interaction) => interaction,
+        Err(error) => return malformed(error),
+    };
+    let handled = tokio::time::timeout(
+        ACK_DEADLINE,
+        dispatch::interactions::handle(&state, interaction),
+    );
+    match handled.await {
+        Ok(Ok(())) => StatusCode::OK.into_response(),
+        // Slack marks the button with a warning, so the presser knows to try again.
+        Ok(Err(error)) => {
+            tracing::error!(error = %format!("{error:#}"), "handling an interaction failed");
+            StatusCode::SERVICE_UNAVAILABLE.into_response()
+        }
+        Err(_) => {
+            tracing::warn!("an interaction was not handled within the ack deadline");
+            StatusCode::SERVICE_UNAVAILABLE.into_response()
+        }
+    }
 }
 
 fn verify(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<(), Rejection> {

@@ -42,6 +42,8 @@ impl Outgoing {
 pub enum AfterSend {
     /// Store the posted card's `ts` on its topic.
     RecordTopicCard { topic_id: i64 },
+    /// Store the "Time's up" message's `ts`, whose reactions decide the vote of that phase.
+    RecordVoteMessage { meeting_id: i64, version: i32 },
 }
 
 /// How long card edits wait for more votes before they are sent: Slack allows about one
@@ -57,6 +59,8 @@ pub struct Delivery {
     pub after_send: Option<AfterSend>,
     /// Deliveries with the same coalesce key merge while one is waiting to be sent.
     pub coalesce_key: Option<String>,
+    /// Deliveries with the same sequence key (a channel) are sent in the order queued.
+    pub sequence_key: Option<String>,
     /// Not sent before this long after queuing.
     pub delay: Duration,
 }
@@ -68,19 +72,19 @@ impl Delivery {
             outgoing: Outgoing::Call(Box::new(call)),
             after_send: None,
             coalesce_key: None,
+            sequence_key: None,
             delay: Duration::ZERO,
         }
     }
 
     /// Posts a new topic's card in its channel and remembers where it went.
     pub fn topic_card(topic: &Topic, card: Reply) -> Delivery {
-        Delivery {
-            after_send: Some(AfterSend::RecordTopicCard { topic_id: topic.id }),
-            ..Delivery::call(
-                format!("topic-card:{}", topic.id),
-                SlackCall::post_message(&topic.channel_id, card.text, card.blocks),
-            )
-        }
+        Delivery::post_then(
+            format!("topic-card:{}", topic.id),
+            &topic.channel_id,
+            card,
+            AfterSend::RecordTopicCard { topic_id: topic.id },
+        )
     }
 
     /// Edits a topic card to its current state, after `delay`, merged with any edit of the
@@ -91,7 +95,27 @@ impl Delivery {
             outgoing: Outgoing::Render(Render::TopicCard { topic_id }),
             after_send: None,
             coalesce_key: Some(format!("card:{topic_id}")),
+            sequence_key: None,
             delay,
+        }
+    }
+
+    /// A message in a channel; `key` names the reason, so it is posted once.
+    pub fn post(key: String, channel: &str, reply: Reply) -> Delivery {
+        Delivery {
+            sequence_key: Some(channel.to_string()),
+            ..Delivery::call(
+                key,
+                SlackCall::post_message(channel, reply.text, reply.blocks),
+            )
+        }
+    }
+
+    /// A channel message whose `ts` is recorded once Slack accepts it.
+    pub fn post_then(key: String, channel: &str, reply: Reply, after_send: AfterSend) -> Delivery {
+        Delivery {
+            after_send: Some(after_send),
+            ..Delivery::post(key, channel, reply)
         }
     }
 

@@ -3,6 +3,9 @@
 
 pub mod backoff;
 pub mod delivery;
+mod drain;
+pub mod job;
+pub mod job_worker;
 pub mod outbox_worker;
 pub mod user_directory;
 

@@ -6,12 +6,12 @@ use std::time::Duration;
 
 use anyhow::Context;
 use sqlx::PgPool;
-use tokio::sync::{Notify, Semaphore};
+use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
-use tokio_util::task::TaskTracker;
 
 use super::backoff::retry_delay;
 use super::delivery::{AfterSend, CARD_REFRESH_DELAY, Delivery, Outgoing, Render};
+use super::drain::{Drain, LeasedQueue};
 use crate::clock::{Clock, SharedClock};
 use crate::config::OutboxSettings;
 use crate::metrics::Metrics;
@@ -28,56 +28,14 @@ pub struct OutboxWorker {
     pub slack: SlackApi,
     pub clock: SharedClock,
     pub settings: OutboxSettings,
-    /// Notified when rows are queued or a delivery finishes, so the loop looks again at once.
+    /// Notified when rows are queued, so the loop looks again at once.
     pub wake: Arc<Notify>,
     pub metrics: Arc<Metrics>,
 }
 
-impl OutboxWorker {
-    /// Drains the outbox until `shutdown`, then waits (bounded) for calls in flight.
-    pub async fn run(self, shutdown: CancellationToken) {
-        let permits = Arc::new(Semaphore::new(self.settings.concurrency));
-        let tracker = TaskTracker::new();
-        while !shutdown.is_cancelled() {
-            let free = permits.available_permits();
-            let mut claimed_all_we_could = false;
-            if free > 0 {
-                match self.claim(free).await {
-                    Ok(rows) => {
-                        claimed_all_we_could = rows.len() == free;
-                        for row in rows {
-                            let Ok(permit) = permits.clone().acquire_owned().await else {
-                                break;
-                            };
-                            let worker = self.clone();
-                            tracker.spawn(async move {
-                                worker.deliver(row).await;
-                                drop(permit);
-                                worker.wake.notify_one();
-                            });
-                        }
-                    }
-                    Err(error) => {
-                        tracing::warn!(error = %format!("{error:#}"), "claiming outbox rows failed")
-                    }
-                }
-            }
-            if claimed_all_we_could {
-                continue;
-            }
-            let wait = self.time_until_next_due().await;
-            tokio::select! {
-                () = shutdown.cancelled() => break,
-                () = self.wake.notified() => {}
-                () = tokio::time::sleep(wait) => {}
-            }
-        }
-        tracker.close();
-        let grace = self.settings.call_timeout + Duration::from_secs(1);
-        if tokio::time::timeout(grace, tracker.wait()).await.is_err() {
-            tracing::warn!("outbox calls still in flight at shutdown; their leases will expire");
-        }
-    }
+impl LeasedQueue for OutboxWorker {
+    type Row = Claimed;
+    const NAME: &'static str = "outbox";
 
     async fn claim(&self, limit: usize) -> anyhow::Result<Vec<Claimed>> {
         let now = self.clock.now();
@@ -88,21 +46,28 @@ impl OutboxWorker {
             .context("claiming due outbox rows")
     }
 
-    /// How long to sleep: until the next row falls due, but never longer than the poll interval
-    /// (rows queued by other processes do not wake us).
-    async fn time_until_next_due(&self) -> Duration {
-        let poll = self.settings.poll_interval;
-        match store::outbox::next_due(&self.db).await {
-            Ok(Some(due)) => (due - self.clock.now())
-                .to_std()
-                .unwrap_or(Duration::ZERO)
-                .clamp(Duration::from_millis(5), poll),
-            Ok(None) => poll,
-            Err(error) => {
-                tracing::warn!(%error, "reading the next outbox due time failed");
-                poll
-            }
-        }
+    async fn process(&self, row: Claimed) {
+        self.deliver(row).await;
+    }
+
+    async fn next_due(&self) -> anyhow::Result<Option<chrono::DateTime<chrono::Utc>>> {
+        store::outbox::next_due(&self.db)
+            .await
+            .context("reading the outbox's next due time")
+    }
+}
+
+impl OutboxWorker {
+    /// Drains the outbox until `shutdown`.
+    pub async fn run(self, shutdown: CancellationToken) {
+        let drain = Drain {
+            clock: self.clock.clone(),
+            wake: self.wake.clone(),
+            poll_interval: self.settings.poll_interval,
+            concurrency: self.settings.concurrency,
+            grace: self.settings.call_timeout + Duration::from_secs(1),
+        };
+        drain.run(self, shutdown).await;
     }
 
     /// Makes one claimed call and records what happened.
@@ -225,6 +190,18 @@ async fn apply(
                 .context("queuing a card refresh")?;
             }
             Ok(())
+        }
+        AfterSend::RecordVoteMessage {
+            meeting_id,
+            version,
+        } => {
+            let ts = receipt
+                .ts
+                .as_deref()
+                .context("Slack accepted the message but returned no ts")?;
+            store::meetings::set_vote_message(&mut *tx, *meeting_id, *version, ts)
+                .await
+                .context("recording the vote message")
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The Slack edge: request verification, payload parsing, Block Kit rendering and the Web API
 //! client. Nothing outside this module knows Slack's JSON.
 
+pub mod actions;
 pub mod api;
 pub mod blocks;
 pub mod call;

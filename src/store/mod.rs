@@ -2,6 +2,8 @@
 //! `impl PgExecutor`; callers own transactions.
 
 pub mod events;
+pub mod jobs;
+pub mod meetings;
 pub mod outbox;
 pub mod settings;
 pub mod topics;

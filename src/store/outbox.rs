@@ -40,8 +40,9 @@ pub async fn enqueue(
     let due = now + delivery.delay;
     let Some(coalesce_key) = &delivery.coalesce_key else {
         let inserted = sqlx::query(
-            "insert into outbox (idempotency_key, call, after_send, next_attempt_at, created_at)
-             values ($1, $2, $3, $4, $5)
+            "insert into outbox
+                 (idempotency_key, call, after_send, next_attempt_at, created_at, sequence_key)
+             values ($1, $2, $3, $4, $5, $6)
              on conflict (idempotency_key) do nothing",
         )
         .bind(&delivery.key)
@@ -49,6 +50,7 @@ pub async fn enqueue(
         .bind(delivery.after_send.as_ref().map(Json))
         .bind(due)
         .bind(now)
+        .bind(&delivery.sequence_key)
         .execute(db)
         .await?
         .rows_affected();
@@ -117,9 +119,13 @@ pub async fn claim_due(
     let rows: Vec<ClaimedRow> = sqlx::query_as(
         "update outbox set lease_until = $2, attempts = outbox.attempts + 1, coalesce_key = null
          from (
-             select id from outbox
+             select id from outbox o
              where state = 'pending' and next_attempt_at <= $1
                and (lease_until is null or lease_until <= $1)
+               and (sequence_key is null or not exists (
+                   select 1 from outbox earlier
+                   where earlier.sequence_key = o.sequence_key and earlier.state = 'pending'
+                     and earlier.id < o.id))
              order by next_attempt_at, id
              limit $3
              for update skip locked
@@ -205,11 +211,17 @@ pub async fn mark_dead(
     .map(|_| ())
 }
 
-/// When the next pending row falls due (or its lease runs out), if any is pending.
+/// When the next claimable row falls due (or its lease runs out). Rows waiting behind an
+/// earlier row of their sequence do not count: that row's completion wakes the worker.
 pub async fn next_due(db: impl PgExecutor<'_>) -> sqlx::Result<Option<DateTime<Utc>>> {
     sqlx::query_scalar(
         "select min(greatest(next_attempt_at, coalesce(lease_until, next_attempt_at)))
-         from outbox where state = 'pending'",
+         from outbox o
+         where state = 'pending'
+           and (sequence_key is null or not exists (
+               select 1 from outbox earlier
+               where earlier.sequence_key = o.sequence_key and earlier.state = 'pending'
+                 and earlier.id < o.id))",
     )
     .fetch_one(db)
     .await

@@ -2,9 +2,11 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveTime, Utc, Weekday};
+use chrono_tz::Tz;
 use sqlx::PgExecutor;
 
+use crate::meeting::{Schedule, Span, WeeklyTime};
 use crate::settings::ChannelSettings;
 
 #[derive(sqlx::FromRow)]
@@ -13,23 +15,90 @@ struct SettingsRow {
     vote_emoji: String,
     votes_per_person: i32,
     facilitators: Vec<String>,
+    schedule_weekday: i16,
+    schedule_time: NaiveTime,
+    schedule_tz: String,
+    meeting_seconds: i32,
+    timebox_seconds: Vec<i32>,
+    warning_seconds: i32,
+    vote_window_seconds: i32,
+    digest_weekday: Option<i16>,
+    digest_time: NaiveTime,
+    reminders_weekday: Option<i16>,
+    reminders_time: NaiveTime,
+}
+
+macro_rules! settings_columns {
+    () => {
+        "channel_id, vote_emoji, votes_per_person, facilitators, schedule_weekday, \
+         schedule_time, schedule_tz, meeting_seconds, timebox_seconds, warning_seconds, \
+         vote_window_seconds, digest_weekday, digest_time, reminders_weekday, reminders_time"
+    };
 }
 
 impl From<SettingsRow> for ChannelSettings {
     fn from(row: SettingsRow) -> Self {
+        let defaults = ChannelSettings::default();
+        let span = |seconds: i32| Span::from_secs(u64::try_from(seconds).unwrap_or(0));
+        let schedule = match (
+            weekday(Some(row.schedule_weekday)),
+            row.schedule_tz.parse::<Tz>(),
+        ) {
+            (Some(weekday), Ok(tz)) => Schedule {
+                at: WeeklyTime {
+                    weekday,
+                    time: row.schedule_time,
+                },
+                tz,
+                length: span(row.meeting_seconds),
+            },
+            _ => defaults.schedule,
+        };
+        let timebox: Vec<Span> = row.timebox_seconds.into_iter().map(span).collect();
         ChannelSettings {
+            schedule,
+            timebox: if timebox.is_empty() {
+                defaults.timebox
+            } else {
+                timebox
+            },
+            warning: span(row.warning_seconds),
+            vote_window: span(row.vote_window_seconds),
             vote_emoji: row.vote_emoji,
             votes_per_person: u32::try_from(row.votes_per_person).unwrap_or(0),
+            digest: weekday(row.digest_weekday).map(|weekday| WeeklyTime {
+                weekday,
+                time: row.digest_time,
+            }),
+            reminders: weekday(row.reminders_weekday).map(|weekday| WeeklyTime {
+                weekday,
+                time: row.reminders_time,
+            }),
             facilitators: row.facilitators,
         }
     }
 }
 
+/// ISO weekday number (1 = Monday) to a weekday.
+fn weekday(number: Option<i16>) -> Option<Weekday> {
+    let index = u8::try_from(number? - 1).ok()?;
+    Weekday::try_from(index).ok()
+}
+
+fn iso(weekday: Weekday) -> i16 {
+    i16::try_from(weekday.number_from_monday()).unwrap_or(1)
+}
+
+fn seconds(span: Span) -> i32 {
+    i32::try_from(span.secs()).unwrap_or(i32::MAX)
+}
+
 pub async fn load(db: impl PgExecutor<'_>, channel_id: &str) -> sqlx::Result<ChannelSettings> {
-    let row: Option<SettingsRow> = sqlx::query_as(
-        "select channel_id, vote_emoji, votes_per_person, facilitators
-         from channel_settings where channel_id = $1",
-    )
+    let row: Option<SettingsRow> = sqlx::query_as(concat!(
+        "select ",
+        settings_columns!(),
+        " from channel_settings where channel_id = $1"
+    ))
     .bind(channel_id)
     .fetch_optional(db)
     .await?;
@@ -41,10 +110,11 @@ pub async fn load_many(
     db: impl PgExecutor<'_>,
     channel_ids: &[String],
 ) -> sqlx::Result<HashMap<String, ChannelSettings>> {
-    let rows: Vec<SettingsRow> = sqlx::query_as(
-        "select channel_id, vote_emoji, votes_per_person, facilitators
-         from channel_settings where channel_id = any($1)",
-    )
+    let rows: Vec<SettingsRow> = sqlx::query_as(concat!(
+        "select ",
+        settings_columns!(),
+        " from channel_settings where channel_id = any($1)"
+    ))
     .bind(channel_ids)
     .fetch_all(db)
     .await?;
@@ -61,14 +131,30 @@ pub async fn save(
     by: &str,
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
+    let default_digest = WeeklyTime::parse("mon 09:00").map_or(NaiveTime::MIN, |w| w.time);
+    let default_reminders = WeeklyTime::parse("tue 10:00").map_or(NaiveTime::MIN, |w| w.time);
     sqlx::query(
         "insert into channel_settings
-             (channel_id, vote_emoji, votes_per_person, facilitators, updated_at, updated_by)
-         values ($1, $2, $3, $4, $5, $6)
+             (channel_id, vote_emoji, votes_per_person, facilitators, schedule_weekday,
+              schedule_time, schedule_tz, meeting_seconds, timebox_seconds, warning_seconds,
+              vote_window_seconds, digest_weekday, digest_time, reminders_weekday,
+              reminders_time, updated_at, updated_by)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
          on conflict (channel_id) do update set
              vote_emoji = excluded.vote_emoji,
              votes_per_person = excluded.votes_per_person,
              facilitators = excluded.facilitators,
+             schedule_weekday = excluded.schedule_weekday,
+             schedule_time = excluded.schedule_time,
+             schedule_tz = excluded.schedule_tz,
+             meeting_seconds = excluded.meeting_seconds,
+             timebox_seconds = excluded.timebox_seconds,
+             warning_seconds = excluded.warning_seconds,
+             vote_window_seconds = excluded.vote_window_seconds,
+             digest_weekday = excluded.digest_weekday,
+             digest_time = excluded.digest_time,
+             reminders_weekday = excluded.reminders_weekday,
+             reminders_time = excluded.reminders_time,
              updated_at = excluded.updated_at,
              updated_by = excluded.updated_by",
     )
@@ -76,6 +162,24 @@ pub async fn save(
     .bind(&settings.vote_emoji)
     .bind(i32::try_from(settings.votes_per_person).unwrap_or(i32::MAX))
     .bind(&settings.facilitators)
+    .bind(iso(settings.schedule.at.weekday))
+    .bind(settings.schedule.at.time)
+    .bind(settings.schedule.tz.name())
+    .bind(seconds(settings.schedule.length))
+    .bind(
+        settings
+            .timebox
+            .iter()
+            .copied()
+            .map(seconds)
+            .collect::<Vec<_>>(),
+    )
+    .bind(seconds(settings.warning))
+    .bind(seconds(settings.vote_window))
+    .bind(settings.digest.map(|d| iso(d.weekday)))
+    .bind(settings.digest.map_or(default_digest, |d| d.time))
+    .bind(settings.reminders.map(|r| iso(r.weekday)))
+    .bind(settings.reminders.map_or(default_reminders, |r| r.time))
     .bind(now)
     .bind(by)
     .execute(db)

@@ -189,3 +189,21 @@ pub async fn withdraw(
     .rows_affected();
     Ok(updated == 1)
 }
+
+/// Moves a topic into discussion, or marks it discussed in a meeting.
+pub async fn set_state(
+    db: impl PgExecutor<'_>,
+    topic_id: i64,
+    state: TopicState,
+    meeting_id: Option<i64>,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "update topics set state = $2, discussed_in = coalesce($3, discussed_in) where id = $1",
+    )
+    .bind(topic_id)
+    .bind(state.as_str())
+    .bind(meeting_id)
+    .execute(db)
+    .await
+    .map(|_| ())
+}

@@ -79,3 +79,11 @@ pub async fn open_topics_voted_by(
     .fetch_all(db)
     .await
 }
+
+/// Which of `user_ids` are known bots.
+pub async fn bots_among(db: impl PgExecutor<'_>, user_ids: &[String]) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar("select user_id from slack_users where is_bot and user_id = any($1)")
+        .bind(user_ids)
+        .fetch_all(db)
+        .await
+}

@@ -4,9 +4,11 @@
 mod binary;
 mod endpoints;
 mod manifest;
+mod meeting;
 mod migrations;
 mod outbox;
 mod proposing;
+mod settings;
 mod signatures;
 mod support;
 mod voting;

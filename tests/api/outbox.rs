@@ -48,11 +48,11 @@ async fn a_rate_limited_card_is_retried_no_earlier_than_retry_after_and_posted_o
     attempt_recorded(&app, 1).await;
 
     // Not a moment before Retry-After: 999 ms on the clock is still too early.
-    app.advance(Duration::from_millis(999));
+    app.advance(Duration::from_millis(999)).await;
     settle().await;
     assert_eq!(app.slack.calls_to("chat.postMessage").len(), 1);
 
-    app.advance(Duration::from_millis(1));
+    app.advance(Duration::from_millis(1)).await;
     let ts = eventually("the card to be posted", || card_ts(&app, 1)).await;
     assert_eq!(ts, "1700000000.000001");
     settle().await;
@@ -72,7 +72,7 @@ async fn a_card_is_posted_once_after_two_server_errors() {
     // Backoff waits on the app's clock: move it past the longest possible delay each time.
     for attempt in 1..=2 {
         attempt_recorded(&app, attempt).await;
-        app.advance(Duration::from_secs(60));
+        app.advance(Duration::from_secs(60)).await;
     }
     eventually("the card to be posted", || card_ts(&app, 1)).await;
     settle().await;
@@ -97,7 +97,7 @@ async fn a_call_that_keeps_failing_ends_dead_with_its_error() {
     app.command("[quest] What is paver used for today?").await;
     for attempt in 1..=2 {
         attempt_recorded(&app, attempt).await;
-        app.advance(Duration::from_secs(60));
+        app.advance(Duration::from_secs(60)).await;
     }
     let state = eventually("the row to be given up", || async {
         let (state, _, _) = outbox_row(&app).await;
@@ -110,7 +110,7 @@ async fn a_call_that_keeps_failing_ends_dead_with_its_error() {
     assert!(last_error.expect("error kept").contains("HTTP 500"));
     assert_eq!(card_ts(&app, 1).await, None);
 
-    app.advance(Duration::from_secs(3600));
+    app.advance(Duration::from_secs(3600)).await;
     settle().await;
     assert_eq!(
         app.slack.calls_to("chat.postMessage").len(),
@@ -131,7 +131,7 @@ async fn a_hung_call_times_out_and_is_retried() {
             .expect("the timeout is recorded")
             .contains("no answer from Slack")
     );
-    app.advance(Duration::from_secs(60));
+    app.advance(Duration::from_secs(60)).await;
     eventually("the card to be posted", || card_ts(&app, 1)).await;
     assert_eq!(app.slack.calls_to("chat.postMessage").len(), 2);
 }

@@ -197,7 +197,8 @@ async fn an_unknown_subcommand_gets_help_not_a_topic() {
 async fn list_shows_this_channels_open_topics_oldest_first_when_nobody_voted() {
     let app = spawn_app().await;
     app.command("[quest] What is paver used for today?").await;
-    app.advance(std::time::Duration::from_secs(2 * 86_400));
+    app.advance(std::time::Duration::from_secs(2 * 86_400))
+        .await;
     app.command("[discuss] Splitting LMS and Studio").await;
     app.command_in("C_OTHER", "U_BOB", "[inform] Elsewhere")
         .await;

@@ -11,7 +11,7 @@ use crate::support::{CHANNEL, Card, TestApp, eventually, settle, spawn_app};
 /// Waits until the card's latest edit shows `votes` votes; returns the edit's footer.
 async fn card_shows(app: &TestApp, card: &Card, votes: &str) -> String {
     eventually("the card to show the count", || async {
-        app.advance(Duration::from_secs(1));
+        app.advance(Duration::from_secs(1)).await;
         let footer = last_card_footer(app, card)?;
         footer.contains(votes).then_some(footer)
     })
@@ -210,9 +210,9 @@ async fn a_budget_of_two_counts_the_earliest_two_and_tells_the_voter_once() {
     let third = app.propose("[quest] Third").await;
 
     app.react("U1", &first, "+1").await;
-    app.advance(Duration::from_secs(1));
+    app.advance(Duration::from_secs(1)).await;
     app.react("U1", &third, "+1").await;
-    app.advance(Duration::from_secs(1));
+    app.advance(Duration::from_secs(1)).await;
     let over = app.react("U1", &second, "+1").await;
     crate::voting::redeliver(&app, &over, 1).await;
 
@@ -258,7 +258,7 @@ async fn the_agenda_ranks_by_votes_then_deferrals_then_age() {
     let mut cards = Vec::new();
     for n in 1..=6 {
         cards.push(app.propose(&format!("[discuss] Topic {n}")).await);
-        app.advance(Duration::from_secs(3600));
+        app.advance(Duration::from_secs(3600)).await;
     }
     let votes = [2, 3, 2, 0, 2, 0];
     for (card, count) in cards.iter().zip(votes) {
@@ -341,7 +341,7 @@ async fn a_burst_of_200_votes_edits_the_card_a_handful_of_times_ending_at_200() 
     // 200 people within two seconds of the clock.
     for voter in 0..200 {
         app.react(&format!("U{voter:03}"), &card, "+1").await;
-        app.advance(Duration::from_millis(10));
+        app.advance(Duration::from_millis(10)).await;
     }
     let footer = card_shows(&app, &card, "200 votes").await;
     assert!(footer.contains(":+1: 200 votes"), "{footer}");

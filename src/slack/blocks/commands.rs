@@ -83,6 +83,11 @@ pub fn proposal_error(error: &ProposalError) -> Reply {
     ))
 }
 
+/// A command that worked and has nothing more to say than what it did.
+pub fn control_done(what: &str) -> Reply {
+    Reply::markdown(format!("{what}."))
+}
+
 /// A subcommand used the wrong way.
 pub fn usage(error: &UsageError) -> Reply {
     Reply::markdown(format!("Usage: `{}`", error.usage))

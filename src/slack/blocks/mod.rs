@@ -4,14 +4,15 @@
 mod agenda;
 mod cards;
 mod commands;
+pub mod meeting;
 mod settings;
 mod votes;
 
 pub use agenda::agenda;
 pub use cards::{CardView, topic_card};
 pub use commands::{
-    direct_message_refusal, help, internal_error, proposal_confirmation, proposal_error,
-    unknown_command, usage,
+    control_done, direct_message_refusal, help, internal_error, proposal_confirmation,
+    proposal_error, unknown_command, usage,
 };
 pub use settings::{setting_changed, setting_error, settings_refusal, show_settings};
 pub use votes::{

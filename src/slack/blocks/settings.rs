@@ -1,43 +1,56 @@
 //! Replies to `config`.
 
-use super::{Reply, mentions};
-use crate::settings::{ChannelSettings, SettingChange, SettingError, SettingKey};
+use super::{Reply, code_safe, mentions};
+use crate::settings::{ChannelSettings, SettingChange, SettingError, SettingKey, timebox_text};
 
 /// Every setting of the channel and how to change it.
 pub fn show_settings(settings: &ChannelSettings) -> Reply {
-    let facilitators = if settings.facilitators.is_empty() {
-        "anyone in the channel".to_string()
-    } else {
-        mentions(&settings.facilitators)
-    };
-    let budget = match settings.votes_per_person {
-        0 => "unlimited".to_string(),
-        n => n.to_string(),
-    };
+    let lines: Vec<String> = SettingKey::ALL
+        .iter()
+        .map(|key| format!("• `{key}`: {}", value_of(settings, *key)))
+        .collect();
     Reply::markdown(format!(
-        "*Settings for this channel*\n\
-         • `vote_emoji`: :{}:\n\
-         • `votes_per_person`: {budget}\n\
-         • `facilitators`: {facilitators}\n\
-         Change one with `/archtopic config KEY VALUE`, e.g. `/archtopic config votes_per_person 3`.",
-        settings.vote_emoji
+        "*Settings for this channel*\n{}\nChange one with `/archtopic config KEY VALUE`, e.g. `/archtopic config timebox 10m,5m,5m`.",
+        lines.join("\n")
     ))
+}
+
+fn value_of(settings: &ChannelSettings, key: SettingKey) -> String {
+    let weekly = |at: Option<crate::meeting::WeeklyTime>| {
+        at.map_or_else(|| "off".to_string(), |at| format!("`{at}`"))
+    };
+    match key {
+        SettingKey::Schedule => format!("`{}`", settings.schedule),
+        SettingKey::Timebox => format!("`{}`", timebox_text(&settings.timebox)),
+        SettingKey::Warning => format!("`{}`", settings.warning),
+        SettingKey::VoteWindow => format!("`{}`", settings.vote_window),
+        SettingKey::VoteEmoji => format!(":{}:", settings.vote_emoji),
+        SettingKey::VotesPerPerson => match settings.votes_per_person {
+            0 => "unlimited".to_string(),
+            n => n.to_string(),
+        },
+        SettingKey::Digest => weekly(settings.digest),
+        SettingKey::Reminders => weekly(settings.reminders),
+        SettingKey::Facilitators if settings.facilitators.is_empty() => {
+            "anyone in the channel".to_string()
+        }
+        SettingKey::Facilitators => mentions(&settings.facilitators),
+    }
 }
 
 /// Confirms a change.
 pub fn setting_changed(change: &SettingChange) -> Reply {
-    let value = match change {
-        SettingChange::VoteEmoji(emoji) => format!(
-            ":{emoji}:. Votes cast with the old emoji are counted again by `/archtopic recount`"
-        ),
-        SettingChange::VotesPerPerson(0) => "unlimited".to_string(),
-        SettingChange::VotesPerPerson(n) => n.to_string(),
-        SettingChange::Facilitators(users) if users.is_empty() => {
-            "anyone in the channel".to_string()
-        }
-        SettingChange::Facilitators(users) => mentions(users),
-    };
-    Reply::markdown(format!("Set `{}` to {value}.", change.key()))
+    let mut settings = ChannelSettings::default();
+    settings.apply(change);
+    let mut text = format!(
+        "Set `{}` to {}.",
+        change.key(),
+        value_of(&settings, change.key())
+    );
+    if let SettingChange::VoteEmoji(_) = change {
+        text.push_str(" Votes cast with the old emoji are counted again by `/archtopic recount`.");
+    }
+    Reply::markdown(text)
 }
 
 /// Why a change was refused, with the valid form.
@@ -51,7 +64,7 @@ pub fn setting_error(error: &SettingError) -> Reply {
                 .join(", ");
             Reply::markdown(format!(
                 "`{}` is not a setting. The settings are {keys}.",
-                super::code_safe(key)
+                code_safe(key)
             ))
         }
         SettingError::Invalid { key, value } if value.is_empty() => Reply::markdown(format!(
@@ -60,7 +73,7 @@ pub fn setting_error(error: &SettingError) -> Reply {
         )),
         SettingError::Invalid { key, value } => Reply::markdown(format!(
             "`{}` is not a valid `{key}`: it takes {}. Nothing was changed.",
-            super::code_safe(value),
+            code_safe(value),
             key.expected()
         )),
     }
@@ -77,6 +90,7 @@ pub fn settings_refusal(facilitators: &[String]) -> Reply {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::meeting::Span;
 
     #[test]
     fn an_invalid_value_names_the_valid_form() {
@@ -88,5 +102,14 @@ mod tests {
             reply.text,
             "`three` is not a valid `votes_per_person`: it takes a whole number of votes per person, 0 for unlimited, e.g. `config votes_per_person 3`. Nothing was changed."
         );
+    }
+
+    #[test]
+    fn a_change_is_confirmed_in_the_form_it_is_typed() {
+        let reply = setting_changed(&SettingChange::Timebox(vec![
+            Span::from_secs(20),
+            Span::from_secs(10),
+        ]));
+        assert_eq!(reply.text, "Set `timebox` to `20s,10s`.");
     }
 }

@@ -87,7 +87,21 @@ impl TestApp {
     }
 
     /// Moves the clock; the outbox notices within its poll interval.
-    pub fn advance(&self, by: Duration) {
+    /// Moves the clock, once no outbox call or job is in flight: real time never jumps while
+    /// a worker holds a lease, so neither may the test's clock (a jump past a lease would let a
+    /// second worker take over work that is still running).
+    pub async fn advance(&self, by: Duration) {
+        eventually("in-flight work to finish before the clock moves", || async {
+            let in_flight: i64 = sqlx::query_scalar(
+                "select (select count(*) from outbox where state = 'pending' and lease_until is not null)
+                      + (select count(*) from jobs where state = 'pending' and lease_until is not null)",
+            )
+            .fetch_one(&self.db)
+            .await
+            .expect("counting leases");
+            (in_flight == 0).then_some(())
+        })
+        .await;
         self.clock
             .advance(chrono::Duration::from_std(by).expect("duration fits"));
     }
@@ -271,6 +285,30 @@ impl TestApp {
         let response = self.event(&body).await;
         assert_eq!(response.status(), 200, "reaction acknowledged");
         body
+    }
+
+    /// `user` presses a button with `action_id` and `value` on a message in the test channel.
+    pub async fn press(&self, user: &str, action_id: &str, value: &str) -> u16 {
+        let (trigger, _) = self.next_event();
+        let payload = serde_json::json!({
+            "type": "block_actions",
+            "team": {"id": TEAM, "domain": "acme"},
+            "user": {"id": user, "username": "someone", "team_id": TEAM},
+            "api_app_id": "A1",
+            "container": {"type": "message", "message_ts": "1700000000.000009",
+                          "channel_id": CHANNEL, "is_ephemeral": false},
+            "trigger_id": format!("trigger-{trigger}"),
+            "channel": {"id": CHANNEL, "name": "arch-hour"},
+            "actions": [{"type": "button", "action_id": action_id, "block_id": "b",
+                         "text": {"type": "plain_text", "text": "button"}, "value": value,
+                         "action_ts": "1700000100.000001"}]
+        });
+        let body =
+            serde_urlencoded::to_string([("payload", payload.to_string())]).expect("form encodes");
+        self.post_signed("/slack/interactions", FORM, body.into_bytes())
+            .await
+            .status()
+            .as_u16()
     }
 
     /// Counted votes per topic number, from the same ranking `list` shows.

@@ -1,69 +1,8 @@
-//! Parsing what Slack sends us: slash-command forms, Events API envelopes, interaction payloads.
+//! Events API envelopes and the events the bot acts on.
 
-use serde::Deserialize;
 use slack_morphism::prelude::*;
 
-/// A slash command, as the dispatcher needs it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SlashCommand {
-    pub team_id: String,
-    pub channel_id: String,
-    pub channel_name: Option<String>,
-    pub user_id: String,
-    pub command: String,
-    pub text: String,
-    pub response_url: String,
-    pub trigger_id: String,
-}
-
-impl SlashCommand {
-    /// Direct messages (`D…` channels) and group DMs have no meeting to belong to.
-    pub fn is_direct_message(&self) -> bool {
-        self.channel_id.starts_with('D')
-            || matches!(self.channel_name.as_deref(), Some(name) if name == "directmessage" || name.starts_with("mpdm-"))
-    }
-}
-
-/// What arrived at `/slack/commands`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CommandRequest {
-    /// Slack checking our TLS certificate; answered with an empty 200.
-    SslCheck,
-    Command(SlashCommand),
-}
-
-/// Why a signed body could not be read.
-#[derive(Debug, thiserror::Error)]
-#[error("malformed Slack payload: {0}")]
-pub struct MalformedPayload(String);
-
-#[derive(Deserialize)]
-struct SslCheckForm {
-    ssl_check: Option<String>,
-}
-
-/// Parses the `application/x-www-form-urlencoded` body of a slash command.
-pub fn parse_command(body: &[u8]) -> Result<CommandRequest, MalformedPayload> {
-    if let Ok(SslCheckForm {
-        ssl_check: Some(flag),
-    }) = serde_urlencoded::from_bytes(body)
-        && flag == "1"
-    {
-        return Ok(CommandRequest::SslCheck);
-    }
-    let event: SlackCommandEvent =
-        serde_urlencoded::from_bytes(body).map_err(|e| MalformedPayload(e.to_string()))?;
-    Ok(CommandRequest::Command(SlashCommand {
-        team_id: event.team_id.to_string(),
-        channel_id: event.channel_id.to_string(),
-        channel_name: event.channel_name,
-        user_id: event.user_id.to_string(),
-        command: event.command.to_string(),
-        text: event.text.unwrap_or_default(),
-        response_url: event.response_url.0.to_string(),
-        trigger_id: event.trigger_id.to_string(),
-    }))
-}
+use super::MalformedPayload;
 
 /// What arrived at `/slack/events`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -197,31 +136,6 @@ pub fn ts_micros(ts: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_command_form_parses() {
-        let body = b"token=x&team_id=T1&team_domain=acme&channel_id=C1&channel_name=arch&user_id=U1&user_name=ann&command=%2Farchtopic&text=%5Bquest%5D+What+is+paver%3F&response_url=https%3A%2F%2Fhooks.slack.com%2Fx&trigger_id=1.2.3";
-        let CommandRequest::Command(command) = parse_command(body).expect("parses") else {
-            panic!("expected a command");
-        };
-        assert_eq!(command.text, "[quest] What is paver?");
-        assert_eq!(command.team_id, "T1");
-        assert_eq!(command.channel_id, "C1");
-        assert!(!command.is_direct_message());
-    }
-
-    #[test]
-    fn the_ssl_check_is_recognised() {
-        assert_eq!(
-            parse_command(b"ssl_check=1&token=x").expect("parses"),
-            CommandRequest::SslCheck
-        );
-    }
-
-    #[test]
-    fn a_form_without_required_fields_is_malformed() {
-        assert!(parse_command(b"text=hello").is_err());
-    }
 
     #[test]
     fn a_reaction_event_parses_with_its_ordering_key() {

@@ -1,0 +1,98 @@
+//! The scheduled steps: what each job does, with its arguments, as the jobs table stores it.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// One scheduled step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Job {
+    /// Recount votes, post the agenda, start the top topic.
+    MeetingKickoff { meeting_id: i64 },
+    /// Post "N minutes left" for the box that phase `version` started.
+    BoxWarning { meeting_id: i64, version: i32 },
+    /// Time's up for the box that phase `version` started.
+    BoxEnd { meeting_id: i64, version: i32 },
+    /// Count the 👍/👎 on the "Time's up" message of phase `version`.
+    VoteClose { meeting_id: i64, version: i32 },
+    /// The schedule's length has passed: end the meeting.
+    MeetingAutoEnd { meeting_id: i64 },
+    /// The channel nudge a day before a meeting, or the reminder 10 minutes before.
+    PreMeeting {
+        channel_id: String,
+        occurrence: DateTime<Utc>,
+        notice: PreMeetingNotice,
+    },
+}
+
+/// Which pre-meeting message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PreMeetingNotice {
+    /// 24 hours before: add topics and vote.
+    DayBefore,
+    /// 10 minutes before.
+    Soon,
+}
+
+/// A job ready to schedule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScheduledJob {
+    /// Unique per step: scheduling the same key again is a no-op.
+    pub key: String,
+    /// What the step is about, so a change can cancel its pending steps.
+    pub subject: String,
+    pub job: Job,
+    pub due_at: DateTime<Utc>,
+}
+
+impl Job {
+    /// The step's name, for logs and metrics.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Job::MeetingKickoff { .. } => "meeting_kickoff",
+            Job::BoxWarning { .. } => "box_warning",
+            Job::BoxEnd { .. } => "box_end",
+            Job::VoteClose { .. } => "vote_close",
+            Job::MeetingAutoEnd { .. } => "meeting_auto_end",
+            Job::PreMeeting { .. } => "pre_meeting",
+        }
+    }
+}
+
+/// Steps about a meeting's current time box or vote: cancelled whenever the phase changes.
+pub fn box_subject(meeting_id: i64) -> String {
+    format!("meeting:{meeting_id}:box")
+}
+
+/// Steps about a meeting as a whole (kickoff, automatic end).
+pub fn meeting_subject(meeting_id: i64) -> String {
+    format!("meeting:{meeting_id}")
+}
+
+/// Steps that follow a channel's schedule (pre-meeting messages).
+pub fn schedule_subject(channel_id: &str) -> String {
+    format!("schedule:{channel_id}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_job_is_stored_as_its_kind_and_arguments() {
+        let job = Job::BoxEnd {
+            meeting_id: 4,
+            version: 7,
+        };
+        let stored = serde_json::to_value(&job).expect("serialises");
+        assert_eq!(
+            stored,
+            json!({"kind": "box_end", "meeting_id": 4, "version": 7})
+        );
+        assert_eq!(stored["kind"], job.kind());
+        let back: Job = serde_json::from_value(stored).expect("deserialises");
+        assert_eq!(back, job);
+    }
+}

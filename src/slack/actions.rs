@@ -1,0 +1,76 @@
+//! Button action ids: what each button the bot renders means when Slack sends it back.
+
+use crate::meeting::rules::Input;
+
+/// A facilitator's meeting control, from a button or a command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MeetingControl {
+    Extend,
+    Next,
+    End,
+    /// Count the 👍/👎 now instead of waiting for the vote window.
+    CloseVote,
+}
+
+impl MeetingControl {
+    pub const ALL: [MeetingControl; 4] = [
+        MeetingControl::Extend,
+        MeetingControl::Next,
+        MeetingControl::End,
+        MeetingControl::CloseVote,
+    ];
+
+    pub fn action_id(self) -> &'static str {
+        match self {
+            MeetingControl::Extend => "meeting_extend",
+            MeetingControl::Next => "meeting_next",
+            MeetingControl::End => "meeting_end",
+            MeetingControl::CloseVote => "meeting_close_vote",
+        }
+    }
+
+    pub fn from_action_id(action_id: &str) -> Option<MeetingControl> {
+        MeetingControl::ALL
+            .into_iter()
+            .find(|control| control.action_id() == action_id)
+    }
+
+    /// The meeting input this control gives, if it moves the meeting directly.
+    pub fn input(self) -> Option<Input> {
+        match self {
+            MeetingControl::Extend => Some(Input::Extend),
+            MeetingControl::Next => Some(Input::Next),
+            MeetingControl::End => Some(Input::End),
+            MeetingControl::CloseVote => None,
+        }
+    }
+}
+
+/// The value a meeting button carries: which meeting and which topic it was shown for.
+pub fn button_value(meeting_id: i64, topic_id: i64) -> String {
+    format!("{meeting_id}:{topic_id}")
+}
+
+/// Reads a [`button_value`] back.
+pub fn parse_button_value(value: &str) -> Option<(i64, i64)> {
+    let (meeting, topic) = value.split_once(':')?;
+    Some((meeting.parse().ok()?, topic.parse().ok()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn action_ids_and_values_round_trip() {
+        for control in MeetingControl::ALL {
+            assert_eq!(
+                MeetingControl::from_action_id(control.action_id()),
+                Some(control)
+            );
+        }
+        assert_eq!(parse_button_value(&button_value(4, 12)), Some((4, 12)));
+        assert_eq!(parse_button_value("4"), None);
+        assert_eq!(MeetingControl::from_action_id("other"), None);
+    }
+}

@@ -1,0 +1,325 @@
+//! Messages the meeting posts: the agenda, "Now discussing", warnings, "Time's up", and the
+//! summary, plus the refusals facilitators' controls can meet.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use slack_morphism::prelude::*;
+
+use super::{Reply, badges, mentions, plural, sections};
+use crate::meeting::Span;
+use crate::meeting::rules::{Finish, Grant};
+use crate::slack::actions::{MeetingControl, button_value};
+use crate::slack::mrkdwn::escape;
+use crate::topics::Topic;
+use crate::votes::RankedTopic;
+
+/// A time as Slack shows it to each reader in their own zone, with the channel's as fallback.
+pub fn clock_time(at: DateTime<Utc>, tz: Tz) -> String {
+    format!(
+        "<!date^{}^{{time}}|{}>",
+        at.timestamp(),
+        at.with_timezone(&tz).format("%H:%M %Z")
+    )
+}
+
+fn topic_line(topic: &Topic) -> String {
+    format!(
+        "*#{}* {} *{}*",
+        topic.number,
+        badges(&topic.intents),
+        escape(&topic.title)
+    )
+}
+
+fn buttons(meeting_id: i64, topic_id: i64, controls: &[(MeetingControl, &str)]) -> SlackBlock {
+    let elements = controls
+        .iter()
+        .map(|(control, label)| {
+            SlackActionBlockElement::Button(
+                SlackBlockButtonElement::new(pt!(*label))
+                    .with_action_id(control.action_id().into())
+                    .with_value(button_value(meeting_id, topic_id)),
+            )
+        })
+        .collect();
+    SlackActionsBlock::new(elements).into()
+}
+
+/// The agenda posted when the meeting starts.
+pub fn meeting_started(agenda: &Reply, facilitator: &str, recounted: bool) -> Reply {
+    let recount = if recounted {
+        "Votes were recounted from Slack just now."
+    } else {
+        "Votes could not be recounted from Slack; the agenda uses the votes as recorded."
+    };
+    let mut blocks = sections(&[&format!(
+        "*Arch Hour is starting*, facilitated by <@{facilitator}>. {recount}"
+    )]);
+    blocks.extend(agenda.blocks.iter().cloned());
+    Reply {
+        text: "Arch Hour is starting".to_string(),
+        blocks,
+    }
+}
+
+/// A topic's time box starts: which topic, how long, until when, and the controls.
+#[derive(Debug, Clone, Copy)]
+pub struct NowDiscussing<'a> {
+    pub meeting_id: i64,
+    pub topic: &'a Topic,
+    pub round: u32,
+    pub rounds: usize,
+    pub length: Span,
+    pub ends_at: DateTime<Utc>,
+    pub tz: Tz,
+    /// Why this box was granted, for boxes after the first.
+    pub grant: Option<Grant>,
+}
+
+pub fn now_discussing(now: &NowDiscussing<'_>) -> Reply {
+    let lead = match now.grant {
+        None => "*Now discussing*".to_string(),
+        Some(Grant::Voted { up, down }) => {
+            format!("*Keep going* (:+1: {up} · :-1: {down})")
+        }
+        Some(Grant::Extended) => "*Extended* by a facilitator".to_string(),
+    };
+    let timing = format!(
+        "Box {} of {}: {}, until {}",
+        now.round,
+        now.rounds,
+        now.length.spoken(),
+        clock_time(now.ends_at, now.tz)
+    );
+    let text = format!("{lead} {}\n{timing}", topic_line(now.topic));
+    Reply {
+        text: format!(
+            "Now discussing #{}: {}",
+            now.topic.number,
+            escape(&now.topic.title)
+        ),
+        blocks: vec![
+            SlackSectionBlock::new().with_text(md!(text)).into(),
+            buttons(
+                now.meeting_id,
+                now.topic.id,
+                &[
+                    (MeetingControl::Extend, "Extend"),
+                    (MeetingControl::Next, "Next topic"),
+                    (MeetingControl::End, "End meeting"),
+                ],
+            ),
+        ],
+    }
+}
+
+/// Posted `warning` before a box ends.
+pub fn box_warning(topic: &Topic, left: Span, ends_at: DateTime<Utc>, tz: Tz) -> Reply {
+    Reply::markdown(format!(
+        ":hourglass_flowing_sand: {} left on #{}: {} (until {}).",
+        left.spoken(),
+        topic.number,
+        escape(&topic.title),
+        clock_time(ends_at, tz)
+    ))
+}
+
+/// The box ran out: the room votes with reactions on this message.
+pub fn times_up(
+    meeting_id: i64,
+    topic: &Topic,
+    next_box: Span,
+    closes_at: DateTime<Utc>,
+    tz: Tz,
+) -> Reply {
+    let text = format!(
+        ":alarm_clock: *Time's up* on #{}: {}\nReact :+1: to keep going for {} more, or :-1: to move on. Votes are counted at {}.",
+        topic.number,
+        escape(&topic.title),
+        next_box.spoken(),
+        clock_time(closes_at, tz)
+    );
+    Reply {
+        text: format!("Time's up on #{}", topic.number),
+        blocks: vec![
+            SlackSectionBlock::new().with_text(md!(text)).into(),
+            buttons(
+                meeting_id,
+                topic.id,
+                &[
+                    (MeetingControl::CloseVote, "Count votes now"),
+                    (MeetingControl::Next, "Next topic"),
+                    (MeetingControl::End, "End meeting"),
+                ],
+            ),
+        ],
+    }
+}
+
+/// A topic's discussion ended.
+pub fn topic_finished(topic: &Topic, finish: Finish, follow_up: bool) -> Reply {
+    let name = format!("#{}: {}", topic.number, escape(&topic.title));
+    let text = match finish {
+        Finish::MovedOn { up, down } => {
+            format!("Moving on from {name} (:+1: {up} · :-1: {down}).")
+        }
+        Finish::LastBox if follow_up => {
+            format!(":stop_sign: {name} used every time box; marked *needs follow-up*.")
+        }
+        Finish::LastBox => format!(":stop_sign: Time's up on {name}."),
+        Finish::Skipped => format!("Moving on from {name}."),
+        Finish::MeetingEnded => format!("Stopped {name} as the meeting ended."),
+    };
+    Reply::markdown(text)
+}
+
+/// Nothing left on the agenda.
+pub fn agenda_done() -> Reply {
+    Reply::markdown(
+        "That was every topic on the agenda. Propose more with `/archtopic [intent] title` and `/archtopic next` picks them up, or `/archtopic end` closes the meeting."
+            .to_string(),
+    )
+}
+
+/// The meeting's summary.
+pub fn meeting_ended(discussed: usize, minutes: i64, deferred: usize) -> Reply {
+    Reply::markdown(format!(
+        "*Arch Hour ended* after {}: discussed {}. {} stay on the backlog for next time.",
+        plural(minutes, "minute", "minutes"),
+        plural(
+            i64::try_from(discussed).unwrap_or(i64::MAX),
+            "topic",
+            "topics"
+        ),
+        plural(
+            i64::try_from(deferred).unwrap_or(i64::MAX),
+            "open topic",
+            "open topics"
+        ),
+    ))
+}
+
+/// The day-before nudge and the ten-minutes-before reminder, with the top of the agenda.
+pub fn pre_meeting(soon: bool, starts_at: DateTime<Utc>, tz: Tz, ranked: &[RankedTopic]) -> Reply {
+    let top: Vec<String> = ranked
+        .iter()
+        .take(5)
+        .map(|entry| {
+            format!(
+                "{}. *#{}* {} {} · {}",
+                entry.rank,
+                entry.topic.number,
+                badges(&entry.topic.intents),
+                escape(&entry.topic.title),
+                plural(entry.votes, "vote", "votes")
+            )
+        })
+        .collect();
+    let when = format!(
+        "<!date^{}^{{date_long_pretty}} at {{time}}|{}>",
+        starts_at.timestamp(),
+        starts_at.with_timezone(&tz).format("%a %d %b %H:%M %Z")
+    );
+    let lead = if soon {
+        format!("*Arch Hour starts in 10 minutes* ({when}).")
+    } else {
+        format!(
+            "*Arch Hour is tomorrow*, {when}. Add topics with `/archtopic [intent] title` and vote with reactions on their cards."
+        )
+    };
+    let agenda = if top.is_empty() {
+        "No topics yet.".to_string()
+    } else {
+        format!("Top of the agenda so far:\n{}", top.join("\n"))
+    };
+    Reply::markdown(format!("{lead}\n{agenda}"))
+}
+
+/// Refusals a meeting control can meet.
+pub fn already_running() -> Reply {
+    Reply::markdown(
+        "A meeting is already running in this channel. `/archtopic end` closes it.".to_string(),
+    )
+}
+
+pub fn no_meeting() -> Reply {
+    Reply::markdown(
+        "No meeting is running in this channel. `/archtopic start` starts one.".to_string(),
+    )
+}
+
+pub fn still_starting() -> Reply {
+    Reply::markdown(
+        "The meeting is still starting (recounting votes and posting the agenda). Try again in a moment."
+            .to_string(),
+    )
+}
+
+pub fn last_box(ends_at: DateTime<Utc>, tz: Tz) -> Reply {
+    Reply::markdown(format!(
+        "This is the last time box: the hard stop is at {}.",
+        clock_time(ends_at, tz)
+    ))
+}
+
+pub fn nothing_to_extend() -> Reply {
+    Reply::markdown("No topic is being discussed, so there is nothing to extend.".to_string())
+}
+
+pub fn stale_button() -> Reply {
+    Reply::markdown(
+        "That topic is no longer being discussed; use the buttons on the latest message."
+            .to_string(),
+    )
+}
+
+/// Someone who is not a facilitator pressed a button or ran a meeting command.
+pub fn meeting_refusal(facilitators: &[String]) -> Reply {
+    Reply::markdown(format!(
+        "Only this channel's facilitators ({}) can run the meeting.",
+        mentions(facilitators)
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::topic;
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn times_are_shown_in_each_readers_zone_with_the_channels_as_fallback() {
+        let at = Utc.with_ymd_and_hms(2026, 11, 18, 16, 10, 0).unwrap();
+        let tz: Tz = "America/New_York".parse().expect("zone");
+        assert_eq!(clock_time(at, tz), "<!date^1795018200^{time}|11:10 EST>");
+    }
+
+    #[test]
+    fn now_discussing_shows_the_box_and_the_controls() {
+        let topic = topic();
+        let ends_at = Utc.with_ymd_and_hms(2026, 11, 18, 11, 10, 0).unwrap();
+        let reply = now_discussing(&NowDiscussing {
+            meeting_id: 4,
+            topic: &topic,
+            round: 1,
+            rounds: 3,
+            length: Span::from_secs(600),
+            ends_at,
+            tz: Tz::UTC,
+            grant: None,
+        });
+        let blocks = serde_json::to_value(&reply.blocks).expect("serialises");
+        assert_eq!(
+            blocks[0]["text"]["text"],
+            "*Now discussing* *#12* `quest` `ideation` *Is &lt;paver&gt; &amp; friends still used?*\nBox 1 of 3: 10 min, until <!date^1795000200^{time}|11:10 UTC>"
+        );
+        let actions: Vec<&str> = blocks[1]["elements"]
+            .as_array()
+            .expect("buttons")
+            .iter()
+            .map(|b| b["action_id"].as_str().expect("id"))
+            .collect();
+        assert_eq!(actions, ["meeting_extend", "meeting_next", "meeting_end"]);
+        assert_eq!(blocks[1]["elements"][0]["value"], "4:1");
+    }
+}

@@ -1,0 +1,16 @@
+//! Parsing what Slack sends us: slash-command forms, Events API envelopes, interaction payloads.
+
+mod command;
+mod event;
+mod interaction;
+
+pub use command::{CommandRequest, SlashCommand, parse_command};
+pub use event::{
+    EventRequest, InboundEvent, ReactionEvent, callback_event, parse_event, ts_micros,
+};
+pub use interaction::{ButtonPress, InboundInteraction, interaction_event, parse_interaction};
+
+/// Why a signed body could not be read.
+#[derive(Debug, thiserror::Error)]
+#[error("malformed Slack payload: {0}")]
+pub struct MalformedPayload(String);

@@ -1,0 +1,193 @@
+//! The jobs table: scheduling steps, cancelling stale ones, claiming due ones under a lease, and
+//! finishing each in the transaction that applies its effects.
+
+use chrono::{DateTime, Utc};
+use sqlx::PgExecutor;
+use sqlx::types::Json;
+
+use crate::jobs::job::{Job, ScheduledJob};
+
+/// A job a worker has claimed. `attempt` fences its completion: once the lease runs out and
+/// another worker claims the row, the first worker's completion matches nothing.
+#[derive(Debug, Clone)]
+pub struct ClaimedJob {
+    pub id: i64,
+    pub key: String,
+    pub attempt: i32,
+    pub job: Job,
+}
+
+#[derive(sqlx::FromRow)]
+struct ClaimedRow {
+    id: i64,
+    dedupe_key: String,
+    attempts: i32,
+    payload: Json<Job>,
+}
+
+/// Schedules a job. Returns false if its key was scheduled before (in any state).
+pub async fn schedule(
+    db: impl PgExecutor<'_>,
+    job: &ScheduledJob,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let inserted = sqlx::query(
+        "insert into jobs (dedupe_key, subject, payload, due_at, created_at)
+         values ($1, $2, $3, $4, $5)
+         on conflict (dedupe_key) do nothing",
+    )
+    .bind(&job.key)
+    .bind(&job.subject)
+    .bind(Json(&job.job))
+    .bind(job.due_at)
+    .bind(now)
+    .execute(db)
+    .await?
+    .rows_affected();
+    Ok(inserted == 1)
+}
+
+/// Cancels the pending jobs about `subject` that no worker holds. A job being run right now
+/// (perhaps the one making this change) finishes on its own; it carries the version it was made
+/// for, so a stale one does nothing.
+pub async fn cancel_subject(
+    db: impl PgExecutor<'_>,
+    subject: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<u64> {
+    sqlx::query(
+        "update jobs set state = 'cancelled', finished_at = $2
+         where subject = $1 and state = 'pending'
+           and (lease_until is null or lease_until <= $2)",
+    )
+    .bind(subject)
+    .bind(now)
+    .execute(db)
+    .await
+    .map(|done| done.rows_affected())
+}
+
+/// Makes the pending jobs about `subject` of `kind` due now (e.g. closing a vote early).
+pub async fn bring_forward(
+    db: impl PgExecutor<'_>,
+    subject: &str,
+    kind: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<u64> {
+    sqlx::query(
+        "update jobs set due_at = least(due_at, $3)
+         where subject = $1 and state = 'pending' and payload ->> 'kind' = $2",
+    )
+    .bind(subject)
+    .bind(kind)
+    .bind(now)
+    .execute(db)
+    .await
+    .map(|done| done.rows_affected())
+}
+
+/// Claims up to `limit` due jobs for `lease_until`, skipping jobs other workers hold.
+pub async fn claim_due(
+    db: impl PgExecutor<'_>,
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+    limit: i64,
+) -> sqlx::Result<Vec<ClaimedJob>> {
+    let rows: Vec<ClaimedRow> = sqlx::query_as(
+        "update jobs set lease_until = $2, attempts = jobs.attempts + 1
+         from (
+             select id from jobs
+             where state = 'pending' and due_at <= $1
+               and (lease_until is null or lease_until <= $1)
+             order by due_at, id
+             limit $3
+             for update skip locked
+         ) due
+         where jobs.id = due.id
+         returning jobs.id, jobs.dedupe_key, jobs.attempts, jobs.payload",
+    )
+    .bind(now)
+    .bind(lease_until)
+    .bind(limit)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| ClaimedJob {
+            id: row.id,
+            key: row.dedupe_key,
+            attempt: row.attempts,
+            job: row.payload.0,
+        })
+        .collect())
+}
+
+/// Marks a claimed job done; call it in the transaction that applies the job's effects.
+/// Returns false if the claim was lost (or the job cancelled): roll back then.
+pub async fn complete(
+    db: impl PgExecutor<'_>,
+    claimed: &ClaimedJob,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let updated = sqlx::query(
+        "update jobs set state = 'done', lease_until = null, finished_at = $3
+         where id = $1 and attempts = $2 and state = 'pending'",
+    )
+    .bind(claimed.id)
+    .bind(claimed.attempt)
+    .bind(now)
+    .execute(db)
+    .await?
+    .rows_affected();
+    Ok(updated == 1)
+}
+
+/// Puts a claimed job back to run again at `retry_at`.
+pub async fn retry(
+    db: impl PgExecutor<'_>,
+    claimed: &ClaimedJob,
+    retry_at: DateTime<Utc>,
+    error: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "update jobs set due_at = $3, last_error = $4, lease_until = null
+         where id = $1 and attempts = $2 and state = 'pending'",
+    )
+    .bind(claimed.id)
+    .bind(claimed.attempt)
+    .bind(retry_at)
+    .bind(error)
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+/// Gives up on a claimed job, keeping the error.
+pub async fn fail(
+    db: impl PgExecutor<'_>,
+    claimed: &ClaimedJob,
+    error: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "update jobs set state = 'failed', last_error = $3, lease_until = null, finished_at = $4
+         where id = $1 and attempts = $2 and state = 'pending'",
+    )
+    .bind(claimed.id)
+    .bind(claimed.attempt)
+    .bind(error)
+    .bind(now)
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+/// When the next pending job falls due (or its lease runs out).
+pub async fn next_due(db: impl PgExecutor<'_>) -> sqlx::Result<Option<DateTime<Utc>>> {
+    sqlx::query_scalar(
+        "select min(greatest(due_at, coalesce(lease_until, due_at)))
+         from jobs where state = 'pending'",
+    )
+    .fetch_one(db)
+    .await
+}
