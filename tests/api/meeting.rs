@@ -465,3 +465,27 @@ async fn the_schedule_nudges_the_channel_a_day_before_and_ten_minutes_before() {
     .expect("jobs");
     assert_eq!(pending, 2);
 }
+
+#[tokio::test]
+async fn the_meeting_ends_itself_when_the_schedules_length_has_passed() {
+    let app = spawn_app().await;
+    app.command("config schedule wed 11:00 UTC 30m").await;
+    app.command("config timebox 45m").await;
+    three_topics(&app).await;
+    start(&app).await;
+    app.advance(30 * MINUTE - Duration::from_secs(1)).await;
+    settle().await;
+    assert_eq!(count_posts(&app.slack, "*Arch Hour ended*"), 0);
+    app.advance(Duration::from_secs(1)).await;
+    posted(
+        &app,
+        "*Arch Hour ended* after 30 minutes: discussed 1 topic.",
+        1,
+    )
+    .await;
+    let deferred: i64 = sqlx::query_scalar("select count(*) from topics where times_deferred = 1")
+        .fetch_one(&app.db)
+        .await
+        .expect("topics");
+    assert_eq!(deferred, 2);
+}
