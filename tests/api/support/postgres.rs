@@ -26,7 +26,18 @@ pub struct TestDatabase {
 }
 
 impl TestDatabase {
+    /// A migrated database, copied from the template.
     pub async fn create() -> TestDatabase {
+        let template = server().template.as_str();
+        Self::create_from(&format!(r#" template "{template}""#)).await
+    }
+
+    /// A database with no tables at all, for testing migrations themselves.
+    pub async fn create_empty() -> TestDatabase {
+        Self::create_from("").await
+    }
+
+    async fn create_from(template_clause: &str) -> TestDatabase {
         let server = server();
         let name = format!(
             "test_{}_{}",
@@ -38,7 +49,7 @@ impl TestDatabase {
             .expect("connecting to the test Postgres");
         execute(
             &mut admin,
-            format!(r#"create database "{name}" template "{}""#, server.template),
+            format!(r#"create database "{name}"{template_clause}"#),
         )
         .await;
         admin.close().await.ok();
@@ -178,25 +189,4 @@ fn block_on<F: Future>(future: F) -> F::Output {
         .build()
         .expect("building a runtime")
         .block_on(future)
-}
-
-impl TestDatabase {
-    /// A database with no tables at all, for testing migrations themselves.
-    pub async fn create_empty() -> TestDatabase {
-        let server = server();
-        let name = format!(
-            "test_{}_{}",
-            std::process::id(),
-            NEXT_DATABASE.fetch_add(1, Ordering::Relaxed)
-        );
-        let mut admin = PgConnection::connect_with(&server.admin)
-            .await
-            .expect("connecting to the test Postgres");
-        execute(&mut admin, format!(r#"create database "{name}""#)).await;
-        admin.close().await.ok();
-        TestDatabase {
-            options: server.admin.clone().database(&name),
-            name,
-        }
-    }
 }
