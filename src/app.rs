@@ -110,6 +110,7 @@ pub async fn run(
         settings: config.outbox.clone(),
         wake: state.outbox_wake.clone(),
         metrics: state.metrics.clone(),
+        bot: state.bot.clone(),
     };
     let worker_task = tokio::spawn(worker.run(background.child_token()));
     let identity_task = tokio::spawn(learn_identity(

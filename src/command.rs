@@ -1,5 +1,6 @@
 //! The `/archtopic` text parser: one pure function from what a person typed to a [`Command`].
 
+use crate::actions::{ItemState, ItemText, parse_item_number, parse_item_text};
 use crate::settings::{self, SettingChange, SettingError};
 use crate::slack::actions::MeetingControl;
 use crate::slack::mrkdwn;
@@ -20,6 +21,14 @@ pub enum Command {
     Start,
     /// `next`, `extend`, `end`: run the meeting.
     Meeting(MeetingControl),
+    /// `action …`: record an action item, or reassign one.
+    Action(ActionCommand),
+    /// `done N`, `drop N`: close an action item.
+    CloseItem { number: i32, state: ItemState },
+    /// `mine`: my open action items.
+    Mine,
+    /// `remind`: send the reminder DMs now.
+    Remind,
     /// `config`: show the channel's settings.
     ShowConfig,
     /// `config KEY VALUE`: change one.
@@ -28,6 +37,15 @@ pub enum Command {
     Help,
     /// A single word that is no command we know.
     Unknown(String),
+}
+
+/// What `action` asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ActionCommand {
+    /// `action @owner [@owner…] text [due YYYY-MM-DD]`: the leading mentions own it.
+    New { owners: Vec<String>, item: ItemText },
+    /// `action N owner @x [@y…]`.
+    Reassign { number: i32, owners: Vec<String> },
 }
 
 /// A topic as proposed: its intents and title.
@@ -86,6 +104,29 @@ pub fn parse(text: &str) -> Result<Command, CommandError> {
         ("extend", "") => Ok(Command::Meeting(MeetingControl::Extend)),
         ("end", "") => Ok(Command::Meeting(MeetingControl::End)),
         ("recount", _) => usage(RECOUNT_USAGE),
+        ("action", "") => usage(ACTION_USAGE),
+        ("action", rest) => parse_action(rest)
+            .map(Command::Action)
+            .ok_or(CommandError::Usage(UsageError {
+                usage: REASSIGN_USAGE,
+            })),
+        ("done" | "drop", number) => match parse_item_number(number) {
+            Some(number) => Ok(Command::CloseItem {
+                number,
+                state: if first.eq_ignore_ascii_case("done") {
+                    ItemState::Done
+                } else {
+                    ItemState::Dropped
+                },
+            }),
+            None => usage(if first.eq_ignore_ascii_case("done") {
+                DONE_USAGE
+            } else {
+                DROP_USAGE
+            }),
+        },
+        ("mine", "") => Ok(Command::Mine),
+        ("remind", "") => Ok(Command::Remind),
         ("config", "") => Ok(Command::ShowConfig),
         ("config", setting) => match setting.split_once(char::is_whitespace) {
             Some((key, value)) => Ok(Command::ChangeConfig(settings::parse_change(key, value))),
@@ -96,6 +137,45 @@ pub fn parse(text: &str) -> Result<Command, CommandError> {
         }
         _ => Err(CommandError::Proposal(missing_intent(text))),
     }
+}
+
+/// How to use `action`, `done` and `drop`.
+pub const ACTION_USAGE: &str = "/archtopic action @owner what they will do due 2026-12-01";
+pub const REASSIGN_USAGE: &str = "/archtopic action 7 owner @someone";
+pub const DONE_USAGE: &str = "/archtopic done 7";
+pub const DROP_USAGE: &str = "/archtopic drop 7";
+
+/// `action …`: a reassignment when it starts with an item number and `owner`, else a new item
+/// owned by its leading mentions. `None` when a reassignment names no one.
+fn parse_action(rest: &str) -> Option<ActionCommand> {
+    let words: Vec<&str> = rest.split_whitespace().collect();
+    if let [number, keyword, owners @ ..] = words.as_slice()
+        && keyword.eq_ignore_ascii_case("owner")
+        && let Some(number) = parse_item_number(number)
+    {
+        let owners: Vec<String> = owners
+            .iter()
+            .filter_map(|w| mrkdwn::user_mention(w))
+            .collect();
+        return (!owners.is_empty() && owners.len() == words.len() - 2)
+            .then_some(ActionCommand::Reassign { number, owners });
+    }
+    let leading = words
+        .iter()
+        .take_while(|word| mrkdwn::user_mention(word).is_some())
+        .count();
+    let mut owners: Vec<String> = Vec::new();
+    for word in &words[..leading] {
+        if let Some(user) = mrkdwn::user_mention(word)
+            && !owners.contains(&user)
+        {
+            owners.push(user);
+        }
+    }
+    Some(ActionCommand::New {
+        owners,
+        item: parse_item_text(&words[leading..].join(" ")),
+    })
 }
 
 /// How to use `withdraw`.
@@ -273,6 +353,62 @@ mod tests {
             parse("config votes_per_person"),
             Ok(Command::ChangeConfig(Err(SettingError::Invalid { .. })))
         ));
+    }
+
+    #[test]
+    fn action_takes_leading_owners_text_and_a_due_date() {
+        let Ok(Command::Action(ActionCommand::New { owners, item })) =
+            parse("action <@UADAM|adam> <@UNIM> see what we can do due 2026-12-01")
+        else {
+            panic!("expected a new action");
+        };
+        assert_eq!(owners, ["UADAM", "UNIM"]);
+        assert_eq!(item.text, "see what we can do");
+        assert_eq!(item.due, chrono::NaiveDate::from_ymd_opt(2026, 12, 1));
+        let Ok(Command::Action(ActionCommand::New { owners, .. })) = parse("action fix it") else {
+            panic!("expected a new action");
+        };
+        assert!(
+            owners.is_empty(),
+            "owners are checked when the item is recorded"
+        );
+    }
+
+    #[test]
+    fn items_are_reassigned_closed_and_listed() {
+        assert_eq!(
+            parse("action A7 owner <@UX|x>"),
+            Ok(Command::Action(ActionCommand::Reassign {
+                number: 7,
+                owners: vec!["UX".into()]
+            }))
+        );
+        assert_eq!(
+            parse("action 7 owner bob"),
+            Err(CommandError::Usage(UsageError {
+                usage: REASSIGN_USAGE
+            }))
+        );
+        assert_eq!(
+            parse("done A7"),
+            Ok(Command::CloseItem {
+                number: 7,
+                state: ItemState::Done
+            })
+        );
+        assert_eq!(
+            parse("drop 3"),
+            Ok(Command::CloseItem {
+                number: 3,
+                state: ItemState::Dropped
+            })
+        );
+        assert_eq!(
+            parse("done"),
+            Err(CommandError::Usage(UsageError { usage: DONE_USAGE }))
+        );
+        assert_eq!(parse("mine"), Ok(Command::Mine));
+        assert_eq!(parse("remind"), Ok(Command::Remind));
     }
 
     #[test]

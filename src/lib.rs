@@ -9,6 +9,7 @@
 //!   cluster); [`jobs`] owns the outbox that makes every call to Slack durable and retried.
 //! - [`app::run`] wires it together; `main.rs` only reads the CLI and config.
 
+pub mod actions;
 pub mod app;
 pub mod cli;
 pub mod clock;

@@ -2,7 +2,7 @@
 
 use anyhow::Context;
 
-use super::{meeting, pre_meeting, recount, withdraw};
+use super::{items, meeting, pre_meeting, recount, reminders, withdraw};
 use crate::app::AppState;
 use crate::command::{self, Command, CommandError, Proposal};
 use crate::jobs::{self, delivery::Delivery};
@@ -22,6 +22,8 @@ pub async fn handle(state: &AppState, command: SlashCommand) -> anyhow::Result<R
             | Command::Recount
             | Command::Start
             | Command::Meeting(_)
+            | Command::Action(_)
+            | Command::Remind
             | Command::ShowConfig
             | Command::ChangeConfig(_))
             | Err(CommandError::Proposal(_))
@@ -39,6 +41,13 @@ pub async fn handle(state: &AppState, command: SlashCommand) -> anyhow::Result<R
         Ok(Command::Withdraw(number)) => withdraw::withdraw(state, &command, number).await,
         Ok(Command::Recount) => recount::start(state, &command).await,
         Ok(Command::Start) => meeting::start(state, &command).await,
+        Ok(Command::Action(action)) => items::action(state, &command, action).await,
+        Ok(Command::CloseItem {
+            number,
+            state: closed,
+        }) => items::close(state, &command, number, closed).await,
+        Ok(Command::Mine) => items::mine(state, &command).await,
+        Ok(Command::Remind) => reminders::remind(state, &command).await,
         Ok(Command::Meeting(control)) => meeting::control(state, &command, control).await,
         Ok(Command::ShowConfig) => {
             let settings = store::settings::load(&state.db, &command.channel_id)
@@ -128,6 +137,10 @@ async fn change_setting(
     .context("saving settings")?;
     if let SettingChange::Schedule(_) = change {
         pre_meeting::reschedule_notices(&mut tx, &command.channel_id, &settings, state.clock.now())
+            .await?;
+    }
+    if let SettingChange::Schedule(_) | SettingChange::Reminders(_) = change {
+        reminders::reschedule_weekly(&mut tx, &command.channel_id, &settings, state.clock.now())
             .await?;
     }
     let redraw = matches!(

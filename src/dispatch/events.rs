@@ -17,6 +17,10 @@ pub async fn handle(state: &AppState, event: InboundEvent) -> anyhow::Result<()>
             }
             state.reactions.submit(reaction).await
         }
+        InboundEvent::ThreadReply(reply) => super::capture::thread_reply(state, reply).await,
+        InboundEvent::HomeOpened { event_id, user_id } => {
+            super::home::opened(state, &event_id, &user_id).await
+        }
         InboundEvent::Ignored { kind } => {
             tracing::debug!(%kind, "event acknowledged and ignored");
             Ok(())

@@ -7,6 +7,7 @@ use crate::slack::inbound::InboundInteraction;
 pub async fn handle(state: &AppState, interaction: InboundInteraction) -> anyhow::Result<()> {
     match interaction {
         InboundInteraction::Button(press) => super::meeting::button(state, &press).await,
+        InboundInteraction::ItemButton(press) => super::items::button(state, &press).await,
         InboundInteraction::Other { kind } => {
             tracing::debug!(%kind, "interaction acknowledged and ignored");
             Ok(())

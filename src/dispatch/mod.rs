@@ -1,10 +1,15 @@
 //! What the bot does with each thing Slack sends, whichever transport brought it.
 
+mod capture;
 pub mod commands;
 pub mod events;
+mod home;
 pub mod interactions;
+mod items;
 pub mod meeting;
 pub mod pre_meeting;
 pub mod reactions;
 mod recount;
+pub mod reminders;
+pub mod scheduled;
 mod withdraw;

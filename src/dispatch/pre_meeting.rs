@@ -5,7 +5,6 @@ use anyhow::Context;
 use chrono::{DateTime, Duration, Utc};
 use sqlx::PgConnection;
 
-use super::meeting::run_step;
 use crate::app::AppState;
 use crate::jobs::delivery::Delivery;
 use crate::jobs::job::{Job, PreMeetingNotice, ScheduledJob, schedule_subject};
@@ -72,7 +71,7 @@ pub async fn reschedule_notices(
     ensure_notices(tx, channel_id, settings, now, now).await
 }
 
-/// Runs a scheduled step: a pre-meeting notice here, a meeting step otherwise.
+/// Posts a pre-meeting notice, if the schedule still has that meeting.
 pub async fn run(state: &AppState, claimed: &ClaimedJob) -> anyhow::Result<()> {
     let Job::PreMeeting {
         channel_id,
@@ -80,7 +79,7 @@ pub async fn run(state: &AppState, claimed: &ClaimedJob) -> anyhow::Result<()> {
         notice,
     } = &claimed.job
     else {
-        return run_step(state, claimed).await;
+        anyhow::bail!("not a pre-meeting notice");
     };
     let now = state.clock.now();
     let mut tx = state.db.begin().await.context("starting a transaction")?;

@@ -19,11 +19,17 @@ pub enum Outgoing {
 }
 
 /// Messages rendered when sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "render", rename_all = "snake_case")]
 pub enum Render {
     /// Edit a topic card in place (`chat.update`) to show its current votes and state.
     TopicCard { topic_id: i64 },
+    /// Send a reminder run's DM to an owner (opening the DM channel first).
+    ReminderDm { run_key: String, user_id: String },
+    /// Edit a sent reminder DM to show its items' current states.
+    ReminderDmEdit { run_key: String, user_id: String },
+    /// Publish a user's App Home tab.
+    AppHome { user_id: String },
 }
 
 impl Outgoing {
@@ -31,7 +37,11 @@ impl Outgoing {
     pub fn method_name(&self) -> &'static str {
         match self {
             Outgoing::Call(call) => call.method().name(),
-            Outgoing::Render(Render::TopicCard { .. }) => "chat.update",
+            Outgoing::Render(Render::TopicCard { .. } | Render::ReminderDmEdit { .. }) => {
+                "chat.update"
+            }
+            Outgoing::Render(Render::ReminderDm { .. }) => "chat.postMessage",
+            Outgoing::Render(Render::AppHome { .. }) => "views.publish",
         }
     }
 }
@@ -44,6 +54,8 @@ pub enum AfterSend {
     RecordTopicCard { topic_id: i64 },
     /// Store the "Time's up" message's `ts`, whose reactions decide the vote of that phase.
     RecordVoteMessage { meeting_id: i64, version: i32 },
+    /// Store where a reminder DM went, so Done can edit it.
+    RecordReminderDm { run_key: String, user_id: String },
 }
 
 /// How long card edits wait for more votes before they are sent: Slack allows about one
@@ -117,6 +129,72 @@ impl Delivery {
             after_send: Some(after_send),
             ..Delivery::post(key, channel, reply)
         }
+    }
+
+    /// A reminder run's DM to one owner, rendered and sent by the outbox.
+    pub fn reminder_dm(run_key: &str, user_id: &str) -> Delivery {
+        Delivery {
+            key: format!("reminder-dm:{run_key}:{user_id}"),
+            outgoing: Outgoing::Render(Render::ReminderDm {
+                run_key: run_key.to_string(),
+                user_id: user_id.to_string(),
+            }),
+            after_send: Some(AfterSend::RecordReminderDm {
+                run_key: run_key.to_string(),
+                user_id: user_id.to_string(),
+            }),
+            coalesce_key: None,
+            sequence_key: None,
+            delay: Duration::ZERO,
+        }
+    }
+
+    /// Edits a sent reminder DM, merged with any edit of it still waiting.
+    pub fn reminder_dm_edit(run_key: &str, user_id: &str) -> Delivery {
+        Delivery {
+            key: format!(
+                "reminder-dm-edit:{run_key}:{user_id}:{:016x}",
+                rand::random::<u64>()
+            ),
+            outgoing: Outgoing::Render(Render::ReminderDmEdit {
+                run_key: run_key.to_string(),
+                user_id: user_id.to_string(),
+            }),
+            after_send: None,
+            coalesce_key: Some(format!("dm:{run_key}:{user_id}")),
+            sequence_key: None,
+            delay: Duration::ZERO,
+        }
+    }
+
+    /// Republishes a user's App Home tab, merged with any republish still waiting.
+    pub fn app_home(user_id: &str) -> Delivery {
+        Delivery {
+            key: format!("home:{user_id}:{:016x}", rand::random::<u64>()),
+            outgoing: Outgoing::Render(Render::AppHome {
+                user_id: user_id.to_string(),
+            }),
+            after_send: None,
+            coalesce_key: Some(format!("home:{user_id}")),
+            sequence_key: None,
+            delay: Duration::ZERO,
+        }
+    }
+
+    /// The bot's reaction on a message, acknowledging what it captured from it.
+    pub fn react(channel: &str, ts: &str, emoji: &str) -> Delivery {
+        Delivery::call(
+            format!("react:{channel}:{ts}:{emoji}"),
+            SlackCall::add_reaction(channel, ts, emoji),
+        )
+    }
+
+    /// Takes the bot's reaction off a message (after `undo`).
+    pub fn unreact(channel: &str, ts: &str, emoji: &str) -> Delivery {
+        Delivery::call(
+            format!("unreact:{channel}:{ts}:{emoji}"),
+            SlackCall::remove_reaction(channel, ts, emoji),
+        )
     }
 
     /// A message only `user` sees, in `channel`. `key` names the reason, so it is sent once.

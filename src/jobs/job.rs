@@ -1,6 +1,6 @@
 //! The scheduled steps: what each job does, with its arguments, as the jobs table stores it.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 /// One scheduled step.
@@ -23,6 +23,13 @@ pub enum Job {
         occurrence: DateTime<Utc>,
         notice: PreMeetingNotice,
     },
+    /// The weekly reminder DMs of a channel (the `reminders` setting).
+    ReminderRun {
+        channel_id: String,
+        occurrence: DateTime<Utc>,
+    },
+    /// The morning items fall due: DMs to their owners.
+    DueMorning { channel_id: String, date: NaiveDate },
 }
 
 /// Which pre-meeting message.
@@ -56,6 +63,8 @@ impl Job {
             Job::VoteClose { .. } => "vote_close",
             Job::MeetingAutoEnd { .. } => "meeting_auto_end",
             Job::PreMeeting { .. } => "pre_meeting",
+            Job::ReminderRun { .. } => "reminder_run",
+            Job::DueMorning { .. } => "due_morning",
         }
     }
 }
@@ -73,6 +82,16 @@ pub fn meeting_subject(meeting_id: i64) -> String {
 /// Steps that follow a channel's schedule (pre-meeting messages).
 pub fn schedule_subject(channel_id: &str) -> String {
     format!("schedule:{channel_id}")
+}
+
+/// A channel's weekly reminder runs (they follow the `reminders` setting).
+pub fn reminders_subject(channel_id: &str) -> String {
+    format!("reminders:{channel_id}")
+}
+
+/// A channel's due-date mornings.
+pub fn due_subject(channel_id: &str) -> String {
+    format!("due:{channel_id}")
 }
 
 #[cfg(test)]

@@ -38,7 +38,7 @@ impl LeasedQueue for JobWorker {
     }
 
     async fn process(&self, job: ClaimedJob) {
-        let Err(error) = dispatch::pre_meeting::run(&self.state, &job).await else {
+        let Err(error) = dispatch::scheduled::run(&self.state, &job).await else {
             return;
         };
         let error = format!("{error:#}");

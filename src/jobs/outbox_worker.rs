@@ -1,7 +1,7 @@
 //! The worker that drains the outbox: claims due rows under a lease, calls Slack, and records
 //! success, a retry with backoff, or a dead row with its error.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -15,7 +15,7 @@ use super::drain::{Drain, LeasedQueue};
 use crate::clock::{Clock, SharedClock};
 use crate::config::OutboxSettings;
 use crate::metrics::Metrics;
-use crate::slack::api::{CallError, CallReceipt, SlackApi};
+use crate::slack::api::{BotIdentity, CallError, CallReceipt, SlackApi};
 use crate::slack::call::SlackCall;
 use crate::store;
 use crate::store::outbox::Claimed;
@@ -31,6 +31,8 @@ pub struct OutboxWorker {
     /// Notified when rows are queued, so the loop looks again at once.
     pub wake: Arc<Notify>,
     pub metrics: Arc<Metrics>,
+    /// Who the bot is (for links to messages in rendered DMs), once known.
+    pub bot: Arc<OnceLock<BotIdentity>>,
 }
 
 impl LeasedQueue for OutboxWorker {
@@ -119,7 +121,76 @@ impl OutboxWorker {
         match outgoing {
             Outgoing::Call(call) => Ok(call.as_ref().clone()),
             Outgoing::Render(Render::TopicCard { topic_id }) => self.render_card(*topic_id).await,
+            Outgoing::Render(Render::ReminderDm { run_key, user_id }) => {
+                self.render_reminder(run_key, user_id, false).await
+            }
+            Outgoing::Render(Render::ReminderDmEdit { run_key, user_id }) => {
+                self.render_reminder(run_key, user_id, true).await
+            }
+            Outgoing::Render(Render::AppHome { user_id }) => {
+                let rendered = async {
+                    let mut conn = self.db.acquire().await?;
+                    views::items::home_tab(&mut conn, user_id, self.bot.get(), self.clock.now())
+                        .await
+                };
+                rendered.await.map_err(|error| CallError::Retryable {
+                    reason: format!("rendering the App Home tab: {error:#}"),
+                    retry_after: None,
+                })
+            }
         }
+    }
+
+    /// A reminder DM: posted into the owner's DM channel (opened first if unknown), or, for an
+    /// edit, the DM as sent, updated in place.
+    async fn render_reminder(
+        &self,
+        run_key: &str,
+        user_id: &str,
+        edit: bool,
+    ) -> Result<SlackCall, CallError> {
+        let retry = |error: anyhow::Error| CallError::Retryable {
+            reason: format!("rendering a reminder DM: {error:#}"),
+            retry_after: None,
+        };
+        let mut conn = self.db.acquire().await.map_err(|e| retry(e.into()))?;
+        let Some((dm, reply)) = views::items::reminder(
+            &mut conn,
+            run_key,
+            user_id,
+            self.bot.get(),
+            self.clock.now(),
+        )
+        .await
+        .map_err(retry)?
+        else {
+            return Err(CallError::Permanent {
+                reason: "the reminder DM no longer exists".into(),
+            });
+        };
+        if edit {
+            let (Some(channel), Some(ts)) = (&dm.dm_channel_id, &dm.message_ts) else {
+                return Err(CallError::Retryable {
+                    reason: "the reminder DM has not been sent yet".into(),
+                    retry_after: Some(CARD_REFRESH_DELAY),
+                });
+            };
+            return Ok(SlackCall::update_message(channel, ts, reply));
+        }
+        let channel = match store::reminders::dm_channel(&mut *conn, user_id)
+            .await
+            .map_err(|e| retry(e.into()))?
+        {
+            Some(channel) => channel,
+            None => {
+                let channel = self.slack.open_dm(user_id).await?;
+                store::reminders::save_dm_channel(&mut *conn, user_id, &channel)
+                    .await
+                    .map_err(|e| retry(e.into()))?;
+                channel
+            }
+        };
+        Ok(SlackCall::post_message(&channel, reply.text, reply.blocks))
     }
 
     /// The edit that shows a card's current state.
@@ -202,6 +273,15 @@ async fn apply(
             store::meetings::set_vote_message(&mut *tx, *meeting_id, *version, ts)
                 .await
                 .context("recording the vote message")
+        }
+        AfterSend::RecordReminderDm { run_key, user_id } => {
+            let (Some(channel), Some(ts)) = (receipt.channel.as_deref(), receipt.ts.as_deref())
+            else {
+                anyhow::bail!("Slack accepted the DM but did not say where it is");
+            };
+            store::reminders::record_dm(&mut *tx, run_key, user_id, channel, ts)
+                .await
+                .context("recording a reminder DM")
         }
     }
 }

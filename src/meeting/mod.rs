@@ -6,7 +6,7 @@ pub mod rules;
 mod schedule;
 
 pub use durations::Span;
-pub use schedule::{Schedule, WeeklyTime};
+pub use schedule::{Schedule, WeeklyTime, local_to_utc};
 
 use chrono::{DateTime, Utc};
 

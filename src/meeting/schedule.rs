@@ -119,7 +119,9 @@ fn parse_weekday(word: &str) -> Option<Weekday> {
         .map(|(_, day)| *day)
 }
 
-fn local_to_utc(tz: Tz, date: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
+/// A local date and time in `tz` as a moment: a time skipped by a jump forward moves on by the
+/// jump; a time that happens twice is the first.
+pub fn local_to_utc(tz: Tz, date: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
     let local = date.and_time(time);
     match tz.from_local_datetime(&local) {
         LocalResult::Single(at) => at.with_timezone(&Utc),

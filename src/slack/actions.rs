@@ -46,6 +46,31 @@ impl MeetingControl {
     }
 }
 
+/// A button on an action item (in a reminder DM or the App Home tab).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemControl {
+    Done,
+    /// Leave it out of reminders for a week.
+    Snooze,
+}
+
+impl ItemControl {
+    pub const ALL: [ItemControl; 2] = [ItemControl::Done, ItemControl::Snooze];
+
+    pub fn action_id(self) -> &'static str {
+        match self {
+            ItemControl::Done => "item_done",
+            ItemControl::Snooze => "item_snooze",
+        }
+    }
+
+    pub fn from_action_id(action_id: &str) -> Option<ItemControl> {
+        ItemControl::ALL
+            .into_iter()
+            .find(|control| control.action_id() == action_id)
+    }
+}
+
 /// The value a meeting button carries: which meeting and which topic it was shown for.
 pub fn button_value(meeting_id: i64, topic_id: i64) -> String {
     format!("{meeting_id}:{topic_id}")
@@ -72,5 +97,11 @@ mod tests {
         assert_eq!(parse_button_value(&button_value(4, 12)), Some((4, 12)));
         assert_eq!(parse_button_value("4"), None);
         assert_eq!(MeetingControl::from_action_id("other"), None);
+        for control in ItemControl::ALL {
+            assert_eq!(
+                ItemControl::from_action_id(control.action_id()),
+                Some(control)
+            );
+        }
     }
 }

@@ -49,6 +49,16 @@ pub struct BotIdentity {
     pub user_id: String,
     pub bot_id: Option<String>,
     pub team_id: String,
+    /// The workspace's address (`https://acme.slack.com/`), for links to messages.
+    pub url: String,
+}
+
+impl BotIdentity {
+    /// A link to a message in a channel.
+    pub fn permalink(&self, channel: &str, ts: &str) -> String {
+        let base = self.url.trim_end_matches('/');
+        format!("{base}/archives/{channel}/p{}", ts.replace('.', ""))
+    }
 }
 
 /// A call that did not succeed, sorted by what to do about it.
@@ -106,7 +116,28 @@ impl SlackApi {
                 self.bounded(session.chat_post_ephemeral(request)).await?;
                 Ok(CallReceipt::default())
             }
+            SlackCall::AddReaction(request) => {
+                let added = self.bounded(session.reactions_add(request)).await;
+                already_so(added.map(|_| ()), "already_reacted")
+            }
+            SlackCall::RemoveReaction(request) => {
+                let removed = self.bounded(session.reactions_remove(request)).await;
+                already_so(removed.map(|_| ()), "no_reaction")
+            }
+            SlackCall::PublishView(request) => {
+                self.bounded(session.views_publish(request)).await?;
+                Ok(CallReceipt::default())
+            }
         }
+    }
+
+    /// The bot's direct-message channel with `user` (`conversations.open`, which is idempotent).
+    pub async fn open_dm(&self, user: &str) -> Result<String, CallError> {
+        let session = self.client.open_session(&self.token);
+        let request = SlackApiConversationsOpenRequest::new().with_users(vec![user.into()]);
+        let response: SlackApiConversationsOpenResponse<SlackBasicChannelInfo> =
+            self.bounded(session.conversations_open(&request)).await?;
+        Ok(response.channel.id.to_string())
     }
 
     /// Asks Slack who the bot is.
@@ -117,6 +148,7 @@ impl SlackApi {
             user_id: response.user_id.to_string(),
             bot_id: response.bot_id.map(|id| id.to_string()),
             team_id: response.team_id.to_string(),
+            url: response.url.0.to_string(),
         })
     }
 
@@ -174,6 +206,16 @@ impl SlackApi {
                 retry_after: None,
             }),
         }
+    }
+}
+
+/// A call whose intended state already holds (a reaction already there, or already gone)
+/// succeeded: retrying after a lost answer must not turn into an error.
+fn already_so(result: Result<(), CallError>, code: &str) -> Result<CallReceipt, CallError> {
+    match result {
+        Ok(()) => Ok(CallReceipt::default()),
+        Err(CallError::Permanent { reason }) if reason.contains(code) => Ok(CallReceipt::default()),
+        Err(error) => Err(error),
     }
 }
 

@@ -13,6 +13,12 @@ pub enum SlackCall {
     UpdateMessage(SlackApiChatUpdateRequest),
     #[serde(rename = "chat.postEphemeral")]
     PostEphemeral(SlackApiChatPostEphemeralRequest),
+    #[serde(rename = "reactions.add")]
+    AddReaction(SlackApiReactionsAddRequest),
+    #[serde(rename = "reactions.remove")]
+    RemoveReaction(SlackApiReactionsRemoveRequest),
+    #[serde(rename = "views.publish")]
+    PublishView(SlackApiViewsPublishRequest),
 }
 
 impl SlackCall {
@@ -48,11 +54,40 @@ impl SlackCall {
         ))
     }
 
+    /// The bot's `emoji` reaction on a message.
+    pub fn add_reaction(channel: &str, ts: &str, emoji: &str) -> Self {
+        SlackCall::AddReaction(SlackApiReactionsAddRequest::new(
+            channel.into(),
+            emoji.into(),
+            ts.into(),
+        ))
+    }
+
+    /// Takes the bot's `emoji` reaction off a message.
+    pub fn remove_reaction(channel: &str, ts: &str, emoji: &str) -> Self {
+        SlackCall::RemoveReaction(
+            SlackApiReactionsRemoveRequest::new(emoji.into())
+                .with_channel(channel.into())
+                .with_timestamp(ts.into()),
+        )
+    }
+
+    /// Publishes a user's App Home tab.
+    pub fn publish_home(user: &str, blocks: Vec<SlackBlock>) -> Self {
+        SlackCall::PublishView(SlackApiViewsPublishRequest::new(
+            user.into(),
+            SlackView::Home(SlackHomeView::new(blocks)),
+        ))
+    }
+
     pub fn method(&self) -> SlackMethod {
         match self {
             SlackCall::PostMessage(_) => SlackMethod::ChatPostMessage,
             SlackCall::UpdateMessage(_) => SlackMethod::ChatUpdate,
             SlackCall::PostEphemeral(_) => SlackMethod::ChatPostEphemeral,
+            SlackCall::AddReaction(_) => SlackMethod::ReactionsAdd,
+            SlackCall::RemoveReaction(_) => SlackMethod::ReactionsRemove,
+            SlackCall::PublishView(_) => SlackMethod::ViewsPublish,
         }
     }
 }
@@ -66,17 +101,25 @@ pub enum SlackMethod {
     ChatUpdate,
     ChatPostEphemeral,
     ReactionsGet,
+    ReactionsAdd,
+    ReactionsRemove,
     UsersInfo,
+    ConversationsOpen,
+    ViewsPublish,
 }
 
 impl SlackMethod {
-    pub const ALL: [SlackMethod; 6] = [
+    pub const ALL: [SlackMethod; 10] = [
         SlackMethod::AuthTest,
         SlackMethod::ChatPostMessage,
         SlackMethod::ChatUpdate,
         SlackMethod::ChatPostEphemeral,
         SlackMethod::ReactionsGet,
+        SlackMethod::ReactionsAdd,
+        SlackMethod::ReactionsRemove,
         SlackMethod::UsersInfo,
+        SlackMethod::ConversationsOpen,
+        SlackMethod::ViewsPublish,
     ];
 
     pub fn name(self) -> &'static str {
@@ -86,7 +129,11 @@ impl SlackMethod {
             SlackMethod::ChatUpdate => "chat.update",
             SlackMethod::ChatPostEphemeral => "chat.postEphemeral",
             SlackMethod::ReactionsGet => "reactions.get",
+            SlackMethod::ReactionsAdd => "reactions.add",
+            SlackMethod::ReactionsRemove => "reactions.remove",
             SlackMethod::UsersInfo => "users.info",
+            SlackMethod::ConversationsOpen => "conversations.open",
+            SlackMethod::ViewsPublish => "views.publish",
         }
     }
 
@@ -98,7 +145,11 @@ impl SlackMethod {
             SlackMethod::ChatPostMessage => &["chat:write", "chat:write.public"],
             SlackMethod::ChatUpdate | SlackMethod::ChatPostEphemeral => &["chat:write"],
             SlackMethod::ReactionsGet => &["reactions:read"],
+            SlackMethod::ReactionsAdd | SlackMethod::ReactionsRemove => &["reactions:write"],
             SlackMethod::UsersInfo => &["users:read"],
+            SlackMethod::ConversationsOpen => &["im:write"],
+            // The App Home tab needs no scope, only the home tab enabled in the manifest.
+            SlackMethod::ViewsPublish => &[],
         }
     }
 }

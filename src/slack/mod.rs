@@ -11,7 +11,13 @@ pub mod signature;
 
 /// Every bot event the app subscribes to and handles. The manifest test checks that
 /// `manifest.yml` subscribes to each.
-pub const HANDLED_EVENTS: [&str; 2] = ["reaction_added", "reaction_removed"];
+pub const HANDLED_EVENTS: [&str; 5] = [
+    "reaction_added",
+    "reaction_removed",
+    "message.channels",
+    "message.groups",
+    "app_home_opened",
+];
 
 /// The slash command the app answers.
 pub const COMMAND: &str = "/archtopic";

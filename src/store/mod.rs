@@ -2,9 +2,11 @@
 //! `impl PgExecutor`; callers own transactions.
 
 pub mod events;
+pub mod items;
 pub mod jobs;
 pub mod meetings;
 pub mod outbox;
+pub mod reminders;
 pub mod settings;
 pub mod topics;
 pub mod users;

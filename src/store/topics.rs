@@ -28,6 +28,7 @@ struct TopicRow {
     state: String,
     card_ts: Option<String>,
     times_deferred: i32,
+    discussed_in: Option<i64>,
     created_at: DateTime<Utc>,
 }
 
@@ -45,6 +46,7 @@ impl From<TopicRow> for Topic {
             state: TopicState::parse(&row.state).unwrap_or(TopicState::Open),
             card_ts: row.card_ts,
             times_deferred: row.times_deferred,
+            discussed_in: row.discussed_in,
             created_at: row.created_at,
         }
     }
@@ -54,7 +56,7 @@ impl From<TopicRow> for Topic {
 macro_rules! topic_columns {
     () => {
         "id, number, team_id, channel_id, author_id, intents, title, state, card_ts, \
-         times_deferred, created_at"
+         times_deferred, discussed_in, created_at"
     };
 }
 
@@ -206,4 +208,27 @@ pub async fn set_state(
     .execute(db)
     .await
     .map(|_| ())
+}
+
+/// A person's open topics, oldest first.
+pub async fn open_by_author(db: impl PgExecutor<'_>, author_id: &str) -> sqlx::Result<Vec<Topic>> {
+    let rows: Vec<TopicRow> = sqlx::query_as(concat!(
+        "select ",
+        topic_columns!(),
+        " from topics where author_id = $1 and state = 'open' order by created_at, number"
+    ))
+    .bind(author_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(Topic::from).collect())
+}
+
+/// Channels with the most recently proposed topics.
+pub async fn active_channels(db: impl PgExecutor<'_>, limit: i64) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar(
+        "select channel_id from topics group by channel_id order by max(created_at) desc limit $1",
+    )
+    .bind(limit)
+    .fetch_all(db)
+    .await
 }

@@ -53,5 +53,7 @@ pub struct Topic {
     pub card_ts: Option<String>,
     /// Meetings this topic was open for but not reached.
     pub times_deferred: i32,
+    /// The meeting that discussed it.
+    pub discussed_in: Option<i64>,
     pub created_at: chrono::DateTime<chrono::Utc>,
 }

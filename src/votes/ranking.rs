@@ -56,6 +56,7 @@ mod tests {
             state: TopicState::Open,
             card_ts: None,
             times_deferred,
+            discussed_in: None,
             created_at: now - Duration::days(days_old),
         }
     }

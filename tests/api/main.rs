@@ -1,6 +1,7 @@
 //! App tests: the real app on a random port, a fresh database per test, a recording fake
 //! Slack, and signed requests.
 
+mod actions;
 mod binary;
 mod endpoints;
 mod manifest;

@@ -36,7 +36,9 @@ pub async fn run(state: &AppState, claimed: &ClaimedJob) -> anyhow::Result<()> {
         Job::MeetingAutoEnd { meeting_id } => {
             move_on(state, claimed, meeting_id, None, Input::End).await
         }
-        Job::PreMeeting { .. } => anyhow::bail!("not a meeting step"),
+        Job::PreMeeting { .. } | Job::ReminderRun { .. } | Job::DueMorning { .. } => {
+            anyhow::bail!("not a meeting step")
+        }
     }
 }
 
@@ -65,9 +67,19 @@ async fn kickoff(state: &AppState, claimed: &ClaimedJob, meeting_id: i64) -> any
         .await?
         .context("the meeting vanished")?;
     if meeting.phase == Phase::Starting {
+        let now = state.clock.now();
         let ranked = views::agenda::ranked(&mut tx, &meeting.channel_id).await?;
-        let agenda = blocks::agenda(&ranked, state.clock.now());
-        let message = messages::meeting_started(&agenda, &meeting.started_by, recounted);
+        let agenda = blocks::agenda(&ranked, now);
+        let earlier_items: Vec<_> = store::items::open_in_channel(&mut *tx, &meeting.channel_id)
+            .await
+            .context("loading open action items")?
+            .into_iter()
+            .filter(|item| item.created_at < meeting.started_at)
+            .collect();
+        let today = views::items::today_in(&mut tx, &meeting.channel_id, now).await?;
+        let open_items = blocks::items::open_items_by_owner(&earlier_items, today);
+        let message =
+            messages::meeting_started(&agenda, &meeting.started_by, recounted, &open_items);
         jobs::queue(
             &mut tx,
             &Delivery::post(

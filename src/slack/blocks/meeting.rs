@@ -45,8 +45,14 @@ fn buttons(meeting_id: i64, topic_id: i64, controls: &[(MeetingControl, &str)]) 
     SlackActionsBlock::new(elements).into()
 }
 
-/// The agenda posted when the meeting starts.
-pub fn meeting_started(agenda: &Reply, facilitator: &str, recounted: bool) -> Reply {
+/// The agenda posted when the meeting starts, with the open action items from earlier
+/// meetings by owner.
+pub fn meeting_started(
+    agenda: &Reply,
+    facilitator: &str,
+    recounted: bool,
+    open_items_by_owner: &[String],
+) -> Reply {
     let recount = if recounted {
         "Votes were recounted from Slack just now."
     } else {
@@ -56,6 +62,11 @@ pub fn meeting_started(agenda: &Reply, facilitator: &str, recounted: bool) -> Re
         "*Arch Hour is starting*, facilitated by <@{facilitator}>. {recount}"
     )]);
     blocks.extend(agenda.blocks.iter().cloned());
+    if !open_items_by_owner.is_empty() {
+        let mut lines = vec!["*Open action items from earlier meetings*"];
+        lines.extend(open_items_by_owner.iter().map(String::as_str));
+        blocks.extend(sections(&lines));
+    }
     Reply {
         text: "Arch Hour is starting".to_string(),
         blocks,

@@ -4,6 +4,8 @@
 mod agenda;
 mod cards;
 mod commands;
+pub mod home;
+pub mod items;
 pub mod meeting;
 mod settings;
 mod votes;
@@ -156,6 +158,7 @@ pub(crate) mod tests {
             state: TopicState::Open,
             card_ts: None,
             times_deferred: 0,
+            discussed_in: None,
             created_at: Utc.with_ymd_and_hms(2026, 11, 18, 9, 0, 0).unwrap(),
         }
     }

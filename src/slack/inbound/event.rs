@@ -19,7 +19,28 @@ pub enum EventRequest {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InboundEvent {
     Reaction(ReactionEvent),
-    Ignored { kind: String },
+    ThreadReply(ThreadReply),
+    /// Someone opened the bot's App Home tab.
+    HomeOpened {
+        event_id: String,
+        user_id: String,
+    },
+    Ignored {
+        kind: String,
+    },
+}
+
+/// A person's reply in a thread (perhaps on a topic card).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThreadReply {
+    pub event_id: String,
+    pub team_id: String,
+    pub channel_id: String,
+    pub ts: String,
+    pub thread_ts: String,
+    pub user_id: String,
+    /// Slack markup, as written.
+    pub text: String,
 }
 
 /// `reaction_added` or `reaction_removed` on a message.
@@ -109,10 +130,52 @@ pub fn callback_event(callback: SlackPushEventCallback) -> InboundEvent {
             event.event_ts,
             false,
         ),
+        SlackEventCallbackBody::Message(message) => thread_reply(event_id, team_id, message),
+        SlackEventCallbackBody::AppHomeOpened(opened)
+            if opened.tab.as_deref() != Some("messages") =>
+        {
+            InboundEvent::HomeOpened {
+                event_id,
+                user_id: opened.user.to_string(),
+            }
+        }
         other => InboundEvent::Ignored {
             kind: event_kind(&other),
         },
     }
+}
+
+/// A new message by a person inside a thread; edits, deletions, bots and top-level messages
+/// are ignored.
+fn thread_reply(event_id: String, team_id: String, message: SlackMessageEvent) -> InboundEvent {
+    let ignored = |kind: &str| InboundEvent::Ignored { kind: kind.into() };
+    let plain = matches!(
+        message.subtype,
+        None | Some(SlackMessageEventType::ThreadBroadcast)
+    );
+    if !plain || message.sender.bot_id.is_some() {
+        return ignored("message that is not a person's new reply");
+    }
+    let (Some(channel), Some(thread_ts), Some(user), Some(text)) = (
+        message.origin.channel,
+        message.origin.thread_ts,
+        message.sender.user,
+        message.content.and_then(|content| content.text),
+    ) else {
+        return ignored("message without channel, thread, author or text");
+    };
+    if thread_ts == message.origin.ts {
+        return ignored("top-level message");
+    }
+    InboundEvent::ThreadReply(ThreadReply {
+        event_id,
+        team_id,
+        channel_id: channel.to_string(),
+        ts: message.origin.ts.to_string(),
+        thread_ts: thread_ts.to_string(),
+        user_id: user.to_string(),
+        text,
+    })
 }
 
 fn event_kind(event: &SlackEventCallbackBody) -> String {
@@ -162,6 +225,44 @@ mod tests {
                 event_ts: 1_700_000_100_000_250,
             }
         );
+    }
+
+    #[test]
+    fn a_thread_reply_parses_and_top_level_and_bot_messages_do_not() {
+        let body = |extra: &str| {
+            format!(
+                r#"{{"team_id":"T1","api_app_id":"A1","type":"event_callback","event_id":"Ev3",
+                "event_time":1,"event":{{"type":"message","channel":"C1","user":"U1",
+                "text":"ACTION <@U2> write it up","ts":"1700000200.000100",
+                "channel_type":"channel"{extra}}}}}"#
+            )
+        };
+        let reply = body(r#","thread_ts":"1700000000.000001""#);
+        assert_eq!(
+            parse_event(reply.as_bytes()).expect("parses"),
+            EventRequest::Callback(InboundEvent::ThreadReply(ThreadReply {
+                event_id: "Ev3".into(),
+                team_id: "T1".into(),
+                channel_id: "C1".into(),
+                ts: "1700000200.000100".into(),
+                thread_ts: "1700000000.000001".into(),
+                user_id: "U1".into(),
+                text: "ACTION <@U2> write it up".into(),
+            }))
+        );
+        for ignored in [
+            body(""),
+            body(r#","thread_ts":"1700000000.000001","bot_id":"B1""#),
+            body(r#","thread_ts":"1700000000.000001","subtype":"message_changed""#),
+        ] {
+            assert!(
+                matches!(
+                    parse_event(ignored.as_bytes()).expect("parses"),
+                    EventRequest::Callback(InboundEvent::Ignored { .. })
+                ),
+                "{ignored}"
+            );
+        }
     }
 
     #[test]

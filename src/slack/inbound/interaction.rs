@@ -4,12 +4,13 @@ use serde::Deserialize;
 use slack_morphism::prelude::*;
 
 use super::MalformedPayload;
-use crate::slack::actions::{MeetingControl, parse_button_value};
+use crate::slack::actions::{ItemControl, MeetingControl, parse_button_value};
 
 /// What arrived at `/slack/interactions`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InboundInteraction {
     Button(ButtonPress),
+    ItemButton(ItemPress),
     /// Anything else (other actions, views): acknowledged.
     Other {
         kind: String,
@@ -28,6 +29,17 @@ pub struct ButtonPress {
     pub meeting_id: i64,
     /// The topic the button's message was about.
     pub topic_id: i64,
+}
+
+/// Done or Snooze pressed on an action item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemPress {
+    pub user_id: String,
+    pub trigger_id: String,
+    pub control: ItemControl,
+    pub item_id: i64,
+    /// The message (a reminder DM) the button was on; `None` in the App Home tab.
+    pub message: Option<(String, String)>,
 }
 
 #[derive(Deserialize)]
@@ -61,6 +73,9 @@ pub fn interaction_event(event: SlackInteractionEvent) -> InboundInteraction {
             kind: "not a block action".into(),
         };
     };
+    if let Some(press) = item_press(&actions) {
+        return InboundInteraction::ItemButton(press);
+    }
     let press = (|| {
         let action = actions.actions.as_ref()?.first()?;
         let control = MeetingControl::from_action_id(action.action_id.as_ref())?;
@@ -81,6 +96,26 @@ pub fn interaction_event(event: SlackInteractionEvent) -> InboundInteraction {
             kind: "block action we do not know".into(),
         },
     }
+}
+
+fn item_press(actions: &SlackInteractionBlockActionsEvent) -> Option<ItemPress> {
+    let action = actions.actions.as_ref()?.first()?;
+    let control = ItemControl::from_action_id(action.action_id.as_ref())?;
+    let item_id = action.value.as_deref()?.parse().ok()?;
+    let message = match &actions.container {
+        SlackInteractionActionContainer::Message(container) => Some((
+            container.channel_id.as_ref()?.to_string(),
+            container.message_ts.to_string(),
+        )),
+        _ => None,
+    };
+    Some(ItemPress {
+        user_id: actions.user.as_ref()?.id.to_string(),
+        trigger_id: actions.trigger_id.to_string(),
+        control,
+        item_id,
+        message,
+    })
 }
 
 #[cfg(test)]

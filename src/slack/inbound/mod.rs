@@ -6,9 +6,11 @@ mod interaction;
 
 pub use command::{CommandRequest, SlashCommand, parse_command};
 pub use event::{
-    EventRequest, InboundEvent, ReactionEvent, callback_event, parse_event, ts_micros,
+    EventRequest, InboundEvent, ReactionEvent, ThreadReply, callback_event, parse_event, ts_micros,
 };
-pub use interaction::{ButtonPress, InboundInteraction, interaction_event, parse_interaction};
+pub use interaction::{
+    ButtonPress, InboundInteraction, ItemPress, interaction_event, parse_interaction,
+};
 
 /// Why a signed body could not be read.
 #[derive(Debug, thiserror::Error)]

@@ -18,6 +18,8 @@ pub struct RecordedCall {
     pub method: String,
     pub token: Option<String>,
     pub args: Value,
+    /// Whether the fake answered it as Slack would a successful call.
+    pub succeeded: bool,
 }
 
 /// A scripted answer, used once, before the default answers resume.
@@ -150,15 +152,16 @@ async fn answer(
     let args = arguments(&headers, query.as_deref(), &body);
     let (scripted, answer) = {
         let mut recorder = recorder.lock().expect("fake Slack lock");
-        recorder.calls.push(RecordedCall {
-            method: method.clone(),
-            token,
-            args: args.clone(),
-        });
         let scripted = recorder
             .scripts
             .get_mut(&method)
             .and_then(VecDeque::pop_front);
+        recorder.calls.push(RecordedCall {
+            method: method.clone(),
+            token,
+            args: args.clone(),
+            succeeded: scripted.is_none(),
+        });
         if scripted.is_none() && method == "chat.postMessage" {
             recorder.messages_posted += 1;
         }
@@ -227,6 +230,14 @@ fn default_answer(recorder: &Recorder, method: &str, args: &Value, ts: &str) -> 
             "text": args.get("text"), "message": {"text": args.get("text")}
         }),
         "chat.postEphemeral" => json!({"ok": true, "message_ts": ts}),
+        "conversations.open" => {
+            let user = match args.get("users") {
+                Some(Value::Array(users)) => users.first().and_then(Value::as_str).unwrap_or(""),
+                Some(Value::String(users)) => users.split(',').next().unwrap_or(""),
+                _ => "",
+            };
+            json!({"ok": true, "channel": {"id": format!("D{user}")}})
+        }
         _ => json!({"ok": true}),
     }
 }

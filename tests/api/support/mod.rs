@@ -311,6 +311,53 @@ impl TestApp {
             .as_u16()
     }
 
+    /// `user` replies `text` in the thread of a card; returns the reply's ts and the event sent.
+    pub async fn reply_in_thread(&self, user: &str, card: &Card, text: &str) -> (String, Value) {
+        let (event_id, ts) = self.next_event();
+        let body = serde_json::json!({
+            "token": "legacy", "team_id": TEAM, "api_app_id": "A1", "type": "event_callback",
+            "event_id": event_id, "event_time": 1_700_000_000,
+            "event": {
+                "type": "message", "channel": card.channel, "user": user, "text": text,
+                "ts": ts, "thread_ts": card.ts, "channel_type": "channel", "event_ts": ts
+            }
+        });
+        let response = self.event(&body).await;
+        assert_eq!(response.status(), 200, "reply acknowledged");
+        (ts, body)
+    }
+
+    /// `user` presses an item button (`item_done`, `item_snooze`) on a DM message.
+    pub async fn press_in_dm(
+        &self,
+        user: &str,
+        dm_channel: &str,
+        message_ts: &str,
+        action_id: &str,
+        value: &str,
+    ) -> u16 {
+        let (trigger, _) = self.next_event();
+        let payload = serde_json::json!({
+            "type": "block_actions",
+            "team": {"id": TEAM, "domain": "acme"},
+            "user": {"id": user, "username": "someone", "team_id": TEAM},
+            "api_app_id": "A1",
+            "container": {"type": "message", "message_ts": message_ts,
+                          "channel_id": dm_channel, "is_ephemeral": false},
+            "trigger_id": format!("trigger-{trigger}"),
+            "channel": {"id": dm_channel, "name": "directmessage"},
+            "actions": [{"type": "button", "action_id": action_id, "block_id": "b",
+                         "text": {"type": "plain_text", "text": "button"}, "value": value,
+                         "action_ts": "1700000100.000001"}]
+        });
+        let body =
+            serde_urlencoded::to_string([("payload", payload.to_string())]).expect("form encodes");
+        self.post_signed("/slack/interactions", FORM, body.into_bytes())
+            .await
+            .status()
+            .as_u16()
+    }
+
     /// Counted votes per topic number, from the same ranking `list` shows.
     pub async fn counted_votes(&self) -> Vec<(i32, i64)> {
         let mut conn = self.db.acquire().await.expect("connection");

@@ -1,0 +1,135 @@
+//! Action items, decisions and notes (DESIGN §4): how they are captured from text, who may
+//! close an item, and who is reminded of what.
+
+mod capture;
+mod reminders;
+
+pub use capture::{Capture, ItemText, classify_reply, parse_item_text};
+pub use reminders::{DmItem, ReminderKind, recipients};
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+/// An action item's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemState {
+    Open,
+    Done,
+    Dropped,
+}
+
+impl ItemState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemState::Open => "open",
+            ItemState::Done => "done",
+            ItemState::Dropped => "dropped",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<ItemState> {
+        [ItemState::Open, ItemState::Done, ItemState::Dropped]
+            .into_iter()
+            .find(|state| state.as_str() == text)
+    }
+}
+
+/// A stored action item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionItem {
+    pub id: i64,
+    /// Per-workspace number, shown as `A7`.
+    pub number: i32,
+    pub team_id: String,
+    pub channel_id: String,
+    /// Slack markup: mentions stay `<@U…>` so they show as names.
+    pub text: String,
+    pub owners: Vec<String>,
+    pub due_on: Option<NaiveDate>,
+    pub topic_id: Option<i64>,
+    pub meeting_id: Option<i64>,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+    pub state: ItemState,
+    pub snoozed_until: Option<DateTime<Utc>>,
+}
+
+impl ActionItem {
+    /// Owners and the creator may close an item; so may the channel's facilitators, when it
+    /// has named some (with none named, "anyone may facilitate" would let anyone close anyone's
+    /// item).
+    pub fn may_be_closed_by(&self, user: &str, facilitators: &[String]) -> bool {
+        self.created_by == user
+            || self.owners.iter().any(|owner| owner == user)
+            || facilitators.iter().any(|f| f == user)
+    }
+
+    /// Due before `today` and still open.
+    pub fn is_overdue(&self, today: NaiveDate) -> bool {
+        self.state == ItemState::Open && self.due_on.is_some_and(|due| due < today)
+    }
+}
+
+/// `A7` or `7` → 7.
+pub fn parse_item_number(text: &str) -> Option<i32> {
+    let text = text.trim();
+    let digits = text
+        .strip_prefix('A')
+        .or_else(|| text.strip_prefix('a'))
+        .unwrap_or(text);
+    digits
+        .trim_start_matches('#')
+        .parse::<i32>()
+        .ok()
+        .filter(|n| *n > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn item() -> ActionItem {
+        ActionItem {
+            id: 1,
+            number: 7,
+            team_id: "T1".into(),
+            channel_id: "C1".into(),
+            text: "see what we can do".into(),
+            owners: vec!["UADAM".into(), "UNIM".into()],
+            due_on: NaiveDate::from_ymd_opt(2026, 11, 20),
+            topic_id: None,
+            meeting_id: None,
+            created_by: "UCREATOR".into(),
+            created_at: Utc.with_ymd_and_hms(2026, 11, 18, 9, 0, 0).unwrap(),
+            state: ItemState::Open,
+            snoozed_until: None,
+        }
+    }
+
+    #[test]
+    fn owners_the_creator_and_named_facilitators_may_close_an_item() {
+        let item = item();
+        for user in ["UADAM", "UNIM", "UCREATOR"] {
+            assert!(item.may_be_closed_by(user, &[]), "{user}");
+        }
+        assert!(!item.may_be_closed_by("UOTHER", &[]));
+        assert!(item.may_be_closed_by("UFAC", &["UFAC".into()]));
+    }
+
+    #[test]
+    fn an_item_is_overdue_the_day_after_it_was_due() {
+        let item = item();
+        let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).expect("date");
+        assert!(!item.is_overdue(day(20)));
+        assert!(item.is_overdue(day(21)));
+    }
+
+    #[test]
+    fn item_numbers_read_with_or_without_the_a() {
+        assert_eq!(parse_item_number("A7"), Some(7));
+        assert_eq!(parse_item_number("7"), Some(7));
+        assert_eq!(parse_item_number("a12"), Some(12));
+        assert_eq!(parse_item_number("seven"), None);
+        assert_eq!(parse_item_number("0"), None);
+    }
+}

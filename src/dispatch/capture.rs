@@ -1,0 +1,141 @@
+//! Thread replies on topic cards: action items, decisions and notes, acknowledged with a
+//! reaction; `undo` takes back the last item or decision captured in the thread.
+
+use anyhow::Context;
+
+use crate::actions::{Capture, classify_reply};
+use crate::app::AppState;
+use crate::jobs::delivery::Delivery;
+use crate::jobs::{self};
+use crate::slack::inbound::ThreadReply;
+use crate::store::{self, items::Captured, items::NewEntry, items::NewItem};
+
+/// The bot's acknowledgements.
+const ITEM_EMOJI: &str = "white_check_mark";
+const DECISION_EMOJI: &str = "pushpin";
+const UNDO_EMOJI: &str = "leftwards_arrow_with_hook";
+
+/// Handles one reply; returns once what it captured is committed.
+pub async fn thread_reply(state: &AppState, reply: ThreadReply) -> anyhow::Result<()> {
+    let ours = state
+        .bot
+        .get()
+        .is_some_and(|bot| bot.user_id == reply.user_id);
+    if ours {
+        return Ok(());
+    }
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await.context("starting a transaction")?;
+    let fresh = store::events::record_new(&mut *tx, std::slice::from_ref(&reply.event_id), now)
+        .await
+        .context("recording the event")?;
+    let topic = store::topics::find_by_cards(
+        &mut *tx,
+        std::slice::from_ref(&reply.channel_id),
+        std::slice::from_ref(&reply.thread_ts),
+    )
+    .await
+    .context("finding the topic")?
+    .into_iter()
+    .next();
+    let (Some(topic), false) = (topic, fresh.is_empty()) else {
+        // A redelivery, or a thread that is not a topic card's.
+        tx.commit().await.context("committing")?;
+        return Ok(());
+    };
+    let meeting_id = match store::meetings::running_in(&mut *tx, &reply.channel_id)
+        .await
+        .context("loading the meeting")?
+    {
+        Some(meeting) => Some(meeting.id),
+        None => topic.discussed_in,
+    };
+    let channel = reply.channel_id.as_str();
+    let mut deliveries = Vec::new();
+    match classify_reply(&reply.text) {
+        Capture::Action(item) => {
+            let owners = if item.mentioned.is_empty() {
+                vec![reply.user_id.clone()]
+            } else {
+                item.mentioned.clone()
+            };
+            let stored = store::items::insert(
+                &mut tx,
+                &NewItem {
+                    team_id: &reply.team_id,
+                    channel_id: channel,
+                    text: &item.text,
+                    owners: &owners,
+                    due_on: item.due,
+                    topic_id: Some(topic.id),
+                    meeting_id,
+                    created_by: &reply.user_id,
+                    created_at: now,
+                    source: Some((channel, &reply.ts)),
+                },
+            )
+            .await
+            .context("storing an action item")?;
+            super::items::after_recording(&mut tx, &stored, now).await?;
+            deliveries.push(Delivery::react(channel, &reply.ts, ITEM_EMOJI));
+        }
+        Capture::Decision(text) => {
+            store::items::insert_decision(
+                &mut *tx,
+                &NewEntry {
+                    channel_id: channel,
+                    topic_id: Some(topic.id),
+                    meeting_id,
+                    text: &text,
+                    by: &reply.user_id,
+                    at: now,
+                    source_ts: Some(&reply.ts),
+                },
+            )
+            .await
+            .context("storing a decision")?;
+            deliveries.push(Delivery::react(channel, &reply.ts, DECISION_EMOJI));
+        }
+        Capture::Undo => {
+            if let Some(last) = store::items::last_captured(&mut *tx, channel, topic.id)
+                .await
+                .context("finding what to undo")?
+            {
+                store::items::delete_captured(&mut *tx, &last)
+                    .await
+                    .context("undoing")?;
+                let (ts, emoji) = match &last {
+                    Captured::Item { source_ts, .. } => (source_ts, ITEM_EMOJI),
+                    Captured::Decision { source_ts, .. } => (source_ts, DECISION_EMOJI),
+                };
+                deliveries.push(Delivery::unreact(channel, ts, emoji));
+                deliveries.push(Delivery::react(channel, &reply.ts, UNDO_EMOJI));
+            }
+        }
+        Capture::Note(text) => {
+            store::items::insert_note(
+                &mut *tx,
+                &NewEntry {
+                    channel_id: channel,
+                    topic_id: Some(topic.id),
+                    meeting_id,
+                    text: &text,
+                    by: &reply.user_id,
+                    at: now,
+                    source_ts: Some(&reply.ts),
+                },
+            )
+            .await
+            .context("storing a note")?;
+        }
+    }
+    for delivery in &deliveries {
+        jobs::queue(&mut tx, delivery, state.clock.as_ref())
+            .await
+            .context("queuing an acknowledgement")?;
+    }
+    tx.commit().await.context("committing a reply")?;
+    state.wake_outbox();
+    state.wake_jobs();
+    Ok(())
+}

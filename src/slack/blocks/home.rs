@@ -1,0 +1,128 @@
+//! The App Home tab: my open action items (with Done), my open topics and their votes, votes I
+//! have left, and each channel's next meeting with its agenda so far.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use slack_morphism::prelude::*;
+
+use super::items::{TopicRef, done_button, item_line};
+use super::{badges, plural};
+use crate::actions::ActionItem;
+use crate::slack::mrkdwn::escape;
+use crate::topics::Topic;
+use crate::votes::RankedTopic;
+
+/// A channel's meeting as one person sees it.
+#[derive(Debug, Clone)]
+pub struct ChannelOutlook {
+    pub channel_id: String,
+    pub next_meeting: DateTime<Utc>,
+    pub tz: Tz,
+    /// Votes used and the budget, when the channel has one.
+    pub votes_used: Option<(usize, u32)>,
+    /// The top of the agenda.
+    pub agenda: Vec<RankedTopic>,
+}
+
+/// Everything the tab shows.
+#[derive(Debug, Clone)]
+pub struct HomeView<'a> {
+    pub items: &'a [ActionItem],
+    pub item_topics: &'a HashMap<i64, TopicRef>,
+    pub today: NaiveDate,
+    /// My open topics with their counted votes.
+    pub topics: &'a [(Topic, i64)],
+    pub channels: &'a [ChannelOutlook],
+}
+
+fn section(text: String) -> SlackBlock {
+    SlackSectionBlock::new().with_text(md!(text)).into()
+}
+
+/// The tab's blocks (Slack allows 100 in a home view; lists are capped well below that).
+pub fn home(view: &HomeView<'_>) -> Vec<SlackBlock> {
+    let mut blocks: Vec<SlackBlock> = vec![
+        SlackHeaderBlock::new(pt!("Arch Hour")).into(),
+        section(format!(
+            "*Your open action items* ({})",
+            plural(
+                i64::try_from(view.items.len()).unwrap_or(i64::MAX),
+                "item",
+                "items"
+            )
+        )),
+    ];
+    for item in view.items.iter().take(20) {
+        let topic = item.topic_id.and_then(|id| view.item_topics.get(&id));
+        blocks.push(
+            SlackSectionBlock::new()
+                .with_text(md!(item_line(item, view.today, topic)))
+                .with_accessory(done_button(item.id))
+                .into(),
+        );
+    }
+    blocks.push(SlackDividerBlock::new().into());
+    let topics: Vec<String> = view
+        .topics
+        .iter()
+        .take(20)
+        .map(|(topic, votes)| {
+            format!(
+                "*#{}* {} {} · {} · in <#{}>",
+                topic.number,
+                badges(&topic.intents),
+                escape(&topic.title),
+                plural(*votes, "vote", "votes"),
+                topic.channel_id
+            )
+        })
+        .collect();
+    blocks.push(section(if topics.is_empty() {
+        "*Your open topics*: none. Propose one with `/archtopic [intent] title`.".to_string()
+    } else {
+        format!("*Your open topics*\n{}", topics.join("\n"))
+    }));
+    for outlook in view.channels.iter().take(5) {
+        blocks.push(SlackDividerBlock::new().into());
+        blocks.push(section(channel_text(outlook)));
+    }
+    blocks
+}
+
+fn channel_text(outlook: &ChannelOutlook) -> String {
+    let when = format!(
+        "<!date^{}^{{date_short_pretty}} at {{time}}|{}>",
+        outlook.next_meeting.timestamp(),
+        outlook
+            .next_meeting
+            .with_timezone(&outlook.tz)
+            .format("%a %d %b %H:%M %Z")
+    );
+    let mut lines = vec![format!(
+        "*Next Arch Hour in <#{}>*: {when}",
+        outlook.channel_id
+    )];
+    if let Some((used, budget)) = outlook.votes_used {
+        let left = (budget as usize).saturating_sub(used);
+        lines.push(format!(
+            "You have {} left ({used} of {budget} used).",
+            plural(i64::try_from(left).unwrap_or(i64::MAX), "vote", "votes")
+        ));
+    }
+    if outlook.agenda.is_empty() {
+        lines.push("No topics yet.".to_string());
+    }
+    for entry in outlook.agenda.iter().take(5) {
+        lines.push(format!(
+            "{}. *#{}* {} {} · {}",
+            entry.rank,
+            entry.topic.number,
+            badges(&entry.topic.intents),
+            escape(&entry.topic.title),
+            plural(entry.votes, "vote", "votes")
+        ));
+    }
+    lines.join("\n")
+}

@@ -1,0 +1,315 @@
+//! Messages about action items: replies to `action`, `done`, `mine`, `remind`, and the
+//! reminder DM with its Done and Snooze buttons.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use slack_morphism::prelude::*;
+
+use super::{Reply, mentions, plural, sections};
+use crate::actions::{ActionItem, ItemState};
+use crate::slack::actions::ItemControl;
+use crate::slack::mrkdwn::escape;
+
+/// The topic an item came from, as a reader would follow it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopicRef {
+    pub number: i32,
+    pub title: String,
+    /// A link to the topic card, when the workspace's address is known.
+    pub link: Option<String>,
+}
+
+/// How an item reads in a list: `*A7* text · due 2026-12-01 · *overdue* · from #12 Title`.
+pub fn item_line(item: &ActionItem, today: NaiveDate, topic: Option<&TopicRef>) -> String {
+    let mut parts = vec![format!("*A{}* {}", item.number, item.text)];
+    if let Some(due) = item.due_on {
+        parts.push(format!("due {due}"));
+    }
+    if item.is_overdue(today) {
+        parts.push("*overdue*".into());
+    }
+    if let Some(topic) = topic {
+        let name = format!("#{} {}", topic.number, escape(&topic.title));
+        parts.push(match &topic.link {
+            Some(link) => format!("from <{link}|{name}>"),
+            None => format!("from {name}"),
+        });
+    }
+    match item.state {
+        ItemState::Open => parts.join(" · "),
+        ItemState::Done => format!("~{}~ · done :white_check_mark:", parts.join(" · ")),
+        ItemState::Dropped => format!("~{}~ · dropped", parts.join(" · ")),
+    }
+}
+
+/// Confirms a new item.
+pub fn item_recorded(item: &ActionItem, topic: Option<&TopicRef>) -> Reply {
+    let mut text = format!(
+        "Recorded A{}: {}\nOwners: {}",
+        item.number,
+        item.text,
+        mentions(&item.owners)
+    );
+    if let Some(due) = item.due_on {
+        text.push_str(&format!(" · due {due}"));
+    }
+    if let Some(topic) = topic {
+        text.push_str(&format!(" · on #{} {}", topic.number, escape(&topic.title)));
+    }
+    Reply::markdown(text)
+}
+
+/// An item needs someone to own it.
+pub fn item_needs_owner() -> Reply {
+    Reply::markdown(
+        "An action item needs an owner. Try: `/archtopic action @owner what they will do due 2026-12-01`. Nothing was recorded."
+            .to_string(),
+    )
+}
+
+/// `action` with owners but nothing to do.
+pub fn item_needs_text() -> Reply {
+    Reply::markdown(
+        "Say what the owners will do. Try: `/archtopic action @owner what they will do due 2026-12-01`. Nothing was recorded."
+            .to_string(),
+    )
+}
+
+pub fn no_such_item(number: i32) -> Reply {
+    Reply::markdown(format!(
+        "There is no action item A{number} in this workspace. `/archtopic mine` lists yours."
+    ))
+}
+
+pub fn item_not_open(item: &ActionItem) -> Reply {
+    Reply::markdown(format!(
+        "A{} is already {}.",
+        item.number,
+        item.state.as_str()
+    ))
+}
+
+pub fn item_close_refused(item: &ActionItem) -> Reply {
+    Reply::markdown(format!(
+        "Only A{}'s owners ({}), its creator (<@{}>) or a facilitator can close or change it.",
+        item.number,
+        mentions(&item.owners),
+        item.created_by
+    ))
+}
+
+pub fn item_closed(item: &ActionItem, state: ItemState) -> Reply {
+    let verb = match state {
+        ItemState::Dropped => "Dropped",
+        ItemState::Done | ItemState::Open => "Closed",
+    };
+    Reply::markdown(format!("{verb} A{}: {}", item.number, item.text))
+}
+
+pub fn item_reassigned(item: &ActionItem, owners: &[String]) -> Reply {
+    Reply::markdown(format!(
+        "A{} now belongs to {}.",
+        item.number,
+        mentions(owners)
+    ))
+}
+
+pub fn item_snoozed(item: &ActionItem) -> Reply {
+    Reply::markdown(format!(
+        "A{} will be left out of reminders for a week.",
+        item.number
+    ))
+}
+
+/// `mine`: the caller's open items.
+pub fn my_items(items: &[ActionItem], today: NaiveDate, topics: &HashMap<i64, TopicRef>) -> Reply {
+    if items.is_empty() {
+        return Reply::markdown("You have no open action items.".to_string());
+    }
+    let header = format!(
+        "*Your open action items* ({})",
+        plural(
+            i64::try_from(items.len()).unwrap_or(i64::MAX),
+            "item",
+            "items"
+        )
+    );
+    let lines: Vec<String> = items
+        .iter()
+        .map(|item| item_line(item, today, item.topic_id.and_then(|id| topics.get(&id))))
+        .collect();
+    let mut all = vec![header.as_str()];
+    all.extend(lines.iter().map(String::as_str));
+    Reply {
+        text: header.clone(),
+        blocks: sections(&all),
+    }
+}
+
+/// The result of `remind`.
+pub fn reminders_sent(dms: usize) -> Reply {
+    Reply::markdown(match dms {
+        0 => "Nobody in this channel has open action items, so no reminders went out.".to_string(),
+        n => format!(
+            "Sent reminders: {}.",
+            plural(i64::try_from(n).unwrap_or(i64::MAX), "DM", "DMs")
+        ),
+    })
+}
+
+/// `remind` twice in a day.
+pub fn reminders_already_sent() -> Reply {
+    Reply::markdown(
+        "Reminders for this channel already went out today; owners were not DMed again."
+            .to_string(),
+    )
+}
+
+/// Slack's limit allows 24 items with their buttons in one message.
+const MAX_DM_ITEMS: usize = 24;
+
+/// The reminder DM: every open item of the owner, oldest first, with Done and Snooze.
+pub fn reminder_dm(
+    channel_id: &str,
+    items: &[ActionItem],
+    today: NaiveDate,
+    topics: &HashMap<i64, TopicRef>,
+) -> Reply {
+    let open = items.iter().filter(|i| i.state == ItemState::Open).count();
+    let header = format!(
+        "*Your open action items from Arch Hour* in <#{channel_id}> ({} open):",
+        open
+    );
+    let mut blocks: Vec<SlackBlock> = vec![SlackSectionBlock::new().with_text(md!(header)).into()];
+    for item in items.iter().take(MAX_DM_ITEMS) {
+        let line = item_line(item, today, item.topic_id.and_then(|id| topics.get(&id)));
+        blocks.push(SlackSectionBlock::new().with_text(md!(line)).into());
+        if item.state == ItemState::Open {
+            blocks.push(item_buttons(item.id));
+        }
+    }
+    if items.len() > MAX_DM_ITEMS {
+        blocks.push(
+            SlackSectionBlock::new()
+                .with_text(md!(format!(
+                    "…and {} more: `/archtopic mine` lists them all.",
+                    items.len() - MAX_DM_ITEMS
+                )))
+                .into(),
+        );
+    }
+    Reply {
+        text: format!(
+            "You have {} from Arch Hour",
+            plural(
+                i64::try_from(open).unwrap_or(i64::MAX),
+                "open action item",
+                "open action items"
+            )
+        ),
+        blocks,
+    }
+}
+
+/// Done and Snooze for one item.
+fn item_buttons(item_id: i64) -> SlackBlock {
+    let button = |control: ItemControl, label: &str| {
+        SlackActionBlockElement::Button(
+            SlackBlockButtonElement::new(pt!(label))
+                .with_action_id(control.action_id().into())
+                .with_value(item_id.to_string()),
+        )
+    };
+    SlackActionsBlock::new(vec![
+        button(ItemControl::Done, "Done"),
+        button(ItemControl::Snooze, "Snooze a week"),
+    ])
+    .into()
+}
+
+/// A Done button alone, as the App Home shows next to each item.
+pub fn done_button(item_id: i64) -> SlackSectionBlockElement {
+    SlackBlockButtonElement::new(pt!("Done"))
+        .with_action_id(ItemControl::Done.action_id().into())
+        .with_value(item_id.to_string())
+        .into()
+}
+
+/// Open items listed by owner, for the agenda posted at a meeting's start.
+pub fn open_items_by_owner(items: &[ActionItem], today: NaiveDate) -> Vec<String> {
+    let mut owners: Vec<&String> = items.iter().flat_map(|i| &i.owners).collect();
+    owners.sort();
+    owners.dedup();
+    owners
+        .into_iter()
+        .map(|owner| {
+            let theirs: Vec<String> = items
+                .iter()
+                .filter(|item| item.owners.contains(owner))
+                .map(|item| item_line(item, today, None))
+                .collect();
+            format!("• <@{owner}>: {}", theirs.join("; "))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{TimeZone, Utc};
+
+    fn item(number: i32, due: Option<u32>) -> ActionItem {
+        ActionItem {
+            id: i64::from(number),
+            number,
+            team_id: "T1".into(),
+            channel_id: "C1".into(),
+            text: "<@UADAM> to fix the error page".into(),
+            owners: vec!["UADAM".into()],
+            due_on: due.and_then(|d| NaiveDate::from_ymd_opt(2026, 11, d)),
+            topic_id: Some(5),
+            meeting_id: None,
+            created_by: "UNIM".into(),
+            created_at: Utc.with_ymd_and_hms(2026, 11, 10, 9, 0, 0).unwrap(),
+            state: ItemState::Open,
+            snoozed_until: None,
+        }
+    }
+
+    #[test]
+    fn an_item_line_marks_overdue_and_links_its_topic() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 18).expect("date");
+        let topic = TopicRef {
+            number: 12,
+            title: "Error pages & MFEs".into(),
+            link: Some("https://acme.slack.com/archives/C1/p1700000000000001".into()),
+        };
+        assert_eq!(
+            item_line(&item(7, Some(17)), today, Some(&topic)),
+            "*A7* <@UADAM> to fix the error page · due 2026-11-17 · *overdue* · from <https://acme.slack.com/archives/C1/p1700000000000001|#12 Error pages &amp; MFEs>"
+        );
+        assert_eq!(
+            item_line(&item(8, None), today, None),
+            "*A8* <@UADAM> to fix the error page"
+        );
+    }
+
+    #[test]
+    fn the_dm_has_done_and_snooze_for_each_open_item() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 18).expect("date");
+        let mut done = item(2, None);
+        done.state = ItemState::Done;
+        let reply = reminder_dm("C1", &[item(1, None), done], today, &HashMap::new());
+        let blocks = serde_json::to_value(&reply.blocks).expect("serialises");
+        assert_eq!(blocks.as_array().expect("blocks").len(), 4);
+        assert_eq!(blocks[2]["elements"][0]["action_id"], "item_done");
+        assert_eq!(blocks[2]["elements"][1]["action_id"], "item_snooze");
+        assert_eq!(blocks[2]["elements"][0]["value"], "1");
+        assert_eq!(
+            blocks[3]["text"]["text"],
+            "~*A2* <@UADAM> to fix the error page~ · done :white_check_mark:"
+        );
+        assert_eq!(reply.text, "You have 1 open action item from Arch Hour");
+    }
+}

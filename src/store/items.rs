@@ -1,0 +1,322 @@
+//! Action items and their owners, decisions and notes.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{PgConnection, PgExecutor};
+
+use crate::actions::{ActionItem, ItemState};
+
+/// An item about to be stored.
+#[derive(Debug, Clone)]
+pub struct NewItem<'a> {
+    pub team_id: &'a str,
+    pub channel_id: &'a str,
+    pub text: &'a str,
+    pub owners: &'a [String],
+    pub due_on: Option<NaiveDate>,
+    pub topic_id: Option<i64>,
+    pub meeting_id: Option<i64>,
+    pub created_by: &'a str,
+    pub created_at: DateTime<Utc>,
+    /// The thread reply it was captured from.
+    pub source: Option<(&'a str, &'a str)>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ItemRow {
+    id: i64,
+    number: i32,
+    team_id: String,
+    channel_id: String,
+    text: String,
+    owners: Vec<String>,
+    due_on: Option<NaiveDate>,
+    topic_id: Option<i64>,
+    meeting_id: Option<i64>,
+    created_by: String,
+    created_at: DateTime<Utc>,
+    state: String,
+    snoozed_until: Option<DateTime<Utc>>,
+}
+
+impl From<ItemRow> for ActionItem {
+    fn from(row: ItemRow) -> Self {
+        ActionItem {
+            id: row.id,
+            number: row.number,
+            team_id: row.team_id,
+            channel_id: row.channel_id,
+            text: row.text,
+            owners: row.owners,
+            due_on: row.due_on,
+            topic_id: row.topic_id,
+            meeting_id: row.meeting_id,
+            created_by: row.created_by,
+            created_at: row.created_at,
+            // The column's check constraint admits only known states.
+            state: ItemState::parse(&row.state).unwrap_or(ItemState::Open),
+            snoozed_until: row.snoozed_until,
+        }
+    }
+}
+
+/// Items with their owners (sorted), selected by a `where` clause on `i`.
+macro_rules! select_items {
+    ($where:literal) => {
+        concat!(
+            "select i.id, i.number, i.team_id, i.channel_id, i.text,
+                    coalesce(array(select o.user_id from action_owners o
+                                   where o.item_id = i.id order by o.user_id), '{}') as owners,
+                    i.due_on, i.topic_id, i.meeting_id, i.created_by, i.created_at, i.state,
+                    i.snoozed_until
+             from action_items i where ",
+            $where,
+            " order by i.created_at, i.number"
+        )
+    };
+}
+
+/// Stores an item and its owners under the workspace's next item number.
+pub async fn insert(db: &mut PgConnection, item: &NewItem<'_>) -> sqlx::Result<ActionItem> {
+    let number: i32 = sqlx::query_scalar(
+        "insert into workspaces (team_id, last_action_number) values ($1, 1)
+         on conflict (team_id) do update
+             set last_action_number = workspaces.last_action_number + 1
+         returning last_action_number",
+    )
+    .bind(item.team_id)
+    .fetch_one(&mut *db)
+    .await?;
+    let id: i64 = sqlx::query_scalar(
+        "insert into action_items
+             (team_id, number, channel_id, text, due_on, topic_id, meeting_id, created_by,
+              created_at, source_channel_id, source_ts)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+         returning id",
+    )
+    .bind(item.team_id)
+    .bind(number)
+    .bind(item.channel_id)
+    .bind(item.text)
+    .bind(item.due_on)
+    .bind(item.topic_id)
+    .bind(item.meeting_id)
+    .bind(item.created_by)
+    .bind(item.created_at)
+    .bind(item.source.map(|(channel, _)| channel))
+    .bind(item.source.map(|(_, ts)| ts))
+    .fetch_one(&mut *db)
+    .await?;
+    set_owners(&mut *db, id, item.owners).await?;
+    find(&mut *db, id).await?.ok_or(sqlx::Error::RowNotFound)
+}
+
+/// Replaces an item's owners.
+pub async fn set_owners(
+    db: &mut PgConnection,
+    item_id: i64,
+    owners: &[String],
+) -> sqlx::Result<()> {
+    sqlx::query("delete from action_owners where item_id = $1")
+        .bind(item_id)
+        .execute(&mut *db)
+        .await?;
+    sqlx::query(
+        "insert into action_owners (item_id, user_id)
+         select $1, user_id from unnest($2::text[]) as t(user_id)
+         on conflict do nothing",
+    )
+    .bind(item_id)
+    .bind(owners)
+    .execute(&mut *db)
+    .await
+    .map(|_| ())
+}
+
+pub async fn find(db: impl PgExecutor<'_>, item_id: i64) -> sqlx::Result<Option<ActionItem>> {
+    let row: Option<ItemRow> = sqlx::query_as(select_items!("i.id = $1"))
+        .bind(item_id)
+        .fetch_optional(db)
+        .await?;
+    Ok(row.map(ActionItem::from))
+}
+
+pub async fn find_by_number(
+    db: impl PgExecutor<'_>,
+    team_id: &str,
+    number: i32,
+) -> sqlx::Result<Option<ActionItem>> {
+    let row: Option<ItemRow> = sqlx::query_as(select_items!("i.team_id = $1 and i.number = $2"))
+        .bind(team_id)
+        .bind(number)
+        .fetch_optional(db)
+        .await?;
+    Ok(row.map(ActionItem::from))
+}
+
+pub async fn find_many(db: impl PgExecutor<'_>, ids: &[i64]) -> sqlx::Result<Vec<ActionItem>> {
+    let rows: Vec<ItemRow> = sqlx::query_as(select_items!("i.id = any($1)"))
+        .bind(ids)
+        .fetch_all(db)
+        .await?;
+    Ok(rows.into_iter().map(ActionItem::from).collect())
+}
+
+/// A channel's open items, oldest first.
+pub async fn open_in_channel(
+    db: impl PgExecutor<'_>,
+    channel_id: &str,
+) -> sqlx::Result<Vec<ActionItem>> {
+    let rows: Vec<ItemRow> =
+        sqlx::query_as(select_items!("i.channel_id = $1 and i.state = 'open'"))
+            .bind(channel_id)
+            .fetch_all(db)
+            .await?;
+    Ok(rows.into_iter().map(ActionItem::from).collect())
+}
+
+/// A person's open items in any channel, oldest first.
+pub async fn open_owned_by(
+    db: impl PgExecutor<'_>,
+    user_id: &str,
+) -> sqlx::Result<Vec<ActionItem>> {
+    let rows: Vec<ItemRow> = sqlx::query_as(select_items!(
+        "i.state = 'open' and exists (select 1 from action_owners o
+                                       where o.item_id = i.id and o.user_id = $1)"
+    ))
+    .bind(user_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(ActionItem::from).collect())
+}
+
+/// Closes an open item. Returns false if it was not open.
+pub async fn close(
+    db: impl PgExecutor<'_>,
+    item_id: i64,
+    state: ItemState,
+    by: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let updated = sqlx::query(
+        "update action_items set state = $2, closed_by = $3, closed_at = $4
+         where id = $1 and state = 'open'",
+    )
+    .bind(item_id)
+    .bind(state.as_str())
+    .bind(by)
+    .bind(now)
+    .execute(db)
+    .await?
+    .rows_affected();
+    Ok(updated == 1)
+}
+
+pub async fn snooze(
+    db: impl PgExecutor<'_>,
+    item_id: i64,
+    until: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    sqlx::query("update action_items set snoozed_until = $2 where id = $1")
+        .bind(item_id)
+        .bind(until)
+        .execute(db)
+        .await
+        .map(|_| ())
+}
+
+/// A decision or note about to be stored.
+#[derive(Debug, Clone)]
+pub struct NewEntry<'a> {
+    pub channel_id: &'a str,
+    pub topic_id: Option<i64>,
+    pub meeting_id: Option<i64>,
+    pub text: &'a str,
+    pub by: &'a str,
+    pub at: DateTime<Utc>,
+    /// The thread reply it came from.
+    pub source_ts: Option<&'a str>,
+}
+
+/// Stores a decision.
+pub async fn insert_decision(db: impl PgExecutor<'_>, entry: &NewEntry<'_>) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "insert into decisions (channel_id, topic_id, meeting_id, text, created_by, created_at,
+                                source_ts)
+         values ($1, $2, $3, $4, $5, $6, $7) returning id",
+    )
+    .bind(entry.channel_id)
+    .bind(entry.topic_id)
+    .bind(entry.meeting_id)
+    .bind(entry.text)
+    .bind(entry.by)
+    .bind(entry.at)
+    .bind(entry.source_ts)
+    .fetch_one(db)
+    .await
+}
+
+/// Stores a note (a thread reply that is neither an item nor a decision), once per message.
+pub async fn insert_note(db: impl PgExecutor<'_>, entry: &NewEntry<'_>) -> sqlx::Result<()> {
+    sqlx::query(
+        "insert into notes (channel_id, topic_id, meeting_id, text, author_id, created_at, source_ts)
+         values ($1, $2, $3, $4, $5, $6, $7)
+         on conflict (channel_id, source_ts) do nothing",
+    )
+    .bind(entry.channel_id)
+    .bind(entry.topic_id)
+    .bind(entry.meeting_id)
+    .bind(entry.text)
+    .bind(entry.by)
+    .bind(entry.at)
+    .bind(entry.source_ts)
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+/// What `undo` in a thread takes back: the newest item or decision captured there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Captured {
+    Item { id: i64, source_ts: String },
+    Decision { id: i64, source_ts: String },
+}
+
+/// The newest item or decision captured from replies in the thread of `topic_id`, by the
+/// order of the replies in Slack (their ts).
+pub async fn last_captured(
+    db: impl PgExecutor<'_>,
+    channel_id: &str,
+    topic_id: i64,
+) -> sqlx::Result<Option<Captured>> {
+    let row: Option<(String, i64, String)> = sqlx::query_as(
+        "select kind, id, source_ts from (
+             select 'item' as kind, id, source_ts from action_items
+             where source_channel_id = $1 and topic_id = $2 and source_ts is not null
+             union all
+             select 'decision', id, source_ts from decisions
+             where channel_id = $1 and topic_id = $2 and source_ts is not null
+         ) captured
+         order by source_ts::numeric desc limit 1",
+    )
+    .bind(channel_id)
+    .bind(topic_id)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|(kind, id, source_ts)| match kind.as_str() {
+        "item" => Captured::Item { id, source_ts },
+        _ => Captured::Decision { id, source_ts },
+    }))
+}
+
+/// Takes back a captured item or decision.
+pub async fn delete_captured(db: impl PgExecutor<'_>, captured: &Captured) -> sqlx::Result<()> {
+    let query = match captured {
+        Captured::Item { id, .. } => {
+            sqlx::query("delete from action_items where id = $1").bind(*id)
+        }
+        Captured::Decision { id, .. } => {
+            sqlx::query("delete from decisions where id = $1").bind(*id)
+        }
+    };
+    query.execute(db).await.map(|_| ())
+}

@@ -1,0 +1,160 @@
+//! Reminder runs and the one DM per owner each run sends.
+
+use chrono::{DateTime, Utc};
+use sqlx::PgExecutor;
+
+/// A run's DM to one owner.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ReminderDm {
+    pub run_key: String,
+    pub user_id: String,
+    pub item_ids: Vec<i64>,
+    pub dm_channel_id: Option<String>,
+    pub message_ts: Option<String>,
+}
+
+/// Starts a run. Returns false if a run with this key already happened (nothing to do).
+pub async fn start_run(
+    db: impl PgExecutor<'_>,
+    run_key: &str,
+    channel_id: &str,
+    by: Option<&str>,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let inserted = sqlx::query(
+        "insert into reminder_runs (run_key, channel_id, started_at, started_by)
+         values ($1, $2, $3, $4) on conflict (run_key) do nothing",
+    )
+    .bind(run_key)
+    .bind(channel_id)
+    .bind(now)
+    .bind(by)
+    .execute(db)
+    .await?
+    .rows_affected();
+    Ok(inserted == 1)
+}
+
+/// When a run happened, if it did.
+pub async fn run_started_at(
+    db: impl PgExecutor<'_>,
+    run_key: &str,
+) -> sqlx::Result<Option<DateTime<Utc>>> {
+    sqlx::query_scalar("select started_at from reminder_runs where run_key = $1")
+        .bind(run_key)
+        .fetch_optional(db)
+        .await
+}
+
+/// Records the DM an owner gets in a run (one per owner per run: the primary key).
+pub async fn add_dm(
+    db: impl PgExecutor<'_>,
+    run_key: &str,
+    user_id: &str,
+    item_ids: &[i64],
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "insert into reminder_dms (run_key, user_id, item_ids) values ($1, $2, $3)
+         on conflict (run_key, user_id) do nothing",
+    )
+    .bind(run_key)
+    .bind(user_id)
+    .bind(item_ids)
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+pub async fn dm(
+    db: impl PgExecutor<'_>,
+    run_key: &str,
+    user_id: &str,
+) -> sqlx::Result<Option<ReminderDm>> {
+    sqlx::query_as(
+        "select run_key, user_id, item_ids, dm_channel_id, message_ts
+         from reminder_dms where run_key = $1 and user_id = $2",
+    )
+    .bind(run_key)
+    .bind(user_id)
+    .fetch_optional(db)
+    .await
+}
+
+/// The DM as it is in Slack, found by its message.
+pub async fn dm_by_message(
+    db: impl PgExecutor<'_>,
+    dm_channel_id: &str,
+    message_ts: &str,
+) -> sqlx::Result<Option<ReminderDm>> {
+    sqlx::query_as(
+        "select run_key, user_id, item_ids, dm_channel_id, message_ts
+         from reminder_dms where dm_channel_id = $1 and message_ts = $2",
+    )
+    .bind(dm_channel_id)
+    .bind(message_ts)
+    .fetch_optional(db)
+    .await
+}
+
+/// Records where a DM went.
+pub async fn record_dm(
+    db: impl PgExecutor<'_>,
+    run_key: &str,
+    user_id: &str,
+    dm_channel_id: &str,
+    message_ts: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "update reminder_dms set dm_channel_id = $3, message_ts = $4
+         where run_key = $1 and user_id = $2",
+    )
+    .bind(run_key)
+    .bind(user_id)
+    .bind(dm_channel_id)
+    .bind(message_ts)
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+/// The user's DM channel with the bot, if known.
+pub async fn dm_channel(db: impl PgExecutor<'_>, user_id: &str) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar::<_, Option<String>>(
+        "select dm_channel_id from slack_users where user_id = $1",
+    )
+    .bind(user_id)
+    .fetch_optional(db)
+    .await
+    .map(Option::flatten)
+}
+
+/// Remembers a user's DM channel with the bot.
+pub async fn save_dm_channel(
+    db: impl PgExecutor<'_>,
+    user_id: &str,
+    dm_channel_id: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "insert into slack_users (user_id, dm_channel_id) values ($1, $2)
+         on conflict (user_id) do update set dm_channel_id = excluded.dm_channel_id",
+    )
+    .bind(user_id)
+    .bind(dm_channel_id)
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+/// Sent DMs that list an item, to edit when it closes.
+pub async fn dms_listing(
+    db: impl PgExecutor<'_>,
+    item_id: i64,
+) -> sqlx::Result<Vec<(String, String)>> {
+    sqlx::query_as(
+        "select run_key, user_id from reminder_dms
+         where $1 = any(item_ids) and message_ts is not null",
+    )
+    .bind(item_id)
+    .fetch_all(db)
+    .await
+}
