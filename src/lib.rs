@@ -21,6 +21,7 @@ pub mod http;
 pub mod jobs;
 pub mod meeting;
 pub mod metrics;
+pub mod notes;
 pub mod settings;
 pub mod slack;
 pub mod store;

@@ -33,31 +33,47 @@ pub struct ItemText {
 const ACTION_PREFIXES: [&str; 2] = ["ACTION", "AI:"];
 const DECISION_PREFIXES: [&str; 3] = ["DECIDED", "Decided:", "DECISION"];
 
-/// Classifies a thread reply (Slack markup) by how it starts.
-pub fn classify_reply(text: &str) -> Capture {
-    let text = text.trim();
-    if text.eq_ignore_ascii_case("undo") {
-        return Capture::Undo;
-    }
-    if let Some(rest) = strip_checkbox(text) {
-        return Capture::Action(parse_item_text(rest));
-    }
-    if let Some(rest) = strip_prefix(text, &ACTION_PREFIXES) {
-        return Capture::Action(parse_item_text(rest));
-    }
-    if let Some(rest) = strip_prefix(text, &DECISION_PREFIXES) {
-        return Capture::Decision(rest.to_string());
-    }
-    Capture::Note(text.to_string())
+/// What a line of meeting text is, by how it starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineKind {
+    Action,
+    Decision,
+    Undo,
+    Note,
 }
 
-/// `[ ]` or `[  ]` (as the notes pages write it) at the start.
+/// The kind of a line and its text without the prefix that says so.
+pub fn line_kind(text: &str) -> (LineKind, &str) {
+    let text = text.trim();
+    if text.eq_ignore_ascii_case("undo") {
+        return (LineKind::Undo, "");
+    }
+    if let Some(rest) = strip_checkbox(text).or_else(|| strip_prefix(text, &ACTION_PREFIXES)) {
+        return (LineKind::Action, rest);
+    }
+    if let Some(rest) = strip_prefix(text, &DECISION_PREFIXES) {
+        return (LineKind::Decision, rest);
+    }
+    (LineKind::Note, text)
+}
+
+/// Classifies a thread reply (Slack markup) by how it starts.
+pub fn classify_reply(text: &str) -> Capture {
+    match line_kind(text) {
+        (LineKind::Undo, _) => Capture::Undo,
+        (LineKind::Action, rest) => Capture::Action(parse_item_text(rest)),
+        (LineKind::Decision, rest) => Capture::Decision(rest.to_string()),
+        (LineKind::Note, text) => Capture::Note(text.to_string()),
+    }
+}
+
+/// `[ ]` at the start, with any spaces inside (the pages write `[  ]`, non-breaking too).
 fn strip_checkbox(text: &str) -> Option<&str> {
     let rest = text.strip_prefix('[')?;
     let inner_end = rest.find(']')?;
     rest[..inner_end]
         .chars()
-        .all(|c| c == ' ')
+        .all(char::is_whitespace)
         .then(|| rest[inner_end + 1..].trim())
 }
 

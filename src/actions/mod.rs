@@ -4,7 +4,7 @@
 mod capture;
 mod reminders;
 
-pub use capture::{Capture, ItemText, classify_reply, parse_item_text};
+pub use capture::{Capture, ItemText, LineKind, classify_reply, line_kind, parse_item_text};
 pub use reminders::{DmItem, ReminderKind, recipients};
 
 use chrono::{DateTime, NaiveDate, Utc};
