@@ -1,6 +1,9 @@
 //! The command line (DESIGN §7, contract): `archhour [serve]`, `archhour migrate`.
 
-use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -19,6 +22,35 @@ pub enum CliCommand {
     Serve,
     /// Apply database migrations and exit.
     Migrate,
+    /// Import a notes page (meetings, topics, votes, notes, decisions, action items).
+    Import(ImportArgs),
+    /// Print one meeting's minutes as Markdown.
+    Minutes(MinutesArgs),
+}
+
+#[derive(Debug, Args, PartialEq, Eq)]
+pub struct ImportArgs {
+    /// The notes page, as text.
+    pub file: PathBuf,
+    /// The Slack channel id the meetings belong to.
+    #[arg(long)]
+    pub channel: String,
+    /// Report what the page holds without writing anything.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args, PartialEq, Eq)]
+pub struct MinutesArgs {
+    /// The Slack channel id.
+    #[arg(long)]
+    pub channel: String,
+    /// The day of the meeting (YYYY-MM-DD).
+    #[arg(long, conflicts_with = "last", required_unless_present = "last")]
+    pub date: Option<NaiveDate>,
+    /// The channel's most recent meeting.
+    #[arg(long)]
+    pub last: bool,
 }
 
 impl Cli {

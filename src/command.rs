@@ -29,6 +29,10 @@ pub enum Command {
     Mine,
     /// `remind`: send the reminder DMs now.
     Remind,
+    /// `search words…`: past and open topics matching the words.
+    Search(String),
+    /// `digest` (post now) or `digest preview` (show me).
+    Digest { preview: bool },
     /// `config`: show the channel's settings.
     ShowConfig,
     /// `config KEY VALUE`: change one.
@@ -127,6 +131,13 @@ pub fn parse(text: &str) -> Result<Command, CommandError> {
         },
         ("mine", "") => Ok(Command::Mine),
         ("remind", "") => Ok(Command::Remind),
+        ("digest", "") => Ok(Command::Digest { preview: false }),
+        ("digest", rest) if rest.eq_ignore_ascii_case("preview") => {
+            Ok(Command::Digest { preview: true })
+        }
+        ("digest", _) => usage(DIGEST_USAGE),
+        ("search", "") => usage(SEARCH_USAGE),
+        ("search", words) => Ok(Command::Search(mrkdwn::to_plain(words))),
         ("config", "") => Ok(Command::ShowConfig),
         ("config", setting) => match setting.split_once(char::is_whitespace) {
             Some((key, value)) => Ok(Command::ChangeConfig(settings::parse_change(key, value))),
@@ -177,6 +188,12 @@ fn parse_action(rest: &str) -> Option<ActionCommand> {
         item: parse_item_text(&words[leading..].join(" ")),
     })
 }
+
+/// How to use `digest`.
+pub const DIGEST_USAGE: &str = "/archtopic digest preview";
+
+/// How to use `search`.
+pub const SEARCH_USAGE: &str = "/archtopic search documentation strategy";
 
 /// How to use `withdraw`.
 pub const WITHDRAW_USAGE: &str = "/archtopic withdraw 12";
@@ -409,6 +426,16 @@ mod tests {
         );
         assert_eq!(parse("mine"), Ok(Command::Mine));
         assert_eq!(parse("remind"), Ok(Command::Remind));
+        assert_eq!(
+            parse("search docs &amp; devstack"),
+            Ok(Command::Search("docs & devstack".into()))
+        );
+        assert_eq!(
+            parse("search"),
+            Err(CommandError::Usage(UsageError {
+                usage: SEARCH_USAGE
+            }))
+        );
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub mod notes;
 pub mod settings;
 pub mod slack;
 pub mod store;
+pub mod tools;
 pub mod topics;
 pub mod users;
 pub mod views;

@@ -10,7 +10,7 @@ use archhour::cli::{Cli, CliCommand};
 use archhour::clock::SystemClock;
 use archhour::config::{self, Config, ConfigError, DatabaseConfig};
 use archhour::database::Database;
-use archhour::{Services, store};
+use archhour::{Services, store, tools};
 
 /// Exit code for a missing or invalid configuration value.
 const EXIT_CONFIG: u8 = 2;
@@ -23,6 +23,7 @@ fn main() -> ExitCode {
         return config_failure(&error);
     }
     tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| "archhour=info,warn".into()),
@@ -39,6 +40,20 @@ fn main() -> ExitCode {
         },
         CliCommand::Migrate => match DatabaseConfig::from_env() {
             Ok(config) => runtime.block_on(migrate(config)),
+            Err(error) => return config_failure(&error),
+        },
+        CliCommand::Import(args) => match DatabaseConfig::from_env() {
+            Ok(config) => runtime.block_on(offline(config, |db| async move {
+                let clock = SystemClock;
+                tools::import::import(&db, &clock, &args.file, &args.channel, args.dry_run).await
+            })),
+            Err(error) => return config_failure(&error),
+        },
+        CliCommand::Minutes(args) => match DatabaseConfig::from_env() {
+            Ok(config) => runtime.block_on(offline(config, |db| async move {
+                let date = if args.last { None } else { args.date };
+                tools::minutes::minutes(&db, &args.channel, date).await
+            })),
             Err(error) => return config_failure(&error),
         },
     };
@@ -74,6 +89,24 @@ async fn migrate(config: DatabaseConfig) -> anyhow::Result<()> {
     migrated?;
     closed?;
     tracing::info!("migrations are up to date");
+    Ok(())
+}
+
+/// Runs an offline command on the migrated database and prints what it reports.
+async fn offline<F, Fut>(config: DatabaseConfig, command: F) -> anyhow::Result<()>
+where
+    F: FnOnce(sqlx::PgPool) -> Fut,
+    Fut: Future<Output = anyhow::Result<String>>,
+{
+    let database = Database::open(&config).await?;
+    let result = match store::migrate(&database.pool).await {
+        Ok(()) => command(database.pool.clone()).await,
+        Err(error) => Err(error),
+    };
+    let closed = database.close().await;
+    let report = result?;
+    closed?;
+    print!("{report}");
     Ok(())
 }
 

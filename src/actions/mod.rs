@@ -43,7 +43,10 @@ pub struct ActionItem {
     pub channel_id: String,
     /// Slack markup: mentions stay `<@U…>` so they show as names.
     pub text: String,
+    /// Slack users who own it.
     pub owners: Vec<String>,
+    /// Owners an imported page names without a Slack account.
+    pub owner_names: Vec<String>,
     pub due_on: Option<NaiveDate>,
     pub topic_id: Option<i64>,
     pub meeting_id: Option<i64>,
@@ -96,6 +99,7 @@ mod tests {
             channel_id: "C1".into(),
             text: "see what we can do".into(),
             owners: vec!["UADAM".into(), "UNIM".into()],
+            owner_names: vec![],
             due_on: NaiveDate::from_ymd_opt(2026, 11, 20),
             topic_id: None,
             meeting_id: None,

@@ -78,6 +78,7 @@ mod tests {
             channel_id: "C1".into(),
             text: format!("item {id}"),
             owners: owners.iter().map(|o| o.to_string()).collect(),
+            owner_names: vec![],
             due_on: due.and_then(|d| NaiveDate::from_ymd_opt(2026, 11, d)),
             topic_id: None,
             meeting_id: None,

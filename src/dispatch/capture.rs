@@ -66,6 +66,7 @@ pub async fn thread_reply(state: &AppState, reply: ThreadReply) -> anyhow::Resul
                     channel_id: channel,
                     text: &item.text,
                     owners: &owners,
+                    owner_names: &[],
                     due_on: item.due,
                     topic_id: Some(topic.id),
                     meeting_id,
@@ -83,6 +84,7 @@ pub async fn thread_reply(state: &AppState, reply: ThreadReply) -> anyhow::Resul
             store::items::insert_decision(
                 &mut *tx,
                 &NewEntry {
+                    parent: None,
                     channel_id: channel,
                     topic_id: Some(topic.id),
                     meeting_id,
@@ -116,6 +118,7 @@ pub async fn thread_reply(state: &AppState, reply: ThreadReply) -> anyhow::Resul
             store::items::insert_note(
                 &mut *tx,
                 &NewEntry {
+                    parent: None,
                     channel_id: channel,
                     topic_id: Some(topic.id),
                     meeting_id,
@@ -124,6 +127,7 @@ pub async fn thread_reply(state: &AppState, reply: ThreadReply) -> anyhow::Resul
                     at: now,
                     source_ts: Some(&reply.ts),
                 },
+                0,
             )
             .await
             .context("storing a note")?;

@@ -2,7 +2,7 @@
 
 use anyhow::Context;
 
-use super::{items, meeting, pre_meeting, recount, reminders, withdraw};
+use super::{digest, items, meeting, pre_meeting, recount, reminders, search, withdraw};
 use crate::app::AppState;
 use crate::command::{self, Command, CommandError, Proposal};
 use crate::jobs::{self, delivery::Delivery};
@@ -24,6 +24,8 @@ pub async fn handle(state: &AppState, command: SlashCommand) -> anyhow::Result<R
             | Command::Meeting(_)
             | Command::Action(_)
             | Command::Remind
+            | Command::Search(_)
+            | Command::Digest { .. }
             | Command::ShowConfig
             | Command::ChangeConfig(_))
             | Err(CommandError::Proposal(_))
@@ -48,6 +50,9 @@ pub async fn handle(state: &AppState, command: SlashCommand) -> anyhow::Result<R
         }) => items::close(state, &command, number, closed).await,
         Ok(Command::Mine) => items::mine(state, &command).await,
         Ok(Command::Remind) => reminders::remind(state, &command).await,
+        Ok(Command::Search(words)) => search::search(state, &command, &words).await,
+        Ok(Command::Digest { preview: true }) => digest::preview(state, &command).await,
+        Ok(Command::Digest { preview: false }) => digest::post_now(state, &command).await,
         Ok(Command::Meeting(control)) => meeting::control(state, &command, control).await,
         Ok(Command::ShowConfig) => {
             let settings = store::settings::load(&state.db, &command.channel_id)
@@ -98,11 +103,17 @@ async fn propose(
     // A channel with topics gets its pre-meeting notices.
     let now = state.clock.now();
     pre_meeting::ensure_notices(&mut tx, &command.channel_id, &settings, now, now).await?;
+    digest::ensure_scheduled(&mut tx, &command.channel_id, &settings, now, now).await?;
+    let similar = search::similar_to(&mut tx, state, &topic).await?;
     tx.commit().await.context("committing a topic")?;
     state.wake_outbox();
     state.wake_jobs();
     tracing::info!(number = topic.number, channel = %topic.channel_id, "topic proposed");
-    Ok(blocks::proposal_confirmation(&topic, &settings.vote_emoji))
+    Ok(blocks::proposal_confirmation(
+        &topic,
+        &settings.vote_emoji,
+        &similar,
+    ))
 }
 
 /// The ranked agenda of this channel.
@@ -142,6 +153,9 @@ async fn change_setting(
     if let SettingChange::Schedule(_) | SettingChange::Reminders(_) = change {
         reminders::reschedule_weekly(&mut tx, &command.channel_id, &settings, state.clock.now())
             .await?;
+    }
+    if let SettingChange::Schedule(_) | SettingChange::Digest(_) = change {
+        digest::reschedule(&mut tx, &command.channel_id, &settings, state.clock.now()).await?;
     }
     let redraw = matches!(
         change,

@@ -72,6 +72,7 @@ async fn record(
             channel_id: &command.channel_id,
             text: &item.text,
             owners: &owners,
+            owner_names: &[],
             due_on: item.due,
             topic_id,
             meeting_id: meeting.as_ref().map(|m| m.id),

@@ -2,6 +2,7 @@
 
 mod capture;
 pub mod commands;
+pub mod digest;
 pub mod events;
 mod home;
 pub mod interactions;
@@ -12,4 +13,5 @@ pub mod reactions;
 mod recount;
 pub mod reminders;
 pub mod scheduled;
+mod search;
 mod withdraw;

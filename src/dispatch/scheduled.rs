@@ -11,6 +11,7 @@ pub async fn run(state: &AppState, claimed: &ClaimedJob) -> anyhow::Result<()> {
         Job::ReminderRun { .. } | Job::DueMorning { .. } => {
             super::reminders::run_job(state, claimed).await
         }
+        Job::Digest { .. } => super::digest::run_job(state, claimed).await,
         Job::MeetingKickoff { .. }
         | Job::BoxWarning { .. }
         | Job::BoxEnd { .. }

@@ -72,7 +72,7 @@ async fn may_withdraw(
     facilitators: &[String],
     user: &str,
 ) -> anyhow::Result<bool> {
-    if topic.author_id == user {
+    if topic.proposed_by(user) {
         return Ok(true);
     }
     if !facilitators.is_empty() {

@@ -30,6 +30,11 @@ pub enum Job {
     },
     /// The morning items fall due: DMs to their owners.
     DueMorning { channel_id: String, date: NaiveDate },
+    /// The weekly digest (the `digest` setting).
+    Digest {
+        channel_id: String,
+        occurrence: DateTime<Utc>,
+    },
 }
 
 /// Which pre-meeting message.
@@ -65,6 +70,7 @@ impl Job {
             Job::PreMeeting { .. } => "pre_meeting",
             Job::ReminderRun { .. } => "reminder_run",
             Job::DueMorning { .. } => "due_morning",
+            Job::Digest { .. } => "digest",
         }
     }
 }
@@ -87,6 +93,11 @@ pub fn schedule_subject(channel_id: &str) -> String {
 /// A channel's weekly reminder runs (they follow the `reminders` setting).
 pub fn reminders_subject(channel_id: &str) -> String {
     format!("reminders:{channel_id}")
+}
+
+/// A channel's weekly digest.
+pub fn digest_subject(channel_id: &str) -> String {
+    format!("digest:{channel_id}")
 }
 
 /// A channel's due-date mornings.

@@ -44,6 +44,24 @@ impl WeeklyTime {
     }
 }
 
+impl WeeklyTime {
+    /// The latest moment at or before `now` at this weekday and local time in `tz`.
+    pub fn last_at_or_before(&self, tz: Tz, now: DateTime<Utc>) -> DateTime<Utc> {
+        let candidate = self.next_after(tz, now - Duration::days(7) - Duration::seconds(1));
+        if candidate <= now {
+            // The next one after that may also be at or before now (a short DST week).
+            let following = self.next_after(tz, candidate);
+            if following <= now {
+                following
+            } else {
+                candidate
+            }
+        } else {
+            self.next_after(tz, now - Duration::days(14))
+        }
+    }
+}
+
 impl fmt::Display for WeeklyTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let day = self.weekday.to_string().to_lowercase();
@@ -213,6 +231,25 @@ mod tests {
         assert_eq!(
             at.next_after(tz, utc(2026, 3, 7, 0, 0)),
             utc(2026, 3, 8, 7, 30)
+        );
+    }
+
+    #[test]
+    fn the_last_occurrence_at_or_before_now() {
+        let at = WeeklyTime::parse("mon 09:00").expect("valid");
+        // Wednesday 18 November 2026 → Monday 16 November 09:00 UTC.
+        assert_eq!(
+            at.last_at_or_before(Tz::UTC, utc(2026, 11, 18, 12, 0)),
+            utc(2026, 11, 16, 9, 0)
+        );
+        // Exactly at the time counts as this week's.
+        assert_eq!(
+            at.last_at_or_before(Tz::UTC, utc(2026, 11, 16, 9, 0)),
+            utc(2026, 11, 16, 9, 0)
+        );
+        assert_eq!(
+            at.last_at_or_before(Tz::UTC, utc(2026, 11, 16, 8, 59)),
+            utc(2026, 11, 9, 9, 0)
         );
     }
 

@@ -12,6 +12,8 @@ pub struct NewItem<'a> {
     pub channel_id: &'a str,
     pub text: &'a str,
     pub owners: &'a [String],
+    /// Owners named without a Slack account (imports).
+    pub owner_names: &'a [String],
     pub due_on: Option<NaiveDate>,
     pub topic_id: Option<i64>,
     pub meeting_id: Option<i64>,
@@ -29,6 +31,7 @@ struct ItemRow {
     channel_id: String,
     text: String,
     owners: Vec<String>,
+    owner_names: Vec<String>,
     due_on: Option<NaiveDate>,
     topic_id: Option<i64>,
     meeting_id: Option<i64>,
@@ -47,6 +50,7 @@ impl From<ItemRow> for ActionItem {
             channel_id: row.channel_id,
             text: row.text,
             owners: row.owners,
+            owner_names: row.owner_names,
             due_on: row.due_on,
             topic_id: row.topic_id,
             meeting_id: row.meeting_id,
@@ -66,7 +70,7 @@ macro_rules! select_items {
             "select i.id, i.number, i.team_id, i.channel_id, i.text,
                     coalesce(array(select o.user_id from action_owners o
                                    where o.item_id = i.id order by o.user_id), '{}') as owners,
-                    i.due_on, i.topic_id, i.meeting_id, i.created_by, i.created_at, i.state,
+                    i.owner_names, i.due_on, i.topic_id, i.meeting_id, i.created_by, i.created_at, i.state,
                     i.snoozed_until
              from action_items i where ",
             $where,
@@ -89,8 +93,8 @@ pub async fn insert(db: &mut PgConnection, item: &NewItem<'_>) -> sqlx::Result<A
     let id: i64 = sqlx::query_scalar(
         "insert into action_items
              (team_id, number, channel_id, text, due_on, topic_id, meeting_id, created_by,
-              created_at, source_channel_id, source_ts)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+              created_at, source_channel_id, source_ts, owner_names)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
          returning id",
     )
     .bind(item.team_id)
@@ -104,6 +108,7 @@ pub async fn insert(db: &mut PgConnection, item: &NewItem<'_>) -> sqlx::Result<A
     .bind(item.created_at)
     .bind(item.source.map(|(channel, _)| channel))
     .bind(item.source.map(|(_, ts)| ts))
+    .bind(item.owner_names)
     .fetch_one(&mut *db)
     .await?;
     set_owners(&mut *db, id, item.owners).await?;
@@ -174,6 +179,15 @@ pub async fn open_in_channel(
     Ok(rows.into_iter().map(ActionItem::from).collect())
 }
 
+/// The items a meeting recorded.
+pub async fn of_meeting(db: impl PgExecutor<'_>, meeting_id: i64) -> sqlx::Result<Vec<ActionItem>> {
+    let rows: Vec<ItemRow> = sqlx::query_as(select_items!("i.meeting_id = $1"))
+        .bind(meeting_id)
+        .fetch_all(db)
+        .await?;
+    Ok(rows.into_iter().map(ActionItem::from).collect())
+}
+
 /// A person's open items in any channel, oldest first.
 pub async fn open_owned_by(
     db: impl PgExecutor<'_>,
@@ -227,6 +241,8 @@ pub async fn snooze(
 /// A decision or note about to be stored.
 #[derive(Debug, Clone)]
 pub struct NewEntry<'a> {
+    /// For a nested note (imports), the note it sits under.
+    pub parent: Option<i64>,
     pub channel_id: &'a str,
     pub topic_id: Option<i64>,
     pub meeting_id: Option<i64>,
@@ -256,11 +272,18 @@ pub async fn insert_decision(db: impl PgExecutor<'_>, entry: &NewEntry<'_>) -> s
 }
 
 /// Stores a note (a thread reply that is neither an item nor a decision), once per message.
-pub async fn insert_note(db: impl PgExecutor<'_>, entry: &NewEntry<'_>) -> sqlx::Result<()> {
-    sqlx::query(
-        "insert into notes (channel_id, topic_id, meeting_id, text, author_id, created_at, source_ts)
-         values ($1, $2, $3, $4, $5, $6, $7)
-         on conflict (channel_id, source_ts) do nothing",
+/// Returns its id (none if the message was stored before).
+pub async fn insert_note(
+    db: impl PgExecutor<'_>,
+    entry: &NewEntry<'_>,
+    position: i32,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar(
+        "insert into notes (channel_id, topic_id, meeting_id, text, author_id, created_at,
+                            source_ts, parent_id, position)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         on conflict (channel_id, source_ts) do nothing
+         returning id",
     )
     .bind(entry.channel_id)
     .bind(entry.topic_id)
@@ -269,9 +292,10 @@ pub async fn insert_note(db: impl PgExecutor<'_>, entry: &NewEntry<'_>) -> sqlx:
     .bind(entry.by)
     .bind(entry.at)
     .bind(entry.source_ts)
-    .execute(db)
+    .bind(entry.parent)
+    .bind(position)
+    .fetch_optional(db)
     .await
-    .map(|_| ())
 }
 
 /// What `undo` in a thread takes back: the newest item or decision captured there.

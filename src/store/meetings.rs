@@ -1,7 +1,7 @@
 //! Meetings and the topics they took: creating, locking, moving the phase, recording rounds and
 //! time used, and ending with the backlog deferred.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgExecutor;
 
 use crate::meeting::rules::Phase;
@@ -67,10 +67,11 @@ pub async fn insert_starting(
     channel_id: &str,
     started_by: &str,
     now: DateTime<Utc>,
+    held_on: NaiveDate,
 ) -> sqlx::Result<Option<i64>> {
     sqlx::query_scalar(
-        "insert into meetings (team_id, channel_id, started_by, started_at)
-         values ($1, $2, $3, $4)
+        "insert into meetings (team_id, channel_id, started_by, started_at, held_on)
+         values ($1, $2, $3, $4, $5)
          on conflict (channel_id) where phase <> 'ended' do nothing
          returning id",
     )
@@ -78,6 +79,7 @@ pub async fn insert_starting(
     .bind(channel_id)
     .bind(started_by)
     .bind(now)
+    .bind(held_on)
     .fetch_optional(db)
     .await
 }

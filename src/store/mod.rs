@@ -1,12 +1,15 @@
 //! Postgres: the one place for queries. One file per aggregate, plain functions over
 //! `impl PgExecutor`; callers own transactions.
 
+pub mod digests;
 pub mod events;
+pub mod history;
 pub mod items;
 pub mod jobs;
 pub mod meetings;
 pub mod outbox;
 pub mod reminders;
+pub mod search;
 pub mod settings;
 pub mod topics;
 pub mod users;

@@ -22,13 +22,15 @@ struct TopicRow {
     number: i32,
     team_id: String,
     channel_id: String,
-    author_id: String,
+    author_id: Option<String>,
+    proposer_name: Option<String>,
     intents: Vec<String>,
     title: String,
     state: String,
     card_ts: Option<String>,
     times_deferred: i32,
     discussed_in: Option<i64>,
+    imported_votes: i32,
     created_at: DateTime<Utc>,
 }
 
@@ -40,6 +42,7 @@ impl From<TopicRow> for Topic {
             team_id: row.team_id,
             channel_id: row.channel_id,
             author_id: row.author_id,
+            proposer_name: row.proposer_name,
             intents: Intents::from_stored(&row.intents),
             title: row.title,
             // The column's check constraint admits only known states.
@@ -47,6 +50,7 @@ impl From<TopicRow> for Topic {
             card_ts: row.card_ts,
             times_deferred: row.times_deferred,
             discussed_in: row.discussed_in,
+            imported_votes: row.imported_votes,
             created_at: row.created_at,
         }
     }
@@ -55,8 +59,8 @@ impl From<TopicRow> for Topic {
 /// The columns a [`TopicRow`] reads, as a literal so queries stay `&'static str`.
 macro_rules! topic_columns {
     () => {
-        "id, number, team_id, channel_id, author_id, intents, title, state, card_ts, \
-         times_deferred, discussed_in, created_at"
+        "id, number, team_id, channel_id, author_id, proposer_name, intents, title, state, \
+         card_ts, times_deferred, discussed_in, imported_votes, created_at"
     };
 }
 
@@ -231,4 +235,23 @@ pub async fn active_channels(db: impl PgExecutor<'_>, limit: i64) -> sqlx::Resul
     .bind(limit)
     .fetch_all(db)
     .await
+}
+
+/// Topics proposed in a channel after `since`, oldest first.
+pub async fn proposed_since(
+    db: impl PgExecutor<'_>,
+    channel_id: &str,
+    since: DateTime<Utc>,
+) -> sqlx::Result<Vec<Topic>> {
+    let rows: Vec<TopicRow> = sqlx::query_as(concat!(
+        "select ",
+        topic_columns!(),
+        " from topics where channel_id = $1 and created_at > $2 and not imported
+          order by created_at, number"
+    ))
+    .bind(channel_id)
+    .bind(since)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(Topic::from).collect())
 }

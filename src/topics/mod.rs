@@ -1,9 +1,11 @@
 //! Topics: what people propose for the meeting, and the rules about them (DESIGN §2).
 
 mod intent;
+mod similarity;
 mod title;
 
 pub use intent::{Intent, IntentError, Intents};
+pub use similarity::is_similar;
 pub use title::{Title, TitleError};
 
 /// A topic's place in its life: proposed, being talked about, done, or taken back.
@@ -37,6 +39,13 @@ impl TopicState {
     }
 }
 
+impl Topic {
+    /// Whether `user` proposed it.
+    pub fn proposed_by(&self, user: &str) -> bool {
+        self.author_id.as_deref() == Some(user)
+    }
+}
+
 /// A stored topic, as the rest of the app sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Topic {
@@ -45,7 +54,10 @@ pub struct Topic {
     pub number: i32,
     pub team_id: String,
     pub channel_id: String,
-    pub author_id: String,
+    /// Who proposed it in Slack; `None` for a topic imported from a notes page.
+    pub author_id: Option<String>,
+    /// The proposer as a notes page names them, when imported.
+    pub proposer_name: Option<String>,
     pub intents: Intents,
     pub title: String,
     pub state: TopicState,
@@ -55,5 +67,7 @@ pub struct Topic {
     pub times_deferred: i32,
     /// The meeting that discussed it.
     pub discussed_in: Option<i64>,
+    /// Votes a notes page gave it before it came into Slack.
+    pub imported_votes: i32,
     pub created_at: chrono::DateTime<chrono::Utc>,
 }

@@ -24,7 +24,8 @@ pub async fn ranked(db: &mut PgConnection, channel_id: &str) -> anyhow::Result<V
             .as_ref()
             .and_then(|ts| counts.get(ts))
             .copied()
-            .unwrap_or(0);
+            .unwrap_or(0)
+            + i64::from(topic.imported_votes);
         (topic, votes)
     })))
 }

@@ -29,7 +29,7 @@ pub async fn render(db: &mut PgConnection, topic: &Topic) -> anyhow::Result<Repl
             i64::try_from(voters.len()).unwrap_or(i64::MAX)
         }
         _ => 0,
-    };
+    } + i64::from(topic.imported_votes);
     Ok(blocks::topic_card(&CardView {
         topic,
         votes,

@@ -4,4 +4,5 @@
 
 pub mod agenda;
 pub mod cards;
+pub mod digest;
 pub mod items;

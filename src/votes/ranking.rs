@@ -50,13 +50,15 @@ mod tests {
             number,
             team_id: "T1".into(),
             channel_id: "C1".into(),
-            author_id: "U1".into(),
+            author_id: Some("U1".into()),
+            proposer_name: None,
             intents: Intent::Discuss.into(),
             title: format!("Topic {number}"),
             state: TopicState::Open,
             card_ts: None,
             times_deferred,
             discussed_in: None,
+            imported_votes: 0,
             created_at: now - Duration::days(days_old),
         }
     }

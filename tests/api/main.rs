@@ -4,6 +4,7 @@
 mod actions;
 mod binary;
 mod endpoints;
+mod history;
 mod manifest;
 mod meeting;
 mod migrations;

@@ -31,6 +31,7 @@ pub async fn start(state: &AppState, command: &SlashCommand) -> anyhow::Result<R
         &command.channel_id,
         &command.user_id,
         now,
+        now.with_timezone(&settings.schedule.tz).date_naive(),
     )
     .await
     .context("creating the meeting")?

@@ -48,7 +48,7 @@ pub(super) async fn apply(
                     .await
                     .context("counting votes")?,
                     None => 0,
-                };
+                } + i64::from(topic.imported_votes);
                 store::topics::set_state(&mut *tx, topic_id, TopicState::Discussing, None)
                     .await
                     .context("marking a topic discussing")?;

@@ -36,7 +36,10 @@ pub async fn run(state: &AppState, claimed: &ClaimedJob) -> anyhow::Result<()> {
         Job::MeetingAutoEnd { meeting_id } => {
             move_on(state, claimed, meeting_id, None, Input::End).await
         }
-        Job::PreMeeting { .. } | Job::ReminderRun { .. } | Job::DueMorning { .. } => {
+        Job::PreMeeting { .. }
+        | Job::ReminderRun { .. }
+        | Job::DueMorning { .. }
+        | Job::Digest { .. } => {
             anyhow::bail!("not a meeting step")
         }
     }

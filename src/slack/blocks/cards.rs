@@ -2,7 +2,7 @@
 
 use slack_morphism::prelude::*;
 
-use super::{Reply, badges, plural};
+use super::{Reply, badges, plural, proposer};
 use crate::slack::mrkdwn::escape;
 use crate::topics::{Topic, TopicState};
 
@@ -23,7 +23,7 @@ pub fn topic_card(view: &CardView<'_>) -> Reply {
     let (headline, footer) = match topic.state {
         TopicState::Open => {
             let mut parts = vec![
-                format!("Proposed by <@{}>", topic.author_id),
+                format!("Proposed by {}", proposer(topic)),
                 format!(":{emoji}: {}", plural(view.votes, "vote", "votes")),
             ];
             if topic.times_deferred > 0 {
@@ -38,20 +38,20 @@ pub fn topic_card(view: &CardView<'_>) -> Reply {
         TopicState::Discussing => (
             format!("*#{}* {} *{title}*", topic.number, badges(&topic.intents)),
             format!(
-                "Proposed by <@{}> · :{emoji}: {} · being discussed now",
-                topic.author_id,
+                "Proposed by {} · :{emoji}: {} · being discussed now",
+                proposer(topic),
                 plural(view.votes, "vote", "votes")
             ),
         ),
         TopicState::Discussed => (
             format!("*#{}* {} *{title}*", topic.number, badges(&topic.intents)),
-            format!("Proposed by <@{}> · discussed", topic.author_id),
+            format!("Proposed by {} · discussed", proposer(topic)),
         ),
         TopicState::Withdrawn => (
             format!("*#{}* {} ~{title}~", topic.number, badges(&topic.intents)),
             format!(
-                "Proposed by <@{}> · withdrawn, no longer on the agenda",
-                topic.author_id
+                "Proposed by {} · withdrawn, no longer on the agenda",
+                proposer(topic)
             ),
         ),
     };

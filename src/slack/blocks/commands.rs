@@ -4,12 +4,22 @@ use super::{Reply, code_safe, intent_names, topic_name};
 use crate::command::{ProposalError, UsageError};
 use crate::topics::{Intent, IntentError, Intents, Title, TitleError, Topic};
 
-/// The proposer's confirmation: the number, and where the card and votes are.
-pub fn proposal_confirmation(topic: &Topic, vote_emoji: &str) -> Reply {
-    Reply::markdown(format!(
+/// The proposer's confirmation: the number, where the card and votes are, and earlier topics
+/// that look the same (so the group does not re-hash them).
+pub fn proposal_confirmation(topic: &Topic, vote_emoji: &str, similar: &[String]) -> Reply {
+    let mut text = format!(
         "{} is on the agenda. Its card is posted in this channel: react with :{vote_emoji}: to vote.",
         topic_name(topic)
-    ))
+    );
+    if !similar.is_empty() {
+        text.push_str(
+            "
+Similar earlier topics:
+",
+        );
+        text.push_str(&similar.join("\n"));
+    }
+    Reply::markdown(text)
 }
 
 /// What went wrong with a proposal, and the command that would have worked.
@@ -145,7 +155,7 @@ mod tests {
 
     #[test]
     fn the_confirmation_starts_with_number_tag_and_title() {
-        let reply = proposal_confirmation(&topic(), "+1");
+        let reply = proposal_confirmation(&topic(), "+1", &[]);
         assert!(
             reply
                 .text

@@ -267,6 +267,7 @@ mod tests {
             channel_id: "C1".into(),
             text: "<@UADAM> to fix the error page".into(),
             owners: vec!["UADAM".into()],
+            owner_names: vec![],
             due_on: due.and_then(|d| NaiveDate::from_ymd_opt(2026, 11, d)),
             topic_id: Some(5),
             meeting_id: None,

@@ -4,9 +4,11 @@
 mod agenda;
 mod cards;
 mod commands;
+pub mod digest;
 pub mod home;
 pub mod items;
 pub mod meeting;
+pub mod search;
 mod settings;
 mod votes;
 
@@ -85,6 +87,15 @@ fn intent_names() -> String {
         .join(", ")
 }
 
+/// Who proposed a topic: a mention, or the name a notes page gave.
+fn proposer(topic: &Topic) -> String {
+    match (&topic.author_id, &topic.proposer_name) {
+        (Some(user), _) => format!("<@{user}>"),
+        (None, Some(name)) => escape(name),
+        (None, None) => "someone (imported)".to_string(),
+    }
+}
+
 /// `<@U1>, <@U2>`.
 fn mentions(users: &[String]) -> String {
     users
@@ -152,13 +163,15 @@ pub(crate) mod tests {
             number: 12,
             team_id: "T1".into(),
             channel_id: "C1".into(),
-            author_id: "U42".into(),
+            author_id: Some("U42".into()),
+            proposer_name: None,
             intents: Intents::parse("quest/ideation").expect("valid"),
             title: "Is <paver> & friends still used?".into(),
             state: TopicState::Open,
             card_ts: None,
             times_deferred: 0,
             discussed_in: None,
+            imported_votes: 0,
             created_at: Utc.with_ymd_and_hms(2026, 11, 18, 9, 0, 0).unwrap(),
         }
     }

@@ -1,6 +1,6 @@
 //! Messages about votes: the dot-vote budget notice, withdrawing, recounting.
 
-use super::{Reply, mentions, plural, topic_name};
+use super::{Reply, mentions, plural, proposer, topic_name};
 use crate::topics::{Topic, TopicState};
 
 /// Told once to a person whose new vote is over the channel's budget.
@@ -46,8 +46,9 @@ pub fn withdraw_refused(topic: &Topic, facilitators: &[String]) -> Reply {
         format!("a facilitator ({})", mentions(facilitators))
     };
     Reply::markdown(format!(
-        "Only <@{}>, who proposed #{}, or {who} can withdraw it.",
-        topic.author_id, topic.number
+        "Only {}, who proposed #{}, or {who} can withdraw it.",
+        proposer(topic),
+        topic.number
     ))
 }
 

@@ -105,6 +105,29 @@ impl FakeSlack {
         );
     }
 
+    /// Records that `user` added (or removed) reaction `name` on a message, as Slack would when
+    /// the matching event is sent.
+    pub fn toggle_reaction(&self, channel: &str, ts: &str, name: &str, user: &str, added: bool) {
+        let mut recorder = self.lock();
+        let reactions = recorder
+            .reactions
+            .entry((channel.to_string(), ts.to_string()))
+            .or_default();
+        let index = match reactions.iter().position(|(n, _)| n == name) {
+            Some(index) => index,
+            None => {
+                reactions.push((name.to_string(), Vec::new()));
+                reactions.len() - 1
+            }
+        };
+        let users = &mut reactions[index].1;
+        users.retain(|u| u != user);
+        if added {
+            users.push(user.to_string());
+        }
+        reactions.retain(|(_, users)| !users.is_empty());
+    }
+
     /// Makes `users.info` describe `user` as a bot and/or a workspace admin.
     pub fn set_user(&self, user: &str, is_bot: bool, is_admin: bool) {
         self.lock()

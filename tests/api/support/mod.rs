@@ -280,6 +280,9 @@ impl TestApp {
     }
 
     async fn send_reaction(&self, user: &str, card: &Card, emoji: &str, added: bool) -> Value {
+        // Slack's own record changes with the event; a recount reads it.
+        self.slack
+            .toggle_reaction(&card.channel, &card.ts, emoji, user, added);
         let (event_id, event_ts) = self.next_event();
         let body = reaction_event(&event_id, &event_ts, user, card, emoji, added);
         let response = self.event(&body).await;

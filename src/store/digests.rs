@@ -1,0 +1,35 @@
+//! The digests posted: one per channel per period.
+
+use chrono::{DateTime, Utc};
+use sqlx::PgExecutor;
+
+/// Claims a period's digest. Returns false if it was posted already.
+pub async fn claim(
+    db: impl PgExecutor<'_>,
+    channel_id: &str,
+    period: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let inserted = sqlx::query(
+        "insert into digests (channel_id, period, posted_at) values ($1, $2, $3)
+         on conflict (channel_id, period) do nothing",
+    )
+    .bind(channel_id)
+    .bind(period)
+    .bind(now)
+    .execute(db)
+    .await?
+    .rows_affected();
+    Ok(inserted == 1)
+}
+
+/// When the channel's last digest was posted.
+pub async fn last_posted(
+    db: impl PgExecutor<'_>,
+    channel_id: &str,
+) -> sqlx::Result<Option<DateTime<Utc>>> {
+    sqlx::query_scalar("select max(posted_at) from digests where channel_id = $1")
+        .bind(channel_id)
+        .fetch_one(db)
+        .await
+}

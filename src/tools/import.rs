@@ -1,0 +1,120 @@
+//! `archhour import FILE --channel C [--dry-run]`: a notes page into a channel's history.
+
+use std::fmt::Write;
+use std::path::Path;
+
+use anyhow::Context;
+use sqlx::PgPool;
+
+use super::ToolError;
+use crate::clock::Clock;
+use crate::notes::{Page, parse_page};
+use crate::store;
+
+/// The workspace imported topics belong to when the channel has none yet.
+pub const UNKNOWN_TEAM: &str = "T_IMPORTED";
+
+/// Reads the page, reports what it found, and (unless `dry_run`) stores it.
+pub async fn import(
+    db: &PgPool,
+    clock: &dyn Clock,
+    file: &Path,
+    channel_id: &str,
+    dry_run: bool,
+) -> anyhow::Result<String> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| ToolError(format!("cannot read {}: {e}", file.display())))?;
+    let page = parse_page(&text);
+    let name = file.file_name().map_or_else(
+        || file.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let mut report = found(&name, &page);
+    if page.meetings.is_empty() && page.backlog.is_empty() {
+        return Err(ToolError(format!(
+            "{name} has no meetings: a notes page has a date heading such as \"Arch Hour: 2021-07-14\""
+        ))
+        .into());
+    }
+    if dry_run {
+        report.push_str("Dry run: nothing was written.\n");
+        return Ok(report);
+    }
+    let mut tx = db.begin().await.context("starting a transaction")?;
+    let team = team_of(&mut tx, channel_id).await?;
+    let outcome = store::history::import_page(&mut tx, &page, &team, channel_id, clock.now())
+        .await
+        .context("storing the page")?;
+    tx.commit().await.context("committing the import")?;
+    if outcome.meetings_added + outcome.backlog_added == 0 {
+        let _ = writeln!(report, "Already imported into {channel_id}: nothing added.");
+    } else {
+        let _ = writeln!(
+            report,
+            "Imported into {channel_id}: {} meeting(s), {} topic(s), {} backlog topic(s); {} meeting(s) and {} backlog topic(s) were already there.",
+            outcome.meetings_added,
+            outcome.topics_added,
+            outcome.backlog_added,
+            outcome.meetings_already_there,
+            outcome.backlog_already_there
+        );
+    }
+    Ok(report)
+}
+
+/// What the page holds, and the lines it could not place.
+fn found(name: &str, page: &Page) -> String {
+    let counts = page.counts();
+    let meetings: Vec<String> = page
+        .meetings
+        .iter()
+        .map(|m| format!("{} {}", m.title, m.date))
+        .collect();
+    let mut report = format!(
+        "Read {name}: {} meeting(s) ({}); {} topic(s) with {} vote(s); {} action item(s); {} decision(s); {} note(s); {} backlog topic(s).\n",
+        counts.meetings,
+        meetings.join(", "),
+        counts.topics,
+        counts.votes,
+        counts.actions,
+        counts.decisions,
+        counts.notes,
+        counts.backlog
+    );
+    if !page.unplaced.is_empty() {
+        let _ = writeln!(
+            report,
+            "{} line(s) could not be placed:",
+            page.unplaced.len()
+        );
+        for line in &page.unplaced {
+            let _ = writeln!(report, "  | {line}");
+        }
+    }
+    report
+}
+
+/// The channel's workspace, as its existing topics or meetings say; the only workspace there
+/// is; or a stand-in until the channel is used from Slack.
+async fn team_of(tx: &mut sqlx::PgConnection, channel_id: &str) -> anyhow::Result<String> {
+    let known: Option<String> = sqlx::query_scalar(
+        "select team_id from topics where channel_id = $1
+         union all select team_id from meetings where channel_id = $1
+         limit 1",
+    )
+    .bind(channel_id)
+    .fetch_optional(&mut *tx)
+    .await
+    .context("finding the channel's workspace")?;
+    if let Some(team) = known {
+        return Ok(team);
+    }
+    let teams: Vec<String> = sqlx::query_scalar("select team_id from workspaces limit 2")
+        .fetch_all(&mut *tx)
+        .await
+        .context("listing workspaces")?;
+    Ok(match teams.as_slice() {
+        [only] => only.clone(),
+        _ => UNKNOWN_TEAM.to_string(),
+    })
+}

@@ -1,0 +1,117 @@
+//! The weekly digest's contents, gathered from the store for one channel.
+
+use std::collections::BTreeMap;
+
+use anyhow::Context;
+use chrono::{DateTime, Duration, Utc};
+use sqlx::PgConnection;
+
+use crate::actions::ActionItem;
+use crate::meeting::DiscussedTopic;
+use crate::slack::blocks::digest::{Digest, LastMeeting, MeetingTopic};
+use crate::store;
+use crate::topics::Intent;
+use crate::views;
+
+/// Everything the digest shows for `channel_id` at `now`.
+pub async fn gather(
+    db: &mut PgConnection,
+    channel_id: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Digest> {
+    let settings = store::settings::load(&mut *db, channel_id)
+        .await
+        .context("loading settings")?;
+    let agenda = views::agenda::ranked(db, channel_id).await?;
+    let since = store::digests::last_posted(&mut *db, channel_id)
+        .await
+        .context("finding the last digest")?
+        .unwrap_or(now - Duration::days(7));
+    let new_topics = store::topics::proposed_since(&mut *db, channel_id, since)
+        .await
+        .context("loading new topics")?;
+    let last_meeting = last_meeting(db, channel_id).await?;
+    let today = now.with_timezone(&settings.schedule.tz).date_naive();
+    let mut open_items = store::items::open_in_channel(&mut *db, channel_id)
+        .await
+        .context("loading open items")?;
+    open_items.sort_by_key(|item| (!item.is_overdue(today), item.created_at, item.number));
+    let mut by_intent: BTreeMap<&'static str, usize> = BTreeMap::new();
+    for entry in &agenda {
+        for intent in entry.topic.intents.as_slice() {
+            *by_intent.entry(intent.as_str()).or_default() += 1;
+        }
+    }
+    let intent_counts = Intent::ALL
+        .iter()
+        .filter_map(|intent| by_intent.get(intent.as_str()).map(|n| (*intent, *n)))
+        .collect();
+    Ok(Digest {
+        next_meeting: settings.schedule.next_after(now),
+        tz: settings.schedule.tz,
+        agenda,
+        new_topics,
+        last_meeting,
+        open_items,
+        today,
+        intent_counts,
+    })
+}
+
+/// The channel's most recent ended meeting, with what it discussed, decided and assigned.
+async fn last_meeting(
+    db: &mut PgConnection,
+    channel_id: &str,
+) -> anyhow::Result<Option<LastMeeting>> {
+    let Some(meeting_id) = store::history::last_ended(&mut *db, channel_id)
+        .await
+        .context("finding the last meeting")?
+    else {
+        return Ok(None);
+    };
+    let Some(notes) = store::history::meeting_notes(&mut *db, meeting_id)
+        .await
+        .context("loading the last meeting")?
+    else {
+        return Ok(None);
+    };
+    let discussed = store::meetings::discussed(&mut *db, meeting_id)
+        .await
+        .context("loading the meeting record")?;
+    let mut topics = Vec::new();
+    for record in &discussed {
+        let Some(topic) = store::topics::find(&mut *db, record.topic_id)
+            .await
+            .context("loading a topic")?
+        else {
+            continue;
+        };
+        topics.push(MeetingTopic {
+            minutes_used: minutes_used(record),
+            record: record.clone(),
+            topic,
+        });
+    }
+    let items: Vec<ActionItem> = store::items::of_meeting(&mut *db, meeting_id)
+        .await
+        .context("loading the meeting's items")?;
+    let decisions: Vec<String> = notes
+        .topics
+        .iter()
+        .flat_map(|t| t.decisions.iter().cloned())
+        .collect();
+    Ok(Some(LastMeeting {
+        title: notes.title,
+        date: notes.date,
+        topics,
+        decisions,
+        items,
+    }))
+}
+
+/// Whole minutes a topic was discussed (rounded to the nearest).
+fn minutes_used(record: &DiscussedTopic) -> i64 {
+    record.ended_at.map_or(0, |end| {
+        ((end - record.started_at).num_seconds() + 30).div_euclid(60)
+    })
+}
