@@ -20,6 +20,7 @@ pub async fn get(
     Ok(row.map(|(is_bot, is_admin)| UserKind { is_bot, is_admin }))
 }
 
+/// Stores what users.info said. A user newly known as a bot stops counting in vote tallies.
 pub async fn save(
     db: impl PgExecutor<'_>,
     user_id: &str,
@@ -27,10 +28,23 @@ pub async fn save(
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "insert into slack_users (user_id, is_bot, is_admin, fetched_at) values ($1, $2, $3, $4)
-         on conflict (user_id) do update
-             set is_bot = excluded.is_bot, is_admin = excluded.is_admin,
-                 fetched_at = excluded.fetched_at",
+        "with before as (select is_bot from slack_users where user_id = $1),
+         saved as (
+             insert into slack_users (user_id, is_bot, is_admin, fetched_at)
+             values ($1, $2, $3, $4)
+             on conflict (user_id) do update
+                 set is_bot = excluded.is_bot, is_admin = excluded.is_admin,
+                     fetched_at = excluded.fetched_at
+         ),
+         bot_votes as (
+             select channel_id, message_ts, count(*) as n from votes
+             where user_id = $1 and present
+               and $2 and not coalesce((select is_bot from before), false)
+             group by channel_id, message_ts
+         )
+         update vote_tallies t set votes = t.votes - b.n
+         from bot_votes b
+         where t.channel_id = b.channel_id and t.message_ts = b.message_ts",
     )
     .bind(user_id)
     .bind(kind.is_bot)

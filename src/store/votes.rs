@@ -39,7 +39,7 @@ pub enum Ordering {
 /// Applies changes (at most one per channel, message and user; sort them by that key so
 /// concurrent writers lock rows in the same order). Returns the votes whose presence changed.
 /// Newer events win whatever order they arrive in, so the stored state is always "who has the
-/// reaction now".
+/// reaction now"; the same statement moves the messages' tallies.
 pub async fn apply(
     db: &mut PgConnection,
     changes: &[VoteChange],
@@ -69,10 +69,24 @@ pub async fn apply(
                      last_event_ts = greatest(votes.last_event_ts + 1, excluded.last_event_ts)
                  where $7 or votes.last_event_ts < excluded.last_event_ts
              returning channel_id, message_ts, user_id, present, voted_at
+         ),
+         changed as (
+             select w.channel_id, w.message_ts, w.user_id, w.present, w.voted_at
+             from written w left join before b using (channel_id, message_ts, user_id)
+             where w.present is distinct from coalesce(b.present, false)
+         ),
+         tallied as (
+             insert into vote_tallies (channel_id, message_ts, votes)
+             select channel_id, message_ts, sum(case when present then 1 else -1 end)
+             from changed c
+             where not exists (select 1 from slack_users u
+                               where u.user_id = c.user_id and u.is_bot)
+             group by channel_id, message_ts
+             order by channel_id, message_ts
+             on conflict (channel_id, message_ts)
+             do update set votes = vote_tallies.votes + excluded.votes
          )
-         select w.channel_id, w.message_ts, w.user_id, w.present, w.voted_at
-         from written w left join before b using (channel_id, message_ts, user_id)
-         where w.present is distinct from coalesce(b.present, false)",
+         select channel_id, message_ts, user_id, present, voted_at from changed",
     )
     .bind(column(|c| c.channel_id.clone()))
     .bind(column(|c| c.message_ts.clone()))
@@ -86,29 +100,42 @@ pub async fn apply(
 }
 
 /// Counted votes per open card in a channel: with a budget, only each person's earliest
-/// `budget` votes on open topics count. Bots' reactions never count.
+/// `budget` votes on open topics count (computed over the channel's votes); without one, the
+/// tallies. Bots' reactions never count.
 pub async fn counted_on_open_cards(
     db: impl PgExecutor<'_>,
     channel_id: &str,
     budget: u32,
 ) -> sqlx::Result<HashMap<String, i64>> {
-    let rows: Vec<(String, i64)> = sqlx::query_as(
-        "select message_ts, count(*) filter (where $2 = 0 or nth <= $2)
-         from (
-             select v.message_ts,
-                    row_number() over (partition by v.user_id
-                                       order by v.voted_at, v.message_ts) as nth
-             from votes v
-             join topics t on t.channel_id = v.channel_id and t.card_ts = v.message_ts
-             where v.channel_id = $1 and v.present and t.state = 'open'
-               and not exists (select 1 from slack_users u where u.user_id = v.user_id and u.is_bot)
-         ) ranked
-         group by message_ts",
-    )
-    .bind(channel_id)
-    .bind(i64::from(budget))
-    .fetch_all(db)
-    .await?;
+    let rows: Vec<(String, i64)> = if budget == 0 {
+        sqlx::query_as(
+            "select t.card_ts, v.votes::bigint from topics t
+             join vote_tallies v on v.channel_id = t.channel_id and v.message_ts = t.card_ts
+             where t.channel_id = $1 and t.state = 'open'",
+        )
+        .bind(channel_id)
+        .fetch_all(db)
+        .await?
+    } else {
+        sqlx::query_as(
+            "select message_ts, count(*) filter (where nth <= $2)
+             from (
+                 select v.message_ts,
+                        row_number() over (partition by v.user_id
+                                           order by v.voted_at, v.message_ts) as nth
+                 from votes v
+                 join topics t on t.channel_id = v.channel_id and t.card_ts = v.message_ts
+                 where v.channel_id = $1 and v.present and t.state = 'open'
+                   and not exists (select 1 from slack_users u
+                                   where u.user_id = v.user_id and u.is_bot)
+             ) ranked
+             group by message_ts",
+        )
+        .bind(channel_id)
+        .bind(i64::from(budget))
+        .fetch_all(db)
+        .await?
+    };
     Ok(rows.into_iter().collect())
 }
 
@@ -121,15 +148,14 @@ pub async fn counted_on_card(
     budget: u32,
 ) -> sqlx::Result<i64> {
     if budget == 0 {
-        return sqlx::query_scalar(
-            "select count(*) from votes v
-             where v.channel_id = $1 and v.message_ts = $2 and v.present
-               and not exists (select 1 from slack_users u where u.user_id = v.user_id and u.is_bot)",
+        let tally: Option<i32> = sqlx::query_scalar(
+            "select votes from vote_tallies where channel_id = $1 and message_ts = $2",
         )
         .bind(channel_id)
         .bind(message_ts)
-        .fetch_one(db)
-        .await;
+        .fetch_optional(db)
+        .await?;
+        return Ok(i64::from(tally.unwrap_or(0)));
     }
     sqlx::query_scalar(
         "select count(*) from (

@@ -60,9 +60,23 @@ pub struct Card {
     pub ts: String,
 }
 
+/// Logs to the test's output when RUST_LOG is set (e.g. `RUST_LOG=archhour=debug`).
+fn init_logs() {
+    static LOGS: std::sync::Once = std::sync::Once::new();
+    LOGS.call_once(|| {
+        if let Ok(filter) = std::env::var("RUST_LOG") {
+            let _ = tracing_subscriber::fmt()
+                .with_test_writer()
+                .with_env_filter(filter)
+                .try_init();
+        }
+    });
+}
+
 /// Starts the app against a fresh database and a new fake Slack, with the clock at
 /// Wednesday 2026-11-18 09:00 UTC.
 pub async fn spawn_app() -> TestApp {
+    init_logs();
     let database = Arc::new(TestDatabase::create().await);
     let slack = FakeSlack::start().await;
     let start = Utc.with_ymd_and_hms(2026, 11, 18, 9, 0, 0).unwrap();
