@@ -275,6 +275,29 @@ pub async fn last_ended(db: &mut PgConnection, channel_id: &str) -> sqlx::Result
     .await
 }
 
+/// A meeting's heading and day.
+pub async fn heading(
+    db: &mut PgConnection,
+    meeting_id: i64,
+) -> sqlx::Result<Option<(String, NaiveDate)>> {
+    let row: Option<(String, Option<NaiveDate>, DateTime<Utc>)> =
+        sqlx::query_as("select title, held_on, started_at from meetings where id = $1")
+            .bind(meeting_id)
+            .fetch_optional(db)
+            .await?;
+    Ok(row.map(|(title, held_on, started_at)| {
+        (title, held_on.unwrap_or_else(|| started_at.date_naive()))
+    }))
+}
+
+/// The decisions a meeting recorded, in order.
+pub async fn decisions_of(db: &mut PgConnection, meeting_id: i64) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar("select text from decisions where meeting_id = $1 order by created_at, id")
+        .bind(meeting_id)
+        .fetch_all(db)
+        .await
+}
+
 #[derive(sqlx::FromRow)]
 struct TopicInMeeting {
     id: i64,

@@ -32,14 +32,13 @@ pub async fn search(
              select t.id as topic_id, 2 * ts_rank(t.search, q.query) as score
              from topics t, q where t.channel_id = $1 and t.search @@ q.query
              union all
-             select n.topic_id, ts_rank(to_tsvector('english', n.text), q.query)
+             select n.topic_id, ts_rank(n.search, q.query)
              from notes n, q
-             where n.channel_id = $1 and to_tsvector('english', n.text) @@ q.query
+             where n.channel_id = $1 and n.search @@ q.query
              union all
-             select d.topic_id, ts_rank(to_tsvector('english', d.text), q.query)
+             select d.topic_id, ts_rank(d.search, q.query)
              from decisions d, q
-             where d.channel_id = $1 and d.topic_id is not null
-               and to_tsvector('english', d.text) @@ q.query
+             where d.channel_id = $1 and d.topic_id is not null and d.search @@ q.query
          )
          select topic_id from hits group by topic_id
          order by sum(score) desc, topic_id desc limit $3",
@@ -94,35 +93,43 @@ pub async fn sharing_words(
     ))
 }
 
+/// What the meeting and decision tables say about one found topic.
+#[derive(sqlx::FromRow)]
+struct TopicFacts {
+    id: i64,
+    held_on: Option<NaiveDate>,
+    votes: Option<i32>,
+    needs_follow_up: Option<bool>,
+    decisions: i64,
+}
+
 /// Topics with their meeting day, recorded votes, decisions and follow-up mark, in `ids` order.
 pub async fn details(db: &mut PgConnection, ids: &[i64]) -> sqlx::Result<Vec<Found>> {
+    let mut topics = topics::find_many(&mut *db, ids).await?;
+    let facts: Vec<TopicFacts> = sqlx::query_as(
+        "select t.id, m.held_on, mt.votes, mt.needs_follow_up,
+                (select count(*) from decisions d where d.topic_id = t.id) as decisions
+         from topics t
+         left join meetings m on m.id = t.discussed_in
+         left join meeting_topics mt on mt.meeting_id = t.discussed_in and mt.topic_id = t.id
+         where t.id = any($1)",
+    )
+    .bind(ids)
+    .fetch_all(&mut *db)
+    .await?;
     let mut found = Vec::new();
     for id in ids {
-        let Some(topic) = topics::find(&mut *db, *id).await? else {
+        let Some(at) = topics.iter().position(|t| t.id == *id) else {
             continue;
         };
-        let (discussed_on, votes, needs_follow_up): (Option<NaiveDate>, Option<i32>, Option<bool>) =
-            sqlx::query_as(
-                "select m.held_on, mt.votes, mt.needs_follow_up
-                 from topics t
-                 left join meetings m on m.id = t.discussed_in
-                 left join meeting_topics mt on mt.meeting_id = t.discussed_in and mt.topic_id = t.id
-                 where t.id = $1",
-            )
-            .bind(id)
-            .fetch_one(&mut *db)
-            .await?;
-        let decisions: i64 =
-            sqlx::query_scalar("select count(*) from decisions where topic_id = $1")
-                .bind(id)
-                .fetch_one(&mut *db)
-                .await?;
+        let topic = topics.swap_remove(at);
+        let fact = facts.iter().find(|fact| fact.id == *id);
         found.push(Found {
-            votes: i64::from(votes.unwrap_or(topic.imported_votes)),
+            votes: i64::from(fact.and_then(|f| f.votes).unwrap_or(topic.imported_votes)),
+            discussed_on: fact.and_then(|f| f.held_on),
+            decisions: fact.map_or(0, |f| f.decisions),
+            needs_follow_up: fact.and_then(|f| f.needs_follow_up).unwrap_or(false),
             topic,
-            discussed_on,
-            decisions,
-            needs_follow_up: needs_follow_up.unwrap_or(false),
         });
     }
     Ok(found)

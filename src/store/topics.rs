@@ -237,20 +237,43 @@ pub async fn active_channels(db: impl PgExecutor<'_>, limit: i64) -> sqlx::Resul
     .await
 }
 
-/// Topics proposed in a channel after `since`, oldest first.
+/// The first `limit` topics proposed in a channel after `since`, oldest first, and how many
+/// there are in all.
 pub async fn proposed_since(
-    db: impl PgExecutor<'_>,
+    db: &mut sqlx::PgConnection,
     channel_id: &str,
     since: DateTime<Utc>,
-) -> sqlx::Result<Vec<Topic>> {
+    limit: i64,
+) -> sqlx::Result<(Vec<Topic>, i64)> {
     let rows: Vec<TopicRow> = sqlx::query_as(concat!(
         "select ",
         topic_columns!(),
         " from topics where channel_id = $1 and created_at > $2 and not imported
-          order by created_at, number"
+          order by created_at, number limit $3"
     ))
     .bind(channel_id)
     .bind(since)
+    .bind(limit)
+    .fetch_all(&mut *db)
+    .await?;
+    let total: i64 = sqlx::query_scalar(
+        "select count(*) from topics where channel_id = $1 and created_at > $2 and not imported",
+    )
+    .bind(channel_id)
+    .bind(since)
+    .fetch_one(&mut *db)
+    .await?;
+    Ok((rows.into_iter().map(Topic::from).collect(), total))
+}
+
+/// Topics by id, in no particular order.
+pub async fn find_many(db: impl PgExecutor<'_>, ids: &[i64]) -> sqlx::Result<Vec<Topic>> {
+    let rows: Vec<TopicRow> = sqlx::query_as(concat!(
+        "select ",
+        topic_columns!(),
+        " from topics where id = any($1)"
+    ))
+    .bind(ids)
     .fetch_all(db)
     .await?;
     Ok(rows.into_iter().map(Topic::from).collect())

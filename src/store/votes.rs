@@ -108,14 +108,21 @@ pub async fn counted_on_open_cards(
     budget: u32,
 ) -> sqlx::Result<HashMap<String, i64>> {
     let rows: Vec<(String, i64)> = if budget == 0 {
-        sqlx::query_as(
-            "select t.card_ts, v.votes::bigint from topics t
-             join vote_tallies v on v.channel_id = t.channel_id and v.message_ts = t.card_ts
-             where t.channel_id = $1 and t.state = 'open'",
+        // One tally lookup per open card: joining instead makes the planner hash the whole
+        // channel's tallies, twice as slow over a long history (docs/BENCHMARKS.md).
+        let rows: Vec<(String, Option<i64>)> = sqlx::query_as(
+            "select t.card_ts,
+                    (select v.votes::bigint from vote_tallies v
+                     where v.channel_id = t.channel_id and v.message_ts = t.card_ts)
+             from topics t
+             where t.channel_id = $1 and t.state = 'open' and t.card_ts is not null",
         )
         .bind(channel_id)
         .fetch_all(db)
-        .await?
+        .await?;
+        rows.into_iter()
+            .filter_map(|(card, votes)| Some((card, votes?)))
+            .collect()
     } else {
         sqlx::query_as(
             "select message_ts, count(*) filter (where nth <= $2)

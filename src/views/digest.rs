@@ -27,7 +27,7 @@ pub async fn gather(
         .await
         .context("finding the last digest")?
         .unwrap_or(now - Duration::days(7));
-    let new_topics = store::topics::proposed_since(&mut *db, channel_id, since)
+    let (new_topics, new_total) = store::topics::proposed_since(&mut *db, channel_id, since, 10)
         .await
         .context("loading new topics")?;
     let last_meeting = last_meeting(db, channel_id).await?;
@@ -51,6 +51,7 @@ pub async fn gather(
         tz: settings.schedule.tz,
         agenda,
         new_topics,
+        new_total: usize::try_from(new_total).unwrap_or(0),
         last_meeting,
         open_items,
         today,
@@ -69,7 +70,7 @@ async fn last_meeting(
     else {
         return Ok(None);
     };
-    let Some(notes) = store::history::meeting_notes(&mut *db, meeting_id)
+    let Some((title, date)) = store::history::heading(&mut *db, meeting_id)
         .await
         .context("loading the last meeting")?
     else {
@@ -78,31 +79,30 @@ async fn last_meeting(
     let discussed = store::meetings::discussed(&mut *db, meeting_id)
         .await
         .context("loading the meeting record")?;
-    let mut topics = Vec::new();
-    for record in &discussed {
-        let Some(topic) = store::topics::find(&mut *db, record.topic_id)
-            .await
-            .context("loading a topic")?
-        else {
-            continue;
-        };
-        topics.push(MeetingTopic {
-            minutes_used: minutes_used(record),
-            record: record.clone(),
-            topic,
-        });
-    }
+    let ids: Vec<i64> = discussed.iter().map(|record| record.topic_id).collect();
+    let mut topics_by_id = store::topics::find_many(&mut *db, &ids)
+        .await
+        .context("loading the meeting's topics")?;
+    let topics = discussed
+        .iter()
+        .filter_map(|record| {
+            let at = topics_by_id.iter().position(|t| t.id == record.topic_id)?;
+            Some(MeetingTopic {
+                minutes_used: minutes_used(record),
+                record: record.clone(),
+                topic: topics_by_id.swap_remove(at),
+            })
+        })
+        .collect();
+    let decisions = store::history::decisions_of(&mut *db, meeting_id)
+        .await
+        .context("loading the meeting's decisions")?;
     let items: Vec<ActionItem> = store::items::of_meeting(&mut *db, meeting_id)
         .await
         .context("loading the meeting's items")?;
-    let decisions: Vec<String> = notes
-        .topics
-        .iter()
-        .flat_map(|t| t.decisions.iter().cloned())
-        .collect();
     Ok(Some(LastMeeting {
-        title: notes.title,
-        date: notes.date,
+        title,
+        date,
         topics,
         decisions,
         items,

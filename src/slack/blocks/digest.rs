@@ -22,7 +22,9 @@ pub struct Digest {
     pub next_meeting: DateTime<Utc>,
     pub tz: Tz,
     pub agenda: Vec<RankedTopic>,
+    /// The first new topics, and how many there are in all.
     pub new_topics: Vec<Topic>,
+    pub new_total: usize,
     pub last_meeting: Option<LastMeeting>,
     /// Overdue first, then oldest.
     pub open_items: Vec<ActionItem>,
@@ -47,11 +49,11 @@ pub struct MeetingTopic {
     pub minutes_used: i64,
 }
 
-/// Up to `ROWS` lines, then how many more there are.
-fn capped(mut lines: Vec<String>, what: &str) -> Vec<String> {
-    if lines.len() > ROWS {
-        let more = lines.len() - ROWS;
-        lines.truncate(ROWS);
+/// Up to `ROWS` of `lines`, then how many of the `total` were left out.
+fn capped(mut lines: Vec<String>, total: usize, what: &str) -> Vec<String> {
+    lines.truncate(ROWS);
+    if total > lines.len() {
+        let more = total - lines.len();
         lines.push(format!("…and {more} more {what}"));
     }
     lines
@@ -85,7 +87,7 @@ pub fn digest(digest: &Digest) -> Reply {
         .collect();
     parts.push(section(
         "Agenda so far",
-        capped(agenda, "topics"),
+        capped(agenda, digest.agenda.len(), "topics"),
         "No open topics.",
     ));
 
@@ -103,7 +105,7 @@ pub fn digest(digest: &Digest) -> Reply {
         .collect();
     parts.push(section(
         "New since the last digest",
-        capped(new, "topics"),
+        capped(new, digest.new_total, "topics"),
         "No new topics.",
     ));
 
@@ -112,7 +114,9 @@ pub fn digest(digest: &Digest) -> Reply {
         Some(meeting) => last_meeting(meeting, digest.today),
     });
 
-    let items: Vec<String> = owners_of(&digest.open_items)
+    let owners = owners_of(&digest.open_items);
+    let owner_count = owners.len();
+    let items: Vec<String> = owners
         .into_iter()
         .map(|owner| {
             let theirs: Vec<String> = digest
@@ -126,7 +130,7 @@ pub fn digest(digest: &Digest) -> Reply {
         .collect();
     parts.push(section(
         "Open action items",
-        capped(items, "owners"),
+        capped(items, owner_count, "owners"),
         "No open action items.",
     ));
 
@@ -240,4 +244,33 @@ fn owners_of(items: &[ActionItem]) -> Vec<String> {
 fn item_owned_by(item: &ActionItem, owner: &str) -> bool {
     item.owners.iter().any(|o| format!("<@{o}>") == owner)
         || item.owner_names.iter().any(|n| n == owner)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(n: usize) -> Vec<String> {
+        (1..=n).map(|i| format!("line {i}")).collect()
+    }
+
+    #[test]
+    fn a_short_list_is_shown_whole() {
+        assert_eq!(capped(lines(3), 3, "topics"), lines(3));
+    }
+
+    #[test]
+    fn a_long_list_shows_ten_then_how_many_more() {
+        let shown = capped(lines(12), 12, "topics");
+        assert_eq!(shown.len(), 11);
+        assert_eq!(shown[9], "line 10");
+        assert_eq!(shown[10], "…and 2 more topics");
+    }
+
+    #[test]
+    fn a_list_loaded_partly_counts_the_ones_never_loaded() {
+        // Ten of 25 new topics were loaded; 15 stayed in the database.
+        let shown = capped(lines(10), 25, "topics");
+        assert_eq!(shown.last().unwrap(), "…and 15 more topics");
+    }
 }
