@@ -1,5 +1,5 @@
 //! End-to-end runs of the `archhour` binary: its own embedded Postgres, a restart that keeps
-//! the data, and configuration errors.
+//! the data, configuration errors, and the `import` and `minutes` commands.
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
@@ -207,4 +207,86 @@ async fn a_missing_or_invalid_variable_exits_2_with_one_line_naming_it() {
         assert_eq!(stderr.lines().count(), 1, "{name}: {stderr}");
         assert!(stderr.contains(name), "{name}: {stderr}");
     }
+}
+
+/// `archhour ARGS…` against `database`, as an operator runs the offline commands.
+fn offline(database: &TestDatabase, args: &[&str]) -> (Option<i32>, String, String) {
+    let output = Command::new(BINARY)
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("DATABASE_URL", database.url())
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("running archhour");
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[tokio::test]
+async fn import_and_minutes_report_on_stdout_and_fail_with_one_line_and_exit_1() {
+    let database = TestDatabase::create().await;
+    let page = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/notes/arch-lunch-2019-10-31.txt"
+    );
+
+    let (code, stdout, stderr) = offline(&database, &["import", page, "--channel", "CLUNCH"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    // The page read by hand: one meeting, four topics with 4 + 5 + 3 + 6 votes.
+    assert!(
+        stdout.starts_with("Read arch-lunch-2019-10-31.txt: 1 meeting(s)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("4 topic(s) with 18 vote(s)"), "{stdout}");
+
+    let (code, minutes, stderr) = offline(&database, &["minutes", "--channel", "CLUNCH", "--last"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(minutes.contains("2019-10-31"), "{minutes}");
+    assert!(minutes.contains("Arch Backend Priorities"), "{minutes}");
+
+    let failures: [(&[&str], &str); 4] = [
+        (
+            &["minutes", "--channel", "CNOPE", "--last"],
+            "archhour: channel CNOPE has no meetings",
+        ),
+        (
+            &["minutes", "--channel", "CLUNCH", "--date", "2019-11-01"],
+            "archhour: channel CLUNCH had no meeting on 2019-11-01",
+        ),
+        (
+            &["import", "/nonexistent/page.txt", "--channel", "CLUNCH"],
+            "archhour: cannot read /nonexistent/page.txt: No such file or directory (os error 2)",
+        ),
+        (
+            &[
+                "import",
+                "/nonexistent/page.txt",
+                "--channel",
+                "CLUNCH",
+                "--dry-run",
+            ],
+            "archhour: cannot read /nonexistent/page.txt: No such file or directory (os error 2)",
+        ),
+    ];
+    for (args, message) in failures {
+        let (code, stdout, stderr) = offline(&database, args);
+        assert_eq!(code, Some(1), "{args:?}: {stderr}");
+        assert_eq!(stdout, "", "{args:?}");
+        assert_eq!(stderr, format!("{message}\n"), "{args:?}");
+    }
+
+    // Nothing the failures touched changed what is stored: still one meeting, four topics.
+    let pool = sqlx::PgPool::connect(&database.url())
+        .await
+        .expect("connecting");
+    let stored: (i64, i64) =
+        sqlx::query_as("select (select count(*) from meetings), (select count(*) from topics)")
+            .fetch_one(&pool)
+            .await
+            .expect("counting");
+    assert_eq!(stored, (1, 4));
 }
