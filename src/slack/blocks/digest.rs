@@ -59,7 +59,11 @@ fn capped(mut lines: Vec<String>, total: usize, what: &str) -> Vec<String> {
     lines
 }
 
-/// The digest as a channel message.
+/// How many of one owner's items the digest names before "…and N more".
+const ITEMS_PER_OWNER: usize = 5;
+
+/// The digest as a channel message: each part one or more sections (split at line breaks to
+/// stay under Slack's 3,000 characters), parts separated by dividers.
 pub fn digest(digest: &Digest) -> Reply {
     let when = format!(
         "<!date^{}^{{date_long_pretty}} at {{time}}|{}>",
@@ -69,11 +73,38 @@ pub fn digest(digest: &Digest) -> Reply {
             .with_timezone(&digest.tz)
             .format("%a %d %b %H:%M %Z")
     );
-    let mut parts: Vec<String> = vec![format!("*Arch Hour weekly digest* · next meeting {when}")];
+    let parts = [
+        vec![format!("*Arch Hour weekly digest* · next meeting {when}")],
+        agenda_part(digest),
+        new_topics_part(digest),
+        match &digest.last_meeting {
+            None => section("Last meeting", Vec::new(), "No meeting yet."),
+            Some(meeting) => last_meeting(meeting, digest.today),
+        },
+        open_items_part(digest),
+        vec![intents_line(digest)],
+    ];
+    let mut blocks: Vec<SlackBlock> = Vec::new();
+    for part in &parts {
+        if !blocks.is_empty() {
+            blocks.push(SlackDividerBlock::new().into());
+        }
+        let lines: Vec<&str> = part.iter().map(String::as_str).collect();
+        blocks.extend(sections(&lines));
+    }
+    // Only titles thousands of characters long could get here; Slack allows 50 blocks.
+    blocks.truncate(50);
+    Reply {
+        text: "Arch Hour weekly digest".to_string(),
+        blocks,
+    }
+}
 
+fn agenda_part(digest: &Digest) -> Vec<String> {
     let agenda: Vec<String> = digest
         .agenda
         .iter()
+        .take(ROWS)
         .map(|entry| {
             format!(
                 "{}. *#{}* {} {} · {}",
@@ -85,12 +116,14 @@ pub fn digest(digest: &Digest) -> Reply {
             )
         })
         .collect();
-    parts.push(section(
+    section(
         "Agenda so far",
         capped(agenda, digest.agenda.len(), "topics"),
         "No open topics.",
-    ));
+    )
+}
 
+fn new_topics_part(digest: &Digest) -> Vec<String> {
     let new: Vec<String> = digest
         .new_topics
         .iter()
@@ -103,124 +136,129 @@ pub fn digest(digest: &Digest) -> Reply {
             )
         })
         .collect();
-    parts.push(section(
+    section(
         "New since the last digest",
         capped(new, digest.new_total, "topics"),
         "No new topics.",
-    ));
+    )
+}
 
-    parts.push(match &digest.last_meeting {
-        None => "*Last meeting*\nNo meeting yet.".to_string(),
-        Some(meeting) => last_meeting(meeting, digest.today),
-    });
-
+/// Open items by owner, each owner on one line.
+fn open_items_part(digest: &Digest) -> Vec<String> {
     let owners = owners_of(&digest.open_items);
     let owner_count = owners.len();
-    let items: Vec<String> = owners
+    let lines: Vec<String> = owners
         .into_iter()
+        .take(ROWS)
         .map(|owner| {
-            let theirs: Vec<String> = digest
+            let theirs: Vec<&ActionItem> = digest
                 .open_items
                 .iter()
                 .filter(|item| item_owned_by(item, &owner))
+                .collect();
+            let mut named: Vec<String> = theirs
+                .iter()
+                .take(ITEMS_PER_OWNER)
                 .map(|item| item_line(item, digest.today, None))
                 .collect();
-            format!("• {owner}: {}", theirs.join("; "))
+            if theirs.len() > ITEMS_PER_OWNER {
+                named.push(format!("…and {} more", theirs.len() - ITEMS_PER_OWNER));
+            }
+            format!("• {owner}: {}", named.join("; "))
         })
         .collect();
-    parts.push(section(
+    section(
         "Open action items",
-        capped(items, owner_count, "owners"),
+        capped(lines, owner_count, "owners"),
         "No open action items.",
-    ));
+    )
+}
 
+fn intents_line(digest: &Digest) -> String {
     let intents: Vec<String> = digest
         .intent_counts
         .iter()
         .map(|(intent, count)| format!("{intent} {count}"))
         .collect();
-    parts.push(format!(
+    format!(
         "*Topics by intent*: {}",
         if intents.is_empty() {
             "none yet".to_string()
         } else {
             intents.join(" · ")
         }
-    ));
-
-    let lines: Vec<&str> = parts.iter().map(String::as_str).collect();
-    let mut blocks: Vec<SlackBlock> = Vec::new();
-    for (index, part) in sections(&lines).into_iter().enumerate() {
-        if index > 0 {
-            blocks.push(SlackDividerBlock::new().into());
-        }
-        blocks.push(part);
-    }
-    // Dividers double the count; Slack allows 50 blocks.
-    blocks.truncate(50);
-    Reply {
-        text: "Arch Hour weekly digest".to_string(),
-        blocks,
-    }
+    )
 }
 
-fn section(title: &str, lines: Vec<String>, empty: &str) -> String {
+/// A part: its bold title line, then its lines or what to say when there are none.
+fn section(title: &str, lines: Vec<String>, empty: &str) -> Vec<String> {
+    let mut part = vec![format!("*{title}*")];
     if lines.is_empty() {
-        format!("*{title}*\n{empty}")
+        part.push(empty.to_string());
     } else {
-        format!("*{title}*\n{}", lines.join("\n"))
+        part.extend(lines);
     }
+    part
 }
 
-fn last_meeting(meeting: &LastMeeting, today: NaiveDate) -> String {
+fn last_meeting(meeting: &LastMeeting, today: NaiveDate) -> Vec<String> {
     let mut lines = vec![format!(
         "*Last meeting*: {}, {}",
         escape(&meeting.title),
         meeting.date
     )];
-    for entry in meeting.topics.iter().take(ROWS) {
-        let planned = entry.record.planned_seconds / 60;
-        let mut line = format!(
-            "• *#{}* {} {} · {} · {} · {} min (planned {planned})",
-            entry.topic.number,
-            badges(&entry.topic.intents),
-            escape(&entry.topic.title),
-            plural(i64::from(entry.record.votes), "vote", "votes"),
-            plural(i64::from(entry.record.rounds), "round", "rounds"),
-            entry.minutes_used
-        );
-        if entry.record.needs_follow_up {
-            line.push_str(" · needs follow-up");
-        }
-        lines.push(line);
-    }
-    if meeting.topics.len() > ROWS {
-        lines.push(format!("…and {} more topics", meeting.topics.len() - ROWS));
-    }
+    let topics: Vec<String> = meeting
+        .topics
+        .iter()
+        .take(ROWS)
+        .map(|entry| {
+            let planned = entry.record.planned_seconds / 60;
+            let mut line = format!(
+                "• *#{}* {} {} · {} · {} · {} min (planned {planned})",
+                entry.topic.number,
+                badges(&entry.topic.intents),
+                escape(&entry.topic.title),
+                plural(i64::from(entry.record.votes), "vote", "votes"),
+                plural(i64::from(entry.record.rounds), "round", "rounds"),
+                entry.minutes_used
+            );
+            if entry.record.needs_follow_up {
+                line.push_str(" · needs follow-up");
+            }
+            line
+        })
+        .collect();
+    lines.extend(capped(topics, meeting.topics.len(), "topics"));
     if !meeting.decisions.is_empty() {
         lines.push("_Decisions_".to_string());
-        lines.extend(
-            meeting
-                .decisions
-                .iter()
-                .take(ROWS)
-                .map(|d| format!("• {d}")),
-        );
+        let decisions: Vec<String> = meeting
+            .decisions
+            .iter()
+            .take(ROWS)
+            .map(|d| format!("• {d}"))
+            .collect();
+        lines.extend(capped(decisions, meeting.decisions.len(), "decisions"));
     }
     if !meeting.items.is_empty() {
         lines.push("_Action items_".to_string());
-        lines.extend(meeting.items.iter().take(ROWS).map(|item| {
-            let mut owners = mentions(&item.owners);
-            if !item.owner_names.is_empty() {
-                if !owners.is_empty() {
-                    owners.push_str(", ");
+        let items: Vec<String> = meeting
+            .items
+            .iter()
+            .take(ROWS)
+            .map(|item| {
+                let mut owners = mentions(&item.owners);
+                if !item.owner_names.is_empty() {
+                    if !owners.is_empty() {
+                        owners.push_str(", ");
+                    }
+                    owners.push_str(&item.owner_names.join(", "));
                 }
-                owners.push_str(&item.owner_names.join(", "));
-            }
-            format!("• {} — {}", item_line(item, today, None), owners)
-        }));
+                format!("• {} — {}", item_line(item, today, None), owners)
+            })
+            .collect();
+        lines.extend(capped(items, meeting.items.len(), "action items"));
     }
-    lines.join("\n")
+    lines
 }
 
 /// Everyone who owns an open item (Slack users as mentions, imported names as written).
@@ -249,6 +287,127 @@ fn item_owned_by(item: &ActionItem, owner: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::actions::ItemState;
+    use crate::slack::blocks::tests::{blocks_json, topic};
+    use chrono::TimeZone;
+
+    /// A topic whose title is Slack's 300-character maximum, every `&` of it escaped to `&amp;`.
+    fn long_topic(number: i32) -> Topic {
+        Topic {
+            number,
+            title: "&".repeat(300),
+            ..topic()
+        }
+    }
+
+    fn open_item(number: i32, owner: &str) -> ActionItem {
+        ActionItem {
+            id: i64::from(number),
+            number,
+            team_id: "T1".into(),
+            channel_id: "C1".into(),
+            text: "x".repeat(200),
+            owners: vec![owner.into()],
+            owner_names: vec![],
+            due_on: None,
+            topic_id: None,
+            meeting_id: None,
+            created_by: owner.into(),
+            created_at: Utc.with_ymd_and_hms(2026, 11, 18, 9, 0, 0).unwrap(),
+            state: ItemState::Open,
+            snoozed_until: None,
+        }
+    }
+
+    /// A busy week: 30 open topics, 25 new ones (12 loaded), 20 topics, 15 decisions and 15
+    /// items at the last meeting, and 12 people with 8 open items each.
+    fn busy_week() -> Digest {
+        let at = Utc.with_ymd_and_hms(2026, 11, 25, 11, 0, 0).unwrap();
+        Digest {
+            next_meeting: at,
+            tz: chrono_tz::UTC,
+            agenda: (1..=30)
+                .map(|n| RankedTopic {
+                    rank: n,
+                    topic: long_topic(i32::try_from(n).unwrap()),
+                    votes: 3,
+                })
+                .collect(),
+            new_topics: (31..=42).map(long_topic).collect(),
+            new_total: 25,
+            last_meeting: Some(LastMeeting {
+                title: "Arch Hour".into(),
+                date: NaiveDate::from_ymd_opt(2026, 11, 18).unwrap(),
+                topics: (43..=62)
+                    .map(|n| MeetingTopic {
+                        topic: long_topic(n),
+                        record: DiscussedTopic {
+                            topic_id: i64::from(n),
+                            position: n,
+                            votes: 2,
+                            rounds: 1,
+                            planned_seconds: 600,
+                            started_at: at,
+                            ended_at: Some(at),
+                            needs_follow_up: false,
+                        },
+                        minutes_used: 10,
+                    })
+                    .collect(),
+                decisions: vec!["y".repeat(400); 15],
+                items: (1..=15).map(|n| open_item(n, "UOWNER")).collect(),
+            }),
+            open_items: (1..=96)
+                .map(|n| open_item(n, &format!("U{:02}", n % 12)))
+                .collect(),
+            today: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+            intent_counts: vec![(Intent::Quest, 30), (Intent::Ideation, 30)],
+        }
+    }
+
+    fn texts(reply: &Reply) -> Vec<String> {
+        blocks_json(reply)
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|block| block["text"]["text"].as_str().map(str::to_string))
+            .collect()
+    }
+
+    #[test]
+    fn a_busy_week_fits_slacks_limits_and_says_what_it_left_out() {
+        let reply = digest(&busy_week());
+        assert!(reply.blocks.len() <= 50, "{} blocks", reply.blocks.len());
+        let texts = texts(&reply);
+        for text in &texts {
+            assert!(text.chars().count() <= 3000, "{} characters", text.len());
+        }
+        let all = texts.join("\n");
+        // Ten of each list, then the rest counted: 30 - 10, 25 - 10, 20 - 10, 15 - 10, 15 - 10.
+        for more in [
+            "…and 20 more topics",
+            "…and 15 more topics",
+            "…and 10 more topics",
+            "…and 5 more decisions",
+            "…and 5 more action items",
+            "…and 2 more owners",
+        ] {
+            assert!(all.contains(more), "missing {more:?}");
+        }
+        // Eight items each: five named, then the other three counted.
+        assert!(all.contains("; …and 3 more"), "owner lines are capped");
+        for part in [
+            "*Agenda so far*",
+            "*New since the last digest*",
+            "*Last meeting*",
+            "*Open action items*",
+            "*Topics by intent*",
+        ] {
+            assert!(all.contains(part), "missing {part}");
+        }
+        // Lines are never cut: every topic line that is shown ends with its votes.
+        assert!(all.contains(&format!("{} · 3 votes", "&amp;".repeat(300))));
+    }
 
     fn lines(n: usize) -> Vec<String> {
         (1..=n).map(|i| format!("line {i}")).collect()
