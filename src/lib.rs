@@ -11,6 +11,7 @@
 
 pub mod actions;
 pub mod app;
+pub mod challenges;
 pub mod cli;
 pub mod clock;
 pub mod command;
