@@ -1,4 +1,5 @@
-//! The command line (DESIGN §7, contract): `archhour [serve]`, `archhour migrate`.
+//! The command line (DESIGN §7, contract): `archhour [serve]`, `archhour migrate`,
+//! `archhour import`, `archhour minutes`, `archhour challenges`.
 
 use std::path::PathBuf;
 
@@ -22,10 +23,13 @@ pub enum CliCommand {
     Serve,
     /// Apply database migrations and exit.
     Migrate,
-    /// Import a notes page (meetings, topics, votes, notes, decisions, action items).
+    /// Import a notes page (meetings, topics, votes, notes, decisions, action items) or a
+    /// challenges page (categories, issues, anecdotes, occurrences, statuses).
     Import(ImportArgs),
     /// Print one meeting's minutes as Markdown.
     Minutes(MinutesArgs),
+    /// Print a channel's architecture challenges log as a Markdown table.
+    Challenges(ChallengesArgs),
 }
 
 #[derive(Debug, Args, PartialEq, Eq)]
@@ -51,6 +55,13 @@ pub struct MinutesArgs {
     /// The channel's most recent meeting.
     #[arg(long)]
     pub last: bool,
+}
+
+#[derive(Debug, Args, PartialEq, Eq)]
+pub struct ChallengesArgs {
+    /// The Slack channel id.
+    #[arg(long)]
+    pub channel: String,
 }
 
 impl Cli {

@@ -33,6 +33,8 @@ pub enum Command {
     Search(String),
     /// `digest` (post now) or `digest preview` (show me).
     Digest { preview: bool },
+    /// `challenge …`, `challenges [category]`: the architecture challenges log.
+    Challenge(ChallengeCommand),
     /// `config`: show the channel's settings.
     ShowConfig,
     /// `config KEY VALUE`: change one.
@@ -50,6 +52,22 @@ pub enum ActionCommand {
     New { owners: Vec<String>, item: ItemText },
     /// `action N owner @x [@y…]`.
     Reassign { number: i32, owners: Vec<String> },
+}
+
+/// What `challenge` and `challenges` ask for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChallengeCommand {
+    /// `challenge`: open the form.
+    Form,
+    /// `challenge Category | Issue | what happened [| team [| YYYY-MM-DD]]`, as plain text;
+    /// its fields are checked against the channel's today.
+    Record(String),
+    /// `challenge N`: one issue with all its anecdotes.
+    Show(i32),
+    /// `challenge N status text…`.
+    SetStatus { number: i32, status: String },
+    /// `challenges [category]`: the log, most occurrences first.
+    List(Option<String>),
 }
 
 /// A topic as proposed: its intents and title.
@@ -138,6 +156,13 @@ pub fn parse(text: &str) -> Result<Command, CommandError> {
         ("digest", _) => usage(DIGEST_USAGE),
         ("search", "") => usage(SEARCH_USAGE),
         ("search", words) => Ok(Command::Search(mrkdwn::to_plain(words))),
+        ("challenge", "") => Ok(Command::Challenge(ChallengeCommand::Form)),
+        ("challenge", rest) => parse_challenge(rest)
+            .map(Command::Challenge)
+            .map_err(|usage| CommandError::Usage(UsageError { usage })),
+        ("challenges", category) => Ok(Command::Challenge(ChallengeCommand::List(
+            Some(mrkdwn::to_plain(category)).filter(|c| !c.is_empty()),
+        ))),
         ("config", "") => Ok(Command::ShowConfig),
         ("config", setting) => match setting.split_once(char::is_whitespace) {
             Some((key, value)) => Ok(Command::ChangeConfig(settings::parse_change(key, value))),
@@ -187,6 +212,48 @@ fn parse_action(rest: &str) -> Option<ActionCommand> {
         owners,
         item: parse_item_text(&words[leading..].join(" ")),
     })
+}
+
+/// How to use `challenge`.
+pub const CHALLENGE_USAGE: &str = "/archtopic challenge Pipeline | Merge conflicts are hard to resolve | It stopped the pipeline for a day";
+pub const CHALLENGE_STATUS_USAGE: &str =
+    "/archtopic challenge 7 status ARCHBOM-1202, not completed";
+
+/// `challenge …` with text: one line to record when it has a `|`, else an issue number and
+/// perhaps a new status. Errs with the usage to show.
+fn parse_challenge(rest: &str) -> Result<ChallengeCommand, &'static str> {
+    let plain = mrkdwn::to_plain(rest);
+    if plain.contains('|') {
+        return Ok(ChallengeCommand::Record(plain));
+    }
+    let (first, more) = match plain.split_once(char::is_whitespace) {
+        Some((first, more)) => (first, more.trim()),
+        None => (plain.as_str(), ""),
+    };
+    let Some(number) = parse_challenge_number(first) else {
+        return Err(CHALLENGE_USAGE);
+    };
+    if more.is_empty() {
+        return Ok(ChallengeCommand::Show(number));
+    }
+    match more.split_once(char::is_whitespace) {
+        Some((keyword, status)) if keyword.eq_ignore_ascii_case("status") => {
+            Ok(ChallengeCommand::SetStatus {
+                number,
+                status: status.trim().to_string(),
+            })
+        }
+        _ => Err(CHALLENGE_STATUS_USAGE),
+    }
+}
+
+/// `7`, `C7` or `#7`.
+fn parse_challenge_number(text: &str) -> Option<i32> {
+    let digits = text
+        .strip_prefix(['C', 'c'])
+        .unwrap_or(text)
+        .trim_start_matches('#');
+    digits.parse::<i32>().ok().filter(|n| *n > 0)
 }
 
 /// How to use `digest`.
@@ -436,6 +503,44 @@ mod tests {
                 usage: SEARCH_USAGE
             }))
         );
+    }
+
+    #[test]
+    fn challenge_opens_the_form_records_shows_and_sets_status() {
+        let challenge = |text| {
+            parse(text).map(|c| match c {
+                Command::Challenge(challenge) => challenge,
+                other => panic!("{text}: {other:?}"),
+            })
+        };
+        assert_eq!(challenge("challenge"), Ok(ChallengeCommand::Form));
+        assert_eq!(
+            challenge("challenge Pipeline | Merge &amp; rebase | It broke"),
+            Ok(ChallengeCommand::Record(
+                "Pipeline | Merge & rebase | It broke".into()
+            ))
+        );
+        assert_eq!(challenge("challenge C7"), Ok(ChallengeCommand::Show(7)));
+        assert_eq!(challenge("challenge 7"), Ok(ChallengeCommand::Show(7)));
+        assert_eq!(
+            challenge("challenge 7 STATUS  ARCHBOM-1202 not completed"),
+            Ok(ChallengeCommand::SetStatus {
+                number: 7,
+                status: "ARCHBOM-1202 not completed".into()
+            })
+        );
+        assert_eq!(challenge("challenges"), Ok(ChallengeCommand::List(None)));
+        assert_eq!(
+            challenge("challenges Authentication Clean-up"),
+            Ok(ChallengeCommand::List(Some(
+                "Authentication Clean-up".into()
+            )))
+        );
+        let usage = |usage| Err(CommandError::Usage(UsageError { usage }));
+        assert_eq!(parse("challenge Pipeline is slow"), usage(CHALLENGE_USAGE));
+        assert_eq!(parse("challenge 0"), usage(CHALLENGE_USAGE));
+        assert_eq!(parse("challenge 7 status"), usage(CHALLENGE_STATUS_USAGE));
+        assert_eq!(parse("challenge 7 close"), usage(CHALLENGE_STATUS_USAGE));
     }
 
     #[test]

@@ -56,6 +56,12 @@ fn main() -> ExitCode {
             })),
             Err(error) => return config_failure(&error),
         },
+        CliCommand::Challenges(args) => match DatabaseConfig::from_env() {
+            Ok(config) => runtime.block_on(offline(config, |db| async move {
+                tools::challenges::export(&db, &args.channel).await
+            })),
+            Err(error) => return config_failure(&error),
+        },
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

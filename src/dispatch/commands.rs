@@ -2,14 +2,16 @@
 
 use anyhow::Context;
 
+use super::challenges;
+use super::propose::{self, Proposer};
 use super::{digest, items, meeting, pre_meeting, recount, reminders, search, withdraw};
 use crate::app::AppState;
-use crate::command::{self, Command, CommandError, Proposal};
+use crate::command::{self, ChallengeCommand, Command, CommandError, Proposal};
 use crate::jobs::{self, delivery::Delivery};
 use crate::settings::SettingChange;
 use crate::slack::blocks::{self, Reply};
 use crate::slack::inbound::SlashCommand;
-use crate::store::{self, topics::NewTopic};
+use crate::store;
 use crate::views;
 
 /// Handles one slash command. Bad input gets an explanatory reply and changes nothing.
@@ -26,6 +28,9 @@ pub async fn handle(state: &AppState, command: SlashCommand) -> anyhow::Result<R
             | Command::Remind
             | Command::Search(_)
             | Command::Digest { .. }
+            | Command::Challenge(
+                ChallengeCommand::Form | ChallengeCommand::Record(_) | ChallengeCommand::List(_)
+            )
             | Command::ShowConfig
             | Command::ChangeConfig(_))
             | Err(CommandError::Proposal(_))
@@ -54,6 +59,7 @@ pub async fn handle(state: &AppState, command: SlashCommand) -> anyhow::Result<R
         Ok(Command::Digest { preview: true }) => digest::preview(state, &command).await,
         Ok(Command::Digest { preview: false }) => digest::post_now(state, &command).await,
         Ok(Command::Meeting(control)) => meeting::control(state, &command, control).await,
+        Ok(Command::Challenge(challenge)) => challenges::command(state, &command, challenge).await,
         Ok(Command::ShowConfig) => {
             let settings = store::settings::load(&state.db, &command.channel_id)
                 .await
@@ -72,47 +78,28 @@ async fn propose(
     proposal: Proposal,
 ) -> anyhow::Result<Reply> {
     let mut tx = state.db.begin().await.context("starting a transaction")?;
-    let number = store::topics::take_next_number(&mut *tx, &command.team_id)
-        .await
-        .context("numbering a topic")?;
-    let topic = store::topics::insert(
-        &mut *tx,
-        &NewTopic {
+    let proposed = propose::propose(
+        &mut tx,
+        state,
+        Proposer {
             team_id: &command.team_id,
             channel_id: &command.channel_id,
-            author_id: &command.user_id,
-            intents: &proposal.intents,
-            title: proposal.title.as_str(),
-            created_at: state.clock.now(),
+            user_id: &command.user_id,
         },
-        number,
+        &proposal.intents,
+        proposal.title.as_str(),
+        None,
     )
-    .await
-    .context("storing a topic")?;
-    let settings = store::settings::load(&mut *tx, &command.channel_id)
-        .await
-        .context("loading settings")?;
-    let card = views::cards::render(&mut tx, &topic).await?;
-    jobs::queue(
-        &mut tx,
-        &Delivery::topic_card(&topic, card),
-        state.clock.as_ref(),
-    )
-    .await
-    .context("queuing a topic card")?;
-    // A channel with topics gets its pre-meeting notices.
-    let now = state.clock.now();
-    pre_meeting::ensure_notices(&mut tx, &command.channel_id, &settings, now, now).await?;
-    digest::ensure_scheduled(&mut tx, &command.channel_id, &settings, now, now).await?;
-    let similar = search::similar_to(&mut tx, state, &topic).await?;
+    .await?;
     tx.commit().await.context("committing a topic")?;
     state.wake_outbox();
     state.wake_jobs();
+    let topic = &proposed.topic;
     tracing::info!(number = topic.number, channel = %topic.channel_id, "topic proposed");
     Ok(blocks::proposal_confirmation(
-        &topic,
-        &settings.vote_emoji,
-        &similar,
+        topic,
+        &proposed.settings.vote_emoji,
+        &proposed.similar,
     ))
 }
 

@@ -1,6 +1,7 @@
 //! What the bot does with each thing Slack sends, whichever transport brought it.
 
 mod capture;
+mod challenges;
 pub mod commands;
 pub mod digest;
 pub mod events;
@@ -9,6 +10,7 @@ pub mod interactions;
 mod items;
 pub mod meeting;
 pub mod pre_meeting;
+mod propose;
 pub mod reactions;
 mod recount;
 pub mod reminders;

@@ -11,6 +11,7 @@ use serde_json::json;
 
 use crate::app::AppState;
 use crate::dispatch;
+use crate::dispatch::interactions::InteractionReply;
 use crate::slack::blocks::{self, Reply};
 use crate::slack::inbound::{self, CommandRequest, EventRequest};
 use crate::slack::signature::{self, Rejection};
@@ -32,6 +33,10 @@ pub async fn commands(State(state): State<AppState>, headers: HeaderMap, body: B
             blocks::internal_error()
         }
     };
+    // A command that opened a form says nothing in the channel.
+    if reply.is_nothing() {
+        return StatusCode::OK.into_response();
+    }
     Json(ephemeral(reply)).into_response()
 }
 
@@ -76,7 +81,8 @@ pub async fn events(State(state): State<AppState>, headers: HeaderMap, body: Byt
     }
 }
 
-/// `POST /slack/interactions`: button presses, acknowledged once handled.
+/// `POST /slack/interactions`: button presses and form submissions, acknowledged once
+/// handled; a form with bad fields is answered with the errors to show under them.
 pub async fn interactions(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -94,7 +100,14 @@ pub async fn interactions(
         dispatch::interactions::handle(&state, interaction),
     );
     match handled.await {
-        Ok(Ok(())) => StatusCode::OK.into_response(),
+        Ok(Ok(InteractionReply::Done)) => StatusCode::OK.into_response(),
+        Ok(Ok(InteractionReply::FieldErrors(errors))) => {
+            let errors: serde_json::Map<String, serde_json::Value> = errors
+                .into_iter()
+                .map(|(block, message)| (block.to_string(), message.into()))
+                .collect();
+            Json(json!({ "response_action": "errors", "errors": errors })).into_response()
+        }
         // Slack marks the button with a warning, so the presser knows to try again.
         Ok(Err(error)) => {
             tracing::error!(error = %format!("{error:#}"), "handling an interaction failed");

@@ -82,6 +82,22 @@ pub fn parse_button_value(value: &str) -> Option<(i64, i64)> {
     Some((meeting.parse().ok()?, topic.parse().ok()?))
 }
 
+/// "Discuss at Arch Hour" on a challenges-log issue; its value is the issue's id.
+pub const DISCUSS_CHALLENGE: &str = "challenge_discuss";
+
+/// The challenge form (a modal): its callback id, and its input blocks' ids, each the same as
+/// its element's action id.
+pub mod challenge_form {
+    pub const CALLBACK: &str = "challenge_record";
+    pub const CATEGORY: &str = "category";
+    pub const NEW_CATEGORY: &str = "new_category";
+    pub const ISSUE: &str = "issue";
+    pub const NEW_ISSUE: &str = "new_issue";
+    pub const WHAT: &str = "what_happened";
+    pub const TEAM: &str = "team";
+    pub const DATE: &str = "date";
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

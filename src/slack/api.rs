@@ -140,6 +140,26 @@ impl SlackApi {
         Ok(response.channel.id.to_string())
     }
 
+    /// Opens a modal for the person whose command or click gave `trigger_id` (`views.open`).
+    /// A trigger expires three seconds after the click, so this is called while answering it,
+    /// never queued; `within` bounds it to what is left of those seconds.
+    pub async fn open_view(
+        &self,
+        trigger_id: &str,
+        view: SlackView,
+        within: Duration,
+    ) -> Result<(), CallError> {
+        let session = self.client.open_session(&self.token);
+        let request = SlackApiViewsOpenRequest::new(trigger_id.into(), view);
+        match tokio::time::timeout(within, self.bounded(session.views_open(&request))).await {
+            Ok(opened) => opened.map(|_| ()),
+            Err(_) => Err(CallError::Retryable {
+                reason: format!("views.open took longer than {within:?}"),
+                retry_after: None,
+            }),
+        }
+    }
+
     /// Asks Slack who the bot is.
     pub async fn auth_test(&self) -> Result<BotIdentity, CallError> {
         let session = self.client.open_session(&self.token);

@@ -106,10 +106,11 @@ pub enum SlackMethod {
     UsersInfo,
     ConversationsOpen,
     ViewsPublish,
+    ViewsOpen,
 }
 
 impl SlackMethod {
-    pub const ALL: [SlackMethod; 10] = [
+    pub const ALL: [SlackMethod; 11] = [
         SlackMethod::AuthTest,
         SlackMethod::ChatPostMessage,
         SlackMethod::ChatUpdate,
@@ -120,6 +121,7 @@ impl SlackMethod {
         SlackMethod::UsersInfo,
         SlackMethod::ConversationsOpen,
         SlackMethod::ViewsPublish,
+        SlackMethod::ViewsOpen,
     ];
 
     pub fn name(self) -> &'static str {
@@ -134,6 +136,7 @@ impl SlackMethod {
             SlackMethod::UsersInfo => "users.info",
             SlackMethod::ConversationsOpen => "conversations.open",
             SlackMethod::ViewsPublish => "views.publish",
+            SlackMethod::ViewsOpen => "views.open",
         }
     }
 
@@ -150,6 +153,8 @@ impl SlackMethod {
             SlackMethod::ConversationsOpen => &["im:write"],
             // The App Home tab needs no scope, only the home tab enabled in the manifest.
             SlackMethod::ViewsPublish => &[],
+            // A modal needs only the trigger of the person's command or click.
+            SlackMethod::ViewsOpen => &[],
         }
     }
 }

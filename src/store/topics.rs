@@ -14,6 +14,8 @@ pub struct NewTopic<'a> {
     pub intents: &'a Intents,
     pub title: &'a str,
     pub created_at: DateTime<Utc>,
+    /// The challenges-log issue it was proposed from.
+    pub challenge_id: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -32,6 +34,7 @@ struct TopicRow {
     discussed_in: Option<i64>,
     imported_votes: i32,
     created_at: DateTime<Utc>,
+    challenge_id: Option<i64>,
 }
 
 impl From<TopicRow> for Topic {
@@ -52,6 +55,7 @@ impl From<TopicRow> for Topic {
             discussed_in: row.discussed_in,
             imported_votes: row.imported_votes,
             created_at: row.created_at,
+            challenge_id: row.challenge_id,
         }
     }
 }
@@ -60,7 +64,7 @@ impl From<TopicRow> for Topic {
 macro_rules! topic_columns {
     () => {
         "id, number, team_id, channel_id, author_id, proposer_name, intents, title, state, \
-         card_ts, times_deferred, discussed_in, imported_votes, created_at"
+         card_ts, times_deferred, discussed_in, imported_votes, created_at, challenge_id"
     };
 }
 
@@ -84,8 +88,9 @@ pub async fn insert(
     number: i32,
 ) -> sqlx::Result<Topic> {
     let row: TopicRow = sqlx::query_as(concat!(
-        "insert into topics (team_id, number, channel_id, author_id, intents, title, created_at)
-         values ($1, $2, $3, $4, $5, $6, $7)
+        "insert into topics (team_id, number, channel_id, author_id, intents, title, created_at,
+                             challenge_id)
+         values ($1, $2, $3, $4, $5, $6, $7, $8)
          returning ",
         topic_columns!()
     ))
@@ -96,6 +101,7 @@ pub async fn insert(
     .bind(topic.intents.names())
     .bind(topic.title)
     .bind(topic.created_at)
+    .bind(topic.challenge_id)
     .fetch_one(db)
     .await?;
     Ok(row.into())

@@ -1,4 +1,5 @@
-//! `archhour import FILE --channel C [--dry-run]`: a notes page into a channel's history.
+//! `archhour import FILE --channel C [--dry-run]`: a notes page into a channel's history, or
+//! a challenges page into its challenges log.
 
 use std::fmt::Write;
 use std::path::Path;
@@ -7,6 +8,7 @@ use anyhow::Context;
 use sqlx::PgPool;
 
 use super::ToolError;
+use crate::challenges;
 use crate::clock::Clock;
 use crate::notes::{Page, parse_page};
 use crate::store;
@@ -24,11 +26,14 @@ pub async fn import(
 ) -> anyhow::Result<String> {
     let text = std::fs::read_to_string(file)
         .map_err(|e| ToolError(format!("cannot read {}: {e}", file.display())))?;
-    let page = parse_page(&text);
     let name = file.file_name().map_or_else(
         || file.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
+    if challenges::is_challenges_page(&text) {
+        return super::challenges::import(db, clock, &name, &text, channel_id, dry_run).await;
+    }
+    let page = parse_page(&text);
     let mut report = found(&name, &page);
     if page.meetings.is_empty() && page.backlog.is_empty() {
         return Err(ToolError(format!(
@@ -96,10 +101,14 @@ fn found(name: &str, page: &Page) -> String {
 
 /// The channel's workspace, as its existing topics or meetings say; the only workspace there
 /// is; or a stand-in until the channel is used from Slack.
-async fn team_of(tx: &mut sqlx::PgConnection, channel_id: &str) -> anyhow::Result<String> {
+pub(super) async fn team_of(
+    tx: &mut sqlx::PgConnection,
+    channel_id: &str,
+) -> anyhow::Result<String> {
     let known: Option<String> = sqlx::query_scalar(
         "select team_id from topics where channel_id = $1
          union all select team_id from meetings where channel_id = $1
+         union all select team_id from challenge_issues where channel_id = $1
          limit 1",
     )
     .bind(channel_id)

@@ -1,6 +1,8 @@
-//! The offline commands: importing notes pages and printing minutes. They work on the
-//! database alone (no Slack) and report as text for the command line.
+//! The offline commands: importing notes and challenges pages, printing minutes and the
+//! challenges log. They work on the database alone (no Slack) and report as text for the
+//! command line.
 
+pub mod challenges;
 pub mod import;
 pub mod minutes;
 

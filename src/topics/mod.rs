@@ -70,4 +70,6 @@ pub struct Topic {
     /// Votes a notes page gave it before it came into Slack.
     pub imported_votes: i32,
     pub created_at: chrono::DateTime<chrono::Utc>,
+    /// The challenges-log issue it was proposed from ("Discuss at Arch Hour").
+    pub challenge_id: Option<i64>,
 }

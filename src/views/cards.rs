@@ -30,10 +30,18 @@ pub async fn render(db: &mut PgConnection, topic: &Topic) -> anyhow::Result<Repl
         }
         _ => 0,
     } + i64::from(topic.imported_votes);
+    let challenge = match topic.challenge_id {
+        Some(id) => store::challenges::find(&mut *db, id)
+            .await
+            .context("loading the challenge it came from")?
+            .map(|issue| issue.number),
+        None => None,
+    };
     Ok(blocks::topic_card(&CardView {
         topic,
         votes,
         vote_emoji: &settings.vote_emoji,
+        challenge,
     }))
 }
 

@@ -7,8 +7,9 @@ use chrono::{DateTime, Duration, Utc};
 use sqlx::PgConnection;
 
 use crate::actions::ActionItem;
+use crate::challenges::ranking;
 use crate::meeting::DiscussedTopic;
-use crate::slack::blocks::digest::{Digest, LastMeeting, MeetingTopic};
+use crate::slack::blocks::digest::{ChallengesDigest, Digest, LastMeeting, MeetingTopic};
 use crate::store;
 use crate::topics::Intent;
 use crate::views;
@@ -31,6 +32,7 @@ pub async fn gather(
         .await
         .context("loading new topics")?;
     let last_meeting = last_meeting(db, channel_id).await?;
+    let challenges = challenges(db, channel_id, since).await?;
     let today = now.with_timezone(&settings.schedule.tz).date_naive();
     let mut open_items = store::items::open_in_channel(&mut *db, channel_id)
         .await
@@ -56,6 +58,28 @@ pub async fn gather(
         open_items,
         today,
         intent_counts,
+        challenges,
+    })
+}
+
+/// Anecdotes recorded since `since`, and the three issues hit most often.
+async fn challenges(
+    db: &mut PgConnection,
+    channel_id: &str,
+    since: chrono::DateTime<Utc>,
+) -> anyhow::Result<ChallengesDigest> {
+    let (recent, recent_total) = store::challenges::recorded_since(&mut *db, channel_id, since, 10)
+        .await
+        .context("loading new anecdotes")?;
+    let issues = store::challenges::in_channel(&mut *db, channel_id)
+        .await
+        .context("loading the challenges log")?;
+    let mut top = ranking::by_occurrences(issues);
+    top.truncate(3);
+    Ok(ChallengesDigest {
+        recent,
+        recent_total: usize::try_from(recent_total).unwrap_or(0),
+        top,
     })
 }
 

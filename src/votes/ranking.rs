@@ -59,6 +59,7 @@ mod tests {
             times_deferred,
             discussed_in: None,
             imported_votes: 0,
+            challenge_id: None,
             created_at: now - Duration::days(days_old),
         }
     }

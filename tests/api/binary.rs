@@ -290,3 +290,38 @@ async fn import_and_minutes_report_on_stdout_and_fail_with_one_line_and_exit_1()
             .expect("counting");
     assert_eq!(stored, (1, 4));
 }
+
+#[tokio::test]
+async fn challenges_import_and_print_through_the_binary() {
+    let database = TestDatabase::create().await;
+    let page = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/notes/arch-challenges-2020.txt"
+    );
+    let (code, stdout, stderr) = offline(&database, &["challenges", "--channel", "CCHAL"]);
+    assert_eq!(code, Some(1), "{stdout}");
+    assert_eq!(stderr, "archhour: channel CCHAL has no challenges log\n");
+
+    let (code, stdout, stderr) = offline(
+        &database,
+        &["import", page, "--channel", "CCHAL", "--dry-run"],
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stdout.ends_with("Dry run: nothing was written.\n"),
+        "{stdout}"
+    );
+    let (code, _, _) = offline(&database, &["challenges", "--channel", "CCHAL"]);
+    assert_eq!(code, Some(1), "a dry run writes nothing");
+
+    let (code, _, stderr) = offline(&database, &["import", page, "--channel", "CCHAL"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let (code, table, stderr) = offline(&database, &["challenges", "--channel", "CCHAL"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    // A heading, a blank line, the header, the separator, then one row per issue (twelve).
+    assert_eq!(table.lines().count(), 4 + 12, "{table}");
+    assert!(
+        table.contains("| Pipeline | Security Merge Conflicts are hard to detect/resolve | Sep 18, 2020: There was a security PR that was causing a merge conflict in the pipeline, the error was hard to debug and fully stopped the pipeline. | 1 |  |"),
+        "{table}"
+    );
+}

@@ -3,6 +3,7 @@
 
 mod actions;
 mod binary;
+mod challenges;
 mod endpoints;
 mod history;
 mod manifest;

@@ -13,6 +13,8 @@ pub struct CardView<'a> {
     /// Counted votes.
     pub votes: i64,
     pub vote_emoji: &'a str,
+    /// The number of the challenges-log issue it was proposed from.
+    pub challenge: Option<i32>,
 }
 
 /// The card for a topic in its current state.
@@ -55,6 +57,10 @@ pub fn topic_card(view: &CardView<'_>) -> Reply {
             ),
         ),
     };
+    let footer = match view.challenge {
+        Some(number) => format!("{footer} · from the challenges log: C{number}"),
+        None => footer,
+    };
     Reply {
         text: format!("#{} [{}] {title}", topic.number, topic.intents),
         blocks: vec![
@@ -77,6 +83,7 @@ mod tests {
             topic: &topic,
             votes: 3,
             vote_emoji: "+1",
+            challenge: None,
         });
         assert_eq!(
             card.text,
@@ -101,6 +108,7 @@ mod tests {
             topic: &topic,
             votes: 1,
             vote_emoji: "star",
+            challenge: None,
         });
         assert_eq!(
             blocks_json(&card)[1]["elements"][0]["text"],
@@ -116,6 +124,7 @@ mod tests {
             topic: &topic,
             votes: 0,
             vote_emoji: "+1",
+            challenge: None,
         });
         let blocks = blocks_json(&card);
         assert_eq!(

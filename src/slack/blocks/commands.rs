@@ -128,11 +128,12 @@ pub fn help() -> Reply {
     Reply::markdown(format!(
         "*Arch Hour* runs our architecture meeting Lean Coffee style: propose topics, vote on their cards with emoji, and the top topics get time-boxed discussion.\n\
          • `/archtopic [intent] title`: propose a topic, e.g. `/archtopic [quest] What is paver used for today?`\n\
-         • `/archtopic list`: the agenda for the next meeting, ranked by votes\n\
-         • `/archtopic withdraw 12`: take your topic #12 off the agenda\n\
-         • `/archtopic recount`: re-read the votes on open cards from Slack (facilitators)\n\
-         • `/archtopic config`: this channel's settings; `config KEY VALUE` changes one (facilitators)\n\
-         • `/archtopic help`: this message\n\
+         • `list`: the agenda for the next meeting, ranked by votes · `withdraw 12`: take your topic #12 off it · `recount`: re-read the votes from Slack (facilitators)\n\
+         • `start`, `next`, `extend`, `end`: run the meeting (facilitators)\n\
+         • `action @owner what they will do due 2026-12-01`: record an action item · `done 7` · `drop 7` · `mine`: my open items · `remind`: send the reminders now (facilitators)\n\
+         • `search words`: past and open topics · `digest preview`: this week's digest, to me · `digest`: post it (facilitators)\n\
+         • `challenge`: record something that slowed your team down in the architecture challenges log (a form; or in one line, `challenge Category | Issue | what happened`) · `challenges [category]`: the log · `challenge 7`: one issue, and a button to discuss it · `challenge 7 status …`: where it stands\n\
+         • `config`: this channel's settings; `config KEY VALUE` changes one (facilitators) · `help`: this message\n\
          *Intents* (say what you want from the room; combine with `/`, e.g. `[quest/ideation]`):\n{}\n\
          Aliases: `question` or `q` for quest, `idea` for ideation, `info` for inform, `discussion` for discuss.",
         intents.join("\n")

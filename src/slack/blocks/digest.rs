@@ -8,8 +8,10 @@ use slack_morphism::prelude::*;
 use super::items::item_line;
 use super::{Reply, badges, mentions, plural, sections};
 use crate::actions::ActionItem;
+use crate::challenges::ChallengeIssue;
 use crate::meeting::DiscussedTopic;
 use crate::slack::mrkdwn::escape;
+use crate::store::challenges::RecentAnecdote;
 use crate::topics::{Intent, Topic};
 use crate::votes::RankedTopic;
 
@@ -30,6 +32,18 @@ pub struct Digest {
     pub open_items: Vec<ActionItem>,
     pub today: NaiveDate,
     pub intent_counts: Vec<(Intent, usize)>,
+    pub challenges: ChallengesDigest,
+}
+
+/// The challenges log's part of the digest: anecdotes recorded since the last digest, and the
+/// issues hit most often.
+#[derive(Debug, Clone, Default)]
+pub struct ChallengesDigest {
+    /// The first new anecdotes, and how many there are in all.
+    pub recent: Vec<RecentAnecdote>,
+    pub recent_total: usize,
+    /// The top three by occurrences.
+    pub top: Vec<ChallengeIssue>,
 }
 
 /// The last meeting, as the digest tells it.
@@ -82,10 +96,11 @@ pub fn digest(digest: &Digest) -> Reply {
             Some(meeting) => last_meeting(meeting, digest.today),
         },
         open_items_part(digest),
+        challenges_part(&digest.challenges),
         vec![intents_line(digest)],
     ];
     let mut blocks: Vec<SlackBlock> = Vec::new();
-    for part in &parts {
+    for part in parts.iter().filter(|part| !part.is_empty()) {
         if !blocks.is_empty() {
             blocks.push(SlackDividerBlock::new().into());
         }
@@ -172,6 +187,53 @@ fn open_items_part(digest: &Digest) -> Vec<String> {
         capped(lines, owner_count, "owners"),
         "No open action items.",
     )
+}
+
+/// New anecdotes and the most frequent issues; nothing for a channel without a log.
+fn challenges_part(challenges: &ChallengesDigest) -> Vec<String> {
+    if challenges.top.is_empty() {
+        return Vec::new();
+    }
+    let recent: Vec<String> = challenges
+        .recent
+        .iter()
+        .map(|entry| {
+            let mut line = format!(
+                "• *C{}* {} › {}: {}",
+                entry.issue_number,
+                escape(&entry.category),
+                escape(&entry.title),
+                escape(&entry.anecdote.text)
+            );
+            let when = entry.anecdote.when.as_ref().map(|w| w.on.to_string());
+            let said = [entry.anecdote.team.clone(), when]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>();
+            if !said.is_empty() {
+                line.push_str(&format!(" ({})", escape(&said.join(", "))));
+            }
+            line
+        })
+        .collect();
+    let mut part = section(
+        "Architecture challenges: new since the last digest",
+        capped(recent, challenges.recent_total, "anecdotes"),
+        "No new anecdotes.",
+    );
+    part.push("_Hit most often_".to_string());
+    part.extend(challenges.top.iter().enumerate().map(|(at, issue)| {
+        let count = issue.occurrences.unwrap_or(0);
+        format!(
+            "{}. *C{}* {} › {} · {}",
+            at + 1,
+            issue.number,
+            escape(&issue.category),
+            escape(&issue.title),
+            plural(count, "occurrence", "occurrences")
+        )
+    }));
+    part
 }
 
 fn intents_line(digest: &Digest) -> String {
@@ -362,6 +424,7 @@ mod tests {
                 .collect(),
             today: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
             intent_counts: vec![(Intent::Quest, 30), (Intent::Ideation, 30)],
+            challenges: ChallengesDigest::default(),
         }
     }
 

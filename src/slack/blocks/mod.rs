@@ -3,6 +3,7 @@
 
 mod agenda;
 mod cards;
+pub mod challenges;
 mod commands;
 pub mod digest;
 pub mod home;
@@ -43,6 +44,18 @@ pub struct Reply {
 }
 
 impl Reply {
+    /// No message at all: the command opened a form instead.
+    pub fn nothing() -> Reply {
+        Reply {
+            text: String::new(),
+            blocks: Vec::new(),
+        }
+    }
+
+    pub fn is_nothing(&self) -> bool {
+        self.text.is_empty() && self.blocks.is_empty()
+    }
+
     fn markdown(text: String) -> Reply {
         Reply {
             blocks: sections(&[text.as_str()]),
@@ -172,6 +185,7 @@ pub(crate) mod tests {
             times_deferred: 0,
             discussed_in: None,
             imported_votes: 0,
+            challenge_id: None,
             created_at: Utc.with_ymd_and_hms(2026, 11, 18, 9, 0, 0).unwrap(),
         }
     }

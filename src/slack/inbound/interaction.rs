@@ -1,16 +1,25 @@
-//! Interaction payloads (`payload=` forms): button presses on the bot's messages.
+//! Interaction payloads (`payload=` forms): button presses on the bot's messages, and the
+//! challenge form submitted.
 
 use serde::Deserialize;
 use slack_morphism::prelude::*;
 
+use chrono::NaiveDate;
+
 use super::MalformedPayload;
-use crate::slack::actions::{ItemControl, MeetingControl, parse_button_value};
+use crate::slack::actions::{
+    DISCUSS_CHALLENGE, ItemControl, MeetingControl, challenge_form as form, parse_button_value,
+};
 
 /// What arrived at `/slack/interactions`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InboundInteraction {
     Button(ButtonPress),
     ItemButton(ItemPress),
+    /// "Discuss at Arch Hour" on a challenges-log issue.
+    DiscussChallenge(DiscussPress),
+    /// The challenge form, submitted.
+    ChallengeForm(ChallengeSubmission),
     /// Anything else (other actions, views): acknowledged.
     Other {
         kind: String,
@@ -42,6 +51,34 @@ pub struct ItemPress {
     pub message: Option<(String, String)>,
 }
 
+/// "Discuss at Arch Hour" pressed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiscussPress {
+    pub team_id: String,
+    pub user_id: String,
+    /// Unique per press: keys the reply, so each press is answered once.
+    pub trigger_id: String,
+    pub issue_id: i64,
+}
+
+/// The challenge form as submitted: what each field held, unchecked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChallengeSubmission {
+    pub team_id: String,
+    pub user_id: String,
+    /// Where `/archtopic challenge` was typed (the view's private metadata).
+    pub channel_id: String,
+    /// The view's id: a form submitted twice records once.
+    pub view_id: String,
+    pub picked_category: Option<String>,
+    pub typed_category: String,
+    pub picked_issue: Option<i64>,
+    pub typed_issue: String,
+    pub what_happened: String,
+    pub team: String,
+    pub date: Option<NaiveDate>,
+}
+
 #[derive(Deserialize)]
 struct PayloadForm {
     payload: String,
@@ -68,13 +105,27 @@ pub fn parse_interaction(body: &[u8]) -> Result<InboundInteraction, MalformedPay
 
 /// Our view of an interaction, whichever transport delivered it.
 pub fn interaction_event(event: SlackInteractionEvent) -> InboundInteraction {
-    let SlackInteractionEvent::BlockActions(actions) = event else {
-        return InboundInteraction::Other {
-            kind: "not a block action".into(),
-        };
+    let actions = match event {
+        SlackInteractionEvent::BlockActions(actions) => actions,
+        SlackInteractionEvent::ViewSubmission(submission) => {
+            return match challenge_submission(&submission) {
+                Some(form) => InboundInteraction::ChallengeForm(form),
+                None => InboundInteraction::Other {
+                    kind: "a view we do not know".into(),
+                },
+            };
+        }
+        _ => {
+            return InboundInteraction::Other {
+                kind: "neither a block action nor a view submission".into(),
+            };
+        }
     };
     if let Some(press) = item_press(&actions) {
         return InboundInteraction::ItemButton(press);
+    }
+    if let Some(press) = discuss_press(&actions) {
+        return InboundInteraction::DiscussChallenge(press);
     }
     let press = (|| {
         let action = actions.actions.as_ref()?.first()?;
@@ -96,6 +147,67 @@ pub fn interaction_event(event: SlackInteractionEvent) -> InboundInteraction {
             kind: "block action we do not know".into(),
         },
     }
+}
+
+fn discuss_press(actions: &SlackInteractionBlockActionsEvent) -> Option<DiscussPress> {
+    let action = actions.actions.as_ref()?.first()?;
+    if action.action_id.as_ref() != DISCUSS_CHALLENGE {
+        return None;
+    }
+    Some(DiscussPress {
+        team_id: actions.team.id.to_string(),
+        user_id: actions.user.as_ref()?.id.to_string(),
+        trigger_id: actions.trigger_id.to_string(),
+        issue_id: action.value.as_deref()?.parse().ok()?,
+    })
+}
+
+fn challenge_submission(
+    submission: &SlackInteractionViewSubmissionEvent,
+) -> Option<ChallengeSubmission> {
+    let SlackView::Modal(modal) = &submission.view.view else {
+        return None;
+    };
+    if modal.callback_id.as_ref().map(|id| id.as_ref()) != Some(form::CALLBACK) {
+        return None;
+    }
+    let values = submission
+        .view
+        .state_params
+        .state
+        .as_ref()
+        .map(|state| &state.values);
+    // Each input block's element has the block's id as its action id.
+    let field = |block: &str| {
+        values
+            .and_then(|values| values.get(&block.into()))
+            .and_then(|actions| actions.get(&block.into()))
+    };
+    let text = |block: &str| {
+        field(block)
+            .and_then(|value| value.value.clone())
+            .unwrap_or_default()
+    };
+    let picked = |block: &str| {
+        field(block)
+            .and_then(|value| value.selected_option.as_ref())
+            .map(|option| option.value.clone())
+    };
+    Some(ChallengeSubmission {
+        team_id: submission.team.id.to_string(),
+        user_id: submission.user.id.to_string(),
+        channel_id: modal.private_metadata.clone()?,
+        view_id: submission.view.state_params.id.to_string(),
+        picked_category: picked(form::CATEGORY),
+        typed_category: text(form::NEW_CATEGORY),
+        picked_issue: picked(form::ISSUE).and_then(|id| id.parse().ok()),
+        typed_issue: text(form::NEW_ISSUE),
+        what_happened: text(form::WHAT),
+        team: text(form::TEAM),
+        date: field(form::DATE)
+            .and_then(|value| value.selected_date.as_deref())
+            .and_then(|date| NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()),
+    })
 }
 
 fn item_press(actions: &SlackInteractionBlockActionsEvent) -> Option<ItemPress> {

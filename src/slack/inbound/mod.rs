@@ -9,7 +9,8 @@ pub use event::{
     EventRequest, InboundEvent, ReactionEvent, ThreadReply, callback_event, parse_event, ts_micros,
 };
 pub use interaction::{
-    ButtonPress, InboundInteraction, ItemPress, interaction_event, parse_interaction,
+    ButtonPress, ChallengeSubmission, DiscussPress, InboundInteraction, ItemPress,
+    interaction_event, parse_interaction,
 };
 
 /// Why a signed body could not be read.

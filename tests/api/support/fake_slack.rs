@@ -261,6 +261,20 @@ fn default_answer(recorder: &Recorder, method: &str, args: &Value, ts: &str) -> 
             };
             json!({"ok": true, "channel": {"id": format!("D{user}")}})
         }
+        "views.open" => {
+            let mut view = match args.get("view") {
+                Some(Value::String(text)) => serde_json::from_str(text).unwrap_or(Value::Null),
+                Some(view) => view.clone(),
+                None => Value::Null,
+            };
+            if let Value::Object(fields) = &mut view {
+                fields.insert("id".into(), json!("VFAKE"));
+                fields.insert("team_id".into(), json!("T1"));
+                fields.insert("hash".into(), json!("1700000000.abc"));
+                fields.insert("state".into(), json!({"values": {}}));
+            }
+            json!({"ok": true, "view": view})
+        }
         _ => json!({"ok": true}),
     }
 }
