@@ -73,16 +73,7 @@ fn found(name: &str, page: &ChallengesPage) -> String {
         statuses,
         page.lines_before_table
     );
-    if !page.unplaced.is_empty() {
-        let _ = writeln!(
-            report,
-            "{} row(s) could not be placed:",
-            page.unplaced.len()
-        );
-        for line in &page.unplaced {
-            let _ = writeln!(report, "  | {line}");
-        }
-    }
+    super::report_unplaced(&mut report, "row(s)", &page.unplaced);
     report
 }
 

@@ -86,16 +86,7 @@ fn found(name: &str, page: &Page) -> String {
         counts.notes,
         counts.backlog
     );
-    if !page.unplaced.is_empty() {
-        let _ = writeln!(
-            report,
-            "{} line(s) could not be placed:",
-            page.unplaced.len()
-        );
-        for line in &page.unplaced {
-            let _ = writeln!(report, "  | {line}");
-        }
-    }
+    super::report_unplaced(&mut report, "line(s)", &page.unplaced);
     report
 }
 

@@ -10,3 +10,15 @@ pub mod minutes;
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct ToolError(pub String);
+
+/// Appends the lines of a page that fit nowhere, each quoted, under a count of `what`.
+fn report_unplaced(report: &mut String, what: &str, unplaced: &[String]) {
+    use std::fmt::Write;
+    if unplaced.is_empty() {
+        return;
+    }
+    let _ = writeln!(report, "{} {what} could not be placed:", unplaced.len());
+    for line in unplaced {
+        let _ = writeln!(report, "  | {line}");
+    }
+}
