@@ -10,7 +10,7 @@ use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use crate::clock::SharedClock;
-use crate::config::Config;
+use crate::config::{Config, SlackTransport};
 use crate::dispatch::reactions::{Batcher, ReactionIngest};
 use crate::http;
 use crate::jobs::job_worker::JobWorker;
@@ -18,13 +18,18 @@ use crate::jobs::outbox_worker::OutboxWorker;
 use crate::jobs::user_directory::UserDirectory;
 use crate::metrics::Metrics;
 use crate::slack::api::{BotIdentity, SlackApi};
+use crate::socket::SocketMode;
+use crate::socket::health::SocketHealth;
 
 /// What request handlers share.
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub db: PgPool,
     pub clock: SharedClock,
-    pub signing_secret: SecretString,
+    /// Verifies requests to `/slack/*`; `None` in Socket Mode, where those routes are absent.
+    pub signing_secret: Option<SecretString>,
+    /// Socket Mode's connection state; `None` over HTTP.
+    pub socket: Option<Arc<SocketHealth>>,
     pub slack: SlackApi,
     pub metrics: Arc<Metrics>,
     /// Wakes the outbox worker after a transaction that queued deliveries commits.
@@ -80,7 +85,14 @@ pub async fn run(
     let state = AppState {
         db: services.db,
         clock: services.clock,
-        signing_secret: config.signing_secret.clone(),
+        signing_secret: match &config.transport {
+            SlackTransport::Http { signing_secret } => Some(signing_secret.clone()),
+            SlackTransport::SocketMode { .. } => None,
+        },
+        socket: match &config.transport {
+            SlackTransport::Http { .. } => None,
+            SlackTransport::SocketMode { .. } => Some(Arc::new(SocketHealth::default())),
+        },
         slack: slack.clone(),
         metrics,
         outbox_wake,
@@ -119,10 +131,24 @@ pub async fn run(
         background.child_token(),
     ));
 
-    tracing::info!(addr = %listener.local_addr()?, "archhour is listening");
+    let socket_mode = match &config.transport {
+        SlackTransport::SocketMode { app_token } => {
+            Some(SocketMode::start(&state, app_token, &config.socket_mode).await?)
+        }
+        SlackTransport::Http { .. } => None,
+    };
+    tracing::info!(
+        addr = %listener.local_addr()?,
+        slack = config.transport.name(),
+        "archhour is listening; Slack traffic arrives over {}",
+        config.transport.name()
+    );
     let served = axum::serve(listener, http::router(state))
         .with_graceful_shutdown(shutdown)
         .await;
+    if let Some(socket_mode) = &socket_mode {
+        socket_mode.stop().await;
+    }
     background.cancel();
     let _ = tokio::join!(worker_task, identity_task, directory_task, job_task);
     served.map_err(Into::into)

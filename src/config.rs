@@ -42,10 +42,54 @@ pub struct DatabaseConfig {
 pub struct Config {
     pub addr: SocketAddr,
     pub database: DatabaseConfig,
-    pub signing_secret: SecretString,
+    pub transport: SlackTransport,
     pub bot_token: SecretString,
     pub slack_api_url: Url,
     pub outbox: OutboxSettings,
+    pub socket_mode: SocketModeSettings,
+}
+
+/// How Slack's traffic reaches the bot.
+#[derive(Debug, Clone)]
+pub enum SlackTransport {
+    /// Slack calls `/slack/commands`, `/slack/events` and `/slack/interactions`; each request
+    /// is verified with the signing secret.
+    Http { signing_secret: SecretString },
+    /// The bot connects to Slack over Socket Mode with an app-level token (`xapp-…`), so it
+    /// needs no public URL. Set whenever `SLACK_APP_TOKEN` is.
+    SocketMode { app_token: SecretString },
+}
+
+impl SlackTransport {
+    pub fn name(&self) -> &'static str {
+        match self {
+            SlackTransport::Http { .. } => "HTTP",
+            SlackTransport::SocketMode { .. } => "Socket Mode",
+        }
+    }
+}
+
+/// How the Socket Mode connections behave. Not part of the environment contract: defaults
+/// suit production and tests shorten them.
+#[derive(Debug, Clone)]
+pub struct SocketModeSettings {
+    /// Connections kept open at once; Slack spreads envelopes over them, so one can be
+    /// refreshed while another serves.
+    pub connections: u32,
+    /// Seconds between opening one connection and the next at start.
+    pub stagger_seconds: u64,
+    /// Seconds to wait before trying again when a connection cannot be opened.
+    pub retry_seconds: u64,
+}
+
+impl Default for SocketModeSettings {
+    fn default() -> Self {
+        Self {
+            connections: 2,
+            stagger_seconds: 2,
+            retry_seconds: 5,
+        }
+    }
 }
 
 /// How the outbox drains. Not part of the environment contract: defaults suit production and
@@ -118,11 +162,25 @@ impl Config {
                 reason: format!("`{addr_text}` is not an address like 127.0.0.1:3000"),
             })?;
         let database = DatabaseConfig::from_lookup(lookup)?;
-        let signing_secret =
-            non_empty(lookup, "SLACK_SIGNING_SECRET").ok_or(ConfigError::Missing {
-                name: "SLACK_SIGNING_SECRET",
-                hint: "copy it from your Slack app's Basic Information page",
-            })?;
+        let transport = match non_empty(lookup, "SLACK_APP_TOKEN") {
+            Some(app_token) if app_token.starts_with("xapp-") => SlackTransport::SocketMode {
+                app_token: app_token.into(),
+            },
+            Some(_) => {
+                return Err(ConfigError::Invalid {
+                    name: "SLACK_APP_TOKEN",
+                    reason: "an app-level token starts with xapp-".into(),
+                });
+            }
+            None => SlackTransport::Http {
+                signing_secret: non_empty(lookup, "SLACK_SIGNING_SECRET")
+                    .ok_or(ConfigError::Missing {
+                        name: "SLACK_SIGNING_SECRET",
+                        hint: "copy it from your Slack app's Basic Information page, or set SLACK_APP_TOKEN to use Socket Mode",
+                    })?
+                    .into(),
+            },
+        };
         let bot_token = non_empty(lookup, "SLACK_BOT_TOKEN").ok_or(ConfigError::Missing {
             name: "SLACK_BOT_TOKEN",
             hint: "copy the xoxb- token from your Slack app's OAuth & Permissions page",
@@ -139,10 +197,11 @@ impl Config {
         Ok(Self {
             addr,
             database,
-            signing_secret: signing_secret.into(),
+            transport,
             bot_token: bot_token.into(),
             slack_api_url,
             outbox: OutboxSettings::default(),
+            socket_mode: SocketModeSettings::default(),
         })
     }
 
@@ -236,6 +295,29 @@ mod tests {
     }
 
     #[test]
+    fn an_app_token_chooses_socket_mode_and_needs_no_signing_secret() {
+        let config = Config::from_lookup(&lookup_from(&[
+            ("SLACK_BOT_TOKEN", "xoxb-1"),
+            ("SLACK_APP_TOKEN", "xapp-1-secret"),
+        ]))
+        .expect("valid");
+        assert!(matches!(
+            config.transport,
+            SlackTransport::SocketMode { .. }
+        ));
+        let both = Config::from_lookup(&lookup_from(&[
+            ("SLACK_BOT_TOKEN", "xoxb-1"),
+            ("SLACK_SIGNING_SECRET", "s"),
+            ("SLACK_APP_TOKEN", "xapp-1-secret"),
+        ]))
+        .expect("valid");
+        assert_eq!(both.transport.name(), "Socket Mode");
+        assert!(!format!("{both:?}").contains("xapp-1-secret"));
+        let plain = Config::from_lookup(&lookup_from(&REQUIRED)).expect("valid");
+        assert_eq!(plain.transport.name(), "HTTP");
+    }
+
+    #[test]
     fn a_missing_bot_token_is_named() {
         let err = Config::from_lookup(&lookup_from(&[("SLACK_SIGNING_SECRET", "x")]))
             .expect_err("missing token");
@@ -249,6 +331,7 @@ mod tests {
             ("DATABASE_URL", "mysql://db"),
             ("SLACK_API_URL", "ftp://example.com"),
             ("SLACK_BOT_TOKEN", "xoxp-user-token"),
+            ("SLACK_APP_TOKEN", "xoxb-not-an-app-token"),
         ] {
             let mut pairs = REQUIRED.to_vec();
             pairs.retain(|(k, _)| *k != name);

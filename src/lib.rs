@@ -1,8 +1,9 @@
 //! archhour: a Slack bot that runs Lean Coffee style architecture meetings ("Arch Hour").
 //!
 //! How the pieces fit:
-//! - [`http`] receives Slack's requests (and serves `/healthz`, `/metrics`); [`slack`] verifies
-//!   and parses them and renders every message; [`dispatch`] decides what each one means.
+//! - [`http`] receives Slack's requests (and serves `/healthz`, `/metrics`), or [`socket`]
+//!   receives them over Socket Mode; [`slack`] verifies and parses them and renders every
+//!   message; [`dispatch`] decides what each one means, whichever transport brought it.
 //! - Domain rules are pure: [`command`] parses `/archtopic` text, [`topics`] holds what a topic
 //!   is. They take `now` from the injected [`clock`] and never do I/O.
 //! - [`store`] is the only place with SQL; [`database`] opens Postgres (or runs an embedded
@@ -25,6 +26,7 @@ pub mod metrics;
 pub mod notes;
 pub mod settings;
 pub mod slack;
+pub mod socket;
 pub mod store;
 pub mod tools;
 pub mod topics;

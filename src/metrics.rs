@@ -1,5 +1,5 @@
 //! Prometheus metrics: HTTP requests and latency by route and status, Slack calls by outcome,
-//! and the outbox's depth. Each app owns its registry, so tests in one process stay apart.
+//! the outbox's depth, and Socket Mode's connection and envelopes. Each app owns its registry, so tests in one process stay apart.
 
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
@@ -29,6 +29,14 @@ pub struct EventLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct EnvelopeLabels {
+    /// `slash_commands`, `events_api` or `interactive`.
+    pub kind: String,
+    /// `acknowledged`, or `unacknowledged` (left for Slack to deliver again).
+    pub outcome: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct OutboxLabels {
     pub state: String,
 }
@@ -44,6 +52,8 @@ pub struct Metrics {
     slack_calls: Family<SlackCallLabels, Counter>,
     events: Family<EventLabels, Counter>,
     outbox_depth: Family<OutboxLabels, Gauge>,
+    socket_connected: Gauge,
+    socket_envelopes: Family<EnvelopeLabels, Counter>,
 }
 
 fn latency_histogram() -> Histogram {
@@ -59,6 +69,8 @@ impl Default for Metrics {
         let slack_calls = Family::<SlackCallLabels, Counter>::default();
         let events = Family::<EventLabels, Counter>::default();
         let outbox_depth = Family::<OutboxLabels, Gauge>::default();
+        let socket_connected = Gauge::default();
+        let socket_envelopes = Family::<EnvelopeLabels, Counter>::default();
         registry.register(
             "http_requests",
             "HTTP requests answered, by route and status",
@@ -84,6 +96,16 @@ impl Default for Metrics {
             "Outbox rows waiting (pending) or given up on (dead)",
             outbox_depth.clone(),
         );
+        registry.register(
+            "socket_mode_connected",
+            "1 while Socket Mode is connected to Slack (hello received, no failure since)",
+            socket_connected.clone(),
+        );
+        registry.register(
+            "socket_mode_envelopes",
+            "Socket Mode envelopes handled, by kind and outcome",
+            socket_envelopes.clone(),
+        );
         Self {
             registry,
             http_requests,
@@ -91,6 +113,8 @@ impl Default for Metrics {
             slack_calls,
             events,
             outbox_depth,
+            socket_connected,
+            socket_envelopes,
         }
     }
 }
@@ -124,6 +148,19 @@ impl Metrics {
                 outcome: outcome.to_string(),
             })
             .inc_by(u64::try_from(n).unwrap_or(u64::MAX));
+    }
+
+    pub fn socket_connected(&self, connected: bool) {
+        self.socket_connected.set(i64::from(connected));
+    }
+
+    pub fn count_envelope(&self, kind: &str, outcome: &str) {
+        self.socket_envelopes
+            .get_or_create(&EnvelopeLabels {
+                kind: kind.to_string(),
+                outcome: outcome.to_string(),
+            })
+            .inc();
     }
 
     /// Sets the outbox gauges; states missing from `counts` read zero.

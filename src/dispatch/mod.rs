@@ -1,5 +1,9 @@
 //! What the bot does with each thing Slack sends, whichever transport brought it.
 
+/// How long handling an event or interaction may take before it is left unacknowledged (a
+/// 503 over HTTP, no ack over Socket Mode) so Slack delivers it again; within Slack's 3 s.
+pub const ACK_DEADLINE: std::time::Duration = std::time::Duration::from_millis(2500);
+
 mod capture;
 mod challenges;
 pub mod commands;

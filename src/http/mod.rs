@@ -14,11 +14,18 @@ use crate::app::AppState;
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// The app's routes (DESIGN §1 and §7: contract paths).
+/// Slack's three endpoints are there only when Slack calls us over HTTP; in Socket Mode its
+/// traffic arrives over the socket instead.
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/slack/commands", post(slack::commands))
-        .route("/slack/events", post(slack::events))
-        .route("/slack/interactions", post(slack::interactions))
+    let slack_routes = if state.signing_secret.is_some() {
+        Router::new()
+            .route("/slack/commands", post(slack::commands))
+            .route("/slack/events", post(slack::events))
+            .route("/slack/interactions", post(slack::interactions))
+    } else {
+        Router::new()
+    };
+    slack_routes
         .route("/healthz", get(ops::healthz))
         .route("/metrics", get(ops::metrics))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

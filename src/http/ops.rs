@@ -9,16 +9,33 @@ use axum::response::IntoResponse;
 use crate::app::AppState;
 use crate::store;
 
-/// 200 when the database answers within a second, 503 otherwise.
+/// 200 when the database answers within a second (and, in Socket Mode, the socket is
+/// connected), 503 otherwise; the body says which.
 pub async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
-    match tokio::time::timeout(Duration::from_secs(1), store::ping(&state.db)).await {
-        Ok(Ok(())) => (StatusCode::OK, "ok\n"),
-        Ok(Err(error)) => {
-            tracing::warn!(%error, "health check: database error");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n")
+    let (mut status, mut body) =
+        match tokio::time::timeout(Duration::from_secs(1), store::ping(&state.db)).await {
+            Ok(Ok(())) => (StatusCode::OK, "ok\n".to_string()),
+            Ok(Err(error)) => {
+                tracing::warn!(%error, "health check: database error");
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "database unavailable\n".to_string(),
+                )
+            }
+            Err(_) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "database did not answer\n".to_string(),
+            ),
+        };
+    if let Some(socket) = &state.socket {
+        let socket = socket.status();
+        if !socket.connected {
+            status = StatusCode::SERVICE_UNAVAILABLE;
         }
-        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database did not answer\n"),
+        body.push_str(&socket.describe(state.clock.now()));
+        body.push('\n');
     }
+    (status, body)
 }
 
 /// Prometheus text, with the outbox depth read fresh from the database.

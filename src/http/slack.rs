@@ -10,8 +10,8 @@ use secrecy::ExposeSecret;
 use serde_json::json;
 
 use crate::app::AppState;
-use crate::dispatch;
 use crate::dispatch::interactions::InteractionReply;
+use crate::dispatch::{self, ACK_DEADLINE};
 use crate::slack::blocks::{self, Reply};
 use crate::slack::inbound::{self, CommandRequest, EventRequest};
 use crate::slack::signature::{self, Rejection};
@@ -39,9 +39,6 @@ pub async fn commands(State(state): State<AppState>, headers: HeaderMap, body: B
     }
     Json(ephemeral(reply)).into_response()
 }
-
-/// How long an event may take before we answer 503 so Slack retries; well inside its 3 s.
-const ACK_DEADLINE: std::time::Duration = std::time::Duration::from_millis(2500);
 
 /// `POST /slack/events`: answers `url_verification`; acknowledges an event once it is stored.
 pub async fn events(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
@@ -122,8 +119,12 @@ pub async fn interactions(
 
 fn verify(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<(), Rejection> {
     let header = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
+    // The routes are mounted only with a signing secret; without one nothing verifies.
+    let Some(secret) = &state.signing_secret else {
+        return Err(Rejection::NoSecret);
+    };
     signature::verify(
-        state.signing_secret.expose_secret().as_bytes(),
+        secret.expose_secret().as_bytes(),
         header("x-slack-request-timestamp"),
         header("x-slack-signature"),
         body,

@@ -16,7 +16,8 @@ use url::Url;
 use super::call::SlackCall;
 use crate::users::UserKind;
 
-type Connector = SlackClientHyperConnector<HttpsConnector<HttpConnector>>;
+/// How the client reaches Slack: HTTPS, or plain HTTP for a local fake.
+pub type Connector = SlackClientHyperConnector<HttpsConnector<HttpConnector>>;
 
 /// A handle on the Web API, cheap to clone.
 #[derive(Clone)]
@@ -92,6 +93,11 @@ impl SlackApi {
             token: SlackApiToken::new(token.expose_secret().to_string().into()),
             timeout,
         })
+    }
+
+    /// The underlying slack-morphism client, for the Socket Mode listener.
+    pub fn client(&self) -> Arc<SlackClient<Connector>> {
+        self.client.clone()
     }
 
     /// Makes one call and reports what Slack said.

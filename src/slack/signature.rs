@@ -20,6 +20,8 @@ pub enum Rejection {
     WrongVersion,
     #[error("the signature does not match")]
     Mismatch,
+    #[error("no signing secret is configured to check it with")]
+    NoSecret,
 }
 
 /// Checks Slack's signature headers against the raw body, in constant time.

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use archhour::tools;
 
-use crate::support::{CHANNEL, FORM, TEAM, TestApp, eventually, spawn_app};
+use crate::support::{CHANNEL, FORM, TestApp, challenge_form_submission, eventually, spawn_app};
 
 fn fixture() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/notes/arch-challenges-2020.txt")
@@ -53,26 +53,13 @@ fn shown(reply: &Value) -> String {
 
 /// Submits the challenge form with these state values, as Slack posts a `view_submission`.
 async fn submit(app: &TestApp, view_id: &str, values: Value) -> reqwest::Response {
-    let payload = json!({
-        "type": "view_submission",
-        "team": {"id": TEAM, "domain": "acme"},
-        "user": {"id": "U_BEA", "username": "bea", "team_id": TEAM},
-        "api_app_id": "A1",
-        "trigger_id": format!("trigger-{view_id}"),
-        "view": {
-            "id": view_id, "team_id": TEAM, "type": "modal", "hash": "1700000000.x",
-            "callback_id": "challenge_record", "private_metadata": CHANNEL,
-            "title": {"type": "plain_text", "text": "Architecture challenge"},
-            "blocks": [],
-            "state": {"values": values}
-        }
-    });
+    let payload = challenge_form_submission("U_BEA", view_id, values);
     let body = serde_urlencoded::to_string([("payload", payload.to_string())]).expect("encodes");
     app.post_signed("/slack/interactions", FORM, body.into_bytes())
         .await
 }
 
-fn typed(value: &str) -> Value {
+pub fn typed(value: &str) -> Value {
     json!({"type": "plain_text_input", "value": value})
 }
 
@@ -82,7 +69,7 @@ fn picked(value: &str) -> Value {
 }
 
 /// Form values: each block's one element has the block's id as its action id.
-fn form(fields: &[(&str, Value)]) -> Value {
+pub fn form(fields: &[(&str, Value)]) -> Value {
     let mut values = serde_json::Map::new();
     for (block, value) in fields {
         values.insert((*block).to_string(), json!({ *block: value }));

@@ -13,5 +13,6 @@ mod outbox;
 mod proposing;
 mod settings;
 mod signatures;
+mod socket_mode;
 mod support;
 mod voting;

@@ -50,7 +50,12 @@ pub fn parse_command(body: &[u8]) -> Result<CommandRequest, MalformedPayload> {
     }
     let event: SlackCommandEvent =
         serde_urlencoded::from_bytes(body).map_err(|e| MalformedPayload(e.to_string()))?;
-    Ok(CommandRequest::Command(SlashCommand {
+    Ok(CommandRequest::Command(command_event(event)))
+}
+
+/// Our view of a slash command, whichever transport delivered it.
+pub fn command_event(event: SlackCommandEvent) -> SlashCommand {
+    SlashCommand {
         team_id: event.team_id.to_string(),
         channel_id: event.channel_id.to_string(),
         channel_name: event.channel_name,
@@ -59,7 +64,7 @@ pub fn parse_command(body: &[u8]) -> Result<CommandRequest, MalformedPayload> {
         text: event.text.unwrap_or_default(),
         response_url: event.response_url.0.to_string(),
         trigger_id: event.trigger_id.to_string(),
-    }))
+    }
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@ mod command;
 mod event;
 mod interaction;
 
-pub use command::{CommandRequest, SlashCommand, parse_command};
+pub use command::{CommandRequest, SlashCommand, command_event, parse_command};
 pub use event::{
     EventRequest, InboundEvent, ReactionEvent, ThreadReply, callback_event, parse_event, ts_micros,
 };

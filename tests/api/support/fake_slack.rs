@@ -47,6 +47,8 @@ struct Recorder {
     reactions: HashMap<(String, String), Reactions>,
     /// What users.info answers for users other than plain people: (is_bot, is_admin).
     users: HashMap<String, (bool, bool)>,
+    /// The WebSocket address `apps.connections.open` hands out (Socket Mode).
+    socket_url: Option<String>,
 }
 
 /// A running fake; clones share it.
@@ -58,6 +60,11 @@ pub struct FakeSlack {
 }
 
 impl FakeSlack {
+    /// Makes `apps.connections.open` answer with this WebSocket address.
+    pub fn serve_socket_url(&self, url: &str) {
+        self.lock().socket_url = Some(url.to_string());
+    }
+
     /// Starts on a random local port.
     pub async fn start() -> FakeSlack {
         Self::start_on("127.0.0.1:0")
@@ -261,6 +268,10 @@ fn default_answer(recorder: &Recorder, method: &str, args: &Value, ts: &str) -> 
             };
             json!({"ok": true, "channel": {"id": format!("D{user}")}})
         }
+        "apps.connections.open" => match &recorder.socket_url {
+            Some(url) => json!({"ok": true, "url": url}),
+            None => json!({"ok": false, "error": "socket_mode_not_enabled"}),
+        },
         "views.open" => {
             let mut view = match args.get("view") {
                 Some(Value::String(text)) => serde_json::from_str(text).unwrap_or(Value::Null),

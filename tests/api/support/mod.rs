@@ -2,6 +2,7 @@
 //! and a clock the test moves.
 
 pub mod fake_slack;
+pub mod fake_socket;
 pub mod postgres;
 
 use std::net::SocketAddr;
@@ -10,7 +11,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use archhour::clock::ManualClock;
-use archhour::config::{Config, DatabaseConfig, OutboxSettings};
+use archhour::config::{
+    Config, DatabaseConfig, OutboxSettings, SlackTransport, SocketModeSettings,
+};
 use archhour::slack::signature;
 use chrono::{DateTime, TimeZone, Utc};
 use secrecy::SecretString;
@@ -20,6 +23,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use fake_slack::FakeSlack;
+use fake_socket::FakeSocket;
 use postgres::TestDatabase;
 
 pub const SIGNING_SECRET: &str = "test-signing-secret";
@@ -79,9 +83,37 @@ pub async fn spawn_app() -> TestApp {
     init_logs();
     let database = Arc::new(TestDatabase::create().await);
     let slack = FakeSlack::start().await;
-    let start = Utc.with_ymd_and_hms(2026, 11, 18, 9, 0, 0).unwrap();
-    let clock = Arc::new(ManualClock::new(start));
-    launch(database, slack, clock).await
+    let clock = Arc::new(ManualClock::new(test_start()));
+    launch(database, slack, clock, http_transport()).await
+}
+
+/// The app in Socket Mode (`SLACK_APP_TOKEN` set): Slack's traffic comes over a fake socket
+/// that `apps.connections.open` names, and `/slack/*` is not served.
+pub async fn spawn_socket_app() -> (TestApp, FakeSocket) {
+    init_logs();
+    let database = Arc::new(TestDatabase::create().await);
+    let slack = FakeSlack::start().await;
+    let socket = FakeSocket::start().await;
+    slack.serve_socket_url(&socket.url);
+    let clock = Arc::new(ManualClock::new(test_start()));
+    let transport = SlackTransport::SocketMode {
+        app_token: SecretString::from(APP_TOKEN),
+    };
+    (launch(database, slack, clock, transport).await, socket)
+}
+
+/// The app-level token tests run Socket Mode with.
+pub const APP_TOKEN: &str = "xapp-1-test";
+
+/// Wednesday 2026-11-18 09:00 UTC.
+fn test_start() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 18, 9, 0, 0).unwrap()
+}
+
+fn http_transport() -> SlackTransport {
+    SlackTransport::Http {
+        signing_secret: SecretString::from(SIGNING_SECRET),
+    }
 }
 
 impl TestApp {
@@ -91,6 +123,7 @@ impl TestApp {
             self.database.clone(),
             self.slack.clone(),
             self.clock.clone(),
+            http_transport(),
         )
         .await
     }
@@ -230,7 +263,13 @@ impl TestApp {
         let mut app = self;
         app.stop_now().await;
         f(&slack);
-        let mut restarted = launch(app.database.clone(), slack, app.clock.clone()).await;
+        let mut restarted = launch(
+            app.database.clone(),
+            slack,
+            app.clock.clone(),
+            http_transport(),
+        )
+        .await;
         restarted.next_event = app.next_event.clone();
         restarted
     }
@@ -307,19 +346,7 @@ impl TestApp {
     /// `user` presses a button with `action_id` and `value` on a message in the test channel.
     pub async fn press(&self, user: &str, action_id: &str, value: &str) -> u16 {
         let (trigger, _) = self.next_event();
-        let payload = serde_json::json!({
-            "type": "block_actions",
-            "team": {"id": TEAM, "domain": "acme"},
-            "user": {"id": user, "username": "someone", "team_id": TEAM},
-            "api_app_id": "A1",
-            "container": {"type": "message", "message_ts": "1700000000.000009",
-                          "channel_id": CHANNEL, "is_ephemeral": false},
-            "trigger_id": format!("trigger-{trigger}"),
-            "channel": {"id": CHANNEL, "name": "arch-hour"},
-            "actions": [{"type": "button", "action_id": action_id, "block_id": "b",
-                         "text": {"type": "plain_text", "text": "button"}, "value": value,
-                         "action_ts": "1700000100.000001"}]
-        });
+        let payload = block_actions(user, action_id, value, &format!("trigger-{trigger}"));
         let body =
             serde_urlencoded::to_string([("payload", payload.to_string())]).expect("form encodes");
         self.post_signed("/slack/interactions", FORM, body.into_bytes())
@@ -398,6 +425,51 @@ impl TestApp {
         .await
         .expect("reading votes")
     }
+}
+
+/// A button pressed on a message in the channel, as Slack sends it.
+pub fn block_actions(user: &str, action_id: &str, value: &str, trigger_id: &str) -> Value {
+    serde_json::json!({
+        "type": "block_actions",
+        "team": {"id": TEAM, "domain": "acme"},
+        "user": {"id": user, "username": "someone", "team_id": TEAM},
+        "api_app_id": "A1",
+        "container": {"type": "message", "message_ts": "1700000000.000009",
+                      "channel_id": CHANNEL, "is_ephemeral": false},
+        "trigger_id": trigger_id,
+        "channel": {"id": CHANNEL, "name": "arch-hour"},
+        "actions": [{"type": "button", "action_id": action_id, "block_id": "b",
+                     "text": {"type": "plain_text", "text": "button"}, "value": value,
+                     "action_ts": "1700000100.000001"}]
+    })
+}
+
+/// The challenge form submitted by `user` with these state values.
+pub fn challenge_form_submission(user: &str, view_id: &str, values: Value) -> Value {
+    serde_json::json!({
+        "type": "view_submission",
+        "team": {"id": TEAM, "domain": "acme"},
+        "user": {"id": user, "username": "someone", "team_id": TEAM},
+        "api_app_id": "A1",
+        "trigger_id": format!("trigger-{view_id}"),
+        "view": {
+            "id": view_id, "team_id": TEAM, "type": "modal", "hash": "1700000000.x",
+            "callback_id": "challenge_record", "private_metadata": CHANNEL,
+            "title": {"type": "plain_text", "text": "Architecture challenge"},
+            "blocks": [],
+            "state": {"values": values}
+        }
+    })
+}
+
+/// A slash command as Slack sends it over Socket Mode (the same fields as the HTTP form).
+pub fn command_payload(channel: &str, user: &str, text: &str) -> Value {
+    serde_json::json!({
+        "token": "legacy-verification-token", "team_id": TEAM, "team_domain": "acme",
+        "channel_id": channel, "channel_name": "arch-hour", "user_id": user,
+        "user_name": "someone", "command": "/archtopic", "text": text, "api_app_id": "A1",
+        "response_url": "https://hooks.slack.com/commands/T1/1/abc", "trigger_id": "1.2.abc"
+    })
 }
 
 /// A `reaction_added` / `reaction_removed` callback as Slack sends it.
@@ -479,7 +551,12 @@ pub async fn settle() {
     tokio::time::sleep(Duration::from_millis(300)).await;
 }
 
-async fn launch(database: Arc<TestDatabase>, slack: FakeSlack, clock: Arc<ManualClock>) -> TestApp {
+async fn launch(
+    database: Arc<TestDatabase>,
+    slack: FakeSlack,
+    clock: Arc<ManualClock>,
+    transport: SlackTransport,
+) -> TestApp {
     let db = archhour::database::pool_options()
         .connect_with(database.options.clone())
         .await
@@ -490,10 +567,16 @@ async fn launch(database: Arc<TestDatabase>, slack: FakeSlack, clock: Arc<Manual
             url: None,
             data_dir: "unused".into(),
         },
-        signing_secret: SecretString::from(SIGNING_SECRET),
+        transport,
         bot_token: SecretString::from("xoxb-test-token"),
         slack_api_url: slack.api_url.parse().expect("fake Slack URL"),
         outbox: test_outbox_settings(),
+        // One connection, so a test knows which one its envelopes travel on.
+        socket_mode: SocketModeSettings {
+            connections: 1,
+            stagger_seconds: 0,
+            retry_seconds: 1,
+        },
     };
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
