@@ -1,5 +1,6 @@
-//! `manifest.yml` grants everything the code relies on: the command, each handled event, each
-//! Web API method's scopes, interactivity and the App Home tab.
+//! `manifest.yml` (HTTP) and `manifest.socket-mode.yml` grant everything the code relies on:
+//! the command, each handled event, each Web API method's scopes, interactivity and the App
+//! Home tab; the first with request URLs, the second with Socket Mode instead.
 
 use archhour::slack::call::SlackMethod;
 use archhour::slack::{COMMAND, HANDLED_EVENTS};
@@ -26,7 +27,7 @@ struct AppHome {
 #[derive(Deserialize)]
 struct SlashCommand {
     command: String,
-    url: String,
+    url: Option<String>,
     should_escape: bool,
 }
 
@@ -44,37 +45,90 @@ struct Scopes {
 struct Settings {
     event_subscriptions: EventSubscriptions,
     interactivity: Interactivity,
+    socket_mode_enabled: bool,
 }
 
 #[derive(Deserialize)]
 struct EventSubscriptions {
-    request_url: String,
+    request_url: Option<String>,
     bot_events: Vec<String>,
 }
 
 #[derive(Deserialize)]
 struct Interactivity {
     is_enabled: bool,
-    request_url: String,
+    request_url: Option<String>,
+}
+
+const HTTP: &str = "manifest.yml";
+const SOCKET_MODE: &str = "manifest.socket-mode.yml";
+
+fn text(name: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(name);
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{name} is readable: {e}"))
+}
+
+fn manifest_named(name: &str) -> Manifest {
+    serde_saphyr::from_str(&text(name)).unwrap_or_else(|e| panic!("{name} parses: {e}"))
 }
 
 fn manifest() -> Manifest {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/manifest.yml");
-    let text = std::fs::read_to_string(path).expect("manifest.yml is readable");
-    serde_saphyr::from_str(&text).expect("manifest.yml parses")
+    manifest_named(HTTP)
+}
+
+/// Both manifests, each with whether it is the Socket Mode one.
+fn manifests() -> [(Manifest, bool); 2] {
+    [
+        (manifest_named(HTTP), false),
+        (manifest_named(SOCKET_MODE), true),
+    ]
 }
 
 #[test]
 fn the_manifest_declares_the_command_with_escaping() {
-    let manifest = manifest();
-    let command = manifest
-        .features
-        .slash_commands
-        .iter()
-        .find(|c| c.command == COMMAND)
-        .expect("the /archtopic command is declared");
-    assert!(command.should_escape, "mentions must arrive escaped");
-    assert!(command.url.ends_with("/slack/commands"), "{}", command.url);
+    for (manifest, socket_mode) in manifests() {
+        let command = manifest
+            .features
+            .slash_commands
+            .iter()
+            .find(|c| c.command == COMMAND)
+            .expect("the /archtopic command is declared");
+        assert!(command.should_escape, "mentions must arrive escaped");
+        match (&command.url, socket_mode) {
+            (Some(url), false) => assert!(url.ends_with("/slack/commands"), "{url}"),
+            (None, true) => {}
+            (url, _) => panic!("socket mode {socket_mode} with command URL {url:?}"),
+        }
+    }
+}
+
+#[test]
+fn the_socket_mode_manifest_is_the_same_app_without_request_urls() {
+    let strip = |name: &str| {
+        let mut value: serde_json::Value =
+            serde_saphyr::from_str(&text(name)).expect("parses as a value");
+        value["features"]["slash_commands"][0]
+            .as_object_mut()
+            .expect("a command")
+            .remove("url");
+        for setting in ["event_subscriptions", "interactivity"] {
+            value["settings"][setting]
+                .as_object_mut()
+                .expect("a setting")
+                .remove("request_url");
+        }
+        value["settings"]
+            .as_object_mut()
+            .expect("settings")
+            .remove("socket_mode_enabled");
+        value
+    };
+    assert_eq!(strip(SOCKET_MODE), strip(HTTP));
+    let socket = manifest_named(SOCKET_MODE);
+    assert!(socket.settings.socket_mode_enabled);
+    assert!(socket.settings.event_subscriptions.request_url.is_none());
+    assert!(socket.settings.interactivity.request_url.is_none());
+    assert!(!manifest().settings.socket_mode_enabled);
 }
 
 #[test]
@@ -97,7 +151,12 @@ fn the_manifest_grants_every_scope_the_code_calls_for() {
 fn the_manifest_subscribes_to_every_handled_event() {
     let manifest = manifest();
     let events = &manifest.settings.event_subscriptions;
-    assert!(events.request_url.ends_with("/slack/events"));
+    assert!(
+        events
+            .request_url
+            .as_deref()
+            .is_some_and(|url| url.ends_with("/slack/events"))
+    );
     for event in HANDLED_EVENTS {
         assert!(
             events.bot_events.iter().any(|e| e == event),
@@ -115,7 +174,8 @@ fn the_manifest_enables_interactivity_and_the_home_tab() {
             .settings
             .interactivity
             .request_url
-            .ends_with("/slack/interactions")
+            .as_deref()
+            .is_some_and(|url| url.ends_with("/slack/interactions"))
     );
     assert!(manifest.features.app_home.home_tab_enabled);
 }
