@@ -67,6 +67,13 @@ pub async fn run(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    // A call must never outlive its claim, or a second worker could make it again meanwhile.
+    anyhow::ensure!(
+        config.outbox.lease > config.outbox.call_timeout * 2,
+        "the outbox lease ({:?}) must be more than twice the call timeout ({:?})",
+        config.outbox.lease,
+        config.outbox.call_timeout
+    );
     let slack = SlackApi::new(
         &config.slack_api_url,
         &config.bot_token,

@@ -166,6 +166,7 @@ async fn reactions_with_retries(
             Err(CallError::Retryable {
                 retry_after,
                 reason,
+                ..
             }) if tries < MAX_TRIES => {
                 let wait = retry_after.unwrap_or(Duration::from_secs(u64::from(tries)));
                 tracing::info!(%reason, ?wait, "reactions.get will be retried");

@@ -76,14 +76,15 @@ impl OutboxWorker {
     async fn deliver(&self, row: Claimed) {
         let method = row.outgoing.method_name();
         let result = match self.resolve(&row.outgoing).await {
-            Ok(call) => self.slack.execute(&call).await,
+            Ok(call) => self.send(&row, call.with_delivery_marker(&row.key)).await,
             Err(error) => Err(error),
         };
         let outcome = match result {
-            Ok(receipt) => self.record_success(&row, &receipt).await.map(|()| "done"),
+            Ok((receipt, how)) => self.record_success(&row, &receipt).await.map(|()| how),
             Err(CallError::Retryable {
                 reason,
                 retry_after,
+                maybe_sent,
             }) if attempt_number(&row) < self.settings.max_attempts => {
                 let delay = retry_delay(
                     attempt_number(&row),
@@ -94,7 +95,7 @@ impl OutboxWorker {
                 );
                 tracing::info!(key = %row.key, attempt = row.attempt, %reason, ?delay, "Slack call will be retried");
                 let retry_at = self.clock.now() + delay;
-                store::outbox::schedule_retry(&self.db, &row, retry_at, &reason)
+                store::outbox::schedule_retry(&self.db, &row, retry_at, &reason, maybe_sent)
                     .await
                     .context("scheduling an outbox retry")
                     .map(|()| "retry")
@@ -114,6 +115,38 @@ impl OutboxWorker {
                 tracing::error!(key = %row.key, error = %format!("{error:#}"), "recording an outbox outcome failed")
             }
         }
+    }
+
+    /// Makes the call, unless an earlier attempt whose outcome was lost already posted its
+    /// message: then that message is the receipt, and the outcome says "recovered".
+    async fn send(
+        &self,
+        row: &Claimed,
+        call: SlackCall,
+    ) -> Result<(CallReceipt, &'static str), CallError> {
+        if row.maybe_sent
+            && let Some(channel) = call.posts_to()
+        {
+            match self
+                .slack
+                .find_delivered(channel, &row.key, row.created_at)
+                .await
+            {
+                Ok(Some(receipt)) => {
+                    tracing::info!(key = %row.key, "an unconfirmed message was delivered after all; not posting it again");
+                    return Ok((receipt, "recovered"));
+                }
+                Ok(None) => {}
+                // Not knowing, post: a rare duplicate beats a lost message.
+                Err(error) => {
+                    tracing::warn!(key = %row.key, %error, "could not look for an unconfirmed message; posting it again");
+                }
+            }
+        }
+        self.slack
+            .execute(&call)
+            .await
+            .map(|receipt| (receipt, "done"))
     }
 
     /// The call to make: as stored, or rendered now from the database.
@@ -136,6 +169,7 @@ impl OutboxWorker {
                 rendered.await.map_err(|error| CallError::Retryable {
                     reason: format!("rendering the App Home tab: {error:#}"),
                     retry_after: None,
+                    maybe_sent: false,
                 })
             }
         }
@@ -152,6 +186,7 @@ impl OutboxWorker {
         let retry = |error: anyhow::Error| CallError::Retryable {
             reason: format!("rendering a reminder DM: {error:#}"),
             retry_after: None,
+            maybe_sent: false,
         };
         let mut conn = self.db.acquire().await.map_err(|e| retry(e.into()))?;
         let Some((dm, reply)) = views::items::reminder(
@@ -173,6 +208,7 @@ impl OutboxWorker {
                 return Err(CallError::Retryable {
                     reason: "the reminder DM has not been sent yet".into(),
                     retry_after: Some(CARD_REFRESH_DELAY),
+                    maybe_sent: false,
                 });
             };
             return Ok(SlackCall::update_message(channel, ts, reply));
@@ -204,10 +240,12 @@ impl OutboxWorker {
             Ok(None) => Err(CallError::Retryable {
                 reason: "the card has not been posted yet".into(),
                 retry_after: Some(CARD_REFRESH_DELAY),
+                maybe_sent: false,
             }),
             Err(error) => Err(CallError::Retryable {
                 reason: format!("rendering the card: {error:#}"),
                 retry_after: None,
+                maybe_sent: false,
             }),
         }
     }

@@ -70,6 +70,9 @@ pub enum CallError {
     Retryable {
         reason: String,
         retry_after: Option<Duration>,
+        /// The call may have taken effect although it did not answer success (a timeout, a
+        /// dropped connection, a 5xx); false when Slack refused it (a 429) or it was never sent.
+        maybe_sent: bool,
     },
     /// Slack refused the call itself (`channel_not_found`, `invalid_auth`…): retrying won't help.
     #[error("{reason}")]
@@ -146,6 +149,41 @@ impl SlackApi {
         Ok(response.channel.id.to_string())
     }
 
+    /// The message the outbox posted under `key` in `channel` since `since`, if Slack has it:
+    /// read back from the channel's recent history by the marker in its metadata.
+    pub async fn find_delivered(
+        &self,
+        channel: &str,
+        key: &str,
+        since: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Option<CallReceipt>, CallError> {
+        let session = self.client.open_session(&self.token);
+        // A minute's margin for clocks that disagree.
+        let oldest = since - chrono::Duration::minutes(1);
+        let request = SlackApiConversationsHistoryRequest::new()
+            .with_channel(channel.into())
+            .with_oldest(format!("{}.000000", oldest.timestamp()).into())
+            .with_limit(200)
+            .with_include_all_metadata(true);
+        let response = self
+            .bounded(session.conversations_history(&request))
+            .await?;
+        let found = response.messages.into_iter().find(|message| {
+            message.content.metadata.as_ref().is_some_and(|metadata| {
+                metadata.event_type == super::call::DELIVERY_MARKER
+                    && metadata
+                        .event_payload
+                        .as_ref()
+                        .and_then(|payload| payload.get("key"))
+                        .is_some_and(|marked| marked == key)
+            })
+        });
+        Ok(found.map(|message| CallReceipt {
+            channel: Some(channel.to_string()),
+            ts: Some(message.origin.ts.to_string()),
+        }))
+    }
+
     /// Opens a modal for the person whose command or click gave `trigger_id` (`views.open`).
     /// A trigger expires three seconds after the click, so this is called while answering it,
     /// never queued; `within` bounds it to what is left of those seconds.
@@ -162,6 +200,7 @@ impl SlackApi {
             Err(_) => Err(CallError::Retryable {
                 reason: format!("views.open took longer than {within:?}"),
                 retry_after: None,
+                maybe_sent: true,
             }),
         }
     }
@@ -230,6 +269,7 @@ impl SlackApi {
             Err(_) => Err(CallError::Retryable {
                 reason: format!("no answer from Slack within {:?}", self.timeout),
                 retry_after: None,
+                maybe_sent: true,
             }),
         }
     }
@@ -260,6 +300,7 @@ fn classify(error: SlackClientError) -> CallError {
         SlackClientError::RateLimitError(limit) => CallError::Retryable {
             reason: "rate limited by Slack (429)".into(),
             retry_after: limit.retry_after,
+            maybe_sent: false,
         },
         SlackClientError::HttpError(http)
             if http.status_code.is_server_error()
@@ -268,12 +309,14 @@ fn classify(error: SlackClientError) -> CallError {
             CallError::Retryable {
                 reason: format!("Slack answered HTTP {}", http.status_code),
                 retry_after: None,
+                maybe_sent: true,
             }
         }
         SlackClientError::ApiError(api) if TRANSIENT_API_ERRORS.contains(&api.code.as_str()) => {
             CallError::Retryable {
                 reason: format!("Slack error `{}`", api.code),
                 retry_after: None,
+                maybe_sent: api.code != "ratelimited",
             }
         }
         SlackClientError::ApiError(api) => CallError::Permanent {
@@ -284,6 +327,7 @@ fn classify(error: SlackClientError) -> CallError {
         | SlackClientError::SystemError(_) => CallError::Retryable {
             reason,
             retry_after: None,
+            maybe_sent: true,
         },
         _ => CallError::Permanent { reason },
     }

@@ -32,6 +32,27 @@ impl SlackCall {
         ))
     }
 
+    /// Marks a new message with the outbox key that sent it (in the message's metadata), so
+    /// after an attempt whose outcome was lost the channel's history shows whether it arrived.
+    /// Other calls are idempotent or cannot be looked for, and are left as they are.
+    pub fn with_delivery_marker(self, key: &str) -> Self {
+        match self {
+            SlackCall::PostMessage(mut request) => {
+                request.content.metadata = Some(delivery_marker(key));
+                SlackCall::PostMessage(request)
+            }
+            other => other,
+        }
+    }
+
+    /// The channel a new message goes to; `None` for calls that post nothing new.
+    pub fn posts_to(&self) -> Option<&str> {
+        match self {
+            SlackCall::PostMessage(request) => Some(request.channel.as_ref()),
+            _ => None,
+        }
+    }
+
     /// A message only `user` sees, in `channel`.
     pub fn post_ephemeral(channel: &str, user: &str, reply: super::blocks::Reply) -> Self {
         SlackCall::PostEphemeral(SlackApiChatPostEphemeralRequest::new(
@@ -92,6 +113,15 @@ impl SlackCall {
     }
 }
 
+/// The metadata `event_type` of messages the outbox posts.
+pub const DELIVERY_MARKER: &str = "archhour_delivery";
+
+/// `{"event_type": "archhour_delivery", "event_payload": {"key": key}}`.
+pub fn delivery_marker(key: &str) -> SlackMessageMetadata {
+    SlackMessageMetadata::new(DELIVERY_MARKER.to_string())
+        .with_event_payload([("key".to_string(), key.to_string())].into())
+}
+
 /// Every Web API method the bot calls, directly or through the outbox. The manifest test
 /// checks that `manifest.yml` grants each one's scopes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,10 +137,11 @@ pub enum SlackMethod {
     ConversationsOpen,
     ViewsPublish,
     ViewsOpen,
+    ConversationsHistory,
 }
 
 impl SlackMethod {
-    pub const ALL: [SlackMethod; 11] = [
+    pub const ALL: [SlackMethod; 12] = [
         SlackMethod::AuthTest,
         SlackMethod::ChatPostMessage,
         SlackMethod::ChatUpdate,
@@ -122,6 +153,7 @@ impl SlackMethod {
         SlackMethod::ConversationsOpen,
         SlackMethod::ViewsPublish,
         SlackMethod::ViewsOpen,
+        SlackMethod::ConversationsHistory,
     ];
 
     pub fn name(self) -> &'static str {
@@ -137,6 +169,7 @@ impl SlackMethod {
             SlackMethod::ConversationsOpen => "conversations.open",
             SlackMethod::ViewsPublish => "views.publish",
             SlackMethod::ViewsOpen => "views.open",
+            SlackMethod::ConversationsHistory => "conversations.history",
         }
     }
 
@@ -155,6 +188,11 @@ impl SlackMethod {
             SlackMethod::ViewsPublish => &[],
             // A modal needs only the trigger of the person's command or click.
             SlackMethod::ViewsOpen => &[],
+            // Looking for a message whose delivery went unconfirmed: in channels (public and
+            // private) and in DMs.
+            SlackMethod::ConversationsHistory => {
+                &["channels:history", "groups:history", "im:history"]
+            }
         }
     }
 }

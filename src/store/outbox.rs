@@ -17,6 +17,9 @@ pub struct Claimed {
     pub attempt: i32,
     pub outgoing: Outgoing,
     pub after_send: Option<AfterSend>,
+    /// An earlier attempt may have reached Slack without its outcome being recorded.
+    pub maybe_sent: bool,
+    pub created_at: DateTime<Utc>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -26,6 +29,8 @@ struct ClaimedRow {
     attempts: i32,
     call: Json<Outgoing>,
     after_send: Option<Json<AfterSend>>,
+    was_unconfirmed: bool,
+    created_at: DateTime<Utc>,
 }
 
 /// Queues a delivery, due `delivery.delay` after `now`. Returns false when nothing new was
@@ -117,9 +122,10 @@ pub async fn claim_due(
     limit: i64,
 ) -> sqlx::Result<Vec<Claimed>> {
     let rows: Vec<ClaimedRow> = sqlx::query_as(
-        "update outbox set lease_until = $2, attempts = outbox.attempts + 1, coalesce_key = null
+        "update outbox set lease_until = $2, attempts = outbox.attempts + 1, coalesce_key = null,
+                           unconfirmed = true
          from (
-             select id from outbox o
+             select id, unconfirmed from outbox o
              where state = 'pending' and next_attempt_at <= $1
                and (lease_until is null or lease_until <= $1)
                and (sequence_key is null or not exists (
@@ -131,7 +137,8 @@ pub async fn claim_due(
              for update skip locked
          ) due
          where outbox.id = due.id
-         returning outbox.id, outbox.idempotency_key, outbox.attempts, outbox.call, outbox.after_send",
+         returning outbox.id, outbox.idempotency_key, outbox.attempts, outbox.call,
+                   outbox.after_send, due.unconfirmed as was_unconfirmed, outbox.created_at",
     )
     .bind(now)
     .bind(lease_until)
@@ -146,6 +153,8 @@ pub async fn claim_due(
             attempt: row.attempts,
             outgoing: row.call.0,
             after_send: row.after_send.map(|json| json.0),
+            maybe_sent: row.was_unconfirmed,
+            created_at: row.created_at,
         })
         .collect())
 }
@@ -171,21 +180,25 @@ pub async fn mark_done(
     Ok(updated == 1)
 }
 
-/// Puts a claimed row back to be tried again at `retry_at`.
+/// Puts a claimed row back to be tried again at `retry_at`. `maybe_sent` says whether the
+/// failed attempt may have taken effect anyway (a timeout, a dropped connection, a 5xx).
 pub async fn schedule_retry(
     db: impl PgExecutor<'_>,
     claimed: &Claimed,
     retry_at: DateTime<Utc>,
     error: &str,
+    maybe_sent: bool,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "update outbox set next_attempt_at = $3, last_error = $4, lease_until = null
+        "update outbox set next_attempt_at = $3, last_error = $4, lease_until = null,
+                           unconfirmed = $5
          where id = $1 and attempts = $2 and state = 'pending'",
     )
     .bind(claimed.id)
     .bind(claimed.attempt)
     .bind(retry_at)
     .bind(error)
+    .bind(maybe_sent)
     .execute(db)
     .await
     .map(|_| ())
