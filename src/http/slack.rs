@@ -15,11 +15,12 @@ use crate::dispatch::{self, ACK_DEADLINE};
 use crate::slack::blocks::{self, Reply};
 use crate::slack::inbound::{self, CommandRequest, EventRequest};
 use crate::slack::signature::{self, Rejection};
+use crate::store;
 
 /// `POST /slack/commands`: answers with an ephemeral message well within Slack's 3 seconds.
 pub async fn commands(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Err(rejection) = verify(&state, &headers, &body) {
-        return unauthorized(rejection);
+    if let Err(refused) = verify_once(&state, &headers, &body).await {
+        return refused;
     }
     let command = match inbound::parse_command(&body) {
         Ok(CommandRequest::SslCheck) => return StatusCode::OK.into_response(),
@@ -85,8 +86,8 @@ pub async fn interactions(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Err(rejection) = verify(&state, &headers, &body) {
-        return unauthorized(rejection);
+    if let Err(refused) = verify_once(&state, &headers, &body).await {
+        return refused;
     }
     let interaction = match inbound::parse_interaction(&body) {
         Ok(interaction) => interaction,
@@ -113,6 +114,24 @@ pub async fn interactions(
         Err(_) => {
             tracing::warn!("an interaction was not handled within the ack deadline");
             StatusCode::SERVICE_UNAVAILABLE.into_response()
+        }
+    }
+}
+
+/// Verifies a command or interaction and refuses a replay of one already handled. Slack never
+/// sends these twice (events, which it does redeliver, are deduplicated by their event id).
+async fn verify_once(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<(), Response> {
+    verify(state, headers, body).map_err(unauthorized)?;
+    let signature = headers
+        .get("x-slack-signature")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default();
+    match store::requests::first_sighting(&state.db, signature, state.clock.now()).await {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(unauthorized(Rejection::Replayed)),
+        Err(error) => {
+            tracing::error!(%error, "recording a request's signature failed");
+            Err((StatusCode::SERVICE_UNAVAILABLE, "please retry\n").into_response())
         }
     }
 }

@@ -22,6 +22,8 @@ pub enum Rejection {
     Mismatch,
     #[error("no signing secret is configured to check it with")]
     NoSecret,
+    #[error("this signed request was handled before: a replay")]
+    Replayed,
 }
 
 /// Checks Slack's signature headers against the raw body, in constant time.

@@ -10,6 +10,7 @@ pub mod jobs;
 pub mod meetings;
 pub mod outbox;
 pub mod reminders;
+pub mod requests;
 pub mod search;
 pub mod settings;
 pub mod topics;
