@@ -3,90 +3,16 @@
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
-use archhour::slack::signature::sign;
-use nix::sys::signal::{Signal, kill};
-use nix::unistd::Pid;
-
+use crate::support::eventually;
 use crate::support::fake_slack::FakeSlack;
 use crate::support::postgres::TestDatabase;
-use crate::support::{CHANNEL, FORM, SIGNING_SECRET, command_body, eventually};
-
-const BINARY: &str = env!("CARGO_BIN_EXE_archhour");
-
-struct Running {
-    child: Child,
-    addr: String,
-}
-
-fn free_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("binding");
-    listener.local_addr().expect("address").port()
-}
-
-/// The binary as an operator would start it: no DATABASE_URL, secrets in the environment.
-fn archhour(data_dir: &Path, slack: &FakeSlack) -> Command {
-    let mut command = Command::new(BINARY);
-    command
-        .current_dir(data_dir)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("ARCHHOUR_DATA_DIR", data_dir.join("data"))
-        .env("SLACK_SIGNING_SECRET", SIGNING_SECRET)
-        .env("SLACK_BOT_TOKEN", "xoxb-e2e")
-        .env("SLACK_API_URL", &slack.api_url)
-        .env("RUST_LOG", "warn");
-    command
-}
+use crate::support::process::{BINARY, Running, archhour, command, start_with, stop};
 
 async fn start(data_dir: &Path, slack: &FakeSlack) -> Running {
     start_with(archhour(data_dir, slack)).await
-}
-
-async fn start_with(mut command: Command) -> Running {
-    let addr = format!("127.0.0.1:{}", free_port());
-    let child = command
-        .env("ARCHHOUR_ADDR", &addr)
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("starting archhour");
-    let client = reqwest::Client::new();
-    let url = format!("http://{addr}/healthz");
-    eventually("archhour to answer /healthz", || async {
-        let response = client.get(&url).send().await.ok()?;
-        (response.status() == 200).then_some(())
-    })
-    .await;
-    Running { child, addr }
-}
-
-async fn command(running: &Running, text: &str) -> (serde_json::Value, Duration) {
-    let body = command_body(CHANNEL, "U_ANN", text);
-    let timestamp = chrono::Utc::now().timestamp().to_string();
-    let signature = sign(SIGNING_SECRET.as_bytes(), &timestamp, &body);
-    let started = Instant::now();
-    let response = reqwest::Client::new()
-        .post(format!("http://{}/slack/commands", running.addr))
-        .header("content-type", FORM)
-        .header("x-slack-request-timestamp", timestamp)
-        .header("x-slack-signature", signature)
-        .body(body)
-        .send()
-        .await
-        .expect("command reaches archhour");
-    assert_eq!(response.status(), 200);
-    let reply = response.json().await.expect("JSON reply");
-    (reply, started.elapsed())
-}
-
-fn stop(mut running: Running) {
-    let pid = Pid::from_raw(i32::try_from(running.child.id()).expect("pid fits"));
-    kill(pid, Signal::SIGTERM).expect("signalling archhour");
-    let status = running.child.wait().expect("archhour exits");
-    assert!(status.success(), "archhour exited with {status}");
 }
 
 fn scratch_dir() -> tempfile::TempDir {

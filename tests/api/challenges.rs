@@ -175,7 +175,7 @@ async fn the_form_offers_the_log_and_records_a_valid_submission_once() {
         .post_signed(
             "/slack/commands",
             FORM,
-            crate::support::command_body(CHANNEL, "U_BEA", "challenge"),
+            crate::support::command_body_with_trigger(CHANNEL, "U_BEA", "challenge", "1.2.form"),
         )
         .await;
     assert_eq!(response.status(), 200);
@@ -186,7 +186,7 @@ async fn the_form_offers_the_log_and_records_a_valid_submission_once() {
     );
     let opened = app.slack.calls_to("views.open");
     assert_eq!(opened.len(), 1);
-    assert_eq!(opened[0].args["trigger_id"], "1.2.abc");
+    assert_eq!(opened[0].args["trigger_id"], "1.2.form");
     let view = &opened[0].args["view"];
     assert_eq!(view["callback_id"], "challenge_record");
     assert_eq!(view["private_metadata"], CHANNEL);

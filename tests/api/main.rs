@@ -5,6 +5,7 @@ mod actions;
 mod binary;
 mod challenges;
 mod endpoints;
+mod faults;
 mod history;
 mod manifest;
 mod meeting;

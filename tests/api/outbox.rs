@@ -36,31 +36,6 @@ async fn outbox_row(app: &TestApp) -> (String, i32, Option<String>) {
 }
 
 #[tokio::test]
-async fn a_rate_limited_card_is_retried_no_earlier_than_retry_after_and_posted_once() {
-    let app = spawn_app().await;
-    app.slack.script(
-        "chat.postMessage",
-        [Scripted::RateLimited {
-            retry_after_seconds: 1,
-        }],
-    );
-    app.command("[quest] What is paver used for today?").await;
-    attempt_recorded(&app, 1).await;
-
-    // Not a moment before Retry-After: 999 ms on the clock is still too early.
-    app.advance(Duration::from_millis(999)).await;
-    settle().await;
-    assert_eq!(app.slack.calls_to("chat.postMessage").len(), 1);
-
-    app.advance(Duration::from_millis(1)).await;
-    let ts = eventually("the card to be posted", || card_ts(&app, 1)).await;
-    assert_eq!(ts, "1700000000.000001");
-    settle().await;
-    assert_eq!(app.slack.calls_to("chat.postMessage").len(), 2);
-    assert_eq!(outbox_row(&app).await.0, "done");
-}
-
-#[tokio::test]
 async fn a_card_is_posted_once_after_two_server_errors() {
     let app = spawn_app().await;
     app.slack.script(
@@ -83,39 +58,6 @@ async fn a_card_is_posted_once_after_two_server_errors() {
         last_error
             .expect("the last failure is kept")
             .contains("500")
-    );
-}
-
-#[tokio::test]
-async fn a_call_that_keeps_failing_ends_dead_with_its_error() {
-    let app = spawn_app().await;
-    // The test settings allow three attempts.
-    app.slack.script(
-        "chat.postMessage",
-        [Scripted::ServerError, Scripted::Hang, Scripted::ServerError],
-    );
-    app.command("[quest] What is paver used for today?").await;
-    for attempt in 1..=2 {
-        attempt_recorded(&app, attempt).await;
-        app.advance(Duration::from_secs(60)).await;
-    }
-    let state = eventually("the row to be given up", || async {
-        let (state, _, _) = outbox_row(&app).await;
-        (state == "dead").then_some(state)
-    })
-    .await;
-    assert_eq!(state, "dead");
-    let (_, attempts, last_error) = outbox_row(&app).await;
-    assert_eq!(attempts, 3);
-    assert!(last_error.expect("error kept").contains("HTTP 500"));
-    assert_eq!(card_ts(&app, 1).await, None);
-
-    app.advance(Duration::from_secs(3600)).await;
-    settle().await;
-    assert_eq!(
-        app.slack.calls_to("chat.postMessage").len(),
-        3,
-        "no more attempts"
     );
 }
 

@@ -3,7 +3,6 @@
 
 use std::time::Duration;
 
-use futures::future::join_all;
 use serde_json::Value;
 
 use crate::support::{CHANNEL, Card, TestApp, eventually, settle, spawn_app};
@@ -33,59 +32,6 @@ fn last_card_footer(app: &TestApp, card: &Card) -> Option<String> {
     last["blocks"][1]["elements"][0]["text"]
         .as_str()
         .map(String::from)
-}
-
-async fn redeliver(app: &TestApp, body: &Value, retry: u32) -> u16 {
-    let response = app
-        .post_signed_with_headers(
-            "/slack/events",
-            "application/json",
-            body.to_string().into_bytes(),
-            &[
-                ("x-slack-retry-num", &retry.to_string()),
-                ("x-slack-retry-reason", "http_timeout"),
-            ],
-        )
-        .await;
-    response.status().as_u16()
-}
-
-#[tokio::test]
-async fn the_same_event_delivered_four_times_counts_once() {
-    let app = spawn_app().await;
-    let card = app.propose("[quest] What is paver used for today?").await;
-
-    let first = app.react("U1", &card, "+1").await;
-    for retry in 1..=3 {
-        assert_eq!(redeliver(&app, &first, retry).await, 200);
-    }
-    assert_eq!(app.voters(&card).await, ["U1"]);
-    assert_eq!(app.counted_votes().await, [(card.number, 1)]);
-
-    // And four copies of another event at once.
-    let (event_id, event_ts) = app.next_event();
-    let second = crate::support::reaction_event(&event_id, &event_ts, "U2", &card, "+1", true);
-    let statuses = join_all((0..4).map(|retry| redeliver(&app, &second, retry))).await;
-    assert_eq!(statuses, [200, 200, 200, 200]);
-    assert_eq!(app.voters(&card).await, ["U1", "U2"]);
-    assert_eq!(app.counted_votes().await, [(card.number, 2)]);
-    let seen: i64 = sqlx::query_scalar("select count(*) from slack_events")
-        .fetch_one(&app.db)
-        .await
-        .expect("counting events");
-    assert_eq!(seen, 2);
-}
-
-#[tokio::test]
-async fn add_remove_add_by_one_person_is_one_vote() {
-    let app = spawn_app().await;
-    let card = app.propose("[quest] What is paver used for today?").await;
-    app.react("U1", &card, "+1").await;
-    app.unreact("U1", &card, "+1").await;
-    assert_eq!(app.counted_votes().await, [(card.number, 0)]);
-    app.react("U1", &card, "+1").await;
-    assert_eq!(app.voters(&card).await, ["U1"]);
-    assert_eq!(app.counted_votes().await, [(card.number, 1)]);
 }
 
 #[tokio::test]
@@ -214,7 +160,7 @@ async fn a_budget_of_two_counts_the_earliest_two_and_tells_the_voter_once() {
     app.react("U1", &third, "+1").await;
     app.advance(Duration::from_secs(1)).await;
     let over = app.react("U1", &second, "+1").await;
-    crate::voting::redeliver(&app, &over, 1).await;
+    app.redeliver(&over, 1).await;
 
     // Ranked: #1 and #3 have U1's counted votes (tie broken by age), #2's vote is over budget.
     assert_eq!(

@@ -31,6 +31,11 @@ pub enum Scripted {
     ServerError,
     /// Never answers; the bot's own timeout must end the call.
     Hang,
+    /// Does what the call asks (a message is posted and shows in the history), then never
+    /// answers: the bot cannot know it succeeded.
+    AcceptThenHang,
+    /// Starts a success answer and drops the connection mid-body.
+    ResetConnection,
     /// `{"ok": false, "error": code}`.
     SlackError(&'static str),
 }
@@ -49,6 +54,8 @@ struct Recorder {
     users: HashMap<String, (bool, bool)>,
     /// The WebSocket address `apps.connections.open` hands out (Socket Mode).
     socket_url: Option<String>,
+    /// Messages posted, newest last: (channel, ts, the call's arguments).
+    posted: Vec<(String, String, Value)>,
 }
 
 /// A running fake; clones share it.
@@ -186,16 +193,21 @@ async fn answer(
             .scripts
             .get_mut(&method)
             .and_then(VecDeque::pop_front);
+        let takes_effect = matches!(scripted, None | Some(Scripted::AcceptThenHang));
         recorder.calls.push(RecordedCall {
             method: method.clone(),
             token,
             args: args.clone(),
-            succeeded: scripted.is_none(),
+            succeeded: takes_effect,
         });
-        if scripted.is_none() && method == "chat.postMessage" {
+        if takes_effect && method == "chat.postMessage" {
             recorder.messages_posted += 1;
         }
         let ts = format!("1700000000.{:06}", recorder.messages_posted);
+        if takes_effect && method == "chat.postMessage" {
+            let channel = args["channel"].as_str().unwrap_or("").to_string();
+            recorder.posted.push((channel, ts.clone(), args.clone()));
+        }
         let answer = default_answer(&recorder, &method, &args, &ts);
         (scripted, answer)
     };
@@ -211,7 +223,20 @@ async fn answer(
         Some(Scripted::ServerError) => {
             (StatusCode::INTERNAL_SERVER_ERROR, "upstream trouble").into_response()
         }
-        Some(Scripted::Hang) => std::future::pending().await,
+        Some(Scripted::Hang | Scripted::AcceptThenHang) => std::future::pending().await,
+        Some(Scripted::ResetConnection) => {
+            let broken = futures::stream::iter([
+                Ok(Bytes::from_static(b"{\"ok\": tr")),
+                Err(std::io::Error::new(
+                    std::io::ErrorKind::ConnectionReset,
+                    "connection reset by the fake",
+                )),
+            ]);
+            Response::builder()
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(axum::body::Body::from_stream(broken))
+                .expect("a response")
+        }
         Some(Scripted::SlackError(code)) => {
             axum::Json(json!({"ok": false, "error": code})).into_response()
         }
@@ -267,6 +292,20 @@ fn default_answer(recorder: &Recorder, method: &str, args: &Value, ts: &str) -> 
                 _ => "",
             };
             json!({"ok": true, "channel": {"id": format!("D{user}")}})
+        }
+        "conversations.history" => {
+            let channel = text_arg("channel");
+            let messages: Vec<Value> = recorder
+                .posted
+                .iter()
+                .rev()
+                .filter(|(posted_in, _, _)| *posted_in == channel)
+                .map(|(_, ts, args)| {
+                    json!({"type": "message", "ts": ts, "text": args.get("text"),
+                           "bot_id": "BBOT", "metadata": args.get("metadata")})
+                })
+                .collect();
+            json!({"ok": true, "messages": messages, "has_more": false})
         }
         "apps.connections.open" => match &recorder.socket_url {
             Some(url) => json!({"ok": true, "url": url}),

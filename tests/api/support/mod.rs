@@ -4,6 +4,7 @@
 pub mod fake_slack;
 pub mod fake_socket;
 pub mod postgres;
+pub mod process;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -24,7 +25,7 @@ use tokio::task::JoinHandle;
 
 use fake_slack::FakeSlack;
 use fake_socket::FakeSocket;
-use postgres::TestDatabase;
+use postgres::AppDatabase;
 
 pub const SIGNING_SECRET: &str = "test-signing-secret";
 pub const TEAM: &str = "T1";
@@ -52,7 +53,7 @@ pub struct TestApp {
     http: reqwest::Client,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<anyhow::Result<()>>>,
-    database: Arc<TestDatabase>,
+    database: AppDatabase,
     next_event: Arc<AtomicU64>,
 }
 
@@ -81,17 +82,39 @@ fn init_logs() {
 /// Wednesday 2026-11-18 09:00 UTC.
 pub async fn spawn_app() -> TestApp {
     init_logs();
-    let database = Arc::new(TestDatabase::create().await);
+    spawn_app_on(AppDatabase::fresh().await).await
+}
+
+/// Starts the app on `database`, with a new fake Slack and the usual test clock.
+pub async fn spawn_app_on(database: AppDatabase) -> TestApp {
+    init_logs();
     let slack = FakeSlack::start().await;
     let clock = Arc::new(ManualClock::new(test_start()));
     launch(database, slack, clock, http_transport()).await
+}
+
+/// Starts the app on `database` and `slack`, with its clock at `start`: for recovering work a
+/// child process left behind on the real clock.
+pub async fn spawn_app_with(
+    database: AppDatabase,
+    slack: FakeSlack,
+    start: DateTime<Utc>,
+) -> TestApp {
+    init_logs();
+    launch(
+        database,
+        slack,
+        Arc::new(ManualClock::new(start)),
+        http_transport(),
+    )
+    .await
 }
 
 /// The app in Socket Mode (`SLACK_APP_TOKEN` set): Slack's traffic comes over a fake socket
 /// that `apps.connections.open` names, and `/slack/*` is not served.
 pub async fn spawn_socket_app() -> (TestApp, FakeSocket) {
     init_logs();
-    let database = Arc::new(TestDatabase::create().await);
+    let database = AppDatabase::fresh().await;
     let slack = FakeSlack::start().await;
     let socket = FakeSocket::start().await;
     slack.serve_socket_url(&socket.url);
@@ -168,6 +191,22 @@ impl TestApp {
 
     pub async fn command(&self, text: &str) -> Value {
         self.command_in(CHANNEL, "U_ANN", text).await
+    }
+
+    /// Delivers an event again, as Slack retries it (`X-Slack-Retry-Num`); returns the status.
+    pub async fn redeliver(&self, body: &Value, retry: u32) -> u16 {
+        let response = self
+            .post_signed_with_headers(
+                "/slack/events",
+                "application/json",
+                body.to_string().into_bytes(),
+                &[
+                    ("x-slack-retry-num", &retry.to_string()),
+                    ("x-slack-retry-reason", "http_timeout"),
+                ],
+            )
+            .await;
+        response.status().as_u16()
     }
 
     /// Sends an Events API body, signed, as Slack would.
@@ -451,7 +490,7 @@ pub fn challenge_form_submission(user: &str, view_id: &str, values: Value) -> Va
         "team": {"id": TEAM, "domain": "acme"},
         "user": {"id": user, "username": "someone", "team_id": TEAM},
         "api_app_id": "A1",
-        "trigger_id": format!("trigger-{view_id}"),
+        "trigger_id": next_trigger(&format!("trigger-{view_id}")),
         "view": {
             "id": view_id, "team_id": TEAM, "type": "modal", "hash": "1700000000.x",
             "callback_id": "challenge_record", "private_metadata": CHANNEL,
@@ -503,8 +542,20 @@ impl Drop for TestApp {
 
 pub const FORM: &str = "application/x-www-form-urlencoded";
 
+/// Each command Slack sends has its own trigger id, so no two are the same request.
+static NEXT_TRIGGER: AtomicU64 = AtomicU64::new(1);
+
+fn next_trigger(what: &str) -> String {
+    format!("{what}-{}", NEXT_TRIGGER.fetch_add(1, Ordering::Relaxed))
+}
+
 /// The form Slack posts for a slash command.
 pub fn command_body(channel: &str, user: &str, text: &str) -> Vec<u8> {
+    command_body_with_trigger(channel, user, text, &next_trigger("1.2.trigger"))
+}
+
+/// The form Slack posts for a slash command, with this trigger id.
+pub fn command_body_with_trigger(channel: &str, user: &str, text: &str, trigger: &str) -> Vec<u8> {
     let channel_name = if channel.starts_with('D') {
         "directmessage"
     } else {
@@ -521,7 +572,7 @@ pub fn command_body(channel: &str, user: &str, text: &str) -> Vec<u8> {
         ("command", "/archtopic"),
         ("text", text),
         ("response_url", "https://hooks.slack.com/commands/T1/1/abc"),
-        ("trigger_id", "1.2.abc"),
+        ("trigger_id", trigger),
     ])
     .expect("form encodes")
     .into_bytes()
@@ -552,7 +603,7 @@ pub async fn settle() {
 }
 
 async fn launch(
-    database: Arc<TestDatabase>,
+    database: AppDatabase,
     slack: FakeSlack,
     clock: Arc<ManualClock>,
     transport: SlackTransport,

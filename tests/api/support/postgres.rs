@@ -19,6 +19,33 @@ struct Server {
 static SERVER: OnceLock<Server> = OnceLock::new();
 static NEXT_DATABASE: AtomicU32 = AtomicU32::new(0);
 
+/// The database an app under test runs on: usually a fresh test database (kept alive as long
+/// as any app uses it), or one in a cluster a test controls itself.
+#[derive(Clone)]
+pub struct AppDatabase {
+    pub options: PgConnectOptions,
+    _fresh: Option<std::sync::Arc<TestDatabase>>,
+}
+
+impl AppDatabase {
+    /// A fresh, migrated test database.
+    pub async fn fresh() -> AppDatabase {
+        let database = TestDatabase::create().await;
+        AppDatabase {
+            options: database.options.clone(),
+            _fresh: Some(std::sync::Arc::new(database)),
+        }
+    }
+
+    /// A database the test has made (and migrated) itself.
+    pub fn at(options: PgConnectOptions) -> AppDatabase {
+        AppDatabase {
+            options,
+            _fresh: None,
+        }
+    }
+}
+
 /// A database that exists for one test and is dropped with it.
 pub struct TestDatabase {
     pub name: String,

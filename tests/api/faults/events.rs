@@ -1,0 +1,228 @@
+//! Faults 1–5: redelivered, reordered and bursty events, a stalled database, and Postgres
+//! restarted under traffic.
+
+use std::time::{Duration, Instant};
+
+use futures::future::join_all;
+use rand::seq::SliceRandom;
+use rand::{RngExt, SeedableRng};
+use serde_json::Value;
+
+use crate::support::postgres::AppDatabase;
+use crate::support::{Card, TestApp, eventually, reaction_event, spawn_app, spawn_app_on};
+
+async fn events_seen(app: &TestApp) -> i64 {
+    app.count("slack_events").await
+}
+
+/// 1. The same event delivered four times, one after another and all at once, is one vote.
+#[tokio::test]
+async fn f01_the_same_event_delivered_four_times_sequentially_or_concurrently_counts_once() {
+    let app = spawn_app().await;
+    let card = app.propose("[quest] What is paver used for today?").await;
+
+    let first = app.react("U1", &card, "+1").await;
+    for retry in 1..=3 {
+        assert_eq!(app.redeliver(&first, retry).await, 200);
+    }
+    assert_eq!(app.voters(&card).await, ["U1"]);
+    assert_eq!(app.counted_votes().await, [(card.number, 1)]);
+
+    let (event_id, event_ts) = app.next_event();
+    let second = reaction_event(&event_id, &event_ts, "U2", &card, "+1", true);
+    let statuses = join_all((0..4).map(|retry| app.redeliver(&second, retry))).await;
+    assert_eq!(statuses, [200, 200, 200, 200]);
+    assert_eq!(app.voters(&card).await, ["U1", "U2"]);
+    assert_eq!(app.counted_votes().await, [(card.number, 2)]);
+    assert_eq!(events_seen(&app).await, 2);
+}
+
+/// 2. Add, remove, add of one reaction (three event ids) is one vote, not zero or two.
+#[tokio::test]
+async fn f02_add_remove_add_of_one_reaction_is_one_vote() {
+    let app = spawn_app().await;
+    let card = app.propose("[quest] What is paver used for today?").await;
+    app.react("U1", &card, "+1").await;
+    app.unreact("U1", &card, "+1").await;
+    assert_eq!(app.counted_votes().await, [(card.number, 0)]);
+    app.react("U1", &card, "+1").await;
+    assert_eq!(app.voters(&card).await, ["U1"]);
+    assert_eq!(app.counted_votes().await, [(card.number, 1)]);
+    assert_eq!(events_seen(&app).await, 3);
+}
+
+/// 3. 500 reactions from 50 people at once, a fifth of them redeliveries, arriving in any
+/// order: every one acknowledged, and the tallies exactly what the events say.
+#[tokio::test]
+async fn f03_a_burst_of_500_reactions_with_a_fifth_duplicated_counts_exactly() {
+    let app = spawn_app().await;
+    let mut cards = Vec::new();
+    for n in 1..=5 {
+        cards.push(app.propose(&format!("[discuss] Topic {n}")).await);
+    }
+    // Each of 50 people, in this order (event times increasing): +1 on cards 1, 2, 3 and 4,
+    // removes 4, adds 5, removes 5, adds 5 again. That is 8 events each, 400 in all, and
+    // leaves every person's vote on cards 1, 2, 3 and 5: 50, 50, 50, 0 and 50.
+    let plan = [
+        (0, true),
+        (1, true),
+        (2, true),
+        (3, true),
+        (3, false),
+        (4, true),
+        (4, false),
+        (4, true),
+    ];
+    let mut events: Vec<Value> = Vec::new();
+    for person in 0..50 {
+        for (step, (card, added)) in plan.iter().enumerate() {
+            let id = format!("Ev-burst-{person}-{step}");
+            let ts = format!("1700000100.{:06}", person * 10 + step);
+            let user = format!("U{person:02}");
+            events.push(reaction_event(&id, &ts, &user, &cards[*card], "+1", *added));
+        }
+    }
+    // 100 redeliveries of events picked at random, then everything shuffled.
+    let mut rng = rand::rngs::StdRng::seed_from_u64(9);
+    let mut deliveries: Vec<(Value, u32)> = events.iter().map(|e| (e.clone(), 0)).collect();
+    for _ in 0..100 {
+        let copy = events[rng.random_range(0..events.len())].clone();
+        deliveries.push((copy, 1));
+    }
+    deliveries.shuffle(&mut rng);
+    assert_eq!(deliveries.len(), 500);
+
+    let statuses = join_all(
+        deliveries
+            .iter()
+            .map(|(body, retry)| app.redeliver(body, *retry)),
+    )
+    .await;
+    assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+    let counted = app.counted_votes().await;
+    let count_of = |card: &Card| {
+        counted
+            .iter()
+            .find(|(number, _)| *number == card.number)
+            .map(|(_, n)| *n)
+    };
+    assert_eq!(
+        cards.iter().map(count_of).collect::<Vec<_>>(),
+        [Some(50), Some(50), Some(50), Some(0), Some(50)]
+    );
+    assert_eq!(events_seen(&app).await, 400);
+}
+
+/// 4. The database stalls for 4 s (another connection holds a lock the votes need): the bot
+/// still answers within Slack's 3 s, with a 503 Slack will retry, and the retry does not count
+/// the vote a second time.
+#[tokio::test]
+async fn f04_a_four_second_database_stall_gets_a_timely_503_and_the_retry_counts_once() {
+    let app = spawn_app().await;
+    let card = app.propose("[quest] What is paver used for today?").await;
+
+    let mut blocker = app.db.begin().await.expect("a transaction");
+    sqlx::query("lock table votes in exclusive mode")
+        .execute(&mut *blocker)
+        .await
+        .expect("locking the votes");
+    let stalled_at = Instant::now();
+    let (event_id, event_ts) = app.next_event();
+    let vote = reaction_event(&event_id, &event_ts, "U1", &card, "+1", true);
+    let status = app.event(&vote).await.status();
+    let answered_in = stalled_at.elapsed();
+    assert_eq!(status, 503, "not stored yet: Slack must retry");
+    assert!(answered_in < Duration::from_secs(3), "{answered_in:?}");
+
+    // The stall lasts 4 s in all, then the lock goes.
+    tokio::time::sleep(Duration::from_secs(4).saturating_sub(stalled_at.elapsed())).await;
+    blocker.rollback().await.expect("releasing the lock");
+
+    // Slack's retry: acknowledged, and the vote counted once, whichever delivery stored it.
+    assert_eq!(app.redeliver(&vote, 1).await, 200);
+    assert_eq!(app.voters(&card).await, ["U1"]);
+    assert_eq!(app.counted_votes().await, [(card.number, 1)]);
+    assert_eq!(events_seen(&app).await, 1);
+}
+
+/// 5. Postgres stops and starts again while votes arrive: every vote the bot acknowledged is
+/// kept; those it could not store were refused (503) and count once when Slack retries them;
+/// the same bot process serves again without a restart.
+#[tokio::test]
+async fn f05_postgres_restarted_mid_traffic_loses_no_acknowledged_vote() {
+    // A cluster of this test's own, since it is stopped.
+    let dir = tempfile::Builder::new()
+        .prefix("ah-pg")
+        .tempdir_in("/tmp")
+        .expect("temp dir");
+    std::fs::set_permissions(
+        dir.path(),
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .expect("chmod");
+    let root = dir.path().to_path_buf();
+    let start = {
+        let root = root.clone();
+        move || {
+            archhour::database::embedded::EmbeddedPostgres::start(&root)
+                .expect("starting the test's Postgres")
+        }
+    };
+    let cluster = tokio::task::spawn_blocking(start.clone())
+        .await
+        .expect("start");
+    let options = cluster.connect_options("postgres");
+    let migrate = sqlx::PgPool::connect_with(options.clone())
+        .await
+        .expect("connecting");
+    archhour::store::migrate(&migrate).await.expect("migrating");
+    migrate.close().await;
+    let app = spawn_app_on(AppDatabase::at(options)).await;
+    let card = app.propose("[quest] What is paver used for today?").await;
+
+    let vote = |n: usize| {
+        let (event_id, event_ts) = app.next_event();
+        reaction_event(&event_id, &event_ts, &format!("U{n:02}"), &card, "+1", true)
+    };
+    let before: Vec<Value> = (0..20).map(vote).collect();
+    for body in &before {
+        assert_eq!(app.redeliver(body, 0).await, 200);
+    }
+
+    tokio::task::spawn_blocking(move || cluster.stop().expect("stopping Postgres"))
+        .await
+        .expect("stop");
+    let during: Vec<Value> = (20..30).map(vote).collect();
+    let mut refused = Vec::new();
+    for body in &during {
+        match app.redeliver(body, 0).await {
+            200 => {}
+            503 => refused.push(body.clone()),
+            other => panic!("a vote while Postgres is down got {other}"),
+        }
+    }
+    assert!(
+        !refused.is_empty(),
+        "Postgres was down: nothing could be stored"
+    );
+    let health = app.get("/healthz").await.status();
+    assert_eq!(health, 503);
+
+    let cluster = tokio::task::spawn_blocking(start).await.expect("restart");
+    // Slack retries what was refused; the same process stores it once the pool reconnects.
+    for body in &refused {
+        eventually("a refused vote to be accepted on retry", || async {
+            (app.redeliver(body, 1).await == 200).then_some(())
+        })
+        .await;
+    }
+    let expected: Vec<String> = (0..30).map(|n| format!("U{n:02}")).collect();
+    assert_eq!(app.voters(&card).await, expected);
+    assert_eq!(app.counted_votes().await, [(card.number, 30)]);
+    assert_eq!(app.get("/healthz").await.status(), 200);
+    drop(app);
+    tokio::task::spawn_blocking(move || cluster.stop())
+        .await
+        .expect("stop")
+        .expect("stopping Postgres");
+}
