@@ -13,7 +13,6 @@ mod migrations;
 mod outbox;
 mod proposing;
 mod settings;
-mod signatures;
 mod socket_mode;
 mod support;
 mod voting;

@@ -1,37 +1,5 @@
 //! The migrations themselves: safe to run concurrently, and kind to existing rows.
 
-use crate::support::postgres::TestDatabase;
-
-#[tokio::test]
-async fn two_processes_migrating_an_empty_database_at_once_both_succeed_and_apply_each_once() {
-    let database = TestDatabase::create_empty().await;
-    let connect = || async {
-        archhour::database::pool_options()
-            .connect_with(database.options.clone())
-            .await
-            .expect("connecting")
-    };
-    let (first, second) = (connect().await, connect().await);
-    let (a, b) = tokio::join!(
-        archhour::store::migrate(&first),
-        archhour::store::migrate(&second)
-    );
-    a.expect("first migrator");
-    b.expect("second migrator");
-    let applied: Vec<i64> =
-        sqlx::query_scalar("select version from _sqlx_migrations order by version")
-            .fetch_all(&first)
-            .await
-            .expect("reading applied migrations");
-    let expected: Vec<i64> = archhour::store::MIGRATOR
-        .iter()
-        .map(|m| m.version)
-        .collect();
-    assert_eq!(applied, expected);
-    first.close().await;
-    second.close().await;
-}
-
 /// A `not null` column added to an existing table needs a default, or the migration fails on
 /// any database that already has rows.
 #[test]
