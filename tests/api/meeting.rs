@@ -6,7 +6,7 @@ use std::time::Duration;
 use crate::support::fake_slack::FakeSlack;
 use crate::support::{CHANNEL, Card, TestApp, eventually, settle, spawn_app};
 
-const MINUTE: Duration = Duration::from_secs(60);
+pub(crate) const MINUTE: Duration = Duration::from_secs(60);
 
 /// Every message posted to the channel so far, by its fallback text.
 fn posts(slack: &FakeSlack) -> Vec<String> {
@@ -17,7 +17,7 @@ fn posts(slack: &FakeSlack) -> Vec<String> {
         .collect()
 }
 
-fn count_posts(slack: &FakeSlack, starting: &str) -> usize {
+pub(crate) fn count_posts(slack: &FakeSlack, starting: &str) -> usize {
     posts(slack)
         .iter()
         .filter(|t| t.starts_with(starting))
@@ -25,7 +25,7 @@ fn count_posts(slack: &FakeSlack, starting: &str) -> usize {
 }
 
 /// Waits until a message starting with `starting` has been posted `times` times.
-async fn posted(app: &TestApp, starting: &str, times: usize) {
+pub(crate) async fn posted(app: &TestApp, starting: &str, times: usize) {
     eventually(&format!("{times}× “{starting}”"), || async {
         (count_posts(&app.slack, starting) >= times).then_some(())
     })
@@ -47,7 +47,7 @@ async fn vote_message(app: &TestApp) -> String {
 }
 
 /// Topics #1, #2, #3 with 3, 2 and 1 votes: the agenda takes them in that order.
-async fn three_topics(app: &TestApp) -> Vec<Card> {
+pub(crate) async fn three_topics(app: &TestApp) -> Vec<Card> {
     let mut cards = Vec::new();
     for (title, votes) in [
         ("Splitting LMS and Studio", 3),
@@ -63,7 +63,7 @@ async fn three_topics(app: &TestApp) -> Vec<Card> {
     cards
 }
 
-async fn start(app: &TestApp) {
+pub(crate) async fn start(app: &TestApp) {
     let reply = app.command("start").await;
     assert_eq!(
         reply["text"],
@@ -241,30 +241,6 @@ async fn end_defers_the_rest_and_records_the_meeting() {
     settle().await;
     assert_eq!(count_posts(&app.slack, "Time's up"), 0);
     assert_eq!(count_posts(&app.slack, ":hourglass"), 0);
-}
-
-#[tokio::test]
-async fn next_before_the_warning_means_that_warning_never_posts() {
-    let app = spawn_app().await;
-    three_topics(&app).await;
-    start(&app).await;
-    app.advance(MINUTE).await;
-    assert_eq!(app.command("next").await["text"], "Moved on.");
-    posted(&app, "Now discussing #2", 1).await;
-    // #1's warning would have come at 8:00 and its time's up at 10:00; #2 started at 1:00, so
-    // its warning comes at 9:00 and its time's up at 11:00.
-    app.advance(7 * MINUTE).await;
-    settle().await;
-    assert_eq!(count_posts(&app.slack, ":hourglass_flowing_sand:"), 0);
-    app.advance(MINUTE).await;
-    posted(&app, ":hourglass_flowing_sand: 2 min left on #2", 1).await;
-    app.advance(MINUTE).await;
-    settle().await;
-    assert_eq!(count_posts(&app.slack, "Time's up on #1"), 0);
-    assert_eq!(
-        count_posts(&app.slack, ":hourglass_flowing_sand: 2 min left on #1"),
-        0
-    );
 }
 
 #[tokio::test]

@@ -1,2 +1,267 @@
-//! Faults 9–12 and 14: scheduled steps raced, slow, missed while down, not woken, and
-//! rescheduled.
+//! Faults 9–12 and 14: scheduled steps raced by three processes, outlived by their lease,
+//! missed while every process was down, never woken, and rescheduled.
+
+use std::time::{Duration, Instant};
+
+use archhour::jobs::job::{Job, ScheduledJob, digest_subject};
+use archhour::settings::ChannelSettings;
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+use crate::meeting::{MINUTE, count_posts, posted, start, three_topics};
+use crate::support::{CHANNEL, TestApp, eventually, settle, spawn_app};
+
+/// Schedules channel `channel`'s weekly digest (default settings: Monday 09:00) to run at
+/// `due_at`, as another process would: straight into the table, waking nobody.
+async fn schedule_digest(app: &TestApp, channel: &str, due_at: DateTime<Utc>) -> DateTime<Utc> {
+    let settings = ChannelSettings::default();
+    let occurrence = settings
+        .digest
+        .expect("the digest is on by default")
+        .next_after(settings.schedule.tz, app.now());
+    let job = ScheduledJob {
+        key: format!("digest:{channel}:{}", occurrence.timestamp()),
+        subject: digest_subject(channel),
+        job: Job::Digest {
+            channel_id: channel.to_string(),
+            occurrence,
+        },
+        due_at,
+    };
+    archhour::store::jobs::schedule(&app.db, &job, app.now())
+        .await
+        .expect("scheduling a digest");
+    occurrence
+}
+
+/// (state, attempts) of every digest job for `occurrence`, by channel.
+async fn digest_runs(app: &TestApp, occurrence: DateTime<Utc>) -> Vec<(String, i32)> {
+    sqlx::query_as(
+        "select state, attempts from jobs
+         where payload->>'kind' = 'digest' and (payload->>'occurrence')::timestamptz = $1
+         order by payload->>'channel_id'",
+    )
+    .bind(occurrence)
+    .fetch_all(&app.db)
+    .await
+    .expect("reading digest jobs")
+}
+
+/// Channels each digest message went to, sorted.
+fn digest_posts(app: &TestApp) -> Vec<String> {
+    let mut channels: Vec<String> = app
+        .slack
+        .calls_to("chat.postMessage")
+        .into_iter()
+        .filter(|call| call.succeeded && call.args.to_string().contains("weekly digest"))
+        .map(|call| call.args["channel"].as_str().unwrap_or("").to_string())
+        .collect();
+    channels.sort();
+    channels
+}
+
+/// 9. Three processes race for 1,000 jobs that fall due at the same moment. Invariant: each
+/// job is claimed once (one attempt), runs once and has its effect once: 1,000 digests, one per
+/// channel.
+#[tokio::test]
+async fn f09_three_processes_racing_for_1000_due_jobs_run_each_once() {
+    let app = spawn_app().await;
+    let (second, third) = (app.spawn_peer().await, app.spawn_peer().await);
+    let channels: Vec<String> = (0..1_000).map(|n| format!("C{n:04}")).collect();
+    let mut occurrence = app.now();
+    for channel in &channels {
+        occurrence = schedule_digest(&app, channel, app.now() + MINUTE).await;
+    }
+    app.advance(MINUTE).await;
+
+    let runs = eventually("all 1,000 jobs to finish", || async {
+        let runs = digest_runs(&app, occurrence).await;
+        runs.iter()
+            .all(|(state, _)| state == "done")
+            .then_some(runs)
+    })
+    .await;
+    assert_eq!(runs.len(), 1_000);
+    assert!(
+        runs.iter().all(|(_, attempts)| *attempts == 1),
+        "a job was claimed twice"
+    );
+    let posted = eventually("1,000 digests in Slack", || async {
+        let posted = digest_posts(&app);
+        (posted.len() >= 1_000).then_some(posted)
+    })
+    .await;
+    settle().await;
+    assert_eq!(digest_posts(&app), posted);
+    assert_eq!(posted, channels, "one digest per channel");
+    assert_eq!(app.count("digests").await, 1_000);
+    drop((second, third));
+}
+
+/// 10. A worker runs a job so slowly (blocked on a lock another connection holds) that its
+/// lease runs out and a second process takes the job over. Invariant: one effect. The slow
+/// worker's completion is fenced by the attempt number it claimed, so it rolls back.
+#[tokio::test]
+async fn f10_a_lease_that_expires_under_a_slow_worker_gives_one_effect() {
+    let app = spawn_app().await;
+    let occurrence = schedule_digest(&app, CHANNEL, app.now() + MINUTE).await;
+
+    let mut blocker = app.db.begin().await.expect("a transaction");
+    sqlx::query("lock table digests in exclusive mode")
+        .execute(&mut *blocker)
+        .await
+        .expect("locking digests");
+    app.advance(MINUTE).await;
+    eventually("the first worker to claim the job", || async {
+        let runs = digest_runs(&app, occurrence).await;
+        (runs == [("pending".to_string(), 1)]).then_some(())
+    })
+    .await;
+
+    // Past the 30 s lease: the job is anyone's again, and a second process takes it.
+    let peer = app.spawn_peer().await;
+    app.clock.advance(chrono::Duration::seconds(31));
+    eventually("the second process to claim the job", || async {
+        let runs = digest_runs(&app, occurrence).await;
+        (runs == [("pending".to_string(), 2)]).then_some(())
+    })
+    .await;
+    blocker.rollback().await.expect("releasing the lock");
+
+    let runs = eventually("the job to finish", || async {
+        let runs = digest_runs(&app, occurrence).await;
+        (runs[0].0 == "done").then_some(runs)
+    })
+    .await;
+    assert_eq!(runs, [("done".to_string(), 2)]);
+    posted_digests(&app, 1).await;
+    settle().await;
+    assert_eq!(digest_posts(&app), [CHANNEL]);
+    assert_eq!(app.count("digests").await, 1);
+    drop(peer);
+}
+
+async fn posted_digests(app: &TestApp, n: usize) {
+    eventually("the digest in Slack", || async {
+        (digest_posts(app).len() >= n).then_some(())
+    })
+    .await;
+}
+
+/// DMs sent so far: (DM channel, text).
+fn dms(app: &TestApp) -> Vec<(String, Value)> {
+    app.slack
+        .calls_to("chat.postMessage")
+        .into_iter()
+        .filter(|call| call.args["channel"].as_str().unwrap_or("").starts_with('D'))
+        .map(|call| {
+            (
+                call.args["channel"].as_str().unwrap_or("").to_string(),
+                call.args,
+            )
+        })
+        .collect()
+}
+
+/// 11. Every process is down across the morning an action item falls due. Invariant: the
+/// reminder is not lost (it fires on restart) and not doubled.
+#[tokio::test]
+async fn f11_a_reminder_due_while_every_process_is_down_fires_once_on_restart() {
+    let app = spawn_app().await;
+    // The clock is Wednesday 18 November 09:00 UTC: the item falls due Friday morning.
+    app.command("action <@UA> send the notes due 2026-11-20")
+        .await;
+    let clock = app.clock.clone();
+    let app = app
+        .while_stopped(|_| clock.advance(chrono::Duration::days(3)))
+        .await;
+    let sent = eventually("the due-morning DM after the restart", || async {
+        let sent = dms(&app);
+        (!sent.is_empty()).then_some(sent)
+    })
+    .await;
+    settle().await;
+    assert_eq!(dms(&app).len(), 1);
+    assert_eq!(sent[0].0, "DUA");
+    assert!(sent[0].1.to_string().contains("send the notes"));
+}
+
+/// 12. A wake-up is lost: another process scheduled a job straight into the table (no
+/// in-process notification) and every connection the app held was killed. Invariant: the job
+/// still runs, found by the poll (25 ms in tests), well within a second.
+#[tokio::test]
+async fn f12_a_job_nobody_woke_for_runs_within_the_poll_interval() {
+    let app = spawn_app().await;
+    settle().await;
+    let killed: Vec<bool> = sqlx::query_scalar(
+        "select pg_terminate_backend(pid) from pg_stat_activity
+         where datname = current_database() and pid <> pg_backend_pid()",
+    )
+    .fetch_all(&app.db)
+    .await
+    .expect("killing the app's connections");
+    assert!(!killed.is_empty());
+
+    let started = Instant::now();
+    let occurrence = schedule_digest(&app, CHANNEL, app.now()).await;
+    eventually("the job to run", || async {
+        let runs = digest_runs(&app, occurrence).await;
+        (runs[0].0 == "done").then_some(())
+    })
+    .await;
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(1), "took {took:?}");
+    posted_digests(&app, 1).await;
+}
+
+/// 14. A time box is cancelled (`next` before its warning) or changed (`extend`) after its
+/// warning and end were scheduled. Invariant: the old box's jobs never fire; the new ones fire
+/// once.
+#[tokio::test]
+async fn f14_a_time_box_cancelled_or_changed_never_fires_its_old_jobs() {
+    let app = spawn_app().await;
+    three_topics(&app).await;
+    start(&app).await;
+
+    // Cancelled: #1's warning was due at 8:00 and its end at 10:00; `next` at 1:00 starts #2,
+    // warned at 9:00.
+    app.advance(MINUTE).await;
+    assert_eq!(app.command("next").await["text"], "Moved on.");
+    posted(&app, "Now discussing #2", 1).await;
+    app.advance(7 * MINUTE).await;
+    settle().await;
+    assert_eq!(count_posts(&app.slack, ":hourglass_flowing_sand:"), 0);
+    app.advance(MINUTE).await;
+    posted(&app, ":hourglass_flowing_sand: 2 min left on #2", 1).await;
+
+    // Changed: at 10:00 #1's old end passes unseen; #2's box (end at 11:00) is extended by 5
+    // minutes at 10:00, so its end moves to 16:00 and a new warning comes at 14:00.
+    app.advance(MINUTE).await;
+    assert_eq!(app.command("extend").await["text"], "Extended.");
+    app.advance(MINUTE).await;
+    settle().await;
+    assert_eq!(count_posts(&app.slack, "Time's up on #1"), 0);
+    assert_eq!(
+        count_posts(&app.slack, "Time's up on #2"),
+        0,
+        "11:00 is the old end"
+    );
+    app.advance(3 * MINUTE).await;
+    posted(&app, ":hourglass_flowing_sand: 2 min left on #2", 2).await;
+    app.advance(2 * MINUTE).await;
+    posted(&app, "Time's up on #2", 1).await;
+    settle().await;
+    assert_eq!(count_posts(&app.slack, "Time's up on #2"), 1);
+    assert_eq!(
+        count_posts(&app.slack, ":hourglass_flowing_sand: 2 min left on #1"),
+        0
+    );
+    let cancelled: i64 = sqlx::query_scalar("select count(*) from jobs where state = 'cancelled'")
+        .fetch_one(&app.db)
+        .await
+        .expect("counting");
+    assert!(
+        cancelled >= 3,
+        "#1's warning and end, #2's end: {cancelled}"
+    );
+}
