@@ -1,0 +1,377 @@
+//! Property tests for every parser of user text: the `/archtopic` command, durations and
+//! schedules, mentions and action-item text, the notes importer and the challenges page.
+//! Arbitrary input never panics; well-formed input reads back as what was written.
+
+use archhour::actions::parse_item_text;
+use archhour::challenges::{Anecdote, PageIssue, When, parse_one_line, render_log};
+use archhour::command::{Command, parse};
+use archhour::meeting::{Schedule, Span, WeeklyTime};
+use archhour::notes::{ActionNotes, MeetingNotes, Note, Person, TopicNotes, render_meeting};
+use archhour::slack::mrkdwn;
+use archhour::topics::{Intent, Intents};
+use chrono::{NaiveDate, NaiveTime, Weekday};
+use proptest::prelude::*;
+use proptest::sample::{select, subsequence};
+
+const INTENTS: [Intent; 5] = [
+    Intent::Inform,
+    Intent::Ideation,
+    Intent::Analysis,
+    Intent::Quest,
+    Intent::Discuss,
+];
+
+/// Words with no meaning to any parser: no markers, digits, colons or brackets.
+const WORDS: [&str; 16] = [
+    "paver", "course", "pages", "docker", "images", "kafka", "queue", "studio", "split", "render",
+    "cache", "deploy", "lms", "search", "owners", "retire",
+];
+
+/// Text a person might type anywhere: markup, bullets, brackets, mentions, dates, numbers and
+/// any other character.
+fn typed_text() -> impl Strategy<Value = String> {
+    let pieces = prop_oneof![
+        any::<String>(),
+        select(vec![
+            "[",
+            "]",
+            "[quest]",
+            "[ ]",
+            "[x]",
+            "•",
+            "*",
+            "-",
+            "|",
+            "\\|",
+            "<br>",
+            "<@U1>",
+            "<@U2|ann>",
+            "<#C1|general>",
+            "&amp;",
+            "&lt;",
+            "due",
+            "by",
+            "2026-12-01",
+            "2026-02-30",
+            "#7",
+            "A7",
+            "(3)",
+            "+1",
+            "Decided:",
+            "ACTION",
+            "AI:",
+            "owner",
+            "owners:",
+            "\n",
+            "\t",
+            ": ",
+            "Arch Hour: 2021-07-14",
+            "Topics",
+            "Action Items",
+            "Backlog",
+            "April 6, 2020",
+            "~Aug, 2021",
+            "(SRE)",
+            "Category | Issue | Number of occurrences",
+            "|---|",
+        ])
+        .prop_map(str::to_string),
+        "[a-zA-Z0-9 ]{0,12}",
+    ];
+    proptest::collection::vec(pieces, 0..24).prop_map(|pieces| pieces.join(" "))
+}
+
+fn words(range: std::ops::Range<usize>) -> impl Strategy<Value = String> {
+    proptest::collection::vec(select(WORDS.to_vec()), range).prop_map(|w| w.join(" "))
+}
+
+fn intents() -> impl Strategy<Value = Vec<Intent>> {
+    subsequence(INTENTS.to_vec(), 1..=3).prop_shuffle()
+}
+
+fn slack_id() -> impl Strategy<Value = String> {
+    "U[A-Z0-9]{2,10}"
+}
+
+fn date() -> impl Strategy<Value = NaiveDate> {
+    (0i64..4_000).prop_map(|days| {
+        NaiveDate::from_ymd_opt(2020, 1, 1).expect("date") + chrono::Duration::days(days)
+    })
+}
+
+fn weekly_time() -> impl Strategy<Value = WeeklyTime> {
+    (0u8..7, 0u32..24, 0u32..60).prop_map(|(day, hour, minute)| WeeklyTime {
+        weekday: Weekday::try_from(day).expect("weekday"),
+        time: NaiveTime::from_hms_opt(hour, minute, 0).expect("time"),
+    })
+}
+
+proptest! {
+    #[test]
+    fn the_command_parser_never_panics(text in typed_text()) {
+        let _ = parse(&text);
+    }
+
+    #[test]
+    fn the_command_parser_never_panics_on_any_string(text in any::<String>()) {
+        let _ = parse(&text);
+    }
+
+    /// `[quest/idea] title` reads back as its intents and its title, however it is spaced.
+    #[test]
+    fn a_proposal_reads_back_as_its_intents_and_title(
+        intents in intents(),
+        title in words(1..12),
+        spacing in select(vec![" ", "  ", "\n", " \t "]),
+    ) {
+        let tag: Vec<&str> = intents.iter().map(|i| i.as_str()).collect();
+        let text = format!("[{}]{spacing}{}", tag.join(" / "), title.replace(' ', spacing));
+        let Ok(Command::Propose(proposal)) = parse(&text) else {
+            return Err(TestCaseError::fail(format!("not a proposal: {text:?}")));
+        };
+        let names: Vec<String> = intents.iter().map(|i| i.as_str().to_string()).collect();
+        prop_assert_eq!(proposal.intents, Intents::from_stored(&names));
+        prop_assert_eq!(proposal.title.as_str(), title.as_str());
+    }
+
+    #[test]
+    fn numbered_subcommands_read_back_their_number(n in 1i32..1_000_000) {
+        prop_assert_eq!(parse(&format!("withdraw {n}")), Ok(Command::Withdraw(n)));
+        prop_assert_eq!(parse(&format!("withdraw #{n}")), Ok(Command::Withdraw(n)));
+        let closed = parse(&format!("done A{n}"));
+        prop_assert!(
+            matches!(closed, Ok(Command::CloseItem { number, .. }) if number == n),
+            "{:?}", closed
+        );
+    }
+
+    #[test]
+    fn duration_and_time_parsers_never_panic(text in typed_text()) {
+        let _ = Span::parse(&text);
+        let _ = WeeklyTime::parse(&text);
+        let _ = Schedule::parse(&text);
+        for key in ["schedule", "box", "extension", "votes", "digest", "reminders", "emoji"] {
+            let _ = archhour::settings::parse_change(key, &text);
+        }
+    }
+
+    /// Spans as shown (`1h30m`, `45m`, `20s`) parse back to the same length.
+    #[test]
+    fn a_span_reads_back_as_written(seconds in 1u64..86_400) {
+        let span = Span::from_secs(seconds);
+        prop_assert_eq!(Span::parse(&span.to_string()), Some(span));
+    }
+
+    #[test]
+    fn a_weekly_time_reads_back_as_written(at in weekly_time()) {
+        prop_assert_eq!(WeeklyTime::parse(&at.to_string()), Some(at));
+    }
+
+    /// `wed 11:00 America/New_York 1h`: any weekday and minute, any zone, 1 minute to 8 hours.
+    #[test]
+    fn a_schedule_reads_back_as_written(
+        at in weekly_time(),
+        tz in select(chrono_tz::TZ_VARIANTS.to_vec()),
+        minutes in 1u64..=480,
+    ) {
+        let schedule = Schedule { at, tz, length: Span::from_secs(minutes * 60) };
+        prop_assert_eq!(Schedule::parse(&schedule.to_string()), Some(schedule));
+    }
+
+    #[test]
+    fn a_mention_token_reads_back_as_its_user(id in slack_id(), label in "[a-z.]{0,8}") {
+        prop_assert_eq!(mrkdwn::user_mention(&format!("<@{id}>")), Some(id.clone()));
+        prop_assert_eq!(mrkdwn::user_mention(&format!("<@{id}|{label}>")), Some(id));
+    }
+
+    /// Plain text escaped for Slack and read back is the text that was escaped.
+    #[test]
+    fn escaped_text_reads_back_as_typed(text in any::<String>()) {
+        prop_assert_eq!(mrkdwn::to_plain(&mrkdwn::escape(&text)), text);
+    }
+
+    #[test]
+    fn item_text_parsing_never_panics(text in typed_text()) {
+        let _ = parse_item_text(&text);
+        let _ = archhour::actions::classify_reply(&text);
+    }
+
+    /// `<@U1> <@U2> do something due 2026-12-01`: the owners in order, each once, and the date.
+    #[test]
+    fn an_action_item_reads_back_its_owners_and_due_date(
+        owners in proptest::collection::vec(slack_id(), 1..4),
+        what in words(1..8),
+        due in proptest::option::of(date()),
+    ) {
+        let mentions: Vec<String> = owners.iter().map(|id| format!("<@{id}>")).collect();
+        let mut text = format!("{} {what}", mentions.join(" "));
+        if let Some(due) = due {
+            text.push_str(&format!(" due {due}"));
+        }
+        let item = parse_item_text(&text);
+        let mut unique = owners.clone();
+        let mut seen = std::collections::HashSet::new();
+        unique.retain(|id| seen.insert(id.clone()));
+        prop_assert_eq!(item.mentioned, unique);
+        prop_assert_eq!(item.due, due);
+        prop_assert_eq!(item.text, format!("{} {what}", mentions.join(" ")));
+    }
+
+    #[test]
+    fn the_notes_importer_never_panics(text in typed_text()) {
+        let _ = archhour::notes::parse_page(&text);
+    }
+
+    #[test]
+    fn the_notes_importer_never_panics_on_bulleted_lines(
+        lines in proptest::collection::vec(
+            (select(vec!["", "  • ", "    • ", "      • ", "* ", "- "]), typed_text()), 0..20)
+    ) {
+        let page: Vec<String> = lines.into_iter().map(|(bullet, text)| bullet.to_string() + &text).collect();
+        let _ = archhour::notes::parse_page(&page.join("\n"));
+    }
+
+    /// Minutes of any meeting read back into exactly that meeting.
+    #[test]
+    fn minutes_read_back_as_the_meeting(meeting in meeting()) {
+        let minutes = render_meeting(&meeting);
+        let back = archhour::notes::parse_page(&minutes);
+        prop_assert!(back.unplaced.is_empty(), "{:?}\n{}", back.unplaced, minutes);
+        prop_assert_eq!(back.meetings, vec![meeting], "{}", minutes);
+    }
+
+    #[test]
+    fn the_challenges_parsers_never_panic(text in typed_text(), rows in typed_text()) {
+        let page = format!("| Category | Issue | Team anecdotes | Number of occurrences | Status |\n{rows}");
+        let _ = archhour::challenges::parse_page(&page);
+        let _ = archhour::challenges::parse_page(&text);
+        let today = NaiveDate::from_ymd_opt(2026, 11, 22).expect("date");
+        let _ = parse_one_line(&text, today);
+        let _ = archhour::challenges::anecdote::parse_cell(&text);
+    }
+
+    /// The log exported as a table imports back as the same issues.
+    #[test]
+    fn an_exported_challenges_log_reads_back_the_same(issues in proptest::collection::vec(page_issue(), 1..8)) {
+        let table = render_log("Architecture challenges", &issues);
+        let page = archhour::challenges::parse_page(&table);
+        prop_assert!(page.unplaced.is_empty(), "{:?}\n{}", page.unplaced, table);
+        prop_assert_eq!(page.issues, issues, "{}", table);
+    }
+}
+
+fn person() -> impl Strategy<Value = Person> {
+    prop_oneof![
+        slack_id().prop_map(Person::Slack),
+        select(vec!["Nimisha", "Jim", "Ann", "Bob", "Feanil"]).prop_map(|n| Person::Name(n.into())),
+    ]
+}
+
+fn action() -> impl Strategy<Value = ActionNotes> {
+    (
+        words(1..6),
+        proptest::collection::btree_set(person(), 0..3),
+        proptest::option::of(date()),
+    )
+        .prop_map(|(text, owners, due)| ActionNotes {
+            text,
+            owners: owners.into_iter().collect(),
+            due,
+        })
+}
+
+fn note() -> impl Strategy<Value = Note> {
+    let leaf = words(1..6).prop_map(|text| Note {
+        text,
+        children: vec![],
+    });
+    leaf.prop_recursive(2, 8, 3, |inner| {
+        (words(1..6), proptest::collection::vec(inner, 0..3))
+            .prop_map(|(text, children)| Note { text, children })
+    })
+}
+
+fn topic() -> impl Strategy<Value = TopicNotes> {
+    (
+        words(1..8),
+        proptest::option::of(intents()),
+        proptest::option::of(person()),
+        0u32..40,
+        proptest::collection::vec(note(), 0..3),
+        proptest::collection::vec(words(1..6), 0..2),
+        proptest::collection::vec(action(), 0..3),
+    )
+        .prop_map(
+            |(title, intents, proposer, votes, notes, decisions, actions)| TopicNotes {
+                title,
+                intents: intents.unwrap_or_default(),
+                proposer,
+                votes,
+                notes,
+                decisions,
+                actions,
+            },
+        )
+}
+
+fn meeting() -> impl Strategy<Value = MeetingNotes> {
+    (
+        select(vec!["Arch Hour", "Arch Lunch", "Programs Review"]),
+        date(),
+        proptest::collection::vec(topic(), 1..5),
+        proptest::collection::vec(
+            action().prop_map(|a| ActionNotes {
+                owners: vec![],
+                ..a
+            }),
+            0..2,
+        ),
+    )
+        .prop_map(|(title, date, topics, actions)| MeetingNotes {
+            title: title.to_string(),
+            date,
+            topics,
+            actions,
+        })
+}
+
+fn anecdote() -> impl Strategy<Value = Anecdote> {
+    (
+        proptest::option::of((
+            date(),
+            proptest::option::of(select(vec!["SRE", "Aurora", "Cosmonauts"])),
+        )),
+        words(1..10),
+    )
+        .prop_map(|(dated, text)| match dated {
+            Some((on, team)) => Anecdote {
+                when: Some(When::of(on)),
+                team: team.map(str::to_string),
+                text,
+            },
+            None => Anecdote {
+                when: None,
+                team: None,
+                text,
+            },
+        })
+}
+
+fn page_issue() -> impl Strategy<Value = PageIssue> {
+    (
+        select(vec!["Pipeline", "Deployment", "Dev Env", "Data"]),
+        words(1..6),
+        proptest::collection::vec(anecdote(), 0..4),
+        proptest::option::of(0i32..500),
+        prop_oneof![Just(String::new()), words(1..4)],
+    )
+        .prop_map(
+            |(category, title, anecdotes, occurrences, status)| PageIssue {
+                category: category.to_string(),
+                title,
+                anecdotes,
+                occurrences,
+                status,
+            },
+        )
+}
