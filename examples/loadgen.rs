@@ -6,16 +6,24 @@
 //! cargo build --release && cargo run --release --example loadgen -- --events 30000
 //! ```
 //!
-//! It starts its own fake Slack and its own archhour (`target/release/archhour`) with a fresh
-//! embedded Postgres under a temporary directory (or `--database-url`), proposes the topics,
-//! fires the events, and prints throughput, ack latency, peak RSS and the tally check.
+//! It starts its own fake Slack, a fresh embedded Postgres under a temporary directory (or
+//! uses `--database-url`) and its own archhour (`target/release/archhour`) on it. Three phases:
+//! 1. the raw durable insert rate of that Postgres: each event inserted by a single-statement
+//!    autocommit `insert` over the same number of concurrent connections (what a handler doing
+//!    one insert per request could at best reach);
+//! 2. saturation: every delivery sent as fast as the connections allow;
+//! 3. half of the rate phase 2 reached, paced, for the ack latency under ordinary load.
+//!
+//! It prints throughput and its ratio to phase 1, ack latency, peak RSS and the tally check.
 
+#[allow(dead_code)]
+mod bench;
 #[path = "../tests/api/support/fake_slack.rs"]
 #[allow(dead_code)]
 mod fake_slack;
 
 use std::collections::HashMap;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -25,8 +33,10 @@ use rand::seq::IndexedRandom;
 use rand::{RngExt, SeedableRng};
 use tokio::sync::Mutex;
 
-const SECRET: &str = "loadgen-signing-secret";
-const CHANNEL: &str = "CBENCH";
+use bench::{
+    CHANNEL, SECRET, command, free_port, own_postgres, peak_rss_kib, scratch_dir, start_archhour,
+    stop_archhour, stop_postgres, wait_healthy,
+};
 
 #[derive(Debug, Clone)]
 struct Options {
@@ -38,6 +48,8 @@ struct Options {
     binary: String,
     database_url: Option<String>,
     seed: u64,
+    /// Events in the paced phase (0 skips it).
+    paced_events: usize,
 }
 
 impl Options {
@@ -51,6 +63,7 @@ impl Options {
             binary: "target/release/archhour".into(),
             database_url: None,
             seed: 7,
+            paced_events: 20_000,
         };
         let mut args = std::env::args().skip(1);
         while let Some(flag) = args.next() {
@@ -64,6 +77,7 @@ impl Options {
                 "--binary" => options.binary = value()?,
                 "--database-url" => options.database_url = Some(value()?),
                 "--seed" => options.seed = value()?.parse()?,
+                "--paced-events" => options.paced_events = value()?.parse()?,
                 other => bail!("unknown flag {other}"),
             }
         }
@@ -79,23 +93,30 @@ struct Delivery {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let options = Options::parse()?;
+    let mut options = Options::parse()?;
     let slack = fake_slack::FakeSlack::start().await;
-    let data_dir = tempfile::Builder::new()
-        .prefix("ah-bench")
-        .tempdir_in("/tmp")?;
-    std::fs::set_permissions(
-        data_dir.path(),
-        std::os::unix::fs::PermissionsExt::from_mode(0o755),
-    )?;
+    let data_dir = scratch_dir()?;
+    let cluster = match &options.database_url {
+        Some(_) => None,
+        None => {
+            let (cluster, url) = own_postgres(&data_dir.path().join("postgres"), "loadgen").await?;
+            options.database_url = Some(url);
+            Some(cluster)
+        }
+    };
     let addr = format!("127.0.0.1:{}", free_port()?);
-    let mut archhour = start_archhour(&options, &slack, &addr, data_dir.path())?;
+    let archhour = start_archhour(
+        &options.binary,
+        &slack.api_url,
+        &addr,
+        data_dir.path(),
+        options.database_url.as_deref(),
+    )?;
     let result = run(&options, &slack, &addr, &archhour).await;
-    let _ = nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(archhour.id() as i32),
-        nix::sys::signal::Signal::SIGTERM,
-    );
-    archhour.wait()?;
+    stop_archhour(archhour)?;
+    if let Some(cluster) = cluster {
+        stop_postgres(cluster).await?;
+    }
     result
 }
 
@@ -113,74 +134,228 @@ async fn run(
 
     // The plan: each event toggles one person's vote on one card, so the final state of each
     // (person, card) is the last event's action. Ground truth follows from the plan alone.
-    let mut rng = rand::rngs::StdRng::seed_from_u64(options.seed);
-    let base = chrono::Utc::now().timestamp_micros();
-    let mut present: HashMap<(usize, usize), bool> = HashMap::new();
-    let mut bodies: Vec<Vec<u8>> = Vec::with_capacity(options.events);
-    for n in 0..options.events {
-        let user = rng.random_range(0..options.users);
-        let card = rng.random_range(0..cards.len());
-        let now_present = present.entry((user, card)).or_insert(false);
-        *now_present = !*now_present;
-        let micros = base + n as i64;
-        let body = serde_json::json!({
-            "token": "x", "team_id": "T1", "api_app_id": "A1", "type": "event_callback",
-            "event_id": format!("EvB{n:08}"), "event_time": micros / 1_000_000,
-            "event": {
-                "type": if *now_present { "reaction_added" } else { "reaction_removed" },
-                "user": format!("U{user:05}"), "reaction": "+1", "item_user": "U0",
-                "item": {"type": "message", "channel": CHANNEL, "ts": cards[card].1},
-                "event_ts": format!("{}.{:06}", micros / 1_000_000, micros % 1_000_000)
-            }
-        });
-        bodies.push(serde_json::to_vec(&body)?);
-    }
-    let mut deliveries: Vec<Delivery> = bodies
-        .iter()
-        .map(|body| Delivery {
-            body: body.clone(),
-            retry: false,
-        })
-        .collect();
-    let redeliveries = (options.events as f64 * options.duplicates).round() as usize;
-    for _ in 0..redeliveries {
-        let body = bodies.choose(&mut rng).context("no events")?.clone();
-        let at = rng.random_range(0..=deliveries.len());
-        deliveries.insert(at, Delivery { body, retry: true });
-    }
-    let expected: HashMap<String, i64> = cards
-        .iter()
-        .enumerate()
-        .map(|(index, (number, _))| {
-            let votes = present
-                .iter()
-                .filter(|((_, card), on)| *card == index && **on)
-                .count() as i64;
-            (format!("#{number}"), votes)
-        })
-        .collect();
+    let mut plan = Plan {
+        rng: rand::rngs::StdRng::seed_from_u64(options.seed),
+        present: HashMap::new(),
+        next: 0,
+        base: chrono::Utc::now().timestamp_micros(),
+    };
+    let saturating = plan.events(options.events, options.users, &cards)?;
+    let paced = plan.events(options.paced_events, options.users, &cards)?;
 
+    let database_url = options.database_url.as_deref().context("a database")?;
     println!(
-        "sending {} deliveries ({} events + {} redeliveries) over {} connections",
-        deliveries.len(),
-        options.events,
-        redeliveries,
+        "phase 1: {} single-statement inserts over {} connections",
+        saturating.len(),
         options.connections
     );
+    let raw_rate = raw_insert_rate(database_url, options.connections, &saturating).await?;
+    println!("raw inserts/s  {raw_rate:.0}");
+
+    let deliveries = plan.with_redeliveries(&saturating, options.duplicates);
+    println!(
+        "phase 2: {} deliveries ({} events + {} redeliveries) over {} connections, unpaced",
+        deliveries.len(),
+        saturating.len(),
+        deliveries.len() - saturating.len(),
+        options.connections
+    );
+    let full = send(&client, addr, deliveries, options.connections, None).await?;
+    let saturation = full.rate();
+    full.print();
+    println!(
+        "vs raw insert  {:.0} % (events/s {:.0} vs {raw_rate:.0})",
+        100.0 * full.events_rate(saturating.len()) / raw_rate,
+        full.events_rate(saturating.len())
+    );
+    let rss_kib = peak_rss_kib(archhour.id())?;
+    println!(
+        "peak RSS       {:.1} MiB (archhour, VmHWM)",
+        rss_kib as f64 / 1024.0
+    );
+    let mut failures = full.failures;
+
+    if !paced.is_empty() {
+        let deliveries = plan.with_redeliveries(&paced, options.duplicates);
+        let rate = saturation / 2.0;
+        println!(
+            "phase 3: {} deliveries paced at {rate:.0}/s (half of saturation)",
+            deliveries.len()
+        );
+        let half = send(&client, addr, deliveries, options.connections, Some(rate)).await?;
+        half.print();
+        failures += half.failures;
+    }
+
+    let expected = plan.expected(&cards);
+    let tallies = tallies(&client, addr).await?;
+    let mismatches: Vec<String> = expected
+        .iter()
+        .filter(|(card, votes)| tallies.get(*card) != Some(votes))
+        .map(|(card, votes)| format!("{card}: expected {votes}, got {:?}", tallies.get(card)))
+        .collect();
+    println!("non-2xx        {failures}");
+    println!(
+        "tallies        {} cards, {} votes expected, {}",
+        expected.len(),
+        expected.values().sum::<i64>(),
+        if mismatches.is_empty() {
+            "all exact".to_string()
+        } else {
+            format!("{} wrong: {:?}", mismatches.len(), mismatches)
+        }
+    );
+    if !mismatches.is_empty() || failures > 0 {
+        bail!("the tallies or acknowledgements were wrong");
+    }
+    Ok(())
+}
+
+/// The events to send and the votes they leave.
+struct Plan {
+    rng: rand::rngs::StdRng,
+    /// Whether each (person, card) has the vote after the events so far.
+    present: HashMap<(usize, usize), bool>,
+    next: usize,
+    base: i64,
+}
+
+impl Plan {
+    /// `count` more events, each toggling one person's vote on one card.
+    fn events(
+        &mut self,
+        count: usize,
+        users: usize,
+        cards: &[(i32, String)],
+    ) -> anyhow::Result<Vec<Vec<u8>>> {
+        let mut bodies = Vec::with_capacity(count);
+        for _ in 0..count {
+            let n = self.next;
+            self.next += 1;
+            let user = self.rng.random_range(0..users);
+            let card = self.rng.random_range(0..cards.len());
+            let now_present = self.present.entry((user, card)).or_insert(false);
+            *now_present = !*now_present;
+            let micros = self.base + n as i64;
+            let body = serde_json::json!({
+                "token": "x", "team_id": "T1", "api_app_id": "A1", "type": "event_callback",
+                "event_id": format!("EvB{n:08}"), "event_time": micros / 1_000_000,
+                "event": {
+                    "type": if *now_present { "reaction_added" } else { "reaction_removed" },
+                    "user": format!("U{user:05}"), "reaction": "+1", "item_user": "U0",
+                    "item": {"type": "message", "channel": CHANNEL, "ts": cards[card].1},
+                    "event_ts": format!("{}.{:06}", micros / 1_000_000, micros % 1_000_000)
+                }
+            });
+            bodies.push(serde_json::to_vec(&body)?);
+        }
+        Ok(bodies)
+    }
+
+    /// The events, with a share of them sent again (as Slack's retries) at random points.
+    fn with_redeliveries(&mut self, bodies: &[Vec<u8>], share: f64) -> Vec<Delivery> {
+        let mut deliveries: Vec<Delivery> = bodies
+            .iter()
+            .map(|body| Delivery {
+                body: body.clone(),
+                retry: false,
+            })
+            .collect();
+        let redeliveries = (bodies.len() as f64 * share).round() as usize;
+        for _ in 0..redeliveries {
+            if let Some(body) = bodies.choose(&mut self.rng) {
+                let at = self.rng.random_range(0..=deliveries.len());
+                deliveries.insert(
+                    at,
+                    Delivery {
+                        body: body.clone(),
+                        retry: true,
+                    },
+                );
+            }
+        }
+        deliveries
+    }
+
+    /// Votes per card (`#N`) after every event planned.
+    fn expected(&self, cards: &[(i32, String)]) -> HashMap<String, i64> {
+        cards
+            .iter()
+            .enumerate()
+            .map(|(index, (number, _))| {
+                let votes = self
+                    .present
+                    .iter()
+                    .filter(|((_, card), on)| *card == index && **on)
+                    .count() as i64;
+                (format!("#{number}"), votes)
+            })
+            .collect()
+    }
+}
+
+/// What one phase of sending measured.
+struct Phase {
+    deliveries: usize,
+    elapsed: Duration,
+    /// Sorted.
+    latencies: Vec<Duration>,
+    failures: usize,
+}
+
+impl Phase {
+    fn rate(&self) -> f64 {
+        self.deliveries as f64 / self.elapsed.as_secs_f64()
+    }
+
+    fn events_rate(&self, events: usize) -> f64 {
+        events as f64 / self.elapsed.as_secs_f64()
+    }
+
+    fn percentile(&self, p: f64) -> Duration {
+        let last = self.latencies.len() - 1;
+        self.latencies[((self.latencies.len() as f64 * p) as usize).min(last)]
+    }
+
+    fn print(&self) {
+        println!("deliveries/s   {:.0}", self.rate());
+        println!("wall time      {:.2} s", self.elapsed.as_secs_f64());
+        println!(
+            "ack latency    p50 {:.1} ms · p99 {:.1} ms · max {:.1} ms",
+            ms(self.percentile(0.50)),
+            ms(self.percentile(0.99)),
+            ms(self.latencies[self.latencies.len() - 1])
+        );
+    }
+}
+
+/// Sends every delivery over `connections` concurrent connections, as fast as they go or, with
+/// `rate`, each no earlier than its turn at that many per second.
+async fn send(
+    client: &reqwest::Client,
+    addr: &str,
+    deliveries: Vec<Delivery>,
+    connections: usize,
+    rate: Option<f64>,
+) -> anyhow::Result<Phase> {
     let total = deliveries.len();
-    let queue = Arc::new(Mutex::new(deliveries.into_iter()));
+    let queue = Arc::new(Mutex::new(deliveries.into_iter().enumerate()));
     let latencies = Arc::new(Mutex::new(Vec::with_capacity(total)));
-    let started = Instant::now();
-    let workers: Vec<_> = (0..options.connections)
+    let started = tokio::time::Instant::now();
+    let workers: Vec<_> = (0..connections)
         .map(|_| {
             let (queue, latencies, client) = (queue.clone(), latencies.clone(), client.clone());
             let url = format!("http://{addr}/slack/events");
             tokio::spawn(async move {
                 let mut failures = 0usize;
                 loop {
-                    let Some(delivery) = queue.lock().await.next() else {
+                    let Some((index, delivery)) = queue.lock().await.next() else {
                         break;
                     };
+                    if let Some(rate) = rate {
+                        let turn = Duration::from_secs_f64(index as f64 / rate);
+                        tokio::time::sleep_until(started + turn).await;
+                    }
                     let timestamp = chrono::Utc::now().timestamp().to_string();
                     let signature = sign(SECRET.as_bytes(), &timestamp, &delivery.body);
                     let mut request = client
@@ -214,117 +389,69 @@ async fn run(
     let elapsed = started.elapsed();
     let mut latencies = latencies.lock().await.clone();
     latencies.sort();
-    let percentile =
-        |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)];
-    let rss_kib = peak_rss_kib(archhour.id())?;
-
-    let tallies = tallies(&client, addr).await?;
-    let mismatches: Vec<String> = expected
-        .iter()
-        .filter(|(card, votes)| tallies.get(*card) != Some(votes))
-        .map(|(card, votes)| format!("{card}: expected {votes}, got {:?}", tallies.get(card)))
-        .collect();
-
-    println!("deliveries/s   {:.0}", total as f64 / elapsed.as_secs_f64());
-    println!("wall time      {:.2} s", elapsed.as_secs_f64());
-    println!(
-        "ack latency    p50 {:.1} ms · p99 {:.1} ms · max {:.1} ms",
-        ms(percentile(0.50)),
-        ms(percentile(0.99)),
-        ms(latencies[latencies.len() - 1])
-    );
-    println!(
-        "peak RSS       {:.1} MiB (archhour, VmHWM)",
-        rss_kib as f64 / 1024.0
-    );
-    println!("non-2xx        {failures}");
-    println!(
-        "tallies        {} cards, {} votes expected, {}",
-        expected.len(),
-        expected.values().sum::<i64>(),
-        if mismatches.is_empty() {
-            "all exact".to_string()
-        } else {
-            format!("{} wrong: {:?}", mismatches.len(), mismatches)
-        }
-    );
-    if !mismatches.is_empty() || failures > 0 {
-        bail!("the tallies or acknowledgements were wrong");
-    }
-    Ok(())
-}
-
-fn start_archhour(
-    options: &Options,
-    slack: &fake_slack::FakeSlack,
-    addr: &str,
-    data_dir: &std::path::Path,
-) -> anyhow::Result<Child> {
-    let binary = std::fs::canonicalize(&options.binary)
-        .with_context(|| format!("{} (run `cargo build --release` first)", options.binary))?;
-    let mut command = Command::new(binary);
-    command
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("ARCHHOUR_ADDR", addr)
-        .env("ARCHHOUR_DATA_DIR", data_dir.join("data"))
-        .env("SLACK_SIGNING_SECRET", SECRET)
-        .env("SLACK_BOT_TOKEN", "xoxb-loadgen")
-        .env("SLACK_API_URL", &slack.api_url)
-        .env("RUST_LOG", "warn")
-        .current_dir(data_dir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit());
-    if let Some(url) = &options.database_url {
-        command.env("DATABASE_URL", url);
-    }
-    command.spawn().with_context(|| {
-        format!(
-            "starting {} (run `cargo build --release` first)",
-            options.binary
-        )
+    Ok(Phase {
+        deliveries: total,
+        elapsed,
+        latencies,
+        failures,
     })
 }
 
-async fn wait_healthy(client: &reqwest::Client, addr: &str) -> anyhow::Result<()> {
-    for _ in 0..200 {
-        if let Ok(response) = client.get(format!("http://{addr}/healthz")).send().await
-            && response.status().is_success()
-        {
-            return Ok(());
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
+/// The rate at which this Postgres durably stores the events with one single-statement
+/// autocommit insert each, over `connections` connections at once.
+async fn raw_insert_rate(url: &str, connections: usize, bodies: &[Vec<u8>]) -> anyhow::Result<f64> {
+    let pool = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(connections as u32)
+        .min_connections(connections as u32)
+        .connect(url)
+        .await?;
+    sqlx::query(
+        "create table if not exists loadgen_raw_events (
+             event_id text primary key, payload jsonb not null, received_at timestamptz not null)",
+    )
+    .execute(&pool)
+    .await?;
+    sqlx::query("truncate loadgen_raw_events")
+        .execute(&pool)
+        .await?;
+    let rows: Vec<(String, String)> = bodies
+        .iter()
+        .enumerate()
+        .map(|(n, body)| {
+            (
+                format!("EvR{n:08}"),
+                String::from_utf8_lossy(body).into_owned(),
+            )
+        })
+        .collect();
+    let queue = Arc::new(Mutex::new(rows.into_iter()));
+    let started = Instant::now();
+    let workers: Vec<_> = (0..connections)
+        .map(|_| {
+            let (queue, pool) = (queue.clone(), pool.clone());
+            tokio::spawn(async move {
+                loop {
+                    let Some((id, payload)) = queue.lock().await.next() else {
+                        return Ok::<(), sqlx::Error>(());
+                    };
+                    sqlx::query("insert into loadgen_raw_events values ($1, $2::jsonb, now())")
+                        .bind(id)
+                        .bind(payload)
+                        .execute(&pool)
+                        .await?;
+                }
+            })
+        })
+        .collect();
+    for worker in workers {
+        worker.await??;
     }
-    bail!("archhour did not become healthy")
-}
-
-async fn command(
-    client: &reqwest::Client,
-    addr: &str,
-    text: &str,
-) -> anyhow::Result<serde_json::Value> {
-    let body = serde_urlencoded::to_string([
-        ("team_id", "T1"),
-        ("channel_id", CHANNEL),
-        ("channel_name", "bench"),
-        ("user_id", "UBENCH"),
-        ("command", "/archtopic"),
-        ("text", text),
-        ("response_url", "https://example.invalid/"),
-        ("trigger_id", "1.1.1"),
-    ])?;
-    let timestamp = chrono::Utc::now().timestamp().to_string();
-    let signature = sign(SECRET.as_bytes(), &timestamp, body.as_bytes());
-    Ok(client
-        .post(format!("http://{addr}/slack/commands"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("x-slack-request-timestamp", timestamp)
-        .header("x-slack-signature", signature)
-        .body(body)
-        .send()
-        .await?
-        .json()
-        .await?)
+    let rate = bodies.len() as f64 / started.elapsed().as_secs_f64();
+    sqlx::query("drop table loadgen_raw_events")
+        .execute(&pool)
+        .await?;
+    pool.close().await;
+    Ok(rate)
 }
 
 /// Proposes the topics and learns each card's ts from the fake Slack, in posting order.
@@ -381,21 +508,6 @@ async fn tallies(client: &reqwest::Client, addr: &str) -> anyhow::Result<HashMap
         }
     }
     Ok(tallies)
-}
-
-fn peak_rss_kib(pid: u32) -> anyhow::Result<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
-        .context("VmHWM in /proc status")
-}
-
-fn free_port() -> anyhow::Result<u16> {
-    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
-        .local_addr()?
-        .port())
 }
 
 fn ms(duration: Duration) -> f64 {

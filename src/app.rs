@@ -130,6 +130,7 @@ pub async fn run(
         wake: state.outbox_wake.clone(),
         metrics: state.metrics.clone(),
         bot: state.bot.clone(),
+        rate_limits: Default::default(),
     };
     let worker_task = tokio::spawn(worker.run(background.child_token()));
     let identity_task = tokio::spawn(learn_identity(

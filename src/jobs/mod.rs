@@ -7,6 +7,7 @@ mod drain;
 pub mod job;
 pub mod job_worker;
 pub mod outbox_worker;
+pub mod rate_limits;
 pub mod user_directory;
 
 use sqlx::PgConnection;

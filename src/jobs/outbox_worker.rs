@@ -12,6 +12,7 @@ use tokio_util::sync::CancellationToken;
 use super::backoff::retry_delay;
 use super::delivery::{AfterSend, CARD_REFRESH_DELAY, Delivery, Outgoing, Render};
 use super::drain::{Drain, LeasedQueue};
+use super::rate_limits::RateLimits;
 use crate::clock::{Clock, SharedClock};
 use crate::config::OutboxSettings;
 use crate::metrics::Metrics;
@@ -33,6 +34,8 @@ pub struct OutboxWorker {
     pub metrics: Arc<Metrics>,
     /// Who the bot is (for links to messages in rendered DMs), once known.
     pub bot: Arc<OnceLock<BotIdentity>>,
+    /// Slack's rate limits met so far.
+    pub rate_limits: Arc<RateLimits>,
 }
 
 impl LeasedQueue for OutboxWorker {
@@ -75,19 +78,56 @@ impl OutboxWorker {
     /// Makes one claimed call and records what happened.
     async fn deliver(&self, row: Claimed) {
         let method = row.outgoing.method_name();
-        let result = match self.resolve(&row.outgoing).await {
-            Ok(call) => self.send(&row, call.with_delivery_marker(&row.key)).await,
-            Err(error) => Err(error),
+        let call = match self.resolve(&row.outgoing).await {
+            Ok(call) => call.with_delivery_marker(&row.key),
+            Err(error) => return self.record(&row, method, None, Err(error)).await,
         };
+        if let Some(until) = self.rate_limits.wait_until(method, self.clock.now()) {
+            let waited = store::outbox::schedule_retry(
+                &self.db,
+                &row,
+                until,
+                &format!("waiting out Slack's rate limit on {method}"),
+                row.maybe_sent,
+            )
+            .await
+            .context("deferring an outbox row");
+            return self.count(&row, method, waited.map(|()| "deferred"));
+        }
+        let result = self.send(&row, call.clone()).await;
+        self.record(&row, method, Some(&call), result).await;
+    }
+
+    /// Records what a call's attempt came to: done, a retry, or dead.
+    async fn record(
+        &self,
+        row: &Claimed,
+        method: &'static str,
+        call: Option<&SlackCall>,
+        result: Result<(CallReceipt, &'static str), CallError>,
+    ) {
+        if let (
+            Some(call),
+            Err(CallError::Retryable {
+                retry_after: Some(wait),
+                maybe_sent: false,
+                ..
+            }),
+        ) = (call, &result)
+        {
+            let now = self.clock.now();
+            let channel = call.channel().unwrap_or_default();
+            self.rate_limits.record(method, channel, now + *wait, now);
+        }
         let outcome = match result {
-            Ok((receipt, how)) => self.record_success(&row, &receipt).await.map(|()| how),
+            Ok((receipt, how)) => self.record_success(row, &receipt).await.map(|()| how),
             Err(CallError::Retryable {
                 reason,
                 retry_after,
                 maybe_sent,
-            }) if attempt_number(&row) < self.settings.max_attempts => {
+            }) if may_try_again(row, retry_after.is_some(), self.settings.max_attempts) => {
                 let delay = retry_delay(
-                    attempt_number(&row),
+                    attempt_number(row),
                     retry_after,
                     self.settings.base_backoff,
                     self.settings.max_backoff,
@@ -95,19 +135,24 @@ impl OutboxWorker {
                 );
                 tracing::info!(key = %row.key, attempt = row.attempt, %reason, ?delay, "Slack call will be retried");
                 let retry_at = self.clock.now() + delay;
-                store::outbox::schedule_retry(&self.db, &row, retry_at, &reason, maybe_sent)
+                store::outbox::schedule_retry(&self.db, row, retry_at, &reason, maybe_sent)
                     .await
                     .context("scheduling an outbox retry")
                     .map(|()| "retry")
             }
             Err(error) => {
                 tracing::error!(key = %row.key, attempt = row.attempt, %error, "Slack call given up");
-                store::outbox::mark_dead(&self.db, &row, &error.to_string(), self.clock.now())
+                store::outbox::mark_dead(&self.db, row, &error.to_string(), self.clock.now())
                     .await
                     .context("marking an outbox row dead")
                     .map(|()| "dead")
             }
         };
+        self.count(row, method, outcome);
+    }
+
+    /// Counts an outcome in the metrics, or logs that recording it failed.
+    fn count(&self, row: &Claimed, method: &'static str, outcome: anyhow::Result<&'static str>) {
         match outcome {
             Ok(outcome) => self.metrics.count_slack_call(method, outcome),
             // The lease will run out and the row be tried again.
@@ -264,6 +309,20 @@ impl OutboxWorker {
         }
         tx.commit().await.context("committing an outbox outcome")
     }
+}
+
+/// A row told to wait (Slack's 429 with `Retry-After`, or a card edit waiting for its card) has
+/// not failed: it may be tried up to this many times as often as a row whose calls fail.
+const WAITS_PER_FAILURE: u32 = 10;
+
+/// Whether a retryable outcome leaves the row another attempt.
+fn may_try_again(row: &Claimed, told_to_wait: bool, max_attempts: u32) -> bool {
+    let limit = if told_to_wait {
+        max_attempts.saturating_mul(WAITS_PER_FAILURE)
+    } else {
+        max_attempts
+    };
+    attempt_number(row) < limit
 }
 
 fn attempt_number(row: &Claimed) -> u32 {

@@ -46,6 +46,18 @@ impl SlackCall {
     }
 
     /// The channel a new message goes to; `None` for calls that post nothing new.
+    /// The conversation the call acts in; `None` for the App Home.
+    pub fn channel(&self) -> Option<&str> {
+        match self {
+            SlackCall::PostMessage(request) => Some(request.channel.as_ref()),
+            SlackCall::UpdateMessage(request) => Some(request.channel.as_ref()),
+            SlackCall::PostEphemeral(request) => Some(request.channel.as_ref()),
+            SlackCall::AddReaction(request) => Some(request.channel.as_ref()),
+            SlackCall::RemoveReaction(request) => request.channel.as_ref().map(|c| c.as_ref()),
+            SlackCall::PublishView(_) => None,
+        }
+    }
+
     pub fn posts_to(&self) -> Option<&str> {
         match self {
             SlackCall::PostMessage(request) => Some(request.channel.as_ref()),

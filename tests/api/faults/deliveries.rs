@@ -91,6 +91,58 @@ async fn f06_a_rate_limited_call_waits_retry_after_posts_once_and_blocks_no_othe
     assert_eq!(done, 2);
 }
 
+/// 6, workspace-wide. 429s for posts in two different channels within one `Retry-After` mean
+/// Slack limits the whole workspace. Invariant: the next post (a third channel) is not even
+/// tried until the limit lifts, then all three are posted once each.
+#[tokio::test]
+async fn f06_a_workspace_wide_limit_holds_every_post_until_retry_after() {
+    let app = spawn_app().await;
+    let limited = Scripted::RateLimited {
+        retry_after_seconds: 2,
+    };
+    app.slack
+        .script("chat.postMessage", [limited.clone(), limited]);
+    for (n, channel) in ["C_ONE", "C_TWO"].into_iter().enumerate() {
+        app.command_in(channel, "U_ANN", &format!("[discuss] Topic {n}"))
+            .await;
+        eventually("the refusal to be recorded", || async {
+            let waiting: i64 = sqlx::query_scalar(
+                "select count(*) from outbox where attempts = 1 and lease_until is null
+                   and state = 'pending'",
+            )
+            .fetch_one(&app.db)
+            .await
+            .expect("counting");
+            (waiting == n as i64 + 1).then_some(())
+        })
+        .await;
+    }
+    app.command_in("C_THREE", "U_ANN", "[discuss] Topic 3")
+        .await;
+    settle().await;
+    assert_eq!(posts_in(&app, "C_THREE"), 0, "held back, not refused");
+
+    app.advance(Duration::from_millis(1_900)).await;
+    settle().await;
+    assert_eq!(app.slack.calls_to("chat.postMessage").len(), 2);
+
+    app.advance(Duration::from_millis(100)).await;
+    for number in 1..=3 {
+        eventually("each card to be posted", || card_ts(&app, number)).await;
+    }
+    settle().await;
+    assert_eq!(app.slack.calls_to("chat.postMessage").len(), 5);
+    for channel in ["C_ONE", "C_TWO", "C_THREE"] {
+        let taken = app
+            .slack
+            .calls_to("chat.postMessage")
+            .iter()
+            .filter(|call| call.succeeded && call.args["channel"] == channel)
+            .count();
+        assert_eq!(taken, 1, "{channel}");
+    }
+}
+
 /// 7. Slack answers 500, then resets the connection mid-answer, then never answers. Invariant:
 /// each failure waits a backoff on the app's clock (no attempt without it: no tight loop), the
 /// row ends `dead` with the last error after the bounded attempts (3 in tests), and nothing is

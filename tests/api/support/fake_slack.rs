@@ -56,6 +56,29 @@ struct Recorder {
     socket_url: Option<String>,
     /// Messages posted, newest last: (channel, ts, the call's arguments).
     posted: Vec<(String, String, Value)>,
+    /// Rate limits per method: calls allowed per one-second window.
+    limits: HashMap<String, usize>,
+    /// The current window per limited method: when it started and the calls it has taken.
+    windows: HashMap<String, (std::time::Instant, usize)>,
+}
+
+impl Recorder {
+    /// Whether a call to `method` now is over its limit; if so, the seconds until the window
+    /// resets (Slack's `Retry-After`, whole seconds, at least 1).
+    fn over_limit(&mut self, method: &str) -> Option<u64> {
+        let limit = *self.limits.get(method)?;
+        let now = std::time::Instant::now();
+        let window = self.windows.entry(method.to_string()).or_insert((now, 0));
+        if now.duration_since(window.0) >= std::time::Duration::from_secs(1) {
+            *window = (now, 0);
+        }
+        if window.1 < limit {
+            window.1 += 1;
+            return None;
+        }
+        let left = std::time::Duration::from_secs(1).saturating_sub(now.duration_since(window.0));
+        Some(left.as_secs_f64().ceil().max(1.0) as u64)
+    }
 }
 
 /// A running fake; clones share it.
@@ -92,6 +115,13 @@ impl FakeSlack {
             recorder,
             api_url: format!("http://{addr}/api/"),
         })
+    }
+
+    /// Enforces a rate limit on `method`, as Slack does: at most `per_second` calls in each
+    /// one-second window; the rest are answered 429 with `Retry-After`.
+    #[allow(dead_code, reason = "used by the fan-out benchmark, examples/fanout.rs")]
+    pub fn rate_limit(&self, method: &str, per_second: usize) {
+        self.lock().limits.insert(method.to_string(), per_second);
     }
 
     /// Answers the next calls to `method` with `answers`, in order.
@@ -192,7 +222,14 @@ async fn answer(
         let scripted = recorder
             .scripts
             .get_mut(&method)
-            .and_then(VecDeque::pop_front);
+            .and_then(VecDeque::pop_front)
+            .or_else(|| {
+                recorder
+                    .over_limit(&method)
+                    .map(|retry_after_seconds| Scripted::RateLimited {
+                        retry_after_seconds,
+                    })
+            });
         let takes_effect = matches!(scripted, None | Some(Scripted::AcceptThenHang));
         recorder.calls.push(RecordedCall {
             method: method.clone(),

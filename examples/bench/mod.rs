@@ -1,0 +1,156 @@
+//! What the benchmarks share: a fresh embedded Postgres, a release `archhour` started against
+//! it and a fake Slack, signed commands, and the process measurements.
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use archhour::database::embedded::EmbeddedPostgres;
+use archhour::slack::signature::sign;
+use sqlx::{ConnectOptions, Connection};
+
+pub const SECRET: &str = "loadgen-signing-secret";
+pub const CHANNEL: &str = "CBENCH";
+
+/// A scratch directory under /tmp that the `postgres` user can enter when we run as root.
+pub fn scratch_dir() -> anyhow::Result<tempfile::TempDir> {
+    let dir = tempfile::Builder::new()
+        .prefix("ah-bench")
+        .tempdir_in("/tmp")?;
+    std::fs::set_permissions(
+        dir.path(),
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )?;
+    Ok(dir)
+}
+
+/// Starts a fresh embedded Postgres under `root` and makes database `name` in it; returns the
+/// cluster (stop it when done) and the database's URL.
+pub async fn own_postgres(root: &Path, name: &str) -> anyhow::Result<(EmbeddedPostgres, String)> {
+    let root = root.to_path_buf();
+    let cluster = tokio::task::spawn_blocking(move || EmbeddedPostgres::start(&root)).await??;
+    let mut conn = sqlx::PgConnection::connect_with(&cluster.connect_options("postgres")).await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!("create database {name}")))
+        .execute(&mut conn)
+        .await?;
+    conn.close().await?;
+    let url = cluster.connect_options(name).to_url_lossy().to_string();
+    Ok((cluster, url))
+}
+
+/// Stops a cluster from [`own_postgres`].
+pub async fn stop_postgres(cluster: EmbeddedPostgres) -> anyhow::Result<()> {
+    tokio::task::spawn_blocking(move || cluster.stop()).await?
+}
+
+/// Starts the release binary on `addr`, on `database_url` or (without one) its own embedded
+/// Postgres under `data_dir/data`.
+pub fn start_archhour(
+    binary: &str,
+    slack_api_url: &str,
+    addr: &str,
+    data_dir: &Path,
+    database_url: Option<&str>,
+) -> anyhow::Result<Child> {
+    let path = std::fs::canonicalize(binary)
+        .with_context(|| format!("{binary} (run `cargo build --release` first)"))?;
+    let mut command = Command::new(path);
+    command
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("ARCHHOUR_ADDR", addr)
+        .env("ARCHHOUR_DATA_DIR", data_dir.join("data"))
+        .env("SLACK_SIGNING_SECRET", SECRET)
+        .env("SLACK_BOT_TOKEN", "xoxb-loadgen")
+        .env("SLACK_API_URL", slack_api_url)
+        .env("RUST_LOG", "warn")
+        .current_dir(data_dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit());
+    if let Some(url) = database_url {
+        command.env("DATABASE_URL", url);
+    }
+    command
+        .spawn()
+        .with_context(|| format!("starting {binary} (run `cargo build --release` first)"))
+}
+
+/// Stops the binary as SIGTERM would and waits for it.
+pub fn stop_archhour(mut archhour: Child) -> anyhow::Result<()> {
+    let pid = nix::unistd::Pid::from_raw(i32::try_from(archhour.id())?);
+    let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM);
+    archhour.wait()?;
+    Ok(())
+}
+
+/// Waits until `/healthz` answers 200, looking every 5 ms (so start-up times are exact to
+/// that), for up to 30 s.
+pub async fn wait_healthy(client: &reqwest::Client, addr: &str) -> anyhow::Result<()> {
+    for _ in 0..6_000 {
+        if let Ok(response) = client.get(format!("http://{addr}/healthz")).send().await
+            && response.status().is_success()
+        {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    bail!("archhour did not become healthy")
+}
+
+/// Sends `/archtopic text` from `user` in the bench channel, signed now.
+pub async fn command_as(
+    client: &reqwest::Client,
+    addr: &str,
+    user: &str,
+    text: &str,
+) -> anyhow::Result<serde_json::Value> {
+    let trigger = format!("1.{}.{}", user, rand::random::<u64>());
+    let body = serde_urlencoded::to_string([
+        ("team_id", "T1"),
+        ("channel_id", CHANNEL),
+        ("channel_name", "bench"),
+        ("user_id", user),
+        ("command", "/archtopic"),
+        ("text", text),
+        ("response_url", "https://example.invalid/"),
+        ("trigger_id", trigger.as_str()),
+    ])?;
+    let timestamp = chrono::Utc::now().timestamp().to_string();
+    let signature = sign(SECRET.as_bytes(), &timestamp, body.as_bytes());
+    Ok(client
+        .post(format!("http://{addr}/slack/commands"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("x-slack-request-timestamp", timestamp)
+        .header("x-slack-signature", signature)
+        .body(body)
+        .send()
+        .await?
+        .json()
+        .await?)
+}
+
+/// `/archtopic text` from the bench's usual user.
+pub async fn command(
+    client: &reqwest::Client,
+    addr: &str,
+    text: &str,
+) -> anyhow::Result<serde_json::Value> {
+    command_as(client, addr, "UBENCH", text).await
+}
+
+/// The process's peak resident set (VmHWM), in KiB.
+pub fn peak_rss_kib(pid: u32) -> anyhow::Result<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+        .context("VmHWM in /proc status")
+}
+
+pub fn free_port() -> anyhow::Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
+}
