@@ -34,8 +34,8 @@ use rand::{RngExt, SeedableRng};
 use tokio::sync::Mutex;
 
 use bench::{
-    CHANNEL, SECRET, command, free_port, own_postgres, peak_rss_kib, scratch_dir, start_archhour,
-    stop_archhour, stop_postgres, wait_healthy,
+    CHANNEL, SECRET, command, cpu_seconds, free_port, own_postgres, peak_rss_kib, scratch_dir,
+    start_archhour, stop_archhour, stop_postgres, wait_healthy,
 };
 
 #[derive(Debug, Clone)]
@@ -143,13 +143,23 @@ async fn run(
     let saturating = plan.events(options.events, options.users, &cards)?;
     let paced = plan.events(options.paced_events, options.users, &cards)?;
 
+    println!(
+        "RSS at rest    {:.1} MiB (archhour, after proposing the topics)",
+        peak_rss_kib(archhour.id())? as f64 / 1024.0
+    );
     let database_url = options.database_url.as_deref().context("a database")?;
     println!(
         "phase 1: {} single-statement inserts over {} connections",
         saturating.len(),
         options.connections
     );
-    let raw_rate = raw_insert_rate(database_url, options.connections, &saturating).await?;
+    let raw_rate = raw_insert_rate(
+        database_url,
+        options.connections,
+        &saturating,
+        archhour.id(),
+    )
+    .await?;
     println!("raw inserts/s  {raw_rate:.0}");
 
     let deliveries = plan.with_redeliveries(&saturating, options.duplicates);
@@ -160,7 +170,9 @@ async fn run(
         deliveries.len() - saturating.len(),
         options.connections
     );
+    let before = cpu_seconds(archhour.id())?;
     let full = send(&client, addr, deliveries, options.connections, None).await?;
+    print_cpu(before, cpu_seconds(archhour.id())?, saturating.len());
     let saturation = full.rate();
     full.print();
     println!(
@@ -209,6 +221,17 @@ async fn run(
         bail!("the tallies or acknowledgements were wrong");
     }
     Ok(())
+}
+
+/// CPU time per event of archhour, Postgres and this load generator between two readings.
+fn print_cpu(before: [f64; 3], after: [f64; 3], events: usize) {
+    let per_event = |n: usize| (after[n] - before[n]) * 1e6 / events as f64;
+    println!(
+        "CPU per event  archhour {:.0} µs · postgres {:.0} µs · load generator {:.0} µs",
+        per_event(0),
+        per_event(1),
+        per_event(2)
+    );
 }
 
 /// The events to send and the votes they leave.
@@ -399,7 +422,12 @@ async fn send(
 
 /// The rate at which this Postgres durably stores the events with one single-statement
 /// autocommit insert each, over `connections` connections at once.
-async fn raw_insert_rate(url: &str, connections: usize, bodies: &[Vec<u8>]) -> anyhow::Result<f64> {
+async fn raw_insert_rate(
+    url: &str,
+    connections: usize,
+    bodies: &[Vec<u8>],
+    archhour: u32,
+) -> anyhow::Result<f64> {
     let pool = sqlx::postgres::PgPoolOptions::new()
         .max_connections(connections as u32)
         .min_connections(connections as u32)
@@ -425,6 +453,8 @@ async fn raw_insert_rate(url: &str, connections: usize, bodies: &[Vec<u8>]) -> a
         })
         .collect();
     let queue = Arc::new(Mutex::new(rows.into_iter()));
+    // Read while the pool's backends are alive: a process that has exited has no CPU to read.
+    let cpu_before = cpu_seconds(archhour)?;
     let started = Instant::now();
     let workers: Vec<_> = (0..connections)
         .map(|_| {
@@ -447,6 +477,7 @@ async fn raw_insert_rate(url: &str, connections: usize, bodies: &[Vec<u8>]) -> a
         worker.await??;
     }
     let rate = bodies.len() as f64 / started.elapsed().as_secs_f64();
+    print_cpu(cpu_before, cpu_seconds(archhour)?, bodies.len());
     sqlx::query("drop table loadgen_raw_events")
         .execute(&pool)
         .await?;

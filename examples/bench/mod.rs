@@ -65,6 +65,10 @@ pub fn start_archhour(
         .env("SLACK_BOT_TOKEN", "xoxb-loadgen")
         .env("SLACK_API_URL", slack_api_url)
         .env("RUST_LOG", "warn")
+        .env(
+            "MALLOC_ARENA_MAX",
+            std::env::var("MALLOC_ARENA_MAX").unwrap_or_default(),
+        )
         .current_dir(data_dir)
         .stdout(Stdio::null())
         .stderr(Stdio::inherit());
@@ -153,4 +157,38 @@ pub fn free_port() -> anyhow::Result<u16> {
     Ok(std::net::TcpListener::bind("127.0.0.1:0")?
         .local_addr()?
         .port())
+}
+
+/// CPU seconds (user + system) used so far by archhour (`pid`), by every `postgres` process,
+/// and by this process.
+pub fn cpu_seconds(pid: u32) -> anyhow::Result<[f64; 3]> {
+    let ticks = |stat: &str| -> Option<f64> {
+        // Fields after the command name, which is in parentheses and may hold spaces.
+        let rest = stat.rsplit_once(')')?.1;
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        let user: f64 = fields.get(11)?.parse().ok()?;
+        let system: f64 = fields.get(12)?.parse().ok()?;
+        Some((user + system) / 100.0)
+    };
+    let read = |pid: &str| std::fs::read_to_string(format!("/proc/{pid}/stat")).ok();
+    let archhour = read(&pid.to_string())
+        .and_then(|s| ticks(&s))
+        .unwrap_or(0.0);
+    let own = read("self").and_then(|s| ticks(&s)).unwrap_or(0.0);
+    let mut postgres = 0.0;
+    for entry in std::fs::read_dir("/proc")? {
+        let name = entry?.file_name();
+        let Some(pid) = name
+            .to_str()
+            .filter(|n| n.chars().all(|c| c.is_ascii_digit()))
+        else {
+            continue;
+        };
+        if let Some(stat) = read(pid)
+            && stat.contains("(postgres)")
+        {
+            postgres += ticks(&stat).unwrap_or(0.0);
+        }
+    }
+    Ok([archhour, postgres, own])
 }

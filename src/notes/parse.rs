@@ -2,6 +2,8 @@
 //! is a topic and deeper bullets are its notes, decisions and action items; pages without
 //! bullets mark topics with a leading vote count; a "Backlog" section holds open topics.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 
 use super::decorations::decorate;
@@ -111,6 +113,7 @@ fn read_meeting(page: &mut Page, title: String, date: NaiveDate, lines: &[Line])
         note_path: Vec::new(),
         last: Last::Nothing,
         group_owner: None,
+        listed: HashMap::new(),
     };
     for line in lines {
         reader.read(line);
@@ -136,6 +139,9 @@ struct MeetingReader {
     last: Last,
     /// In an "Action Items" section, the owner a group of items is listed under.
     group_owner: Option<super::Person>,
+    /// In an "Action Items" section, how often each item has been listed under each owner
+    /// heading so far: (owner or unassigned, text, due).
+    listed: HashMap<(Option<super::Person>, String, Option<NaiveDate>), usize>,
 }
 
 impl MeetingReader {
@@ -300,14 +306,27 @@ impl MeetingReader {
         {
             item.owners.push(owner.clone());
         }
+        // The section lists each item under every owner (or under "Unassigned"): an item is new
+        // when it is listed under this heading more often than the items already read have it.
+        let heading = self.group_owner.clone();
+        let listed = self
+            .listed
+            .entry((heading.clone(), item.text.clone(), item.due))
+            .or_insert(0);
+        *listed += 1;
         let known = self
             .meeting
             .topics
             .iter()
             .flat_map(|t| &t.actions)
             .chain(&self.meeting.actions)
-            .any(|existing| existing.text == item.text && existing.due == item.due);
-        if !known {
+            .filter(|existing| existing.text == item.text && existing.due == item.due)
+            .filter(|existing| match &heading {
+                Some(owner) => existing.owners.contains(owner),
+                None => existing.owners == item.owners,
+            })
+            .count();
+        if *listed > known {
             self.meeting.actions.push(item);
         }
     }

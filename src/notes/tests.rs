@@ -266,3 +266,25 @@ fn a_backlog_section_holds_open_topics() {
         [("What is paver used for today?", 1), ("Devstack pain", 0)]
     );
 }
+
+/// Found by the property tests: the same unassigned item on a topic and for the meeting as a
+/// whole is listed twice under "Unassigned", and both read back.
+#[test]
+fn the_same_unassigned_item_on_a_topic_and_for_the_meeting_reads_back_as_two() {
+    let item = ActionNotes {
+        text: "book a room".into(),
+        owners: vec![],
+        due: None,
+    };
+    let meeting = MeetingNotes {
+        title: "Arch Hour".into(),
+        date: NaiveDate::from_ymd_opt(2026, 11, 18).expect("date"),
+        topics: vec![TopicNotes {
+            actions: vec![item.clone()],
+            ..TopicNotes::titled("Offsite")
+        }],
+        actions: vec![item],
+    };
+    let back = parse_page(&render_meeting(&meeting));
+    assert_eq!(back.meetings, [meeting]);
+}

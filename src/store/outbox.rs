@@ -102,7 +102,8 @@ pub async fn enqueue_coalesced(
          from unnest($1::text[], $2::jsonb[], $3::timestamptz[], $4::text[])
              as t(key, call, due, coalesce_key)
          on conflict (coalesce_key) where coalesce_key is not null
-         do update set next_attempt_at = least(outbox.next_attempt_at, excluded.next_attempt_at)",
+         do update set next_attempt_at = excluded.next_attempt_at
+         where excluded.next_attempt_at < outbox.next_attempt_at",
     )
     .bind(keys)
     .bind(calls)

@@ -48,6 +48,7 @@ pub async fn apply(
     if changes.is_empty() {
         return Ok(Vec::new());
     }
+    lock_channels(db, changes).await?;
     let column = |f: fn(&VoteChange) -> String| changes.iter().map(f).collect::<Vec<_>>();
     sqlx::query_as(
         "with incoming as (
@@ -97,6 +98,24 @@ pub async fn apply(
     .bind(ordering == Ordering::Observed)
     .fetch_all(db)
     .await
+}
+
+/// Takes each channel's vote lock until the transaction ends, in channel order. The statement
+/// in [`apply`] tells which votes changed by comparing with the rows as its snapshot saw them;
+/// a second process changing the same rows at the same moment would make that comparison wrong
+/// (and the tallies drift), so writers of one channel's votes take turns. Each statement after
+/// the lock sees everything committed before it.
+async fn lock_channels(db: &mut PgConnection, changes: &[VoteChange]) -> sqlx::Result<()> {
+    let mut channels: Vec<&str> = changes.iter().map(|c| c.channel_id.as_str()).collect();
+    channels.sort_unstable();
+    channels.dedup();
+    for channel in channels {
+        sqlx::query("select pg_advisory_xact_lock(hashtextextended('votes:' || $1, 0))")
+            .bind(channel)
+            .execute(&mut *db)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Counted votes per open card in a channel: with a budget, only each person's earliest

@@ -56,6 +56,20 @@ async fn f02_add_remove_add_of_one_reaction_is_one_vote() {
 #[tokio::test]
 async fn f03_a_burst_of_500_reactions_with_a_fifth_duplicated_counts_exactly() {
     let app = spawn_app().await;
+    burst(&app, &[&app]).await;
+}
+
+/// 3, across processes. The same burst shared out between two app processes, so the same
+/// person's events on the same card are applied by both at once: still exact.
+#[tokio::test]
+async fn f03_the_same_burst_shared_by_two_processes_counts_exactly() {
+    let app = spawn_app().await;
+    let peer = app.spawn_peer().await;
+    burst(&app, &[&app, &peer]).await;
+}
+
+/// Sends the burst of fault 3, delivery n to `apps[n % apps.len()]`, and checks the tallies.
+async fn burst(app: &TestApp, apps: &[&TestApp]) {
     let mut cards = Vec::new();
     for n in 1..=5 {
         cards.push(app.propose(&format!("[discuss] Topic {n}")).await);
@@ -95,7 +109,8 @@ async fn f03_a_burst_of_500_reactions_with_a_fifth_duplicated_counts_exactly() {
     let statuses = join_all(
         deliveries
             .iter()
-            .map(|(body, retry)| app.redeliver(body, *retry)),
+            .enumerate()
+            .map(|(n, (body, retry))| apps[n % apps.len()].redeliver(body, *retry)),
     )
     .await;
     assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
@@ -110,7 +125,7 @@ async fn f03_a_burst_of_500_reactions_with_a_fifth_duplicated_counts_exactly() {
         cards.iter().map(count_of).collect::<Vec<_>>(),
         [Some(50), Some(50), Some(50), Some(0), Some(50)]
     );
-    assert_eq!(events_seen(&app).await, 400);
+    assert_eq!(events_seen(app).await, 400);
 }
 
 /// 4. The database stalls for 4 s (another connection holds a lock the votes need): the bot
@@ -225,4 +240,42 @@ async fn f05_postgres_restarted_mid_traffic_loses_no_acknowledged_vote() {
         .await
         .expect("stop")
         .expect("stopping Postgres");
+}
+
+/// 3, one card fought over. 50 people each add, remove and add again their vote on one card
+/// nine times over (27 events each, newest last), the events shared out between two processes
+/// and sent all at once, so the same person's events meet in concurrent transactions.
+/// Invariant: the tally is what the newest events say (all 50 have the vote) and equals the
+/// votes stored.
+#[tokio::test]
+async fn f03_one_card_fought_over_by_two_processes_counts_exactly() {
+    let app = spawn_app().await;
+    let peer = app.spawn_peer().await;
+    let card = app.propose("[discuss] Contested").await;
+    let mut events = Vec::new();
+    for step in 0..27 {
+        for person in 0..50 {
+            let ts = format!("1700000200.{:06}", step * 100 + person);
+            let added = step % 3 != 1;
+            let id = format!("Ev-fight-{person}-{step}");
+            events.push(reaction_event(
+                &id,
+                &ts,
+                &format!("U{person:02}"),
+                &card,
+                "+1",
+                added,
+            ));
+        }
+    }
+    let statuses = join_all(
+        events
+            .iter()
+            .enumerate()
+            .map(|(n, body)| [&app, &peer][(n / 7) % 2].redeliver(body, 0)),
+    )
+    .await;
+    assert!(statuses.iter().all(|s| *s == 200));
+    assert_eq!(app.voters(&card).await.len(), 50);
+    assert_eq!(app.counted_votes().await, [(card.number, 50)]);
 }

@@ -119,7 +119,10 @@ impl FakeSlack {
 
     /// Enforces a rate limit on `method`, as Slack does: at most `per_second` calls in each
     /// one-second window; the rest are answered 429 with `Retry-After`.
-    #[allow(dead_code, reason = "used by the fan-out benchmark, examples/fanout.rs")]
+    #[allow(
+        dead_code,
+        reason = "used by the fan-out benchmark, examples/fanout.rs"
+    )]
     pub fn rate_limit(&self, method: &str, per_second: usize) {
         self.lock().limits.insert(method.to_string(), per_second);
     }
