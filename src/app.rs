@@ -27,7 +27,7 @@ pub struct AppState {
     pub db: PgPool,
     pub clock: SharedClock,
     /// Verifies requests to `/slack/*`; `None` in Socket Mode, where those routes are absent.
-    pub signing_secret: Option<SecretString>,
+    pub signing_secret: Option<Arc<SecretString>>,
     /// Socket Mode's connection state; `None` over HTTP.
     pub socket: Option<Arc<SocketHealth>>,
     pub slack: SlackApi,
@@ -93,7 +93,7 @@ pub async fn run(
         db: services.db,
         clock: services.clock,
         signing_secret: match &config.transport {
-            SlackTransport::Http { signing_secret } => Some(signing_secret.clone()),
+            SlackTransport::Http { signing_secret } => Some(Arc::new(signing_secret.clone())),
             SlackTransport::SocketMode { .. } => None,
         },
         socket: match &config.transport {
