@@ -48,7 +48,7 @@ async fn the_binary_runs_its_own_postgres_and_keeps_topics_across_a_restart() {
         slack.calls_to("chat.postMessage")[0].args["text"],
         "#1 [quest] What is paver used for today?"
     );
-    stop(running);
+    stop(running).await;
     assert!(
         !dir.path().join("data/pgdata/postmaster.pid").exists(),
         "the embedded Postgres stopped with archhour"
@@ -62,7 +62,7 @@ async fn the_binary_runs_its_own_postgres_and_keeps_topics_across_a_restart() {
             .contains("What is paver used for today?"),
         "{reply}"
     );
-    stop(running);
+    stop(running).await;
     assert_eq!(slack.calls_to("chat.postMessage").len(), 1);
 }
 
@@ -103,7 +103,7 @@ async fn two_archhour_processes_on_one_database_post_each_card_once() {
     unique.dedup();
     assert_eq!(unique.len(), 20, "each card posted once: {texts:?}");
     for running in processes {
-        stop(running);
+        stop(running).await;
     }
     assert!(
         !dir.path().join("data").exists(),

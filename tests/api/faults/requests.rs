@@ -218,7 +218,7 @@ async fn f15_two_processes_migrating_an_empty_database_at_once_both_start_and_ap
             .expect("counting"),
         2
     );
-    stop(first);
-    stop(second);
+    stop(first).await;
+    stop(second).await;
     db.close().await;
 }

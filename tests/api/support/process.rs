@@ -100,11 +100,15 @@ pub async fn command_in(
     (reply, started.elapsed())
 }
 
-/// Stops the process as SIGTERM would and checks it exited cleanly.
-pub fn stop(mut running: Running) {
+/// Stops the process as SIGTERM would and checks it exited cleanly. Waits off the test's
+/// runtime: the fake Slack runs there, and the process may still be calling it while it stops.
+pub async fn stop(mut running: Running) {
     let pid = Pid::from_raw(i32::try_from(running.child.id()).expect("pid fits"));
     kill(pid, Signal::SIGTERM).expect("signalling archhour");
-    let status = running.child.wait().expect("archhour exits");
+    let status = tokio::task::spawn_blocking(move || running.child.wait())
+        .await
+        .expect("waiting for archhour")
+        .expect("archhour exits");
     assert!(status.success(), "archhour exited with {status}");
 }
 
