@@ -7,7 +7,8 @@ use sqlx::PgConnection;
 
 use crate::app::AppState;
 use crate::jobs::delivery::Delivery;
-use crate::jobs::job::{Job, ScheduledJob, digest_subject};
+use crate::jobs::job::{Job, digest_subject};
+use crate::jobs::weekly::Weekly;
 use crate::jobs::{self};
 use crate::settings::ChannelSettings;
 use crate::slack::blocks::{self, Reply, digest as messages};
@@ -85,6 +86,21 @@ async fn post(
     Ok(true)
 }
 
+/// The channel's weekly digest (off when the `digest` setting is).
+fn weekly<'a>(channel_id: &'a str, settings: &ChannelSettings) -> Weekly<'a> {
+    Weekly {
+        channel_id,
+        at: settings.digest,
+        tz: settings.schedule.tz,
+        name: "digest",
+        subject: digest_subject(channel_id),
+        job: |channel_id, occurrence| Job::Digest {
+            channel_id,
+            occurrence,
+        },
+    }
+}
+
 /// Schedules the channel's next digest after `after` (none when the digest is off).
 pub async fn ensure_scheduled(
     tx: &mut PgConnection,
@@ -93,23 +109,10 @@ pub async fn ensure_scheduled(
     after: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
-    let Some(at) = settings.digest else {
-        return Ok(());
-    };
-    let occurrence = at.next_after(settings.schedule.tz, after);
-    let scheduled = ScheduledJob {
-        key: format!("digest:{channel_id}:{}", occurrence.timestamp()),
-        subject: digest_subject(channel_id),
-        job: Job::Digest {
-            channel_id: channel_id.to_string(),
-            occurrence,
-        },
-        due_at: occurrence,
-    };
-    store::jobs::schedule(&mut *tx, &scheduled, now)
+    weekly(channel_id, settings)
+        .ensure_next(tx, after, now)
         .await
-        .context("scheduling the digest")?;
-    Ok(())
+        .context("scheduling the digest")
 }
 
 /// Replaces the pending digest after `digest` or `schedule` changed.
@@ -119,10 +122,10 @@ pub async fn reschedule(
     settings: &ChannelSettings,
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
-    store::jobs::cancel_subject(&mut *tx, &digest_subject(channel_id), now)
+    weekly(channel_id, settings)
+        .replace(tx, now)
         .await
-        .context("cancelling the old digest")?;
-    ensure_scheduled(tx, channel_id, settings, now, now).await
+        .context("rescheduling the digest")
 }
 
 /// Runs a scheduled digest.

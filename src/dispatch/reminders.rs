@@ -10,6 +10,7 @@ use crate::actions::{ReminderKind, recipients};
 use crate::app::AppState;
 use crate::jobs::delivery::Delivery;
 use crate::jobs::job::{Job, ScheduledJob, due_subject, reminders_subject};
+use crate::jobs::weekly::Weekly;
 use crate::jobs::{self};
 use crate::meeting::local_to_utc;
 use crate::settings::ChannelSettings;
@@ -99,6 +100,21 @@ pub async fn remind(state: &AppState, command: &SlashCommand) -> anyhow::Result<
     })
 }
 
+/// The channel's weekly reminder run (off when the `reminders` setting is).
+fn weekly<'a>(channel_id: &'a str, settings: &ChannelSettings) -> Weekly<'a> {
+    Weekly {
+        channel_id,
+        at: settings.reminders,
+        tz: settings.schedule.tz,
+        name: "reminder-run",
+        subject: reminders_subject(channel_id),
+        job: |channel_id, occurrence| Job::ReminderRun {
+            channel_id,
+            occurrence,
+        },
+    }
+}
+
 /// Schedules the channel's next weekly run after `after` (none when reminders are off).
 pub async fn ensure_weekly(
     tx: &mut PgConnection,
@@ -107,23 +123,10 @@ pub async fn ensure_weekly(
     after: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
-    let Some(at) = settings.reminders else {
-        return Ok(());
-    };
-    let occurrence = at.next_after(settings.schedule.tz, after);
-    let scheduled = ScheduledJob {
-        key: format!("reminder-run:{channel_id}:{}", occurrence.timestamp()),
-        subject: reminders_subject(channel_id),
-        job: Job::ReminderRun {
-            channel_id: channel_id.to_string(),
-            occurrence,
-        },
-        due_at: occurrence,
-    };
-    store::jobs::schedule(&mut *tx, &scheduled, now)
+    weekly(channel_id, settings)
+        .ensure_next(tx, after, now)
         .await
-        .context("scheduling reminders")?;
-    Ok(())
+        .context("scheduling reminders")
 }
 
 /// Replaces the channel's pending weekly run after its `reminders` or `schedule` changed.
@@ -133,10 +136,10 @@ pub async fn reschedule_weekly(
     settings: &ChannelSettings,
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
-    store::jobs::cancel_subject(&mut *tx, &reminders_subject(channel_id), now)
+    weekly(channel_id, settings)
+        .replace(tx, now)
         .await
-        .context("cancelling old reminder runs")?;
-    ensure_weekly(tx, channel_id, settings, now, now).await
+        .context("rescheduling reminder runs")
 }
 
 /// Schedules the 09:00 run (channel time) on the day an item falls due, unless that is past.

@@ -9,6 +9,7 @@ pub mod job_worker;
 pub mod outbox_worker;
 pub mod rate_limits;
 pub mod user_directory;
+pub mod weekly;
 
 use sqlx::PgConnection;
 

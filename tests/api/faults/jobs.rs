@@ -3,7 +3,6 @@
 
 use std::time::{Duration, Instant};
 
-use archhour::jobs::job::{Job, ScheduledJob, digest_subject};
 use archhour::settings::ChannelSettings;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -11,27 +10,35 @@ use serde_json::Value;
 use crate::meeting::{MINUTE, count_posts, posted, start, three_topics};
 use crate::support::{CHANNEL, TestApp, eventually, settle, spawn_app};
 
-/// Schedules channel `channel`'s weekly digest (default settings: Monday 09:00) to run at
-/// `due_at`, as another process would: straight into the table, waking nobody.
-async fn schedule_digest(app: &TestApp, channel: &str, due_at: DateTime<Utc>) -> DateTime<Utc> {
+/// When the next weekly digest falls due on default settings (Monday 09:00 UTC).
+fn next_digest(app: &TestApp) -> DateTime<Utc> {
     let settings = ChannelSettings::default();
-    let occurrence = settings
+    settings
         .digest
         .expect("the digest is on by default")
-        .next_after(settings.schedule.tz, app.now());
-    let job = ScheduledJob {
-        key: format!("digest:{channel}:{}", occurrence.timestamp()),
-        subject: digest_subject(channel),
-        job: Job::Digest {
-            channel_id: channel.to_string(),
-            occurrence,
-        },
-        due_at,
-    };
-    archhour::store::jobs::schedule(&app.db, &job, app.now())
-        .await
-        .expect("scheduling a digest");
-    occurrence
+        .next_after(settings.schedule.tz, app.now())
+}
+
+/// Schedules `channel`'s digest for `occurrence` as the bot does, but from the test's own
+/// connection: another process's insert, which wakes nobody in the app.
+async fn schedule_digest(app: &TestApp, channel: &str, occurrence: DateTime<Utc>) {
+    let mut conn = app.db.acquire().await.expect("a connection");
+    let before = occurrence - chrono::Duration::seconds(1);
+    archhour::dispatch::digest::ensure_scheduled(
+        &mut conn,
+        channel,
+        &ChannelSettings::default(),
+        before,
+        app.now(),
+    )
+    .await
+    .expect("scheduling a digest");
+}
+
+/// Moves the app's clock to `at`.
+async fn advance_to(app: &TestApp, at: DateTime<Utc>) {
+    app.advance((at - app.now()).to_std().expect("a moment to come"))
+        .await;
 }
 
 /// (state, attempts) of every digest job for `occurrence`, by channel.
@@ -68,11 +75,11 @@ async fn f09_three_processes_racing_for_1000_due_jobs_run_each_once() {
     let app = spawn_app().await;
     let (second, third) = (app.spawn_peer().await, app.spawn_peer().await);
     let channels: Vec<String> = (0..1_000).map(|n| format!("C{n:04}")).collect();
-    let mut occurrence = app.now();
+    let occurrence = next_digest(&app);
     for channel in &channels {
-        occurrence = schedule_digest(&app, channel, app.now() + MINUTE).await;
+        schedule_digest(&app, channel, occurrence).await;
     }
-    app.advance(MINUTE).await;
+    advance_to(&app, occurrence).await;
 
     let runs = eventually("all 1,000 jobs to finish", || async {
         let runs = digest_runs(&app, occurrence).await;
@@ -104,14 +111,15 @@ async fn f09_three_processes_racing_for_1000_due_jobs_run_each_once() {
 #[tokio::test]
 async fn f10_a_lease_that_expires_under_a_slow_worker_gives_one_effect() {
     let app = spawn_app().await;
-    let occurrence = schedule_digest(&app, CHANNEL, app.now() + MINUTE).await;
+    let occurrence = next_digest(&app);
+    schedule_digest(&app, CHANNEL, occurrence).await;
 
     let mut blocker = app.db.begin().await.expect("a transaction");
     sqlx::query("lock table digests in exclusive mode")
         .execute(&mut *blocker)
         .await
         .expect("locking digests");
-    app.advance(MINUTE).await;
+    advance_to(&app, occurrence).await;
     eventually("the first worker to claim the job", || async {
         let runs = digest_runs(&app, occurrence).await;
         (runs == [("pending".to_string(), 1)]).then_some(())
@@ -192,6 +200,8 @@ async fn f11_a_reminder_due_while_every_process_is_down_fires_once_on_restart() 
 #[tokio::test]
 async fn f12_a_job_nobody_woke_for_runs_within_the_poll_interval() {
     let app = spawn_app().await;
+    let occurrence = next_digest(&app);
+    advance_to(&app, occurrence).await;
     settle().await;
     let killed: Vec<bool> = sqlx::query_scalar(
         "select pg_terminate_backend(pid) from pg_stat_activity
@@ -203,7 +213,7 @@ async fn f12_a_job_nobody_woke_for_runs_within_the_poll_interval() {
     assert!(!killed.is_empty());
 
     let started = Instant::now();
-    let occurrence = schedule_digest(&app, CHANNEL, app.now()).await;
+    schedule_digest(&app, CHANNEL, occurrence).await;
     eventually("the job to run", || async {
         let runs = digest_runs(&app, occurrence).await;
         (runs[0].0 == "done").then_some(())
