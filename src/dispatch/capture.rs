@@ -26,9 +26,6 @@ pub async fn thread_reply(state: &AppState, reply: ThreadReply) -> anyhow::Resul
     }
     let now = state.clock.now();
     let mut tx = state.db.begin().await.context("starting a transaction")?;
-    let fresh = store::events::record_new(&mut *tx, std::slice::from_ref(&reply.event_id), now)
-        .await
-        .context("recording the event")?;
     let topic = store::topics::find_by_cards(
         &mut *tx,
         std::slice::from_ref(&reply.channel_id),
@@ -38,11 +35,17 @@ pub async fn thread_reply(state: &AppState, reply: ThreadReply) -> anyhow::Resul
     .context("finding the topic")?
     .into_iter()
     .next();
-    let (Some(topic), false) = (topic, fresh.is_empty()) else {
-        // A redelivery, or a thread that is not a topic card's.
-        tx.commit().await.context("committing")?;
+    let Some(topic) = topic else {
+        // A thread that is not a topic card's: nothing to remember, not even the event.
         return Ok(());
     };
+    let fresh = store::events::record_new(&mut *tx, std::slice::from_ref(&reply.event_id), now)
+        .await
+        .context("recording the event")?;
+    if fresh.is_empty() {
+        // A redelivery.
+        return Ok(());
+    }
     let meeting_id = match store::meetings::running_in(&mut *tx, &reply.channel_id)
         .await
         .context("loading the meeting")?
