@@ -200,7 +200,7 @@ impl Config {
             transport,
             bot_token: bot_token.into(),
             slack_api_url,
-            outbox: OutboxSettings::default(),
+            outbox: outbox_settings(lookup)?,
             socket_mode: SocketModeSettings::default(),
         })
     }
@@ -208,6 +208,36 @@ impl Config {
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::from_lookup(&env_lookup)
     }
+}
+
+/// The outbox's defaults, with `ARCHHOUR_SLACK_TIMEOUT_SECONDS` (1 to 300) for a Slack call's
+/// timeout when set. A row's lease stays more than twice the timeout, so a call that times out
+/// is recorded before another process may take its row over.
+fn outbox_settings(
+    lookup: &impl Fn(&str) -> Option<String>,
+) -> Result<OutboxSettings, ConfigError> {
+    const NAME: &str = "ARCHHOUR_SLACK_TIMEOUT_SECONDS";
+    let defaults = OutboxSettings::default();
+    let Some(text) = non_empty(lookup, NAME) else {
+        return Ok(defaults);
+    };
+    let seconds = text
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .filter(|s| (1..=300).contains(s))
+        .ok_or_else(|| ConfigError::Invalid {
+            name: NAME,
+            reason: format!("`{text}` is not a whole number of seconds from 1 to 300"),
+        })?;
+    let call_timeout = Duration::from_secs(seconds);
+    Ok(OutboxSettings {
+        call_timeout,
+        lease: defaults
+            .lease
+            .max(2 * call_timeout + Duration::from_secs(10)),
+        ..defaults
+    })
 }
 
 /// Parses `SLACK_API_URL`, insisting on http(s) and a trailing slash so method names append.
@@ -332,6 +362,9 @@ mod tests {
             ("SLACK_API_URL", "ftp://example.com"),
             ("SLACK_BOT_TOKEN", "xoxp-user-token"),
             ("SLACK_APP_TOKEN", "xoxb-not-an-app-token"),
+            ("ARCHHOUR_SLACK_TIMEOUT_SECONDS", "0"),
+            ("ARCHHOUR_SLACK_TIMEOUT_SECONDS", "301"),
+            ("ARCHHOUR_SLACK_TIMEOUT_SECONDS", "ten"),
         ] {
             let mut pairs = REQUIRED.to_vec();
             pairs.retain(|(k, _)| *k != name);
@@ -349,6 +382,18 @@ mod tests {
         let err = check_log_filter(&lookup_from(&[("RUST_LOG", "archhour=loud")]))
             .expect_err("bad filter");
         assert!(err.to_string().starts_with("RUST_LOG is invalid"));
+    }
+
+    #[test]
+    fn the_slack_timeout_can_be_set_and_the_lease_stays_past_twice_it() {
+        let plain = Config::from_lookup(&lookup_from(&REQUIRED)).expect("valid");
+        assert_eq!(plain.outbox.call_timeout, Duration::from_secs(10));
+        assert_eq!(plain.outbox.lease, Duration::from_secs(60));
+        let mut pairs = REQUIRED.to_vec();
+        pairs.push(("ARCHHOUR_SLACK_TIMEOUT_SECONDS", "45"));
+        let slow = Config::from_lookup(&lookup_from(&pairs)).expect("valid");
+        assert_eq!(slow.outbox.call_timeout, Duration::from_secs(45));
+        assert_eq!(slow.outbox.lease, Duration::from_secs(100));
     }
 
     #[test]

@@ -8,7 +8,9 @@ use chrono::{DateTime, Utc};
 use crate::support::fake_slack::{FakeSlack, Scripted};
 use crate::support::postgres::{AppDatabase, TestDatabase};
 use crate::support::process::{archhour, command_in, kill_hard, start_with};
-use crate::support::{CHANNEL, TestApp, eventually, settle, spawn_app, spawn_app_with};
+use crate::support::{
+    CHANNEL, TestApp, eventually, spawn_app, spawn_app_with, spawn_app_with_call_timeout,
+};
 
 async fn card_ts(app: &TestApp, number: i32) -> Option<String> {
     sqlx::query_scalar("select card_ts from topics where number = $1")
@@ -74,14 +76,14 @@ async fn f06_a_rate_limited_call_waits_retry_after_posts_once_and_blocks_no_othe
     assert_eq!(other, "1700000000.000001");
 
     app.advance(Duration::from_millis(1_900)).await;
-    settle().await;
+    app.idle().await;
     assert_eq!(posts_in(&app, CHANNEL), 1, "1.9 s is before Retry-After");
     assert_eq!(card_ts(&app, 1).await, None);
 
     app.advance(Duration::from_millis(100)).await;
     let ts = eventually("the card to be posted at 2 s", || card_ts(&app, 1)).await;
     assert_eq!(ts, "1700000000.000002");
-    settle().await;
+    app.idle().await;
     assert_eq!(posts_in(&app, CHANNEL), 2, "one refused, one posted");
     assert_eq!(posts_in(&app, "C_OTHER"), 1);
     let done: i64 = sqlx::query_scalar("select count(*) from outbox where state = 'done'")
@@ -119,18 +121,18 @@ async fn f06_a_workspace_wide_limit_holds_every_post_until_retry_after() {
     }
     app.command_in("C_THREE", "U_ANN", "[discuss] Topic 3")
         .await;
-    settle().await;
+    app.idle().await;
     assert_eq!(posts_in(&app, "C_THREE"), 0, "held back, not refused");
 
     app.advance(Duration::from_millis(1_900)).await;
-    settle().await;
+    app.idle().await;
     assert_eq!(app.slack.calls_to("chat.postMessage").len(), 2);
 
     app.advance(Duration::from_millis(100)).await;
     for number in 1..=3 {
         eventually("each card to be posted", || card_ts(&app, number)).await;
     }
-    settle().await;
+    app.idle().await;
     assert_eq!(app.slack.calls_to("chat.postMessage").len(), 5);
     for channel in ["C_ONE", "C_TWO", "C_THREE"] {
         let taken = app
@@ -149,7 +151,8 @@ async fn f06_a_workspace_wide_limit_holds_every_post_until_retry_after() {
 /// tried again however long the clock runs.
 #[tokio::test]
 async fn f07_server_errors_resets_and_hangs_back_off_and_end_dead_with_the_error() {
-    let app = spawn_app().await;
+    // Only the last of the three calls reaches the timeout: 2 s of real time.
+    let app = spawn_app_with_call_timeout(Duration::from_secs(2)).await;
     app.slack.script(
         "chat.postMessage",
         [
@@ -176,7 +179,7 @@ async fn f07_server_errors_resets_and_hangs_back_off_and_end_dead_with_the_error
             (shortest..=longest).contains(&wait),
             "attempt {attempt}: retry in {wait} ms"
         );
-        settle().await;
+        app.idle().await;
         assert_eq!(
             app.slack.calls_to("chat.postMessage").len(),
             attempt as usize,
@@ -200,7 +203,7 @@ async fn f07_server_errors_resets_and_hangs_back_off_and_end_dead_with_the_error
     assert_eq!(card_ts(&app, 1).await, None);
 
     app.advance(Duration::from_secs(3_600)).await;
-    settle().await;
+    app.idle().await;
     assert_eq!(
         app.slack.calls_to("chat.postMessage").len(),
         3,
@@ -233,7 +236,11 @@ async fn f08_a_worker_killed_before_during_or_after_a_call_loses_and_doubles_not
     let database = TestDatabase::create().await;
     let dir = tempfile::tempdir().expect("temp dir");
     let mut binary = archhour(dir.path(), &slack);
-    binary.env("DATABASE_URL", database.url());
+    // The hung calls must not time out before the kill, however slow the machine: 300 s, so
+    // each lease is 610 s.
+    binary
+        .env("DATABASE_URL", database.url())
+        .env("ARCHHOUR_SLACK_TIMEOUT_SECONDS", "300");
     let worker = start_with(binary).await;
 
     slack.script(
@@ -279,14 +286,14 @@ async fn f08_a_worker_killed_before_during_or_after_a_call_loses_and_doubles_not
         "two calls left in flight"
     );
 
-    // Another process takes over once the dead worker's 60 s leases run out.
+    // Another process takes over once the dead worker's 610 s leases run out.
     let recovery = spawn_app_with(
         AppDatabase::at(database.options.clone()),
         slack.clone(),
         Utc::now(),
     )
     .await;
-    recovery.clock.advance(chrono::Duration::seconds(61));
+    recovery.clock.advance(chrono::Duration::seconds(611));
     eventually("both unfinished cards to be recorded", || async {
         let left: i64 = sqlx::query_scalar("select count(*) from outbox where state <> 'done'")
             .fetch_one(&db)
@@ -295,7 +302,7 @@ async fn f08_a_worker_killed_before_during_or_after_a_call_loses_and_doubles_not
         (left == 0).then_some(())
     })
     .await;
-    settle().await;
+    recovery.idle().await;
 
     let mut expected: Vec<String> = topics
         .iter()
