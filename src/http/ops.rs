@@ -10,7 +10,8 @@ use crate::app::AppState;
 use crate::store;
 
 /// 200 when the database answers within a second (and, in Socket Mode, the socket is
-/// connected), 503 otherwise; the body says which.
+/// connected), 503 otherwise; the body says which, and whether Slack has told the bot who it is
+/// (`auth.test`).
 pub async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     let (mut status, mut body) =
         match tokio::time::timeout(Duration::from_secs(1), store::ping(&state.db)).await {
@@ -34,6 +35,13 @@ pub async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
         }
         body.push_str(&socket.describe(state.clock.now()));
         body.push('\n');
+    }
+    match state.bot.get() {
+        Some(bot) => body.push_str(&format!(
+            "slack: signed in as {} in {}\n",
+            bot.user_id, bot.team_id
+        )),
+        None => body.push_str("slack: auth.test has not answered yet\n"),
     }
     (status, body)
 }

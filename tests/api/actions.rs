@@ -6,7 +6,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::support::fake_slack::Scripted;
-use crate::support::{CHANNEL, TestApp, eventually, settle, spawn_app};
+use crate::support::{CHANNEL, TestApp, eventually, spawn_app};
 
 /// (number, text, owners, due, topic number, state) of every item.
 async fn items(
@@ -147,7 +147,7 @@ async fn each_capture_path_stores_the_right_thing_and_reacts_once() {
         )]
     );
     reacted(&app, 4).await;
-    settle().await;
+    app.idle().await;
     let mut acks = reactions_added(&app);
     acks.sort();
     let mut expected = vec![
@@ -296,7 +296,7 @@ async fn remind_sends_one_dm_per_owner_with_open_items_and_never_twice() {
         again["text"],
         "Reminders for this channel already went out today; owners were not DMed again."
     );
-    settle().await;
+    app.idle().await;
     assert_eq!(dms(&app).len(), 2);
 }
 
@@ -397,7 +397,7 @@ async fn reassigning_moves_the_item_without_resending_reminders() {
     assert_eq!(reply["text"], "A1 now belongs to <@UX>.");
     assert_eq!(items(&app).await[0].2, ["UX"]);
     app.command("remind").await;
-    settle().await;
+    app.idle().await;
     assert_eq!(
         dms(&app).len(),
         2,
@@ -438,7 +438,7 @@ async fn a_run_to_fifty_owners_delivers_fifty_dms_through_rate_limits() {
         (dms(&app).len() >= 50).then_some(())
     })
     .await;
-    settle().await;
+    app.idle().await;
     let mut channels: Vec<String> = dms(&app).into_iter().map(|(c, _)| c).collect();
     assert_eq!(channels.len(), 50);
     channels.sort();
@@ -455,7 +455,7 @@ async fn the_morning_an_item_falls_due_its_owner_is_reminded() {
     app.command("action <@UB> something later due 2026-11-30")
         .await;
     app.advance(Duration::from_secs(2 * 86_400 - 1)).await;
-    settle().await;
+    app.idle().await;
     assert!(dms(&app).is_empty());
     app.advance(Duration::from_secs(1)).await;
     let sent = eventually("the due-morning DM", || async {
@@ -463,7 +463,7 @@ async fn the_morning_an_item_falls_due_its_owner_is_reminded() {
         (!sent.is_empty()).then_some(sent)
     })
     .await;
-    settle().await;
+    app.idle().await;
     assert_eq!(dms(&app).len(), 1);
     assert_eq!(sent[0].0, "DUA");
 }

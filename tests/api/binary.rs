@@ -95,8 +95,16 @@ async fn two_archhour_processes_on_one_database_post_each_card_once() {
         (texts.len() >= 20).then_some(texts)
     })
     .await;
-    // Give a duplicate, if there were one, time to arrive.
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // Both processes are done with every call they queued: a duplicate would have been made.
+    let db = archhour::database::pool_options()
+        .connect_with(database.options.clone())
+        .await
+        .expect("connecting");
+    eventually("both processes to finish their calls", || {
+        crate::support::unfinished_work(&db, chrono::Utc::now())
+    })
+    .await;
+    db.close().await;
     assert_eq!(slack.calls_to("chat.postMessage").len(), 20);
     let mut unique = texts.clone();
     unique.sort();

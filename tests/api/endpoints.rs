@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::support::{CHANNEL, FORM, command_body, eventually, spawn_app};
+use crate::support::{CHANNEL, FORM, TestApp, command_body, eventually, spawn_app};
 
 #[tokio::test]
 async fn url_verification_is_answered_with_the_challenge() {
@@ -19,18 +19,63 @@ async fn url_verification_is_answered_with_the_challenge() {
         answer,
         json!({"challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"})
     );
+    let written = everything_written(&app).await;
+    assert!(nothing(&written), "{written:?}");
+}
+
+/// Rows in every table an event or command could write to, and the Slack calls made besides
+/// the bot's `auth.test`: all zero when a request changed nothing.
+async fn everything_written(app: &TestApp) -> Vec<(&'static str, i64)> {
+    let mut written = Vec::new();
+    for table in [
+        "workspaces",
+        "topics",
+        "votes",
+        "vote_tallies",
+        "slack_events",
+        "slack_users",
+        "outbox",
+        "jobs",
+        "action_items",
+        "decisions",
+        "notes",
+    ] {
+        written.push((table, app.count(table).await));
+    }
+    app.idle().await;
+    let calls = app.slack.calls_besides_auth().len();
+    written.push(("Slack calls", i64::try_from(calls).expect("a small count")));
+    written
+}
+
+fn nothing(written: &[(&'static str, i64)]) -> bool {
+    written.iter().all(|(_, n)| *n == 0)
 }
 
 #[tokio::test]
-async fn events_we_do_not_handle_are_acknowledged() {
+async fn events_we_do_not_handle_are_acknowledged_and_change_nothing() {
     let app = spawn_app().await;
-    let body = json!({
-        "type": "event_callback", "team_id": "T1", "api_app_id": "A1", "event_id": "Ev1",
-        "event_time": 1,
-        "event": {"type": "member_joined_channel", "user": "U1", "channel": CHANNEL}
-    });
-    let response = app.event(&body).await;
-    assert_eq!(response.status(), 200);
+    let ignored = [
+        json!({"type": "member_joined_channel", "user": "U1", "channel": CHANNEL}),
+        // A top-level message (not a reply in a card's thread).
+        json!({"type": "message", "channel": CHANNEL, "user": "U1", "text": "ACTION <@U2> x",
+               "ts": "1700000001.000001", "channel_type": "channel"}),
+        // A reply in the thread of a message that is not a card.
+        json!({"type": "message", "channel": CHANNEL, "user": "U1", "text": "DECIDED: no",
+               "ts": "1700000002.000001", "thread_ts": "1600000000.000001",
+               "channel_type": "channel"}),
+        json!({"type": "channel_rename", "channel": {"id": CHANNEL, "name": "x", "created": 1}}),
+    ];
+    for (n, event) in ignored.into_iter().enumerate() {
+        let body = json!({
+            "type": "event_callback", "team_id": "T1", "api_app_id": "A1",
+            "event_id": format!("Ev{n}"), "event_time": 1, "event": event
+        });
+        let response = app.event(&body).await;
+        assert_eq!(response.status(), 200, "{body}");
+    }
+    let written = everything_written(&app).await;
+    assert!(nothing(&written), "{written:?}");
 }
 
 #[tokio::test]
@@ -40,7 +85,8 @@ async fn slacks_ssl_check_is_acknowledged() {
         .post_signed("/slack/commands", FORM, b"ssl_check=1&token=x".to_vec())
         .await;
     assert_eq!(response.status(), 200);
-    assert_eq!(app.count("topics").await, 0);
+    let written = everything_written(&app).await;
+    assert!(nothing(&written), "{written:?}");
 }
 
 #[tokio::test]
@@ -48,6 +94,14 @@ async fn healthz_answers_when_the_database_does_and_503_when_it_does_not() {
     let app = spawn_app().await;
     let response = app.get("/healthz").await;
     assert_eq!(response.status(), 200);
+    let body = eventually("auth.test to name the bot", || async {
+        let body = app.get("/healthz").await.text().await.expect("a body");
+        body.contains("slack: signed in")
+            .then_some(body.clone())
+            .ok_or(body)
+    })
+    .await;
+    assert_eq!(body, "ok\nslack: signed in as UBOT in T1\n");
 
     app.db.close().await;
     let response = app.get("/healthz").await;

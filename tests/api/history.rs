@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use archhour::tools;
 
-use crate::support::{CHANNEL, TestApp, eventually, settle, spawn_app};
+use crate::support::{CHANNEL, TestApp, eventually, spawn_app};
 
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -284,7 +284,7 @@ async fn the_digest_has_every_section_and_posts_once_per_period() {
         .await;
     app.advance(Duration::from_secs(7 * 60)).await;
     app.command("end").await;
-    settle().await;
+    app.idle().await;
     app.command("action <@UNIM> write the ADR").await;
     app.advance(Duration::from_secs(3600)).await;
     app.propose("[inform] New deploy pipeline").await;
@@ -320,7 +320,7 @@ async fn the_digest_has_every_section_and_posts_once_per_period() {
         again["text"],
         "This period's digest was already posted; it is not posted twice."
     );
-    settle().await;
+    app.idle().await;
     let digests = app
         .slack
         .calls_to("chat.postMessage")

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use crate::support::fake_slack::FakeSlack;
-use crate::support::{CHANNEL, Card, TestApp, eventually, settle, spawn_app};
+use crate::support::{CHANNEL, Card, TestApp, eventually, spawn_app};
 
 pub(crate) const MINUTE: Duration = Duration::from_secs(60);
 
@@ -103,7 +103,7 @@ async fn the_whole_ladder_keep_going_then_move_on_then_a_tie_then_the_hard_stop(
 
     // Box 1 is 10 minutes: the warning is due at 8 minutes, not a second before.
     app.advance(8 * MINUTE - Duration::from_secs(1)).await;
-    settle().await;
+    app.idle().await;
     assert_eq!(count_posts(&app.slack, ":hourglass_flowing_sand:"), 0);
     app.advance(Duration::from_secs(1)).await;
     posted(&app, ":hourglass_flowing_sand: 2 min left on #1", 1).await;
@@ -184,7 +184,7 @@ async fn the_whole_ladder_keep_going_then_move_on_then_a_tie_then_the_hard_stop(
     })
     .await;
     posted(&app, "That was every topic on the agenda.", 1).await;
-    settle().await;
+    app.idle().await;
     assert_eq!(
         count_posts(&app.slack, "Time's up on #3"),
         2,
@@ -238,7 +238,7 @@ async fn end_defers_the_rest_and_records_the_meeting() {
 
     // Nothing scheduled for the ended meeting fires.
     app.advance(30 * MINUTE).await;
-    settle().await;
+    app.idle().await;
     assert_eq!(count_posts(&app.slack, "Time's up"), 0);
     assert_eq!(count_posts(&app.slack, ":hourglass"), 0);
 }
@@ -278,7 +278,7 @@ async fn a_restart_during_a_box_still_posts_times_up_once_late_but_not_lost() {
         })
         .await;
     posted(&app, "Time's up on #1", 1).await;
-    settle().await;
+    app.idle().await;
     assert_eq!(count_posts(&app.slack, "Time's up on #1"), 1);
     // The warning fell due while the box was still running but is only seen after it ended:
     // there is nothing left to warn about.
@@ -295,10 +295,10 @@ async fn two_processes_post_each_scheduled_message_exactly_once() {
     // 11:00; #2's warning would come at 19:00.
     for step in [8, 2, 1] {
         app.advance(step * MINUTE).await;
-        settle().await;
+        app.idle().await;
     }
     posted(&app, "Now discussing #2", 1).await;
-    settle().await;
+    app.idle().await;
     for message in [
         "Arch Hour is starting",
         "Now discussing #1",
@@ -357,7 +357,7 @@ async fn the_buttons_move_the_meeting_and_refuse_non_facilitators() {
     // The old message's button is for #1, which is no longer being discussed.
     app.press("UFAC", "meeting_end", &format!("{meeting_id}:{topic_id}"))
         .await;
-    settle().await;
+    app.idle().await;
     assert_eq!(count_posts(&app.slack, "*Arch Hour ended*"), 0);
     let _ = cards;
 }
@@ -367,10 +367,13 @@ async fn count_votes_now_closes_the_vote_early() {
     let app = spawn_app().await;
     three_topics(&app).await;
     start(&app).await;
+    // The meeting started at 09:00 UTC; #1's first box ended at 09:10, and its vote would
+    // close at 09:11.
     app.advance(10 * MINUTE).await;
     posted(&app, "Time's up on #1", 1).await;
     let ts = vote_message(&app).await;
-    app.slack.set_reactions(CHANNEL, &ts, &[("+1", &["U1"])]);
+    app.slack
+        .set_reactions(CHANNEL, &ts, &[("+1", &["U1", "U2"]), ("-1", &["U3"])]);
     let (meeting_id, topic_id): (i64, i64) = sqlx::query_as("select id, topic_id from meetings")
         .fetch_one(&app.db)
         .await
@@ -381,7 +384,45 @@ async fn count_votes_now_closes_the_vote_early() {
         &format!("{meeting_id}:{topic_id}"),
     )
     .await;
+
+    // Counted at 09:10, not 09:11: 👍 2 to 👎 1 grants box 2 of 3, 5 minutes until 09:15.
     posted(&app, "Now discussing #1", 2).await;
+    let second_box = posts(&app.slack)
+        .into_iter()
+        .zip(app.slack.calls_to("chat.postMessage"))
+        .filter(|(text, _)| text.starts_with("Now discussing #1"))
+        .nth(1)
+        .map(|(_, call)| call.args["blocks"][0]["text"]["text"].clone())
+        .expect("the second box");
+    let second_box = second_box.as_str().expect("text");
+    assert!(
+        second_box.starts_with("*Keep going* (:+1: 2 · :-1: 1)"),
+        "{second_box}"
+    );
+    assert!(
+        second_box.contains("Box 2 of 3: 5 min, until <!date^1794993300^{time}|09:15 UTC>"),
+        "{second_box}"
+    );
+    let (phase, round, ends_at): (String, i32, chrono::DateTime<chrono::Utc>) =
+        sqlx::query_as("select phase, round, phase_ends_at from meetings")
+            .fetch_one(&app.db)
+            .await
+            .expect("the meeting");
+    assert_eq!((phase.as_str(), round), ("discussing", 2));
+    assert_eq!(ends_at, app.now() + chrono::Duration::minutes(5));
+    let (rounds, planned): (i32, i32) =
+        sqlx::query_as("select rounds, planned_seconds from meeting_topics where topic_id = $1")
+            .bind(topic_id)
+            .fetch_one(&app.db)
+            .await
+            .expect("#1's record");
+    assert_eq!((rounds, planned), (2, 900), "10 + 5 minutes planned");
+
+    // The vote's own close at 09:11 was cancelled: it grants nothing more.
+    app.advance(MINUTE).await;
+    app.idle().await;
+    assert_eq!(count_posts(&app.slack, "Now discussing #1"), 2);
+    assert_eq!(count_posts(&app.slack, "Time's up on #1"), 1);
 }
 
 #[tokio::test]
@@ -416,7 +457,7 @@ async fn the_schedule_nudges_the_channel_a_day_before_and_ten_minutes_before() {
     );
     app.propose("[quest] What is paver used for today?").await;
     app.advance(8 * 60 * MINUTE - Duration::from_secs(1)).await;
-    settle().await;
+    app.idle().await;
     assert_eq!(count_posts(&app.slack, "*Arch Hour is tomorrow*"), 0);
     app.advance(Duration::from_secs(1)).await;
     posted(&app, "*Arch Hour is tomorrow*", 1).await;
@@ -430,7 +471,7 @@ async fn the_schedule_nudges_the_channel_a_day_before_and_ten_minutes_before() {
     );
     app.advance((23 * 60 + 50) * MINUTE).await;
     posted(&app, "*Arch Hour starts in 10 minutes*", 1).await;
-    settle().await;
+    app.idle().await;
     assert_eq!(count_posts(&app.slack, "*Arch Hour is tomorrow*"), 1);
     // The next week's notices are already scheduled.
     let pending: i64 = sqlx::query_scalar(
@@ -450,7 +491,7 @@ async fn the_meeting_ends_itself_when_the_schedules_length_has_passed() {
     three_topics(&app).await;
     start(&app).await;
     app.advance(30 * MINUTE - Duration::from_secs(1)).await;
-    settle().await;
+    app.idle().await;
     assert_eq!(count_posts(&app.slack, "*Arch Hour ended*"), 0);
     app.advance(Duration::from_secs(1)).await;
     posted(

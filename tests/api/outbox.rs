@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use crate::support::fake_slack::Scripted;
-use crate::support::{TestApp, eventually, settle, spawn_app};
+use crate::support::{TestApp, eventually, spawn_app, spawn_app_with_call_timeout};
 
 async fn card_ts(app: &TestApp, number: i32) -> Option<String> {
     sqlx::query_scalar("select card_ts from topics where number = $1")
@@ -50,7 +50,7 @@ async fn a_card_is_posted_once_after_two_server_errors() {
         app.advance(Duration::from_secs(60)).await;
     }
     eventually("the card to be posted", || card_ts(&app, 1)).await;
-    settle().await;
+    app.idle().await;
     assert_eq!(app.slack.calls_to("chat.postMessage").len(), 3);
     let (state, attempts, last_error) = outbox_row(&app).await;
     assert_eq!((state.as_str(), attempts), ("done", 3));
@@ -63,7 +63,9 @@ async fn a_card_is_posted_once_after_two_server_errors() {
 
 #[tokio::test]
 async fn a_hung_call_times_out_and_is_retried() {
-    let app = spawn_app().await;
+    // The hang lasts until the call times out: 2 s of real time, long enough for the retry's
+    // answer on a loaded machine.
+    let app = spawn_app_with_call_timeout(Duration::from_secs(2)).await;
     app.slack.script("chat.postMessage", [Scripted::Hang]);
     app.command("[quest] What is paver used for today?").await;
     attempt_recorded(&app, 1).await;
@@ -116,7 +118,7 @@ async fn two_app_processes_draining_one_outbox_post_each_card_once() {
         (posted == 30).then_some(())
     })
     .await;
-    settle().await;
+    first.idle().await;
     let mut texts: Vec<String> = first
         .slack
         .calls_to("chat.postMessage")

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::support::{CHANNEL, TestApp, eventually, settle, spawn_app};
+use crate::support::{CHANNEL, TestApp, eventually, spawn_app};
 
 fn reply_text(reply: &Value) -> &str {
     assert_eq!(reply["response_type"], "ephemeral", "{reply}");
@@ -64,7 +64,7 @@ async fn a_proposal_is_stored_confirmed_and_its_card_posted_once() {
     );
     assert_eq!(card_ts, "1700000000.000001");
 
-    settle().await;
+    app.idle().await;
     assert_eq!(app.slack.calls_to("chat.postMessage").len(), 1);
 }
 
@@ -160,7 +160,7 @@ async fn bad_input_is_explained_and_changes_nothing() {
             reply_text(&reply)
         );
     }
-    settle().await;
+    app.idle().await;
     assert_eq!(app.count("topics").await, 0);
     assert_eq!(app.count("outbox").await, 0);
     assert!(app.slack.calls_besides_auth().is_empty());

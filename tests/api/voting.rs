@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::support::{CHANNEL, Card, TestApp, eventually, settle, spawn_app};
+use crate::support::{CHANNEL, Card, TestApp, eventually, spawn_app};
 
 /// Waits until the card's latest edit shows `votes` votes; returns the edit's footer.
 async fn card_shows(app: &TestApp, card: &Card, votes: &str) -> String {
@@ -70,10 +70,13 @@ async fn bots_and_other_emoji_change_nothing() {
     let card = app.propose("[quest] What is paver used for today?").await;
     app.slack.set_user("U_OTHER_BOT", true, false);
     eventually("auth.test to tell the bot its id", || async {
-        (!app.slack.calls_to("auth.test").is_empty()).then_some(())
+        let health = app.get("/healthz").await.text().await.expect("a body");
+        health
+            .contains("slack: signed in as UBOT")
+            .then_some(())
+            .ok_or(health)
     })
     .await;
-    settle().await;
 
     app.react("UBOT", &card, "+1").await;
     app.react("U1", &card, "heart").await;
@@ -172,7 +175,7 @@ async fn a_budget_of_two_counts_the_earliest_two_and_tells_the_voter_once() {
         (!notices.is_empty()).then_some(notices)
     })
     .await;
-    settle().await;
+    app.idle().await;
     assert_eq!(app.slack.calls_to("chat.postEphemeral").len(), 1);
     assert_eq!(notices[0].args["user"], "U1");
     assert_eq!(notices[0].args["channel"], CHANNEL);
@@ -291,7 +294,7 @@ async fn a_burst_of_200_votes_edits_the_card_a_handful_of_times_ending_at_200() 
     }
     let footer = card_shows(&app, &card, "200 votes").await;
     assert!(footer.contains(":+1: 200 votes"), "{footer}");
-    settle().await;
+    app.idle().await;
     let updates = card_updates(&app, &card);
     assert!(
         (1..=10).contains(&updates.len()),

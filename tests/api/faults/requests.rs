@@ -7,7 +7,7 @@ use crate::support::fake_slack::FakeSlack;
 use crate::support::postgres::TestDatabase;
 use crate::support::process::{archhour, command, start_with, stop};
 use crate::support::{
-    CHANNEL, FORM, SIGNING_SECRET, TestApp, command_body, reaction_event, settle, spawn_app,
+    CHANNEL, FORM, SIGNING_SECRET, TestApp, command_body, reaction_event, spawn_app,
 };
 
 /// A forgery: what the attacker sends in the two headers, and the body.
@@ -66,7 +66,7 @@ async fn f13_forged_stale_future_and_tampered_commands_get_401_and_store_nothing
             .await;
         assert_eq!(response.status(), 401, "{}", forgery.name);
     }
-    settle().await;
+    app.idle().await;
     assert_eq!(app.count("topics").await, 0);
     assert_eq!(app.count("workspaces").await, 0);
     assert_eq!(app.count("outbox").await, 0);

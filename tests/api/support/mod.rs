@@ -5,6 +5,7 @@ pub mod fake_slack;
 pub mod fake_socket;
 pub mod postgres;
 pub mod process;
+pub mod timing;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -31,12 +32,15 @@ pub const SIGNING_SECRET: &str = "test-signing-secret";
 pub const TEAM: &str = "T1";
 pub const CHANNEL: &str = "C_ARCH";
 
-/// Outbox timings short enough for tests. Backoff waits on the test's clock, not real time.
+/// Outbox timings for tests. Backoff and leases run on the test's clock, not real time; the
+/// call timeout is real time, so it is long enough that no answer of the fake Slack on a
+/// loaded machine runs it out (tests of hung calls shorten it with
+/// [`spawn_app_with_call_timeout`]).
 pub fn test_outbox_settings() -> OutboxSettings {
     OutboxSettings {
         poll_interval: Duration::from_millis(25),
-        lease: Duration::from_secs(30),
-        call_timeout: Duration::from_millis(300),
+        lease: Duration::from_secs(150),
+        call_timeout: Duration::from_secs(60),
         max_attempts: 3,
         base_backoff: Duration::from_secs(2),
         max_backoff: Duration::from_secs(60),
@@ -54,6 +58,7 @@ pub struct TestApp {
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<anyhow::Result<()>>>,
     database: AppDatabase,
+    outbox: OutboxSettings,
     next_event: Arc<AtomicU64>,
 }
 
@@ -67,6 +72,7 @@ pub struct Card {
 
 /// Logs to the test's output when RUST_LOG is set (e.g. `RUST_LOG=archhour=debug`).
 fn init_logs() {
+    timing::note_test_started();
     static LOGS: std::sync::Once = std::sync::Once::new();
     LOGS.call_once(|| {
         if let Ok(filter) = std::env::var("RUST_LOG") {
@@ -83,6 +89,26 @@ fn init_logs() {
 pub async fn spawn_app() -> TestApp {
     init_logs();
     spawn_app_on(AppDatabase::fresh().await).await
+}
+
+/// Starts the app whose calls to Slack give up after `call_timeout` of real time, for tests
+/// of calls Slack never answers. Nothing else in such a test may depend on a call's speed.
+pub async fn spawn_app_with_call_timeout(call_timeout: Duration) -> TestApp {
+    init_logs();
+    let outbox = OutboxSettings {
+        call_timeout,
+        lease: 2 * call_timeout + Duration::from_secs(1),
+        ..test_outbox_settings()
+    };
+    let clock = Arc::new(ManualClock::new(test_start()));
+    launch_configured(
+        AppDatabase::fresh().await,
+        FakeSlack::start().await,
+        clock,
+        http_transport(),
+        outbox,
+    )
+    .await
 }
 
 /// Starts the app on `database`, with a new fake Slack and the usual test clock.
@@ -142,13 +168,32 @@ fn http_transport() -> SlackTransport {
 impl TestApp {
     /// A second app process on the same database, fake Slack and clock.
     pub async fn spawn_peer(&self) -> TestApp {
-        launch(
+        launch_configured(
             self.database.clone(),
             self.slack.clone(),
             self.clock.clone(),
             http_transport(),
+            self.outbox.clone(),
         )
         .await
+    }
+
+    /// How long a claimed outbox row or job stays reserved, on the app's clock.
+    pub fn lease(&self) -> Duration {
+        self.outbox.lease
+    }
+
+    /// Waits until the app has no work due at its clock: every Slack call and job that was
+    /// due has finished (done, dead, cancelled, or rescheduled for later) and every voter is
+    /// looked up. After it, the calls the fake Slack recorded are all the app will make until
+    /// the clock moves or a request arrives: what a check that something did *not* happen
+    /// looks at.
+    pub async fn idle(&self) {
+        let now = self.now();
+        eventually("the app's due work to finish", || {
+            unfinished_work(&self.db, now)
+        })
+        .await;
     }
 
     pub fn now(&self) -> DateTime<Utc> {
@@ -156,7 +201,6 @@ impl TestApp {
         self.clock.now()
     }
 
-    /// Moves the clock; the outbox notices within its poll interval.
     /// Moves the clock, once no outbox call or job is in flight: real time never jumps while
     /// a worker holds a lease, so neither may the test's clock (a jump past a lease would let a
     /// second worker take over work that is still running).
@@ -302,11 +346,12 @@ impl TestApp {
         let mut app = self;
         app.stop_now().await;
         f(&slack);
-        let mut restarted = launch(
+        let mut restarted = launch_configured(
             app.database.clone(),
             slack,
             app.clock.clone(),
             http_transport(),
+            app.outbox.clone(),
         )
         .await;
         restarted.next_event = app.next_event.clone();
@@ -578,28 +623,91 @@ pub fn command_body_with_trigger(channel: &str, user: &str, text: &str, trigger:
     .into_bytes()
 }
 
-/// Polls `check` until it returns `Some`, for effects of background work. Fails after 10 s.
-pub async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
+/// How long a wait for background work lasts before the test fails: far beyond what correct
+/// work takes on a loaded two-core machine, so only work that never happens runs it out.
+pub const PATIENCE: Duration = Duration::from_secs(120);
+
+/// What one look at background work found: done (with a value), or not yet, with a word on
+/// what was seen, for the message if the wait runs out.
+pub trait Progress<T> {
+    fn into_progress(self) -> Result<T, String>;
+}
+
+impl<T> Progress<T> for Option<T> {
+    fn into_progress(self) -> Result<T, String> {
+        self.ok_or_else(|| "not yet".to_string())
+    }
+}
+
+impl<T> Progress<T> for Result<T, String> {
+    fn into_progress(self) -> Result<T, String> {
+        self
+    }
+}
+
+/// Polls `check` until it reports done, for effects of background work. Fails after
+/// [`PATIENCE`], naming what it waited for and what it saw last.
+pub async fn eventually<T, P, F, Fut>(what: &str, check: F) -> T
 where
+    P: Progress<T>,
     F: FnMut() -> Fut,
-    Fut: Future<Output = Option<T>>,
+    Fut: Future<Output = P>,
 {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    eventually_within(what, PATIENCE, check).await
+}
+
+/// [`eventually`] with a longer (or shorter) patience, for waits on much more work.
+pub async fn eventually_within<T, P, F, Fut>(what: &str, patience: Duration, mut check: F) -> T
+where
+    P: Progress<T>,
+    F: FnMut() -> Fut,
+    Fut: Future<Output = P>,
+{
+    let started = tokio::time::Instant::now();
     loop {
-        if let Some(value) = check().await {
-            return value;
-        }
+        let seen = match check().await.into_progress() {
+            Ok(value) => return value,
+            Err(seen) => seen,
+        };
+        let waited = started.elapsed();
         assert!(
-            tokio::time::Instant::now() < deadline,
-            "timed out waiting for {what}"
+            waited < patience,
+            "gave up after {} s waiting for {what}; last saw: {seen}",
+            waited.as_secs()
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
 
-/// Lets background work run for a moment, to show that something does *not* happen.
-pub async fn settle() {
-    tokio::time::sleep(Duration::from_millis(300)).await;
+/// Work that is due but not finished in a database, at `now` on the app's clock: outbox rows
+/// that may be claimed or are leased, jobs due or leased, voters not yet looked up. Rows that
+/// wait for a later time (a backoff, `Retry-After`, a time box) are not due.
+pub async fn unfinished_work(db: &PgPool, now: DateTime<Utc>) -> Result<(), String> {
+    let (calls, jobs, users): (i64, i64, i64) = sqlx::query_as(
+        "select
+           (select count(*) from outbox o
+             where state = 'pending'
+               and (lease_until is not null
+                    or (next_attempt_at <= $1
+                        and (sequence_key is null or not exists (
+                            select 1 from outbox earlier
+                            where earlier.sequence_key = o.sequence_key
+                              and earlier.state = 'pending' and earlier.id < o.id))))),
+           (select count(*) from jobs
+             where state = 'pending' and (lease_until is not null or due_at <= $1)),
+           (select count(*) from slack_users where fetched_at is null)",
+    )
+    .bind(now)
+    .fetch_one(db)
+    .await
+    .map_err(|error| format!("reading the queues failed: {error}"))?;
+    if (calls, jobs, users) == (0, 0, 0) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{calls} Slack calls, {jobs} jobs and {users} user look-ups due or in flight"
+        ))
+    }
 }
 
 async fn launch(
@@ -607,6 +715,16 @@ async fn launch(
     slack: FakeSlack,
     clock: Arc<ManualClock>,
     transport: SlackTransport,
+) -> TestApp {
+    launch_configured(database, slack, clock, transport, test_outbox_settings()).await
+}
+
+async fn launch_configured(
+    database: AppDatabase,
+    slack: FakeSlack,
+    clock: Arc<ManualClock>,
+    transport: SlackTransport,
+    outbox: OutboxSettings,
 ) -> TestApp {
     let db = archhour::database::pool_options()
         .connect_with(database.options.clone())
@@ -621,7 +739,7 @@ async fn launch(
         transport,
         bot_token: SecretString::from("xoxb-test-token"),
         slack_api_url: slack.api_url.parse().expect("fake Slack URL"),
-        outbox: test_outbox_settings(),
+        outbox: outbox.clone(),
         // One connection, so a test knows which one its envelopes travel on.
         socket_mode: SocketModeSettings {
             connections: 1,
@@ -650,6 +768,7 @@ async fn launch(
         shutdown: Some(shutdown),
         task: Some(task),
         database,
+        outbox,
         next_event: Arc::new(AtomicU64::new(0)),
     }
 }

@@ -65,6 +65,7 @@ impl TestDatabase {
     }
 
     async fn create_from(template_clause: &str) -> TestDatabase {
+        super::timing::note_test_started();
         let server = server();
         let name = format!(
             "test_{}_{}",

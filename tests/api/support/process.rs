@@ -53,6 +53,7 @@ pub fn archhour(data_dir: &Path, slack: &FakeSlack) -> Command {
 
 /// Starts the binary on a free port and waits until `/healthz` answers.
 pub async fn start_with(mut command: Command) -> Running {
+    super::timing::note_test_started();
     let addr = format!("127.0.0.1:{}", free_port());
     let child = command
         .env("ARCHHOUR_ADDR", &addr)
