@@ -25,9 +25,16 @@ pub struct EmbeddedPostgres {
     socket_dir: PathBuf,
     /// The system user the cluster runs as, when it is not us.
     run_as: Option<nix::unistd::User>,
-    /// Whether this process started the server (and so stops it).
-    started_here: bool,
+    /// `ARCHHOUR_DATA_DIR`: where the start lock, the users lock and the marker live.
+    root: PathBuf,
+    /// A shared lock on `users.lock`, held while this process uses the cluster: the last
+    /// archhour process to leave is the one that finds no other holder.
+    in_use: Option<File>,
 }
+
+/// Present while a cluster archhour started is running: only such a cluster is stopped by
+/// archhour (one an operator started by hand is left alone).
+const STARTED_MARKER: &str = "started-by-archhour";
 
 /// Finds `initdb` and `pg_ctl`: `pg_config --bindir` first, then Debian's layout.
 pub fn find_bindir() -> anyhow::Result<PathBuf> {
@@ -75,7 +82,8 @@ impl EmbeddedPostgres {
             data_dir: root.join("pgdata"),
             socket_dir: root.join("run"),
             run_as: cluster_user()?,
-            started_here: false,
+            root: root.clone(),
+            in_use: None,
         };
         let socket = cluster.socket();
         if socket.as_os_str().len() > MAX_SOCKET_PATH {
@@ -88,10 +96,14 @@ impl EmbeddedPostgres {
         // One starter at a time: a second process waits here, then finds the server running.
         let lock = File::create(root.join("start.lock")).context("creating the start lock")?;
         lock.lock().context("taking the start lock")?;
-        cluster.start_locked()
+        let mut cluster = cluster.start_locked()?;
+        let in_use = File::create(root.join("users.lock")).context("creating the users lock")?;
+        in_use.lock_shared().context("taking the users lock")?;
+        cluster.in_use = Some(in_use);
+        Ok(cluster)
     }
 
-    fn start_locked(mut self) -> anyhow::Result<Self> {
+    fn start_locked(self) -> anyhow::Result<Self> {
         self.prepare_dir(&self.data_dir)?;
         self.prepare_dir(&self.socket_dir)?;
         if !self.data_dir.join("PG_VERSION").exists() {
@@ -142,7 +154,7 @@ impl EmbeddedPostgres {
             ],
         )
         .with_context(|| format!("starting Postgres (its log: {})", log.display()))?;
-        self.started_here = true;
+        fs::write(self.root.join(STARTED_MARKER), "").context("marking the cluster ours")?;
         Ok(self)
     }
 
@@ -159,9 +171,26 @@ impl EmbeddedPostgres {
             .database(database)
     }
 
-    /// Stops the server if this process started it. Blocking.
-    pub fn stop(&self) -> anyhow::Result<()> {
-        if !self.started_here {
+    /// This process is done with the cluster: it is stopped if archhour started it and no other
+    /// archhour process (a `serve`, an `import`) still uses it. Blocking.
+    pub fn stop(mut self) -> anyhow::Result<()> {
+        // No one may start (and so join) the cluster while we decide.
+        let lock = File::create(self.root.join("start.lock")).context("creating the start lock")?;
+        lock.lock().context("taking the start lock")?;
+        drop(self.in_use.take());
+        let users = File::create(self.root.join("users.lock")).context("opening the users lock")?;
+        match users.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => {
+                tracing::info!("another archhour process uses the embedded Postgres: left running");
+                return Ok(());
+            }
+            Err(fs::TryLockError::Error(error)) => {
+                return Err(error).context("checking for other users of the embedded Postgres");
+            }
+        }
+        let marker = self.root.join(STARTED_MARKER);
+        if !marker.exists() || !self.is_running() {
             return Ok(());
         }
         let data_dir = self.data_dir.to_string_lossy().into_owned();
@@ -171,6 +200,7 @@ impl EmbeddedPostgres {
                 "stop", "-D", &data_dir, "-m", "fast", "-w", "-t", "60", "-s",
             ],
         )?;
+        fs::remove_file(&marker).context("removing the cluster's marker")?;
         tracing::info!("stopped the embedded Postgres");
         Ok(())
     }

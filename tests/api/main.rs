@@ -4,6 +4,7 @@
 mod actions;
 mod binary;
 mod challenges;
+mod embedded;
 mod endpoints;
 mod faults;
 mod history;
