@@ -120,13 +120,12 @@ pub async fn interactions(
 
 /// Verifies a command or interaction and refuses a replay of one already handled. Slack never
 /// sends these twice (events, which it does redeliver, are deduplicated by their event id).
+/// The replay key is the verified MAC itself, so a resend that spells the same signature
+/// differently (hex in upper case) is the same request.
 async fn verify_once(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<(), Response> {
-    verify(state, headers, body).map_err(unauthorized)?;
-    let signature = headers
-        .get("x-slack-signature")
-        .and_then(|value| value.to_str().ok())
-        .unwrap_or_default();
-    match store::requests::first_sighting(&state.db, signature, state.clock.now()).await {
+    let verified = verify(state, headers, body).map_err(unauthorized)?;
+    let key = verified.replay_key();
+    match store::requests::first_sighting(&state.db, &key, state.clock.now()).await {
         Ok(true) => Ok(()),
         Ok(false) => Err(unauthorized(Rejection::Replayed)),
         Err(error) => {
@@ -136,7 +135,11 @@ async fn verify_once(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Resu
     }
 }
 
-fn verify(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<(), Rejection> {
+fn verify(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<signature::Verified, Rejection> {
     let header = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
     // The routes are mounted only with a signing secret; without one nothing verifies.
     let Some(secret) = &state.signing_secret else {

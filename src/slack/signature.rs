@@ -26,6 +26,20 @@ pub enum Rejection {
     Replayed,
 }
 
+/// A request whose signature checked out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    mac: Vec<u8>,
+}
+
+impl Verified {
+    /// What identifies the request for replay checks: the MAC's bytes as lower-case hex, the
+    /// same however the header spelled them (upper or lower case).
+    pub fn replay_key(&self) -> String {
+        hex::encode(&self.mac)
+    }
+}
+
 /// Checks Slack's signature headers against the raw body, in constant time.
 pub fn verify(
     secret: &[u8],
@@ -33,7 +47,7 @@ pub fn verify(
     signature: Option<&str>,
     body: &[u8],
     now: DateTime<Utc>,
-) -> Result<(), Rejection> {
+) -> Result<Verified, Rejection> {
     let (Some(timestamp), Some(signature)) = (timestamp, signature) else {
         return Err(Rejection::MissingHeaders);
     };
@@ -47,7 +61,8 @@ pub fn verify(
     let expected = hex::decode(hex_digest).map_err(|_| Rejection::Mismatch)?;
     signing_mac(secret, timestamp, body)
         .verify_slice(&expected)
-        .map_err(|_| Rejection::Mismatch)
+        .map_err(|_| Rejection::Mismatch)?;
+    Ok(Verified { mac: expected })
 }
 
 /// The `X-Slack-Signature` value Slack would send for this body. Used by our own tests and
@@ -84,16 +99,25 @@ mod tests {
 
     #[test]
     fn slacks_published_example_verifies_at_its_time() {
-        assert_eq!(
-            verify(SECRET, Some(TIMESTAMP), Some(SIGNATURE), BODY, at(THEN)),
-            Ok(())
-        );
+        let verified = verify(SECRET, Some(TIMESTAMP), Some(SIGNATURE), BODY, at(THEN))
+            .expect("Slack's example verifies");
+        assert_eq!(format!("v0={}", verified.replay_key()), SIGNATURE);
         assert_eq!(sign(SECRET, TIMESTAMP, BODY), SIGNATURE);
     }
 
     #[test]
+    fn the_replay_key_is_the_same_whatever_the_hex_case() {
+        let upper = format!("v0={}", SIGNATURE["v0=".len()..].to_uppercase());
+        let verified = verify(SECRET, Some(TIMESTAMP), Some(&upper), BODY, at(THEN))
+            .expect("upper-case hex verifies too");
+        let lower =
+            verify(SECRET, Some(TIMESTAMP), Some(SIGNATURE), BODY, at(THEN)).expect("verifies");
+        assert_eq!(verified.replay_key(), lower.replay_key());
+    }
+
+    #[test]
     fn the_window_is_five_minutes_either_way() {
-        let ok = |now| verify(SECRET, Some(TIMESTAMP), Some(SIGNATURE), BODY, at(now));
+        let ok = |now| verify(SECRET, Some(TIMESTAMP), Some(SIGNATURE), BODY, at(now)).map(|_| ());
         assert_eq!(ok(THEN + 300), Ok(()));
         assert_eq!(ok(THEN - 300), Ok(()));
         assert_eq!(ok(THEN + 301), Err(Rejection::OutsideWindow));

@@ -147,6 +147,20 @@ async fn f13_replayed_requests_change_nothing() {
         resend(&app, "/slack/commands", FORM, &command, &at).await,
         401
     );
+    // The same signature with its hex in upper case is the same MAC: still a replay.
+    let upper = sign(SIGNING_SECRET.as_bytes(), &at, &command).to_uppercase();
+    let upper = upper.replacen("V0=", "v0=", 1);
+    let status = app
+        .post_with(
+            "/slack/commands",
+            FORM,
+            command.clone(),
+            Some(&at),
+            Some(&upper),
+        )
+        .await
+        .status();
+    assert_eq!(status, 401, "an upper-case spelling of the same signature");
     assert_eq!(app.count("topics").await, 1, "one topic, not two");
 
     let payload =
