@@ -46,6 +46,15 @@ impl LeasedQueue for OutboxWorker {
         let now = self.clock.now();
         let lease_until = now + self.settings.lease;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let abandoned = store::outbox::give_up_abandoned(&self.db, now, self.settings.max_attempts)
+            .await
+            .context("giving up on abandoned outbox rows")?;
+        if abandoned > 0 {
+            tracing::error!(
+                rows = abandoned,
+                "outbox rows whose attempts were never recorded are now dead"
+            );
+        }
         store::outbox::claim_due(&self.db, now, lease_until, limit)
             .await
             .context("claiming due outbox rows")

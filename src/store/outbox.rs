@@ -115,6 +115,28 @@ pub async fn enqueue_coalesced(
     .map(|_| ())
 }
 
+/// Gives up on rows whose every attempt was claimed and never recorded (the processes making
+/// them stopped mid-call, again and again): with `max_attempts` used up and the last lease run
+/// out, such a row is marked dead instead of being claimed forever. Returns how many.
+pub async fn give_up_abandoned(
+    db: impl PgExecutor<'_>,
+    now: DateTime<Utc>,
+    max_attempts: u32,
+) -> sqlx::Result<u64> {
+    sqlx::query(
+        "update outbox set state = 'dead', lease_until = null, finished_at = $1,
+                           last_error = format('gave up after %s attempts whose outcome was never recorded (last error: %s)',
+                                               attempts, coalesce(last_error, 'none'))
+         where state = 'pending' and attempts >= $2
+           and lease_until is not null and lease_until <= $1",
+    )
+    .bind(now)
+    .bind(i32::try_from(max_attempts).unwrap_or(i32::MAX))
+    .execute(db)
+    .await
+    .map(|done| done.rows_affected())
+}
+
 /// Claims up to `limit` due rows for `lease_until`, skipping rows other workers hold.
 pub async fn claim_due(
     db: impl PgExecutor<'_>,

@@ -135,3 +135,39 @@ async fn two_app_processes_draining_one_outbox_post_each_card_once() {
         .expect("numbers");
     assert_eq!(numbers, (1..=30).collect::<Vec<_>>());
 }
+
+/// A row whose attempts were all claimed and never recorded (each process making the call
+/// stopped mid-call) is given up on, visibly, instead of being claimed forever.
+#[tokio::test]
+async fn a_row_whose_attempts_were_never_recorded_ends_dead_not_retried_forever() {
+    let app = spawn_app().await;
+    app.command("[quest] What is paver used for today?").await;
+    eventually("the card to be posted", || card_ts(&app, 1)).await;
+    // As a third process that died mid-call would have left it: 3 attempts (the test
+    // maximum) claimed, the last lease run out, no outcome.
+    sqlx::query(
+        "update outbox set state = 'pending', attempts = 3, unconfirmed = true,
+                           lease_until = $1, last_error = 'HTTP 500'",
+    )
+    .bind(app.now() - chrono::Duration::seconds(1))
+    .execute(&app.db)
+    .await
+    .expect("abandoning the row");
+    let (state, attempts, error) = eventually("the row to be given up", || async {
+        let row = outbox_row(&app).await;
+        if row.0 == "dead" {
+            Ok(row)
+        } else {
+            Err(format!("the row is {}", row.0))
+        }
+    })
+    .await;
+    assert_eq!((state.as_str(), attempts), ("dead", 3));
+    assert_eq!(
+        error.as_deref(),
+        Some("gave up after 3 attempts whose outcome was never recorded (last error: HTTP 500)")
+    );
+    app.idle().await;
+    assert_eq!(app.slack.calls_to("chat.postMessage").len(), 1);
+    assert!(app.slack.calls_to("conversations.history").is_empty());
+}
