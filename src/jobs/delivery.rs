@@ -89,14 +89,18 @@ impl Delivery {
         }
     }
 
-    /// Posts a new topic's card in its channel and remembers where it went.
+    /// Posts a new topic's card in its channel and remembers where it went. Cards keep their
+    /// own order (the order topics were proposed), apart from the channel's other messages.
     pub fn topic_card(topic: &Topic, card: Reply) -> Delivery {
-        Delivery::post_then(
-            format!("topic-card:{}", topic.id),
-            &topic.channel_id,
-            card,
-            AfterSend::RecordTopicCard { topic_id: topic.id },
-        )
+        Delivery {
+            sequence_key: Some(format!("cards:{}", topic.channel_id)),
+            ..Delivery::post_then(
+                format!("topic-card:{}", topic.id),
+                &topic.channel_id,
+                card,
+                AfterSend::RecordTopicCard { topic_id: topic.id },
+            )
+        }
     }
 
     /// Edits a topic card to its current state, after `delay`, merged with any edit of the
@@ -120,6 +124,29 @@ impl Delivery {
                 key,
                 SlackCall::post_message(channel, reply.text, reply.blocks),
             )
+        }
+    }
+
+    /// A message of a running meeting (the agenda, "Now discussing", warnings, "Time's up",
+    /// the end): posted in the order the meeting made them, and held back by nothing else the
+    /// channel is sent, so a card or digest Slack keeps refusing never delays the meeting.
+    pub fn meeting_post(key: String, channel: &str, reply: Reply) -> Delivery {
+        Delivery {
+            sequence_key: Some(format!("meeting:{channel}")),
+            ..Delivery::post(key, channel, reply)
+        }
+    }
+
+    /// A meeting message whose `ts` is recorded once Slack accepts it.
+    pub fn meeting_post_then(
+        key: String,
+        channel: &str,
+        reply: Reply,
+        after_send: AfterSend,
+    ) -> Delivery {
+        Delivery {
+            after_send: Some(after_send),
+            ..Delivery::meeting_post(key, channel, reply)
         }
     }
 

@@ -506,3 +506,39 @@ async fn the_meeting_ends_itself_when_the_schedules_length_has_passed() {
         .expect("topics");
     assert_eq!(deferred, 2);
 }
+
+/// A card Slack keeps failing (5xx, retried with backoff) holds back later cards, which keep
+/// their order, but not the meeting: its agenda and first topic are posted at once.
+#[tokio::test]
+async fn a_card_in_backoff_does_not_hold_back_the_meeting() {
+    let app = spawn_app().await;
+    three_topics(&app).await;
+    app.slack.script(
+        "chat.postMessage",
+        [crate::support::fake_slack::Scripted::ServerError],
+    );
+    app.command("[quest] A fourth topic whose card fails").await;
+    eventually("the card's failure to be recorded", || async {
+        let backing_off: bool = sqlx::query_scalar(
+            "select exists (select from outbox where attempts = 1 and lease_until is null
+                              and state = 'pending' and next_attempt_at > $1)",
+        )
+        .bind(app.now())
+        .fetch_one(&app.db)
+        .await
+        .expect("reading the outbox");
+        backing_off.then_some(())
+    })
+    .await;
+
+    // The clock does not move: the failed card waits out its backoff meanwhile.
+    app.command("start").await;
+    app.idle().await;
+    assert_eq!(count_posts(&app.slack, "Arch Hour is starting"), 1);
+    assert_eq!(count_posts(&app.slack, "Now discussing #1"), 1);
+    assert_eq!(
+        count_posts(&app.slack, "#4 [quest] A fourth topic"),
+        1,
+        "only the refused attempt so far"
+    );
+}

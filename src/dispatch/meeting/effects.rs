@@ -72,7 +72,7 @@ pub(super) async fn apply(
                     tz,
                     grant: None,
                 });
-                deliveries.push(Delivery::post(key("now"), channel, message));
+                deliveries.push(Delivery::meeting_post(key("now"), channel, message));
                 deliveries.push(Delivery::refresh_card(topic_id, Duration::ZERO));
             }
             Effect::ContinueTopic {
@@ -96,7 +96,7 @@ pub(super) async fn apply(
                     tz,
                     grant: Some(grant),
                 });
-                deliveries.push(Delivery::post(key("now"), channel, message));
+                deliveries.push(Delivery::meeting_post(key("now"), channel, message));
             }
             Effect::CallVote {
                 topic_id,
@@ -106,7 +106,7 @@ pub(super) async fn apply(
             } => {
                 let topic = topic(tx, topic_id).await?;
                 let message = messages::times_up(meeting.id, &topic, next_box, closes_at, tz);
-                deliveries.push(Delivery::post_then(
+                deliveries.push(Delivery::meeting_post_then(
                     key("times-up"),
                     channel,
                     message,
@@ -135,11 +135,11 @@ pub(super) async fn apply(
                     .await
                     .context("recording a topic's end")?;
                 let message = messages::topic_finished(&topic, finish, follow_up);
-                deliveries.push(Delivery::post(key("finished"), channel, message));
+                deliveries.push(Delivery::meeting_post(key("finished"), channel, message));
                 deliveries.push(Delivery::refresh_card(topic_id, Duration::ZERO));
             }
             Effect::AgendaDone => {
-                deliveries.push(Delivery::post(
+                deliveries.push(Delivery::meeting_post(
                     key("agenda-done"),
                     channel,
                     messages::agenda_done(),
@@ -161,7 +161,7 @@ pub(super) async fn apply(
                     .div_euclid(60)
                     .max(0);
                 let message = messages::meeting_ended(discussed.len(), minutes, deferred.len());
-                deliveries.push(Delivery::post(key("ended"), channel, message));
+                deliveries.push(Delivery::meeting_post(key("ended"), channel, message));
                 deliveries.extend(
                     deferred
                         .iter()

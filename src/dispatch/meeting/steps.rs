@@ -85,7 +85,7 @@ async fn kickoff(state: &AppState, claimed: &ClaimedJob, meeting_id: i64) -> any
             messages::meeting_started(&agenda, &meeting.started_by, recounted, &open_items);
         jobs::queue(
             &mut tx,
-            &Delivery::post(
+            &Delivery::meeting_post(
                 format!("meeting:{meeting_id}:agenda"),
                 &meeting.channel_id,
                 message,
@@ -124,7 +124,7 @@ async fn warning(
         let message = messages::box_warning(&topic, left, ends_at, settings.schedule.tz);
         jobs::queue(
             &mut tx,
-            &Delivery::post(
+            &Delivery::meeting_post(
                 format!("warning:meeting:{meeting_id}:v{version}"),
                 &meeting.channel_id,
                 message,
