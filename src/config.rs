@@ -257,7 +257,22 @@ fn parse_api_url(text: &str) -> Result<Url, ConfigError> {
             "`{text}` must be an http:// or https:// URL"
         )));
     }
+    // The bot token travels with every call: in clear text only to this machine.
+    if url.scheme() == "http" && !is_loopback(&url) {
+        return Err(invalid(format!(
+            "`{text}` would send the bot token unencrypted; use https:// (http:// is only for a fake Slack on this machine)"
+        )));
+    }
     Ok(url)
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
 }
 
 /// Checks `RUST_LOG` the same way the logger will read it.
@@ -360,6 +375,7 @@ mod tests {
             ("ARCHHOUR_ADDR", "localhost"),
             ("DATABASE_URL", "mysql://db"),
             ("SLACK_API_URL", "ftp://example.com"),
+            ("SLACK_API_URL", "http://slack.example.com/api/"),
             ("SLACK_BOT_TOKEN", "xoxp-user-token"),
             ("SLACK_APP_TOKEN", "xoxb-not-an-app-token"),
             ("ARCHHOUR_SLACK_TIMEOUT_SECONDS", "0"),
@@ -402,6 +418,15 @@ mod tests {
         pairs.push(("SLACK_API_URL", "http://127.0.0.1:9/api"));
         let config = Config::from_lookup(&lookup_from(&pairs)).expect("valid");
         assert_eq!(config.slack_api_url.as_str(), "http://127.0.0.1:9/api/");
+        for local in [
+            "http://localhost:9/api/",
+            "http://[::1]:9/api/",
+            "http://127.0.0.2/api/",
+        ] {
+            let mut pairs = REQUIRED.to_vec();
+            pairs.push(("SLACK_API_URL", local));
+            Config::from_lookup(&lookup_from(&pairs)).expect(local);
+        }
     }
 
     #[test]
