@@ -117,13 +117,36 @@ async fn change_setting(
     change: &SettingChange,
 ) -> anyhow::Result<Reply> {
     let mut tx = state.db.begin().await.context("starting a transaction")?;
-    let mut settings = store::settings::load(&mut *tx, &command.channel_id)
+    let mut settings = store::settings::load_for_update(&mut tx, &command.channel_id)
         .await
         .context("loading settings")?;
     if !settings.can_facilitate(&command.user_id) {
         return Ok(blocks::settings_refusal(&settings.facilitators));
     }
+    let had_facilitators = !settings.facilitators.is_empty();
     settings.apply(change);
+    // The first facilitators take the channel's meeting out of everyone's hands: say so in the
+    // channel, so it is never done silently.
+    if let SettingChange::Facilitators(users) = change
+        && !had_facilitators
+        && !users.is_empty()
+    {
+        jobs::queue(
+            &mut tx,
+            &Delivery::post(
+                format!(
+                    "facilitators-set:{}:{}",
+                    command.channel_id,
+                    state.clock.now().timestamp_micros()
+                ),
+                &command.channel_id,
+                blocks::facilitators_announced(&command.user_id, users),
+            ),
+            state.clock.as_ref(),
+        )
+        .await
+        .context("queuing the announcement")?;
+    }
     store::settings::save(
         &mut *tx,
         &command.channel_id,

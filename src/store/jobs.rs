@@ -25,7 +25,9 @@ struct ClaimedRow {
     payload: Json<Job>,
 }
 
-/// Schedules a job. Returns false if its key was scheduled before (in any state).
+/// Schedules a job. A key that was cancelled is armed again (a setting changed and changed
+/// back, or a weekly step replaced by itself); a key pending, done or failed stays as it is,
+/// so a step never runs twice. Returns false when nothing was scheduled.
 pub async fn schedule(
     db: impl PgExecutor<'_>,
     job: &ScheduledJob,
@@ -34,7 +36,11 @@ pub async fn schedule(
     let inserted = sqlx::query(
         "insert into jobs (dedupe_key, subject, payload, due_at, created_at)
          values ($1, $2, $3, $4, $5)
-         on conflict (dedupe_key) do nothing",
+         on conflict (dedupe_key) do update
+             set state = 'pending', subject = excluded.subject, payload = excluded.payload,
+                 due_at = excluded.due_at, lease_until = null, last_error = null,
+                 finished_at = null
+             where jobs.state = 'cancelled'",
     )
     .bind(&job.key)
     .bind(&job.subject)

@@ -105,6 +105,20 @@ pub async fn load(db: impl PgExecutor<'_>, channel_id: &str) -> sqlx::Result<Cha
     Ok(row.map(ChannelSettings::from).unwrap_or_default())
 }
 
+/// A channel's settings for changing them: a transaction-long lock on the channel's settings
+/// (whether or not its row exists yet) makes a concurrent change wait, then read this one's
+/// result, so neither is lost.
+pub async fn load_for_update(
+    db: &mut sqlx::PgConnection,
+    channel_id: &str,
+) -> sqlx::Result<ChannelSettings> {
+    sqlx::query("select pg_advisory_xact_lock(hashtextextended('channel_settings:' || $1, 0))")
+        .bind(channel_id)
+        .execute(&mut *db)
+        .await?;
+    load(&mut *db, channel_id).await
+}
+
 /// Settings of several channels; channels missing from the map have the defaults.
 pub async fn load_many(
     db: impl PgExecutor<'_>,

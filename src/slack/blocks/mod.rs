@@ -19,7 +19,9 @@ pub use commands::{
     control_done, direct_message_refusal, help, internal_error, proposal_confirmation,
     proposal_error, unknown_command, usage,
 };
-pub use settings::{setting_changed, setting_error, settings_refusal, show_settings};
+pub use settings::{
+    facilitators_announced, setting_changed, setting_error, settings_refusal, show_settings,
+};
 pub use votes::{
     budget_notice, facilitator_refusal, no_such_topic, recount_report, recount_started,
     withdraw_not_open, withdraw_refused, withdrawn,

@@ -39,6 +39,14 @@ fn value_of(settings: &ChannelSettings, key: SettingKey) -> String {
 }
 
 /// Confirms a change.
+/// Posted in the channel when it gets its first facilitators.
+pub fn facilitators_announced(by: &str, facilitators: &[String]) -> Reply {
+    Reply::markdown(format!(
+        "<@{by}> made {} the facilitators of Arch Hour in this channel: from now on only they start and run meetings and change its settings (`/archtopic config facilitators none` hands it back to everyone).",
+        super::mentions(facilitators)
+    ))
+}
+
 pub fn setting_changed(change: &SettingChange) -> Reply {
     let mut settings = ChannelSettings::default();
     settings.apply(change);
