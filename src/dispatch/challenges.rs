@@ -227,9 +227,10 @@ async fn list(
 
 /// `challenge N`.
 async fn show(state: &AppState, command: &SlashCommand, number: i32) -> anyhow::Result<Reply> {
-    let Some(issue) = store::challenges::find_by_number(&state.db, &command.team_id, number)
-        .await
-        .context("finding the issue")?
+    let Some(issue) =
+        store::challenges::find_by_number(&state.db, &command.team_id, &command.channel_id, number)
+            .await
+            .context("finding the issue")?
     else {
         return Ok(messages::no_such_challenge(number));
     };
@@ -251,9 +252,10 @@ async fn set_status(
     if chars > STATUS_MAX_CHARS {
         return Ok(messages::status_too_long(chars, STATUS_MAX_CHARS));
     }
-    let Some(issue) = store::challenges::find_by_number(&state.db, &command.team_id, number)
-        .await
-        .context("finding the issue")?
+    let Some(issue) =
+        store::challenges::find_by_number(&state.db, &command.team_id, &command.channel_id, number)
+            .await
+            .context("finding the issue")?
     else {
         return Ok(messages::no_such_challenge(number));
     };
@@ -288,6 +290,16 @@ pub async fn discuss(state: &AppState, press: &DiscussPress) -> anyhow::Result<(
         .await
         .context("loading the issue")?
         .context("the issue was just locked")?;
+    // The button is only shown in the issue's own channel: a press from anywhere else carries
+    // an id it should not, and proposes nothing.
+    if issue.channel_id != press.channel_id {
+        tracing::warn!(
+            issue = press.issue_id,
+            channel = %press.channel_id,
+            "Discuss pressed for another channel's issue; ignored"
+        );
+        return Ok(());
+    }
     let reply = match issue.topic_number {
         Some(number) => messages::discuss_already(number, &issue),
         None => {

@@ -17,9 +17,10 @@ pub async fn withdraw(
     command: &SlashCommand,
     number: i32,
 ) -> anyhow::Result<Reply> {
-    let Some(topic) = store::topics::find_by_number(&state.db, &command.team_id, number)
-        .await
-        .context("loading a topic")?
+    let Some(topic) =
+        store::topics::find_by_number(&state.db, &command.team_id, &command.channel_id, number)
+            .await
+            .context("loading a topic")?
     else {
         return Ok(blocks::no_such_topic(number));
     };

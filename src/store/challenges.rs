@@ -124,17 +124,22 @@ pub async fn find(db: impl PgExecutor<'_>, issue_id: i64) -> sqlx::Result<Option
     Ok(row.map(ChallengeIssue::from))
 }
 
-/// `challenge N`: the workspace's issue numbered `number`.
+/// `challenge N` in a channel: the workspace's issue numbered `number`, if it is this
+/// channel's. Another channel's issues (perhaps a private channel's) are not found from here.
 pub async fn find_by_number(
     db: impl PgExecutor<'_>,
     team_id: &str,
+    channel_id: &str,
     number: i32,
 ) -> sqlx::Result<Option<ChallengeIssue>> {
-    let row: Option<IssueRow> = sqlx::query_as(select_issues!("i.team_id = $1 and i.number = $2"))
-        .bind(team_id)
-        .bind(number)
-        .fetch_optional(db)
-        .await?;
+    let row: Option<IssueRow> = sqlx::query_as(select_issues!(
+        "i.team_id = $1 and i.channel_id = $2 and i.number = $3"
+    ))
+    .bind(team_id)
+    .bind(channel_id)
+    .bind(number)
+    .fetch_optional(db)
+    .await?;
     Ok(row.map(ChallengeIssue::from))
 }
 

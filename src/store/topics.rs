@@ -133,18 +133,21 @@ pub async fn set_card_ts(db: impl PgExecutor<'_>, topic_id: i64, ts: &str) -> sq
         .map(|_| ())
 }
 
-/// A topic by its workspace number.
+/// A topic by its workspace number, if it is in `channel_id`: a command in one channel never
+/// reaches (or names) another channel's topic.
 pub async fn find_by_number(
     db: impl PgExecutor<'_>,
     team_id: &str,
+    channel_id: &str,
     number: i32,
 ) -> sqlx::Result<Option<Topic>> {
     let row: Option<TopicRow> = sqlx::query_as(concat!(
         "select ",
         topic_columns!(),
-        " from topics where team_id = $1 and number = $2"
+        " from topics where team_id = $1 and channel_id = $2 and number = $3"
     ))
     .bind(team_id)
+    .bind(channel_id)
     .bind(number)
     .fetch_optional(db)
     .await?;
@@ -233,11 +236,20 @@ pub async fn open_by_author(db: impl PgExecutor<'_>, author_id: &str) -> sqlx::R
     Ok(rows.into_iter().map(Topic::from).collect())
 }
 
-/// Channels with the most recently proposed topics.
-pub async fn active_channels(db: impl PgExecutor<'_>, limit: i64) -> sqlx::Result<Vec<String>> {
+/// Channels where `user_id` votes on an open topic, most recent vote first: channels the person
+/// is known to see, for an App Home tab that has no items or topics of theirs to go by.
+pub async fn channels_voted_in(
+    db: impl PgExecutor<'_>,
+    user_id: &str,
+    limit: i64,
+) -> sqlx::Result<Vec<String>> {
     sqlx::query_scalar(
-        "select channel_id from topics group by channel_id order by max(created_at) desc limit $1",
+        "select v.channel_id from votes v
+         join topics t on t.channel_id = v.channel_id and t.card_ts = v.message_ts
+         where v.user_id = $1 and v.present and t.state = 'open'
+         group by v.channel_id order by max(v.voted_at) desc limit $2",
     )
+    .bind(user_id)
     .bind(limit)
     .fetch_all(db)
     .await

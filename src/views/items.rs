@@ -107,8 +107,9 @@ pub async fn home_tab(
         .map(|i| i.channel_id.clone())
         .chain(my_topics.iter().map(|t| t.channel_id.clone()))
         .collect();
+    // Nothing of theirs: the channels they vote in, never channels they may not see.
     if channels.is_empty() {
-        channels = store::topics::active_channels(&mut *db, 3)
+        channels = store::topics::channels_voted_in(&mut *db, user_id, 3)
             .await
             .context("finding channels")?;
     }

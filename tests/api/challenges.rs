@@ -401,7 +401,7 @@ async fn a_status_is_set_and_shown_with_every_anecdote() {
     );
     assert_eq!(
         text(&app.command("challenge 9").await),
-        "There is no challenge C9 in this workspace. `/archtopic challenges` lists them."
+        "There is no challenge C9 in this channel's log. `/archtopic challenges` lists them."
     );
     assert_eq!(
         text(&app.command("challenge 1 status").await),
@@ -556,4 +556,51 @@ async fn the_wiki_page_imports_as_counted_by_hand_once_and_exports_back_the_same
         .await
         .expect_err("no log");
     assert_eq!(missing.to_string(), "channel CNONE has no challenges log");
+}
+
+/// Issues belong to their channel: from another channel (here the test channel, reaching into a
+/// private one) an issue cannot be read, given a status, or proposed as a topic.
+#[tokio::test]
+async fn another_channels_issue_cannot_be_read_changed_or_proposed_from_here() {
+    let app = spawn_app().await;
+    app.command_in(
+        "G_PRIVATE",
+        "U_ANN",
+        "challenge Security | Leaked staging keys | Found in a private repo",
+    )
+    .await;
+    let (issue_id, number): (i64, i32) = sqlx::query_as("select id, number from challenge_issues")
+        .fetch_one(&app.db)
+        .await
+        .expect("the private channel's issue");
+    assert_eq!(number, 1);
+
+    let shown_here = text(&app.command("challenge 1").await);
+    assert_eq!(
+        shown_here,
+        "There is no challenge C1 in this channel's log. `/archtopic challenges` lists them."
+    );
+    let status_here = text(&app.command("challenge 1 status nothing to see").await);
+    assert_eq!(status_here, shown_here);
+    let status: String = sqlx::query_scalar("select status from challenge_issues")
+        .fetch_one(&app.db)
+        .await
+        .expect("status");
+    assert_eq!(status, "", "the status is unchanged");
+
+    // A forged press in the test channel carrying the private issue's id.
+    assert_eq!(
+        app.press("U_ANN", "challenge_discuss", &issue_id.to_string())
+            .await,
+        200
+    );
+    app.idle().await;
+    assert_eq!(app.count("topics").await, 0, "nothing proposed");
+    let replies_here = app
+        .slack
+        .calls_to("chat.postEphemeral")
+        .iter()
+        .filter(|call| call.args["channel"] == CHANNEL)
+        .count();
+    assert_eq!(replies_here, 0, "nothing about the issue told here");
 }

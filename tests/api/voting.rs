@@ -420,3 +420,25 @@ async fn a_custom_vote_emoji_counts_and_the_thumbs_up_stops_counting() {
             .contains("is not a valid `vote_emoji`")
     );
 }
+
+/// Topic numbers are per workspace, but a command reaches only its own channel's topics:
+/// another channel's (here a private one's) are not found, named, changed or linked.
+#[tokio::test]
+async fn withdraw_and_action_do_not_reach_another_channels_topic() {
+    let app = spawn_app().await;
+    app.propose_in("G_PRIVATE", "U_ANN", "[quest] Secret reorg plans")
+        .await;
+    let not_here = "There is no topic #1 in this channel. `/archtopic list` shows the open ones.";
+
+    let withdrawn = app.command("withdraw 1").await;
+    assert_eq!(withdrawn["text"], not_here);
+    let state: String = sqlx::query_scalar("select state from topics where number = 1")
+        .fetch_one(&app.db)
+        .await
+        .expect("the topic");
+    assert_eq!(state, "open");
+
+    let linked = app.command("action <@UA> follow up on #1").await;
+    assert_eq!(linked["text"], not_here);
+    assert_eq!(app.count("action_items").await, 0);
+}

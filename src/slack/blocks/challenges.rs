@@ -300,7 +300,7 @@ pub fn no_such_category(category: &str, categories: &[String]) -> Reply {
 /// `challenge N` when there is no such issue.
 pub fn no_such_challenge(number: i32) -> Reply {
     Reply::markdown(format!(
-        "There is no challenge C{number} in this workspace. `/archtopic challenges` lists them."
+        "There is no challenge C{number} in this channel's log. `/archtopic challenges` lists them."
     ))
 }
 

@@ -24,7 +24,7 @@ pub fn budget_notice(
 /// There is no topic with that number.
 pub fn no_such_topic(number: i32) -> Reply {
     Reply::markdown(format!(
-        "There is no topic #{number} in this workspace. `/archtopic list` shows the open ones."
+        "There is no topic #{number} in this channel. `/archtopic list` shows the open ones."
     ))
 }
 

@@ -55,6 +55,8 @@ pub struct ItemPress {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DiscussPress {
     pub team_id: String,
+    /// Where the button was pressed: only an issue of this channel may be proposed from it.
+    pub channel_id: String,
     pub user_id: String,
     /// Unique per press: keys the reply, so each press is answered once.
     pub trigger_id: String,
@@ -156,6 +158,7 @@ fn discuss_press(actions: &SlackInteractionBlockActionsEvent) -> Option<DiscussP
     }
     Some(DiscussPress {
         team_id: actions.team.id.to_string(),
+        channel_id: actions.channel.as_ref()?.id.to_string(),
         user_id: actions.user.as_ref()?.id.to_string(),
         trigger_id: actions.trigger_id.to_string(),
         issue_id: action.value.as_deref()?.parse().ok()?,
