@@ -21,7 +21,8 @@ pub enum Capture {
 /// An item's text with what it says about owners and the due date taken out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ItemText {
-    /// The item as written (Slack markup), without the due-date phrase.
+    /// The item as written, as plain text with its mentions kept (`<@U1>`), without the
+    /// due-date phrase.
     pub text: String,
     /// Users mentioned, in order, each once.
     pub mentioned: Vec<String>,
@@ -62,8 +63,8 @@ pub fn classify_reply(text: &str) -> Capture {
     match line_kind(text) {
         (LineKind::Undo, _) => Capture::Undo,
         (LineKind::Action, rest) => Capture::Action(parse_item_text(rest)),
-        (LineKind::Decision, rest) => Capture::Decision(rest.to_string()),
-        (LineKind::Note, text) => Capture::Note(text.to_string()),
+        (LineKind::Decision, rest) => Capture::Decision(mrkdwn::to_plain_keeping_mentions(rest)),
+        (LineKind::Note, text) => Capture::Note(mrkdwn::to_plain_keeping_mentions(text)),
     }
 }
 
@@ -122,7 +123,7 @@ pub fn parse_item_text(text: &str) -> ItemText {
         index += 1;
     }
     ItemText {
-        text: kept.join(" "),
+        text: mrkdwn::to_plain_keeping_mentions(&kept.join(" ")),
         mentioned,
         due,
         topic_number,
@@ -195,9 +196,10 @@ mod tests {
         );
         assert_eq!(item.mentioned, ["UADAM", "UNIM"]);
         assert_eq!(item.due, NaiveDate::from_ymd_opt(2026, 12, 1));
+        // Stored plain, the mention kept as a mention without its label.
         assert_eq!(
             item.text,
-            "<@UADAM|adam> and <@UNIM> to see what we can do with the error page, (#12)"
+            "<@UADAM> and <@UNIM> to see what we can do with the error page, (#12)"
         );
         assert_eq!(item.topic_number, Some(12));
         let by = action("AI: send the notes by 2026-11-20.");

@@ -9,6 +9,17 @@ pub use reminders::{DmItem, ReminderKind, recipients};
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+/// The longest action item or decision, in characters. Items are shown one per section in DMs
+/// and App Home (3,000 characters at most each, with the item's topic and dates): longer text
+/// would make every message that lists it fail for good.
+pub const MAX_TEXT_CHARS: usize = 1_000;
+
+/// Why captured text is refused: its length in characters, when over [`MAX_TEXT_CHARS`].
+pub fn too_long(text: &str) -> Option<usize> {
+    let chars = text.chars().count();
+    (chars > MAX_TEXT_CHARS).then_some(chars)
+}
+
 /// An action item's state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ItemState {

@@ -55,7 +55,17 @@ pub async fn thread_reply(state: &AppState, reply: ThreadReply) -> anyhow::Resul
     };
     let channel = reply.channel_id.as_str();
     let mut deliveries = Vec::new();
-    match classify_reply(&reply.text) {
+    // An action item or decision over the length limit is kept as a note (nothing typed is
+    // lost) and its author told why.
+    let classified = classify_reply(&reply.text);
+    let over_limit = over_limit(&classified);
+    let capture = match over_limit {
+        Some(_) => Capture::Note(crate::slack::mrkdwn::to_plain_keeping_mentions(
+            reply.text.trim(),
+        )),
+        None => classified,
+    };
+    match capture {
         Capture::Action(item) => {
             let owners = if item.mentioned.is_empty() {
                 vec![reply.user_id.clone()]
@@ -102,7 +112,14 @@ pub async fn thread_reply(state: &AppState, reply: ThreadReply) -> anyhow::Resul
             deliveries.push(Delivery::react(channel, &reply.ts, DECISION_EMOJI));
         }
         Capture::Undo => {
-            if let Some(last) = store::items::last_captured(&mut *tx, channel, topic.id)
+            // A facilitator takes back the thread's last capture; anyone else only their own.
+            let settings = store::settings::load(&mut *tx, channel)
+                .await
+                .context("loading settings")?;
+            let facilitates =
+                !settings.facilitators.is_empty() && settings.can_facilitate(&reply.user_id);
+            let by = (!facilitates).then_some(reply.user_id.as_str());
+            if let Some(last) = store::items::last_captured(&mut *tx, channel, topic.id, by)
                 .await
                 .context("finding what to undo")?
             {
@@ -118,6 +135,14 @@ pub async fn thread_reply(state: &AppState, reply: ThreadReply) -> anyhow::Resul
             }
         }
         Capture::Note(text) => {
+            if let Some((what, chars)) = over_limit {
+                deliveries.push(Delivery::ephemeral(
+                    format!("too-long:{}:{}", channel, reply.ts),
+                    channel,
+                    &reply.user_id,
+                    crate::slack::blocks::items::kept_as_note(what, chars),
+                ));
+            }
             store::items::insert_note(
                 &mut *tx,
                 &NewEntry {
@@ -145,4 +170,15 @@ pub async fn thread_reply(state: &AppState, reply: ThreadReply) -> anyhow::Resul
     state.wake_outbox();
     state.wake_jobs();
     Ok(())
+}
+
+/// Which capture is over the length limit, and its length in characters.
+fn over_limit(capture: &Capture) -> Option<(&'static str, usize)> {
+    match capture {
+        Capture::Action(item) => {
+            crate::actions::too_long(&item.text).map(|n| ("An action item", n))
+        }
+        Capture::Decision(text) => crate::actions::too_long(text).map(|n| ("A decision", n)),
+        Capture::Undo | Capture::Note(_) => None,
+    }
 }

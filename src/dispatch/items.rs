@@ -46,15 +46,29 @@ async fn record(
     if item.text.trim().is_empty() {
         return Ok(messages::item_needs_text());
     }
+    if let Some(chars) = crate::actions::too_long(&item.text) {
+        return Ok(messages::text_too_long("An action item", chars));
+    }
     let now = state.clock.now();
     let mut tx = state.db.begin().await.context("starting a transaction")?;
     let meeting = store::meetings::running_in(&mut *tx, &command.channel_id)
         .await
         .context("loading the meeting")?;
     let named = match item.topic_number {
-        Some(number) => store::topics::find_by_number(&mut *tx, &command.team_id, number)
+        Some(number) => {
+            let found = store::topics::find_by_number(
+                &mut *tx,
+                &command.team_id,
+                &command.channel_id,
+                number,
+            )
             .await
-            .context("loading the named topic")?,
+            .context("loading the named topic")?;
+            if found.is_none() {
+                return Ok(crate::slack::blocks::no_such_topic(number));
+            }
+            found
+        }
         None => None,
     };
     let topic_id = named

@@ -7,6 +7,45 @@
 /// Plain text from Slack-escaped text: `<@U1|ann>` → `@ann`, `<#C1|general>` → `#general`,
 /// `<https://x.org|x.org>` → `x.org`, `&lt;` → `<`.
 pub fn to_plain(escaped: &str) -> String {
+    plain(escaped, false)
+}
+
+/// Plain text from Slack-escaped text like [`to_plain`], except that user mentions stay
+/// mentions, written `<@U1>`: what is stored of text whose mentions matter (action items,
+/// decisions, notes). Channel links, `<!here>`-style specials and links become plain words, so
+/// nothing but a person can be pinged when the text is shown again.
+pub fn to_plain_keeping_mentions(escaped: &str) -> String {
+    plain(escaped, true)
+}
+
+/// Escapes plain text for a Slack message like [`escape`], except the `<@U1>` mentions that
+/// [`to_plain_keeping_mentions`] kept, which go through as mentions.
+pub fn escape_keeping_mentions(plain: &str) -> String {
+    let mut out = String::with_capacity(plain.len());
+    let mut rest = plain;
+    while let Some(start) = rest.find("<@") {
+        out.push_str(&escape(&rest[..start]));
+        let from = &rest[start..];
+        let token = from
+            .find('>')
+            .map(|end| &from[..=end])
+            .filter(|token| user_mention(token).is_some_and(|id| token[2..token.len() - 1] == id));
+        match token {
+            Some(token) => {
+                out.push_str(token);
+                rest = &from[token.len()..];
+            }
+            None => {
+                out.push_str("&lt;");
+                rest = &from[1..];
+            }
+        }
+    }
+    out.push_str(&escape(rest));
+    out
+}
+
+fn plain(escaped: &str, keep_mentions: bool) -> String {
     let mut out = String::with_capacity(escaped.len());
     let mut rest = escaped;
     while let Some(open) = rest.find('<') {
@@ -14,7 +53,11 @@ pub fn to_plain(escaped: &str) -> String {
         let after = &rest[open + 1..];
         match after.find('>') {
             Some(close) => {
-                out.push_str(&token_to_plain(&after[..close]));
+                let token = &after[..close];
+                match user_mention(&rest[open..open + close + 2]) {
+                    Some(id) if keep_mentions => out.push_str(&format!("<@{id}>")),
+                    _ => out.push_str(&token_to_plain(token)),
+                }
                 rest = &after[close + 1..];
             }
             None => {
@@ -80,6 +123,26 @@ fn token_to_plain(token: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kept_mentions_stay_mentions_and_nothing_else_goes_live() {
+        let typed = "ask <@U1|ann> and <@U2> <!channel> <!subteam^S1|@devs> <#C1|general> \
+                     <https://evil.example|docs> a &lt;b&gt; &amp; c";
+        let stored = to_plain_keeping_mentions(typed);
+        assert_eq!(
+            stored,
+            "ask <@U1> and <@U2> @channel @devs #general docs (https://evil.example) a <b> & c"
+        );
+        assert_eq!(
+            escape_keeping_mentions(&stored),
+            "ask <@U1> and <@U2> @channel @devs #general docs (https://evil.example) a &lt;b&gt; &amp; c"
+        );
+        // Text typed to look like markup is shown as typed.
+        assert_eq!(
+            escape_keeping_mentions("<!here> <@U1|x> <@> <@U1"),
+            "&lt;!here&gt; &lt;@U1|x&gt; &lt;@&gt; &lt;@U1"
+        );
+    }
 
     #[test]
     fn entities_are_unescaped() {

@@ -306,24 +306,27 @@ pub enum Captured {
 }
 
 /// The newest item or decision captured from replies in the thread of `topic_id`, by the
-/// order of the replies in Slack (their ts).
+/// order of the replies in Slack (their ts); with `by`, the newest of those that person made.
 pub async fn last_captured(
     db: impl PgExecutor<'_>,
     channel_id: &str,
     topic_id: i64,
+    by: Option<&str>,
 ) -> sqlx::Result<Option<Captured>> {
     let row: Option<(String, i64, String)> = sqlx::query_as(
         "select kind, id, source_ts from (
-             select 'item' as kind, id, source_ts from action_items
+             select 'item' as kind, id, source_ts, created_by from action_items
              where source_channel_id = $1 and topic_id = $2 and source_ts is not null
              union all
-             select 'decision', id, source_ts from decisions
+             select 'decision', id, source_ts, created_by from decisions
              where channel_id = $1 and topic_id = $2 and source_ts is not null
          ) captured
+         where $3::text is null or created_by = $3
          order by source_ts::numeric desc limit 1",
     )
     .bind(channel_id)
     .bind(topic_id)
+    .bind(by)
     .fetch_optional(db)
     .await?;
     Ok(row.map(|(kind, id, source_ts)| match kind.as_str() {

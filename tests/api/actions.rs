@@ -495,6 +495,56 @@ async fn app_home_shows_my_items_and_my_topics() {
     assert!(view.contains("item_done"));
 }
 
+/// Someone with no items or topics sees the agendas of channels they vote in, and nothing of a
+/// channel they have no part in (perhaps a private one).
+#[tokio::test]
+async fn app_home_of_a_newcomer_shows_only_channels_they_take_part_in() {
+    let app = spawn_app().await;
+    app.propose_in("G_PRIVATE", "UA", "[quest] Secret reorg plans")
+        .await;
+    let card = app
+        .propose_in(CHANNEL, "UA", "[quest] What is paver used for today?")
+        .await;
+    app.react("U_NEW", &card, "+1").await;
+    for (user, n) in [("U_NEW", 1), ("U_STRANGER", 2)] {
+        let (event_id, _) = app.next_event();
+        let body = serde_json::json!({
+            "team_id": "T1", "api_app_id": "A1", "type": "event_callback", "event_id": event_id,
+            "event_time": 1, "event": {"type": "app_home_opened", "user": user,
+                                       "channel": format!("D{user}"), "tab": "home"}
+        });
+        assert_eq!(app.event(&body).await.status(), 200);
+        eventually("the home tab", || async {
+            (app.slack.calls_to("views.publish").len() >= n).then_some(())
+        })
+        .await;
+    }
+    let views: Vec<(String, String)> = app
+        .slack
+        .calls_to("views.publish")
+        .into_iter()
+        .map(|call| {
+            (
+                call.args["user_id"].as_str().unwrap_or("").to_string(),
+                call.args["view"]["blocks"].to_string(),
+            )
+        })
+        .collect();
+    let (voter, stranger) = (&views[0], &views[1]);
+    assert_eq!(
+        (voter.0.as_str(), stranger.0.as_str()),
+        ("U_NEW", "U_STRANGER")
+    );
+    assert!(
+        voter.1.contains("What is paver used for today?"),
+        "{}",
+        voter.1
+    );
+    assert!(!voter.1.contains("Secret reorg plans"), "{}", voter.1);
+    assert!(!stranger.1.contains("Secret reorg plans"), "{}", stranger.1);
+    assert!(!stranger.1.contains("What is paver"), "{}", stranger.1);
+}
+
 #[tokio::test]
 async fn the_agenda_at_the_meetings_start_lists_earlier_open_items_by_owner() {
     let app = spawn_app().await;
@@ -515,4 +565,134 @@ async fn the_agenda_at_the_meetings_start_lists_earlier_open_items_by_owner() {
         "{blocks}"
     );
     assert!(blocks.contains("• <@UA>: *A1* first for A"), "{blocks}");
+}
+
+/// What people type into items and decisions is shown as typed: `<!channel>`, a user group or
+/// a disguised link in the text never becomes a live mention or link in the bot's messages;
+/// the owners' mentions still mention them.
+#[tokio::test]
+async fn markup_typed_into_items_and_decisions_is_shown_as_text() {
+    let app = spawn_app().await;
+    let card = app.propose("[discuss] Docs site").await;
+    app.command("start").await;
+    eventually("the meeting to start", || async {
+        let phase: Option<String> = sqlx::query_scalar("select phase from meetings")
+            .fetch_optional(&app.db)
+            .await
+            .expect("meeting");
+        phase.filter(|p| p == "discussing")
+    })
+    .await;
+    // The leading mention names the owner; the one inside the text stays a mention.
+    let reply = app
+        .command(
+            "action <@UA> tell <!channel> and <@UB|bee> about <https://evil.example|the docs> &amp; more",
+        )
+        .await;
+    let recorded = reply["text"].as_str().expect("text");
+    assert_eq!(
+        recorded.lines().next(),
+        Some(
+            "Recorded A1: tell @channel and <@UB> about the docs (https://evil.example) &amp; more"
+        )
+    );
+    app.reply_in_thread("UB", &card, "DECIDED <!subteam^S1|@devs> own <#C9|ops>")
+        .await;
+    let (decision,): (String,) = sqlx::query_as("select text from decisions")
+        .fetch_one(&app.db)
+        .await
+        .expect("the decision");
+    assert_eq!(decision, "@devs own #ops");
+    let (item,): (String,) = sqlx::query_as("select text from action_items")
+        .fetch_one(&app.db)
+        .await
+        .expect("the item");
+    assert_eq!(
+        item,
+        "tell @channel and <@UB> about the docs (https://evil.example) & more"
+    );
+    app.advance(Duration::from_secs(60)).await;
+    assert_eq!(app.command("end").await["text"], "Ended the meeting.");
+
+    app.command("remind").await;
+    let dm = eventually("the reminder DM", || async {
+        dms(&app).into_iter().find(|(channel, _)| channel == "DUA")
+    })
+    .await;
+    let preview = app.command("digest preview").await.to_string();
+    assert!(preview.contains("@devs own #ops"), "{preview}");
+    for shown in [dm.1.to_string(), preview] {
+        for special in ["<!channel", "<!subteam", "<!here", "<!everyone"] {
+            assert!(!shown.contains(special), "a live {special}: {shown}");
+        }
+        assert!(!shown.contains("<https://evil"), "a live link: {shown}");
+        assert!(!shown.contains("<#C9"), "a live channel link: {shown}");
+    }
+    assert!(
+        dm.1.to_string().contains("tell @channel and <@UB> about"),
+        "{}",
+        dm.1
+    );
+}
+
+/// An item or decision longer than 1,000 characters would make every DM and App Home tab that
+/// lists it fail for good: the command refuses it, and a thread reply keeps it as a note and
+/// tells its author.
+#[tokio::test]
+async fn items_and_decisions_over_a_thousand_characters_are_not_recorded_as_such() {
+    let app = spawn_app().await;
+    let card = app.propose("[discuss] Docs site").await;
+    let long = "x".repeat(1_000);
+    // The owner's mention leads the command and is not part of the item: 1,001 x's.
+    let reply = app.command(&format!("action <@UA> {long}x")).await;
+    assert_eq!(
+        reply["text"],
+        "An action item can be at most 1000 characters; this one is 1001. Say it shorter, perhaps with a link to the details. Nothing was recorded."
+    );
+    assert_eq!(app.count("action_items").await, 0);
+
+    app.reply_in_thread("UB", &card, &format!("DECIDED {long}!"))
+        .await;
+    app.idle().await;
+    assert_eq!(app.count("decisions").await, 0);
+    let notes: Vec<String> = sqlx::query_scalar("select text from notes")
+        .fetch_all(&app.db)
+        .await
+        .expect("notes");
+    assert_eq!(notes, [format!("DECIDED {long}!")]);
+    let told: Vec<Value> = app
+        .slack
+        .calls_to("chat.postEphemeral")
+        .into_iter()
+        .map(|call| call.args)
+        .collect();
+    assert_eq!(told.len(), 1);
+    assert_eq!(told[0]["user"], "UB");
+    assert_eq!(
+        told[0]["text"],
+        "A decision can be at most 1000 characters; yours is 1001, so it was kept as a note on the topic. Post a shorter one to record it."
+    );
+}
+
+/// `undo` takes back the last capture of the person who says it; a facilitator may take back
+/// anyone's.
+#[tokio::test]
+async fn undo_takes_back_only_ones_own_capture_unless_one_facilitates() {
+    let app = spawn_app().await;
+    let card = app.propose("[discuss] Docs site").await;
+    app.reply_in_thread("UA", &card, "ACTION <@UA> write the page")
+        .await;
+    app.reply_in_thread("UB", &card, "DECIDED we keep the wiki")
+        .await;
+
+    // UC captured nothing: nothing is taken back.
+    app.reply_in_thread("UC", &card, "undo").await;
+    // UA's own last capture is the item, though UB's decision came later.
+    app.reply_in_thread("UA", &card, "undo").await;
+    assert_eq!(items(&app).await.len(), 0, "UA's item is taken back");
+    assert_eq!(app.count("decisions").await, 1, "UB's decision stays");
+
+    app.command("config facilitators <@UFAC>").await;
+    app.reply_in_thread("UFAC", &card, "undo").await;
+    assert_eq!(app.count("decisions").await, 0, "a facilitator's undo");
 }

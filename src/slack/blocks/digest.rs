@@ -10,7 +10,7 @@ use super::{Reply, badges, mentions, plural, sections};
 use crate::actions::ActionItem;
 use crate::challenges::ChallengeIssue;
 use crate::meeting::DiscussedTopic;
-use crate::slack::mrkdwn::escape;
+use crate::slack::mrkdwn::{escape, escape_keeping_mentions};
 use crate::store::challenges::RecentAnecdote;
 use crate::topics::{Intent, Topic};
 use crate::votes::RankedTopic;
@@ -297,7 +297,7 @@ fn last_meeting(meeting: &LastMeeting, today: NaiveDate) -> Vec<String> {
             .decisions
             .iter()
             .take(ROWS)
-            .map(|d| format!("• {d}"))
+            .map(|d| format!("• {}", escape_keeping_mentions(d)))
             .collect();
         lines.extend(capped(decisions, meeting.decisions.len(), "decisions"));
     }
@@ -313,7 +313,7 @@ fn last_meeting(meeting: &LastMeeting, today: NaiveDate) -> Vec<String> {
                     if !owners.is_empty() {
                         owners.push_str(", ");
                     }
-                    owners.push_str(&item.owner_names.join(", "));
+                    owners.push_str(&escape(&item.owner_names.join(", ")));
                 }
                 format!("• {} — {}", item_line(item, today, None), owners)
             })

@@ -8,7 +8,7 @@ use chrono_tz::Tz;
 use slack_morphism::prelude::*;
 
 use super::items::{TopicRef, done_button, item_line};
-use super::{badges, plural};
+use super::{badges, plural, sections};
 use crate::actions::ActionItem;
 use crate::slack::mrkdwn::escape;
 use crate::topics::Topic;
@@ -79,11 +79,16 @@ pub fn home(view: &HomeView<'_>) -> Vec<SlackBlock> {
             )
         })
         .collect();
-    blocks.push(section(if topics.is_empty() {
-        "*Your open topics*: none. Propose one with `/archtopic [intent] title`.".to_string()
+    if topics.is_empty() {
+        blocks.push(section(
+            "*Your open topics*: none. Propose one with `/archtopic [intent] title`.".to_string(),
+        ));
     } else {
-        format!("*Your open topics*\n{}", topics.join("\n"))
-    }));
+        // Twenty titles of 300 characters pass one section's 3,000: pack them.
+        let mut lines = vec!["*Your open topics*"];
+        lines.extend(topics.iter().map(String::as_str));
+        blocks.extend(sections(&lines));
+    }
     for outlook in view.channels.iter().take(5) {
         blocks.push(SlackDividerBlock::new().into());
         blocks.push(section(channel_text(outlook)));
@@ -125,4 +130,42 @@ fn channel_text(outlook: &ChannelOutlook) -> String {
         ));
     }
     lines.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::slack::blocks::tests::topic;
+
+    #[test]
+    fn twenty_long_titles_fit_slacks_section_limit() {
+        let long = Topic {
+            title: "t".repeat(300),
+            ..topic()
+        };
+        let topics: Vec<(Topic, i64)> = (0..20).map(|_| (long.clone(), 3)).collect();
+        let blocks = home(&HomeView {
+            items: &[],
+            item_topics: &HashMap::new(),
+            today: NaiveDate::from_ymd_opt(2026, 11, 18).expect("date"),
+            topics: &topics,
+            channels: &[],
+        });
+        let json = serde_json::to_value(&blocks).expect("serialises");
+        let texts: Vec<&str> = json
+            .as_array()
+            .expect("blocks")
+            .iter()
+            .filter_map(|block| block["text"]["text"].as_str())
+            .collect();
+        // Each topic line is about 340 characters: 20 of them need three sections.
+        let topic_lines = texts
+            .iter()
+            .map(|text| text.matches("*#12*").count())
+            .sum::<usize>();
+        assert_eq!(topic_lines, 20, "every topic is shown");
+        for text in texts {
+            assert!(text.chars().count() <= 3000, "{} characters", text.len());
+        }
+    }
 }

@@ -9,7 +9,7 @@ use slack_morphism::prelude::*;
 use super::{Reply, mentions, plural, sections};
 use crate::actions::{ActionItem, ItemState};
 use crate::slack::actions::ItemControl;
-use crate::slack::mrkdwn::escape;
+use crate::slack::mrkdwn::{escape, escape_keeping_mentions};
 
 /// The topic an item came from, as a reader would follow it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,7 +22,11 @@ pub struct TopicRef {
 
 /// How an item reads in a list: `*A7* text · due 2026-12-01 · *overdue* · from #12 Title`.
 pub fn item_line(item: &ActionItem, today: NaiveDate, topic: Option<&TopicRef>) -> String {
-    let mut parts = vec![format!("*A{}* {}", item.number, item.text)];
+    let mut parts = vec![format!(
+        "*A{}* {}",
+        item.number,
+        escape_keeping_mentions(&item.text)
+    )];
     if let Some(due) = item.due_on {
         parts.push(format!("due {due}"));
     }
@@ -48,7 +52,7 @@ pub fn item_recorded(item: &ActionItem, topic: Option<&TopicRef>) -> Reply {
     let mut text = format!(
         "Recorded A{}: {}\nOwners: {}",
         item.number,
-        item.text,
+        escape_keeping_mentions(&item.text),
         mentions(&item.owners)
     );
     if let Some(due) = item.due_on {
@@ -58,6 +62,22 @@ pub fn item_recorded(item: &ActionItem, topic: Option<&TopicRef>) -> Reply {
         text.push_str(&format!(" · on #{} {}", topic.number, escape(&topic.title)));
     }
     Reply::markdown(text)
+}
+
+/// Text over the length limit: `what` is "An action item" or "A decision".
+pub fn text_too_long(what: &str, chars: usize) -> Reply {
+    Reply::markdown(format!(
+        "{what} can be at most {} characters; this one is {chars}. Say it shorter, perhaps with a link to the details. Nothing was recorded.",
+        crate::actions::MAX_TEXT_CHARS
+    ))
+}
+
+/// A thread reply too long to be an action item or decision, kept as a note instead.
+pub fn kept_as_note(what: &str, chars: usize) -> Reply {
+    Reply::markdown(format!(
+        "{what} can be at most {} characters; yours is {chars}, so it was kept as a note on the topic. Post a shorter one to record it.",
+        crate::actions::MAX_TEXT_CHARS
+    ))
 }
 
 /// An item needs someone to own it.
@@ -104,7 +124,11 @@ pub fn item_closed(item: &ActionItem, state: ItemState) -> Reply {
         ItemState::Dropped => "Dropped",
         ItemState::Done | ItemState::Open => "Closed",
     };
-    Reply::markdown(format!("{verb} A{}: {}", item.number, item.text))
+    Reply::markdown(format!(
+        "{verb} A{}: {}",
+        item.number,
+        escape_keeping_mentions(&item.text)
+    ))
 }
 
 pub fn item_reassigned(item: &ActionItem, owners: &[String]) -> Reply {
