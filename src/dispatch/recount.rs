@@ -11,7 +11,7 @@ use crate::jobs::{self, delivery::Delivery};
 use crate::slack::api::CallError;
 use crate::slack::blocks::{self, Reply};
 use crate::slack::inbound::SlashCommand;
-use crate::store::{self, votes::Ordering, votes::VoteChange};
+use crate::store::{self, votes::VoteChange};
 use crate::topics::Topic;
 use crate::votes::is_vote_reaction;
 
@@ -89,6 +89,8 @@ pub async fn recount(state: &AppState, topics: &[Topic]) -> anyhow::Result<Recou
         let settings = store::settings::load(&state.db, &topic.channel_id)
             .await
             .context("loading settings")?;
+        // Slack's answer shows its state at least as new as this moment.
+        let read_at = state.clock.now();
         let reactions = reactions_with_retries(state, &topic.channel_id, ts).await?;
         let bot = state.bot.get().map(|b| b.user_id.clone());
         let in_slack: BTreeSet<String> = reactions
@@ -97,19 +99,23 @@ pub async fn recount(state: &AppState, topics: &[Topic]) -> anyhow::Result<Recou
             .flat_map(|(_, users)| users)
             .filter(|user| Some(user) != bot.as_ref())
             .collect();
-        if let Some(change) = repair(state, topic, ts, &in_slack).await? {
+        if let Some(change) = repair(state, topic, ts, &in_slack, read_at).await? {
             report.changes.push(change);
         }
     }
     Ok(report)
 }
 
-/// Applies the difference between Slack and the stored votes on one card.
+/// Applies the difference between Slack and the stored votes on one card, as an event of
+/// `read_at`, the moment Slack was asked: a vote whose last event is newer than that (someone
+/// reacted while the answer was on its way) is left as that event made it, and an event newer
+/// than the read that arrives after the repair still applies.
 async fn repair(
     state: &AppState,
     topic: &Topic,
     ts: &str,
     in_slack: &BTreeSet<String>,
+    read_at: chrono::DateTime<chrono::Utc>,
 ) -> anyhow::Result<Option<(i32, Vec<String>, Vec<String>)>> {
     let now = state.clock.now();
     let mut tx = state.db.begin().await.context("starting a transaction")?;
@@ -123,7 +129,7 @@ async fn repair(
     if added.is_empty() && removed.is_empty() {
         return Ok(None);
     }
-    // What Slack shows now overrides what is stored, and events older than it no longer apply.
+    // What Slack showed overrides what is stored from before it.
     let mut changes: Vec<VoteChange> = added
         .iter()
         .map(|user| (user, true))
@@ -134,13 +140,26 @@ async fn repair(
             user_id: user.clone(),
             present,
             at: now,
-            event_ts: now.timestamp_micros(),
+            event_ts: read_at.timestamp_micros(),
         })
         .collect();
     changes.sort_by(|a, b| a.user_id.cmp(&b.user_id));
-    let changed = store::votes::apply(&mut tx, &changes, Ordering::Observed)
+    let changed = store::votes::apply(&mut tx, &changes)
         .await
         .context("repairing votes")?;
+    if changed.is_empty() {
+        return Ok(None);
+    }
+    let added: Vec<String> = changed
+        .iter()
+        .filter(|vote| vote.present)
+        .map(|vote| vote.user_id.clone())
+        .collect();
+    let removed: Vec<String> = changed
+        .iter()
+        .filter(|vote| !vote.present)
+        .map(|vote| vote.user_id.clone())
+        .collect();
     let settings = store::settings::load_many(&mut *tx, std::slice::from_ref(&topic.channel_id))
         .await
         .context("loading settings")?;

@@ -27,15 +27,6 @@ pub struct ChangedVote {
     pub voted_at: DateTime<Utc>,
 }
 
-/// How a change relates to what is stored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ordering {
-    /// A Slack event: applied only if newer than the last event applied to that vote.
-    ByEventTime,
-    /// Seen in Slack just now (a recount): applied whatever came before, and ordered after it.
-    Observed,
-}
-
 /// Applies changes (at most one per channel, message and user; sort them by that key so
 /// concurrent writers lock rows in the same order). Returns the votes whose presence changed.
 /// Newer events win whatever order they arrive in, so the stored state is always "who has the
@@ -43,7 +34,6 @@ pub enum Ordering {
 pub async fn apply(
     db: &mut PgConnection,
     changes: &[VoteChange],
-    ordering: Ordering,
 ) -> sqlx::Result<Vec<ChangedVote>> {
     if changes.is_empty() {
         return Ok(Vec::new());
@@ -67,8 +57,8 @@ pub async fn apply(
                  set present = excluded.present,
                      voted_at = case when excluded.present and not votes.present
                                      then excluded.voted_at else votes.voted_at end,
-                     last_event_ts = greatest(votes.last_event_ts + 1, excluded.last_event_ts)
-                 where $7 or votes.last_event_ts < excluded.last_event_ts
+                     last_event_ts = excluded.last_event_ts
+                 where votes.last_event_ts < excluded.last_event_ts
              returning channel_id, message_ts, user_id, present, voted_at
          ),
          changed as (
@@ -95,7 +85,6 @@ pub async fn apply(
     .bind(changes.iter().map(|c| c.present).collect::<Vec<_>>())
     .bind(changes.iter().map(|c| c.at).collect::<Vec<_>>())
     .bind(changes.iter().map(|c| c.event_ts).collect::<Vec<_>>())
-    .bind(ordering == Ordering::Observed)
     .fetch_all(db)
     .await
 }

@@ -264,6 +264,8 @@ async fn recount_repairs_votes_added_and_removed_while_the_app_was_stopped() {
         })
         .await;
     assert_eq!(app.voters(&card).await, ["U1", "U2"]);
+    // The recount comes a minute after the last event it must repair.
+    app.advance(Duration::from_secs(60)).await;
 
     let reply = app.command("recount").await;
     assert_eq!(
@@ -441,4 +443,48 @@ async fn withdraw_and_action_do_not_reach_another_channels_topic() {
     let linked = app.command("action <@UA> follow up on #1").await;
     assert_eq!(linked["text"], not_here);
     assert_eq!(app.count("action_items").await, 0);
+}
+
+/// A recount repairs votes as of the moment it asked Slack, not the moment it finishes: a
+/// reaction removed after Slack answered (its event a little older than the repair, delivered
+/// after it) still removes the vote.
+#[tokio::test]
+async fn a_reaction_removed_while_a_recount_runs_is_not_undone_by_it() {
+    let app = spawn_app().await;
+    let card = app.propose("[quest] What is paver used for today?").await;
+    // U2 reacted while the bot could not hear it: only Slack knows.
+    app.slack
+        .set_reactions(CHANNEL, &card.ts, &[("+1", &["U2"])]);
+    app.advance(Duration::from_secs(60)).await;
+    let read_at = app.now();
+
+    let release = std::sync::Arc::new(tokio::sync::Notify::new());
+    app.slack.script(
+        "reactions.get",
+        [crate::support::fake_slack::Scripted::HeldUntil(
+            release.clone(),
+        )],
+    );
+    app.command("recount").await;
+    eventually("the recount to ask Slack", || async {
+        (!app.slack.calls_to("reactions.get").is_empty()).then_some(())
+    })
+    .await;
+    // Slack's answer takes ten seconds to arrive.
+    app.clock.advance(chrono::Duration::seconds(10));
+    release.notify_one();
+    eventually("the recount report", || async {
+        app.slack.calls_to("chat.postEphemeral").into_iter().next()
+    })
+    .await;
+    assert_eq!(app.voters(&card).await, ["U2"], "repaired from Slack");
+
+    // U2 took the reaction back five seconds after Slack read its reactions for the recount
+    // (while the answer was on its way); the event arrives only now, after the repair.
+    let removed_at = format!("{}.000001", read_at.timestamp() + 5);
+    let removal =
+        crate::support::reaction_event("Ev-removed", &removed_at, "U2", &card, "+1", false);
+    assert_eq!(app.event(&removal).await.status(), 200);
+    assert!(app.voters(&card).await.is_empty(), "the removal applies");
+    assert_eq!(app.counted_votes().await, [(card.number, 0)]);
 }

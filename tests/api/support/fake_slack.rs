@@ -38,6 +38,9 @@ pub enum Scripted {
     ResetConnection,
     /// `{"ok": false, "error": code}`.
     SlackError(&'static str),
+    /// Answers as usual, with what Slack held when the call arrived, but only once the test
+    /// releases it: for work that happens between Slack reading its state and the answer.
+    HeldUntil(Arc<tokio::sync::Notify>),
 }
 
 /// Reactions on one message: emoji name and the users who added it.
@@ -233,7 +236,10 @@ async fn answer(
                         retry_after_seconds,
                     })
             });
-        let takes_effect = matches!(scripted, None | Some(Scripted::AcceptThenHang));
+        let takes_effect = matches!(
+            scripted,
+            None | Some(Scripted::AcceptThenHang | Scripted::HeldUntil(_))
+        );
         recorder.calls.push(RecordedCall {
             method: method.clone(),
             token,
@@ -279,6 +285,10 @@ async fn answer(
         }
         Some(Scripted::SlackError(code)) => {
             axum::Json(json!({"ok": false, "error": code})).into_response()
+        }
+        Some(Scripted::HeldUntil(release)) => {
+            release.notified().await;
+            axum::Json(answer).into_response()
         }
         None => axum::Json(answer).into_response(),
     }
