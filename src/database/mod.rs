@@ -20,11 +20,26 @@ pub struct Database {
 }
 
 /// Pool settings shared by every way of connecting. Requests must be answered within Slack's
-/// 3 seconds, so waiting for a connection gives up well before that.
+/// 3 seconds, so waiting for a connection gives up well before that. Every connection also
+/// gives up on a statement or a lock after a minute and ends a transaction left idle for two,
+/// so nothing stuck (a forgotten `lock table`, a hung client) holds a connection forever; the
+/// vote batcher waits far less for its locks (`dispatch::reactions`).
 pub fn pool_options() -> PgPoolOptions {
     PgPoolOptions::new()
         .max_connections(16)
         .acquire_timeout(Duration::from_secs(2))
+        .after_connect(|conn, _meta| {
+            Box::pin(async move {
+                for setting in [
+                    "set statement_timeout = '60s'",
+                    "set lock_timeout = '60s'",
+                    "set idle_in_transaction_session_timeout = '120s'",
+                ] {
+                    sqlx::query(setting).execute(&mut *conn).await?;
+                }
+                Ok(())
+            })
+        })
 }
 
 impl Database {

@@ -19,12 +19,14 @@ use crate::metrics::Metrics;
 use crate::settings::ChannelSettings;
 use crate::slack::blocks;
 use crate::slack::inbound::ReactionEvent;
-use crate::store::{self, votes::ChangedVote, votes::Ordering, votes::VoteChange};
+use crate::store::{self, votes::ChangedVote, votes::VoteChange};
 use crate::topics::TopicState;
 use crate::votes::is_vote_reaction;
 
 /// Events applied in one transaction at most.
 const MAX_BATCH: usize = 512;
+/// How long a batch waits for any lock: well inside the time a request has to answer.
+const BATCH_LOCK_TIMEOUT: &str = "set local lock_timeout = '2s'";
 /// Attempts at a batch that hits a deadlock or serialization failure with another process.
 const MAX_TRIES: u32 = 3;
 
@@ -110,6 +112,13 @@ impl Batcher {
     async fn apply(&self, events: &[ReactionEvent]) -> anyhow::Result<()> {
         let now = self.clock.now();
         let mut tx = self.db.begin().await.context("starting a transaction")?;
+        // One batcher serves every channel: a lock held elsewhere (a stuck transaction on one
+        // channel's votes) fails this batch, and Slack redelivers its events, rather than
+        // stopping every later vote behind it.
+        sqlx::query(BATCH_LOCK_TIMEOUT)
+            .execute(&mut *tx)
+            .await
+            .context("limiting lock waits")?;
         let ids: Vec<String> = events.iter().map(|e| e.event_id.clone()).collect();
         let fresh: HashSet<String> = store::events::record_new(&mut *tx, &ids, now)
             .await
@@ -127,7 +136,7 @@ impl Batcher {
             .await
             .context("loading channel settings")?;
         let changes = vote_changes(events, &fresh, &settings, now);
-        let changed = store::votes::apply(&mut tx, &changes, Ordering::ByEventTime)
+        let changed = store::votes::apply(&mut tx, &changes)
             .await
             .context("applying votes")?;
         self.metrics

@@ -27,10 +27,22 @@ pub static MIGRATOR: Migrator = sqlx::migrate!();
 /// processes starting at once apply each migration once.
 pub async fn migrate(db: &PgPool) -> anyhow::Result<()> {
     use anyhow::Context;
-    MIGRATOR
-        .run(db)
+    // A migration may rewrite a large table, and a second process waits for the first one's
+    // migration lock: neither is bound by the pool's per-statement limits.
+    let mut conn = db.acquire().await.context("connecting to migrate")?;
+    for setting in ["set statement_timeout = 0", "set lock_timeout = 0"] {
+        sqlx::query(setting)
+            .execute(&mut *conn)
+            .await
+            .context("lifting the time limits for migrations")?;
+    }
+    let migrated = MIGRATOR
+        .run(&mut *conn)
         .await
-        .context("applying database migrations")
+        .context("applying database migrations");
+    // The connection goes back to the pool: give it the pool's limits again.
+    conn.close().await.ok();
+    migrated
 }
 
 /// Whether Postgres answers a trivial query.

@@ -279,3 +279,43 @@ async fn f03_one_card_fought_over_by_two_processes_counts_exactly() {
     assert_eq!(app.voters(&card).await.len(), 50);
     assert_eq!(app.counted_votes().await, [(card.number, 50)]);
 }
+
+/// 4, one channel stuck. A transaction holds one channel's vote lock and never lets go (a
+/// stuck process, a forgotten session). Invariant: votes in other channels are still stored
+/// (the one batcher gives up on the lock within two seconds instead of waiting behind it), and
+/// the stuck channel's vote is refused with 503 for Slack to retry, not acknowledged unstored.
+#[tokio::test]
+async fn f04_a_lock_stuck_on_one_channels_votes_does_not_stop_another_channels() {
+    let app = spawn_app().await;
+    let stuck = app.propose("[quest] What is paver used for today?").await;
+    let other = app
+        .propose_in("C_OTHER", "U_ANN", "[discuss] Kafka or SQS?")
+        .await;
+
+    let mut holder = app.db.begin().await.expect("a transaction");
+    sqlx::query("select pg_advisory_xact_lock(hashtextextended('votes:' || $1, 0))")
+        .bind(&stuck.channel)
+        .execute(&mut *holder)
+        .await
+        .expect("taking the channel's vote lock");
+
+    let (event_id, event_ts) = app.next_event();
+    let refused = reaction_event(&event_id, &event_ts, "U1", &stuck, "+1", true);
+    assert_eq!(app.event(&refused).await.status(), 503, "not stored: retry");
+
+    // Slack retries the other channel's vote until it is acknowledged; each try that shares a
+    // batch with nothing stuck is stored.
+    let (event_id, event_ts) = app.next_event();
+    let vote = reaction_event(&event_id, &event_ts, "U2", &other, "+1", true);
+    let mut retry = 0;
+    eventually("the other channel's vote to be stored", || {
+        retry += 1;
+        let vote = vote.clone();
+        let app = &app;
+        async move { (app.redeliver(&vote, retry).await == 200).then_some(()) }
+    })
+    .await;
+    assert_eq!(app.voters(&other).await, ["U2"]);
+    assert!(app.voters(&stuck).await.is_empty());
+    holder.rollback().await.expect("letting go");
+}
