@@ -120,6 +120,7 @@ pub async fn run(
     let job_worker = JobWorker {
         state: state.clone(),
         settings: config.outbox.clone(),
+        name: JobWorker::process_name(),
     };
     let job_task = tokio::spawn(job_worker.run(background.child_token()));
     let worker = OutboxWorker {

@@ -22,6 +22,16 @@ pub struct JobWorker {
     pub state: AppState,
     /// Timings shared with the outbox (lease, poll interval, backoff).
     pub settings: OutboxSettings,
+    /// Who claims: recorded on each job it claims.
+    pub name: String,
+}
+
+impl JobWorker {
+    /// A name for this process's worker: its process id and a random tag, so two processes
+    /// (even on two hosts, or two apps in one test process) never share one.
+    pub fn process_name() -> String {
+        format!("pid {} · {:08x}", std::process::id(), rand::random::<u32>())
+    }
 }
 
 impl LeasedQueue for JobWorker {
@@ -32,7 +42,7 @@ impl LeasedQueue for JobWorker {
         let now = self.state.clock.now();
         let lease_until = now + self.settings.lease;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        store::jobs::claim_due(&self.state.db, now, lease_until, limit)
+        store::jobs::claim_due(&self.state.db, now, lease_until, limit, &self.name)
             .await
             .context("claiming due jobs")
     }

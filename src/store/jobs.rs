@@ -92,15 +92,17 @@ pub async fn bring_forward(
     .map(|done| done.rows_affected())
 }
 
-/// Claims up to `limit` due jobs for `lease_until`, skipping jobs other workers hold.
+/// Claims up to `limit` due jobs for `lease_until` on behalf of `worker`, skipping jobs other
+/// workers hold.
 pub async fn claim_due(
     db: impl PgExecutor<'_>,
     now: DateTime<Utc>,
     lease_until: DateTime<Utc>,
     limit: i64,
+    worker: &str,
 ) -> sqlx::Result<Vec<ClaimedJob>> {
     let rows: Vec<ClaimedRow> = sqlx::query_as(
-        "update jobs set lease_until = $2, attempts = jobs.attempts + 1
+        "update jobs set lease_until = $2, attempts = jobs.attempts + 1, claimed_by = $4
          from (
              select id from jobs
              where state = 'pending' and due_at <= $1
@@ -115,6 +117,7 @@ pub async fn claim_due(
     .bind(now)
     .bind(lease_until)
     .bind(limit)
+    .bind(worker)
     .fetch_all(db)
     .await?;
     Ok(rows

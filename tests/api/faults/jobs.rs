@@ -8,6 +8,9 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use crate::meeting::{MINUTE, count_posts, posted, start, three_topics};
+use crate::support::fake_slack::FakeSlack;
+use crate::support::postgres::TestDatabase;
+use crate::support::process::{archhour, start_with, stop};
 use crate::support::{CHANNEL, TestApp, eventually, spawn_app};
 
 /// When the next weekly digest falls due on default settings (Monday 09:00 UTC).
@@ -67,23 +70,60 @@ fn digest_posts(app: &TestApp) -> Vec<String> {
     channels
 }
 
-/// 9. Three processes race for 1,000 jobs that fall due at the same moment. Invariant: each
-/// job is claimed once (one attempt), runs once and has its effect once: 1,000 digests, one per
-/// channel.
+/// 9. Three archhour processes (the binary, three times, on one database) race for 1,000 jobs
+/// that fall due at the same moment. Invariant: each job is claimed once (one attempt), runs
+/// once and has its effect once: 1,000 digests, one per channel; and the work was shared, more
+/// than one process claiming jobs.
 #[tokio::test]
 async fn f09_three_processes_racing_for_1000_due_jobs_run_each_once() {
-    let app = spawn_app().await;
-    let (second, third) = (app.spawn_peer().await, app.spawn_peer().await);
-    let channels: Vec<String> = (0..1_000).map(|n| format!("C{n:04}")).collect();
-    let occurrence = next_digest(&app);
-    for channel in &channels {
-        schedule_digest(&app, channel, occurrence).await;
+    let slack = FakeSlack::start().await;
+    let database = TestDatabase::create().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut processes = Vec::new();
+    for _ in 0..3 {
+        let mut binary = archhour(dir.path(), &slack);
+        binary.env("DATABASE_URL", database.url());
+        processes.push(start_with(binary).await);
     }
-    advance_to(&app, occurrence).await;
+    let db = archhour::database::pool_options()
+        .connect_with(database.options.clone())
+        .await
+        .expect("connecting");
+
+    // The processes run on the real clock: the digest occurrence of the past week is due.
+    let settings = ChannelSettings::default();
+    let now = Utc::now();
+    let occurrence = settings
+        .digest
+        .expect("the digest is on by default")
+        .next_after(settings.schedule.tz, now - chrono::Duration::days(7));
+    assert!(occurrence <= now);
+    let channels: Vec<String> = (0..1_000).map(|n| format!("C{n:04}")).collect();
+    // All at once, in one transaction that wakes nobody: each process finds them by its poll.
+    let mut tx = db.begin().await.expect("a transaction");
+    for channel in &channels {
+        archhour::dispatch::digest::ensure_scheduled(
+            &mut tx,
+            channel,
+            &settings,
+            occurrence - chrono::Duration::seconds(1),
+            now,
+        )
+        .await
+        .expect("scheduling a digest");
+    }
+    tx.commit().await.expect("committing 1,000 jobs");
 
     let runs = eventually("all 1,000 jobs to finish", || async {
-        let runs = digest_runs(&app, occurrence).await;
-        let done = runs.iter().filter(|(state, _)| state == "done").count();
+        let runs: Vec<(String, i32, Option<String>)> = sqlx::query_as(
+            "select state, attempts, claimed_by from jobs
+             where payload->>'kind' = 'digest' and (payload->>'occurrence')::timestamptz = $1",
+        )
+        .bind(occurrence)
+        .fetch_all(&db)
+        .await
+        .expect("reading digest jobs");
+        let done = runs.iter().filter(|(state, ..)| state == "done").count();
         if done == runs.len() {
             Ok(runs)
         } else {
@@ -93,23 +133,42 @@ async fn f09_three_processes_racing_for_1000_due_jobs_run_each_once() {
     .await;
     assert_eq!(runs.len(), 1_000);
     assert!(
-        runs.iter().all(|(_, attempts)| *attempts == 1),
+        runs.iter().all(|(_, attempts, _)| *attempts == 1),
         "a job was claimed twice"
     );
-    let posted = eventually("1,000 digests in Slack", || async {
-        let posted = digest_posts(&app);
-        if posted.len() >= 1_000 {
-            Ok(posted)
-        } else {
-            Err(format!("{} of 1,000 digests posted", posted.len()))
-        }
+    let mut shares: std::collections::BTreeMap<String, usize> = Default::default();
+    for (_, _, claimed_by) in &runs {
+        *shares
+            .entry(claimed_by.clone().expect("a claimer"))
+            .or_default() += 1;
+    }
+    println!("jobs claimed per process: {shares:?}");
+    assert!(
+        shares.len() >= 2,
+        "one process did all the work: {shares:?}"
+    );
+
+    eventually("every process to finish its calls", || {
+        crate::support::unfinished_work(&db, Utc::now())
     })
     .await;
-    app.idle().await;
-    assert_eq!(digest_posts(&app), posted);
+    let mut posted: Vec<String> = slack
+        .calls_to("chat.postMessage")
+        .into_iter()
+        .filter(|call| call.succeeded && call.args.to_string().contains("weekly digest"))
+        .map(|call| call.args["channel"].as_str().unwrap_or("").to_string())
+        .collect();
+    posted.sort();
     assert_eq!(posted, channels, "one digest per channel");
-    assert_eq!(app.count("digests").await, 1_000);
-    drop((second, third));
+    let digests: i64 = sqlx::query_scalar("select count(*) from digests")
+        .fetch_one(&db)
+        .await
+        .expect("counting digests");
+    assert_eq!(digests, 1_000);
+    db.close().await;
+    for running in processes {
+        stop(running).await;
+    }
 }
 
 /// 10. A worker runs a job so slowly (blocked on a lock another connection holds) that its
