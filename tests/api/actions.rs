@@ -193,15 +193,7 @@ async fn the_slash_command_records_items_on_the_topic_being_discussed() {
     let app = spawn_app().await;
     app.propose("[discuss] Splitting LMS and Studio").await;
     let second = app.propose("[quest] Docker images").await;
-    app.command("start").await;
-    eventually("the meeting to start", || async {
-        let phase: Option<String> = sqlx::query_scalar("select phase from meetings")
-            .fetch_optional(&app.db)
-            .await
-            .expect("meeting");
-        phase.filter(|p| p == "discussing")
-    })
-    .await;
+    app.start_meeting().await;
 
     let reply = app
         .command(
@@ -574,15 +566,7 @@ async fn the_agenda_at_the_meetings_start_lists_earlier_open_items_by_owner() {
 async fn markup_typed_into_items_and_decisions_is_shown_as_text() {
     let app = spawn_app().await;
     let card = app.propose("[discuss] Docs site").await;
-    app.command("start").await;
-    eventually("the meeting to start", || async {
-        let phase: Option<String> = sqlx::query_scalar("select phase from meetings")
-            .fetch_optional(&app.db)
-            .await
-            .expect("meeting");
-        phase.filter(|p| p == "discussing")
-    })
-    .await;
+    app.start_meeting().await;
     // The leading mention names the owner; the one inside the text stays a mention.
     let reply = app
         .command(

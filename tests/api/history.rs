@@ -120,15 +120,7 @@ async fn minutes_of_a_meeting_run_in_slack_import_back_the_same() {
     let app = spawn_app().await;
     let card = app.propose("[quest] What is paver used for today?").await;
     app.react("UV1", &card, "+1").await;
-    app.command("start").await;
-    eventually("the meeting to start", || async {
-        let phase: Option<String> = sqlx::query_scalar("select phase from meetings")
-            .fetch_optional(&app.db)
-            .await
-            .expect("meeting");
-        phase.filter(|p| p == "discussing")
-    })
-    .await;
+    app.start_meeting().await;
     app.reply_in_thread("UANN", &card, "paver renders the old course pages")
         .await;
     app.reply_in_thread("UBOB", &card, "Decided: keep paver until the MFE lands")
@@ -258,15 +250,7 @@ async fn the_digest_has_every_section_and_posts_once_per_period() {
     let third = app.propose("[ideation] Guests for next year").await;
     app.react("UV1", &third, "+1").await;
     app.react("UV2", &third, "+1").await;
-    app.command("start").await;
-    eventually("the meeting to start", || async {
-        let phase: Option<String> = sqlx::query_scalar("select phase from meetings")
-            .fetch_optional(&app.db)
-            .await
-            .expect("meeting");
-        phase.filter(|p| p == "discussing")
-    })
-    .await;
+    app.start_meeting().await;
     let discussed: i32 =
         sqlx::query_scalar("select t.number from meetings m join topics t on t.id = m.topic_id")
             .fetch_one(&app.db)

@@ -400,6 +400,19 @@ impl TestApp {
         }
     }
 
+    /// Sends `start` and waits until the meeting is discussing its first topic.
+    pub async fn start_meeting(&self) {
+        self.command("start").await;
+        eventually("the meeting to start", || async {
+            let phase: Option<String> = sqlx::query_scalar("select phase from meetings")
+                .fetch_optional(&self.db)
+                .await
+                .expect("reading the meeting");
+            phase.filter(|p| p == "discussing")
+        })
+        .await;
+    }
+
     /// A fresh event id and an event_ts later than every earlier one.
     pub fn next_event(&self) -> (String, String) {
         let n = self.next_event.fetch_add(1, Ordering::Relaxed) + 1;
