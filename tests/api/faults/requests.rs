@@ -7,7 +7,7 @@ use crate::support::fake_slack::FakeSlack;
 use crate::support::postgres::TestDatabase;
 use crate::support::process::{archhour, command, start_with, stop};
 use crate::support::{
-    CHANNEL, FORM, SIGNING_SECRET, TestApp, command_body, reaction_event, spawn_app,
+    CHANNEL, FORM, SIGNING_SECRET, TestApp, command_body, eventually, reaction_event, spawn_app,
 };
 
 /// A forgery: what the attacker sends in the two headers, and the body.
@@ -193,33 +193,75 @@ async fn f13_replayed_requests_change_nothing() {
     assert_eq!(votes, 1);
 }
 
-/// 15. Two processes migrate an empty database at the same moment. Invariant: both start, and
-/// each migration is applied exactly once (sqlx takes an advisory lock around the run).
+/// The advisory lock sqlx's migrator holds while it migrates a database (sqlx-postgres's
+/// `generate_lock_id`): a CRC-32 of the database's name, scaled.
+fn migration_lock_id(database: &str) -> i64 {
+    const CRC: crc::Crc<u32> = crc::Crc::<u32>::new(&crc::CRC_32_ISO_HDLC);
+    0x3d32ad9e * i64::from(CRC.checksum(database.as_bytes()))
+}
+
+/// 15. Two processes migrate an empty database at the same moment. The test holds the
+/// migration lock until both are waiting for it, then lets go, so their runs truly overlap.
+/// Invariant: both start, each migration is applied exactly once and successfully (a second
+/// run of `create table` would fail, and one recorded twice would break the next start), and
+/// both serve.
 #[tokio::test]
 async fn f15_two_processes_migrating_an_empty_database_at_once_both_start_and_apply_each_once() {
     let database = TestDatabase::create_empty().await;
     let slack = FakeSlack::start().await;
     let dir = tempfile::tempdir().expect("temp dir");
+    let db = archhour::database::pool_options()
+        .connect_with(database.options.clone())
+        .await
+        .expect("connecting");
+    let mut holder = db.acquire().await.expect("a connection");
+    let lock = migration_lock_id(&database.name);
+    sqlx::query("select pg_advisory_lock($1)")
+        .bind(lock)
+        .execute(&mut *holder)
+        .await
+        .expect("taking the migration lock");
+
     let process = || {
         let mut command = archhour(dir.path(), &slack);
         command.env("DATABASE_URL", database.url());
         start_with(command)
     };
-    // Both are started before either has migrated; each answers /healthz only once serving.
-    let (first, second) = tokio::join!(process(), process());
+    let release = async {
+        eventually("both processes to wait for the migration lock", || async {
+            let waiting: i64 = sqlx::query_scalar(
+                "select count(*) from pg_locks l join pg_stat_activity a using (pid)
+                 where l.locktype = 'advisory' and not l.granted
+                   and a.datname = current_database()
+                   and (l.classid::bigint << 32 | l.objid::bigint) = $1",
+            )
+            .bind(lock)
+            .fetch_one(&db)
+            .await
+            .expect("reading pg_locks");
+            (waiting == 2)
+                .then_some(())
+                .ok_or(format!("{waiting} waiting"))
+        })
+        .await;
+        sqlx::query("select pg_advisory_unlock($1)")
+            .bind(lock)
+            .execute(&mut *holder)
+            .await
+            .expect("letting go of the migration lock");
+    };
+    // Each answers /healthz only once it has migrated and serves.
+    let (first, second, ()) = tokio::join!(process(), process(), release);
+    drop(holder);
 
-    let db = archhour::database::pool_options()
-        .connect_with(database.options.clone())
-        .await
-        .expect("connecting");
-    let applied: Vec<i64> =
-        sqlx::query_scalar("select version from _sqlx_migrations order by version")
+    let applied: Vec<(i64, bool)> =
+        sqlx::query_as("select version, success from _sqlx_migrations order by version")
             .fetch_all(&db)
             .await
             .expect("reading applied migrations");
-    let expected: Vec<i64> = archhour::store::MIGRATOR
+    let expected: Vec<(i64, bool)> = archhour::store::MIGRATOR
         .iter()
-        .map(|m| m.version)
+        .map(|m| (m.version, true))
         .collect();
     assert_eq!(applied, expected);
     // Both serve: each takes a command against the tables the migrations made.
