@@ -1,7 +1,7 @@
 //! Faults 9–12 and 14: scheduled steps raced by three processes, outlived by their lease,
 //! missed while every process was down, never woken, and rescheduled.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use archhour::settings::ChannelSettings;
 use chrono::{DateTime, Utc};
@@ -173,8 +173,11 @@ async fn f09_three_processes_racing_for_1000_due_jobs_run_each_once() {
 }
 
 /// 10. A worker runs a job so slowly (blocked on a lock another connection holds) that its
-/// lease runs out and a second process takes the job over. Invariant: one effect. The slow
-/// worker's completion is fenced by the attempt number it claimed, so it rolls back.
+/// lease runs out and another process takes the job over (here the test itself claims it, as
+/// another process would, so that nothing else runs it meanwhile). Invariant: the slow worker's
+/// completion is refused (fenced by the attempt number it claimed) and its effects roll back:
+/// while the other process holds the job, no digest exists and the job is still pending; once
+/// that lease runs out too, one worker runs it, once.
 #[tokio::test]
 async fn f10_a_lease_that_expires_under_a_slow_worker_gives_one_effect() {
     let app = spawn_app().await;
@@ -187,35 +190,75 @@ async fn f10_a_lease_that_expires_under_a_slow_worker_gives_one_effect() {
         .await
         .expect("locking digests");
     advance_to(&app, occurrence).await;
-    eventually("the first worker to claim the job", || async {
+    eventually("the slow worker to claim the job", || async {
         let runs = digest_runs(&app, occurrence).await;
         (runs == [("pending".to_string(), 1)]).then_some(())
     })
     .await;
 
-    // Past the lease: the job is anyone's again, and a second process takes it.
-    let peer = app.spawn_peer().await;
-    let past_the_lease = app.lease() + Duration::from_secs(1);
-    app.clock
-        .advance(chrono::Duration::from_std(past_the_lease).expect("a short duration"));
-    eventually("the second process to claim the job", || async {
-        let runs = digest_runs(&app, occurrence).await;
-        (runs == [("pending".to_string(), 2)]).then_some(())
+    // Another process, whose clock is past the slow worker's lease, takes the job over.
+    let lease = chrono::Duration::from_std(app.lease()).expect("a short duration");
+    let their_now = app.now() + lease + chrono::Duration::seconds(1);
+    let taken = archhour::store::jobs::claim_due(
+        &app.db,
+        their_now,
+        their_now + lease,
+        10,
+        "another process",
+    )
+    .await
+    .expect("claiming");
+    assert_eq!(taken.len(), 1);
+    assert_eq!(taken[0].attempt, 2);
+
+    // The slow worker gets the lock, writes its digest, and is refused at completion.
+    blocker.rollback().await.expect("releasing the lock");
+    eventually("the slow worker's transaction to end", || async {
+        let busy: i64 = sqlx::query_scalar(
+            "select count(*) from pg_locks where relation = 'digests'::regclass",
+        )
+        .fetch_one(&app.db)
+        .await
+        .expect("reading pg_locks");
+        (busy == 0)
+            .then_some(())
+            .ok_or(format!("{busy} locks on digests"))
     })
     .await;
-    blocker.rollback().await.expect("releasing the lock");
+    assert_eq!(
+        app.count("digests").await,
+        0,
+        "the slow worker's digest rolled back"
+    );
+    let held: (String, i32, Option<String>) = sqlx::query_as(
+        "select state, attempts, claimed_by from jobs where payload->>'kind' = 'digest'
+           and (payload->>'occurrence')::timestamptz = $1",
+    )
+    .bind(occurrence)
+    .fetch_one(&app.db)
+    .await
+    .expect("the job");
+    assert_eq!(
+        held,
+        (
+            "pending".to_string(),
+            2,
+            Some("another process".to_string())
+        )
+    );
 
+    // That process dies too; once its lease has run out, the app runs the job, once.
+    app.clock.advance(lease * 2 + chrono::Duration::seconds(2));
     let runs = eventually("the job to finish", || async {
         let runs = digest_runs(&app, occurrence).await;
         (runs[0].0 == "done").then_some(runs)
     })
     .await;
-    assert_eq!(runs, [("done".to_string(), 2)]);
+    assert_eq!(runs, [("done".to_string(), 3)]);
     posted_digests(&app, 1).await;
     app.idle().await;
     assert_eq!(digest_posts(&app), [CHANNEL]);
     assert_eq!(app.count("digests").await, 1);
-    drop(peer);
 }
 
 async fn posted_digests(app: &TestApp, n: usize) {
