@@ -334,3 +334,38 @@ async fn f08_a_worker_killed_before_during_or_after_a_call_loses_and_doubles_not
     assert!(outcomes.iter().all(Option::is_some), "{outcomes:?}");
     db.close().await;
 }
+
+/// 8, history unreadable. Slack took a card but its answer never came (the call timed out), and
+/// when the bot looks in the channel's history for it, Slack refuses (`not_in_channel`).
+/// Invariant: the card is not lost. Not knowing, the bot posts it again (a duplicate is the
+/// documented trade against a lost message), and the row ends done with that post's receipt.
+#[tokio::test]
+async fn f08_a_lost_answer_where_history_cannot_be_read_is_posted_again_not_lost() {
+    let app = spawn_app_with_call_timeout(Duration::from_secs(2)).await;
+    app.slack
+        .script("chat.postMessage", [Scripted::AcceptThenHang]);
+    app.slack.script(
+        "conversations.history",
+        [Scripted::SlackError("not_in_channel")],
+    );
+    app.command("[quest] What is paver used for today?").await;
+    eventually("the lost answer to be recorded as unconfirmed", || async {
+        let (state, attempts, last_error, _) = outbox_row(&app).await;
+        let unconfirmed: bool = sqlx::query_scalar("select unconfirmed from outbox")
+            .fetch_one(&app.db)
+            .await
+            .expect("reading the outbox");
+        (state == "pending" && attempts == 1 && last_error.is_some() && unconfirmed).then_some(())
+    })
+    .await;
+
+    app.advance(Duration::from_secs(60)).await;
+    let ts = eventually("the card to be recorded", || card_ts(&app, 1)).await;
+    app.idle().await;
+    assert_eq!(app.slack.calls_to("conversations.history").len(), 1);
+    assert_eq!(posts_in(&app, CHANNEL), 2, "posted again, not lost");
+    // The first post was Slack's message 1; the second, whose answer came, is message 2.
+    assert_eq!(ts, "1700000000.000002");
+    let (state, attempts, _, _) = outbox_row(&app).await;
+    assert_eq!((state.as_str(), attempts), ("done", 2));
+}
