@@ -42,6 +42,15 @@ impl LeasedQueue for JobWorker {
         let now = self.state.clock.now();
         let lease_until = now + self.settings.lease;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let abandoned = store::jobs::give_up_abandoned(&self.state.db, now, MAX_ATTEMPTS)
+            .await
+            .context("giving up on abandoned jobs")?;
+        if abandoned > 0 {
+            tracing::error!(
+                jobs = abandoned,
+                "jobs whose attempts never finished are now failed"
+            );
+        }
         store::jobs::claim_due(&self.state.db, now, lease_until, limit, &self.name)
             .await
             .context("claiming due jobs")

@@ -191,6 +191,28 @@ pub async fn fail(
     .map(|_| ())
 }
 
+/// Gives up on jobs whose every attempt was claimed and never finished (the processes running
+/// them stopped mid-step, again and again): with `max_attempts` used up and the last lease run
+/// out, such a job is marked failed instead of being claimed forever. Returns how many.
+pub async fn give_up_abandoned(
+    db: impl PgExecutor<'_>,
+    now: DateTime<Utc>,
+    max_attempts: u32,
+) -> sqlx::Result<u64> {
+    sqlx::query(
+        "update jobs set state = 'failed', lease_until = null, finished_at = $1,
+                         last_error = format('gave up after %s attempts that never finished (last error: %s)',
+                                             attempts, coalesce(last_error, 'none'))
+         where state = 'pending' and attempts >= $2
+           and lease_until is not null and lease_until <= $1",
+    )
+    .bind(now)
+    .bind(i32::try_from(max_attempts).unwrap_or(i32::MAX))
+    .execute(db)
+    .await
+    .map(|done| done.rows_affected())
+}
+
 /// When the next pending job falls due (or its lease runs out).
 pub async fn next_due(db: impl PgExecutor<'_>) -> sqlx::Result<Option<DateTime<Utc>>> {
     sqlx::query_scalar(

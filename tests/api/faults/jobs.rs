@@ -390,3 +390,43 @@ async fn f14_a_time_box_cancelled_or_changed_never_fires_its_old_jobs() {
         "#1's warning and end, #2's end: {cancelled}"
     );
 }
+
+/// A job whose every attempt was claimed and never finished (each process running it died
+/// mid-step) is given up on, visibly, instead of being claimed forever.
+#[tokio::test]
+async fn a_job_whose_attempts_never_finished_ends_failed_not_claimed_forever() {
+    let app = spawn_app().await;
+    let occurrence = next_digest(&app);
+    schedule_digest(&app, CHANNEL, occurrence).await;
+    // As the fifth process to die running it would have left it: five attempts (the most a
+    // job gets), a lease that runs out before the job's time comes round, no outcome.
+    sqlx::query("update jobs set attempts = 5, lease_until = $1, last_error = 'killed'")
+        .bind(app.now() + chrono::Duration::seconds(1))
+        .execute(&app.db)
+        .await
+        .expect("abandoning the job");
+    // Straight to the job's time (`advance` would wait for the lease, which nobody holds).
+    app.clock.advance(occurrence - app.now());
+    let (state, attempts, error): (String, i32, Option<String>) =
+        eventually("the job to be given up", || async {
+            let row: (String, i32, Option<String>) =
+                sqlx::query_as("select state, attempts, last_error from jobs")
+                    .fetch_one(&app.db)
+                    .await
+                    .expect("reading the job");
+            if row.0 == "failed" {
+                Ok(row)
+            } else {
+                Err(format!("the job is {} after {} attempts", row.0, row.1))
+            }
+        })
+        .await;
+    assert_eq!((state.as_str(), attempts), ("failed", 5));
+    assert_eq!(
+        error.as_deref(),
+        Some("gave up after 5 attempts that never finished (last error: killed)")
+    );
+    app.idle().await;
+    assert!(digest_posts(&app).is_empty(), "never run a sixth time");
+    assert_eq!(app.count("digests").await, 0);
+}
