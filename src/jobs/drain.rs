@@ -19,6 +19,10 @@ pub trait LeasedQueue: Clone + Send + Sync + 'static {
     /// The queue's name, for logs.
     const NAME: &'static str;
 
+    /// Gives up on rows whose every attempt was claimed and never recorded (their workers
+    /// died mid-row, again and again), so they are not claimed forever. Returns how many.
+    fn give_up_abandoned(&self) -> impl Future<Output = anyhow::Result<u64>> + Send;
+
     /// Claims up to `limit` due rows.
     fn claim(&self, limit: usize) -> impl Future<Output = anyhow::Result<Vec<Self::Row>>> + Send;
 
@@ -51,6 +55,17 @@ impl Drain {
         while !shutdown.is_cancelled() {
             let free = permits.available_permits();
             let mut claimed_all_we_could = false;
+            match queue.give_up_abandoned().await {
+                Ok(0) => {}
+                Ok(rows) => tracing::error!(
+                    queue = Q::NAME,
+                    rows,
+                    "rows whose attempts never finished are given up"
+                ),
+                Err(error) => {
+                    tracing::warn!(queue = Q::NAME, error = %format!("{error:#}"), "giving up on abandoned rows failed");
+                }
+            }
             if free > 0 {
                 match queue.claim(free).await {
                     Ok(rows) => {

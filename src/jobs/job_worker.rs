@@ -38,19 +38,16 @@ impl LeasedQueue for JobWorker {
     type Row = ClaimedJob;
     const NAME: &'static str = "jobs";
 
+    async fn give_up_abandoned(&self) -> anyhow::Result<u64> {
+        store::jobs::give_up_abandoned(&self.state.db, self.state.clock.now(), MAX_ATTEMPTS)
+            .await
+            .context("giving up on abandoned jobs")
+    }
+
     async fn claim(&self, limit: usize) -> anyhow::Result<Vec<ClaimedJob>> {
         let now = self.state.clock.now();
         let lease_until = now + self.settings.lease;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let abandoned = store::jobs::give_up_abandoned(&self.state.db, now, MAX_ATTEMPTS)
-            .await
-            .context("giving up on abandoned jobs")?;
-        if abandoned > 0 {
-            tracing::error!(
-                jobs = abandoned,
-                "jobs whose attempts never finished are now failed"
-            );
-        }
         store::jobs::claim_due(&self.state.db, now, lease_until, limit, &self.name)
             .await
             .context("claiming due jobs")

@@ -42,19 +42,16 @@ impl LeasedQueue for OutboxWorker {
     type Row = Claimed;
     const NAME: &'static str = "outbox";
 
+    async fn give_up_abandoned(&self) -> anyhow::Result<u64> {
+        store::outbox::give_up_abandoned(&self.db, self.clock.now(), self.settings.max_attempts)
+            .await
+            .context("giving up on abandoned outbox rows")
+    }
+
     async fn claim(&self, limit: usize) -> anyhow::Result<Vec<Claimed>> {
         let now = self.clock.now();
         let lease_until = now + self.settings.lease;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let abandoned = store::outbox::give_up_abandoned(&self.db, now, self.settings.max_attempts)
-            .await
-            .context("giving up on abandoned outbox rows")?;
-        if abandoned > 0 {
-            tracing::error!(
-                rows = abandoned,
-                "outbox rows whose attempts were never recorded are now dead"
-            );
-        }
         store::outbox::claim_due(&self.db, now, lease_until, limit)
             .await
             .context("claiming due outbox rows")
