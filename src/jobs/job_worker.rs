@@ -48,9 +48,16 @@ impl LeasedQueue for JobWorker {
         let now = self.state.clock.now();
         let lease_until = now + self.settings.lease;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        store::jobs::claim_due(&self.state.db, now, lease_until, limit, &self.name)
-            .await
-            .context("claiming due jobs")
+        store::jobs::claim_due(
+            &self.state.db,
+            now,
+            lease_until,
+            limit,
+            &self.name,
+            MAX_ATTEMPTS,
+        )
+        .await
+        .context("claiming due jobs")
     }
 
     async fn process(&self, job: ClaimedJob) {

@@ -39,7 +39,7 @@ pub async fn schedule(
          on conflict (dedupe_key) do update
              set state = 'pending', subject = excluded.subject, payload = excluded.payload,
                  due_at = excluded.due_at, lease_until = null, last_error = null,
-                 finished_at = null
+                 finished_at = null, attempts = 0
              where jobs.state = 'cancelled'",
     )
     .bind(&job.key)
@@ -93,19 +93,21 @@ pub async fn bring_forward(
 }
 
 /// Claims up to `limit` due jobs for `lease_until` on behalf of `worker`, skipping jobs other
-/// workers hold.
+/// workers hold and jobs whose `max_attempts` are used up (those are [`give_up_abandoned`]'s,
+/// whichever of the two runs first).
 pub async fn claim_due(
     db: impl PgExecutor<'_>,
     now: DateTime<Utc>,
     lease_until: DateTime<Utc>,
     limit: i64,
     worker: &str,
+    max_attempts: u32,
 ) -> sqlx::Result<Vec<ClaimedJob>> {
     let rows: Vec<ClaimedRow> = sqlx::query_as(
         "update jobs set lease_until = $2, attempts = jobs.attempts + 1, claimed_by = $4
          from (
              select id from jobs
-             where state = 'pending' and due_at <= $1
+             where state = 'pending' and due_at <= $1 and attempts < $5
                and (lease_until is null or lease_until <= $1)
              order by due_at, id
              limit $3
@@ -118,6 +120,7 @@ pub async fn claim_due(
     .bind(lease_until)
     .bind(limit)
     .bind(worker)
+    .bind(i32::try_from(max_attempts).unwrap_or(i32::MAX))
     .fetch_all(db)
     .await?;
     Ok(rows
@@ -204,7 +207,7 @@ pub async fn give_up_abandoned(
                          last_error = format('gave up after %s attempts that never finished (last error: %s)',
                                              attempts, coalesce(last_error, 'none'))
          where state = 'pending' and attempts >= $2
-           and lease_until is not null and lease_until <= $1",
+           and (lease_until is null or lease_until <= $1)",
     )
     .bind(now)
     .bind(i32::try_from(max_attempts).unwrap_or(i32::MAX))

@@ -205,6 +205,7 @@ async fn f10_a_lease_that_expires_under_a_slow_worker_gives_one_effect() {
         their_now + lease,
         10,
         "another process",
+        5,
     )
     .await
     .expect("claiming");
@@ -405,12 +406,25 @@ async fn a_job_whose_attempts_never_finished_ends_failed_not_claimed_forever() {
         .execute(&app.db)
         .await
         .expect("abandoning the job");
+    // No claim takes it again, whatever the order of claiming and giving up: a process
+    // claiming at the job's time, before anyone gave up on it, is refused.
+    let taken = archhour::store::jobs::claim_due(
+        &app.db,
+        occurrence,
+        occurrence + chrono::Duration::minutes(5),
+        10,
+        "a process claiming first",
+        5,
+    )
+    .await
+    .expect("claiming");
+    assert!(taken.is_empty(), "a sixth attempt was claimed: {taken:?}");
     // Straight to the job's time (`advance` would wait for the lease, which nobody holds).
     app.clock.advance(occurrence - app.now());
     let (state, attempts, error): (String, i32, Option<String>) =
         eventually("the job to be given up", || async {
             let row: (String, i32, Option<String>) =
-                sqlx::query_as("select state, attempts, last_error from jobs")
+                sqlx::query_as("select state, attempts, last_error from jobs order by id limit 1")
                     .fetch_one(&app.db)
                     .await
                     .expect("reading the job");
