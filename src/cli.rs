@@ -39,9 +39,12 @@ pub struct ImportArgs {
     /// The Slack channel id the meetings belong to.
     #[arg(long)]
     pub channel: String,
-    /// Report what the page holds without writing anything.
+    /// Report what the page holds, topic by topic, without writing anything.
     #[arg(long)]
     pub dry_run: bool,
+    /// Show, for each topic line, what each part of it was read as.
+    #[arg(long)]
+    pub explain: bool,
 }
 
 #[derive(Debug, Args, PartialEq, Eq)]

@@ -24,6 +24,7 @@ pub mod jobs;
 pub mod meeting;
 pub mod metrics;
 pub mod notes;
+pub mod people;
 pub mod settings;
 pub mod slack;
 pub mod socket;

@@ -45,7 +45,11 @@ fn main() -> ExitCode {
         CliCommand::Import(args) => match DatabaseConfig::from_env() {
             Ok(config) => runtime.block_on(offline(config, |db| async move {
                 let clock = SystemClock;
-                tools::import::import(&db, &clock, &args.file, &args.channel, args.dry_run).await
+                let options = tools::import::ImportOptions {
+                    dry_run: args.dry_run,
+                    explain: args.explain,
+                };
+                tools::import::import(&db, &clock, &args.file, &args.channel, options).await
             })),
             Err(error) => return config_failure(&error),
         },

@@ -254,6 +254,43 @@ proptest! {
         unplaced_lines_come_from(&page.join("\n"))?;
     }
 
+    /// A topic line written any way people write one (votes in any notation at either end,
+    /// intents in any form, proposers at the start or the end, together or apart, bullet or
+    /// not) reads as what was written; and the minutes of the meeting read back the same.
+    #[test]
+    fn topic_lines_written_any_way_read_as_meant_and_their_minutes_read_back(
+        lines in proptest::collection::vec(written_topic(), 1..6)
+    ) {
+        let mut page = String::from("Arch Hour: 2026-01-07\n\nTopics\n\n");
+        for (index, written) in lines.iter().enumerate() {
+            // A topic line opening with votes or intents may lose its bullet, but not the
+            // first one (which sets where topic bullets are).
+            let bullet = if index > 0 && written.opens_with_votes_or_intents && written.bullet_lost {
+                "  "
+            } else {
+                "  • "
+            };
+            page.push_str(&format!("{bullet}{}\n", written.line));
+        }
+        let read = archhour::notes::parse_page(&page);
+        prop_assert!(read.unplaced.is_empty(), "{:?}\n{}", read.unplaced, page);
+        prop_assert_eq!(read.meetings.len(), 1);
+        let meeting = &read.meetings[0];
+        let got: Vec<(u32, Vec<Intent>, Vec<Person>, String)> = meeting
+            .topics
+            .iter()
+            .map(|t| (t.votes, t.intents.clone(), t.proposers.clone(), t.title.clone()))
+            .collect();
+        let meant: Vec<(u32, Vec<Intent>, Vec<Person>, String)> = lines
+            .iter()
+            .map(|w| (w.votes, w.intents.clone(), w.proposers.clone(), w.title.clone()))
+            .collect();
+        prop_assert_eq!(got, meant, "{}", page);
+        let minutes = render_meeting(meeting);
+        let back = archhour::notes::parse_page(&minutes);
+        prop_assert_eq!(&back.meetings, &read.meetings, "{}", minutes);
+    }
+
     /// Minutes of any meeting read back into exactly that meeting.
     #[test]
     fn minutes_read_back_as_the_meeting(meeting in meeting()) {
@@ -363,17 +400,17 @@ fn topic() -> impl Strategy<Value = TopicNotes> {
     (
         words(1..8),
         proptest::option::of(intents()),
-        proptest::option::of(person()),
+        proptest::collection::btree_set(person(), 0..3),
         0u32..40,
         proptest::collection::vec(note(), 0..3),
         proptest::collection::vec(words(1..6), 0..2),
         proptest::collection::vec(action(), 0..3),
     )
         .prop_map(
-            |(title, intents, proposer, votes, notes, decisions, actions)| TopicNotes {
+            |(title, intents, proposers, votes, notes, decisions, actions)| TopicNotes {
                 title,
                 intents: intents.unwrap_or_default(),
-                proposer,
+                proposers: proposers.into_iter().collect(),
                 votes,
                 notes,
                 decisions,
@@ -440,6 +477,180 @@ fn page_issue() -> impl Strategy<Value = PageIssue> {
                 anecdotes,
                 occurrences,
                 status,
+            },
+        )
+}
+
+/// A topic line as someone wrote it, and what they meant by it.
+#[derive(Debug, Clone)]
+struct WrittenTopic {
+    line: String,
+    votes: u32,
+    intents: Vec<Intent>,
+    proposers: Vec<Person>,
+    title: String,
+    opens_with_votes_or_intents: bool,
+    bullet_lost: bool,
+}
+
+/// How one intent may be written.
+fn intent_word(intent: Intent) -> impl Strategy<Value = String> {
+    let forms: Vec<&str> = match intent {
+        Intent::Inform => vec!["inform", "Info", "FYI"],
+        Intent::Ideation => vec!["ideation", "Ideate", "idea", "brainstorm"],
+        Intent::Analysis => vec!["analysis", "Analyze"],
+        Intent::Quest => vec!["quest", "Question", "q"],
+        Intent::Discuss => vec!["discuss", "Discussion"],
+    };
+    (select(forms), select(vec!["", "?"])).prop_map(|(word, mark)| format!("{word}{mark}"))
+}
+
+/// Votes as written (`(n)`, stars, pluses, `+n`, `+1` groups), for `n` votes.
+fn vote_notation(votes: u32) -> impl Strategy<Value = String> {
+    let n = votes as usize;
+    let mut forms = vec![
+        Just(format!("({votes})")).boxed(),
+        Just(format!("+{votes}")).boxed(),
+        Just("+".repeat(n)).boxed(),
+        proptest::collection::vec(select(vec![" ", ""]), n)
+            .prop_map(|gaps| {
+                gaps.iter()
+                    .map(|gap| format!("+1{gap}"))
+                    .collect::<String>()
+                    .trim_end()
+                    .to_string()
+            })
+            .boxed(),
+    ];
+    // One star and a space opening a line is a bullet, not a vote.
+    if (2..=8).contains(&n) {
+        forms.push(Just("*".repeat(n)).boxed());
+    }
+    proptest::strategy::Union::new(forms)
+}
+
+fn written_topic() -> impl Strategy<Value = WrittenTopic> {
+    let names = select(vec![
+        "Priya",
+        "Omar K",
+        "Ana B",
+        "Li",
+        "Wen",
+        "Hana",
+        "joel",
+        "Sam O'Neil",
+    ])
+    .prop_map(|name| Person::Name(name.to_string()));
+    let proposer = prop_oneof![names, slack_id().prop_map(Person::Slack)];
+    (
+        (words(1..7), select(vec!["", "?", ":"])),
+        proptest::option::of(
+            (1u32..12).prop_flat_map(|n| (Just(n), vote_notation(n), any::<bool>())),
+        ),
+        proptest::option::of(intents()),
+        proptest::collection::btree_set(proposer, 0..3),
+        (any::<bool>(), any::<bool>(), any::<bool>()),
+        (
+            select(vec!["/", ", ", "; ", " & ", " and "]),
+            select(vec!["", ": ", " - "]),
+            any::<bool>(),
+        ),
+    )
+        .prop_flat_map(|(title, votes, intents, proposers, shape, seps)| {
+            let words: Vec<BoxedStrategy<String>> = intents
+                .iter()
+                .flatten()
+                .map(|intent| intent_word(*intent).boxed())
+                .collect();
+            (Just((title, votes, intents, proposers, shape, seps)), words)
+        })
+        .prop_map(
+            |((title, votes, intents, proposers, shape, seps), intent_words)| {
+                let (together, proposers_first, brackets_for_intents) = shape;
+                let (separator, after_leading, bullet_lost) = seps;
+                let proposers: Vec<Person> = proposers.into_iter().collect();
+                let names: Vec<String> = proposers
+                    .iter()
+                    .map(|p| match p {
+                        Person::Slack(id) => format!("<@{id}>"),
+                        Person::Name(name) => name.clone(),
+                    })
+                    .collect();
+                // Lowercase names need square brackets; parentheses hold capitalised ones.
+                let parens_ok = proposers.iter().all(|p| match p {
+                    Person::Slack(_) => true,
+                    Person::Name(name) => name.starts_with(char::is_uppercase),
+                });
+                let group = |items: &[String], brackets: bool| {
+                    if brackets {
+                        format!("[{}]", items.join(separator))
+                    } else {
+                        format!("({})", items.join(separator))
+                    }
+                };
+                let mut leading: Vec<String> = Vec::new();
+                let mut trailing: Vec<String> = Vec::new();
+                if let Some((_, notation, true)) = &votes {
+                    leading.push(notation.clone());
+                }
+                let proposer_group =
+                    (!names.is_empty()).then(|| group(&names, !parens_ok || brackets_for_intents));
+                if together && !intent_words.is_empty() && !names.is_empty() {
+                    let mut items = intent_words.clone();
+                    items.extend(names.iter().cloned());
+                    if proposers_first {
+                        items.rotate_left(intent_words.len());
+                    }
+                    leading.push(group(&items, brackets_for_intents || !parens_ok));
+                } else {
+                    if !intent_words.is_empty() {
+                        leading.push(group(&intent_words, brackets_for_intents));
+                    }
+                    if let Some(group) = proposer_group {
+                        if proposers_first {
+                            leading.push(group);
+                        } else {
+                            trailing.push(group);
+                        }
+                    }
+                }
+                let opens_with_votes_or_intents =
+                    votes.as_ref().is_some_and(|(_, _, start)| *start) || !intent_words.is_empty();
+                if let Some((_, notation, false)) = &votes {
+                    trailing.push(notation.clone());
+                }
+                let (core, mark) = title;
+                let title_written = format!("{core}{mark}");
+                let mut line = leading.join(" ");
+                if !leading.is_empty() {
+                    line.push_str(if after_leading.is_empty() {
+                        " "
+                    } else {
+                        after_leading
+                    });
+                }
+                line.push_str(&title_written);
+                for part in &trailing {
+                    line.push(' ');
+                    line.push_str(part);
+                }
+                // What the title means: written without a trailing colon.
+                let title = title_written.trim_end_matches(':').to_string();
+                let mut meant_intents: Vec<Intent> = Vec::new();
+                for intent in intents.into_iter().flatten() {
+                    if !meant_intents.contains(&intent) {
+                        meant_intents.push(intent);
+                    }
+                }
+                WrittenTopic {
+                    line,
+                    votes: votes.map_or(0, |(n, _, _)| n),
+                    intents: meant_intents,
+                    proposers,
+                    title,
+                    opens_with_votes_or_intents,
+                    bullet_lost,
+                }
             },
         )
 }

@@ -2,25 +2,25 @@
 //! notes, decisions and action items for `archhour import`, and rendered back from the same
 //! model by `archhour minutes`, so minutes re-import losslessly.
 
-mod decorations;
 mod lines;
 mod parse;
 mod people;
+mod rematch;
 mod render;
+mod report;
+mod topic_line;
+mod words;
 
 pub use parse::parse_page;
+pub use rematch::rematch;
 pub use render::render_meeting;
+pub use report::{explained, topic_rows};
+pub use topic_line::{Layout, Part, Reading, TopicLine};
 
 use chrono::NaiveDate;
 
+pub use crate::people::Person;
 use crate::topics::Intent;
-
-/// Someone named in notes: a Slack user, or a name as written on a page.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Person {
-    Slack(String),
-    Name(String),
-}
 
 /// A notes page: its meetings, its backlog of undiscussed topics, and the lines that fit
 /// nowhere.
@@ -29,6 +29,16 @@ pub struct Page {
     pub meetings: Vec<MeetingNotes>,
     pub backlog: Vec<TopicNotes>,
     pub unplaced: Vec<String>,
+    /// Every topic line, in page order, with what each part of it was read as.
+    pub topic_lines: Vec<ReadTopic>,
+}
+
+/// A topic line and where on the page it was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadTopic {
+    /// The meeting it belongs to; `None` in a backlog section.
+    pub meeting: Option<NaiveDate>,
+    pub line: TopicLine,
 }
 
 /// One meeting: a date heading and what was discussed.
@@ -47,7 +57,8 @@ pub struct MeetingNotes {
 pub struct TopicNotes {
     pub title: String,
     pub intents: Vec<Intent>,
-    pub proposer: Option<Person>,
+    /// Everyone the line named as proposing it, in the order written.
+    pub proposers: Vec<Person>,
     pub votes: u32,
     pub notes: Vec<Note>,
     pub decisions: Vec<String>,
@@ -75,7 +86,7 @@ impl TopicNotes {
         TopicNotes {
             title: title.to_string(),
             intents: Vec::new(),
-            proposer: None,
+            proposers: Vec::new(),
             votes: 0,
             notes: Vec::new(),
             decisions: Vec::new(),

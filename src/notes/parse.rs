@@ -1,16 +1,47 @@
 //! Reading a notes page: date headings start meetings; under "Topics", each top-level bullet
-//! is a topic and deeper bullets are its notes, decisions and action items; pages without
-//! bullets mark topics with a leading vote count; a "Backlog" section holds open topics.
+//! is a topic and deeper bullets are its notes, decisions and action items; a line that lost
+//! its bullet is a topic when it opens with votes or intents, and pages without bullets mark
+//! every topic that way (often a bare vote count); a "Backlog" section holds open topics.
 
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
-use super::decorations::decorate;
 use super::lines::{Line, lines};
-use super::people::{explicit_tail, owners_in, person};
-use super::{ActionNotes, MeetingNotes, Note, Page, TopicNotes};
+use super::people::{explicit_tail, owners_in};
+use super::topic_line::{Layout, TopicLine};
+use super::{ActionNotes, MeetingNotes, Note, Page, Person, ReadTopic, TopicNotes};
 use crate::actions::{LineKind, line_kind, parse_item_text};
+
+/// How a meeting's lines mark its topics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Marking {
+    /// Topics are bullets; a line that lost its bullet still opens with votes or intents.
+    Bullets,
+    /// No bullets, and topic lines open with a bare vote count (`4 Ownership`): lines opening
+    /// with `(5)` are then options voted on under a topic.
+    BareCounts,
+    /// No bullets and no bare counts: topic lines open with votes or intents.
+    Notation,
+}
+
+impl Marking {
+    fn of(lines: &[Line]) -> Marking {
+        if lines.iter().any(|l| l.bullet) {
+            Marking::Bullets
+        } else if lines.iter().any(|l| starts_with_number(&l.text)) {
+            Marking::BareCounts
+        } else {
+            Marking::Notation
+        }
+    }
+}
+
+fn starts_with_number(text: &str) -> bool {
+    text.split_whitespace()
+        .next()
+        .is_some_and(|w| w.chars().all(|c| c.is_ascii_digit()))
+}
 
 /// Where in a meeting a line is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,8 +137,9 @@ fn read_meeting(page: &mut Page, title: String, date: NaiveDate, lines: &[Line])
         },
         backlog: Vec::new(),
         unplaced: Vec::new(),
+        topic_lines: Vec::new(),
         section: Section::Topics,
-        bulleted: lines.iter().any(|l| l.bullet),
+        marking: Marking::of(lines),
         topic_indent: None,
         levels: Vec::new(),
         note_path: Vec::new(),
@@ -121,15 +153,16 @@ fn read_meeting(page: &mut Page, title: String, date: NaiveDate, lines: &[Line])
     page.meetings.push(reader.meeting);
     page.backlog.extend(reader.backlog);
     page.unplaced.extend(reader.unplaced);
+    page.topic_lines.extend(reader.topic_lines);
 }
 
 struct MeetingReader {
     meeting: MeetingNotes,
     backlog: Vec<TopicNotes>,
     unplaced: Vec<String>,
+    topic_lines: Vec<ReadTopic>,
     section: Section,
-    /// Pages without any bullet mark topics with a leading vote count instead.
-    bulleted: bool,
+    marking: Marking,
     /// The indentation of topic bullets.
     topic_indent: Option<usize>,
     /// Indentations of the current topic's nested levels.
@@ -138,10 +171,10 @@ struct MeetingReader {
     note_path: Vec<usize>,
     last: Last,
     /// In an "Action Items" section, the owner a group of items is listed under.
-    group_owner: Option<super::Person>,
+    group_owner: Option<Person>,
     /// In an "Action Items" section, how often each item has been listed under each owner
     /// heading so far: (owner or unassigned, text, due).
-    listed: HashMap<(Option<super::Person>, String, Option<NaiveDate>), usize>,
+    listed: HashMap<(Option<Person>, String, Option<NaiveDate>), usize>,
 }
 
 impl MeetingReader {
@@ -169,14 +202,14 @@ impl MeetingReader {
     }
 
     fn read_topics(&mut self, line: &Line) {
-        if !self.bulleted {
-            let starts_with_count = line
-                .text
-                .split_whitespace()
-                .next()
-                .is_some_and(|w| w.chars().all(|c| c.is_ascii_digit()));
-            if starts_with_count {
-                self.start_topic(&line.text, true);
+        if self.marking != Marking::Bullets {
+            let read = TopicLine::read(&line.text, Layout::Bare);
+            let is_topic = match self.marking {
+                Marking::BareCounts => starts_with_number(&line.text),
+                _ => read.opens_with_votes_or_intents(),
+            };
+            if is_topic {
+                self.start_topic(read);
             } else if self.topics().is_empty() {
                 self.unplaced.push(line.text.clone());
             } else {
@@ -185,6 +218,15 @@ impl MeetingReader {
             return;
         }
         if !line.bullet {
+            let read = TopicLine::read(&line.text, Layout::Bulleted);
+            // A topic that lost its bullet sits where topic bullets or their text begin.
+            let at_topic_level = self
+                .topic_indent
+                .is_none_or(|indent| line.indent <= indent + 2);
+            if at_topic_level && read.opens_with_votes_or_intents() {
+                self.start_topic(read);
+                return;
+            }
             if line.indent > 0 && self.continue_last(&line.text) {
                 return;
             }
@@ -203,24 +245,23 @@ impl MeetingReader {
             }
             _ => {
                 self.topic_indent = Some(line.indent);
-                self.start_topic(&line.text, false);
+                self.start_topic(TopicLine::read(&line.text, Layout::Bulleted));
             }
         }
     }
 
-    fn start_topic(&mut self, text: &str, leading_number_is_votes: bool) {
-        let decorated = decorate(text, leading_number_is_votes);
-        let title = if decorated.title.is_empty() {
-            text.trim().to_string()
-        } else {
-            decorated.title
-        };
+    fn start_topic(&mut self, read: TopicLine) {
         let topic = TopicNotes {
-            intents: decorated.intents,
-            proposer: decorated.proposer,
-            votes: decorated.votes,
-            ..TopicNotes::titled(&title)
+            intents: read.intents.clone(),
+            proposers: read.proposers.clone(),
+            votes: read.votes,
+            ..TopicNotes::titled(&read.title)
         };
+        let meeting = (self.section != Section::Backlog).then_some(self.meeting.date);
+        self.topic_lines.push(ReadTopic {
+            meeting,
+            line: read,
+        });
         self.topics().push(topic);
         self.levels.clear();
         self.note_path.clear();
@@ -296,8 +337,8 @@ impl MeetingReader {
         if kind != LineKind::Action {
             // An owner heading ("@Adam Blackwell", "<@U1>", "Unassigned").
             let heading = line.text.trim();
-            self.group_owner =
-                (heading.starts_with('@') || heading.starts_with("<@")).then(|| person(heading));
+            self.group_owner = (heading.starts_with('@') || heading.starts_with("<@"))
+                .then(|| Person::read(heading));
             return;
         }
         let mut item = action(rest);

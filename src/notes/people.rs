@@ -6,15 +6,6 @@ use chrono::NaiveDate;
 use super::Person;
 use crate::slack::mrkdwn;
 
-/// A person as written: a Slack mention, or a name (without its `@`).
-pub fn person(text: &str) -> Person {
-    let text = text.trim();
-    match mrkdwn::user_mention(text) {
-        Some(id) => Person::Slack(id),
-        None => Person::Name(text.trim_start_matches('@').trim().to_string()),
-    }
-}
-
 /// How a person is written in minutes.
 pub fn written(person: &Person) -> String {
     match person {
@@ -89,7 +80,7 @@ pub fn explicit_tail(text: &str) -> (String, Option<Tail>) {
     let mut due = None;
     for part in inner.split("; ") {
         if let Some(list) = part.strip_prefix("owners: ") {
-            owners = list.split(", ").map(person).collect();
+            owners = list.split(", ").map(Person::read).collect();
         } else if let Some(date) = part.strip_prefix("due ") {
             match NaiveDate::parse_from_str(date, "%Y-%m-%d") {
                 Ok(date) => due = Some(date),

@@ -53,7 +53,7 @@ pub fn render_meeting(meeting: &MeetingNotes) -> String {
     out
 }
 
-/// `(4) [quest/ideation] Title [proposer]`.
+/// `(4) [quest/ideation] Title [proposer, proposer]`.
 fn topic_line(topic: &TopicNotes) -> String {
     let mut line = String::new();
     if topic.votes > 0 {
@@ -64,14 +64,9 @@ fn topic_line(topic: &TopicNotes) -> String {
         let _ = write!(line, "[{}] ", names.join("/"));
     }
     line.push_str(&topic.title);
-    match &topic.proposer {
-        Some(Person::Slack(id)) => {
-            let _ = write!(line, " [<@{id}>]");
-        }
-        Some(Person::Name(name)) => {
-            let _ = write!(line, " [{name}]");
-        }
-        None => {}
+    if !topic.proposers.is_empty() {
+        let names: Vec<String> = topic.proposers.iter().map(Person::stored).collect();
+        let _ = write!(line, " [{}]", names.join(", "));
     }
     line
 }

@@ -7,6 +7,8 @@ use super::*;
 const ARCH_HOUR: &str = include_str!("../../tests/fixtures/notes/arch-hour-2020-12-17.txt");
 const ARCH_LUNCH: &str = include_str!("../../tests/fixtures/notes/arch-lunch-2019-10-31.txt");
 const PROGRAMS: &str = include_str!("../../tests/fixtures/notes/programs-review-2015-09-16.txt");
+/// Topic lines in the shapes people write, each with its fields worked out by hand.
+const CORPUS: &str = include_str!("../../tests/fixtures/notes/topic-lines.tsv");
 
 fn name(n: &str) -> Person {
     Person::Name(n.into())
@@ -206,7 +208,7 @@ fn minutes_keep_slack_people_intents_due_dates_and_unassigned_items() {
         date: NaiveDate::from_ymd_opt(2026, 11, 18).expect("date"),
         topics: vec![TopicNotes {
             intents: vec![crate::topics::Intent::Quest],
-            proposer: Some(Person::Slack("UANN".into())),
+            proposers: vec![Person::Slack("UANN".into())],
             votes: 7,
             notes: vec![Note {
                 text: "paver renders course pages".into(),
@@ -287,4 +289,71 @@ fn the_same_unassigned_item_on_a_topic_and_for_the_meeting_reads_back_as_two() {
     };
     let back = parse_page(&render_meeting(&meeting));
     assert_eq!(back.meetings, [meeting]);
+}
+
+/// Every line of the corpus reads as worked out by hand. All mismatches are listed at once.
+#[test]
+fn every_corpus_line_reads_as_worked_out_by_hand() {
+    let mut cases = 0;
+    let mut wrong = Vec::new();
+    for row in CORPUS.lines() {
+        if row.trim().is_empty() || row.starts_with('#') {
+            continue;
+        }
+        let [line, votes, intents, proposers, title] = row.split('\t').collect::<Vec<_>>()[..]
+        else {
+            panic!("not five columns: {row:?}");
+        };
+        cases += 1;
+        let read = TopicLine::read(line, Layout::Bulleted);
+        let got_intents: Vec<&str> = read.intents.iter().map(|i| i.as_str()).collect();
+        let got_proposers: Vec<String> = read.proposers.iter().map(Person::stored).collect();
+        let got = (
+            read.votes.to_string(),
+            dash_if_empty(got_intents.join("/")),
+            dash_if_empty(got_proposers.join(" | ")),
+            read.title.clone(),
+        );
+        let expected = (
+            votes.to_string(),
+            intents.to_string(),
+            proposers.to_string(),
+            title.to_string(),
+        );
+        if got != expected {
+            wrong.push(format!(
+                "{line}\n   expected {expected:?}\n   read     {got:?}"
+            ));
+        }
+    }
+    assert!(cases >= 60, "only {cases} cases");
+    assert!(
+        wrong.is_empty(),
+        "{} of {cases} lines read wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
+
+fn dash_if_empty(text: String) -> String {
+    if text.is_empty() { "-".into() } else { text }
+}
+
+/// On every fixture page, a stored title carries no markup: read again as a topic line, it has
+/// nothing to take off.
+#[test]
+fn no_fixture_title_keeps_votes_intents_or_proposers() {
+    for page in [ARCH_HOUR, ARCH_LUNCH, PROGRAMS] {
+        let page = parse_page(page);
+        let topics = page
+            .meetings
+            .iter()
+            .flat_map(|m| &m.topics)
+            .chain(&page.backlog);
+        for topic in topics {
+            let again = TopicLine::read(&topic.title, Layout::Bulleted);
+            assert_eq!(again.title, topic.title, "markup left on {:?}", topic.title);
+            assert_eq!(again.parts.len(), 1, "markup left on {:?}", topic.title);
+        }
+    }
 }

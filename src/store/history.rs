@@ -5,25 +5,44 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use sqlx::PgConnection;
 
 use super::items::{NewEntry, NewItem};
-use crate::notes::{ActionNotes, MeetingNotes, Note, Page, Person, TopicNotes};
+use crate::notes::{ActionNotes, MeetingNotes, Note, Page, Person, TopicNotes, rematch};
 use crate::topics::Intents;
 
 /// Who imports: stands in for the Slack user that created live records.
 const IMPORTER: &str = "import";
 
-/// What an import added, and what it found already there.
+/// What an import added, repaired, and found already there.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ImportOutcome {
     pub meetings_added: usize,
     pub meetings_already_there: usize,
+    /// Topics stored for the first time (in new meetings or in meetings imported before).
     pub topics_added: usize,
+    /// Topics imported before whose title, votes, intents, proposers or contents the page now
+    /// reads differently, brought in line with it.
+    pub topics_repaired: usize,
     pub backlog_added: usize,
+    pub backlog_repaired: usize,
     pub backlog_already_there: usize,
 }
 
+impl ImportOutcome {
+    /// Whether the import changed anything.
+    pub fn changed_anything(&self) -> bool {
+        self.meetings_added
+            + self.topics_added
+            + self.topics_repaired
+            + self.backlog_added
+            + self.backlog_repaired
+            > 0
+    }
+}
+
 /// Stores a page's meetings (with their topics, notes, decisions and items) and backlog.
-/// Meetings already imported (same channel, day and heading) and backlog topics already open
-/// under the same title are skipped, so importing a page twice adds nothing.
+/// A meeting imported before (same channel, day and heading) is brought in line with the page:
+/// its topics are matched to the page's ([`rematch`]) and repaired where they differ, topics it
+/// lacks are added, and nothing is added twice. Backlog topics are matched the same way against
+/// the channel's open imported topics; one already open under the same title is left as it is.
 pub async fn import_page(
     tx: &mut PgConnection,
     page: &Page,
@@ -38,7 +57,7 @@ pub async fn import_page(
             .date
             .and_time(NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default())
             .and_utc();
-        let meeting_id: Option<i64> = sqlx::query_scalar(
+        let added: Option<i64> = sqlx::query_scalar(
             "insert into meetings (team_id, channel_id, started_by, started_at, ended_at, phase,
                                    version, title, held_on, imported)
              values ($1, $2, $3, $4, $4, 'ended', 1, $5, $6, true)
@@ -53,35 +72,322 @@ pub async fn import_page(
         .bind(meeting.date)
         .fetch_optional(&mut *tx)
         .await?;
-        let Some(meeting_id) = meeting_id else {
-            outcome.meetings_already_there += 1;
-            continue;
+        let place = Place {
+            team_id,
+            channel_id,
+            at,
         };
-        outcome.meetings_added += 1;
-        for (position, topic) in meeting.topics.iter().enumerate() {
-            let topic_id =
-                insert_topic(tx, team_id, channel_id, topic, Some(meeting_id), at).await?;
-            sqlx::query(
-                "insert into meeting_topics (meeting_id, topic_id, position, votes, rounds,
-                                             planned_seconds, started_at, ended_at)
-                 values ($1, $2, $3, $4, 1, 0, $5, $5)",
-            )
-            .bind(meeting_id)
-            .bind(topic_id)
-            .bind(i32::try_from(position + 1).unwrap_or(i32::MAX))
-            .bind(i32::try_from(topic.votes).unwrap_or(i32::MAX))
-            .bind(at)
-            .execute(&mut *tx)
-            .await?;
-            insert_contents(tx, team_id, channel_id, topic, topic_id, meeting_id, at).await?;
-            outcome.topics_added += 1;
-        }
-        for action in &meeting.actions {
-            insert_action(tx, team_id, channel_id, action, None, Some(meeting_id), at).await?;
+        match added {
+            Some(meeting_id) => {
+                outcome.meetings_added += 1;
+                for (index, topic) in meeting.topics.iter().enumerate() {
+                    add_to_meeting(tx, &place, meeting_id, index, topic).await?;
+                    outcome.topics_added += 1;
+                }
+                for action in &meeting.actions {
+                    insert_action(tx, &place, action, None, Some(meeting_id)).await?;
+                }
+            }
+            None => {
+                outcome.meetings_already_there += 1;
+                let meeting_id: i64 = sqlx::query_scalar(
+                    "select id from meetings
+                     where channel_id = $1 and held_on = $2 and title = $3 and imported",
+                )
+                .bind(channel_id)
+                .bind(meeting.date)
+                .bind(&meeting.title)
+                .fetch_one(&mut *tx)
+                .await?;
+                reimport_meeting(tx, &place, meeting_id, meeting, &mut outcome).await?;
+            }
         }
     }
-    for topic in &page.backlog {
-        let exists: bool = sqlx::query_scalar(
+    import_backlog(tx, page, team_id, channel_id, now, &mut outcome).await?;
+    Ok(outcome)
+}
+
+/// Where imported rows go, and the time they carry.
+struct Place<'a> {
+    team_id: &'a str,
+    channel_id: &'a str,
+    at: DateTime<Utc>,
+}
+
+/// A new topic in an imported meeting, at `index` (0-based) of its topics, with its contents.
+async fn add_to_meeting(
+    tx: &mut PgConnection,
+    place: &Place<'_>,
+    meeting_id: i64,
+    index: usize,
+    topic: &TopicNotes,
+) -> sqlx::Result<()> {
+    let topic_id = insert_topic(tx, place, topic, Some(meeting_id)).await?;
+    sqlx::query(
+        "insert into meeting_topics (meeting_id, topic_id, position, votes, rounds,
+                                     planned_seconds, started_at, ended_at)
+         values ($1, $2, $3, $4, 1, 0, $5, $5)",
+    )
+    .bind(meeting_id)
+    .bind(topic_id)
+    .bind(position(index))
+    .bind(votes(topic.votes))
+    .bind(place.at)
+    .execute(&mut *tx)
+    .await?;
+    insert_contents(tx, place, topic, topic_id, meeting_id).await
+}
+
+fn position(index: usize) -> i32 {
+    i32::try_from(index + 1).unwrap_or(i32::MAX)
+}
+
+fn votes(count: u32) -> i32 {
+    i32::try_from(count).unwrap_or(i32::MAX)
+}
+
+/// A meeting imported before, brought in line with the page.
+async fn reimport_meeting(
+    tx: &mut PgConnection,
+    place: &Place<'_>,
+    meeting_id: i64,
+    meeting: &MeetingNotes,
+    outcome: &mut ImportOutcome,
+) -> sqlx::Result<()> {
+    let stored = topics_in(tx, meeting_id).await?;
+    let stored_titles: Vec<&str> = stored.iter().map(|t| t.title.as_str()).collect();
+    let page_titles: Vec<&str> = meeting.topics.iter().map(|t| t.title.as_str()).collect();
+    let pairs = rematch(&stored_titles, &page_titles);
+    for (index, (topic, pair)) in meeting.topics.iter().zip(&pairs).enumerate() {
+        let Some(found) = pair.map(|s| &stored[s]) else {
+            add_to_meeting(tx, place, meeting_id, index, topic).await?;
+            outcome.topics_added += 1;
+            continue;
+        };
+        let mut repaired = repair_topic(tx, found, topic).await?;
+        let moved = sqlx::query(
+            "update meeting_topics set position = $3, votes = $4
+             where meeting_id = $1 and topic_id = $2 and (position <> $3 or votes <> $4)",
+        )
+        .bind(meeting_id)
+        .bind(found.id)
+        .bind(position(index))
+        .bind(votes(topic.votes))
+        .execute(&mut *tx)
+        .await?;
+        repaired |= moved.rows_affected() > 0;
+        repaired |= repair_contents(tx, place, found.id, meeting_id, topic).await?;
+        outcome.topics_repaired += usize::from(repaired);
+    }
+    // Topics the page no longer has stay, after the page's.
+    let kept: Vec<i64> = stored
+        .iter()
+        .enumerate()
+        .filter(|(s, _)| !pairs.contains(&Some(*s)))
+        .map(|(_, t)| t.id)
+        .collect();
+    for (offset, topic_id) in kept.iter().enumerate() {
+        sqlx::query(
+            "update meeting_topics set position = $3
+             where meeting_id = $1 and topic_id = $2 and position <> $3",
+        )
+        .bind(meeting_id)
+        .bind(topic_id)
+        .bind(position(meeting.topics.len() + offset))
+        .execute(&mut *tx)
+        .await?;
+    }
+    for action in &meeting.actions {
+        let known: bool = sqlx::query_scalar(
+            "select exists (select 1 from action_items
+                            where meeting_id = $1 and topic_id is null and text = $2)",
+        )
+        .bind(meeting_id)
+        .bind(&action.text)
+        .fetch_one(&mut *tx)
+        .await?;
+        if !known {
+            insert_action(tx, place, action, None, Some(meeting_id)).await?;
+        }
+    }
+    Ok(())
+}
+
+/// An imported topic as stored.
+#[derive(sqlx::FromRow)]
+struct StoredTopic {
+    id: i64,
+    title: String,
+    intents: Vec<String>,
+    proposers: Vec<String>,
+    author_id: Option<String>,
+    imported_votes: i32,
+}
+
+/// A meeting's topics in its order.
+async fn topics_in(tx: &mut PgConnection, meeting_id: i64) -> sqlx::Result<Vec<StoredTopic>> {
+    sqlx::query_as(
+        "select t.id, t.title, t.intents, t.proposers, t.author_id, t.imported_votes
+         from meeting_topics mt join topics t on t.id = mt.topic_id
+         where mt.meeting_id = $1 order by mt.position, t.id",
+    )
+    .bind(meeting_id)
+    .fetch_all(tx)
+    .await
+}
+
+/// Title, intents, proposers and votes as the page reads them now. Returns whether anything
+/// changed.
+async fn repair_topic(
+    tx: &mut PgConnection,
+    stored: &StoredTopic,
+    topic: &TopicNotes,
+) -> sqlx::Result<bool> {
+    let fields = TopicFields::of(topic);
+    let same = stored.title == topic.title
+        && stored.intents == fields.intents
+        && stored.proposers == fields.proposers
+        && stored.author_id.as_deref() == fields.author
+        && stored.imported_votes == votes(topic.votes);
+    if same {
+        return Ok(false);
+    }
+    sqlx::query(
+        "update topics set title = $2, intents = $3, proposers = $4, author_id = $5,
+                           imported_votes = $6
+         where id = $1",
+    )
+    .bind(stored.id)
+    .bind(&topic.title)
+    .bind(&fields.intents)
+    .bind(&fields.proposers)
+    .bind(fields.author)
+    .bind(votes(topic.votes))
+    .execute(&mut *tx)
+    .await?;
+    Ok(true)
+}
+
+/// A topic's columns as an import stores them.
+struct TopicFields<'a> {
+    intents: Vec<String>,
+    proposers: Vec<String>,
+    /// The first Slack user among the proposers: the topic's author.
+    author: Option<&'a str>,
+}
+
+impl<'a> TopicFields<'a> {
+    fn of(topic: &'a TopicNotes) -> TopicFields<'a> {
+        TopicFields {
+            intents: topic
+                .intents
+                .iter()
+                .map(|i| i.as_str().to_string())
+                .collect(),
+            proposers: topic.proposers.iter().map(Person::stored).collect(),
+            author: topic.proposers.iter().find_map(|p| match p {
+                Person::Slack(id) => Some(id.as_str()),
+                Person::Name(_) => None,
+            }),
+        }
+    }
+}
+
+/// Notes, decisions and action items of a topic imported before, brought in line with the
+/// page: when they differ, the imported notes and decisions are replaced; action items are
+/// matched by text within the meeting (kept with their state, moved to this topic if an
+/// earlier reading put them under another) and added when new. Returns whether anything
+/// changed.
+async fn repair_contents(
+    tx: &mut PgConnection,
+    place: &Place<'_>,
+    topic_id: i64,
+    meeting_id: i64,
+    topic: &TopicNotes,
+) -> sqlx::Result<bool> {
+    let mut changed = false;
+    let notes = notes_of(&mut *tx, topic_id).await?;
+    let decisions = decisions_on(&mut *tx, topic_id).await?;
+    if notes != topic.notes || decisions != topic.decisions {
+        sqlx::query("delete from notes where topic_id = $1 and author_id = $2")
+            .bind(topic_id)
+            .bind(IMPORTER)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("delete from decisions where topic_id = $1 and created_by = $2")
+            .bind(topic_id)
+            .bind(IMPORTER)
+            .execute(&mut *tx)
+            .await?;
+        let contents = TopicNotes {
+            actions: Vec::new(),
+            ..topic.clone()
+        };
+        insert_contents(tx, place, &contents, topic_id, meeting_id).await?;
+        changed = true;
+    }
+    let actions = actions_in(&mut *tx, ActionScope::Topic(topic_id)).await?;
+    for action in &topic.actions {
+        if actions.contains(action) {
+            continue;
+        }
+        let moved = sqlx::query(
+            "update action_items set topic_id = $3
+             where id = (select id from action_items
+                         where meeting_id = $1 and text = $2 and created_by = $4
+                           and topic_id is distinct from $3
+                         order by number limit 1)",
+        )
+        .bind(meeting_id)
+        .bind(&action.text)
+        .bind(topic_id)
+        .bind(IMPORTER)
+        .execute(&mut *tx)
+        .await?;
+        if moved.rows_affected() == 0 {
+            insert_action(tx, place, action, Some(topic_id), Some(meeting_id)).await?;
+        }
+        changed = true;
+    }
+    Ok(changed)
+}
+
+/// The page's backlog: topics matched against the channel's open imported topics that no
+/// meeting discussed, repaired or added.
+async fn import_backlog(
+    tx: &mut PgConnection,
+    page: &Page,
+    team_id: &str,
+    channel_id: &str,
+    now: DateTime<Utc>,
+    outcome: &mut ImportOutcome,
+) -> sqlx::Result<()> {
+    let stored: Vec<StoredTopic> = sqlx::query_as(
+        "select id, title, intents, proposers, author_id, imported_votes from topics
+         where channel_id = $1 and imported and state = 'open' and discussed_in is null
+         order by id",
+    )
+    .bind(channel_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let stored_titles: Vec<&str> = stored.iter().map(|t| t.title.as_str()).collect();
+    let page_titles: Vec<&str> = page.backlog.iter().map(|t| t.title.as_str()).collect();
+    let pairs = rematch(&stored_titles, &page_titles);
+    let place = Place {
+        team_id,
+        channel_id,
+        at: now,
+    };
+    for (topic, pair) in page.backlog.iter().zip(pairs) {
+        if let Some(found) = pair.map(|s| &stored[s]) {
+            if repair_topic(tx, found, topic).await? {
+                outcome.backlog_repaired += 1;
+            } else {
+                outcome.backlog_already_there += 1;
+            }
+            continue;
+        }
+        let open: bool = sqlx::query_scalar(
             "select exists (select 1 from topics
                             where channel_id = $1 and title = $2 and state = 'open')",
         )
@@ -89,44 +395,37 @@ pub async fn import_page(
         .bind(&topic.title)
         .fetch_one(&mut *tx)
         .await?;
-        if exists {
+        if open {
             outcome.backlog_already_there += 1;
             continue;
         }
-        insert_topic(tx, team_id, channel_id, topic, None, now).await?;
+        insert_topic(tx, &place, topic, None).await?;
         outcome.backlog_added += 1;
     }
-    Ok(outcome)
+    Ok(())
 }
 
 /// An imported topic: discussed in `meeting_id`, or open (the backlog) without one.
 async fn insert_topic(
     tx: &mut PgConnection,
-    team_id: &str,
-    channel_id: &str,
+    place: &Place<'_>,
     topic: &TopicNotes,
     meeting_id: Option<i64>,
-    at: DateTime<Utc>,
 ) -> sqlx::Result<i64> {
-    let number = super::topics::take_next_number(&mut *tx, team_id).await?;
-    let (author, name) = match &topic.proposer {
-        Some(Person::Slack(id)) => (Some(id.as_str()), None),
-        Some(Person::Name(name)) => (None, Some(name.as_str())),
-        None => (None, None),
-    };
-    let intents: Vec<&str> = topic.intents.iter().map(|i| i.as_str()).collect();
+    let number = super::topics::take_next_number(&mut *tx, place.team_id).await?;
+    let fields = TopicFields::of(topic);
     sqlx::query_scalar(
-        "insert into topics (team_id, number, channel_id, author_id, proposer_name, intents,
+        "insert into topics (team_id, number, channel_id, author_id, proposers, intents,
                              title, state, discussed_in, imported, imported_votes, created_at)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, true, $10, $11)
          returning id",
     )
-    .bind(team_id)
+    .bind(place.team_id)
     .bind(number)
-    .bind(channel_id)
-    .bind(author)
-    .bind(name)
-    .bind(intents)
+    .bind(place.channel_id)
+    .bind(fields.author)
+    .bind(&fields.proposers)
+    .bind(&fields.intents)
     .bind(&topic.title)
     .bind(if meeting_id.is_some() {
         "discussed"
@@ -134,8 +433,8 @@ async fn insert_topic(
         "open"
     })
     .bind(meeting_id)
-    .bind(i32::try_from(topic.votes).unwrap_or(i32::MAX))
-    .bind(at)
+    .bind(votes(topic.votes))
+    .bind(place.at)
     .fetch_one(&mut *tx)
     .await
 }
@@ -143,12 +442,10 @@ async fn insert_topic(
 /// A topic's notes (nested), decisions and action items.
 async fn insert_contents(
     tx: &mut PgConnection,
-    team_id: &str,
-    channel_id: &str,
+    place: &Place<'_>,
     topic: &TopicNotes,
     topic_id: i64,
     meeting_id: i64,
-    at: DateTime<Utc>,
 ) -> sqlx::Result<()> {
     // Depth-first, keeping each note's parent and place among its siblings.
     let mut stack: Vec<(Option<i64>, usize, &Note)> = topic
@@ -161,12 +458,12 @@ async fn insert_contents(
     while let Some((parent, position, note)) = stack.pop() {
         let entry = NewEntry {
             parent,
-            channel_id,
+            channel_id: place.channel_id,
             topic_id: Some(topic_id),
             meeting_id: Some(meeting_id),
             text: &note.text,
             by: IMPORTER,
-            at,
+            at: place.at,
             source_ts: None,
         };
         let position = i32::try_from(position).unwrap_or(i32::MAX);
@@ -182,39 +479,28 @@ async fn insert_contents(
     for decision in &topic.decisions {
         let entry = NewEntry {
             parent: None,
-            channel_id,
+            channel_id: place.channel_id,
             topic_id: Some(topic_id),
             meeting_id: Some(meeting_id),
             text: decision,
             by: IMPORTER,
-            at,
+            at: place.at,
             source_ts: None,
         };
         super::items::insert_decision(&mut *tx, &entry).await?;
     }
     for action in &topic.actions {
-        insert_action(
-            tx,
-            team_id,
-            channel_id,
-            action,
-            Some(topic_id),
-            Some(meeting_id),
-            at,
-        )
-        .await?;
+        insert_action(tx, place, action, Some(topic_id), Some(meeting_id)).await?;
     }
     Ok(())
 }
 
 async fn insert_action(
     tx: &mut PgConnection,
-    team_id: &str,
-    channel_id: &str,
+    place: &Place<'_>,
     action: &ActionNotes,
     topic_id: Option<i64>,
     meeting_id: Option<i64>,
-    at: DateTime<Utc>,
 ) -> sqlx::Result<()> {
     let (slack, names): (Vec<String>, Vec<String>) =
         action
@@ -230,8 +516,8 @@ async fn insert_action(
     super::items::insert(
         tx,
         &NewItem {
-            team_id,
-            channel_id,
+            team_id: place.team_id,
+            channel_id: place.channel_id,
             text: &action.text,
             owners: &slack,
             owner_names: &names,
@@ -239,7 +525,7 @@ async fn insert_action(
             topic_id,
             meeting_id,
             created_by: IMPORTER,
-            created_at: at,
+            created_at: place.at,
             source: None,
         },
     )
@@ -304,7 +590,7 @@ struct TopicInMeeting {
     title: String,
     intents: Vec<String>,
     author_id: Option<String>,
-    proposer_name: Option<String>,
+    proposers: Vec<String>,
     votes: i32,
 }
 
@@ -322,7 +608,7 @@ pub async fn meeting_notes(
         return Ok(None);
     };
     let rows: Vec<TopicInMeeting> = sqlx::query_as(
-        "select t.id, t.title, t.intents, t.author_id, t.proposer_name, mt.votes
+        "select t.id, t.title, t.intents, t.author_id, t.proposers, mt.votes
          from meeting_topics mt join topics t on t.id = mt.topic_id
          where mt.meeting_id = $1 order by mt.position",
     )
@@ -331,23 +617,18 @@ pub async fn meeting_notes(
     .await?;
     let mut topics = Vec::new();
     for row in rows {
-        let proposer = match (row.author_id, row.proposer_name) {
-            (Some(id), _) => Some(Person::Slack(id)),
-            (None, Some(name)) => Some(Person::Name(name)),
-            (None, None) => None,
+        let proposers = if row.proposers.is_empty() {
+            row.author_id.into_iter().map(Person::Slack).collect()
+        } else {
+            row.proposers.iter().map(|p| Person::read(p)).collect()
         };
         topics.push(TopicNotes {
             title: row.title,
             intents: Intents::from_stored(&row.intents).as_slice().to_vec(),
-            proposer,
+            proposers,
             votes: u32::try_from(row.votes).unwrap_or(0),
             notes: notes_of(db, row.id).await?,
-            decisions: sqlx::query_scalar(
-                "select text from decisions where topic_id = $1 order by created_at, id",
-            )
-            .bind(row.id)
-            .fetch_all(&mut *db)
-            .await?,
+            decisions: decisions_on(db, row.id).await?,
             actions: actions_in(db, ActionScope::Topic(row.id)).await?,
         });
     }
@@ -358,6 +639,14 @@ pub async fn meeting_notes(
         topics,
         actions,
     }))
+}
+
+/// A topic's decisions, in order.
+async fn decisions_on(db: &mut PgConnection, topic_id: i64) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar("select text from decisions where topic_id = $1 order by created_at, id")
+        .bind(topic_id)
+        .fetch_all(db)
+        .await
 }
 
 /// A topic's notes as a tree, siblings in order.

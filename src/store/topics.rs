@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
 
+use crate::people::Person;
 use crate::topics::{Intents, Topic, TopicState};
 
 /// A topic about to be stored.
@@ -25,7 +26,7 @@ struct TopicRow {
     team_id: String,
     channel_id: String,
     author_id: Option<String>,
-    proposer_name: Option<String>,
+    proposers: Vec<String>,
     intents: Vec<String>,
     title: String,
     state: String,
@@ -45,7 +46,7 @@ impl From<TopicRow> for Topic {
             team_id: row.team_id,
             channel_id: row.channel_id,
             author_id: row.author_id,
-            proposer_name: row.proposer_name,
+            proposers: row.proposers.iter().map(|p| Person::read(p)).collect(),
             intents: Intents::from_stored(&row.intents),
             title: row.title,
             // The column's check constraint admits only known states.
@@ -63,7 +64,7 @@ impl From<TopicRow> for Topic {
 /// The columns a [`TopicRow`] reads, as a literal so queries stay `&'static str`.
 macro_rules! topic_columns {
     () => {
-        "id, number, team_id, channel_id, author_id, proposer_name, intents, title, state, \
+        "id, number, team_id, channel_id, author_id, proposers, intents, title, state, \
          card_ts, times_deferred, discussed_in, imported_votes, created_at, challenge_id"
     };
 }

@@ -1,5 +1,6 @@
-//! `archhour import FILE --channel C [--dry-run]`: a notes page into a channel's history, or
-//! a challenges page into its challenges log.
+//! `archhour import FILE --channel C [--dry-run] [--explain]`: a notes page into a channel's
+//! history (again, to repair what an earlier import read), or a challenges page into its
+//! challenges log.
 
 use std::fmt::Write;
 use std::path::Path;
@@ -10,20 +11,30 @@ use sqlx::PgPool;
 use super::ToolError;
 use crate::challenges;
 use crate::clock::Clock;
-use crate::notes::{Page, parse_page};
+use crate::notes::{Page, explained, parse_page, topic_rows};
 use crate::store;
 
 /// The workspace imported topics belong to when the channel has none yet.
 pub const UNKNOWN_TEAM: &str = "T_IMPORTED";
 
-/// Reads the page, reports what it found, and (unless `dry_run`) stores it.
+/// How to import.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportOptions {
+    /// Report what the page holds, topic by topic, and write nothing.
+    pub dry_run: bool,
+    /// Show what each part of each topic line was read as.
+    pub explain: bool,
+}
+
+/// Reads the page, reports what it found, and (unless a dry run) stores it.
 pub async fn import(
     db: &PgPool,
     clock: &dyn Clock,
     file: &Path,
     channel_id: &str,
-    dry_run: bool,
+    options: ImportOptions,
 ) -> anyhow::Result<String> {
+    let dry_run = options.dry_run;
     let text = std::fs::read_to_string(file)
         .map_err(|e| ToolError(format!("cannot read {}: {e}", file.display())))?;
     let name = file.file_name().map_or_else(
@@ -35,6 +46,14 @@ pub async fn import(
     }
     let page = parse_page(&text);
     let mut report = found(&name, &page);
+    if dry_run && page.counts().topics > 0 {
+        report.push_str("Topics:\n");
+        report.push_str(&topic_rows(&page));
+    }
+    if options.explain && !page.topic_lines.is_empty() {
+        report.push_str("Topic lines, part by part:\n");
+        report.push_str(&explained(&page));
+    }
     if page.meetings.is_empty() && page.backlog.is_empty() {
         return Err(ToolError(format!(
             "{name} has no meetings: a notes page has a date heading such as \"Arch Hour: 2021-07-14\""
@@ -51,17 +70,22 @@ pub async fn import(
         .await
         .context("storing the page")?;
     tx.commit().await.context("committing the import")?;
-    if outcome.meetings_added + outcome.backlog_added == 0 {
-        let _ = writeln!(report, "Already imported into {channel_id}: nothing added.");
-    } else {
+    if outcome.changed_anything() {
         let _ = writeln!(
             report,
-            "Imported into {channel_id}: {} meeting(s), {} topic(s), {} backlog topic(s); {} meeting(s) and {} backlog topic(s) were already there.",
+            "Imported into {channel_id}: {} meeting(s), {} topic(s), {} backlog topic(s) added; {} topic(s) and {} backlog topic(s) imported before repaired to match the page; {} meeting(s) and {} backlog topic(s) were already there.",
             outcome.meetings_added,
             outcome.topics_added,
             outcome.backlog_added,
+            outcome.topics_repaired,
+            outcome.backlog_repaired,
             outcome.meetings_already_there,
             outcome.backlog_already_there
+        );
+    } else {
+        let _ = writeln!(
+            report,
+            "Already imported into {channel_id}, as the page reads: nothing changed."
         );
     }
     Ok(report)

@@ -8,6 +8,8 @@ pub use intent::{Intent, IntentError, Intents};
 pub use similarity::is_similar;
 pub use title::{Title, TitleError};
 
+use crate::people::Person;
+
 /// A topic's place in its life: proposed, being talked about, done, or taken back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TopicState {
@@ -44,6 +46,18 @@ impl Topic {
     pub fn proposed_by(&self, user: &str) -> bool {
         self.author_id.as_deref() == Some(user)
     }
+
+    /// Who proposed it: the people a notes page named, else the Slack author; empty when an
+    /// imported page named no one.
+    pub fn proposed_by_whom(&self) -> Vec<Person> {
+        if !self.proposers.is_empty() {
+            return self.proposers.clone();
+        }
+        self.author_id
+            .iter()
+            .map(|id| Person::Slack(id.clone()))
+            .collect()
+    }
 }
 
 /// A stored topic, as the rest of the app sees it.
@@ -56,8 +70,9 @@ pub struct Topic {
     pub channel_id: String,
     /// Who proposed it in Slack; `None` for a topic imported from a notes page.
     pub author_id: Option<String>,
-    /// The proposer as a notes page names them, when imported.
-    pub proposer_name: Option<String>,
+    /// Everyone a notes page named as proposing it, when imported (a topic proposed in Slack
+    /// has its `author_id` instead).
+    pub proposers: Vec<Person>,
     pub intents: Intents,
     pub title: String,
     pub state: TopicState,

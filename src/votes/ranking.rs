@@ -51,7 +51,7 @@ mod tests {
             team_id: "T1".into(),
             channel_id: "C1".into(),
             author_id: Some("U1".into()),
-            proposer_name: None,
+            proposers: Vec::new(),
             intents: Intent::Discuss.into(),
             title: format!("Topic {number}"),
             state: TopicState::Open,

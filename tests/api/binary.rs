@@ -178,6 +178,33 @@ async fn import_and_minutes_report_on_stdout_and_fail_with_one_line_and_exit_1()
     );
     assert!(stdout.contains("4 topic(s) with 18 vote(s)"), "{stdout}");
 
+    // The same page through `--dry-run --explain`: a row per topic and each line's parts.
+    let (code, stdout, stderr) = offline(
+        &database,
+        &[
+            "import",
+            page,
+            "--channel",
+            "CLUNCH",
+            "--dry-run",
+            "--explain",
+        ],
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stdout.contains("  2019-10-31      6  -        -          Ownership\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("  2019-10-31 | 6 Ownership\n"), "{stdout}");
+    assert!(
+        stdout.contains("      \"6\"          votes: 6\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.ends_with("Dry run: nothing was written.\n"),
+        "{stdout}"
+    );
+
     let (code, minutes, stderr) = offline(&database, &["minutes", "--channel", "CLUNCH", "--last"]);
     assert_eq!(code, Some(0), "{stderr}");
     assert!(minutes.contains("2019-10-31"), "{minutes}");

@@ -500,9 +500,15 @@ async fn the_wiki_page_imports_as_counted_by_hand_once_and_exports_back_the_same
     let import = |channel: &'static str, file: PathBuf| {
         let app = &app;
         async move {
-            tools::import::import(&app.db, app.clock.as_ref(), &file, channel, false)
-                .await
-                .expect("import succeeds")
+            tools::import::import(
+                &app.db,
+                app.clock.as_ref(),
+                &file,
+                channel,
+                Default::default(),
+            )
+            .await
+            .expect("import succeeds")
         }
     };
     let report = import("CCHAL", fixture()).await;

@@ -15,9 +15,15 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 async fn import(app: &TestApp, file: &std::path::Path, channel: &str) -> String {
-    tools::import::import(&app.db, app.clock.as_ref(), file, channel, false)
-        .await
-        .expect("import succeeds")
+    tools::import::import(
+        &app.db,
+        app.clock.as_ref(),
+        file,
+        channel,
+        Default::default(),
+    )
+    .await
+    .expect("import succeeds")
 }
 
 /// (meetings, topics, votes, action items, decisions) stored for a channel.
@@ -77,7 +83,10 @@ async fn a_dry_run_reports_and_writes_nothing() {
         app.clock.as_ref(),
         &fixture("arch-hour-2020-12-17.txt"),
         "CDRY",
-        true,
+        tools::import::ImportOptions {
+            dry_run: true,
+            explain: false,
+        },
     )
     .await
     .expect("dry run");

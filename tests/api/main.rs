@@ -8,6 +8,7 @@ mod embedded;
 mod endpoints;
 mod faults;
 mod history;
+mod import;
 mod manifest;
 mod meeting;
 mod migrations;

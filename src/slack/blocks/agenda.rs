@@ -2,8 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Reply, age, badges, plural, sections};
-use crate::slack::mrkdwn::escape;
+use super::{Reply, age, badged_title, named_proposers, plural, sections};
 use crate::votes::{RANKING_RULE, RankedTopic};
 
 /// The open topics of a channel in agenda order, with the rule that ordered them.
@@ -33,11 +32,11 @@ pub fn agenda(ranked: &[RankedTopic], now: DateTime<Utc>) -> Reply {
 fn row(entry: &RankedTopic, now: DateTime<Utc>) -> String {
     let topic = &entry.topic;
     format!(
-        "{}. *#{}* {} {} · {} · deferred {}× · {}",
+        "{}. *#{}* {}{} · {} · deferred {}× · {}",
         entry.rank,
         topic.number,
-        badges(&topic.intents),
-        escape(&topic.title),
+        badged_title(topic),
+        named_proposers(topic),
         plural(entry.votes, "vote", "votes"),
         topic.times_deferred,
         age(topic.created_at, now)
@@ -70,6 +69,28 @@ mod tests {
             "*Agenda for the next Arch Hour* (1 open topic)\n\
              _Ranked by votes, then by meetings missed (more first), then by age (older first)._\n\
              1. *#12* `quest` `ideation` Is &lt;paver&gt; &amp; friends still used? · 5 votes · deferred 1× · 3 days old"
+        );
+    }
+
+    #[test]
+    fn proposers_a_notes_page_named_are_shown_escaped() {
+        let mut imported = topic();
+        imported.author_id = None;
+        imported.proposers = vec![
+            crate::people::Person::Name("Ana <B> & co".into()),
+            crate::people::Person::Slack("U7".into()),
+        ];
+        let row = row(
+            &RankedTopic {
+                rank: 2,
+                topic: imported.clone(),
+                votes: 1,
+            },
+            imported.created_at,
+        );
+        assert_eq!(
+            row,
+            "2. *#12* `quest` `ideation` Is &lt;paver&gt; &amp; friends still used? · proposed by Ana &lt;B&gt; &amp; co, <@U7> · 1 vote · deferred 0× · today"
         );
     }
 }

@@ -6,7 +6,7 @@ use chrono_tz::Tz;
 use slack_morphism::prelude::*;
 
 use super::items::item_line;
-use super::{Reply, badges, mentions, plural, sections};
+use super::{Reply, badged_title, badges, mentions, named_proposers, plural, sections};
 use crate::actions::ActionItem;
 use crate::challenges::ChallengeIssue;
 use crate::meeting::DiscussedTopic;
@@ -122,11 +122,11 @@ fn agenda_part(digest: &Digest) -> Vec<String> {
         .take(ROWS)
         .map(|entry| {
             format!(
-                "{}. *#{}* {} {} · {}",
+                "{}. *#{}* {}{} · {}",
                 entry.rank,
                 entry.topic.number,
-                badges(&entry.topic.intents),
-                escape(&entry.topic.title),
+                badged_title(&entry.topic),
+                named_proposers(&entry.topic),
                 plural(entry.votes, "vote", "votes")
             )
         })

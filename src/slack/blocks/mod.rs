@@ -31,6 +31,7 @@ use chrono::{DateTime, Utc};
 use slack_morphism::prelude::*;
 
 use super::mrkdwn::escape;
+use crate::people::Person;
 use crate::topics::{Intent, Intents, Topic};
 
 /// Slack's limit on blocks in one message.
@@ -84,6 +85,15 @@ fn badges(intents: &Intents) -> String {
         .join(" ")
 }
 
+/// `` `quest` Title ``, escaped; just the title for an imported topic without intents.
+fn badged_title(topic: &Topic) -> String {
+    if topic.intents.as_slice().is_empty() {
+        escape(&topic.title)
+    } else {
+        format!("{} {}", badges(&topic.intents), escape(&topic.title))
+    }
+}
+
 /// `#12 [quest] Title`, escaped: how a topic is named in running text.
 fn topic_name(topic: &Topic) -> String {
     format!(
@@ -102,12 +112,31 @@ fn intent_names() -> String {
         .join(", ")
 }
 
-/// Who proposed a topic: a mention, or the name a notes page gave.
+/// Who proposed a topic: mentions, or the names a notes page gave.
 fn proposer(topic: &Topic) -> String {
-    match (&topic.author_id, &topic.proposer_name) {
-        (Some(user), _) => format!("<@{user}>"),
-        (None, Some(name)) => escape(name),
-        (None, None) => "someone (imported)".to_string(),
+    let people = topic.proposed_by_whom();
+    if people.is_empty() {
+        return "someone (imported)".to_string();
+    }
+    people.iter().map(shown).collect::<Vec<_>>().join(", ")
+}
+
+/// ` · proposed by Priya, Omar K` for a topic whose notes page named its proposers; empty for
+/// topics proposed in Slack, whose card already says who (and listing them again in every
+/// agenda would mention them each time).
+fn named_proposers(topic: &Topic) -> String {
+    if topic.proposers.is_empty() {
+        return String::new();
+    }
+    let names: Vec<String> = topic.proposers.iter().map(shown).collect();
+    format!(" · proposed by {}", names.join(", "))
+}
+
+/// A person in a message: a mention, or the name as written, escaped.
+fn shown(person: &Person) -> String {
+    match person {
+        Person::Slack(user) => format!("<@{user}>"),
+        Person::Name(name) => escape(name),
     }
 }
 
@@ -179,7 +208,7 @@ pub(crate) mod tests {
             team_id: "T1".into(),
             channel_id: "C1".into(),
             author_id: Some("U42".into()),
-            proposer_name: None,
+            proposers: Vec::new(),
             intents: Intents::parse("quest/ideation").expect("valid"),
             title: "Is <paver> & friends still used?".into(),
             state: TopicState::Open,

@@ -1,6 +1,6 @@
 //! Search results, and the earlier topics shown when a similar one is proposed.
 
-use super::{Reply, badges, code_safe, plural, sections};
+use super::{Reply, badged_title, code_safe, named_proposers, plural, sections};
 use crate::slack::api::BotIdentity;
 use crate::slack::mrkdwn::escape;
 use crate::store::search::Found;
@@ -58,11 +58,11 @@ pub fn search_results(words: &str, found: &[Found], bot: Option<&BotIdentity>) -
         .map(|(index, hit)| {
             let mut parts = vec![
                 format!(
-                    "{}. *{}* {} {}",
+                    "{}. *{}* {}{}",
                     index + 1,
                     linked_number(hit, bot),
-                    badges(&hit.topic.intents),
-                    escape(&hit.topic.title)
+                    badged_title(&hit.topic),
+                    named_proposers(&hit.topic)
                 ),
                 outcome(hit),
                 plural(hit.votes, "vote", "votes"),
