@@ -33,6 +33,18 @@ fn write_page(dir: &Path) -> PathBuf {
     file
 }
 
+/// A dry run of the page, explained or not, on a fresh app.
+async fn dry_run(explain: bool) -> (TestApp, String) {
+    let app = spawn_app().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let options = ImportOptions {
+        dry_run: true,
+        explain,
+    };
+    let report = run(&app, &write_page(dir.path()), options).await;
+    (app, report)
+}
+
 async fn run(app: &TestApp, file: &Path, options: ImportOptions) -> String {
     import(&app.db, app.clock.as_ref(), file, CHANNEL, options)
         .await
@@ -84,17 +96,7 @@ async fn minutes(app: &TestApp) -> String {
 /// Worked out from the page by hand: the columns are as wide as their widest value.
 #[tokio::test]
 async fn a_dry_run_lists_every_topic_as_read_and_writes_nothing() {
-    let app = spawn_app().await;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let report = run(
-        &app,
-        &write_page(dir.path()),
-        ImportOptions {
-            dry_run: true,
-            explain: false,
-        },
-    )
-    .await;
+    let (app, report) = dry_run(false).await;
     let rows = "Topics:\n\
         \x20 date        votes  intents   proposers  title\n\
         \x20 2026-11-18      4  quest     Priya      Should we pin tox?\n\
@@ -120,17 +122,7 @@ async fn a_dry_run_lists_every_topic_as_read_and_writes_nothing() {
 
 #[tokio::test]
 async fn explain_shows_what_each_part_of_each_topic_line_was_read_as() {
-    let app = spawn_app().await;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let report = run(
-        &app,
-        &write_page(dir.path()),
-        ImportOptions {
-            dry_run: true,
-            explain: true,
-        },
-    )
-    .await;
+    let (_app, report) = dry_run(true).await;
     let explanation = report
         .split("Topic lines, part by part:\n")
         .nth(1)
