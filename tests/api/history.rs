@@ -308,6 +308,45 @@ async fn a_rare_shared_word_shows_an_earlier_topic_and_common_words_do_not() {
     assert!(!how.contains("Similar earlier topics"), "{how}");
 }
 
+/// Slack sends `&`, `<` and `>` escaped; the title is stored as typed and escaped once where
+/// it is shown again.
+#[tokio::test]
+async fn a_title_with_markup_characters_is_escaped_once_in_similar_topics_and_search() {
+    let app = spawn_app().await;
+    confirmation(&app, "[discuss] Ideas &amp; plans for &lt;2027&gt;").await;
+    let stored: String = sqlx::query_scalar("select title from topics where number = 1")
+        .fetch_one(&app.db)
+        .await
+        .expect("the title");
+    assert_eq!(stored, "Ideas & plans for <2027>");
+    let again = confirmation(&app, "[discuss] Revisit ideas &amp; plans for &lt;2027&gt;").await;
+    assert!(
+        again.starts_with("#2 [discuss] Revisit ideas &amp; plans for &lt;2027&gt; is on"),
+        "{again}"
+    );
+    assert_eq!(
+        similar_listed(&again),
+        ["• open: #1 Ideas &amp; plans for &lt;2027&gt;"],
+        "{again}"
+    );
+    let search = app.command("search ideas &amp; plans").await;
+    let text = search["blocks"][0]["text"]["text"].as_str().expect("text");
+    assert_eq!(
+        text.lines().map(unlinked).collect::<Vec<_>>(),
+        [
+            "*2 topics matching* `ideas &amp; plans`:",
+            "1. *#2* `discuss` Revisit ideas &amp; plans for &lt;2027&gt; · open · 0 votes",
+            "2. *#1* `discuss` Ideas &amp; plans for &lt;2027&gt; · open · 0 votes",
+        ]
+    );
+    for shown in [again.as_str(), &search.to_string()] {
+        assert!(
+            !shown.contains("&amp;amp;") && !shown.contains("&amp;lt;"),
+            "{shown}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn the_digest_has_every_section_and_posts_once_per_period() {
     let app = spawn_app().await;
