@@ -65,9 +65,10 @@ pub struct Sharing {
 }
 
 /// The words of topic `topic_id`'s title, the channel's earlier topics sharing one, and how
-/// often each of their words occurs in the channel's titles. One pass over the channel's
-/// title vectors counts every word: a channel has hundreds of topics, not millions, so this
-/// is cheaper than one index lookup per word.
+/// often each of their words occurs in the channel's titles. The words are counted in one pass
+/// over the channel's title vectors rather than by an index lookup per word: a channel has
+/// hundreds of topics, not millions. Every sharing topic is read (no limit), so that one
+/// sharing a single rare word is not cut off by others sharing more common ones.
 pub async fn sharing_words(
     db: &mut PgConnection,
     channel_id: &str,
