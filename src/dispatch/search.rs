@@ -7,7 +7,7 @@ use crate::app::AppState;
 use crate::slack::blocks::{Reply, search as messages};
 use crate::slack::inbound::SlashCommand;
 use crate::store;
-use crate::topics::{Topic, is_similar};
+use crate::topics::{Topic, most_similar};
 
 /// Results shown for a search.
 const RESULTS: i64 = 10;
@@ -26,22 +26,17 @@ pub async fn search(
     Ok(messages::search_results(words, &found, state.bot.get()))
 }
 
-/// Up to three earlier topics of the channel that look like `topic`, as confirmation lines.
+/// Up to three earlier topics of the channel that look like `topic`, most alike first, as
+/// confirmation lines (the rule is in `topics::similarity`).
 pub async fn similar_to(
     db: &mut PgConnection,
     state: &AppState,
     topic: &Topic,
 ) -> anyhow::Result<Vec<String>> {
-    let (words, candidates) =
-        store::search::sharing_words(db, &topic.channel_id, topic.id, &topic.title)
-            .await
-            .context("finding similar topics")?;
-    let ids: Vec<i64> = candidates
-        .into_iter()
-        .filter(|(_, shared, own)| is_similar(*shared, words, *own))
-        .map(|(id, _, _)| id)
-        .take(SIMILAR)
-        .collect();
+    let sharing = store::search::sharing_words(db, &topic.channel_id, topic.id)
+        .await
+        .context("finding similar topics")?;
+    let ids = most_similar(&sharing.counts, &sharing.words, &sharing.earlier, SIMILAR);
     let found = store::search::details(db, &ids)
         .await
         .context("loading similar topics")?;

@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use sqlx::PgConnection;
 
 use super::topics;
-use crate::topics::Topic;
+use crate::topics::{Topic, WordCounts};
 
 /// A topic found, with what a reader needs to judge it.
 #[derive(Debug, Clone, PartialEq)]
@@ -51,46 +51,76 @@ pub async fn search(
     details(db, &ids).await
 }
 
-/// Earlier topics of the channel sharing words with `title`: (topic id, words shared, words in
-/// that topic's title), most shared first. `title_words` counts the new title's words.
+/// What comparing a new topic's title with the channel's earlier ones needs.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Sharing {
+    /// The new title's words (full-text search lexemes).
+    pub words: Vec<String>,
+    /// Earlier topics (not withdrawn) sharing at least one of those words, with their words,
+    /// newest first.
+    pub earlier: Vec<(i64, Vec<String>)>,
+    /// The channel's titles (not withdrawn, the new one included), and how many of them contain
+    /// each word above.
+    pub counts: WordCounts,
+}
+
+/// The words of topic `topic_id`'s title, the channel's earlier topics sharing one, and how
+/// often each of their words occurs in the channel's titles. The words are counted in one pass
+/// over the channel's title vectors rather than by an index lookup per word: a channel has
+/// hundreds of topics, not millions. Every sharing topic is read (no limit), so that one
+/// sharing a single rare word is not cut off by others sharing more common ones.
 pub async fn sharing_words(
     db: &mut PgConnection,
     channel_id: &str,
-    except_topic: i64,
-    title: &str,
-) -> sqlx::Result<(usize, Vec<(i64, usize, usize)>)> {
-    let words: Vec<String> =
-        sqlx::query_scalar("select unnest(tsvector_to_array(to_tsvector('english', $1)))")
-            .bind(title)
-            .fetch_all(&mut *db)
-            .await?;
-    if words.is_empty() {
-        return Ok((0, Vec::new()));
-    }
-    let rows: Vec<(i64, i32, i32)> = sqlx::query_as(
-        "select t.id,
-                cardinality(array(select unnest(tsvector_to_array(t.search))
-                                  intersect select unnest($3::text[])))::int,
-                cardinality(tsvector_to_array(t.search))::int
-         from topics t
-         where t.channel_id = $1 and t.id <> $2 and t.state <> 'withdrawn'
-           and t.search @@ (select string_agg(quote_literal(w), ' | ')
-                            from unnest($3::text[]) as w)::tsquery
-         order by 2 desc, t.created_at desc
-         limit 20",
+    topic_id: i64,
+) -> sqlx::Result<Sharing> {
+    let rows: Vec<(i64, Vec<String>, Vec<i32>, i32)> = sqlx::query_as(
+        "with channel as (
+             select id, created_at, tsvector_to_array(search) as words
+             from topics
+             where channel_id = $1 and state <> 'withdrawn'
+         ),
+         sharing as (
+             select c.id, c.created_at, c.words
+             from channel c
+             where c.words && (select words from channel where id = $2)
+         ),
+         counted as (
+             select word, count(*)::int as titles
+             from channel, unnest(words) as word
+             where word in (select unnest(words) from sharing)
+             group by word
+         )
+         select s.id, s.words,
+                array(select c.titles
+                      from unnest(s.words) with ordinality as w(word, at)
+                      join counted c using (word)
+                      order by w.at),
+                (select count(*) from channel)::int
+         from sharing s
+         order by s.created_at desc, s.id desc",
     )
     .bind(channel_id)
-    .bind(except_topic)
-    .bind(&words)
+    .bind(topic_id)
     .fetch_all(&mut *db)
     .await?;
     let size = |n: i32| usize::try_from(n).unwrap_or(0);
-    Ok((
-        words.len(),
-        rows.into_iter()
-            .map(|(id, shared, own)| (id, size(shared), size(own)))
-            .collect(),
-    ))
+    let mut sharing = Sharing::default();
+    for (id, words, titles, channel_titles) in rows {
+        sharing.counts.titles = size(channel_titles);
+        for (word, titles) in words.iter().zip(&titles) {
+            sharing
+                .counts
+                .containing
+                .insert(word.clone(), size(*titles));
+        }
+        if id == topic_id {
+            sharing.words = words;
+        } else {
+            sharing.earlier.push((id, words));
+        }
+    }
+    Ok(sharing)
 }
 
 /// What the meeting and decision tables say about one found topic.

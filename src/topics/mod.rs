@@ -5,7 +5,7 @@ mod similarity;
 mod title;
 
 pub use intent::{Intent, IntentError, Intents};
-pub use similarity::is_similar;
+pub use similarity::{Similarity, WordCounts, most_similar, similarity};
 pub use title::{Title, TitleError};
 
 use crate::people::Person;
