@@ -3,6 +3,7 @@
 use anyhow::Context;
 
 use super::challenges;
+use super::membership::{self, Admission};
 use super::propose::{self, Proposer};
 use super::{digest, items, meeting, pre_meeting, recount, reminders, search, withdraw};
 use crate::app::AppState;
@@ -77,6 +78,9 @@ async fn propose(
     command: &SlashCommand,
     proposal: Proposal,
 ) -> anyhow::Result<Reply> {
+    if let Admission::Outside(why) = membership::ensure(state, &command.channel_id).await? {
+        return Ok(blocks::not_in_channel(why));
+    }
     let mut tx = state.db.begin().await.context("starting a transaction")?;
     let proposed = propose::propose(
         &mut tx,

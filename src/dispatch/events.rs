@@ -21,6 +21,22 @@ pub async fn handle(state: &AppState, event: InboundEvent) -> anyhow::Result<()>
         InboundEvent::HomeOpened { event_id, user_id } => {
             super::home::opened(state, &event_id, &user_id).await
         }
+        InboundEvent::Membership {
+            channel_id,
+            user_id,
+            joined,
+        } => {
+            let about_the_bot = match (&user_id, state.bot.get()) {
+                (None, _) => true,
+                (Some(user), Some(bot)) => *user == bot.user_id,
+                // Who the bot is is not known yet: the next proposal asks Slack instead.
+                (Some(_), None) => false,
+            };
+            if !about_the_bot {
+                return Ok(());
+            }
+            super::membership::learned(state, &channel_id, joined).await
+        }
         InboundEvent::Ignored { kind } => {
             tracing::debug!(%kind, "event acknowledged and ignored");
             Ok(())

@@ -13,6 +13,7 @@ mod home;
 pub mod interactions;
 mod items;
 pub mod meeting;
+pub mod membership;
 pub mod pre_meeting;
 mod propose;
 pub mod reactions;

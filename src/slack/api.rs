@@ -62,6 +62,15 @@ impl BotIdentity {
     }
 }
 
+/// Where the bot stands in a channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChannelStanding {
+    pub is_member: bool,
+    /// A public channel, which the bot may join by itself.
+    pub is_public: bool,
+    pub is_archived: bool,
+}
+
 /// A call that did not succeed, sorted by what to do about it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CallError {
@@ -77,6 +86,18 @@ pub enum CallError {
     /// Slack refused the call itself (`channel_not_found`, `invalid_auth`…): retrying won't help.
     #[error("{reason}")]
     Permanent { reason: String },
+}
+
+impl CallError {
+    /// The `error` code of a call Slack refused (`channel_not_found`), as [`classify`] words it.
+    pub fn refusal(&self) -> Option<&str> {
+        let CallError::Permanent { reason } = self else {
+            return None;
+        };
+        reason
+            .strip_prefix("Slack error `")
+            .and_then(|rest| rest.strip_suffix('`'))
+    }
 }
 
 impl SlackApi {
@@ -147,6 +168,34 @@ impl SlackApi {
         let response: SlackApiConversationsOpenResponse<SlackBasicChannelInfo> =
             self.bounded(session.conversations_open(&request)).await?;
         Ok(response.channel.id.to_string())
+    }
+
+    /// Where the bot stands in a channel (`conversations.info`). A private channel the bot is
+    /// not in is `channel_not_found` to it.
+    pub async fn standing_in(&self, channel: &str) -> Result<ChannelStanding, CallError> {
+        let session = self.client.open_session(&self.token);
+        let request = SlackApiConversationsInfoRequest::new(channel.into());
+        let response = self.bounded(session.conversations_info(&request)).await?;
+        let flags = response.channel.flags;
+        Ok(ChannelStanding {
+            is_member: flags.is_member.unwrap_or(false),
+            is_public: flags.is_channel.unwrap_or(false)
+                && !flags.is_private.unwrap_or(false)
+                && !flags.is_im.unwrap_or(false)
+                && !flags.is_mpim.unwrap_or(false),
+            is_archived: flags.is_archived.unwrap_or(false),
+        })
+    }
+
+    /// Joins a public channel (`conversations.join`; answering `already_in_channel` as a
+    /// warning when it is in). Private channels, DMs and group DMs refuse: someone must invite
+    /// the bot.
+    pub async fn join(&self, channel: &str) -> Result<(), CallError> {
+        let session = self.client.open_session(&self.token);
+        let request = SlackApiConversationsJoinRequest::new(channel.into());
+        self.bounded(session.conversations_join(&request))
+            .await
+            .map(|_| ())
     }
 
     /// The message the outbox posted under `key` in `channel` since `since`, if Slack has it:

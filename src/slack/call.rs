@@ -150,10 +150,12 @@ pub enum SlackMethod {
     ViewsPublish,
     ViewsOpen,
     ConversationsHistory,
+    ConversationsJoin,
+    ConversationsInfo,
 }
 
 impl SlackMethod {
-    pub const ALL: [SlackMethod; 12] = [
+    pub const ALL: [SlackMethod; 14] = [
         SlackMethod::AuthTest,
         SlackMethod::ChatPostMessage,
         SlackMethod::ChatUpdate,
@@ -166,6 +168,8 @@ impl SlackMethod {
         SlackMethod::ViewsPublish,
         SlackMethod::ViewsOpen,
         SlackMethod::ConversationsHistory,
+        SlackMethod::ConversationsJoin,
+        SlackMethod::ConversationsInfo,
     ];
 
     pub fn name(self) -> &'static str {
@@ -182,6 +186,8 @@ impl SlackMethod {
             SlackMethod::ViewsPublish => "views.publish",
             SlackMethod::ViewsOpen => "views.open",
             SlackMethod::ConversationsHistory => "conversations.history",
+            SlackMethod::ConversationsJoin => "conversations.join",
+            SlackMethod::ConversationsInfo => "conversations.info",
         }
     }
 
@@ -205,6 +211,11 @@ impl SlackMethod {
             SlackMethod::ConversationsHistory => {
                 &["channels:history", "groups:history", "im:history"]
             }
+            // Joining a public channel before its first card, so its events reach the bot.
+            SlackMethod::ConversationsJoin => &["channels:join"],
+            // Whether the bot is in a channel, and whether it is public; the same scopes bring
+            // the member_joined_channel and member_left_channel events.
+            SlackMethod::ConversationsInfo => &["channels:read", "groups:read"],
         }
     }
 }

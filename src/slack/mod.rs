@@ -11,12 +11,16 @@ pub mod signature;
 
 /// Every bot event the app subscribes to and handles. The manifest test checks that
 /// `manifest.yml` subscribes to each.
-pub const HANDLED_EVENTS: [&str; 5] = [
+pub const HANDLED_EVENTS: [&str; 9] = [
     "reaction_added",
     "reaction_removed",
     "message.channels",
     "message.groups",
     "app_home_opened",
+    "member_joined_channel",
+    "member_left_channel",
+    "channel_left",
+    "group_left",
 ];
 
 /// The slash command the app answers.

@@ -8,6 +8,7 @@ pub mod history;
 pub mod items;
 pub mod jobs;
 pub mod meetings;
+pub mod memberships;
 pub mod outbox;
 pub mod reminders;
 pub mod requests;

@@ -297,3 +297,11 @@ pub async fn find_many(db: impl PgExecutor<'_>, ids: &[i64]) -> sqlx::Result<Vec
     .await?;
     Ok(rows.into_iter().map(Topic::from).collect())
 }
+
+/// Whether any topic was ever proposed (or imported) in `channel_id`.
+pub async fn channel_has_topics(db: impl PgExecutor<'_>, channel_id: &str) -> sqlx::Result<bool> {
+    sqlx::query_scalar("select exists (select 1 from topics where channel_id = $1)")
+        .bind(channel_id)
+        .fetch_one(db)
+        .await
+}

@@ -13,6 +13,7 @@ use crate::slack::blocks::items::{TopicRef, reminder_dm};
 use crate::slack::blocks::{self, Reply};
 use crate::slack::call::SlackCall;
 use crate::store;
+use crate::store::memberships::{Membership, Outside};
 use crate::views;
 
 /// The topics items came from, with links to their cards when the workspace is known.
@@ -138,12 +139,20 @@ pub async fn home_tab(
         } else {
             None
         };
+        let left = match store::memberships::get(&mut *db, channel_id)
+            .await
+            .context("reading the bot's channel membership")?
+        {
+            Some(Membership::Outside(why @ (Outside::Removed | Outside::Archived))) => Some(why),
+            _ => None,
+        };
         outlooks.push(ChannelOutlook {
             channel_id: channel_id.clone(),
             next_meeting: settings.schedule.next_after(now),
             tz: settings.schedule.tz,
             votes_used,
             agenda: agenda.into_iter().take(5).collect(),
+            left,
         });
     }
     let today = match items.first() {

@@ -55,6 +55,8 @@ fn nothing(written: &[(&'static str, i64)]) -> bool {
 #[tokio::test]
 async fn events_we_do_not_handle_are_acknowledged_and_change_nothing() {
     let app = spawn_app().await;
+    // Slack sends a channel's messages only to apps in it.
+    app.slack.invite_bot(CHANNEL);
     let ignored = [
         json!({"type": "member_joined_channel", "user": "U1", "channel": CHANNEL}),
         // A top-level message (not a reply in a card's thread).

@@ -11,6 +11,7 @@ mod history;
 mod import;
 mod manifest;
 mod meeting;
+mod membership;
 mod migrations;
 mod outbox;
 mod proposing;

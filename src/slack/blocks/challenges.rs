@@ -386,7 +386,7 @@ pub fn status_too_long(chars: usize, max: usize) -> Reply {
 /// "Discuss at Arch Hour" proposed a topic.
 pub fn discuss_proposed(topic: &Topic, issue: &ChallengeIssue) -> Reply {
     Reply::markdown(format!(
-        "{} is on the agenda, from {}. Its card is posted in the channel.",
+        "{} is on the agenda, from {}. Its card is being posted in the channel.",
         topic_name(topic),
         issue_name(issue)
     ))

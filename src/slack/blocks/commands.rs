@@ -2,13 +2,14 @@
 
 use super::{Reply, code_safe, intent_names, topic_name};
 use crate::command::{ProposalError, UsageError};
+use crate::store::memberships::Outside;
 use crate::topics::{Intent, IntentError, Intents, Title, TitleError, Topic};
 
 /// The proposer's confirmation: the number, where the card and votes are, and earlier topics
 /// that look the same (so the group does not re-hash them).
 pub fn proposal_confirmation(topic: &Topic, vote_emoji: &str, similar: &[String]) -> Reply {
     let mut text = format!(
-        "{} is on the agenda. Its card is posted in this channel: react with :{vote_emoji}: to vote.",
+        "{} is on the agenda. Its card is being posted in this channel: react to it with :{vote_emoji}: to vote.",
         topic_name(topic)
     );
     if !similar.is_empty() {
@@ -109,6 +110,20 @@ pub fn direct_message_refusal() -> Reply {
         "Topics belong to the channel where Arch Hour meets. Run `/archtopic` there, not in a direct message."
             .to_string(),
     )
+}
+
+/// The bot is not in the channel and cannot join it by itself: nothing was stored.
+pub fn not_in_channel(why: Outside) -> Reply {
+    let text = match why {
+        Outside::Private | Outside::Removed => {
+            "I'm not in this channel, so I would miss the votes and notes on the topic's card. \
+             Invite me with `/invite @archhour`, then propose the topic again. Nothing was stored."
+        }
+        Outside::Archived => {
+            "This channel is archived, so no topic can be proposed here. Nothing was stored."
+        }
+    };
+    Reply::markdown(text.to_string())
 }
 
 /// Our own failure: nothing was saved, and trying again is safe.

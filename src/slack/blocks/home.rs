@@ -1,6 +1,7 @@
 //! The App Home tab: my open action items (with Done), my open topics and their votes, votes I
 //! have left, and each channel's next meeting with its agenda so far.
 
+use crate::store::memberships::Outside;
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -24,6 +25,8 @@ pub struct ChannelOutlook {
     pub votes_used: Option<(usize, u32)>,
     /// The top of the agenda.
     pub agenda: Vec<RankedTopic>,
+    /// Why the bot is no longer in the channel, when it was removed or the channel archived.
+    pub left: Option<Outside>,
 }
 
 /// Everything the tab shows.
@@ -97,6 +100,21 @@ pub fn home(view: &HomeView<'_>) -> Vec<SlackBlock> {
 }
 
 fn channel_text(outlook: &ChannelOutlook) -> String {
+    match outlook.left {
+        Some(Outside::Removed | Outside::Private) => {
+            return format!(
+                "I was removed from <#{}>: its meeting notices and digest stopped. Invite me back with `/invite @archhour` to resume them.",
+                outlook.channel_id
+            );
+        }
+        Some(Outside::Archived) => {
+            return format!(
+                "<#{}> is archived: its meeting notices and digest stopped.",
+                outlook.channel_id
+            );
+        }
+        None => {}
+    }
     let when = format!(
         "<!date^{}^{{date_short_pretty}} at {{time}}|{}>",
         outlook.next_meeting.timestamp(),

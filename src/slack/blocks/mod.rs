@@ -16,8 +16,8 @@ mod votes;
 pub use agenda::agenda;
 pub use cards::{CardView, topic_card};
 pub use commands::{
-    control_done, direct_message_refusal, help, internal_error, proposal_confirmation,
-    proposal_error, unknown_command, usage,
+    control_done, direct_message_refusal, help, internal_error, not_in_channel,
+    proposal_confirmation, proposal_error, unknown_command, usage,
 };
 pub use settings::{
     facilitators_announced, setting_changed, setting_error, settings_refusal, show_settings,

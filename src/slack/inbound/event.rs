@@ -25,6 +25,13 @@ pub enum InboundEvent {
         event_id: String,
         user_id: String,
     },
+    /// Someone joined or left a channel (`member_joined_channel`, `member_left_channel`), or the
+    /// bot itself was removed (`channel_left`, `group_left`: `user_id` is `None`).
+    Membership {
+        channel_id: String,
+        user_id: Option<String>,
+        joined: bool,
+    },
     Ignored {
         kind: String,
     },
@@ -137,6 +144,29 @@ pub fn callback_event(callback: SlackPushEventCallback) -> InboundEvent {
             InboundEvent::HomeOpened {
                 event_id,
                 user_id: opened.user.to_string(),
+            }
+        }
+        SlackEventCallbackBody::MemberJoinedChannel(joined) => InboundEvent::Membership {
+            channel_id: joined.channel.to_string(),
+            user_id: Some(joined.user.to_string()),
+            joined: true,
+        },
+        SlackEventCallbackBody::MemberLeftChannel(left) => InboundEvent::Membership {
+            channel_id: left.channel.to_string(),
+            user_id: Some(left.user.to_string()),
+            joined: false,
+        },
+        SlackEventCallbackBody::Unknown(raw) => {
+            match (raw["type"].as_str(), raw["channel"].as_str()) {
+                // Not modelled by slack-morphism: sent to the bot when it is removed.
+                (Some("channel_left" | "group_left"), Some(channel)) => InboundEvent::Membership {
+                    channel_id: channel.to_string(),
+                    user_id: None,
+                    joined: false,
+                },
+                (kind, _) => InboundEvent::Ignored {
+                    kind: kind.unwrap_or("unknown").to_string(),
+                },
             }
         }
         other => InboundEvent::Ignored {

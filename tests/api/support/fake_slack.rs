@@ -1,5 +1,12 @@
 //! A local fake of the Slack Web API that records every call (method, token, arguments) and
 //! answers as Slack would, or as a test scripts it: 429 with `Retry-After`, 500, or a hang.
+//!
+//! It refuses what Slack refuses: an unknown token (`invalid_auth`), and calls in channels the
+//! bot is not in. A channel it was not told about is public, and the bot is not in it until it
+//! joins (`conversations.join`): it may post there (`chat:write.public`) but not read its
+//! history or post ephemerals. A private channel is invisible to the bot (`channel_not_found`)
+//! until someone invites it. An archived channel refuses everything (`is_archived`). A DM (`D…`)
+//! always has the bot in it.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -46,8 +53,22 @@ pub enum Scripted {
 /// Reactions on one message: emoji name and the users who added it.
 type Reactions = Vec<(String, Vec<String>)>;
 
+/// A channel as Slack knows it.
+#[derive(Debug, Clone, Copy, Default)]
+struct Channel {
+    private: bool,
+    archived: bool,
+    bot_member: bool,
+}
+
+/// Tokens Slack accepts: the bot tokens the test apps and binaries are given, and the app-level
+/// token Socket Mode connects with.
+const ACCEPTED_TOKENS: [&str; 3] = ["xoxb-test-token", "xoxb-e2e", "xapp-1-test"];
+
 #[derive(Default)]
 struct Recorder {
+    /// Channels other than the default (public, the bot not in it).
+    channels: HashMap<String, Channel>,
     calls: Vec<RecordedCall>,
     scripts: HashMap<String, VecDeque<Scripted>>,
     messages_posted: u64,
@@ -66,6 +87,66 @@ struct Recorder {
 }
 
 impl Recorder {
+    fn channel(&self, id: &str) -> Channel {
+        if id.starts_with('D') {
+            return Channel {
+                private: true,
+                archived: false,
+                bot_member: true,
+            };
+        }
+        self.channels.get(id).copied().unwrap_or_default()
+    }
+
+    fn channel_mut(&mut self, id: &str) -> &mut Channel {
+        self.channels.entry(id.to_string()).or_default()
+    }
+
+    /// Slack's refusal of a call for want of a valid token, if any.
+    fn refuse_token(&self, token: Option<&str>) -> Option<&'static str> {
+        match token {
+            None => Some("not_authed"),
+            Some(token) if ACCEPTED_TOKENS.contains(&token) => None,
+            Some(_) => Some("invalid_auth"),
+        }
+    }
+
+    /// Slack's refusal of a call about a channel the bot may not act in, if any; joining a
+    /// public channel takes effect here.
+    fn refuse_in_channel(&mut self, method: &str, args: &Value) -> Option<&'static str> {
+        let id = args.get("channel").and_then(Value::as_str)?.to_string();
+        let channel = self.channel(&id);
+        let hidden = channel.private && !channel.bot_member;
+        match method {
+            "conversations.join" if channel.archived => Some("is_archived"),
+            "conversations.join" if id.starts_with('D') => {
+                Some("method_not_supported_for_channel_type")
+            }
+            "conversations.join" if hidden => Some("channel_not_found"),
+            "conversations.join" if channel.private => {
+                Some("method_not_supported_for_channel_type")
+            }
+            "conversations.join" => {
+                self.channel_mut(&id).bot_member = true;
+                None
+            }
+            "conversations.info" if hidden => Some("channel_not_found"),
+            "conversations.info" => None,
+            _ if hidden => Some("channel_not_found"),
+            "chat.postMessage" | "chat.postEphemeral" | "chat.update" | "reactions.add"
+                if channel.archived =>
+            {
+                Some("is_archived")
+            }
+            "chat.postEphemeral" | "conversations.history" | "reactions.add"
+                if !channel.bot_member =>
+            {
+                Some("not_in_channel")
+            }
+            _ => None,
+        }
+    }
+
     /// Whether a call to `method` now is over its limit; if so, the seconds until the window
     /// resets (Slack's `Retry-After`, whole seconds, at least 1).
     fn over_limit(&mut self, method: &str) -> Option<u64> {
@@ -96,6 +177,35 @@ impl FakeSlack {
     /// Makes `apps.connections.open` answer with this WebSocket address.
     pub fn serve_socket_url(&self, url: &str) {
         self.lock().socket_url = Some(url.to_string());
+    }
+
+    /// Makes `channel` a private channel, the bot not in it.
+    pub fn add_private_channel(&self, channel: &str) {
+        *self.lock().channel_mut(channel) = Channel {
+            private: true,
+            archived: false,
+            bot_member: false,
+        };
+    }
+
+    /// Someone invites the bot into `channel` (the test then sends member_joined_channel).
+    pub fn invite_bot(&self, channel: &str) {
+        self.lock().channel_mut(channel).bot_member = true;
+    }
+
+    /// Someone removes the bot from `channel` (the test then sends channel_left).
+    pub fn remove_bot(&self, channel: &str) {
+        self.lock().channel_mut(channel).bot_member = false;
+    }
+
+    /// Someone archives `channel`.
+    pub fn archive(&self, channel: &str) {
+        self.lock().channel_mut(channel).archived = true;
+    }
+
+    /// Whether the bot is in `channel`: Slack sends its events only then.
+    pub fn bot_is_in(&self, channel: &str) -> bool {
+        self.lock().channel(channel).bot_member
     }
 
     /// Starts on a random local port.
@@ -236,6 +346,17 @@ async fn answer(
                         retry_after_seconds,
                     })
             });
+        // What Slack refuses before doing anything: a bad token, a channel out of reach.
+        let refused = match &scripted {
+            None | Some(Scripted::AcceptThenHang | Scripted::HeldUntil(_)) => recorder
+                .refuse_token(token.as_deref())
+                .or_else(|| recorder.refuse_in_channel(&method, &args)),
+            Some(_) => None,
+        };
+        let scripted = match refused {
+            Some(code) => Some(Scripted::SlackError(code)),
+            None => scripted,
+        };
         let takes_effect = matches!(
             scripted,
             None | Some(Scripted::AcceptThenHang | Scripted::HeldUntil(_))
@@ -342,6 +463,16 @@ fn default_answer(recorder: &Recorder, method: &str, args: &Value, ts: &str) -> 
                 _ => "",
             };
             json!({"ok": true, "channel": {"id": format!("D{user}")}})
+        }
+        "conversations.join" | "conversations.info" => {
+            let id = text_arg("channel");
+            let found = recorder.channel(&id);
+            json!({"ok": true, "channel": {
+                "id": id, "name": "arch-hour", "is_channel": !id.starts_with('D') && !found.private,
+                "is_group": found.private && !id.starts_with('D'), "is_im": id.starts_with('D'),
+                "is_mpim": false, "is_private": found.private, "is_archived": found.archived,
+                "is_member": found.bot_member, "created": 1_449_252_889
+            }})
         }
         "conversations.history" => {
             let channel = text_arg("channel");

@@ -254,7 +254,22 @@ impl TestApp {
     }
 
     /// Sends an Events API body, signed, as Slack would.
+    /// Sends an Events API callback. Slack sends a channel's message and reaction events only
+    /// to apps in the channel: sending one the bot could not receive is a mistake in the test.
     pub async fn event(&self, body: &Value) -> reqwest::Response {
+        let event = &body["event"];
+        let channel = match event["type"].as_str() {
+            Some("reaction_added" | "reaction_removed") => event["item"]["channel"].as_str(),
+            Some("message") => event["channel"].as_str(),
+            _ => None,
+        };
+        if let Some(channel) = channel {
+            assert!(
+                self.slack.bot_is_in(channel),
+                "Slack would not send this {} event: the bot is not in {channel}",
+                event["type"]
+            );
+        }
         self.post_signed(
             "/slack/events",
             "application/json",

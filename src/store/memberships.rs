@@ -1,0 +1,108 @@
+//! Which channels the bot is in, as it last learned.
+
+use chrono::{DateTime, Utc};
+use sqlx::PgExecutor;
+
+/// The bot's place in a channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Membership {
+    Member,
+    /// Not in it, and why.
+    Outside(Outside),
+}
+
+/// Why the bot is not in a channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outside {
+    /// A private channel, DM or group DM: someone must invite it.
+    Private,
+    /// Someone removed it.
+    Removed,
+    Archived,
+}
+
+impl Outside {
+    fn as_str(self) -> &'static str {
+        match self {
+            Outside::Private => "private",
+            Outside::Removed => "removed",
+            Outside::Archived => "archived",
+        }
+    }
+
+    fn parse(text: &str) -> Outside {
+        match text {
+            "removed" => Outside::Removed,
+            "archived" => Outside::Archived,
+            _ => Outside::Private,
+        }
+    }
+}
+
+/// What the bot last learned about `channel_id`; `None` when it never looked.
+pub async fn get(db: impl PgExecutor<'_>, channel_id: &str) -> sqlx::Result<Option<Membership>> {
+    let row: Option<(bool, Option<String>)> =
+        sqlx::query_as("select is_member, reason from channel_memberships where channel_id = $1")
+            .bind(channel_id)
+            .fetch_optional(db)
+            .await?;
+    Ok(row.map(|(is_member, reason)| {
+        if is_member {
+            Membership::Member
+        } else {
+            Membership::Outside(Outside::parse(reason.as_deref().unwrap_or("")))
+        }
+    }))
+}
+
+/// Records what the bot learned about `channel_id` at `now`.
+pub async fn set(
+    db: impl PgExecutor<'_>,
+    channel_id: &str,
+    membership: Membership,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    let (is_member, reason) = match membership {
+        Membership::Member => (true, None),
+        Membership::Outside(why) => (false, Some(why.as_str())),
+    };
+    sqlx::query(
+        "insert into channel_memberships (channel_id, is_member, reason, updated_at)
+         values ($1, $2, $3, $4)
+         on conflict (channel_id) do update
+             set is_member = excluded.is_member, reason = excluded.reason,
+                 updated_at = excluded.updated_at",
+    )
+    .bind(channel_id)
+    .bind(is_member)
+    .bind(reason)
+    .bind(now)
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+/// The channels the bot was removed from (or that were archived) where it has topics: what the
+/// App Home tab warns about.
+pub async fn left_with_topics(
+    db: impl PgExecutor<'_>,
+    team_id: &str,
+) -> sqlx::Result<Vec<(String, Membership)>> {
+    let rows: Vec<(String, Option<String>)> = sqlx::query_as(
+        "select m.channel_id, m.reason from channel_memberships m
+         where not m.is_member and m.reason in ('removed', 'archived')
+           and exists (select 1 from topics t
+                       where t.channel_id = m.channel_id and t.team_id = $1)
+         order by m.channel_id",
+    )
+    .bind(team_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(channel, reason)| {
+            let why = Outside::parse(reason.as_deref().unwrap_or(""));
+            (channel, Membership::Outside(why))
+        })
+        .collect())
+}
