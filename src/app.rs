@@ -1,6 +1,6 @@
 //! Wiring: the shared state, the background tasks, and `run`, which serves until shutdown.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use secrecy::SecretString;
@@ -10,7 +10,7 @@ use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use crate::clock::SharedClock;
-use crate::config::{Config, SlackTransport};
+use crate::config::{Config, ConfigError, SlackTransport};
 use crate::dispatch::reactions::{Batcher, ReactionIngest};
 use crate::http;
 use crate::jobs::job_worker::JobWorker;
@@ -18,6 +18,7 @@ use crate::jobs::outbox_worker::OutboxWorker;
 use crate::jobs::user_directory::UserDirectory;
 use crate::metrics::Metrics;
 use crate::slack::api::{BotIdentity, SlackApi};
+use crate::slack::sign_in::{REFUSED_TOKEN, missing_scopes, sign_in};
 use crate::socket::SocketMode;
 use crate::socket::health::SocketHealth;
 
@@ -38,6 +39,8 @@ pub struct AppState {
     pub jobs_wake: Arc<Notify>,
     /// Who the bot is, once `auth.test` has answered.
     pub bot: Arc<OnceLock<BotIdentity>>,
+    /// Why `auth.test` has not answered yet (Slack unreachable, a 5xx…), for `/healthz`.
+    pub sign_in_trouble: Arc<Mutex<Option<String>>>,
     /// Where reaction events go to become votes.
     pub reactions: ReactionIngest,
 }
@@ -105,6 +108,7 @@ pub async fn run(
         outbox_wake,
         jobs_wake: Arc::new(Notify::new()),
         bot: Arc::new(OnceLock::new()),
+        sign_in_trouble: Arc::default(),
         reactions,
     };
     let background = CancellationToken::new();
@@ -134,9 +138,18 @@ pub async fn run(
         rate_limits: Default::default(),
     };
     let worker_task = tokio::spawn(worker.run(background.child_token()));
+    // A token Slack refuses stops the bot: nothing it does could work.
+    let refused = Arc::new(OnceLock::new());
+    let stop = CancellationToken::new();
     let identity_task = tokio::spawn(learn_identity(
-        slack,
-        state.bot.clone(),
+        SignInTarget {
+            api_url: config.slack_api_url.clone(),
+            token: config.bot_token.clone(),
+            timeout: config.outbox.call_timeout,
+        },
+        state.clone(),
+        refused.clone(),
+        stop.clone(),
         background.child_token(),
     ));
 
@@ -152,34 +165,78 @@ pub async fn run(
         "archhour is listening; Slack traffic arrives over {}",
         config.transport.name()
     );
+    let stopped = stop.clone();
     let served = axum::serve(listener, http::router(state))
-        .with_graceful_shutdown(shutdown)
+        .with_graceful_shutdown(async move {
+            tokio::select! {
+                () = shutdown => {}
+                () = stopped.cancelled() => {}
+            }
+        })
         .await;
     if let Some(socket_mode) = &socket_mode {
         socket_mode.stop().await;
     }
     background.cancel();
     let _ = tokio::join!(worker_task, identity_task, directory_task, job_task);
+    if let Some(code) = refused.get() {
+        return Err(ConfigError::Invalid {
+            name: "SLACK_BOT_TOKEN",
+            reason: format!(
+                "Slack refused it (`{code}`); use the Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page"
+            ),
+        }
+        .into());
+    }
     served.map_err(Into::into)
 }
 
+/// Where and how to sign in to Slack.
+struct SignInTarget {
+    api_url: url::Url,
+    token: SecretString,
+    timeout: Duration,
+}
+
 /// Calls `auth.test` until it answers, so the bot knows its own user id. Slack being
-/// unreachable at start does not stop the bot from serving.
+/// unreachable at start does not stop the bot from serving (`/healthz` says why it is not
+/// ready); a token Slack refuses stops it (`refused` says how, `stop` is cancelled). Scopes the
+/// code needs and the token lacks are logged once.
 async fn learn_identity(
-    slack: SlackApi,
-    bot: Arc<OnceLock<BotIdentity>>,
+    target: SignInTarget,
+    state: AppState,
+    refused: Arc<OnceLock<String>>,
+    stop: CancellationToken,
     shutdown: CancellationToken,
 ) {
     let mut delay = Duration::from_secs(1);
     loop {
-        match slack.auth_test().await {
-            Ok(identity) => {
+        match sign_in(&target.api_url, &target.token, target.timeout).await {
+            Ok(signed) => {
+                let identity = signed.identity;
                 tracing::info!(user_id = %identity.user_id, team_id = %identity.team_id, "auth.test: connected to Slack");
-                let _ = bot.set(identity);
+                if let Some(granted) = &signed.scopes {
+                    let missing = missing_scopes(granted);
+                    if !missing.is_empty() {
+                        tracing::error!(
+                            missing = %missing.join(", "),
+                            "the bot token lacks scopes archhour needs: add them to the app (manifest.yml lists them) and reinstall it"
+                        );
+                    }
+                }
+                let _ = state.bot.set(identity);
+                *lock(&state.sign_in_trouble) = None;
                 return;
             }
             Err(error) => {
+                if let Some(code) = error.refusal().filter(|code| REFUSED_TOKEN.contains(code)) {
+                    tracing::error!(%code, "auth.test: Slack refused the bot token; stopping");
+                    let _ = refused.set(code.to_string());
+                    stop.cancel();
+                    return;
+                }
                 tracing::warn!(%error, retry_in = ?delay, "auth.test failed");
+                *lock(&state.sign_in_trouble) = Some(error.to_string());
             }
         }
         tokio::select! {
@@ -188,4 +245,11 @@ async fn learn_identity(
         }
         delay = (delay * 2).min(Duration::from_secs(60));
     }
+}
+
+/// The guarded value, even if a holder panicked (it holds a plain message).
+pub fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }

@@ -69,7 +69,11 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(error) => failure(&error),
+        // A setting found wrong only once running (a bot token Slack refuses).
+        Err(error) => match error.downcast_ref::<ConfigError>() {
+            Some(config) => config_failure(config),
+            None => failure(&error),
+        },
     }
 }
 

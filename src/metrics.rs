@@ -37,6 +37,13 @@ pub struct EnvelopeLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct DeadLabels {
+    pub method: String,
+    /// Slack's error code (`channel_not_found`), or `gave_up` when retries ran out.
+    pub error: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct OutboxLabels {
     pub state: String,
 }
@@ -50,6 +57,7 @@ pub struct Metrics {
     http_requests: Family<HttpLabels, Counter>,
     http_latency: HistogramFamily,
     slack_calls: Family<SlackCallLabels, Counter>,
+    dead_calls: Family<DeadLabels, Counter>,
     events: Family<EventLabels, Counter>,
     outbox_depth: Family<OutboxLabels, Gauge>,
     socket_connected: Gauge,
@@ -67,6 +75,7 @@ impl Default for Metrics {
         let http_requests = Family::<HttpLabels, Counter>::default();
         let http_latency: HistogramFamily = Family::new_with_constructor(latency_histogram);
         let slack_calls = Family::<SlackCallLabels, Counter>::default();
+        let dead_calls = Family::<DeadLabels, Counter>::default();
         let events = Family::<EventLabels, Counter>::default();
         let outbox_depth = Family::<OutboxLabels, Gauge>::default();
         let socket_connected = Gauge::default();
@@ -85,6 +94,11 @@ impl Default for Metrics {
             "slack_calls",
             "Outbox calls to the Slack Web API, by method and outcome",
             slack_calls.clone(),
+        );
+        registry.register(
+            "slack_calls_dead",
+            "Outbox calls given up on, by method and Slack's error",
+            dead_calls.clone(),
         );
         registry.register(
             "events",
@@ -111,6 +125,7 @@ impl Default for Metrics {
             http_requests,
             http_latency,
             slack_calls,
+            dead_calls,
             events,
             outbox_depth,
             socket_connected,
@@ -134,6 +149,15 @@ impl Metrics {
             .get_or_create(&SlackCallLabels {
                 method: method.to_string(),
                 outcome: outcome.to_string(),
+            })
+            .inc();
+    }
+
+    pub fn count_dead_call(&self, method: &str, error: &str) {
+        self.dead_calls
+            .get_or_create(&DeadLabels {
+                method: method.to_string(),
+                error: error.to_string(),
             })
             .inc();
     }

@@ -39,6 +39,14 @@ pub async fn handle(state: &AppState, command: SlashCommand) -> anyhow::Result<R
     if needs_channel && command.is_direct_message() {
         return Ok(blocks::direct_message_refusal());
     }
+    // The bot must be in the channel to see its votes and notes, and to answer there. (Bad
+    // input is answered first: it asks nothing of Slack.)
+    if needs_channel
+        && parsed.is_ok()
+        && let Admission::Outside(why) = membership::ensure(state, &command.channel_id).await?
+    {
+        return Ok(blocks::not_in_channel(why));
+    }
     match parsed {
         Err(CommandError::Proposal(error)) => Ok(blocks::proposal_error(&error)),
         Err(CommandError::Usage(error)) => Ok(blocks::usage(&error)),
@@ -78,9 +86,6 @@ async fn propose(
     command: &SlashCommand,
     proposal: Proposal,
 ) -> anyhow::Result<Reply> {
-    if let Admission::Outside(why) = membership::ensure(state, &command.channel_id).await? {
-        return Ok(blocks::not_in_channel(why));
-    }
     let mut tx = state.db.begin().await.context("starting a transaction")?;
     let proposed = propose::propose(
         &mut tx,

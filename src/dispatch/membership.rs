@@ -7,11 +7,13 @@ use std::time::Duration;
 use anyhow::Context;
 
 use crate::app::AppState;
+use crate::jobs::{self, delivery::Delivery};
 use crate::slack::api::CallError;
 use crate::store::{
     self,
     memberships::{Membership, Outside},
 };
+use crate::views;
 
 /// How long a command waits for Slack to say where the bot stands (two calls at most), within
 /// the three seconds Slack gives the command.
@@ -120,11 +122,21 @@ pub async fn learned(state: &AppState, channel_id: &str, joined: bool) -> anyhow
             .context("loading settings")?;
         super::pre_meeting::ensure_notices(&mut tx, channel_id, &settings, now, now).await?;
         super::digest::ensure_scheduled(&mut tx, channel_id, &settings, now, now).await?;
+        // Cards Slack refused while the bot was not in the channel are posted now.
+        let attempt = format!("invited-{}", now.timestamp_micros());
+        for topic in store::topics::open_without_card(&mut *tx, channel_id).await? {
+            let card = views::cards::render(&mut tx, &topic).await?;
+            let delivery = Delivery::topic_card_again(&topic, card, &attempt);
+            jobs::queue(&mut tx, &delivery, state.clock.as_ref())
+                .await
+                .context("queuing a card again")?;
+        }
     }
     tx.commit()
         .await
         .context("committing a membership change")?;
     state.jobs_wake.notify_one();
+    state.wake_outbox();
     tracing::info!(
         channel = channel_id,
         joined,

@@ -9,9 +9,9 @@ use axum::response::IntoResponse;
 use crate::app::AppState;
 use crate::store;
 
-/// 200 when the database answers within a second (and, in Socket Mode, the socket is
-/// connected), 503 otherwise; the body says which, and whether Slack has told the bot who it is
-/// (`auth.test`).
+/// 200 when the database answers within a second, Slack has told the bot who it is
+/// (`auth.test`) and, in Socket Mode, the socket is connected; 503 otherwise, the body saying
+/// why.
 pub async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     let (mut status, mut body) =
         match tokio::time::timeout(Duration::from_secs(1), store::ping(&state.db)).await {
@@ -41,7 +41,15 @@ pub async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
             "slack: signed in as {} in {}\n",
             bot.user_id, bot.team_id
         )),
-        None => body.push_str("slack: auth.test has not answered yet\n"),
+        // Until Slack has answered once, nothing the bot queues can be delivered.
+        None => {
+            status = StatusCode::SERVICE_UNAVAILABLE;
+            let trouble = crate::app::lock(&state.sign_in_trouble).clone();
+            body.push_str(&format!(
+                "slack: not reached yet ({})\n",
+                trouble.as_deref().unwrap_or("auth.test has not answered")
+            ));
+        }
     }
     (status, body)
 }

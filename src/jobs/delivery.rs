@@ -30,6 +30,9 @@ pub enum Render {
     ReminderDmEdit { run_key: String, user_id: String },
     /// Publish a user's App Home tab.
     AppHome { user_id: String },
+    /// Tell a topic's proposer, in a DM, that its card could not be posted and why (Slack's
+    /// error code).
+    CardNotPosted { topic_id: i64, error: String },
 }
 
 impl Outgoing {
@@ -40,7 +43,9 @@ impl Outgoing {
             Outgoing::Render(Render::TopicCard { .. } | Render::ReminderDmEdit { .. }) => {
                 "chat.update"
             }
-            Outgoing::Render(Render::ReminderDm { .. }) => "chat.postMessage",
+            Outgoing::Render(Render::ReminderDm { .. } | Render::CardNotPosted { .. }) => {
+                "chat.postMessage"
+            }
             Outgoing::Render(Render::AppHome { .. }) => "views.publish",
         }
     }
@@ -100,6 +105,15 @@ impl Delivery {
                 card,
                 AfterSend::RecordTopicCard { topic_id: topic.id },
             )
+        }
+    }
+
+    /// A topic's card once more, after the first could not be posted (the bot was invited in
+    /// since): `attempt` tells the tries apart.
+    pub fn topic_card_again(topic: &Topic, card: Reply, attempt: &str) -> Delivery {
+        Delivery {
+            key: format!("topic-card:{}:{attempt}", topic.id),
+            ..Delivery::topic_card(topic, card)
         }
     }
 
@@ -222,6 +236,22 @@ impl Delivery {
             format!("unreact:{channel}:{ts}:{emoji}"),
             SlackCall::remove_reaction(channel, ts, emoji),
         )
+    }
+
+    /// A DM to a topic's proposer: its card could not be posted (`error`), and what to do.
+    /// Sent once per card.
+    pub fn card_not_posted(topic_id: i64, error: &str) -> Delivery {
+        Delivery {
+            key: format!("card-not-posted:{topic_id}"),
+            outgoing: Outgoing::Render(Render::CardNotPosted {
+                topic_id,
+                error: error.to_string(),
+            }),
+            after_send: None,
+            coalesce_key: None,
+            sequence_key: None,
+            delay: Duration::ZERO,
+        }
     }
 
     /// A message only `user` sees, in `channel`. `key` names the reason, so it is sent once.

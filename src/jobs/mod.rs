@@ -2,6 +2,7 @@
 //! here, durably, with retries.
 
 pub mod backoff;
+mod dead_letters;
 pub mod delivery;
 mod drain;
 pub mod job;

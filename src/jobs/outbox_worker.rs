@@ -10,6 +10,7 @@ use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use super::backoff::retry_delay;
+use super::dead_letters;
 use super::delivery::{AfterSend, CARD_REFRESH_DELAY, Delivery, Outgoing, Render};
 use super::drain::{Drain, LeasedQueue};
 use super::rate_limits::RateLimits;
@@ -17,6 +18,7 @@ use crate::clock::{Clock, SharedClock};
 use crate::config::OutboxSettings;
 use crate::metrics::Metrics;
 use crate::slack::api::{BotIdentity, CallError, CallReceipt, SlackApi};
+use crate::slack::blocks;
 use crate::slack::call::SlackCall;
 use crate::store;
 use crate::store::outbox::Claimed;
@@ -146,15 +148,92 @@ impl OutboxWorker {
                     .context("scheduling an outbox retry")
                     .map(|()| "retry")
             }
+            Err(error) if self.joined_after_refusal(call, &error).await => {
+                store::outbox::schedule_retry(
+                    &self.db,
+                    row,
+                    self.clock.now(),
+                    "joined the channel",
+                    false,
+                )
+                .await
+                .context("retrying after joining the channel")
+                .map(|()| "retry")
+            }
             Err(error) => {
                 tracing::error!(key = %row.key, attempt = row.attempt, %error, "Slack call given up");
-                store::outbox::mark_dead(&self.db, row, &error.to_string(), self.clock.now())
-                    .await
-                    .context("marking an outbox row dead")
-                    .map(|()| "dead")
+                let dead =
+                    store::outbox::mark_dead(&self.db, row, &error.to_string(), self.clock.now())
+                        .await
+                        .context("marking an outbox row dead");
+                if dead.is_ok() {
+                    self.report_dead(row, method, call, &error).await;
+                }
+                dead.map(|()| "dead")
             }
         };
         self.count(row, method, outcome);
+    }
+
+    /// Slack answered `not_in_channel`: the bot joins the channel (when it is public) so the
+    /// call can be made again at once. Returns whether it joined.
+    async fn joined_after_refusal(&self, call: Option<&SlackCall>, error: &CallError) -> bool {
+        let (Some("not_in_channel"), Some(channel)) =
+            (error.refusal(), call.and_then(SlackCall::channel))
+        else {
+            return false;
+        };
+        match self.slack.join(channel).await {
+            Ok(()) => {
+                tracing::info!(channel, "joined the channel after `not_in_channel`");
+                let recorded = store::memberships::set(
+                    &self.db,
+                    channel,
+                    store::memberships::Membership::Member,
+                    self.clock.now(),
+                )
+                .await;
+                if let Err(error) = recorded {
+                    tracing::warn!(%error, "recording the bot's channel membership failed");
+                }
+                true
+            }
+            Err(join_error) => {
+                tracing::warn!(channel, error = %join_error, "could not join the channel");
+                false
+            }
+        }
+    }
+
+    /// Counts a dead row by Slack's error, and tells whoever can fix it.
+    async fn report_dead(
+        &self,
+        row: &Claimed,
+        method: &'static str,
+        call: Option<&SlackCall>,
+        error: &CallError,
+    ) {
+        let code = error.refusal().unwrap_or("gave_up");
+        self.metrics.count_dead_call(method, code);
+        let Some(code) = error.refusal() else {
+            return;
+        };
+        let channel = call.and_then(SlackCall::channel);
+        match dead_letters::report(
+            &self.db,
+            row.after_send.as_ref(),
+            channel,
+            code,
+            self.clock.now(),
+        )
+        .await
+        {
+            Ok(true) => self.wake.notify_one(),
+            Ok(false) => {}
+            Err(error) => {
+                tracing::error!(key = %row.key, error = %format!("{error:#}"), "reporting a dead row failed")
+            }
+        }
     }
 
     /// Counts an outcome in the metrics, or logs that recording it failed.
@@ -211,6 +290,9 @@ impl OutboxWorker {
             Outgoing::Render(Render::ReminderDmEdit { run_key, user_id }) => {
                 self.render_reminder(run_key, user_id, true).await
             }
+            Outgoing::Render(Render::CardNotPosted { topic_id, error }) => {
+                self.render_card_not_posted(*topic_id, error).await
+            }
             Outgoing::Render(Render::AppHome { user_id }) => {
                 let rendered = async {
                     let mut conn = self.db.acquire().await?;
@@ -224,6 +306,32 @@ impl OutboxWorker {
                 })
             }
         }
+    }
+
+    /// The DM telling a topic's proposer its card could not be posted.
+    async fn render_card_not_posted(
+        &self,
+        topic_id: i64,
+        error: &str,
+    ) -> Result<SlackCall, CallError> {
+        let topic = store::topics::find(&self.db, topic_id)
+            .await
+            .map_err(|e| CallError::Retryable {
+                reason: format!("loading a topic: {e}"),
+                retry_after: None,
+                maybe_sent: false,
+            })?
+            .ok_or_else(|| CallError::Permanent {
+                reason: "the topic no longer exists".into(),
+            })?;
+        let Some(author) = &topic.author_id else {
+            return Err(CallError::Permanent {
+                reason: "the topic has no proposer to tell".into(),
+            });
+        };
+        let dm = self.slack.open_dm(author).await?;
+        let reply = blocks::card_not_posted(&topic, error);
+        Ok(SlackCall::post_message(&dm, reply.text, reply.blocks))
     }
 
     /// A reminder DM: posted into the owner's DM channel (opened first if unknown), or, for an

@@ -19,6 +19,18 @@ use crate::users::UserKind;
 /// How the client reaches Slack: HTTPS, or plain HTTP for a local fake.
 pub type Connector = SlackClientHyperConnector<HttpsConnector<HttpConnector>>;
 
+/// HTTPS with the system's CA certificates, or plain HTTP (which `SLACK_API_URL` allows only
+/// for a local fake).
+pub fn https_connector() -> anyhow::Result<HttpsConnector<HttpConnector>> {
+    Ok(hyper_rustls::HttpsConnectorBuilder::new()
+        .with_native_roots()
+        .context("loading the system's CA certificates for calls to Slack")?
+        .https_or_http()
+        .enable_http1()
+        .enable_http2()
+        .build())
+}
+
 /// A handle on the Web API, cheap to clone.
 #[derive(Clone)]
 pub struct SlackApi {
@@ -103,14 +115,7 @@ impl CallError {
 impl SlackApi {
     /// Builds a client for `api_url`. Plain `http://` is allowed so tests can use a local fake.
     pub fn new(api_url: &Url, token: &SecretString, timeout: Duration) -> anyhow::Result<Self> {
-        let https = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_native_roots()
-            .context("loading the system's CA certificates for calls to Slack")?
-            .https_or_http()
-            .enable_http1()
-            .enable_http2()
-            .build();
-        let connector = SlackClientHyperConnector::with_connector(https)
+        let connector = SlackClientHyperConnector::with_connector(https_connector()?)
             .with_slack_api_url(api_url.as_str().trim_end_matches('/'));
         Ok(Self {
             client: Arc::new(SlackClient::new(connector)),
@@ -252,18 +257,6 @@ impl SlackApi {
                 maybe_sent: true,
             }),
         }
-    }
-
-    /// Asks Slack who the bot is.
-    pub async fn auth_test(&self) -> Result<BotIdentity, CallError> {
-        let session = self.client.open_session(&self.token);
-        let response = self.bounded(session.auth_test()).await?;
-        Ok(BotIdentity {
-            user_id: response.user_id.to_string(),
-            bot_id: response.bot_id.map(|id| id.to_string()),
-            team_id: response.team_id.to_string(),
-            url: response.url.0.to_string(),
-        })
     }
 
     /// The reactions on a message: each emoji name with every user who added it.

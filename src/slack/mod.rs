@@ -7,6 +7,7 @@ pub mod blocks;
 pub mod call;
 pub mod inbound;
 pub mod mrkdwn;
+pub mod sign_in;
 pub mod signature;
 
 /// Every bot event the app subscribes to and handles. The manifest test checks that

@@ -305,3 +305,26 @@ pub async fn channel_has_topics(db: impl PgExecutor<'_>, channel_id: &str) -> sq
         .fetch_one(db)
         .await
 }
+
+/// The channel's open topics whose card was never posted (Slack refused it) and is not on its
+/// way (no card of theirs waits in the outbox).
+pub async fn open_without_card(
+    db: impl PgExecutor<'_>,
+    channel_id: &str,
+) -> sqlx::Result<Vec<Topic>> {
+    let rows: Vec<TopicRow> = sqlx::query_as(concat!(
+        "select ",
+        topic_columns!(),
+        " from topics t where channel_id = $1 and state = 'open' and card_ts is null
+           and not imported
+           and not exists (select 1 from outbox o
+                           where o.state = 'pending'
+                             and (o.idempotency_key = 'topic-card:' || t.id
+                                  or o.idempotency_key like 'topic-card:' || t.id || ':%'))
+         order by number"
+    ))
+    .bind(channel_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(Topic::from).collect())
+}

@@ -287,3 +287,112 @@ async fn challenges_import_and_print_through_the_binary() {
         "{table}"
     );
 }
+
+/// The binary against `database` and `slack`, its stderr captured.
+fn serving(dir: &std::path::Path, slack: &FakeSlack, database: &TestDatabase) -> Command {
+    let mut command = archhour(dir, slack);
+    command
+        .env("DATABASE_URL", database.url())
+        .env(
+            "ARCHHOUR_ADDR",
+            format!("127.0.0.1:{}", crate::support::process::free_port()),
+        )
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+    command
+}
+
+/// A token Slack refuses (`invalid_auth`) stops the bot at start: exit code 2, and one line
+/// naming `SLACK_BOT_TOKEN`, the last it writes.
+#[tokio::test]
+async fn a_token_slack_refuses_stops_the_bot_with_exit_2_and_one_line_naming_it() {
+    let dir = scratch_dir();
+    let slack = FakeSlack::start().await;
+    let database = TestDatabase::create().await;
+    let mut command = serving(dir.path(), &slack, &database);
+    command.env("SLACK_BOT_TOKEN", "xoxb-revoked");
+    let started = std::time::Instant::now();
+    let child = command.spawn().expect("starting archhour");
+    // Off the test's runtime: the fake Slack answering the binary runs on it.
+    let output = tokio::time::timeout(
+        Duration::from_secs(120),
+        tokio::task::spawn_blocking(move || child.wait_with_output()),
+    )
+    .await
+    .expect("archhour stops by itself")
+    .expect("waiting")
+    .expect("archhour's output");
+    println!("stopped after {:?}", started.elapsed());
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let naming: Vec<&str> = stderr
+        .lines()
+        .filter(|line| line.contains("SLACK_BOT_TOKEN"))
+        .collect();
+    assert_eq!(
+        naming,
+        [
+            "archhour: SLACK_BOT_TOKEN is invalid: Slack refused it (`invalid_auth`); use the Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page"
+        ],
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().last(), Some(naming[0]), "{stderr}");
+    let auth = slack.calls_to("auth.test");
+    assert_eq!(auth.len(), 1, "a refused token is not tried again");
+}
+
+/// Slack unreachable at start is not a bad token: the bot keeps running, `/healthz` answers 503
+/// with the reason, and 200 once Slack answers.
+#[tokio::test]
+async fn while_slack_is_unreachable_healthz_says_why_until_slack_answers() {
+    let dir = scratch_dir();
+    let database = TestDatabase::create().await;
+    // Where Slack will be: nothing listens there yet.
+    let slack_addr = format!("127.0.0.1:{}", crate::support::process::free_port());
+    let api_url = format!("http://{slack_addr}/api/");
+    let placeholder = FakeSlack::start().await;
+    let mut command = serving(dir.path(), &placeholder, &database);
+    command.env("SLACK_API_URL", &api_url);
+    command.stderr(std::process::Stdio::null());
+    let addr = command
+        .get_envs()
+        .find(|(name, _)| *name == "ARCHHOUR_ADDR")
+        .and_then(|(_, value)| value)
+        .and_then(|value| value.to_str())
+        .expect("an address")
+        .to_string();
+    let child = command.spawn().expect("starting archhour");
+    let mut running = crate::support::process::Running { child, addr };
+    let client = reqwest::Client::new();
+    let url = format!("http://{}/healthz", running.addr);
+    let unready = eventually("/healthz to say Slack is not reached", || async {
+        let response = client.get(&url).send().await.ok()?;
+        let status = response.status();
+        let body = response.text().await.ok()?;
+        (status == 503 && body.contains("slack: not reached yet (")).then_some(body)
+    })
+    .await;
+    assert!(
+        unready.starts_with("ok\n"),
+        "the database is fine: {unready}"
+    );
+    assert!(
+        matches!(running.child.try_wait(), Ok(None)),
+        "still running while Slack is unreachable"
+    );
+
+    let slack = FakeSlack::start_on(&slack_addr)
+        .await
+        .expect("Slack comes up");
+    let ready = eventually("/healthz to answer 200 once Slack answers", || async {
+        let response = client.get(&url).send().await.ok()?;
+        let status = response.status();
+        let body = response.text().await.ok()?;
+        (status == 200).then_some(body)
+    })
+    .await;
+    assert_eq!(ready, "ok\nslack: signed in as UBOT in T1\n");
+    assert!(!slack.calls_to("auth.test").is_empty());
+    let _ = running.child.kill();
+    let _ = running.child.wait();
+}

@@ -94,13 +94,13 @@ async fn slacks_ssl_check_is_acknowledged() {
 #[tokio::test]
 async fn healthz_answers_when_the_database_does_and_503_when_it_does_not() {
     let app = spawn_app().await;
-    let response = app.get("/healthz").await;
-    assert_eq!(response.status(), 200);
     let body = eventually("auth.test to name the bot", || async {
-        let body = app.get("/healthz").await.text().await.expect("a body");
-        body.contains("slack: signed in")
+        let response = app.get("/healthz").await;
+        let status = response.status();
+        let body = response.text().await.expect("a body");
+        (status == 200 && body.contains("slack: signed in"))
             .then_some(body.clone())
-            .ok_or(body)
+            .ok_or(format!("{status}: {body}"))
     })
     .await;
     assert_eq!(body, "ok\nslack: signed in as UBOT in T1\n");

@@ -117,7 +117,7 @@ async fn an_archived_channel_takes_no_topic() {
         .await;
     assert_eq!(
         reply["text"],
-        "This channel is archived, so no topic can be proposed here. Nothing was stored."
+        "This channel is archived, so Arch Hour cannot run here. Nothing was stored."
     );
     assert_eq!(topics_in(&app, CHANNEL).await, 0);
 }
@@ -199,4 +199,121 @@ async fn a_removed_bot_stops_the_channels_weekly_posts_until_invited_back() {
         .await
         .expect("counting jobs");
     assert!(pending > 0, "the weekly steps resume");
+}
+
+/// The DMs the bot sent: (channel, text).
+fn dms(app: &TestApp) -> Vec<(String, String)> {
+    app.slack
+        .calls_to("chat.postMessage")
+        .into_iter()
+        .filter(|call| {
+            call.succeeded
+                && call.args["channel"]
+                    .as_str()
+                    .is_some_and(|c| c.starts_with('D'))
+        })
+        .map(|call| {
+            (
+                call.args["channel"].as_str().unwrap_or("").to_string(),
+                call.args["text"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+/// A card Slack refuses for a reason a person can fix is reported to its proposer, once, with
+/// what to do; the reply to the proposal never claimed the card was posted; `/metrics` counts
+/// the dead call by its error; and once the bot is invited the card is posted after all.
+#[tokio::test]
+async fn a_card_slack_refuses_is_reported_to_its_proposer_once() {
+    let app = spawn_app().await;
+    app.slack.script(
+        "chat.postMessage",
+        [crate::support::fake_slack::Scripted::SlackError(
+            "channel_not_found",
+        )],
+    );
+    let reply = app
+        .command("[quest] Should we adopt a message queue?")
+        .await;
+    let text = reply["text"].as_str().expect("a reply");
+    assert!(
+        text.contains("Its card is being posted in this channel"),
+        "{text}"
+    );
+    let sent = eventually("the proposer's DM", || async {
+        let sent = dms(&app);
+        (!sent.is_empty()).then_some(sent)
+    })
+    .await;
+    app.idle().await;
+    assert_eq!(dms(&app), sent, "one DM, however long the bot runs");
+    assert_eq!(
+        sent,
+        [(
+            "DU_ANN".to_string(),
+            format!(
+                "I could not post the card for #1 [quest] Should we adopt a message queue?: I'm not in <#{CHANNEL}> (or cannot see it). The topic is stored: invite me with `/invite @archhour` in that channel and I will post its card."
+            )
+        )]
+    );
+    let metrics = app.get("/metrics").await.text().await.expect("metrics");
+    assert!(
+        metrics.contains(
+            "archhour_slack_calls_dead_total{method=\"chat.postMessage\",error=\"channel_not_found\"} 1"
+        ),
+        "{metrics}"
+    );
+
+    let bot = bot_known(&app).await;
+    send(
+        &app,
+        json!({"type": "member_joined_channel", "user": bot, "channel": CHANNEL,
+               "channel_type": "C", "team": TEAM}),
+    )
+    .await;
+    let card_ts = eventually("the card to be posted after the invitation", || async {
+        sqlx::query_scalar::<_, Option<String>>("select card_ts from topics")
+            .fetch_one(&app.db)
+            .await
+            .expect("reading the topic")
+    })
+    .await;
+    assert!(!card_ts.is_empty());
+}
+
+/// A card that ran out of retries on Slack's own trouble tells nobody: nothing a person can fix.
+#[tokio::test]
+async fn a_card_given_up_on_for_slacks_own_trouble_sends_no_dm() {
+    let app = spawn_app().await;
+    app.slack.script(
+        "chat.postMessage",
+        std::iter::repeat_n(
+            crate::support::fake_slack::Scripted::SlackError("ratelimited"),
+            3,
+        ),
+    );
+    app.command("[quest] Should we adopt a message queue?")
+        .await;
+    eventually("the card to be given up", || async {
+        let state: String = sqlx::query_scalar(
+            "select state from outbox where idempotency_key like 'topic-card:%'",
+        )
+        .fetch_one(&app.db)
+        .await
+        .expect("reading the card's row");
+        if state == "dead" {
+            return Ok(());
+        }
+        app.advance(std::time::Duration::from_secs(60)).await;
+        Err(format!("the card's row is {state}"))
+    })
+    .await;
+    app.idle().await;
+    assert!(dms(&app).is_empty(), "{:?}", dms(&app));
+    assert_eq!(
+        app.count("outbox").await,
+        1,
+        "no DM was queued, only the card"
+    );
 }

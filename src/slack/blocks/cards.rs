@@ -2,7 +2,7 @@
 
 use slack_morphism::prelude::*;
 
-use super::{Reply, badges, plural, proposer};
+use super::{Reply, badges, plural, proposer, topic_name};
 use crate::slack::mrkdwn::escape;
 use crate::topics::{Topic, TopicState};
 
@@ -68,6 +68,34 @@ pub fn topic_card(view: &CardView<'_>) -> Reply {
             SlackContextBlock::new(vec![md!(footer)]).into(),
         ],
     }
+}
+
+/// The DM to a topic's proposer when Slack refused its card (`error`, Slack's code): what went
+/// wrong and what to do about it.
+pub fn card_not_posted(topic: &Topic, error: &str) -> Reply {
+    let channel = &topic.channel_id;
+    let (problem, remedy) = match error {
+        "not_in_channel" | "channel_not_found" => (
+            format!("I'm not in <#{channel}> (or cannot see it)"),
+            "The topic is stored: invite me with `/invite @archhour` in that channel and I will post its card.".to_string(),
+        ),
+        "is_archived" => (
+            format!("<#{channel}> is archived"),
+            "Propose the topic in the channel where Arch Hour meets now.".to_string(),
+        ),
+        "restricted_action" => (
+            format!("posting in <#{channel}> is restricted"),
+            "Ask a workspace admin to let me post there, or propose the topic in another channel.".to_string(),
+        ),
+        other => (
+            format!("Slack refused it (`{other}`)"),
+            "Ask whoever runs archhour to look at its logs.".to_string(),
+        ),
+    };
+    Reply::markdown(format!(
+        "I could not post the card for {}: {problem}. {remedy}",
+        topic_name(topic)
+    ))
 }
 
 #[cfg(test)]

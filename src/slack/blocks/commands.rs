@@ -112,15 +112,15 @@ pub fn direct_message_refusal() -> Reply {
     )
 }
 
-/// The bot is not in the channel and cannot join it by itself: nothing was stored.
+/// The bot is not in the channel and cannot join it by itself: nothing was done.
 pub fn not_in_channel(why: Outside) -> Reply {
     let text = match why {
         Outside::Private | Outside::Removed => {
-            "I'm not in this channel, so I would miss the votes and notes on the topic's card. \
-             Invite me with `/invite @archhour`, then propose the topic again. Nothing was stored."
+            "I'm not in this channel, so I would miss its votes and notes and could not answer \
+             here. Invite me with `/invite @archhour`, then try again. Nothing was stored."
         }
         Outside::Archived => {
-            "This channel is archived, so no topic can be proposed here. Nothing was stored."
+            "This channel is archived, so Arch Hour cannot run here. Nothing was stored."
         }
     };
     Reply::markdown(text.to_string())

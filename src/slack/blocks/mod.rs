@@ -14,7 +14,7 @@ mod settings;
 mod votes;
 
 pub use agenda::agenda;
-pub use cards::{CardView, topic_card};
+pub use cards::{CardView, card_not_posted, topic_card};
 pub use commands::{
     control_done, direct_message_refusal, help, internal_error, not_in_channel,
     proposal_confirmation, proposal_error, unknown_command, usage,

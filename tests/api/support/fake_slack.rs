@@ -138,9 +138,9 @@ impl Recorder {
             {
                 Some("is_archived")
             }
-            "chat.postEphemeral" | "conversations.history" | "reactions.add"
-                if !channel.bot_member =>
-            {
+            // Both the bot and the person must be in the channel for an ephemeral.
+            "chat.postEphemeral" if !channel.bot_member => Some("channel_not_found"),
+            "conversations.history" | "reactions.add" if !channel.bot_member => {
                 Some("not_in_channel")
             }
             _ => None,
