@@ -113,19 +113,19 @@ pub fn parse(text: &str) -> Result<Command, CommandError> {
         return Ok(Command::Help);
     }
     let usage = |usage| Err(CommandError::Usage(UsageError { usage }));
-    match (first.to_lowercase().as_str(), rest) {
-        ("list" | "agenda", "") => Ok(Command::List),
-        ("help" | "?", _) => Ok(Command::Help),
+    let word = first.to_lowercase();
+    if let Some((command, how)) = taking_nothing(&word) {
+        return if rest.is_empty() {
+            Ok(command)
+        } else {
+            usage(how)
+        };
+    }
+    match (word.as_str(), rest) {
         ("withdraw", number) => match parse_topic_number(number) {
             Some(number) => Ok(Command::Withdraw(number)),
             None => usage(WITHDRAW_USAGE),
         },
-        ("recount", "") => Ok(Command::Recount),
-        ("start", "") => Ok(Command::Start),
-        ("next", "") => Ok(Command::Meeting(MeetingControl::Next)),
-        ("extend", "") => Ok(Command::Meeting(MeetingControl::Extend)),
-        ("end", "") => Ok(Command::Meeting(MeetingControl::End)),
-        ("recount", _) => usage(RECOUNT_USAGE),
         ("action", "") => usage(ACTION_USAGE),
         ("action", rest) => parse_action(rest)
             .map(Command::Action)
@@ -147,8 +147,6 @@ pub fn parse(text: &str) -> Result<Command, CommandError> {
                 DROP_USAGE
             }),
         },
-        ("mine", "") => Ok(Command::Mine),
-        ("remind", "") => Ok(Command::Remind),
         ("digest", "") => Ok(Command::Digest { preview: false }),
         ("digest", rest) if rest.eq_ignore_ascii_case("preview") => {
             Ok(Command::Digest { preview: true })
@@ -173,6 +171,23 @@ pub fn parse(text: &str) -> Result<Command, CommandError> {
         }
         _ => Err(CommandError::Proposal(missing_intent(text))),
     }
+}
+
+/// The subcommands that take nothing after them, with the usage shown when something is:
+/// `start now` is `start` used the wrong way, not a topic missing its intent tag.
+fn taking_nothing(word: &str) -> Option<(Command, &'static str)> {
+    Some(match word {
+        "list" | "agenda" => (Command::List, LIST_USAGE),
+        "help" | "?" => (Command::Help, HELP_USAGE),
+        "recount" => (Command::Recount, RECOUNT_USAGE),
+        "start" => (Command::Start, START_USAGE),
+        "next" => (Command::Meeting(MeetingControl::Next), NEXT_USAGE),
+        "extend" => (Command::Meeting(MeetingControl::Extend), EXTEND_USAGE),
+        "end" => (Command::Meeting(MeetingControl::End), END_USAGE),
+        "mine" => (Command::Mine, MINE_USAGE),
+        "remind" => (Command::Remind, REMIND_USAGE),
+        _ => return None,
+    })
 }
 
 /// How to use `action`, `done` and `drop`.
@@ -264,8 +279,17 @@ pub const SEARCH_USAGE: &str = "/archtopic search documentation strategy";
 
 /// How to use `withdraw`.
 pub const WITHDRAW_USAGE: &str = "/archtopic withdraw 12";
-/// How to use `recount`.
+
+/// How to use the subcommands that take nothing after them.
+pub const LIST_USAGE: &str = "/archtopic list";
+pub const HELP_USAGE: &str = "/archtopic help";
 pub const RECOUNT_USAGE: &str = "/archtopic recount";
+pub const START_USAGE: &str = "/archtopic start";
+pub const NEXT_USAGE: &str = "/archtopic next";
+pub const EXTEND_USAGE: &str = "/archtopic extend";
+pub const END_USAGE: &str = "/archtopic end";
+pub const MINE_USAGE: &str = "/archtopic mine";
+pub const REMIND_USAGE: &str = "/archtopic remind";
 
 /// `12` or `#12`.
 fn parse_topic_number(text: &str) -> Option<i32> {
@@ -398,9 +422,34 @@ mod tests {
         assert_eq!(parse("list"), Ok(Command::List));
         assert_eq!(parse("  LIST "), Ok(Command::List));
         assert_eq!(parse("help"), Ok(Command::Help));
-        assert_eq!(parse("Help me"), Ok(Command::Help));
+        assert_eq!(parse("?"), Ok(Command::Help));
         assert_eq!(parse(""), Ok(Command::Help));
         assert_eq!(parse("   "), Ok(Command::Help));
+    }
+
+    /// `start now` is a subcommand used the wrong way, not a topic without its intent tag.
+    #[test]
+    fn a_subcommand_that_takes_nothing_answers_extra_words_with_its_usage() {
+        let cases = [
+            ("list all", LIST_USAGE),
+            ("agenda please", LIST_USAGE),
+            ("help me", HELP_USAGE),
+            ("? intents", HELP_USAGE),
+            ("recount now", RECOUNT_USAGE),
+            ("start now", START_USAGE),
+            ("next please", NEXT_USAGE),
+            ("Extend 5m", EXTEND_USAGE),
+            ("end it", END_USAGE),
+            ("mine all", MINE_USAGE),
+            ("remind everyone", REMIND_USAGE),
+        ];
+        for (text, usage) in cases {
+            assert_eq!(
+                parse(text),
+                Err(CommandError::Usage(UsageError { usage })),
+                "{text}"
+            );
+        }
     }
 
     #[test]
