@@ -35,14 +35,27 @@ fn buttons(meeting_id: i64, topic_id: i64, controls: &[(MeetingControl, &str)]) 
     let elements = controls
         .iter()
         .map(|(control, label)| {
-            SlackActionBlockElement::Button(
-                SlackBlockButtonElement::new(pt!(*label))
-                    .with_action_id(control.action_id().into())
-                    .with_value(button_value(meeting_id, topic_id)),
-            )
+            let button = SlackBlockButtonElement::new(pt!(*label))
+                .with_action_id(control.action_id().into())
+                .with_value(button_value(meeting_id, topic_id));
+            SlackActionBlockElement::Button(match control {
+                MeetingControl::End => button.with_confirm(end_confirmation()),
+                _ => button,
+            })
         })
         .collect();
     SlackActionsBlock::new(elements).into()
+}
+
+/// Asked before "End meeting" takes effect: a press cannot be taken back.
+fn end_confirmation() -> SlackBlockConfirmItem {
+    SlackBlockConfirmItem::new(
+        pt!("End Arch Hour?"),
+        md!("The topic being discussed is marked discussed and every other topic stays on the backlog for next time."),
+        pt!("End meeting"),
+        pt!("Keep going"),
+    )
+    .with_style("danger".into())
 }
 
 /// The agenda posted when the meeting starts, with the open action items from earlier
@@ -332,5 +345,40 @@ mod tests {
             .collect();
         assert_eq!(actions, ["meeting_extend", "meeting_next", "meeting_end"]);
         assert_eq!(blocks[1]["elements"][0]["value"], "4:1");
+        assert!(blocks[1]["elements"][0].get("confirm").is_none());
+        assert!(blocks[1]["elements"][1].get("confirm").is_none());
+    }
+
+    /// Ending the meeting cannot be taken back: both messages with the button ask first.
+    #[test]
+    fn end_meeting_asks_for_confirmation() {
+        let topic = topic();
+        let at = Utc.with_ymd_and_hms(2026, 11, 18, 11, 10, 0).unwrap();
+        let discussing = now_discussing(&NowDiscussing {
+            meeting_id: 4,
+            topic: &topic,
+            round: 1,
+            rounds: 3,
+            length: Span::from_secs(600),
+            ends_at: at,
+            tz: Tz::UTC,
+            grant: None,
+        });
+        let vote = times_up(4, &topic, Span::from_secs(300), at, Tz::UTC);
+        for reply in [discussing, vote] {
+            let blocks = serde_json::to_value(&reply.blocks).expect("serialises");
+            let end = &blocks[1]["elements"][2];
+            assert_eq!(end["action_id"], "meeting_end");
+            assert_eq!(
+                end["confirm"],
+                serde_json::json!({
+                    "title": {"type": "plain_text", "text": "End Arch Hour?"},
+                    "text": {"type": "mrkdwn", "text": "The topic being discussed is marked discussed and every other topic stays on the backlog for next time."},
+                    "confirm": {"type": "plain_text", "text": "End meeting"},
+                    "deny": {"type": "plain_text", "text": "Keep going"},
+                    "style": "danger"
+                })
+            );
+        }
     }
 }
