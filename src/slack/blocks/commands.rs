@@ -1,6 +1,6 @@
 //! Replies to `/archtopic`: confirmations, help, and explanations of bad input.
 
-use super::{Reply, code_safe, intent_names, topic_name};
+use super::{EXAMPLE_PROPOSAL, EXAMPLE_TITLE, Reply, code_safe, intent_names, topic_name};
 use crate::command::{ProposalError, UsageError};
 use crate::topics::{Intent, IntentError, Intents, Title, TitleError, Topic};
 
@@ -82,7 +82,7 @@ pub fn proposal_error(error: &ProposalError) -> Reply {
         ),
     };
     let title = if example_title.is_empty() {
-        "What is paver used for today?".to_string()
+        EXAMPLE_TITLE.to_string()
     } else {
         example_title
     };
@@ -127,7 +127,7 @@ pub fn help() -> Reply {
         .collect();
     Reply::markdown(format!(
         "*Arch Hour* runs our architecture meeting Lean Coffee style: propose topics, vote on their cards with emoji, and the top topics get time-boxed discussion.\n\
-         • `/archtopic [intent] title`: propose a topic, e.g. `/archtopic [quest] What is paver used for today?`\n\
+         • `/archtopic [intent] title`: propose a topic, e.g. `/archtopic {EXAMPLE_PROPOSAL}`\n\
          • `list`: the agenda for the next meeting, ranked by votes · `withdraw 12`: take your topic #12 off it · `recount`: re-read the votes from Slack (facilitators)\n\
          • `start`, `next`, `extend`, `end`: run the meeting (facilitators)\n\
          • `action @owner what they will do due 2026-12-01`: record an action item · `done 7` · `drop 7` · `mine`: my open items · `remind`: send the reminders now (facilitators)\n\
@@ -176,6 +176,28 @@ mod tests {
              Try: `/archtopic [quest] What is paver used for today?`\n\
              Intents: `inform`, `ideation`, `analysis`, `quest`, `discuss`. `/archtopic help` says what each means."
         );
+    }
+
+    #[test]
+    fn examples_use_a_neutral_topic() {
+        let reply = proposal_error(&ProposalError::BadTitle {
+            error: TitleError::Empty,
+            intents: Intent::Quest.into(),
+        });
+        assert!(
+            reply.text.starts_with(
+                "The topic needs a title after the tag.\n\
+                 Try: `/archtopic [quest] Should we adopt a message queue?`"
+            ),
+            "{}",
+            reply.text
+        );
+        assert!(
+            help()
+                .text
+                .contains("e.g. `/archtopic [quest] Should we adopt a message queue?`")
+        );
+        assert!(!help().text.contains("paver"));
     }
 
     #[test]

@@ -34,6 +34,12 @@ use super::mrkdwn::escape;
 use crate::people::Person;
 use crate::topics::{Intent, Intents, Topic};
 
+/// The topic that help and error messages show as an example: neutral, so it reads the same
+/// in any team (no team's internal tool names).
+const EXAMPLE_TITLE: &str = "Should we adopt a message queue?";
+/// [`EXAMPLE_TITLE`] proposed with its intent, as typed after `/archtopic`.
+const EXAMPLE_PROPOSAL: &str = "[quest] Should we adopt a message queue?";
+
 /// Slack's limit on blocks in one message.
 const MAX_BLOCKS: usize = 50;
 /// Slack's limit on the text of one section block.
