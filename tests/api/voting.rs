@@ -388,6 +388,12 @@ async fn once_facilitators_are_set_only_they_and_the_author_may_withdraw_or_conf
             .expect("text")
             .starts_with("Only this channel's facilitators (<@UFAC>) can recount votes")
     );
+    let digest = app.command("digest").await;
+    assert_eq!(
+        digest["text"],
+        "Only this channel's facilitators (<@UFAC>) can post the digest. \
+         `/archtopic digest preview` shows it to you."
+    );
     let budget: i32 =
         sqlx::query_scalar("select votes_per_person from channel_settings where channel_id = $1")
             .bind(CHANNEL)
