@@ -183,6 +183,22 @@ async fn help_lists_every_intent_and_its_meaning() {
 }
 
 #[tokio::test]
+async fn help_explains_how_replies_in_a_cards_thread_are_recorded() {
+    let app = spawn_app().await;
+    let reply = app.command("help").await;
+    let text = reply_text(&reply);
+    for part in [
+        "*Notes in the meeting*: reply in the thread of a topic's card",
+        "`ACTION @owner what they will do due 2026-12-01`, `AI: …` or `[ ] …`: an action item.",
+        "`DECIDED …`, `Decided: …` or `DECISION …`: a decision.",
+        "• anything else: a note.",
+        "`undo` in the thread takes back your last one",
+    ] {
+        assert!(text.contains(part), "missing {part}\n{text}");
+    }
+}
+
+#[tokio::test]
 async fn an_unknown_subcommand_gets_help_not_a_topic() {
     let app = spawn_app().await;
     let reply = app.command("frobnicate").await;

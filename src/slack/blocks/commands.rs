@@ -134,6 +134,13 @@ pub fn help() -> Reply {
          • `search words`: past and open topics · `digest preview`: this week's digest, to me · `digest`: post it (facilitators)\n\
          • `challenge`: record something that slowed your team down in the architecture challenges log (a form; or in one line, `challenge Category | Issue | what happened`) · `challenges [category]`: the log · `challenge 7`: one issue, and a button to discuss it · `challenge 7 status …`: where it stands\n\
          • `config`: this channel's settings; `config KEY VALUE` changes one (facilitators) · `help`: this message\n\
+         *Notes in the meeting*: reply in the thread of a topic's card (the \"Now discussing\" message links to it). Each reply is recorded on that topic:\n\
+         • `ACTION @owner what they will do due 2026-12-01`, `AI: …` or `[ ] …`: an action item. Its owners are the people it mentions, else you; `due YYYY-MM-DD` or `by YYYY-MM-DD` sets its due date.\n\
+         • `DECIDED …`, `Decided: …` or `DECISION …`: a decision.\n\
+         • anything else: a note.\n\
+         Write `ACTION`, `AI:`, `DECIDED`, `Decided:` and `DECISION` as shown, capitals and colons included. \
+         I react :white_check_mark: to an item and :pushpin: to a decision; \
+         `undo` in the thread takes back your last one (a facilitator's `undo`, the thread's last).\n\
          *Intents* (say what you want from the room; combine with `/`, e.g. `[quest/ideation]`):\n{}\n\
          Aliases: `question` or `q` for quest, `idea` for ideation, `info` for inform, `discussion` for discuss.",
         intents.join("\n")
@@ -176,6 +183,68 @@ mod tests {
              Try: `/archtopic [quest] What is paver used for today?`\n\
              Intents: `inform`, `ideation`, `analysis`, `quest`, `discuss`. `/archtopic help` says what each means."
         );
+    }
+
+    #[test]
+    fn help_explains_how_thread_replies_are_recorded() {
+        let text = help().text;
+        for line in [
+            "*Notes in the meeting*: reply in the thread of a topic's card (the \"Now discussing\" message links to it). Each reply is recorded on that topic:",
+            "• `ACTION @owner what they will do due 2026-12-01`, `AI: …` or `[ ] …`: an action item. Its owners are the people it mentions, else you; `due YYYY-MM-DD` or `by YYYY-MM-DD` sets its due date.",
+            "• `DECIDED …`, `Decided: …` or `DECISION …`: a decision.",
+            "• anything else: a note.",
+            "Write `ACTION`, `AI:`, `DECIDED`, `Decided:` and `DECISION` as shown, capitals and colons included. \
+             I react :white_check_mark: to an item and :pushpin: to a decision; \
+             `undo` in the thread takes back your last one (a facilitator's `undo`, the thread's last).",
+        ] {
+            assert!(text.contains(line), "missing {line}\n{text}");
+        }
+    }
+
+    /// Help is longer than one section holds (3,000 characters): it is split between lines,
+    /// never cut.
+    #[test]
+    fn help_is_shown_whole() {
+        for reply in [help(), unknown_command("frobnicate")] {
+            let blocks = super::super::tests::blocks_json(&reply);
+            let shown: Vec<&str> = blocks
+                .as_array()
+                .expect("blocks")
+                .iter()
+                .map(|block| block["text"]["text"].as_str().expect("text"))
+                .collect();
+            assert!(shown.iter().all(|text| text.chars().count() <= 3000));
+            assert_eq!(shown.join("\n"), reply.text);
+        }
+    }
+
+    /// What help says about thread replies is what capture does with them.
+    #[test]
+    fn the_replies_help_shows_are_captured_as_it_says() {
+        use crate::actions::{Capture, LineKind, classify_reply, line_kind};
+        for (reply, kind) in [
+            (
+                "ACTION <@U1> what they will do due 2026-12-01",
+                LineKind::Action,
+            ),
+            ("AI: write the ADR", LineKind::Action),
+            ("[ ] write the ADR", LineKind::Action),
+            ("DECIDED keep the queue", LineKind::Decision),
+            ("Decided: keep the queue", LineKind::Decision),
+            ("DECISION keep the queue", LineKind::Decision),
+            ("undo", LineKind::Undo),
+            ("we could use Kaniko", LineKind::Note),
+            ("Action: lowercase is a note", LineKind::Note),
+            ("decided: lowercase is a note", LineKind::Note),
+        ] {
+            assert_eq!(line_kind(reply).0, kind, "{reply}");
+        }
+        let Capture::Action(item) = classify_reply("ACTION <@U1> ask the team by 2026-12-01")
+        else {
+            panic!("an action");
+        };
+        assert_eq!(item.mentioned, ["U1"]);
+        assert_eq!(item.due, chrono::NaiveDate::from_ymd_opt(2026, 12, 1));
     }
 
     #[test]
