@@ -15,6 +15,8 @@ pub enum Command {
     List,
     /// `withdraw N`: take topic N off the agenda.
     Withdraw(i32),
+    /// `edit N [intent] title`: fix topic N's intents or title.
+    Edit { number: i32, proposal: Proposal },
     /// `recount`: re-read the vote reactions of open cards from Slack.
     Recount,
     /// `start`: start the meeting.
@@ -126,6 +128,7 @@ pub fn parse(text: &str) -> Result<Command, CommandError> {
             Some(number) => Ok(Command::Withdraw(number)),
             None => usage(WITHDRAW_USAGE),
         },
+        ("edit", rest) => parse_edit(rest),
         ("action", "") => usage(ACTION_USAGE),
         ("action", rest) => parse_action(rest)
             .map(Command::Action)
@@ -291,6 +294,30 @@ pub const END_USAGE: &str = "/archtopic end";
 pub const MINE_USAGE: &str = "/archtopic mine";
 pub const REMIND_USAGE: &str = "/archtopic remind";
 
+/// How to use `edit`.
+pub const EDIT_USAGE: &str = "/archtopic edit 12 [quest] Should we adopt a message queue?";
+
+/// `edit N [intent] title`: a topic number, then what a proposal takes, with a proposal's
+/// errors (which the reply shows with the `edit N` in front).
+fn parse_edit(rest: &str) -> Result<Command, CommandError> {
+    let usage = Err(CommandError::Usage(UsageError { usage: EDIT_USAGE }));
+    let Some((number, topic)) = rest.split_once(char::is_whitespace) else {
+        return usage;
+    };
+    let Some(number) = parse_topic_number(number) else {
+        return usage;
+    };
+    let topic = topic.trim();
+    let proposal = if topic.starts_with('[') {
+        parse_proposal(topic)
+    } else {
+        Err(missing_intent(topic))
+    };
+    proposal
+        .map(|proposal| Command::Edit { number, proposal })
+        .map_err(|error| CommandError::Edit { number, error })
+}
+
 /// `12` or `#12`.
 fn parse_topic_number(text: &str) -> Option<i32> {
     text.trim()
@@ -304,6 +331,11 @@ fn parse_topic_number(text: &str) -> Option<i32> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CommandError {
     Proposal(ProposalError),
+    /// `edit N` followed by what would be a bad proposal.
+    Edit {
+        number: i32,
+        error: ProposalError,
+    },
     Usage(UsageError),
 }
 
@@ -462,6 +494,49 @@ mod tests {
                 Err(CommandError::Usage(UsageError {
                     usage: WITHDRAW_USAGE
                 })),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn edit_takes_a_topic_number_and_what_a_proposal_takes() {
+        assert_eq!(
+            parse("edit #12 [Q/idea] Should we adopt a message queue?"),
+            Ok(Command::Edit {
+                number: 12,
+                proposal: proposal("[quest/ideation] Should we adopt a message queue?")
+            })
+        );
+        assert_eq!(
+            parse("Edit 12 Should we adopt Kafka?"),
+            Err(CommandError::Edit {
+                number: 12,
+                error: ProposalError::MissingIntent {
+                    title: "Should we adopt Kafka?".into(),
+                    guess: Intent::Quest
+                }
+            })
+        );
+        assert_eq!(
+            parse("edit 3 [quest]"),
+            Err(CommandError::Edit {
+                number: 3,
+                error: ProposalError::BadTitle {
+                    error: TitleError::Empty,
+                    intents: Intent::Quest.into()
+                }
+            })
+        );
+        for bad in [
+            "edit",
+            "edit 12",
+            "edit twelve [quest] Kafka?",
+            "edit 0 [quest] Kafka?",
+        ] {
+            assert_eq!(
+                parse(bad),
+                Err(CommandError::Usage(UsageError { usage: EDIT_USAGE })),
                 "{bad}"
             );
         }

@@ -4,7 +4,7 @@ use anyhow::Context;
 
 use super::challenges;
 use super::propose::{self, Proposer};
-use super::{digest, items, meeting, pre_meeting, recount, reminders, search, withdraw};
+use super::{digest, edit, items, meeting, pre_meeting, recount, reminders, search, withdraw};
 use crate::app::AppState;
 use crate::command::{self, ChallengeCommand, Command, CommandError, Proposal};
 use crate::jobs::{self, delivery::Delivery};
@@ -40,12 +40,16 @@ pub async fn handle(state: &AppState, command: SlashCommand) -> anyhow::Result<R
     }
     match parsed {
         Err(CommandError::Proposal(error)) => Ok(blocks::proposal_error(&error)),
+        Err(CommandError::Edit { number, error }) => Ok(blocks::edit_error(number, &error)),
         Err(CommandError::Usage(error)) => Ok(blocks::usage(&error)),
         Ok(Command::Help) => Ok(blocks::help()),
         Ok(Command::Unknown(word)) => Ok(blocks::unknown_command(&word)),
         Ok(Command::List) => list(state, &command).await,
         Ok(Command::Propose(proposal)) => propose(state, &command, proposal).await,
         Ok(Command::Withdraw(number)) => withdraw::withdraw(state, &command, number).await,
+        Ok(Command::Edit { number, proposal }) => {
+            edit::edit(state, &command, number, &proposal).await
+        }
         Ok(Command::Recount) => recount::start(state, &command).await,
         Ok(Command::Start) => meeting::start(state, &command).await,
         Ok(Command::Action(action)) => items::action(state, &command, action).await,

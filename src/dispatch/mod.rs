@@ -8,6 +8,7 @@ mod capture;
 mod challenges;
 pub mod commands;
 pub mod digest;
+mod edit;
 pub mod events;
 mod home;
 pub mod interactions;

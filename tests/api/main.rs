@@ -4,6 +4,7 @@
 mod actions;
 mod binary;
 mod challenges;
+mod editing;
 mod embedded;
 mod endpoints;
 mod faults;

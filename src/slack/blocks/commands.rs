@@ -24,6 +24,17 @@ Similar earlier topics:
 
 /// What went wrong with a proposal, and the command that would have worked.
 pub fn proposal_error(error: &ProposalError) -> Reply {
+    explain_proposal_error("", error)
+}
+
+/// What went wrong with the topic part of `edit N …`: the same explanation as for a proposal,
+/// with `edit N` in the command that would have worked.
+pub fn edit_error(number: i32, error: &ProposalError) -> Reply {
+    explain_proposal_error(&format!("edit {number} "), error)
+}
+
+/// A proposal's error, with `command` (such as `edit 12 `) before the topic in the example.
+fn explain_proposal_error(command: &str, error: &ProposalError) -> Reply {
     let (problem, example_intents, example_title) = match error {
         ProposalError::MissingIntent { title, guess } => (
             "A topic starts with its intent in brackets.".to_string(),
@@ -87,7 +98,7 @@ pub fn proposal_error(error: &ProposalError) -> Reply {
         example_title
     };
     Reply::markdown(format!(
-        "{problem}\nTry: `/archtopic [{example_intents}] {}`\nIntents: {}. `/archtopic help` says what each means.",
+        "{problem}\nTry: `/archtopic {command}[{example_intents}] {}`\nIntents: {}. `/archtopic help` says what each means.",
         code_safe(&title),
         intent_names()
     ))
@@ -128,7 +139,7 @@ pub fn help() -> Reply {
     Reply::markdown(format!(
         "*Arch Hour* runs our architecture meeting Lean Coffee style: propose topics, vote on their cards with emoji, and the top topics get time-boxed discussion.\n\
          • `/archtopic [intent] title`: propose a topic, e.g. `/archtopic {EXAMPLE_PROPOSAL}`\n\
-         • `list`: the agenda for the next meeting, ranked by votes · `withdraw 12`: take your topic #12 off it · `recount`: re-read the votes from Slack (facilitators)\n\
+         • `list`: the agenda for the next meeting, ranked by votes · `withdraw 12`: take your topic #12 off it · `edit 12 [intent] title`: fix its intent or title (its votes stay) · `recount`: re-read the votes from Slack (facilitators)\n\
          • `start`, `next`, `extend`, `end`: run the meeting (facilitators)\n\
          • `action @owner what they will do due 2026-12-01`: record an action item · `done 7` · `drop 7` · `mine`: my open items · `remind`: send the reminders now (facilitators)\n\
          • `search words`: past and open topics · `digest preview`: this week's digest, to me · `digest`: post it (facilitators)\n\
@@ -245,6 +256,26 @@ mod tests {
         };
         assert_eq!(item.mentioned, ["U1"]);
         assert_eq!(item.due, chrono::NaiveDate::from_ymd_opt(2026, 12, 1));
+    }
+
+    #[test]
+    fn an_edit_error_shows_the_corrected_edit_command() {
+        let reply = edit_error(
+            12,
+            &ProposalError::MissingIntent {
+                title: "Should we adopt Kafka?".into(),
+                guess: Intent::Quest,
+            },
+        );
+        assert!(reply.text.starts_with(
+            "A topic starts with its intent in brackets.\n\
+             Try: `/archtopic edit 12 [quest] Should we adopt Kafka?`"
+        ));
+        assert!(
+            help()
+                .text
+                .contains("`edit 12 [intent] title`: fix its intent or title (its votes stay)")
+        );
     }
 
     #[test]

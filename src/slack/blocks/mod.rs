@@ -6,6 +6,7 @@ mod cards;
 pub mod challenges;
 mod commands;
 pub mod digest;
+mod edits;
 pub mod home;
 pub mod items;
 pub mod meeting;
@@ -16,9 +17,10 @@ mod votes;
 pub use agenda::agenda;
 pub use cards::{CardView, topic_card};
 pub use commands::{
-    control_done, direct_message_refusal, help, internal_error, proposal_confirmation,
+    control_done, direct_message_refusal, edit_error, help, internal_error, proposal_confirmation,
     proposal_error, unknown_command, usage,
 };
+pub use edits::{edit_not_open, edit_refused, edit_unchanged, edited};
 pub use settings::{
     facilitators_announced, setting_changed, setting_error, settings_refusal, show_settings,
 };
