@@ -67,9 +67,12 @@ impl Reply {
         self.text.is_empty() && self.blocks.is_empty()
     }
 
+    /// A message of mrkdwn lines, in as few sections as fit: one section holds 3,000
+    /// characters, so longer text (help, for one) is split between its lines, not cut.
     fn markdown(text: String) -> Reply {
+        let lines: Vec<&str> = text.lines().collect();
         Reply {
-            blocks: sections(&[text.as_str()]),
+            blocks: sections(&lines),
             text,
         }
     }
@@ -239,6 +242,17 @@ pub(crate) mod tests {
         assert_eq!(age(then, then), "today");
         assert_eq!(age(then, then + chrono::Duration::hours(30)), "1 day old");
         assert_eq!(age(then, then + chrono::Duration::days(9)), "9 days old");
+    }
+
+    /// Help and other long replies are split between their lines, never cut short.
+    #[test]
+    fn a_long_reply_is_split_between_lines_not_cut() {
+        let text = format!("{}\n{}", "a".repeat(2000), "b".repeat(2000));
+        let reply = Reply::markdown(text.clone());
+        let blocks = blocks_json(&reply);
+        assert_eq!(blocks[0]["text"]["text"], "a".repeat(2000));
+        assert_eq!(blocks[1]["text"]["text"], "b".repeat(2000));
+        assert_eq!(reply.text, text);
     }
 
     #[test]
