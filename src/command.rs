@@ -1,5 +1,7 @@
 //! The `/archtopic` text parser: one pure function from what a person typed to a [`Command`].
 
+use chrono::NaiveDate;
+
 use crate::actions::{ItemState, ItemText, parse_item_number, parse_item_text};
 use crate::settings::{self, SettingChange, SettingError};
 use crate::slack::actions::MeetingControl;
@@ -35,6 +37,9 @@ pub enum Command {
     Search(String),
     /// `digest` (post now) or `digest preview` (show me).
     Digest { preview: bool },
+    /// `minutes [post] [last | YYYY-MM-DD]`: a meeting's minutes, to me or posted in the
+    /// channel; the last meeting's without a date.
+    Minutes { post: bool, date: Option<NaiveDate> },
     /// `challenge …`, `challenges [category]`: the architecture challenges log.
     Challenge(ChallengeCommand),
     /// `config`: show the channel's settings.
@@ -155,6 +160,7 @@ pub fn parse(text: &str) -> Result<Command, CommandError> {
             Ok(Command::Digest { preview: true })
         }
         ("digest", _) => usage(DIGEST_USAGE),
+        ("minutes", rest) => parse_minutes(rest).map_or(usage(MINUTES_USAGE), Ok),
         ("search", "") => usage(SEARCH_USAGE),
         ("search", words) => Ok(Command::Search(mrkdwn::to_plain(words))),
         ("challenge", "") => Ok(Command::Challenge(ChallengeCommand::Form)),
@@ -276,6 +282,26 @@ fn parse_challenge_number(text: &str) -> Option<i32> {
 
 /// How to use `digest`.
 pub const DIGEST_USAGE: &str = "/archtopic digest preview";
+
+/// How to use `minutes`.
+pub const MINUTES_USAGE: &str = "/archtopic minutes [post] [last | YYYY-MM-DD]";
+
+/// `[post] [last | YYYY-MM-DD]`; `None` for anything else.
+fn parse_minutes(rest: &str) -> Option<Command> {
+    let mut words = rest.split_whitespace().peekable();
+    let post = words
+        .next_if(|word| word.eq_ignore_ascii_case("post"))
+        .is_some();
+    let date = match words.next() {
+        None => None,
+        Some(word) if word.eq_ignore_ascii_case("last") => None,
+        Some(word) => Some(NaiveDate::parse_from_str(word, "%Y-%m-%d").ok()?),
+    };
+    words
+        .next()
+        .is_none()
+        .then_some(Command::Minutes { post, date })
+}
 
 /// How to use `search`.
 pub const SEARCH_USAGE: &str = "/archtopic search documentation strategy";
@@ -537,6 +563,37 @@ mod tests {
             assert_eq!(
                 parse(bad),
                 Err(CommandError::Usage(UsageError { usage: EDIT_USAGE })),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn minutes_take_post_and_last_or_a_date() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 18);
+        let cases = [
+            ("minutes", false, None),
+            ("minutes last", false, None),
+            ("Minutes 2026-11-18", false, day),
+            ("minutes post", true, None),
+            ("minutes POST last", true, None),
+            ("minutes post 2026-11-18", true, day),
+        ];
+        for (text, post, date) in cases {
+            assert_eq!(parse(text), Ok(Command::Minutes { post, date }), "{text}");
+        }
+        for bad in [
+            "minutes yesterday",
+            "minutes 2026-13-01",
+            "minutes last 2026-11-18",
+            "minutes 2026-11-18 post",
+            "minutes post post",
+        ] {
+            assert_eq!(
+                parse(bad),
+                Err(CommandError::Usage(UsageError {
+                    usage: MINUTES_USAGE
+                })),
                 "{bad}"
             );
         }

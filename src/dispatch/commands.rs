@@ -4,7 +4,9 @@ use anyhow::Context;
 
 use super::challenges;
 use super::propose::{self, Proposer};
-use super::{digest, edit, items, meeting, pre_meeting, recount, reminders, search, withdraw};
+use super::{
+    digest, edit, items, meeting, minutes, pre_meeting, recount, reminders, search, withdraw,
+};
 use crate::app::AppState;
 use crate::command::{self, ChallengeCommand, Command, CommandError, Proposal};
 use crate::jobs::{self, delivery::Delivery};
@@ -28,6 +30,7 @@ pub async fn handle(state: &AppState, command: SlashCommand) -> anyhow::Result<R
             | Command::Remind
             | Command::Search(_)
             | Command::Digest { .. }
+            | Command::Minutes { .. }
             | Command::Challenge(
                 ChallengeCommand::Form | ChallengeCommand::Record(_) | ChallengeCommand::List(_)
             )
@@ -62,6 +65,7 @@ pub async fn handle(state: &AppState, command: SlashCommand) -> anyhow::Result<R
         Ok(Command::Search(words)) => search::search(state, &command, &words).await,
         Ok(Command::Digest { preview: true }) => digest::preview(state, &command).await,
         Ok(Command::Digest { preview: false }) => digest::post_now(state, &command).await,
+        Ok(Command::Minutes { post, date }) => minutes::minutes(state, &command, post, date).await,
         Ok(Command::Meeting(control)) => meeting::control(state, &command, control).await,
         Ok(Command::Challenge(challenge)) => challenges::command(state, &command, challenge).await,
         Ok(Command::ShowConfig) => {

@@ -14,6 +14,7 @@ mod home;
 pub mod interactions;
 mod items;
 pub mod meeting;
+mod minutes;
 pub mod pre_meeting;
 mod propose;
 pub mod reactions;

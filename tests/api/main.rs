@@ -13,6 +13,7 @@ mod import;
 mod manifest;
 mod meeting;
 mod migrations;
+mod minutes;
 mod outbox;
 mod proposing;
 mod settings;

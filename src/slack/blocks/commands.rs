@@ -143,6 +143,7 @@ pub fn help() -> Reply {
          • `start`, `next`, `extend`, `end`: run the meeting (facilitators)\n\
          • `action @owner what they will do due 2026-12-01`: record an action item · `done 7` · `drop 7` · `mine`: my open items · `remind`: send the reminders now (facilitators)\n\
          • `search words`: past and open topics · `digest preview`: this week's digest, to me · `digest`: post it (facilitators)\n\
+         • `minutes [last | YYYY-MM-DD]`: a meeting's minutes, to me · `minutes post [last | YYYY-MM-DD]`: post them in the channel (facilitators)\n\
          • `challenge`: record something that slowed your team down in the architecture challenges log (a form; or in one line, `challenge Category | Issue | what happened`) · `challenges [category]`: the log · `challenge 7`: one issue, and a button to discuss it · `challenge 7 status …`: where it stands\n\
          • `config`: this channel's settings; `config KEY VALUE` changes one (facilitators) · `help`: this message\n\
          *Notes in the meeting*: reply in the thread of a topic's card (the \"Now discussing\" message links to it). Each reply is recorded on that topic:\n\
@@ -276,6 +277,14 @@ mod tests {
                 .text
                 .contains("`edit 12 [intent] title`: fix its intent or title (its votes stay)")
         );
+    }
+
+    #[test]
+    fn help_names_minutes() {
+        assert!(help().text.contains(
+            "• `minutes [last | YYYY-MM-DD]`: a meeting's minutes, to me · \
+             `minutes post [last | YYYY-MM-DD]`: post them in the channel (facilitators)"
+        ));
     }
 
     #[test]

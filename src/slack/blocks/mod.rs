@@ -10,6 +10,7 @@ mod edits;
 pub mod home;
 pub mod items;
 pub mod meeting;
+pub mod minutes;
 pub mod search;
 mod settings;
 mod votes;
