@@ -1,5 +1,7 @@
 //! The `/archtopic` text parser: one pure function from what a person typed to a [`Command`].
 
+use chrono::NaiveDate;
+
 use crate::actions::{ItemState, ItemText, parse_item_number, parse_item_text};
 use crate::settings::{self, SettingChange, SettingError};
 use crate::slack::actions::MeetingControl;
@@ -15,6 +17,8 @@ pub enum Command {
     List,
     /// `withdraw N`: take topic N off the agenda.
     Withdraw(i32),
+    /// `edit N [intent] title`: fix topic N's intents or title.
+    Edit { number: i32, proposal: Proposal },
     /// `recount`: re-read the vote reactions of open cards from Slack.
     Recount,
     /// `start`: start the meeting.
@@ -33,6 +37,9 @@ pub enum Command {
     Search(String),
     /// `digest` (post now) or `digest preview` (show me).
     Digest { preview: bool },
+    /// `minutes [post] [last | YYYY-MM-DD]`: a meeting's minutes, to me or posted in the
+    /// channel; the last meeting's without a date.
+    Minutes { post: bool, date: Option<NaiveDate> },
     /// `challenge …`, `challenges [category]`: the architecture challenges log.
     Challenge(ChallengeCommand),
     /// `config`: show the channel's settings.
@@ -113,19 +120,20 @@ pub fn parse(text: &str) -> Result<Command, CommandError> {
         return Ok(Command::Help);
     }
     let usage = |usage| Err(CommandError::Usage(UsageError { usage }));
-    match (first.to_lowercase().as_str(), rest) {
-        ("list" | "agenda", "") => Ok(Command::List),
-        ("help" | "?", _) => Ok(Command::Help),
+    let word = first.to_lowercase();
+    if let Some((command, how)) = taking_nothing(&word) {
+        return if rest.is_empty() {
+            Ok(command)
+        } else {
+            usage(how)
+        };
+    }
+    match (word.as_str(), rest) {
         ("withdraw", number) => match parse_topic_number(number) {
             Some(number) => Ok(Command::Withdraw(number)),
             None => usage(WITHDRAW_USAGE),
         },
-        ("recount", "") => Ok(Command::Recount),
-        ("start", "") => Ok(Command::Start),
-        ("next", "") => Ok(Command::Meeting(MeetingControl::Next)),
-        ("extend", "") => Ok(Command::Meeting(MeetingControl::Extend)),
-        ("end", "") => Ok(Command::Meeting(MeetingControl::End)),
-        ("recount", _) => usage(RECOUNT_USAGE),
+        ("edit", rest) => parse_edit(rest),
         ("action", "") => usage(ACTION_USAGE),
         ("action", rest) => parse_action(rest)
             .map(Command::Action)
@@ -147,13 +155,12 @@ pub fn parse(text: &str) -> Result<Command, CommandError> {
                 DROP_USAGE
             }),
         },
-        ("mine", "") => Ok(Command::Mine),
-        ("remind", "") => Ok(Command::Remind),
         ("digest", "") => Ok(Command::Digest { preview: false }),
         ("digest", rest) if rest.eq_ignore_ascii_case("preview") => {
             Ok(Command::Digest { preview: true })
         }
         ("digest", _) => usage(DIGEST_USAGE),
+        ("minutes", rest) => parse_minutes(rest).map_or(usage(MINUTES_USAGE), Ok),
         ("search", "") => usage(SEARCH_USAGE),
         ("search", words) => Ok(Command::Search(mrkdwn::to_plain(words))),
         ("challenge", "") => Ok(Command::Challenge(ChallengeCommand::Form)),
@@ -173,6 +180,23 @@ pub fn parse(text: &str) -> Result<Command, CommandError> {
         }
         _ => Err(CommandError::Proposal(missing_intent(text))),
     }
+}
+
+/// The subcommands that take nothing after them, with the usage shown when something is:
+/// `start now` is `start` used the wrong way, not a topic missing its intent tag.
+fn taking_nothing(word: &str) -> Option<(Command, &'static str)> {
+    Some(match word {
+        "list" | "agenda" => (Command::List, LIST_USAGE),
+        "help" | "?" => (Command::Help, HELP_USAGE),
+        "recount" => (Command::Recount, RECOUNT_USAGE),
+        "start" => (Command::Start, START_USAGE),
+        "next" => (Command::Meeting(MeetingControl::Next), NEXT_USAGE),
+        "extend" => (Command::Meeting(MeetingControl::Extend), EXTEND_USAGE),
+        "end" => (Command::Meeting(MeetingControl::End), END_USAGE),
+        "mine" => (Command::Mine, MINE_USAGE),
+        "remind" => (Command::Remind, REMIND_USAGE),
+        _ => return None,
+    })
 }
 
 /// How to use `action`, `done` and `drop`.
@@ -259,13 +283,66 @@ fn parse_challenge_number(text: &str) -> Option<i32> {
 /// How to use `digest`.
 pub const DIGEST_USAGE: &str = "/archtopic digest preview";
 
+/// How to use `minutes`.
+pub const MINUTES_USAGE: &str = "/archtopic minutes [post] [last | YYYY-MM-DD]";
+
+/// `[post] [last | YYYY-MM-DD]`; `None` for anything else.
+fn parse_minutes(rest: &str) -> Option<Command> {
+    let mut words = rest.split_whitespace().peekable();
+    let post = words
+        .next_if(|word| word.eq_ignore_ascii_case("post"))
+        .is_some();
+    let date = match words.next() {
+        None => None,
+        Some(word) if word.eq_ignore_ascii_case("last") => None,
+        Some(word) => Some(NaiveDate::parse_from_str(word, "%Y-%m-%d").ok()?),
+    };
+    words
+        .next()
+        .is_none()
+        .then_some(Command::Minutes { post, date })
+}
+
 /// How to use `search`.
 pub const SEARCH_USAGE: &str = "/archtopic search documentation strategy";
 
 /// How to use `withdraw`.
 pub const WITHDRAW_USAGE: &str = "/archtopic withdraw 12";
-/// How to use `recount`.
+
+/// How to use the subcommands that take nothing after them.
+pub const LIST_USAGE: &str = "/archtopic list";
+pub const HELP_USAGE: &str = "/archtopic help";
 pub const RECOUNT_USAGE: &str = "/archtopic recount";
+pub const START_USAGE: &str = "/archtopic start";
+pub const NEXT_USAGE: &str = "/archtopic next";
+pub const EXTEND_USAGE: &str = "/archtopic extend";
+pub const END_USAGE: &str = "/archtopic end";
+pub const MINE_USAGE: &str = "/archtopic mine";
+pub const REMIND_USAGE: &str = "/archtopic remind";
+
+/// How to use `edit`.
+pub const EDIT_USAGE: &str = "/archtopic edit 12 [quest] Should we adopt a message queue?";
+
+/// `edit N [intent] title`: a topic number, then what a proposal takes, with a proposal's
+/// errors (which the reply shows with the `edit N` in front).
+fn parse_edit(rest: &str) -> Result<Command, CommandError> {
+    let usage = Err(CommandError::Usage(UsageError { usage: EDIT_USAGE }));
+    let Some((number, topic)) = rest.split_once(char::is_whitespace) else {
+        return usage;
+    };
+    let Some(number) = parse_topic_number(number) else {
+        return usage;
+    };
+    let topic = topic.trim();
+    let proposal = if topic.starts_with('[') {
+        parse_proposal(topic)
+    } else {
+        Err(missing_intent(topic))
+    };
+    proposal
+        .map(|proposal| Command::Edit { number, proposal })
+        .map_err(|error| CommandError::Edit { number, error })
+}
 
 /// `12` or `#12`.
 fn parse_topic_number(text: &str) -> Option<i32> {
@@ -280,6 +357,11 @@ fn parse_topic_number(text: &str) -> Option<i32> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CommandError {
     Proposal(ProposalError),
+    /// `edit N` followed by what would be a bad proposal.
+    Edit {
+        number: i32,
+        error: ProposalError,
+    },
     Usage(UsageError),
 }
 
@@ -398,9 +480,34 @@ mod tests {
         assert_eq!(parse("list"), Ok(Command::List));
         assert_eq!(parse("  LIST "), Ok(Command::List));
         assert_eq!(parse("help"), Ok(Command::Help));
-        assert_eq!(parse("Help me"), Ok(Command::Help));
+        assert_eq!(parse("?"), Ok(Command::Help));
         assert_eq!(parse(""), Ok(Command::Help));
         assert_eq!(parse("   "), Ok(Command::Help));
+    }
+
+    /// `start now` is a subcommand used the wrong way, not a topic without its intent tag.
+    #[test]
+    fn a_subcommand_that_takes_nothing_answers_extra_words_with_its_usage() {
+        let cases = [
+            ("list all", LIST_USAGE),
+            ("agenda please", LIST_USAGE),
+            ("help me", HELP_USAGE),
+            ("? intents", HELP_USAGE),
+            ("recount now", RECOUNT_USAGE),
+            ("start now", START_USAGE),
+            ("next please", NEXT_USAGE),
+            ("Extend 5m", EXTEND_USAGE),
+            ("end it", END_USAGE),
+            ("mine all", MINE_USAGE),
+            ("remind everyone", REMIND_USAGE),
+        ];
+        for (text, usage) in cases {
+            assert_eq!(
+                parse(text),
+                Err(CommandError::Usage(UsageError { usage })),
+                "{text}"
+            );
+        }
     }
 
     #[test]
@@ -412,6 +519,80 @@ mod tests {
                 parse(bad),
                 Err(CommandError::Usage(UsageError {
                     usage: WITHDRAW_USAGE
+                })),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn edit_takes_a_topic_number_and_what_a_proposal_takes() {
+        assert_eq!(
+            parse("edit #12 [Q/idea] Should we adopt a message queue?"),
+            Ok(Command::Edit {
+                number: 12,
+                proposal: proposal("[quest/ideation] Should we adopt a message queue?")
+            })
+        );
+        assert_eq!(
+            parse("Edit 12 Should we adopt Kafka?"),
+            Err(CommandError::Edit {
+                number: 12,
+                error: ProposalError::MissingIntent {
+                    title: "Should we adopt Kafka?".into(),
+                    guess: Intent::Quest
+                }
+            })
+        );
+        assert_eq!(
+            parse("edit 3 [quest]"),
+            Err(CommandError::Edit {
+                number: 3,
+                error: ProposalError::BadTitle {
+                    error: TitleError::Empty,
+                    intents: Intent::Quest.into()
+                }
+            })
+        );
+        for bad in [
+            "edit",
+            "edit 12",
+            "edit twelve [quest] Kafka?",
+            "edit 0 [quest] Kafka?",
+        ] {
+            assert_eq!(
+                parse(bad),
+                Err(CommandError::Usage(UsageError { usage: EDIT_USAGE })),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn minutes_take_post_and_last_or_a_date() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 18);
+        let cases = [
+            ("minutes", false, None),
+            ("minutes last", false, None),
+            ("Minutes 2026-11-18", false, day),
+            ("minutes post", true, None),
+            ("minutes POST last", true, None),
+            ("minutes post 2026-11-18", true, day),
+        ];
+        for (text, post, date) in cases {
+            assert_eq!(parse(text), Ok(Command::Minutes { post, date }), "{text}");
+        }
+        for bad in [
+            "minutes yesterday",
+            "minutes 2026-13-01",
+            "minutes last 2026-11-18",
+            "minutes 2026-11-18 post",
+            "minutes post post",
+        ] {
+            assert_eq!(
+                parse(bad),
+                Err(CommandError::Usage(UsageError {
+                    usage: MINUTES_USAGE
                 })),
                 "{bad}"
             );

@@ -5,7 +5,9 @@ use anyhow::Context;
 use super::challenges;
 use super::membership::{self, Admission};
 use super::propose::{self, Proposer};
-use super::{digest, items, meeting, pre_meeting, recount, reminders, search, withdraw};
+use super::{
+    digest, edit, items, meeting, minutes, pre_meeting, recount, reminders, search, withdraw,
+};
 use crate::app::AppState;
 use crate::command::{self, ChallengeCommand, Command, CommandError, Proposal};
 use crate::jobs::{self, delivery::Delivery};
@@ -29,6 +31,7 @@ pub async fn handle(state: &AppState, command: SlashCommand) -> anyhow::Result<R
             | Command::Remind
             | Command::Search(_)
             | Command::Digest { .. }
+            | Command::Minutes { .. }
             | Command::Challenge(
                 ChallengeCommand::Form | ChallengeCommand::Record(_) | ChallengeCommand::List(_)
             )
@@ -49,12 +52,16 @@ pub async fn handle(state: &AppState, command: SlashCommand) -> anyhow::Result<R
     }
     match parsed {
         Err(CommandError::Proposal(error)) => Ok(blocks::proposal_error(&error)),
+        Err(CommandError::Edit { number, error }) => Ok(blocks::edit_error(number, &error)),
         Err(CommandError::Usage(error)) => Ok(blocks::usage(&error)),
         Ok(Command::Help) => Ok(blocks::help()),
         Ok(Command::Unknown(word)) => Ok(blocks::unknown_command(&word)),
         Ok(Command::List) => list(state, &command).await,
         Ok(Command::Propose(proposal)) => propose(state, &command, proposal).await,
         Ok(Command::Withdraw(number)) => withdraw::withdraw(state, &command, number).await,
+        Ok(Command::Edit { number, proposal }) => {
+            edit::edit(state, &command, number, &proposal).await
+        }
         Ok(Command::Recount) => recount::start(state, &command).await,
         Ok(Command::Start) => meeting::start(state, &command).await,
         Ok(Command::Action(action)) => items::action(state, &command, action).await,
@@ -67,6 +74,7 @@ pub async fn handle(state: &AppState, command: SlashCommand) -> anyhow::Result<R
         Ok(Command::Search(words)) => search::search(state, &command, &words).await,
         Ok(Command::Digest { preview: true }) => digest::preview(state, &command).await,
         Ok(Command::Digest { preview: false }) => digest::post_now(state, &command).await,
+        Ok(Command::Minutes { post, date }) => minutes::minutes(state, &command, post, date).await,
         Ok(Command::Meeting(control)) => meeting::control(state, &command, control).await,
         Ok(Command::Challenge(challenge)) => challenges::command(state, &command, challenge).await,
         Ok(Command::ShowConfig) => {

@@ -42,10 +42,7 @@ pub async fn post_now(state: &AppState, command: &SlashCommand) -> anyhow::Resul
         .await
         .context("loading settings")?;
     if !settings.can_facilitate(&command.user_id) {
-        return Ok(blocks::facilitator_refusal(
-            "post the digest",
-            &settings.facilitators,
-        ));
+        return Ok(messages::post_refusal(&settings.facilitators));
     }
     let mut tx = state.db.begin().await.context("starting a transaction")?;
     let posted = post(&mut tx, state, &command.channel_id, &settings).await?;

@@ -30,7 +30,7 @@ pub async fn withdraw(
     let settings = store::settings::load(&state.db, &topic.channel_id)
         .await
         .context("loading settings")?;
-    if !may_withdraw(state, &topic, &settings.facilitators, &command.user_id).await? {
+    if !may_change(state, &topic, &settings.facilitators, &command.user_id).await? {
         return Ok(blocks::withdraw_refused(&topic, &settings.facilitators));
     }
 
@@ -66,8 +66,9 @@ pub async fn withdraw(
     Ok(blocks::withdrawn(&topic))
 }
 
-/// The author always; then facilitators, or workspace admins while there are none.
-async fn may_withdraw(
+/// Who may withdraw or edit a topic: the author always; then facilitators, or workspace admins
+/// while there are none.
+pub(super) async fn may_change(
     state: &AppState,
     topic: &Topic,
     facilitators: &[String],

@@ -51,6 +51,19 @@ impl Span {
         Some(Span::from_secs(total))
     }
 
+    /// Time left as people say it: to the nearest minute, or to the nearest second under a
+    /// minute. A warning due 2 minutes before the end runs a moment late and has 1 min 59.6 s
+    /// to announce: that is "2 min", not "1 min 59 s".
+    pub fn rounded(exact: Duration) -> Span {
+        let seconds = (exact.as_millis() + 500) / 1000;
+        let seconds = if seconds < 60 {
+            seconds
+        } else {
+            (seconds + 30) / 60 * 60
+        };
+        Span::from_secs(u64::try_from(seconds).unwrap_or(u64::MAX))
+    }
+
     /// Minutes, rounded to the nearest, for people ("5 min"); seconds below a minute.
     pub fn spoken(self) -> String {
         let seconds = self.secs();
@@ -132,5 +145,20 @@ mod tests {
         assert_eq!(Span::from_secs(600).spoken(), "10 min");
         assert_eq!(Span::from_secs(20).spoken(), "20 s");
         assert_eq!(Span::from_secs(90).spoken(), "1 min 30 s");
+    }
+
+    #[test]
+    fn time_left_is_rounded_to_the_minute_or_under_a_minute_to_the_second() {
+        let spoken = |millis: u64| Span::rounded(Duration::from_millis(millis)).spoken();
+        assert_eq!(spoken(120_000), "2 min");
+        assert_eq!(spoken(119_999), "2 min");
+        assert_eq!(spoken(119_000), "2 min");
+        assert_eq!(spoken(91_000), "2 min");
+        assert_eq!(spoken(89_000), "1 min");
+        assert_eq!(spoken(150_000), "3 min", "halves round up");
+        assert_eq!(spoken(59_600), "1 min");
+        assert_eq!(spoken(59_400), "59 s");
+        assert_eq!(spoken(29_700), "30 s");
+        assert_eq!(spoken(400), "0 s");
     }
 }

@@ -206,6 +206,25 @@ pub async fn withdraw(
     Ok(updated == 1)
 }
 
+/// Gives an open topic new intents and title. `None` if it was no longer open.
+pub async fn edit(
+    db: impl PgExecutor<'_>,
+    topic_id: i64,
+    intents: &Intents,
+    title: &str,
+) -> sqlx::Result<Option<Topic>> {
+    let row: Option<TopicRow> = sqlx::query_as(concat!(
+        "update topics set intents = $2, title = $3 where id = $1 and state = 'open' returning ",
+        topic_columns!()
+    ))
+    .bind(topic_id)
+    .bind(intents.names())
+    .bind(title)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(Topic::from))
+}
+
 /// Moves a topic into discussion, or marks it discussed in a meeting.
 pub async fn set_state(
     db: impl PgExecutor<'_>,

@@ -5,7 +5,7 @@ use sqlx::PgPool;
 
 use super::ToolError;
 use crate::notes::render_meeting;
-use crate::store;
+use crate::views::minutes::{self, Minutes};
 
 /// The minutes of the channel's meeting on `date`, or of its last meeting.
 pub async fn minutes(
@@ -14,17 +14,13 @@ pub async fn minutes(
     date: Option<NaiveDate>,
 ) -> anyhow::Result<String> {
     let mut conn = db.acquire().await?;
-    let Some(meeting_id) = store::history::find_meeting(&mut conn, channel_id, date).await? else {
-        let any = store::history::find_meeting(&mut conn, channel_id, None).await?;
-        return Err(ToolError(match (any, date) {
-            (None, _) => format!("channel {channel_id} has no meetings"),
-            (Some(_), Some(date)) => format!("channel {channel_id} had no meeting on {date}"),
-            (Some(_), None) => format!("channel {channel_id} has no meetings"),
-        })
-        .into());
-    };
-    let notes = store::history::meeting_notes(&mut conn, meeting_id)
-        .await?
-        .ok_or_else(|| ToolError(format!("meeting {meeting_id} vanished")))?;
-    Ok(render_meeting(&notes))
+    match minutes::find(&mut conn, channel_id, date).await? {
+        Minutes::Found { notes, .. } => Ok(render_meeting(&notes)),
+        Minutes::NoMeetings => {
+            Err(ToolError(format!("channel {channel_id} has no meetings")).into())
+        }
+        Minutes::NoneOn(date) => {
+            Err(ToolError(format!("channel {channel_id} had no meeting on {date}")).into())
+        }
+    }
 }

@@ -4,6 +4,7 @@
 mod actions;
 mod binary;
 mod challenges;
+mod editing;
 mod embedded;
 mod endpoints;
 mod faults;
@@ -13,6 +14,7 @@ mod manifest;
 mod meeting;
 mod membership;
 mod migrations;
+mod minutes;
 mod outbox;
 mod proposing;
 mod settings;

@@ -265,6 +265,57 @@ async fn extend_grants_the_next_box_and_refuses_past_the_last() {
     assert_eq!(record_of(&app, 1).await, (3, 1200, 20 * 60, true));
 }
 
+/// "Now discussing" links to the topic card, whose thread is where notes are recorded.
+#[tokio::test]
+async fn now_discussing_links_to_the_cards_thread_for_notes() {
+    let app = spawn_app().await;
+    // The link needs the workspace's address, which auth.test gives the bot at start.
+    eventually("the bot to know who it is", || async {
+        let health = app.get("/healthz").await.text().await.expect("health");
+        health.contains("slack: signed in as").then_some(())
+    })
+    .await;
+    let card = app.propose("[discuss] Splitting LMS and Studio").await;
+    start(&app).await;
+    let now = app
+        .slack
+        .calls_to("chat.postMessage")
+        .into_iter()
+        .find(|call| {
+            call.args["text"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("Now discussing #1"))
+        })
+        .expect("Now discussing");
+    let text = now.args["blocks"][0]["text"]["text"]
+        .as_str()
+        .expect("text");
+    let link = format!(
+        "Notes: reply in <https://acme.slack.com/archives/{CHANNEL}/p{}|its card's thread>",
+        card.ts.replace('.', "")
+    );
+    assert!(text.contains(&link), "{text}");
+}
+
+/// A warning that runs a few seconds after it fell due still speaks in whole minutes: "2 min
+/// left", not "1 min 57 s left".
+#[tokio::test]
+async fn a_warning_that_runs_late_rounds_the_time_left_to_the_minute() {
+    let app = spawn_app().await;
+    app.propose("[discuss] Splitting LMS and Studio").await;
+    start(&app).await;
+    app.advance(8 * MINUTE + Duration::from_secs(3)).await;
+    posted(&app, ":hourglass_flowing_sand:", 1).await;
+    let warning = posts(&app.slack)
+        .into_iter()
+        .find(|text| text.starts_with(":hourglass_flowing_sand:"))
+        .expect("the warning");
+    assert!(
+        warning.starts_with(":hourglass_flowing_sand: 2 min left on #1: Splitting LMS and Studio"),
+        "{warning}"
+    );
+}
+
 #[tokio::test]
 async fn a_restart_during_a_box_still_posts_times_up_once_late_but_not_lost() {
     let app = spawn_app().await;

@@ -234,10 +234,7 @@ async fn the_agenda_ranks_by_votes_then_deferrals_then_age() {
         lines[1],
         "_Ranked by votes, then by meetings missed (more first), then by age (older first)._"
     );
-    assert_eq!(
-        lines[2],
-        "1. *#2* `discuss` Topic 2 · 3 votes · deferred 0× · today"
-    );
+    assert_eq!(lines[2], "1. *#2* `discuss` Topic 2 · 3 votes · today");
     assert!(lines[3].starts_with("2. *#3* "), "{text}");
     assert!(lines[7].starts_with("6. *#6* "), "{text}");
 }
@@ -390,6 +387,12 @@ async fn once_facilitators_are_set_only_they_and_the_author_may_withdraw_or_conf
             .as_str()
             .expect("text")
             .starts_with("Only this channel's facilitators (<@UFAC>) can recount votes")
+    );
+    let digest = app.command("digest").await;
+    assert_eq!(
+        digest["text"],
+        "Only this channel's facilitators (<@UFAC>) can post the digest. \
+         `/archtopic digest preview` shows it to you."
     );
     let budget: i32 =
         sqlx::query_scalar("select votes_per_person from channel_settings where channel_id = $1")

@@ -71,6 +71,7 @@ pub(super) async fn apply(
                     ends_at,
                     tz,
                     grant: None,
+                    bot: state.bot.get(),
                 });
                 deliveries.push(Delivery::meeting_post(key("now"), channel, message));
                 deliveries.push(Delivery::refresh_card(topic_id, Duration::ZERO));
@@ -95,6 +96,7 @@ pub(super) async fn apply(
                     ends_at,
                     tz,
                     grant: Some(grant),
+                    bot: state.bot.get(),
                 });
                 deliveries.push(Delivery::meeting_post(key("now"), channel, message));
             }

@@ -120,7 +120,7 @@ async fn warning(
         let topic = store::topics::find(&mut *tx, topic_id)
             .await?
             .context("the topic vanished")?;
-        let left = Span::from_secs(u64::try_from((ends_at - now).num_seconds()).unwrap_or(0));
+        let left = Span::rounded((ends_at - now).to_std().unwrap_or_default());
         let message = messages::box_warning(&topic, left, ends_at, settings.schedule.tz);
         jobs::queue(
             &mut tx,

@@ -2,16 +2,15 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Reply, age, badged_title, named_proposers, plural, sections};
+use super::{EXAMPLE_PROPOSAL, Reply, age, badged_title, named_proposers, plural, sections};
 use crate::votes::{RANKING_RULE, RankedTopic};
 
 /// The open topics of a channel in agenda order, with the rule that ordered them.
 pub fn agenda(ranked: &[RankedTopic], now: DateTime<Utc>) -> Reply {
     if ranked.is_empty() {
-        return Reply::markdown(
-            "No open topics yet. Propose one: `/archtopic [quest] What is paver used for today?`"
-                .to_string(),
-        );
+        return Reply::markdown(format!(
+            "No open topics yet. Propose one: `/archtopic {EXAMPLE_PROPOSAL}`"
+        ));
     }
     let count = plural(
         i64::try_from(ranked.len()).unwrap_or(i64::MAX),
@@ -28,17 +27,22 @@ pub fn agenda(ranked: &[RankedTopic], now: DateTime<Utc>) -> Reply {
     }
 }
 
-/// `1. *#4* `quest` Title · 5 votes · deferred 1× · 3 days old`
+/// `1. *#4* `quest` Title · 5 votes · deferred 1× · 3 days old`; a topic no meeting has
+/// missed yet does not say "deferred 0×".
 fn row(entry: &RankedTopic, now: DateTime<Utc>) -> String {
     let topic = &entry.topic;
+    let deferred = if topic.times_deferred > 0 {
+        format!(" · deferred {}×", topic.times_deferred)
+    } else {
+        String::new()
+    };
     format!(
-        "{}. *#{}* {}{} · {} · deferred {}× · {}",
+        "{}. *#{}* {}{} · {}{deferred} · {}",
         entry.rank,
         topic.number,
         badged_title(topic),
         named_proposers(topic),
         plural(entry.votes, "vote", "votes"),
-        topic.times_deferred,
         age(topic.created_at, now)
     )
 }
@@ -90,7 +94,16 @@ mod tests {
         );
         assert_eq!(
             row,
-            "2. *#12* `quest` `ideation` Is &lt;paver&gt; &amp; friends still used? · proposed by Ana &lt;B&gt; &amp; co, <@U7> · 1 vote · deferred 0× · today"
+            "2. *#12* `quest` `ideation` Is &lt;paver&gt; &amp; friends still used? · proposed by Ana &lt;B&gt; &amp; co, <@U7> · 1 vote · today",
+            "a topic never deferred does not say so"
+        );
+    }
+
+    #[test]
+    fn an_empty_agenda_shows_how_to_propose_with_a_neutral_example() {
+        assert_eq!(
+            agenda(&[], chrono::Utc::now()).text,
+            "No open topics yet. Propose one: `/archtopic [quest] Should we adopt a message queue?`"
         );
     }
 }

@@ -1,6 +1,6 @@
 //! Replies to `/archtopic`: confirmations, help, and explanations of bad input.
 
-use super::{Reply, code_safe, intent_names, topic_name};
+use super::{EXAMPLE_PROPOSAL, EXAMPLE_TITLE, Reply, code_safe, intent_names, topic_name};
 use crate::command::{ProposalError, UsageError};
 use crate::store::memberships::Outside;
 use crate::topics::{Intent, IntentError, Intents, Title, TitleError, Topic};
@@ -25,6 +25,17 @@ Similar earlier topics:
 
 /// What went wrong with a proposal, and the command that would have worked.
 pub fn proposal_error(error: &ProposalError) -> Reply {
+    explain_proposal_error("", error)
+}
+
+/// What went wrong with the topic part of `edit N …`: the same explanation as for a proposal,
+/// with `edit N` in the command that would have worked.
+pub fn edit_error(number: i32, error: &ProposalError) -> Reply {
+    explain_proposal_error(&format!("edit {number} "), error)
+}
+
+/// A proposal's error, with `command` (such as `edit 12 `) before the topic in the example.
+fn explain_proposal_error(command: &str, error: &ProposalError) -> Reply {
     let (problem, example_intents, example_title) = match error {
         ProposalError::MissingIntent { title, guess } => (
             "A topic starts with its intent in brackets.".to_string(),
@@ -83,12 +94,12 @@ pub fn proposal_error(error: &ProposalError) -> Reply {
         ),
     };
     let title = if example_title.is_empty() {
-        "What is paver used for today?".to_string()
+        EXAMPLE_TITLE.to_string()
     } else {
         example_title
     };
     Reply::markdown(format!(
-        "{problem}\nTry: `/archtopic [{example_intents}] {}`\nIntents: {}. `/archtopic help` says what each means.",
+        "{problem}\nTry: `/archtopic {command}[{example_intents}] {}`\nIntents: {}. `/archtopic help` says what each means.",
         code_safe(&title),
         intent_names()
     ))
@@ -142,13 +153,21 @@ pub fn help() -> Reply {
         .collect();
     Reply::markdown(format!(
         "*Arch Hour* runs our architecture meeting Lean Coffee style: propose topics, vote on their cards with emoji, and the top topics get time-boxed discussion.\n\
-         • `/archtopic [intent] title`: propose a topic, e.g. `/archtopic [quest] What is paver used for today?`\n\
-         • `list`: the agenda for the next meeting, ranked by votes · `withdraw 12`: take your topic #12 off it · `recount`: re-read the votes from Slack (facilitators)\n\
+         • `/archtopic [intent] title`: propose a topic, e.g. `/archtopic {EXAMPLE_PROPOSAL}`\n\
+         • `list`: the agenda for the next meeting, ranked by votes · `withdraw 12`: take your topic #12 off it · `edit 12 [intent] title`: fix its intent or title (its votes stay) · `recount`: re-read the votes from Slack (facilitators)\n\
          • `start`, `next`, `extend`, `end`: run the meeting (facilitators)\n\
          • `action @owner what they will do due 2026-12-01`: record an action item · `done 7` · `drop 7` · `mine`: my open items · `remind`: send the reminders now (facilitators)\n\
          • `search words`: past and open topics · `digest preview`: this week's digest, to me · `digest`: post it (facilitators)\n\
+         • `minutes [last | YYYY-MM-DD]`: a meeting's minutes, to me · `minutes post [last | YYYY-MM-DD]`: post them in the channel (facilitators)\n\
          • `challenge`: record something that slowed your team down in the architecture challenges log (a form; or in one line, `challenge Category | Issue | what happened`) · `challenges [category]`: the log · `challenge 7`: one issue, and a button to discuss it · `challenge 7 status …`: where it stands\n\
          • `config`: this channel's settings; `config KEY VALUE` changes one (facilitators) · `help`: this message\n\
+         *Notes in the meeting*: reply in the thread of a topic's card (the \"Now discussing\" message links to it). Each reply is recorded on that topic:\n\
+         • `ACTION @owner what they will do due 2026-12-01`, `AI: …` or `[ ] …`: an action item. Its owners are the people it mentions, else you; `due YYYY-MM-DD` or `by YYYY-MM-DD` sets its due date.\n\
+         • `DECIDED …`, `Decided: …` or `DECISION …`: a decision.\n\
+         • anything else: a note.\n\
+         Write `ACTION`, `AI:`, `DECIDED`, `Decided:` and `DECISION` as shown, capitals and colons included. \
+         I react :white_check_mark: to an item and :pushpin: to a decision; \
+         `undo` in the thread takes back your last one (a facilitator's `undo`, the thread's last).\n\
          *Intents* (say what you want from the room; combine with `/`, e.g. `[quest/ideation]`):\n{}\n\
          Aliases: `question` or `q` for quest, `idea` for ideation, `info` for inform, `discussion` for discuss.",
         intents.join("\n")
@@ -191,6 +210,118 @@ mod tests {
              Try: `/archtopic [quest] What is paver used for today?`\n\
              Intents: `inform`, `ideation`, `analysis`, `quest`, `discuss`. `/archtopic help` says what each means."
         );
+    }
+
+    #[test]
+    fn help_explains_how_thread_replies_are_recorded() {
+        let text = help().text;
+        for line in [
+            "*Notes in the meeting*: reply in the thread of a topic's card (the \"Now discussing\" message links to it). Each reply is recorded on that topic:",
+            "• `ACTION @owner what they will do due 2026-12-01`, `AI: …` or `[ ] …`: an action item. Its owners are the people it mentions, else you; `due YYYY-MM-DD` or `by YYYY-MM-DD` sets its due date.",
+            "• `DECIDED …`, `Decided: …` or `DECISION …`: a decision.",
+            "• anything else: a note.",
+            "Write `ACTION`, `AI:`, `DECIDED`, `Decided:` and `DECISION` as shown, capitals and colons included. \
+             I react :white_check_mark: to an item and :pushpin: to a decision; \
+             `undo` in the thread takes back your last one (a facilitator's `undo`, the thread's last).",
+        ] {
+            assert!(text.contains(line), "missing {line}\n{text}");
+        }
+    }
+
+    /// Help is longer than one section holds (3,000 characters): it is split between lines,
+    /// never cut.
+    #[test]
+    fn help_is_shown_whole() {
+        for reply in [help(), unknown_command("frobnicate")] {
+            let blocks = super::super::tests::blocks_json(&reply);
+            let shown: Vec<&str> = blocks
+                .as_array()
+                .expect("blocks")
+                .iter()
+                .map(|block| block["text"]["text"].as_str().expect("text"))
+                .collect();
+            assert!(shown.iter().all(|text| text.chars().count() <= 3000));
+            assert_eq!(shown.join("\n"), reply.text);
+        }
+    }
+
+    /// What help says about thread replies is what capture does with them.
+    #[test]
+    fn the_replies_help_shows_are_captured_as_it_says() {
+        use crate::actions::{Capture, LineKind, classify_reply, line_kind};
+        for (reply, kind) in [
+            (
+                "ACTION <@U1> what they will do due 2026-12-01",
+                LineKind::Action,
+            ),
+            ("AI: write the ADR", LineKind::Action),
+            ("[ ] write the ADR", LineKind::Action),
+            ("DECIDED keep the queue", LineKind::Decision),
+            ("Decided: keep the queue", LineKind::Decision),
+            ("DECISION keep the queue", LineKind::Decision),
+            ("undo", LineKind::Undo),
+            ("we could use Kaniko", LineKind::Note),
+            ("Action: lowercase is a note", LineKind::Note),
+            ("decided: lowercase is a note", LineKind::Note),
+        ] {
+            assert_eq!(line_kind(reply).0, kind, "{reply}");
+        }
+        let Capture::Action(item) = classify_reply("ACTION <@U1> ask the team by 2026-12-01")
+        else {
+            panic!("an action");
+        };
+        assert_eq!(item.mentioned, ["U1"]);
+        assert_eq!(item.due, chrono::NaiveDate::from_ymd_opt(2026, 12, 1));
+    }
+
+    #[test]
+    fn an_edit_error_shows_the_corrected_edit_command() {
+        let reply = edit_error(
+            12,
+            &ProposalError::MissingIntent {
+                title: "Should we adopt Kafka?".into(),
+                guess: Intent::Quest,
+            },
+        );
+        assert!(reply.text.starts_with(
+            "A topic starts with its intent in brackets.\n\
+             Try: `/archtopic edit 12 [quest] Should we adopt Kafka?`"
+        ));
+        assert!(
+            help()
+                .text
+                .contains("`edit 12 [intent] title`: fix its intent or title (its votes stay)")
+        );
+    }
+
+    #[test]
+    fn help_names_minutes() {
+        assert!(help().text.contains(
+            "• `minutes [last | YYYY-MM-DD]`: a meeting's minutes, to me · \
+             `minutes post [last | YYYY-MM-DD]`: post them in the channel (facilitators)"
+        ));
+    }
+
+    #[test]
+    fn examples_use_a_neutral_topic() {
+        let reply = proposal_error(&ProposalError::BadTitle {
+            error: TitleError::Empty,
+            intents: Intent::Quest.into(),
+        });
+        assert!(
+            reply.text.starts_with(
+                "The topic needs a title after the tag.\n\
+                 Try: `/archtopic [quest] Should we adopt a message queue?`"
+            ),
+            "{}",
+            reply.text
+        );
+        assert!(
+            help()
+                .text
+                .contains("e.g. `/archtopic [quest] Should we adopt a message queue?`")
+        );
+        assert!(!help().text.contains("paver"));
     }
 
     #[test]

@@ -78,6 +78,15 @@ const ITEMS_PER_OWNER: usize = 5;
 
 /// The digest as a channel message: each part one or more sections (split at line breaks to
 /// stay under Slack's 3,000 characters), parts separated by dividers.
+/// `digest` from someone who may not post it: who can, and how to see it anyway.
+pub fn post_refusal(facilitators: &[String]) -> Reply {
+    let refusal = super::facilitator_refusal("post the digest", facilitators);
+    Reply::markdown(format!(
+        "{} `/archtopic digest preview` shows it to you.",
+        refusal.text
+    ))
+}
+
 pub fn digest(digest: &Digest) -> Reply {
     let when = format!(
         "<!date^{}^{{date_long_pretty}} at {{time}}|{}>",
@@ -474,6 +483,15 @@ mod tests {
 
     fn lines(n: usize) -> Vec<String> {
         (1..=n).map(|i| format!("line {i}")).collect()
+    }
+
+    #[test]
+    fn a_refused_digest_points_to_the_preview() {
+        assert_eq!(
+            post_refusal(&["UFAC".into()]).text,
+            "Only this channel's facilitators (<@UFAC>) can post the digest. \
+             `/archtopic digest preview` shows it to you."
+        );
     }
 
     #[test]

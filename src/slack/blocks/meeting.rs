@@ -9,6 +9,7 @@ use super::{Reply, badges, mentions, plural, sections};
 use crate::meeting::Span;
 use crate::meeting::rules::{Finish, Grant};
 use crate::slack::actions::{MeetingControl, button_value};
+use crate::slack::api::BotIdentity;
 use crate::slack::mrkdwn::escape;
 use crate::topics::Topic;
 use crate::votes::RankedTopic;
@@ -35,14 +36,27 @@ fn buttons(meeting_id: i64, topic_id: i64, controls: &[(MeetingControl, &str)]) 
     let elements = controls
         .iter()
         .map(|(control, label)| {
-            SlackActionBlockElement::Button(
-                SlackBlockButtonElement::new(pt!(*label))
-                    .with_action_id(control.action_id().into())
-                    .with_value(button_value(meeting_id, topic_id)),
-            )
+            let button = SlackBlockButtonElement::new(pt!(*label))
+                .with_action_id(control.action_id().into())
+                .with_value(button_value(meeting_id, topic_id));
+            SlackActionBlockElement::Button(match control {
+                MeetingControl::End => button.with_confirm(end_confirmation()),
+                _ => button,
+            })
         })
         .collect();
     SlackActionsBlock::new(elements).into()
+}
+
+/// Asked before "End meeting" takes effect: a press cannot be taken back.
+fn end_confirmation() -> SlackBlockConfirmItem {
+    SlackBlockConfirmItem::new(
+        pt!("End Arch Hour?"),
+        md!("The topic being discussed is marked discussed and every other topic stays on the backlog for next time."),
+        pt!("End meeting"),
+        pt!("Keep going"),
+    )
+    .with_style("danger".into())
 }
 
 /// The agenda posted when the meeting starts, with the open action items from earlier
@@ -85,6 +99,8 @@ pub struct NowDiscussing<'a> {
     pub tz: Tz,
     /// Why this box was granted, for boxes after the first.
     pub grant: Option<Grant>,
+    /// Who the bot is, for the link to the topic card's thread, where notes go.
+    pub bot: Option<&'a BotIdentity>,
 }
 
 pub fn now_discussing(now: &NowDiscussing<'_>) -> Reply {
@@ -102,7 +118,17 @@ pub fn now_discussing(now: &NowDiscussing<'_>) -> Reply {
         now.length.spoken(),
         clock_time(now.ends_at, now.tz)
     );
-    let text = format!("{lead} {}\n{timing}", topic_line(now.topic));
+    let thread = match (now.bot, &now.topic.card_ts) {
+        (Some(bot), Some(ts)) => format!(
+            "<{}|its card's thread>",
+            bot.permalink(&now.topic.channel_id, ts)
+        ),
+        _ => "its card's thread".to_string(),
+    };
+    let notes = format!(
+        "Notes: reply in {thread} (`ACTION @owner …`, `DECIDED …`, anything else is a note; `/archtopic help` says more)."
+    );
+    let text = format!("{lead} {}\n{timing}\n{notes}", topic_line(now.topic));
     Reply {
         text: format!(
             "Now discussing #{}: {}",
@@ -305,10 +331,21 @@ mod tests {
         assert_eq!(clock_time(at, tz), "<!date^1795018200^{time}|11:10 EST>");
     }
 
+    fn bot() -> BotIdentity {
+        BotIdentity {
+            user_id: "UBOT".into(),
+            bot_id: None,
+            team_id: "T1".into(),
+            url: "https://acme.slack.com/".into(),
+        }
+    }
+
     #[test]
-    fn now_discussing_shows_the_box_and_the_controls() {
-        let topic = topic();
+    fn now_discussing_shows_the_box_where_notes_go_and_the_controls() {
+        let mut topic = topic();
+        topic.card_ts = Some("1700000000.000042".into());
         let ends_at = Utc.with_ymd_and_hms(2026, 11, 18, 11, 10, 0).unwrap();
+        let bot = bot();
         let reply = now_discussing(&NowDiscussing {
             meeting_id: 4,
             topic: &topic,
@@ -318,11 +355,15 @@ mod tests {
             ends_at,
             tz: Tz::UTC,
             grant: None,
+            bot: Some(&bot),
         });
         let blocks = serde_json::to_value(&reply.blocks).expect("serialises");
         assert_eq!(
             blocks[0]["text"]["text"],
-            "*Now discussing* *#12* `quest` `ideation` *Is &lt;paver&gt; &amp; friends still used?*\nBox 1 of 3: 10 min, until <!date^1795000200^{time}|11:10 UTC>"
+            "*Now discussing* *#12* `quest` `ideation` *Is &lt;paver&gt; &amp; friends still used?*\n\
+             Box 1 of 3: 10 min, until <!date^1795000200^{time}|11:10 UTC>\n\
+             Notes: reply in <https://acme.slack.com/archives/C1/p1700000000000042|its card's thread> \
+             (`ACTION @owner …`, `DECIDED …`, anything else is a note; `/archtopic help` says more)."
         );
         let actions: Vec<&str> = blocks[1]["elements"]
             .as_array()
@@ -332,5 +373,69 @@ mod tests {
             .collect();
         assert_eq!(actions, ["meeting_extend", "meeting_next", "meeting_end"]);
         assert_eq!(blocks[1]["elements"][0]["value"], "4:1");
+        assert!(blocks[1]["elements"][0].get("confirm").is_none());
+        assert!(blocks[1]["elements"][1].get("confirm").is_none());
+    }
+
+    /// Without the card's ts or the bot's address there is no link, but still the way.
+    #[test]
+    fn now_discussing_without_a_link_still_says_where_notes_go() {
+        let mut posted = topic();
+        posted.card_ts = Some("1700000000.000042".into());
+        let unposted = topic();
+        let bot = bot();
+        for (topic, bot) in [(&posted, None), (&unposted, Some(&bot))] {
+            let reply = now_discussing(&NowDiscussing {
+                meeting_id: 4,
+                topic,
+                round: 1,
+                rounds: 3,
+                length: Span::from_secs(600),
+                ends_at: Utc.with_ymd_and_hms(2026, 11, 18, 11, 10, 0).unwrap(),
+                tz: Tz::UTC,
+                grant: None,
+                bot,
+            });
+            let blocks = serde_json::to_value(&reply.blocks).expect("serialises");
+            let text = blocks[0]["text"]["text"].as_str().expect("text");
+            assert!(
+                text.ends_with("\nNotes: reply in its card's thread (`ACTION @owner …`, `DECIDED …`, anything else is a note; `/archtopic help` says more)."),
+                "{text}"
+            );
+        }
+    }
+
+    /// Ending the meeting cannot be taken back: both messages with the button ask first.
+    #[test]
+    fn end_meeting_asks_for_confirmation() {
+        let topic = topic();
+        let at = Utc.with_ymd_and_hms(2026, 11, 18, 11, 10, 0).unwrap();
+        let discussing = now_discussing(&NowDiscussing {
+            meeting_id: 4,
+            topic: &topic,
+            round: 1,
+            rounds: 3,
+            length: Span::from_secs(600),
+            ends_at: at,
+            tz: Tz::UTC,
+            grant: None,
+            bot: None,
+        });
+        let vote = times_up(4, &topic, Span::from_secs(300), at, Tz::UTC);
+        for reply in [discussing, vote] {
+            let blocks = serde_json::to_value(&reply.blocks).expect("serialises");
+            let end = &blocks[1]["elements"][2];
+            assert_eq!(end["action_id"], "meeting_end");
+            assert_eq!(
+                end["confirm"],
+                serde_json::json!({
+                    "title": {"type": "plain_text", "text": "End Arch Hour?"},
+                    "text": {"type": "mrkdwn", "text": "The topic being discussed is marked discussed and every other topic stays on the backlog for next time."},
+                    "confirm": {"type": "plain_text", "text": "End meeting"},
+                    "deny": {"type": "plain_text", "text": "Keep going"},
+                    "style": "danger"
+                })
+            );
+        }
     }
 }

@@ -6,9 +6,11 @@ mod cards;
 pub mod challenges;
 mod commands;
 pub mod digest;
+mod edits;
 pub mod home;
 pub mod items;
 pub mod meeting;
+pub mod minutes;
 pub mod search;
 mod settings;
 mod votes;
@@ -16,9 +18,10 @@ mod votes;
 pub use agenda::agenda;
 pub use cards::{CardView, card_not_posted, topic_card};
 pub use commands::{
-    control_done, direct_message_refusal, help, internal_error, not_in_channel,
+    control_done, direct_message_refusal, edit_error, help, internal_error, not_in_channel,
     proposal_confirmation, proposal_error, unknown_command, usage,
 };
+pub use edits::{edit_not_open, edit_refused, edit_unchanged, edited};
 pub use settings::{
     facilitators_announced, setting_changed, setting_error, settings_refusal, show_settings,
 };
@@ -33,6 +36,12 @@ use slack_morphism::prelude::*;
 use super::mrkdwn::escape;
 use crate::people::Person;
 use crate::topics::{Intent, Intents, Topic};
+
+/// The topic that help and error messages show as an example: neutral, so it reads the same
+/// in any team (no team's internal tool names).
+const EXAMPLE_TITLE: &str = "Should we adopt a message queue?";
+/// [`EXAMPLE_TITLE`] proposed with its intent, as typed after `/archtopic`.
+const EXAMPLE_PROPOSAL: &str = "[quest] Should we adopt a message queue?";
 
 /// Slack's limit on blocks in one message.
 const MAX_BLOCKS: usize = 50;
@@ -59,9 +68,12 @@ impl Reply {
         self.text.is_empty() && self.blocks.is_empty()
     }
 
+    /// A message of mrkdwn lines, in as few sections as fit: one section holds 3,000
+    /// characters, so longer text (help, for one) is split between its lines, not cut.
     fn markdown(text: String) -> Reply {
+        let lines: Vec<&str> = text.lines().collect();
         Reply {
-            blocks: sections(&[text.as_str()]),
+            blocks: sections(&lines),
             text,
         }
     }
@@ -231,6 +243,17 @@ pub(crate) mod tests {
         assert_eq!(age(then, then), "today");
         assert_eq!(age(then, then + chrono::Duration::hours(30)), "1 day old");
         assert_eq!(age(then, then + chrono::Duration::days(9)), "9 days old");
+    }
+
+    /// Help and other long replies are split between their lines, never cut short.
+    #[test]
+    fn a_long_reply_is_split_between_lines_not_cut() {
+        let text = format!("{}\n{}", "a".repeat(2000), "b".repeat(2000));
+        let reply = Reply::markdown(text.clone());
+        let blocks = blocks_json(&reply);
+        assert_eq!(blocks[0]["text"]["text"], "a".repeat(2000));
+        assert_eq!(blocks[1]["text"]["text"], "b".repeat(2000));
+        assert_eq!(reply.text, text);
     }
 
     #[test]

@@ -40,13 +40,18 @@ pub fn withdraw_not_open(topic: &Topic) -> Reply {
 
 /// Someone other than the author, a facilitator or (without facilitators) an admin tried.
 pub fn withdraw_refused(topic: &Topic, facilitators: &[String]) -> Reply {
+    change_refused(topic, facilitators, "withdraw it")
+}
+
+/// Who may `what` (withdraw it, edit it) a topic, told to someone who may not.
+pub(super) fn change_refused(topic: &Topic, facilitators: &[String], what: &str) -> Reply {
     let who = if facilitators.is_empty() {
         "a workspace admin".to_string()
     } else {
         format!("a facilitator ({})", mentions(facilitators))
     };
     Reply::markdown(format!(
-        "Only {}, who proposed #{}, or {who} can withdraw it.",
+        "Only {}, who proposed #{}, or {who} can {what}.",
         proposer(topic),
         topic.number
     ))
