@@ -396,3 +396,53 @@ async fn while_slack_is_unreachable_healthz_says_why_until_slack_answers() {
     let _ = running.child.kill();
     let _ = running.child.wait();
 }
+
+/// Scopes the code needs that the token was not granted are named at start, once; the bot runs.
+#[tokio::test]
+async fn scopes_the_token_lacks_are_named_once_at_start() {
+    let dir = scratch_dir();
+    let slack = FakeSlack::start().await;
+    let database = TestDatabase::create().await;
+    let granted: Vec<&str> = archhour::slack::sign_in::needed_scopes()
+        .into_iter()
+        .filter(|scope| !matches!(*scope, "channels:join" | "groups:read"))
+        .collect();
+    slack.grant_scopes(&granted);
+    let mut command = serving(dir.path(), &slack, &database);
+    let addr = command
+        .get_envs()
+        .find(|(name, _)| *name == "ARCHHOUR_ADDR")
+        .and_then(|(_, value)| value)
+        .and_then(|value| value.to_str())
+        .expect("an address")
+        .to_string();
+    let child = command.spawn().expect("starting archhour");
+    let client = reqwest::Client::new();
+    // Signed in (`/healthz` answers 200): the check has run.
+    eventually("archhour to sign in", || async {
+        let response = client
+            .get(format!("http://{addr}/healthz"))
+            .send()
+            .await
+            .ok()?;
+        (response.status() == 200).then_some(())
+    })
+    .await;
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(i32::try_from(child.id()).expect("pid")),
+        nix::sys::signal::Signal::SIGTERM,
+    )
+    .expect("signalling archhour");
+    let output = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .expect("waiting")
+        .expect("archhour's output");
+    assert!(output.status.success(), "it ran, and stopped when told");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let naming: Vec<&str> = stderr
+        .lines()
+        .filter(|line| line.contains("lacks scopes"))
+        .collect();
+    assert_eq!(naming.len(), 1, "{stderr}");
+    assert!(naming[0].contains("channels:join, groups:read"), "{stderr}");
+}

@@ -69,6 +69,9 @@ const ACCEPTED_TOKENS: [&str; 3] = ["xoxb-test-token", "xoxb-e2e", "xapp-1-test"
 struct Recorder {
     /// Channels other than the default (public, the bot not in it).
     channels: HashMap<String, Channel>,
+    /// The scopes `auth.test` says the token has (`x-oauth-scopes`); by default every scope the
+    /// code needs, as an app installed from the manifest has.
+    granted_scopes: Option<Vec<String>>,
     calls: Vec<RecordedCall>,
     scripts: HashMap<String, VecDeque<Scripted>>,
     messages_posted: u64,
@@ -201,6 +204,11 @@ impl FakeSlack {
     /// Someone archives `channel`.
     pub fn archive(&self, channel: &str) {
         self.lock().channel_mut(channel).archived = true;
+    }
+
+    /// Makes the token's granted scopes (what `auth.test` reports) exactly `scopes`.
+    pub fn grant_scopes(&self, scopes: &[&str]) {
+        self.lock().granted_scopes = Some(scopes.iter().map(|s| s.to_string()).collect());
     }
 
     /// Whether the bot is in `channel`: Slack sends its events only then.
@@ -410,6 +418,20 @@ async fn answer(
         Some(Scripted::HeldUntil(release)) => {
             release.notified().await;
             axum::Json(answer).into_response()
+        }
+        None if method == "auth.test" => {
+            let scopes = recorder
+                .lock()
+                .expect("fake Slack lock")
+                .granted_scopes
+                .clone()
+                .unwrap_or_else(|| {
+                    archhour::slack::sign_in::needed_scopes()
+                        .into_iter()
+                        .map(str::to_string)
+                        .collect()
+                });
+            ([("x-oauth-scopes", scopes.join(","))], axum::Json(answer)).into_response()
         }
         None => axum::Json(answer).into_response(),
     }
