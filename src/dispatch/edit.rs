@@ -6,14 +6,13 @@ use std::time::Duration;
 
 use anyhow::Context;
 
-use super::withdraw::may_change;
+use super::withdraw::{Unchangeable, changeable};
 use crate::app::AppState;
 use crate::command::Proposal;
 use crate::jobs::{self, delivery::Delivery};
 use crate::slack::blocks::{self, Reply};
 use crate::slack::inbound::SlashCommand;
 use crate::store;
-use crate::topics::TopicState;
 
 pub async fn edit(
     state: &AppState,
@@ -21,22 +20,14 @@ pub async fn edit(
     number: i32,
     proposal: &Proposal,
 ) -> anyhow::Result<Reply> {
-    let Some(topic) =
-        store::topics::find_by_number(&state.db, &command.team_id, &command.channel_id, number)
-            .await
-            .context("loading a topic")?
-    else {
-        return Ok(blocks::no_such_topic(number));
+    let (topic, settings) = match changeable(state, command, number).await? {
+        Ok(found) => found,
+        Err(Unchangeable::NoSuchTopic) => return Ok(blocks::no_such_topic(number)),
+        Err(Unchangeable::NotOpen(topic)) => return Ok(blocks::edit_not_open(&topic)),
+        Err(Unchangeable::NotYours(topic, facilitators)) => {
+            return Ok(blocks::edit_refused(&topic, &facilitators));
+        }
     };
-    if topic.state != TopicState::Open {
-        return Ok(blocks::edit_not_open(&topic));
-    }
-    let settings = store::settings::load(&state.db, &topic.channel_id)
-        .await
-        .context("loading settings")?;
-    if !may_change(state, &topic, &settings.facilitators, &command.user_id).await? {
-        return Ok(blocks::edit_refused(&topic, &settings.facilitators));
-    }
     if topic.intents == proposal.intents && topic.title == proposal.title.as_str() {
         return Ok(blocks::edit_unchanged(&topic));
     }

@@ -7,6 +7,7 @@ use anyhow::Context;
 
 use crate::app::AppState;
 use crate::jobs::{self, delivery::Delivery, user_directory};
+use crate::settings::ChannelSettings;
 use crate::slack::blocks::{self, Reply};
 use crate::slack::inbound::SlashCommand;
 use crate::store;
@@ -17,22 +18,14 @@ pub async fn withdraw(
     command: &SlashCommand,
     number: i32,
 ) -> anyhow::Result<Reply> {
-    let Some(topic) =
-        store::topics::find_by_number(&state.db, &command.team_id, &command.channel_id, number)
-            .await
-            .context("loading a topic")?
-    else {
-        return Ok(blocks::no_such_topic(number));
+    let (topic, settings) = match changeable(state, command, number).await? {
+        Ok(found) => found,
+        Err(Unchangeable::NoSuchTopic) => return Ok(blocks::no_such_topic(number)),
+        Err(Unchangeable::NotOpen(topic)) => return Ok(blocks::withdraw_not_open(&topic)),
+        Err(Unchangeable::NotYours(topic, facilitators)) => {
+            return Ok(blocks::withdraw_refused(&topic, &facilitators));
+        }
     };
-    if topic.state != TopicState::Open {
-        return Ok(blocks::withdraw_not_open(&topic));
-    }
-    let settings = store::settings::load(&state.db, &topic.channel_id)
-        .await
-        .context("loading settings")?;
-    if !may_change(state, &topic, &settings.facilitators, &command.user_id).await? {
-        return Ok(blocks::withdraw_refused(&topic, &settings.facilitators));
-    }
 
     let mut tx = state.db.begin().await.context("starting a transaction")?;
     if !store::topics::withdraw(&mut *tx, topic.id, &command.user_id, state.clock.now())
@@ -66,9 +59,43 @@ pub async fn withdraw(
     Ok(blocks::withdrawn(&topic))
 }
 
+/// Why topic N cannot be withdrawn or edited by the one asking.
+pub(super) enum Unchangeable {
+    NoSuchTopic,
+    NotOpen(Topic),
+    /// Neither theirs nor theirs to change: the channel's facilitators, if any.
+    NotYours(Topic, Vec<String>),
+}
+
+/// The channel's open topic `number` and its channel's settings, if the one asking may
+/// withdraw or edit it.
+pub(super) async fn changeable(
+    state: &AppState,
+    command: &SlashCommand,
+    number: i32,
+) -> anyhow::Result<Result<(Topic, ChannelSettings), Unchangeable>> {
+    let Some(topic) =
+        store::topics::find_by_number(&state.db, &command.team_id, &command.channel_id, number)
+            .await
+            .context("loading a topic")?
+    else {
+        return Ok(Err(Unchangeable::NoSuchTopic));
+    };
+    if topic.state != TopicState::Open {
+        return Ok(Err(Unchangeable::NotOpen(topic)));
+    }
+    let settings = store::settings::load(&state.db, &topic.channel_id)
+        .await
+        .context("loading settings")?;
+    if !may_change(state, &topic, &settings.facilitators, &command.user_id).await? {
+        return Ok(Err(Unchangeable::NotYours(topic, settings.facilitators)));
+    }
+    Ok(Ok((topic, settings)))
+}
+
 /// Who may withdraw or edit a topic: the author always; then facilitators, or workspace admins
 /// while there are none.
-pub(super) async fn may_change(
+async fn may_change(
     state: &AppState,
     topic: &Topic,
     facilitators: &[String],

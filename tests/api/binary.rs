@@ -288,18 +288,16 @@ async fn challenges_import_and_print_through_the_binary() {
     );
 }
 
-/// The binary against `database` and `slack`, its stderr captured.
-fn serving(dir: &std::path::Path, slack: &FakeSlack, database: &TestDatabase) -> Command {
+/// The binary against `database` and `slack`, its stderr captured, and where it will listen.
+fn serving(dir: &std::path::Path, slack: &FakeSlack, database: &TestDatabase) -> (Command, String) {
+    let addr = format!("127.0.0.1:{}", crate::support::process::free_port());
     let mut command = archhour(dir, slack);
     command
         .env("DATABASE_URL", database.url())
-        .env(
-            "ARCHHOUR_ADDR",
-            format!("127.0.0.1:{}", crate::support::process::free_port()),
-        )
+        .env("ARCHHOUR_ADDR", &addr)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped());
-    command
+    (command, addr)
 }
 
 /// A token Slack refuses (`invalid_auth`) stops the bot at start: exit code 2, and one line
@@ -309,7 +307,7 @@ async fn a_token_slack_refuses_stops_the_bot_with_exit_2_and_one_line_naming_it(
     let dir = scratch_dir();
     let slack = FakeSlack::start().await;
     let database = TestDatabase::create().await;
-    let mut command = serving(dir.path(), &slack, &database);
+    let (mut command, _) = serving(dir.path(), &slack, &database);
     command.env("SLACK_BOT_TOKEN", "xoxb-revoked");
     let started = std::time::Instant::now();
     let child = command.spawn().expect("starting archhour");
@@ -351,16 +349,9 @@ async fn while_slack_is_unreachable_healthz_says_why_until_slack_answers() {
     let slack_addr = format!("127.0.0.1:{}", crate::support::process::free_port());
     let api_url = format!("http://{slack_addr}/api/");
     let placeholder = FakeSlack::start().await;
-    let mut command = serving(dir.path(), &placeholder, &database);
+    let (mut command, addr) = serving(dir.path(), &placeholder, &database);
     command.env("SLACK_API_URL", &api_url);
     command.stderr(std::process::Stdio::null());
-    let addr = command
-        .get_envs()
-        .find(|(name, _)| *name == "ARCHHOUR_ADDR")
-        .and_then(|(_, value)| value)
-        .and_then(|value| value.to_str())
-        .expect("an address")
-        .to_string();
     let child = command.spawn().expect("starting archhour");
     let mut running = crate::support::process::Running { child, addr };
     let client = reqwest::Client::new();
@@ -408,14 +399,7 @@ async fn scopes_the_token_lacks_are_named_once_at_start() {
         .filter(|scope| !matches!(*scope, "channels:join" | "groups:read"))
         .collect();
     slack.grant_scopes(&granted);
-    let mut command = serving(dir.path(), &slack, &database);
-    let addr = command
-        .get_envs()
-        .find(|(name, _)| *name == "ARCHHOUR_ADDR")
-        .and_then(|(_, value)| value)
-        .and_then(|value| value.to_str())
-        .expect("an address")
-        .to_string();
+    let (mut command, addr) = serving(dir.path(), &slack, &database);
     let child = command.spawn().expect("starting archhour");
     let client = reqwest::Client::new();
     // Signed in (`/healthz` answers 200): the check has run.
