@@ -21,6 +21,7 @@ use crate::slack::api::{BotIdentity, CallError, CallReceipt, SlackApi};
 use crate::slack::blocks;
 use crate::slack::call::SlackCall;
 use crate::store;
+use crate::store::memberships::{Membership, Outside};
 use crate::store::outbox::Claimed;
 use crate::views;
 
@@ -175,21 +176,29 @@ impl OutboxWorker {
         self.count(row, method, outcome);
     }
 
-    /// Slack answered `not_in_channel`: the bot joins the channel (when it is public) so the
-    /// call can be made again at once. Returns whether it joined.
+    /// Slack answered `not_in_channel`: the bot joins the channel (when it is public, and no
+    /// one removed the bot from it) so the call can be made again at once. Returns whether it
+    /// joined.
     async fn joined_after_refusal(&self, call: Option<&SlackCall>, error: &CallError) -> bool {
         let (Some("not_in_channel"), Some(channel)) =
             (error.refusal(), call.and_then(SlackCall::channel))
         else {
             return false;
         };
+        let removed = matches!(
+            store::memberships::get(&self.db, channel).await,
+            Ok(Some(Membership::Outside(Outside::Removed)))
+        );
+        if removed {
+            return false;
+        }
         match self.slack.join(channel).await {
             Ok(()) => {
                 tracing::info!(channel, "joined the channel after `not_in_channel`");
                 let recorded = store::memberships::set(
                     &self.db,
                     channel,
-                    store::memberships::Membership::Member,
+                    Membership::Member,
                     self.clock.now(),
                 )
                 .await;
