@@ -7,7 +7,9 @@
 //! - Domain rules are pure: [`command`] parses `/archtopic` text, [`topics`] holds what a topic
 //!   is. They take `now` from the injected [`clock`] and never do I/O.
 //! - [`store`] is the only place with SQL; [`database`] opens Postgres (or runs an embedded
-//!   cluster); [`jobs`] owns the outbox that makes every call to Slack durable and retried.
+//!   cluster); [`jobs`] owns the outbox that makes the calls to Slack a request leads to durable
+//!   and retried (the few made while answering one, such as joining a channel, are bounded by
+//!   a timeout instead).
 //! - [`app::run`] wires it together; `main.rs` only reads the CLI and config.
 
 pub mod actions;

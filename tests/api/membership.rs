@@ -323,14 +323,21 @@ async fn a_card_given_up_on_for_slacks_own_trouble_sends_no_dm() {
 #[tokio::test]
 async fn not_in_channel_makes_the_outbox_join_and_post() {
     let app = spawn_app().await;
-    app.propose("[quest] Should we adopt a message queue?").await;
+    app.propose("[quest] Should we adopt a message queue?")
+        .await;
     app.slack.remove_bot(CHANNEL);
     app.slack.script(
         "chat.postMessage",
-        [crate::support::fake_slack::Scripted::SlackError("not_in_channel")],
+        [crate::support::fake_slack::Scripted::SlackError(
+            "not_in_channel",
+        )],
     );
     let card = app.propose("[discuss] One constraints file or two?").await;
-    assert_eq!(app.slack.calls_to("conversations.join").len(), 2, "joined again");
+    assert_eq!(
+        app.slack.calls_to("conversations.join").len(),
+        2,
+        "joined again"
+    );
     assert!(app.slack.bot_is_in(CHANNEL));
     app.react("U1", &card, "+1").await;
     assert_eq!(app.voters(&card).await, ["U1"]);
