@@ -66,7 +66,7 @@ pub async fn import(
     }
     let mut tx = db.begin().await.context("starting a transaction")?;
     let team = team_of(&mut tx, channel_id).await?;
-    let outcome = store::history::import_page(&mut tx, &page, &team, channel_id, clock.now())
+    let outcome = store::imports::import_page(&mut tx, &page, &team, channel_id, clock.now())
         .await
         .context("storing the page")?;
     tx.commit().await.context("committing the import")?;
