@@ -330,13 +330,9 @@ impl OutboxWorker {
                 retry_after: None,
                 maybe_sent: false,
             })?
-            .ok_or_else(|| CallError::Permanent {
-                reason: "the topic no longer exists".into(),
-            })?;
+            .ok_or_else(|| CallError::impossible("the topic no longer exists"))?;
         let Some(author) = &topic.author_id else {
-            return Err(CallError::Permanent {
-                reason: "the topic has no proposer to tell".into(),
-            });
+            return Err(CallError::impossible("the topic has no proposer to tell"));
         };
         let dm = self.slack.open_dm(author).await?;
         let reply = blocks::card_not_posted(&topic, error);
@@ -367,9 +363,7 @@ impl OutboxWorker {
         .await
         .map_err(retry)?
         else {
-            return Err(CallError::Permanent {
-                reason: "the reminder DM no longer exists".into(),
-            });
+            return Err(CallError::impossible("the reminder DM no longer exists"));
         };
         if edit {
             let (Some(channel), Some(ts)) = (&dm.dm_channel_id, &dm.message_ts) else {

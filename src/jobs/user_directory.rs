@@ -68,7 +68,7 @@ impl UserDirectory {
                     return Ok(Some(retry_after.unwrap_or(Duration::from_secs(5))));
                 }
                 // user_not_found and the like: a person we cannot see is not a bot we know of.
-                Err(CallError::Permanent { reason }) => {
+                Err(CallError::Permanent { reason, .. }) => {
                     tracing::info!(%user, %reason, "users.info refused; treating as a person");
                     UserKind {
                         is_bot: false,

@@ -95,20 +95,39 @@ pub enum CallError {
         /// dropped connection, a 5xx); false when Slack refused it (a 429) or it was never sent.
         maybe_sent: bool,
     },
-    /// Slack refused the call itself (`channel_not_found`, `invalid_auth`…): retrying won't help.
+    /// Slack refused the call itself (`channel_not_found`, `invalid_auth`…), or it cannot be
+    /// made at all: retrying won't help.
     #[error("{reason}")]
-    Permanent { reason: String },
+    Permanent {
+        reason: String,
+        /// Slack's `error` code, when Slack refused it.
+        code: Option<String>,
+    },
 }
 
 impl CallError {
-    /// The `error` code of a call Slack refused (`channel_not_found`), as [`classify`] words it.
+    /// Slack refused a call with `code`.
+    pub fn refused(code: &str) -> CallError {
+        CallError::Permanent {
+            reason: format!("Slack error `{code}`"),
+            code: Some(code.to_string()),
+        }
+    }
+
+    /// A call that cannot be made, for a reason of ours (`reason`).
+    pub fn impossible(reason: impl Into<String>) -> CallError {
+        CallError::Permanent {
+            reason: reason.into(),
+            code: None,
+        }
+    }
+
+    /// The `error` code of a call Slack refused (`channel_not_found`).
     pub fn refusal(&self) -> Option<&str> {
-        let CallError::Permanent { reason } = self else {
-            return None;
-        };
-        reason
-            .strip_prefix("Slack error `")
-            .and_then(|rest| rest.strip_suffix('`'))
+        match self {
+            CallError::Permanent { code, .. } => code.as_deref(),
+            CallError::Retryable { .. } => None,
+        }
     }
 }
 
@@ -322,7 +341,7 @@ impl SlackApi {
 fn already_so(result: Result<(), CallError>, code: &str) -> Result<CallReceipt, CallError> {
     match result {
         Ok(()) => Ok(CallReceipt::default()),
-        Err(CallError::Permanent { reason }) if reason.contains(code) => Ok(CallReceipt::default()),
+        Err(error) if error.refusal() == Some(code) => Ok(CallReceipt::default()),
         Err(error) => Err(error),
     }
 }
@@ -361,9 +380,7 @@ fn classify(error: SlackClientError) -> CallError {
                 maybe_sent: api.code != "ratelimited",
             }
         }
-        SlackClientError::ApiError(api) => CallError::Permanent {
-            reason: format!("Slack error `{}`", api.code),
-        },
+        SlackClientError::ApiError(api) => CallError::refused(&api.code),
         SlackClientError::HttpProtocolError(_)
         | SlackClientError::EndOfStream(_)
         | SlackClientError::SystemError(_) => CallError::Retryable {
@@ -371,6 +388,6 @@ fn classify(error: SlackClientError) -> CallError {
             retry_after: None,
             maybe_sent: true,
         },
-        _ => CallError::Permanent { reason },
+        _ => CallError::impossible(reason),
     }
 }

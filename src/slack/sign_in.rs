@@ -81,9 +81,7 @@ pub async fn sign_in(
         .map_err(|e| retry(format!("auth.test answered something else than JSON: {e}")))?;
     if answer["ok"] != true {
         let code = answer["error"].as_str().unwrap_or("unknown_error");
-        return Err(CallError::Permanent {
-            reason: format!("Slack error `{code}`"),
-        });
+        return Err(CallError::refused(code));
     }
     let text = |name: &str| answer[name].as_str().unwrap_or_default().to_string();
     Ok(SignedIn {

@@ -141,15 +141,7 @@ async fn minutes_of_a_meeting_run_in_slack_import_back_the_same() {
     )
     .await;
     app.advance(Duration::from_secs(5 * 60)).await;
-    app.command("end").await;
-    eventually("the meeting to end", || async {
-        let ended: Option<bool> = sqlx::query_scalar("select phase = 'ended' from meetings")
-            .fetch_optional(&app.db)
-            .await
-            .expect("meeting");
-        ended.filter(|e| *e)
-    })
-    .await;
+    app.end_meeting().await;
     let minutes = tools::minutes::minutes(&app.db, CHANNEL, None)
         .await
         .expect("minutes");

@@ -27,15 +27,7 @@ async fn hold_a_meeting(app: &TestApp) {
     )
     .await;
     app.advance(Duration::from_secs(5 * 60)).await;
-    app.command("end").await;
-    eventually("the meeting to end", || async {
-        let ended: Option<bool> = sqlx::query_scalar("select phase = 'ended' from meetings")
-            .fetch_optional(&app.db)
-            .await
-            .expect("meeting");
-        ended.filter(|e| *e)
-    })
-    .await;
+    app.end_meeting().await;
 }
 
 /// The minutes as Slack shows them: headings in bold, user text escaped once, mentions kept.

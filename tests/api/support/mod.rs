@@ -428,6 +428,19 @@ impl TestApp {
         .await;
     }
 
+    /// Sends `end` and waits until the meeting has ended.
+    pub async fn end_meeting(&self) {
+        self.command("end").await;
+        eventually("the meeting to end", || async {
+            let ended: Option<bool> = sqlx::query_scalar("select phase = 'ended' from meetings")
+                .fetch_optional(&self.db)
+                .await
+                .expect("reading the meeting");
+            ended.filter(|e| *e)
+        })
+        .await;
+    }
+
     /// A fresh event id and an event_ts later than every earlier one.
     pub fn next_event(&self) -> (String, String) {
         let n = self.next_event.fetch_add(1, Ordering::Relaxed) + 1;
