@@ -5,7 +5,7 @@
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
-use sqlx::PgPool;
+use sqlx::PgConnection;
 
 use super::delivery::{AfterSend, Delivery};
 use crate::store::{
@@ -36,16 +36,15 @@ fn membership_after(code: &str) -> Option<Membership> {
     }
 }
 
-/// After a row went dead with Slack's `code` (when Slack refused it): remembers what that says
-/// about the channel, and queues the proposer's DM for a card. Returns whether a DM was queued.
+/// In the transaction that marks a row dead with Slack's `code`: remembers what that says about
+/// the channel, and queues the proposer's DM for a card. Returns whether a DM was queued.
 pub async fn report(
-    db: &PgPool,
+    tx: &mut PgConnection,
     after_send: Option<&AfterSend>,
     channel: Option<&str>,
     code: &str,
     now: DateTime<Utc>,
 ) -> anyhow::Result<bool> {
-    let mut tx = db.begin().await.context("starting a transaction")?;
     if let (Some(channel), Some(membership)) = (channel, membership_after(code)) {
         store::memberships::set(&mut *tx, channel, membership, now)
             .await
@@ -53,15 +52,12 @@ pub async fn report(
     }
     let queued = match after_send {
         Some(AfterSend::RecordTopicCard { topic_id }) if fixable(code) => {
-            store::outbox::enqueue(&mut *tx, &Delivery::card_not_posted(*topic_id, code), now)
+            store::outbox::enqueue(tx, &Delivery::card_not_posted(*topic_id, code), now)
                 .await
                 .context("queuing the proposer's DM")?
         }
         _ => false,
     };
-    tx.commit()
-        .await
-        .context("committing a dead row's report")?;
     Ok(queued)
 }
 

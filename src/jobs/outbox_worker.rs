@@ -163,14 +163,13 @@ impl OutboxWorker {
             }
             Err(error) => {
                 tracing::error!(key = %row.key, attempt = row.attempt, %error, "Slack call given up");
-                let dead =
-                    store::outbox::mark_dead(&self.db, row, &error.to_string(), self.clock.now())
-                        .await
-                        .context("marking an outbox row dead");
-                if dead.is_ok() {
-                    self.report_dead(row, method, call, &error).await;
+                self.metrics
+                    .count_dead_call(method, error.refusal().unwrap_or("gave_up"));
+                let dead = self.give_up(row, call, &error).await;
+                if matches!(dead, Ok(true)) {
+                    self.wake.notify_one();
                 }
-                dead.map(|()| "dead")
+                dead.map(|_| "dead")
             }
         };
         self.count(row, method, outcome);
@@ -214,35 +213,28 @@ impl OutboxWorker {
         }
     }
 
-    /// Counts a dead row by Slack's error, and tells whoever can fix it.
-    async fn report_dead(
+    /// Marks the row dead and, in the same transaction, tells whoever can fix what Slack
+    /// refused (see [`dead_letters`]). Returns whether a message to someone was queued.
+    async fn give_up(
         &self,
         row: &Claimed,
-        method: &'static str,
         call: Option<&SlackCall>,
         error: &CallError,
-    ) {
-        let code = error.refusal().unwrap_or("gave_up");
-        self.metrics.count_dead_call(method, code);
-        let Some(code) = error.refusal() else {
-            return;
-        };
-        let channel = call.and_then(SlackCall::channel);
-        match dead_letters::report(
-            &self.db,
-            row.after_send.as_ref(),
-            channel,
-            code,
-            self.clock.now(),
-        )
-        .await
-        {
-            Ok(true) => self.wake.notify_one(),
-            Ok(false) => {}
-            Err(error) => {
-                tracing::error!(key = %row.key, error = %format!("{error:#}"), "reporting a dead row failed")
+    ) -> anyhow::Result<bool> {
+        let now = self.clock.now();
+        let mut tx = self.db.begin().await.context("starting a transaction")?;
+        store::outbox::mark_dead(&mut *tx, row, &error.to_string(), now)
+            .await
+            .context("marking an outbox row dead")?;
+        let queued = match error.refusal() {
+            Some(code) => {
+                let channel = call.and_then(SlackCall::channel);
+                dead_letters::report(&mut tx, row.after_send.as_ref(), channel, code, now).await?
             }
-        }
+            None => false,
+        };
+        tx.commit().await.context("committing a dead row")?;
+        Ok(queued)
     }
 
     /// Counts an outcome in the metrics, or logs that recording it failed.
