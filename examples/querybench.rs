@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use archhour::database::embedded::EmbeddedPostgres;
 use archhour::slack::blocks;
-use archhour::{store, views};
+use archhour::{compose, store};
 use chrono::{TimeZone, Utc};
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{Connection, PgConnection, PgPool};
@@ -89,13 +89,13 @@ async fn main() -> anyhow::Result<()> {
         .context("time")?;
     let list = measure(options.iterations, || async {
         let mut conn = db.acquire().await?;
-        let ranked = views::agenda::ranked(&mut conn, CHANNEL).await?;
+        let ranked = compose::agenda::ranked(&mut conn, CHANNEL).await?;
         Ok(blocks::agenda(&ranked, now).blocks.len())
     })
     .await?;
     let digest = measure(options.iterations, || async {
         let mut conn = db.acquire().await?;
-        let digest = views::digest::gather(&mut conn, CHANNEL, now).await?;
+        let digest = compose::digest::gather(&mut conn, CHANNEL, now).await?;
         Ok(blocks::digest::digest(&digest).blocks.len())
     })
     .await?;

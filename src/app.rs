@@ -1,6 +1,6 @@
 //! Wiring: the shared state, the background tasks, and `run`, which serves until shutdown.
 
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use secrecy::SecretString;
@@ -11,49 +11,17 @@ use tokio_util::sync::CancellationToken;
 
 use crate::clock::SharedClock;
 use crate::config::{Config, ConfigError, SlackTransport};
-use crate::dispatch::reactions::{Batcher, ReactionIngest};
-use crate::http;
-use crate::jobs::job_worker::JobWorker;
-use crate::jobs::outbox_worker::OutboxWorker;
-use crate::jobs::user_directory::UserDirectory;
+use crate::http::{self, HttpState};
 use crate::metrics::Metrics;
-use crate::slack::api::{BotIdentity, SlackApi};
+use crate::outbox::user_directory::UserDirectory;
+use crate::outbox::worker::OutboxWorker;
+use crate::slack::api::SlackApi;
 use crate::slack::sign_in::{REFUSED_TOKEN, missing_scopes, sign_in};
 use crate::socket::SocketMode;
 use crate::socket::health::SocketHealth;
-
-/// What request handlers share.
-#[derive(Debug, Clone)]
-pub struct AppState {
-    pub db: PgPool,
-    pub clock: SharedClock,
-    /// Verifies requests to `/slack/*`; `None` in Socket Mode, where those routes are absent.
-    pub signing_secret: Option<Arc<SecretString>>,
-    /// Socket Mode's connection state; `None` over HTTP.
-    pub socket: Option<Arc<SocketHealth>>,
-    pub slack: SlackApi,
-    pub metrics: Arc<Metrics>,
-    /// Wakes the outbox worker after a transaction that queued deliveries commits.
-    pub outbox_wake: Arc<Notify>,
-    /// Wakes the job worker after a transaction that scheduled steps commits.
-    pub jobs_wake: Arc<Notify>,
-    /// Who the bot is, once `auth.test` has answered.
-    pub bot: Arc<OnceLock<BotIdentity>>,
-    /// Why `auth.test` has not answered yet (Slack unreachable, a 5xx…), for `/healthz`.
-    pub sign_in_trouble: Arc<Mutex<Option<String>>>,
-    /// Where reaction events go to become votes.
-    pub reactions: ReactionIngest,
-}
-
-impl AppState {
-    pub fn wake_outbox(&self) {
-        self.outbox_wake.notify_one();
-    }
-
-    pub fn wake_jobs(&self) {
-        self.jobs_wake.notify_one();
-    }
-}
+use crate::usecases::job_worker::JobWorker;
+use crate::usecases::reactions::{Batcher, ReactionIngest};
+use crate::usecases::{AppState, lock};
 
 /// The parts of the app that tests replace: the database pool and the clock.
 #[derive(Debug, Clone)]
@@ -95,14 +63,6 @@ pub async fn run(
     let state = AppState {
         db: services.db,
         clock: services.clock,
-        signing_secret: match &config.transport {
-            SlackTransport::Http { signing_secret } => Some(Arc::new(signing_secret.clone())),
-            SlackTransport::SocketMode { .. } => None,
-        },
-        socket: match &config.transport {
-            SlackTransport::Http { .. } => None,
-            SlackTransport::SocketMode { .. } => Some(Arc::new(SocketHealth::default())),
-        },
         slack: slack.clone(),
         metrics,
         outbox_wake,
@@ -153,11 +113,23 @@ pub async fn run(
         background.child_token(),
     ));
 
-    let socket_mode = match &config.transport {
-        SlackTransport::SocketMode { app_token } => {
-            Some(SocketMode::start(&state, app_token, &config.socket_mode).await?)
-        }
+    let socket_health = match &config.transport {
         SlackTransport::Http { .. } => None,
+        SlackTransport::SocketMode { .. } => Some(Arc::new(SocketHealth::default())),
+    };
+    let socket_mode = match (&config.transport, &socket_health) {
+        (SlackTransport::SocketMode { app_token }, Some(health)) => {
+            Some(SocketMode::start(&state, health.clone(), app_token, &config.socket_mode).await?)
+        }
+        _ => None,
+    };
+    let http_state = HttpState {
+        app: state.clone(),
+        signing_secret: match &config.transport {
+            SlackTransport::Http { signing_secret } => Some(Arc::new(signing_secret.clone())),
+            SlackTransport::SocketMode { .. } => None,
+        },
+        socket: socket_health,
     };
     tracing::info!(
         addr = %listener.local_addr()?,
@@ -166,7 +138,7 @@ pub async fn run(
         config.transport.name()
     );
     let stopped = stop.clone();
-    let served = axum::serve(listener, http::router(state))
+    let served = axum::serve(listener, http::router(http_state))
         .with_graceful_shutdown(async move {
             tokio::select! {
                 () = shutdown => {}
@@ -245,11 +217,4 @@ async fn learn_identity(
         }
         delay = (delay * 2).min(Duration::from_secs(60));
     }
-}
-
-/// The guarded value, even if a holder panicked (it holds a plain message).
-pub fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }

@@ -1,40 +1,34 @@
 //! archhour: a Slack bot that runs Lean Coffee style architecture meetings ("Arch Hour").
 //!
-//! How the pieces fit:
-//! - [`http`] receives Slack's requests (and serves `/healthz`, `/metrics`), or [`socket`]
-//!   receives them over Socket Mode; [`slack`] verifies and parses them and renders every
-//!   message; [`dispatch`] decides what each one means, whichever transport brought it.
-//! - Domain rules are pure: [`command`] parses `/archtopic` text, [`topics`] holds what a topic
-//!   is. They take `now` from the injected [`clock`] and never do I/O.
+//! How the pieces fit, as layers (each names only the ones below it; `tests/architecture.rs`
+//! checks it):
+//! - [`app`] wires it together; `main.rs` only reads the CLI and config. [`http`] receives
+//!   Slack's requests (and serves `/healthz`, `/metrics`), or [`socket`] receives them over
+//!   Socket Mode; [`tools`] holds the offline commands ([`cli`] parses them).
+//! - [`usecases`] decides what each request and each due scheduled step means, whichever
+//!   transport or worker brought it, and applies it.
+//! - [`outbox`] makes the calls to Slack a change queued, durably and with retries; [`compose`]
+//!   builds messages from stored state for both.
 //! - [`store`] is the only place with SQL; [`database`] opens Postgres (or runs an embedded
-//!   cluster); [`jobs`] owns the outbox that makes the calls to Slack a request leads to durable
-//!   and retried (the few made while answering one, such as joining a channel, are bounded by
-//!   a timeout instead).
-//! - [`app::run`] wires it together; `main.rs` only reads the CLI and config.
+//!   cluster). [`slack`] verifies and parses what Slack sends, renders every message, and is
+//!   the Web API client.
+//! - [`domain`] holds the rules, pure functions of data and `now` (from the injected
+//!   [`clock`]); [`config`] and [`metrics`] are read by all.
 
-pub mod actions;
 pub mod app;
-pub mod challenges;
 pub mod cli;
 pub mod clock;
-pub mod command;
+pub mod compose;
 pub mod config;
 pub mod database;
-pub mod dispatch;
+pub mod domain;
 pub mod http;
-pub mod jobs;
-pub mod meeting;
 pub mod metrics;
-pub mod notes;
-pub mod people;
-pub mod settings;
+pub mod outbox;
 pub mod slack;
 pub mod socket;
 pub mod store;
 pub mod tools;
-pub mod topics;
-pub mod users;
-pub mod views;
-pub mod votes;
+pub mod usecases;
 
 pub use app::{Services, run};

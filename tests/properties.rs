@@ -2,13 +2,15 @@
 //! schedules, mentions and action-item text, the notes importer and the challenges page.
 //! Arbitrary input never panics; well-formed input reads back as what was written.
 
-use archhour::actions::parse_item_text;
-use archhour::challenges::{Anecdote, PageIssue, When, parse_one_line, render_log};
-use archhour::command::{Command, parse};
-use archhour::meeting::{Schedule, Span, WeeklyTime};
-use archhour::notes::{ActionNotes, MeetingNotes, Note, Person, TopicNotes, render_meeting};
-use archhour::slack::mrkdwn;
-use archhour::topics::{Intent, Intents};
+use archhour::domain::actions::parse_item_text;
+use archhour::domain::challenges::{Anecdote, PageIssue, When, parse_one_line, render_log};
+use archhour::domain::command::{Command, parse};
+use archhour::domain::meeting::{Schedule, Span, WeeklyTime};
+use archhour::domain::mrkdwn;
+use archhour::domain::notes::{
+    ActionNotes, MeetingNotes, Note, Person, TopicNotes, render_meeting,
+};
+use archhour::domain::topics::{Intent, Intents};
 use chrono::{NaiveDate, NaiveTime, Weekday};
 use proptest::prelude::*;
 use proptest::sample::{select, subsequence};
@@ -160,7 +162,7 @@ proptest! {
             prop_assert_eq!(Schedule::parse(&schedule.to_string()), Some(schedule), "{:?}", text);
         }
         for key in ["schedule", "box", "extension", "votes", "digest", "reminders", "emoji"] {
-            let _ = archhour::settings::parse_change(key, &text);
+            let _ = archhour::domain::settings::parse_change(key, &text);
         }
     }
 
@@ -214,7 +216,7 @@ proptest! {
         if let Some(number) = item.topic_number {
             prop_assert!(text.contains(&format!("#{number}")), "#{number} in {text:?}");
         }
-        let _ = archhour::actions::classify_reply(&text);
+        let _ = archhour::domain::actions::classify_reply(&text);
     }
 
     /// `<@U1> <@U2> do something due 2026-12-01`: the owners in order, each once, and the date.
@@ -272,7 +274,7 @@ proptest! {
             };
             page.push_str(&format!("{bullet}{}\n", written.line));
         }
-        let read = archhour::notes::parse_page(&page);
+        let read = archhour::domain::notes::parse_page(&page);
         prop_assert!(read.unplaced.is_empty(), "{:?}\n{}", read.unplaced, page);
         prop_assert_eq!(read.meetings.len(), 1);
         let meeting = &read.meetings[0];
@@ -287,7 +289,7 @@ proptest! {
             .collect();
         prop_assert_eq!(got, meant, "{}", page);
         let minutes = render_meeting(meeting);
-        let back = archhour::notes::parse_page(&minutes);
+        let back = archhour::domain::notes::parse_page(&minutes);
         prop_assert_eq!(&back.meetings, &read.meetings, "{}", minutes);
     }
 
@@ -295,7 +297,7 @@ proptest! {
     #[test]
     fn minutes_read_back_as_the_meeting(meeting in meeting()) {
         let minutes = render_meeting(&meeting);
-        let back = archhour::notes::parse_page(&minutes);
+        let back = archhour::domain::notes::parse_page(&minutes);
         prop_assert!(back.unplaced.is_empty(), "{:?}\n{}", back.unplaced, minutes);
         prop_assert_eq!(back.meetings, vec![meeting], "{}", minutes);
     }
@@ -306,24 +308,24 @@ proptest! {
     fn issues_read_from_any_challenges_page_export_and_read_back(text in typed_text(), rows in typed_text()) {
         let page = format!("| Category | Issue | Team anecdotes | Number of occurrences | Status |\n{rows}");
         for source in [page.as_str(), text.as_str()] {
-            let read = archhour::challenges::parse_page(source);
+            let read = archhour::domain::challenges::parse_page(source);
             if read.issues.is_empty() {
                 continue;
             }
             let table = render_log("Architecture challenges", &read.issues);
-            let again = archhour::challenges::parse_page(&table);
+            let again = archhour::domain::challenges::parse_page(&table);
             prop_assert_eq!(&again.issues, &read.issues, "{}", table);
         }
         let today = NaiveDate::from_ymd_opt(2026, 11, 22).expect("date");
         let _ = parse_one_line(&text, today);
-        let _ = archhour::challenges::anecdote::parse_cell(&text);
+        let _ = archhour::domain::challenges::anecdote::parse_cell(&text);
     }
 
     /// The log exported as a table imports back as the same issues.
     #[test]
     fn an_exported_challenges_log_reads_back_the_same(issues in proptest::collection::vec(page_issue(), 1..8)) {
         let table = render_log("Architecture challenges", &issues);
-        let page = archhour::challenges::parse_page(&table);
+        let page = archhour::domain::challenges::parse_page(&table);
         prop_assert!(page.unplaced.is_empty(), "{:?}\n{}", page.unplaced, table);
         prop_assert_eq!(page.issues, issues, "{}", table);
     }
@@ -351,7 +353,7 @@ fn proposal_title_comes_from(text: &str) -> Result<(), TestCaseError> {
 /// The importer's unplaced lines are text of one line of the page (less its bullet), never
 /// empty.
 fn unplaced_lines_come_from(text: &str) -> Result<(), TestCaseError> {
-    let page = archhour::notes::parse_page(text);
+    let page = archhour::domain::notes::parse_page(text);
     for line in &page.unplaced {
         prop_assert!(
             !line.trim().is_empty(),

@@ -23,7 +23,7 @@ pub struct Database {
 /// 3 seconds, so waiting for a connection gives up well before that. Every connection also
 /// gives up on a statement or a lock after a minute and ends a transaction left idle for two,
 /// so nothing stuck (a forgotten `lock table`, a hung client) holds a connection forever; the
-/// vote batcher waits far less for its locks (`dispatch::reactions`).
+/// vote batcher waits far less for its locks (`usecases::reactions`).
 pub fn pool_options() -> PgPoolOptions {
     PgPoolOptions::new()
         .max_connections(16)

@@ -6,13 +6,15 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 
-use crate::app::AppState;
+use super::HttpState;
 use crate::store;
+use crate::usecases::AppState;
 
 /// 200 when the database answers within a second, Slack has told the bot who it is
 /// (`auth.test`) and, in Socket Mode, the socket is connected; 503 otherwise, the body saying
 /// why.
-pub async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+pub async fn healthz(State(http): State<HttpState>) -> impl IntoResponse {
+    let state = &http.app;
     let (mut status, mut body) =
         match tokio::time::timeout(Duration::from_secs(1), store::ping(&state.db)).await {
             Ok(Ok(())) => (StatusCode::OK, "ok\n".to_string()),
@@ -28,7 +30,7 @@ pub async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
                 "database did not answer\n".to_string(),
             ),
         };
-    if let Some(socket) = &state.socket {
+    if let Some(socket) = &http.socket {
         let socket = socket.status();
         if !socket.connected {
             status = StatusCode::SERVICE_UNAVAILABLE;
@@ -44,7 +46,7 @@ pub async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
         // Until Slack has answered once, nothing the bot queues can be delivered.
         None => {
             status = StatusCode::SERVICE_UNAVAILABLE;
-            let trouble = crate::app::lock(&state.sign_in_trouble).clone();
+            let trouble = crate::usecases::lock(&state.sign_in_trouble).clone();
             body.push_str(&format!(
                 "slack: not reached yet ({})\n",
                 trouble.as_deref().unwrap_or("auth.test has not answered")

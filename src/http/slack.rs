@@ -9,17 +9,17 @@ use axum::response::{IntoResponse, Response};
 use secrecy::ExposeSecret;
 use serde_json::json;
 
-use crate::app::AppState;
-use crate::dispatch::interactions::InteractionReply;
-use crate::dispatch::{self, ACK_DEADLINE};
+use super::HttpState;
 use crate::slack::blocks::{self, Reply};
 use crate::slack::inbound::{self, CommandRequest, EventRequest};
 use crate::slack::signature::{self, Rejection};
 use crate::store;
+use crate::usecases::interactions::InteractionReply;
+use crate::usecases::{self, ACK_DEADLINE};
 
 /// `POST /slack/commands`: answers with an ephemeral message well within Slack's 3 seconds.
-pub async fn commands(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Err(refused) = verify_once(&state, &headers, &body).await {
+pub async fn commands(State(http): State<HttpState>, headers: HeaderMap, body: Bytes) -> Response {
+    if let Err(refused) = verify_once(&http, &headers, &body).await {
         return refused;
     }
     let command = match inbound::parse_command(&body) {
@@ -27,7 +27,7 @@ pub async fn commands(State(state): State<AppState>, headers: HeaderMap, body: B
         Ok(CommandRequest::Command(command)) => command,
         Err(error) => return malformed(error),
     };
-    let reply = match dispatch::commands::handle(&state, command).await {
+    let reply = match usecases::commands::handle(&http.app, command).await {
         Ok(reply) => reply,
         Err(error) => {
             tracing::error!(error = %format!("{error:#}"), "handling a slash command failed");
@@ -42,8 +42,8 @@ pub async fn commands(State(state): State<AppState>, headers: HeaderMap, body: B
 }
 
 /// `POST /slack/events`: answers `url_verification`; acknowledges an event once it is stored.
-pub async fn events(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Err(rejection) = verify(&state, &headers, &body) {
+pub async fn events(State(http): State<HttpState>, headers: HeaderMap, body: Bytes) -> Response {
+    if let Err(rejection) = verify(&http, &headers, &body) {
         return unauthorized(rejection);
     }
     match inbound::parse_event(&body) {
@@ -52,7 +52,7 @@ pub async fn events(State(state): State<AppState>, headers: HeaderMap, body: Byt
         }
         Ok(EventRequest::Callback(event)) => {
             let handled =
-                tokio::time::timeout(ACK_DEADLINE, dispatch::events::handle(&state, event));
+                tokio::time::timeout(ACK_DEADLINE, usecases::events::handle(&http.app, event));
             match handled.await {
                 Ok(Ok(())) => StatusCode::OK.into_response(),
                 Ok(Err(error)) => {
@@ -82,11 +82,11 @@ pub async fn events(State(state): State<AppState>, headers: HeaderMap, body: Byt
 /// `POST /slack/interactions`: button presses and form submissions, acknowledged once
 /// handled; a form with bad fields is answered with the errors to show under them.
 pub async fn interactions(
-    State(state): State<AppState>,
+    State(http): State<HttpState>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Err(refused) = verify_once(&state, &headers, &body).await {
+    if let Err(refused) = verify_once(&http, &headers, &body).await {
         return refused;
     }
     let interaction = match inbound::parse_interaction(&body) {
@@ -95,7 +95,7 @@ pub async fn interactions(
     };
     let handled = tokio::time::timeout(
         ACK_DEADLINE,
-        dispatch::interactions::handle(&state, interaction),
+        usecases::interactions::handle(&http.app, interaction),
     );
     match handled.await {
         Ok(Ok(InteractionReply::Done)) => StatusCode::OK.into_response(),
@@ -122,8 +122,9 @@ pub async fn interactions(
 /// sends these twice (events, which it does redeliver, are deduplicated by their event id).
 /// The replay key is the verified MAC itself, so a resend that spells the same signature
 /// differently (hex in upper case) is the same request.
-async fn verify_once(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<(), Response> {
-    let verified = verify(state, headers, body).map_err(unauthorized)?;
+async fn verify_once(http: &HttpState, headers: &HeaderMap, body: &[u8]) -> Result<(), Response> {
+    let verified = verify(http, headers, body).map_err(unauthorized)?;
+    let state = &http.app;
     let key = verified.replay_key();
     match store::requests::first_sighting(&state.db, &key, state.clock.now()).await {
         Ok(true) => Ok(()),
@@ -136,13 +137,13 @@ async fn verify_once(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Resu
 }
 
 fn verify(
-    state: &AppState,
+    http: &HttpState,
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<signature::Verified, Rejection> {
     let header = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
     // The routes are mounted only with a signing secret; without one nothing verifies.
-    let Some(secret) = &state.signing_secret else {
+    let Some(secret) = &http.signing_secret else {
         return Err(Rejection::NoSecret);
     };
     signature::verify(
@@ -150,7 +151,7 @@ fn verify(
         header("x-slack-request-timestamp"),
         header("x-slack-signature"),
         body,
-        state.clock.now(),
+        http.app.clock.now(),
     )
 }
 

@@ -6,7 +6,7 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
 
-use crate::app::AppState;
+use crate::usecases::AppState;
 
 pub async fn track_requests(
     State(state): State<AppState>,

@@ -1,25 +1,9 @@
 //! Button action ids: what each button the bot renders means when Slack sends it back.
 
-use crate::meeting::rules::Input;
+use crate::domain::meeting::MeetingControl;
 
-/// A facilitator's meeting control, from a button or a command.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MeetingControl {
-    Extend,
-    Next,
-    End,
-    /// Count the 👍/👎 now instead of waiting for the vote window.
-    CloseVote,
-}
-
+/// Each meeting control's button.
 impl MeetingControl {
-    pub const ALL: [MeetingControl; 4] = [
-        MeetingControl::Extend,
-        MeetingControl::Next,
-        MeetingControl::End,
-        MeetingControl::CloseVote,
-    ];
-
     pub fn action_id(self) -> &'static str {
         match self {
             MeetingControl::Extend => "meeting_extend",
@@ -33,16 +17,6 @@ impl MeetingControl {
         MeetingControl::ALL
             .into_iter()
             .find(|control| control.action_id() == action_id)
-    }
-
-    /// The meeting input this control gives, if it moves the meeting directly.
-    pub fn input(self) -> Option<Input> {
-        match self {
-            MeetingControl::Extend => Some(Input::Extend),
-            MeetingControl::Next => Some(Input::Next),
-            MeetingControl::End => Some(Input::End),
-            MeetingControl::CloseVote => None,
-        }
     }
 }
 

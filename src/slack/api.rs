@@ -14,7 +14,7 @@ use slack_morphism::prelude::*;
 use url::Url;
 
 use super::call::SlackCall;
-use crate::users::UserKind;
+use crate::domain::users::UserKind;
 
 /// How the client reaches Slack: HTTPS, or plain HTTP for a local fake.
 pub type Connector = SlackClientHyperConnector<HttpsConnector<HttpConnector>>;
@@ -54,24 +54,6 @@ pub struct CallReceipt {
     pub channel: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ts: Option<String>,
-}
-
-/// Who the bot is in this workspace, from `auth.test`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BotIdentity {
-    pub user_id: String,
-    pub bot_id: Option<String>,
-    pub team_id: String,
-    /// The workspace's address (`https://acme.slack.com/`), for links to messages.
-    pub url: String,
-}
-
-impl BotIdentity {
-    /// A link to a message in a channel.
-    pub fn permalink(&self, channel: &str, ts: &str) -> String {
-        let base = self.url.trim_end_matches('/');
-        format!("{base}/archives/{channel}/p{}", ts.replace('.', ""))
-    }
 }
 
 /// Where the bot stands in a channel.

@@ -5,8 +5,9 @@ pub mod actions;
 pub mod api;
 pub mod blocks;
 pub mod call;
+pub mod identity;
 pub mod inbound;
-pub mod mrkdwn;
+pub mod outgoing;
 pub mod sign_in;
 pub mod signature;
 

@@ -13,8 +13,9 @@ use hyper_util::rt::TokioExecutor;
 use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
-use super::api::{BotIdentity, CallError, https_connector};
+use super::api::{CallError, https_connector};
 use super::call::SlackMethod;
+use super::identity::BotIdentity;
 
 /// Slack's answers to `auth.test` that mean the token itself is no good: no retry can help.
 pub const REFUSED_TOKEN: [&str; 4] = [

@@ -10,11 +10,12 @@ use axum::http::StatusCode;
 use slack_morphism::errors::SlackClientError;
 use slack_morphism::prelude::*;
 
-use crate::app::AppState;
-use crate::dispatch::{self, ACK_DEADLINE, interactions::InteractionReply};
+use super::health::SocketHealth;
 use crate::slack::api::Connector;
 use crate::slack::blocks::{self, Reply};
 use crate::slack::inbound::{callback_event, command_event, interaction_event};
+use crate::usecases::AppState;
+use crate::usecases::{self, ACK_DEADLINE, interactions::InteractionReply};
 
 type Client = Arc<SlackClient<Connector>>;
 
@@ -41,6 +42,15 @@ async fn app_state(states: &SlackClientEventsUserState) -> UserCallbackResult<Ap
         .ok_or_else(|| NotHandled("the listener has no app state".into()).into())
 }
 
+/// The connections' state `/healthz` reports.
+async fn health(states: &SlackClientEventsUserState) -> Option<Arc<SocketHealth>> {
+    states
+        .read()
+        .await
+        .get_user_state::<Arc<SocketHealth>>()
+        .cloned()
+}
+
 /// Slack said hello on a new connection. (Generic because slack-morphism does not export the
 /// hello event's type; the listener fixes it.)
 pub async fn on_hello<Hello: std::fmt::Debug>(
@@ -52,8 +62,8 @@ pub async fn on_hello<Hello: std::fmt::Debug>(
         return;
     };
     tracing::info!(?hello, "Socket Mode: connected to Slack");
-    if let Some(socket) = &state.socket {
-        socket.hello(state.clock.now());
+    if let Some(health) = health(&states).await {
+        health.hello(state.clock.now());
     }
     state.metrics.socket_connected(true);
 }
@@ -65,7 +75,7 @@ pub async fn on_command(
     states: SlackClientEventsUserState,
 ) -> UserCallbackResult<SlackCommandEventResponse> {
     let state = app_state(&states).await?;
-    let reply = match dispatch::commands::handle(&state, command_event(event)).await {
+    let reply = match usecases::commands::handle(&state, command_event(event)).await {
         Ok(reply) => reply,
         Err(error) => {
             tracing::error!(error = %format!("{error:#}"), "handling a slash command failed");
@@ -99,7 +109,7 @@ pub async fn on_interaction(
     let state = app_state(&states).await?;
     let handled = tokio::time::timeout(
         ACK_DEADLINE,
-        dispatch::interactions::handle(&state, interaction_event(event)),
+        usecases::interactions::handle(&state, interaction_event(event)),
     )
     .await;
     let reply = match handled {
@@ -137,7 +147,7 @@ pub async fn on_event(
     let state = app_state(&states).await?;
     let handled = tokio::time::timeout(
         ACK_DEADLINE,
-        dispatch::events::handle(&state, callback_event(callback)),
+        usecases::events::handle(&state, callback_event(callback)),
     )
     .await;
     match handled {
@@ -188,8 +198,8 @@ pub fn on_error(
     if let Some(storage) = states.try_read().ok()
         && let Some(state) = storage.get_user_state::<AppState>()
     {
-        if let Some(socket) = &state.socket {
-            socket.failed(error.to_string());
+        if let Some(health) = storage.get_user_state::<Arc<SocketHealth>>() {
+            health.failed(error.to_string());
         }
         state.metrics.socket_connected(false);
     }

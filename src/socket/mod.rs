@@ -12,9 +12,10 @@ use anyhow::Context;
 use secrecy::{ExposeSecret, SecretString};
 use slack_morphism::prelude::*;
 
-use crate::app::AppState;
 use crate::config::SocketModeSettings;
 use crate::slack::api::Connector;
+use crate::usecases::AppState;
+use health::SocketHealth;
 
 /// The running listener.
 pub struct SocketMode {
@@ -32,13 +33,15 @@ impl SocketMode {
     /// token, then the WebSocket it names) and starts handling envelopes.
     pub async fn start(
         state: &AppState,
+        health: Arc<SocketHealth>,
         app_token: &SecretString,
         settings: &SocketModeSettings,
     ) -> anyhow::Result<SocketMode> {
         let environment = Arc::new(
             SlackClientEventsListenerEnvironment::new(state.slack.client())
                 .with_error_handler(callbacks::on_error)
-                .with_user_state(state.clone()),
+                .with_user_state(state.clone())
+                .with_user_state(health),
         );
         let callbacks = SlackSocketModeListenerCallbacks::new()
             .with_hello_events(callbacks::on_hello)

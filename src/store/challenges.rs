@@ -4,7 +4,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgConnection, PgExecutor};
 
-use crate::challenges::{Anecdote, ChallengeIssue, NewAnecdote, PageIssue, When};
+use crate::domain::challenges::{
+    Anecdote, ChallengeIssue, NewAnecdote, PageIssue, RecentAnecdote, Recorded, When,
+};
 
 #[derive(sqlx::FromRow)]
 struct IssueRow {
@@ -92,16 +94,6 @@ pub struct Recording<'a> {
     /// What recorded it ("view:V123"), so the same submission records once.
     pub source: Option<String>,
     pub at: DateTime<Utc>,
-}
-
-/// What recording did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Recorded {
-    pub issue: ChallengeIssue,
-    /// The issue was started by this anecdote.
-    pub new_issue: bool,
-    /// False when `source` had been recorded already.
-    pub added: bool,
 }
 
 /// The channel's issues, in no particular order.
@@ -373,15 +365,6 @@ pub async fn lock(db: &mut PgConnection, issue_id: i64) -> sqlx::Result<bool> {
             .fetch_optional(db)
             .await?;
     Ok(found.is_some())
-}
-
-/// An anecdote recorded in Slack, with the issue it is about.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RecentAnecdote {
-    pub issue_number: i32,
-    pub category: String,
-    pub title: String,
-    pub anecdote: Anecdote,
 }
 
 #[derive(sqlx::FromRow)]

@@ -3,8 +3,36 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgConnection;
 
-use crate::notes::{ActionNotes, MeetingNotes, Note, Person, TopicNotes};
-use crate::topics::Intents;
+use crate::domain::notes::{ActionNotes, MeetingNotes, Note, Person, TopicNotes};
+use crate::domain::topics::Intents;
+
+/// The workspace an imported page's channel is in until the channel is used from Slack, when
+/// the database knows no workspace or more than one.
+pub const UNKNOWN_TEAM: &str = "T_IMPORTED";
+
+/// The channel's workspace, as its existing topics, meetings or challenges say; the only
+/// workspace there is; or [`UNKNOWN_TEAM`].
+pub async fn team_of_channel(db: &mut PgConnection, channel_id: &str) -> sqlx::Result<String> {
+    let known: Option<String> = sqlx::query_scalar(
+        "select team_id from topics where channel_id = $1
+         union all select team_id from meetings where channel_id = $1
+         union all select team_id from challenge_issues where channel_id = $1
+         limit 1",
+    )
+    .bind(channel_id)
+    .fetch_optional(&mut *db)
+    .await?;
+    if let Some(team) = known {
+        return Ok(team);
+    }
+    let teams: Vec<String> = sqlx::query_scalar("select team_id from workspaces limit 2")
+        .fetch_all(&mut *db)
+        .await?;
+    Ok(match teams.as_slice() {
+        [only] => only.clone(),
+        _ => UNKNOWN_TEAM.to_string(),
+    })
+}
 
 /// A channel's meeting: the last one held on `date`, or the last one at all.
 pub async fn find_meeting(

@@ -6,7 +6,7 @@ use sqlx::PgConnection;
 
 use super::history::{ActionScope, actions_in, decisions_on, notes_of};
 use super::items::{NewEntry, NewItem};
-use crate::notes::{ActionNotes, MeetingNotes, Note, Page, Person, TopicNotes, rematch};
+use crate::domain::notes::{ActionNotes, MeetingNotes, Note, Page, Person, TopicNotes, rematch};
 
 /// Who imports: stands in for the Slack user that created live records.
 const IMPORTER: &str = "import";

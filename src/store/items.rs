@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgConnection, PgExecutor};
 
-use crate::actions::{ActionItem, ItemState};
+use crate::domain::actions::{ActionItem, ItemState};
 
 /// An item about to be stored.
 #[derive(Debug, Clone)]

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
 use sqlx::types::Json;
 
-use crate::jobs::job::{Job, ScheduledJob};
+use crate::domain::job::{Job, ScheduledJob};
 
 /// A job a worker has claimed. `attempt` fences its completion: once the lease runs out and
 /// another worker claims the row, the first worker's completion matches nothing.

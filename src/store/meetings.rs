@@ -4,8 +4,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgExecutor;
 
-use crate::meeting::rules::Phase;
-use crate::meeting::{DiscussedTopic, Meeting};
+use crate::domain::meeting::rules::Phase;
+use crate::domain::meeting::{DiscussedTopic, Meeting};
 
 #[derive(sqlx::FromRow)]
 struct MeetingRow {

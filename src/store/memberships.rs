@@ -3,41 +3,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
 
-/// The bot's place in a channel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Membership {
-    Member,
-    /// Not in it, and why.
-    Outside(Outside),
-}
-
-/// Why the bot is not in a channel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outside {
-    /// A private channel, DM or group DM: someone must invite it.
-    Private,
-    /// Someone removed it.
-    Removed,
-    Archived,
-}
-
-impl Outside {
-    fn as_str(self) -> &'static str {
-        match self {
-            Outside::Private => "private",
-            Outside::Removed => "removed",
-            Outside::Archived => "archived",
-        }
-    }
-
-    fn parse(text: &str) -> Outside {
-        match text {
-            "removed" => Outside::Removed,
-            "archived" => Outside::Archived,
-            _ => Outside::Private,
-        }
-    }
-}
+use crate::domain::membership::{Membership, Outside};
 
 /// What the bot last learned about `channel_id`; `None` when it never looked.
 pub async fn get(db: impl PgExecutor<'_>, channel_id: &str) -> sqlx::Result<Option<Membership>> {

@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
 use sqlx::types::Json;
 
-use crate::jobs::delivery::{AfterSend, Delivery, Outgoing};
 use crate::slack::api::CallReceipt;
+use crate::slack::outgoing::{AfterSend, Delivery, Outgoing};
 
 /// A row a worker has claimed. `attempt` fences its updates: once the lease runs out and
 /// another worker claims the row, the first worker's writes match nothing.

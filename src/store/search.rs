@@ -4,20 +4,7 @@ use chrono::NaiveDate;
 use sqlx::PgConnection;
 
 use super::topics;
-use crate::topics::{Topic, WordCounts};
-
-/// A topic found, with what a reader needs to judge it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Found {
-    pub topic: Topic,
-    /// The day of the meeting that discussed it.
-    pub discussed_on: Option<NaiveDate>,
-    /// Votes when discussed (or imported), or counted votes so far for open topics is left to
-    /// the caller; this is the recorded figure.
-    pub votes: i64,
-    pub decisions: i64,
-    pub needs_follow_up: bool,
-}
+use crate::domain::topics::{Found, WordCounts};
 
 /// Topics of a channel matching `words` in their title, notes or decisions, best first.
 pub async fn search(

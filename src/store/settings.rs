@@ -6,8 +6,8 @@ use chrono::{DateTime, NaiveTime, Utc, Weekday};
 use chrono_tz::Tz;
 use sqlx::PgExecutor;
 
-use crate::meeting::{Schedule, Span, WeeklyTime};
-use crate::settings::ChannelSettings;
+use crate::domain::meeting::{Schedule, Span, WeeklyTime};
+use crate::domain::settings::ChannelSettings;
 
 #[derive(sqlx::FromRow)]
 struct SettingsRow {

@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
 
-use crate::people::Person;
-use crate::topics::{Intents, Topic, TopicState};
+use crate::domain::people::Person;
+use crate::domain::topics::{Intents, Topic, TopicState};
 
 /// A topic about to be stored.
 #[derive(Debug, Clone)]

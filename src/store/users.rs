@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
 
-use crate::users::UserKind;
+use crate::domain::users::UserKind;
 
 pub async fn get(
     db: impl PgExecutor<'_>,

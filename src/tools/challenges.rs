@@ -7,8 +7,8 @@ use anyhow::Context;
 use sqlx::PgPool;
 
 use super::ToolError;
-use crate::challenges::{ChallengesPage, parse_page, render_log};
 use crate::clock::Clock;
+use crate::domain::challenges::{ChallengesPage, parse_page, render_log};
 use crate::store;
 
 /// Reads a challenges page, reports what it found, and (unless `dry_run`) stores it.
@@ -33,7 +33,9 @@ pub async fn import(
         return Ok(report);
     }
     let mut tx = db.begin().await.context("starting a transaction")?;
-    let team = super::import::team_of(&mut tx, channel_id).await?;
+    let team = store::history::team_of_channel(&mut tx, channel_id)
+        .await
+        .context("finding the channel's workspace")?;
     let outcome =
         store::challenges::import_page(&mut tx, &page.issues, &team, channel_id, clock.now())
             .await

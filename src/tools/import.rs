@@ -9,13 +9,10 @@ use anyhow::Context;
 use sqlx::PgPool;
 
 use super::ToolError;
-use crate::challenges;
 use crate::clock::Clock;
-use crate::notes::{Page, explained, parse_page, topic_rows};
+use crate::domain::challenges;
+use crate::domain::notes::{Page, explained, parse_page, topic_rows};
 use crate::store;
-
-/// The workspace imported topics belong to when the channel has none yet.
-pub const UNKNOWN_TEAM: &str = "T_IMPORTED";
 
 /// How to import.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -65,7 +62,9 @@ pub async fn import(
         return Ok(report);
     }
     let mut tx = db.begin().await.context("starting a transaction")?;
-    let team = team_of(&mut tx, channel_id).await?;
+    let team = store::history::team_of_channel(&mut tx, channel_id)
+        .await
+        .context("finding the channel's workspace")?;
     let outcome = store::imports::import_page(&mut tx, &page, &team, channel_id, clock.now())
         .await
         .context("storing the page")?;
@@ -112,33 +111,4 @@ fn found(name: &str, page: &Page) -> String {
     );
     super::report_unplaced(&mut report, "line(s)", &page.unplaced);
     report
-}
-
-/// The channel's workspace, as its existing topics or meetings say; the only workspace there
-/// is; or a stand-in until the channel is used from Slack.
-pub(super) async fn team_of(
-    tx: &mut sqlx::PgConnection,
-    channel_id: &str,
-) -> anyhow::Result<String> {
-    let known: Option<String> = sqlx::query_scalar(
-        "select team_id from topics where channel_id = $1
-         union all select team_id from meetings where channel_id = $1
-         union all select team_id from challenge_issues where channel_id = $1
-         limit 1",
-    )
-    .bind(channel_id)
-    .fetch_optional(&mut *tx)
-    .await
-    .context("finding the channel's workspace")?;
-    if let Some(team) = known {
-        return Ok(team);
-    }
-    let teams: Vec<String> = sqlx::query_scalar("select team_id from workspaces limit 2")
-        .fetch_all(&mut *tx)
-        .await
-        .context("listing workspaces")?;
-    Ok(match teams.as_slice() {
-        [only] => only.clone(),
-        _ => UNKNOWN_TEAM.to_string(),
-    })
 }

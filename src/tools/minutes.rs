@@ -4,8 +4,8 @@ use chrono::NaiveDate;
 use sqlx::PgPool;
 
 use super::ToolError;
-use crate::notes::render_meeting;
-use crate::views::minutes::{self, Minutes};
+use crate::compose::minutes::{self, Minutes};
+use crate::domain::notes::render_meeting;
 
 /// The minutes of the channel's meeting on `date`, or of its last meeting.
 pub async fn minutes(

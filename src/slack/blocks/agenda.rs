@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{EXAMPLE_PROPOSAL, Reply, age, badged_title, named_proposers, plural, sections};
-use crate::votes::{RANKING_RULE, RankedTopic};
+use crate::domain::votes::{RANKING_RULE, RankedTopic};
 
 /// The open topics of a channel in agenda order, with the rule that ordered them.
 pub fn agenda(ranked: &[RankedTopic], now: DateTime<Utc>) -> Reply {
@@ -81,8 +81,8 @@ mod tests {
         let mut imported = topic();
         imported.author_id = None;
         imported.proposers = vec![
-            crate::people::Person::Name("Ana <B> & co".into()),
-            crate::people::Person::Slack("U7".into()),
+            crate::domain::people::Person::Name("Ana <B> & co".into()),
+            crate::domain::people::Person::Slack("U7".into()),
         ];
         let row = row(
             &RankedTopic {

@@ -3,8 +3,8 @@
 use slack_morphism::prelude::*;
 
 use super::{Reply, badges, plural, proposer, topic_name};
-use crate::slack::mrkdwn::escape;
-use crate::topics::{Topic, TopicState};
+use crate::domain::mrkdwn::escape;
+use crate::domain::topics::{Topic, TopicState};
 
 /// What a card shows besides the topic itself.
 #[derive(Debug, Clone, Copy)]

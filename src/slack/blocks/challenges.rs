@@ -5,13 +5,13 @@ use chrono::NaiveDate;
 use slack_morphism::prelude::*;
 
 use super::{Reply, plural, sections, topic_name};
-use crate::challenges::form::FormField;
-use crate::challenges::{Anecdote, ChallengeIssue, OneLineError};
-use crate::command::CHALLENGE_USAGE;
+use crate::domain::challenges::Recorded;
+use crate::domain::challenges::form::FormField;
+use crate::domain::challenges::{Anecdote, ChallengeIssue, OneLineError};
+use crate::domain::command::CHALLENGE_USAGE;
+use crate::domain::mrkdwn::escape;
+use crate::domain::topics::Topic;
 use crate::slack::actions::{DISCUSS_CHALLENGE, challenge_form as ids};
-use crate::slack::mrkdwn::escape;
-use crate::store::challenges::Recorded;
-use crate::topics::Topic;
 
 /// Slack's limits on a select menu: options, and characters of an option's text.
 const MAX_OPTIONS: usize = 100;

@@ -1,9 +1,9 @@
 //! Replies to `/archtopic`: confirmations, help, and explanations of bad input.
 
 use super::{EXAMPLE_PROPOSAL, EXAMPLE_TITLE, Reply, code_safe, intent_names, topic_name};
-use crate::command::{ProposalError, UsageError};
-use crate::store::memberships::Outside;
-use crate::topics::{Intent, IntentError, Intents, Title, TitleError, Topic};
+use crate::domain::command::{ProposalError, UsageError};
+use crate::domain::membership::Outside;
+use crate::domain::topics::{Intent, IntentError, Intents, Title, TitleError, Topic};
 
 /// The proposer's confirmation: the number, where the card and votes are, and earlier topics
 /// that look the same (so the group does not re-hash them).
@@ -248,7 +248,7 @@ mod tests {
     /// What help says about thread replies is what capture does with them.
     #[test]
     fn the_replies_help_shows_are_captured_as_it_says() {
-        use crate::actions::{Capture, LineKind, classify_reply, line_kind};
+        use crate::domain::actions::{Capture, LineKind, classify_reply, line_kind};
         for (reply, kind) in [
             (
                 "ACTION <@U1> what they will do due 2026-12-01",

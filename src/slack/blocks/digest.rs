@@ -7,13 +7,13 @@ use slack_morphism::prelude::*;
 
 use super::items::item_line;
 use super::{Reply, badged_title, badges, mentions, named_proposers, plural, sections};
-use crate::actions::ActionItem;
-use crate::challenges::ChallengeIssue;
-use crate::meeting::DiscussedTopic;
-use crate::slack::mrkdwn::{escape, escape_keeping_mentions};
-use crate::store::challenges::RecentAnecdote;
-use crate::topics::{Intent, Topic};
-use crate::votes::RankedTopic;
+use crate::domain::actions::ActionItem;
+use crate::domain::challenges::ChallengeIssue;
+use crate::domain::challenges::RecentAnecdote;
+use crate::domain::meeting::DiscussedTopic;
+use crate::domain::mrkdwn::{escape, escape_keeping_mentions};
+use crate::domain::topics::{Intent, Topic};
+use crate::domain::votes::RankedTopic;
 
 /// How many rows each part lists before "…and N more".
 const ROWS: usize = 10;
@@ -358,7 +358,7 @@ fn item_owned_by(item: &ActionItem, owner: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::actions::ItemState;
+    use crate::domain::actions::ItemState;
     use crate::slack::blocks::tests::{blocks_json, topic};
     use chrono::TimeZone;
 

@@ -2,7 +2,7 @@
 
 use super::votes::change_refused;
 use super::{Reply, plural, topic_name};
-use crate::topics::{Topic, TopicState};
+use crate::domain::topics::{Topic, TopicState};
 
 /// The topic is not open, so it cannot be edited.
 pub fn edit_not_open(topic: &Topic) -> Reply {

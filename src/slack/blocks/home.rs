@@ -1,7 +1,7 @@
 //! The App Home tab: my open action items (with Done), my open topics and their votes, votes I
 //! have left, and each channel's next meeting with its agenda so far.
 
-use crate::store::memberships::Outside;
+use crate::domain::membership::Outside;
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -10,10 +10,10 @@ use slack_morphism::prelude::*;
 
 use super::items::{TopicRef, done_button, item_line};
 use super::{badges, plural, sections};
-use crate::actions::ActionItem;
-use crate::slack::mrkdwn::escape;
-use crate::topics::Topic;
-use crate::votes::RankedTopic;
+use crate::domain::actions::ActionItem;
+use crate::domain::mrkdwn::escape;
+use crate::domain::topics::Topic;
+use crate::domain::votes::RankedTopic;
 
 /// A channel's meeting as one person sees it.
 #[derive(Debug, Clone)]

@@ -7,9 +7,9 @@ use chrono::NaiveDate;
 use slack_morphism::prelude::*;
 
 use super::{Reply, mentions, plural, sections};
-use crate::actions::{ActionItem, ItemState};
+use crate::domain::actions::{ActionItem, ItemState};
+use crate::domain::mrkdwn::{escape, escape_keeping_mentions};
 use crate::slack::actions::ItemControl;
-use crate::slack::mrkdwn::{escape, escape_keeping_mentions};
 
 /// The topic an item came from, as a reader would follow it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,7 +68,7 @@ pub fn item_recorded(item: &ActionItem, topic: Option<&TopicRef>) -> Reply {
 pub fn text_too_long(what: &str, chars: usize) -> Reply {
     Reply::markdown(format!(
         "{what} can be at most {} characters; this one is {chars}. Say it shorter, perhaps with a link to the details. Nothing was recorded.",
-        crate::actions::MAX_TEXT_CHARS
+        crate::domain::actions::MAX_TEXT_CHARS
     ))
 }
 
@@ -76,7 +76,7 @@ pub fn text_too_long(what: &str, chars: usize) -> Reply {
 pub fn kept_as_note(what: &str, chars: usize) -> Reply {
     Reply::markdown(format!(
         "{what} can be at most {} characters; yours is {chars}, so it was kept as a note on the topic. Post a shorter one to record it.",
-        crate::actions::MAX_TEXT_CHARS
+        crate::domain::actions::MAX_TEXT_CHARS
     ))
 }
 

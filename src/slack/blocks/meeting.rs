@@ -6,13 +6,14 @@ use chrono_tz::Tz;
 use slack_morphism::prelude::*;
 
 use super::{Reply, badges, mentions, plural, sections};
-use crate::meeting::Span;
-use crate::meeting::rules::{Finish, Grant};
-use crate::slack::actions::{MeetingControl, button_value};
-use crate::slack::api::BotIdentity;
-use crate::slack::mrkdwn::escape;
-use crate::topics::Topic;
-use crate::votes::RankedTopic;
+use crate::domain::meeting::MeetingControl;
+use crate::domain::meeting::Span;
+use crate::domain::meeting::rules::{Finish, Grant};
+use crate::domain::mrkdwn::escape;
+use crate::domain::topics::Topic;
+use crate::domain::votes::RankedTopic;
+use crate::slack::actions::button_value;
+use crate::slack::identity::BotIdentity;
 
 /// A time as Slack shows it to each reader in their own zone, with the channel's as fallback.
 pub fn clock_time(at: DateTime<Utc>, tz: Tz) -> String {

@@ -4,8 +4,8 @@
 use chrono::NaiveDate;
 
 use super::{Reply, mentions, sections};
-use crate::notes::{MeetingNotes, render_meeting};
-use crate::slack::mrkdwn::{escape, escape_keeping_mentions};
+use crate::domain::mrkdwn::{escape, escape_keeping_mentions};
+use crate::domain::notes::{MeetingNotes, render_meeting};
 
 /// The minutes, line by line as printed: the date heading and the section names (the lines
 /// that are not indented) in bold, every other line as it is.
@@ -62,8 +62,8 @@ pub fn posting(notes: &MeetingNotes) -> Reply {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::notes::{ActionNotes, Note, Person, TopicNotes};
-    use crate::topics::Intent;
+    use crate::domain::notes::{ActionNotes, Note, Person, TopicNotes};
+    use crate::domain::topics::Intent;
 
     fn notes() -> MeetingNotes {
         MeetingNotes {

@@ -33,9 +33,9 @@ pub use votes::{
 use chrono::{DateTime, Utc};
 use slack_morphism::prelude::*;
 
-use super::mrkdwn::escape;
-use crate::people::Person;
-use crate::topics::{Intent, Intents, Topic};
+use crate::domain::mrkdwn::escape;
+use crate::domain::people::Person;
+use crate::domain::topics::{Intent, Intents, Topic};
 
 /// The topic that help and error messages show as an example: neutral, so it reads the same
 /// in any team (no team's internal tool names).
@@ -209,7 +209,7 @@ fn sections(lines: &[&str]) -> Vec<SlackBlock> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::topics::TopicState;
+    use crate::domain::topics::TopicState;
     use chrono::TimeZone;
 
     /// A topic for rendering tests: #12, two intents, a title that needs escaping.

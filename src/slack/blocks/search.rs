@@ -1,10 +1,10 @@
 //! Search results, and the earlier topics shown when a similar one is proposed.
 
 use super::{Reply, badged_title, code_safe, named_proposers, plural, sections};
-use crate::slack::api::BotIdentity;
-use crate::slack::mrkdwn::escape;
-use crate::store::search::Found;
-use crate::topics::TopicState;
+use crate::domain::mrkdwn::escape;
+use crate::domain::topics::Found;
+use crate::domain::topics::TopicState;
+use crate::slack::identity::BotIdentity;
 
 /// Where a topic stands: "discussed 2021-06-30", "open", "withdrawn".
 fn outcome(found: &Found) -> String {

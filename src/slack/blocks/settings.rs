@@ -1,7 +1,9 @@
 //! Replies to `config`.
 
 use super::{Reply, code_safe, mentions};
-use crate::settings::{ChannelSettings, SettingChange, SettingError, SettingKey, timebox_text};
+use crate::domain::settings::{
+    ChannelSettings, SettingChange, SettingError, SettingKey, timebox_text,
+};
 
 /// Every setting of the channel and how to change it.
 pub fn show_settings(settings: &ChannelSettings) -> Reply {
@@ -16,7 +18,7 @@ pub fn show_settings(settings: &ChannelSettings) -> Reply {
 }
 
 fn value_of(settings: &ChannelSettings, key: SettingKey) -> String {
-    let weekly = |at: Option<crate::meeting::WeeklyTime>| {
+    let weekly = |at: Option<crate::domain::meeting::WeeklyTime>| {
         at.map_or_else(|| "off".to_string(), |at| format!("`{at}`"))
     };
     match key {
@@ -98,7 +100,7 @@ pub fn settings_refusal(facilitators: &[String]) -> Reply {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::meeting::Span;
+    use crate::domain::meeting::Span;
 
     #[test]
     fn an_invalid_value_names_the_valid_form() {

@@ -1,7 +1,7 @@
 //! Messages about votes: the dot-vote budget notice, withdrawing, recounting.
 
 use super::{Reply, mentions, plural, proposer, topic_name};
-use crate::topics::{Topic, TopicState};
+use crate::domain::topics::{Topic, TopicState};
 
 /// Told once to a person whose new vote is over the channel's budget.
 pub fn budget_notice(

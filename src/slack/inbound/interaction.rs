@@ -7,8 +7,9 @@ use slack_morphism::prelude::*;
 use chrono::NaiveDate;
 
 use super::MalformedPayload;
+use crate::domain::meeting::MeetingControl;
 use crate::slack::actions::{
-    DISCUSS_CHALLENGE, ItemControl, MeetingControl, challenge_form as form, parse_button_value,
+    DISCUSS_CHALLENGE, ItemControl, challenge_form as form, parse_button_value,
 };
 
 /// What arrived at `/slack/interactions`.

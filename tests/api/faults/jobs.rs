@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use archhour::settings::ChannelSettings;
+use archhour::domain::settings::ChannelSettings;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
@@ -27,7 +27,7 @@ fn next_digest(app: &TestApp) -> DateTime<Utc> {
 async fn schedule_digest(app: &TestApp, channel: &str, occurrence: DateTime<Utc>) {
     let mut conn = app.db.acquire().await.expect("a connection");
     let before = occurrence - chrono::Duration::seconds(1);
-    archhour::dispatch::digest::ensure_scheduled(
+    archhour::usecases::digest::ensure_scheduled(
         &mut conn,
         channel,
         &ChannelSettings::default(),
@@ -106,7 +106,7 @@ async fn f09_three_processes_racing_for_1000_due_jobs_run_each_once() {
     // All at once, in one transaction that wakes nobody: each process finds them by its poll.
     let mut tx = db.begin().await.expect("a transaction");
     for channel in &channels {
-        archhour::dispatch::digest::ensure_scheduled(
+        archhour::usecases::digest::ensure_scheduled(
             &mut tx,
             channel,
             &settings,

@@ -530,7 +530,7 @@ impl TestApp {
     /// Counted votes per topic number, from the same ranking `list` shows.
     pub async fn counted_votes(&self) -> Vec<(i32, i64)> {
         let mut conn = self.db.acquire().await.expect("connection");
-        archhour::views::agenda::ranked(&mut conn, CHANNEL)
+        archhour::compose::agenda::ranked(&mut conn, CHANNEL)
             .await
             .expect("ranking")
             .into_iter()

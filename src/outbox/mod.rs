@@ -1,0 +1,35 @@
+//! The outbox: Slack calls queued in the transaction of the change that caused them, and the
+//! worker that makes them durably, with retries, timeouts and Slack's rate limits. Also the
+//! leased-queue loop and backoff the jobs worker shares.
+
+pub mod backoff;
+mod dead_letters;
+pub mod drain;
+pub mod rate_limits;
+pub mod user_directory;
+pub mod worker;
+
+use sqlx::PgConnection;
+
+use crate::clock::Clock;
+use crate::slack::outgoing::Delivery;
+
+/// Queues a delivery inside the caller's transaction, so it exists exactly when the change
+/// that caused it does. Wake the worker after committing.
+pub async fn queue(
+    tx: &mut PgConnection,
+    delivery: &Delivery,
+    clock: &dyn Clock,
+) -> sqlx::Result<bool> {
+    crate::store::outbox::enqueue(tx, delivery, clock.now()).await
+}
+
+/// Queues many card refreshes (or other merging deliveries) in one statement.
+pub async fn queue_coalesced(
+    tx: &mut PgConnection,
+    deliveries: &mut [Delivery],
+    clock: &dyn Clock,
+) -> sqlx::Result<()> {
+    deliveries.sort_by(|a, b| a.coalesce_key.cmp(&b.coalesce_key));
+    crate::store::outbox::enqueue_coalesced(tx, deliveries, clock.now()).await
+}

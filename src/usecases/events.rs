@@ -1,0 +1,45 @@
+//! Events API callbacks: reactions become votes; everything else is acknowledged.
+
+use crate::slack::inbound::InboundEvent;
+use crate::usecases::AppState;
+
+/// Handles one event. Returns once anything it changed is durably committed, so the caller
+/// may acknowledge it.
+pub async fn handle(state: &AppState, event: InboundEvent) -> anyhow::Result<()> {
+    match event {
+        InboundEvent::Reaction(reaction) => {
+            let ours = state
+                .bot
+                .get()
+                .is_some_and(|bot| bot.user_id == reaction.user_id);
+            if ours {
+                return Ok(());
+            }
+            state.reactions.submit(reaction).await
+        }
+        InboundEvent::ThreadReply(reply) => super::capture::thread_reply(state, reply).await,
+        InboundEvent::HomeOpened { event_id, user_id } => {
+            super::home::opened(state, &event_id, &user_id).await
+        }
+        InboundEvent::Membership {
+            channel_id,
+            user_id,
+            joined,
+        } => {
+            let about_the_bot = match (&user_id, state.bot.get()) {
+                (None, _) => true,
+                (Some(user), Some(bot)) => *user == bot.user_id,
+                // Who the bot is is not known yet: the next proposal asks Slack instead.
+                (Some(_), None) => false,
+            };
+            if !about_the_bot {
+                return Ok(());
+            }
+            super::membership::learned(state, &channel_id, joined).await
+        }
+        InboundEvent::Ignored { kind } => {
+            tracing::debug!(%kind, "event acknowledged and ignored");
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,31 @@
+//! The App Home tab: republished whenever its owner opens it.
+
+use anyhow::Context;
+
+use crate::outbox;
+use crate::slack::outgoing::Delivery;
+use crate::store;
+use crate::usecases::AppState;
+
+pub async fn opened(state: &AppState, event_id: &str, user_id: &str) -> anyhow::Result<()> {
+    let mut tx = state.db.begin().await.context("starting a transaction")?;
+    let fresh = store::events::record_new(
+        &mut *tx,
+        std::slice::from_ref(&event_id.to_string()),
+        state.clock.now(),
+    )
+    .await
+    .context("recording the event")?;
+    if !fresh.is_empty() {
+        outbox::queue_coalesced(
+            &mut tx,
+            &mut [Delivery::app_home(user_id)],
+            state.clock.as_ref(),
+        )
+        .await
+        .context("queuing the home tab")?;
+    }
+    tx.commit().await.context("committing")?;
+    state.wake_outbox();
+    Ok(())
+}

@@ -1,0 +1,32 @@
+//! The use cases: what the bot does with each thing Slack sends, whichever transport brought it,
+//! and with each scheduled step when it falls due.
+
+/// How long handling an event or interaction may take before it is left unacknowledged (a
+/// 503 over HTTP, no ack over Socket Mode) so Slack delivers it again; within Slack's 3 s.
+pub const ACK_DEADLINE: std::time::Duration = std::time::Duration::from_millis(2500);
+
+mod capture;
+mod challenges;
+pub mod commands;
+pub mod digest;
+mod edit;
+pub mod events;
+mod home;
+pub mod interactions;
+mod items;
+pub mod job_worker;
+pub mod meeting;
+pub mod membership;
+mod minutes;
+pub mod pre_meeting;
+mod propose;
+pub mod reactions;
+mod recount;
+pub mod reminders;
+pub mod scheduled;
+mod search;
+mod state;
+pub mod weekly;
+mod withdraw;
+
+pub use state::{AppState, lock};

@@ -1,0 +1,226 @@
+//! Reminder runs: each owner with open items gets one DM listing them, on the `reminders`
+//! schedule, the morning items fall due, and on `remind`. A run's key makes a duplicated or
+//! retried run a no-op, so nobody is DMed twice for one run.
+
+use anyhow::Context;
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use sqlx::PgConnection;
+
+use crate::domain::actions::{ReminderKind, recipients};
+use crate::domain::job::{Job, ScheduledJob, due_subject, reminders_subject};
+use crate::domain::meeting::local_to_utc;
+use crate::domain::settings::ChannelSettings;
+use crate::outbox;
+use crate::slack::blocks::{self, Reply, items as messages};
+use crate::slack::inbound::SlashCommand;
+use crate::slack::outgoing::Delivery;
+use crate::store::{self, jobs::ClaimedJob};
+use crate::usecases::AppState;
+use crate::usecases::weekly::Weekly;
+
+/// The local time of the due-date morning run.
+const DUE_MORNING: NaiveTime = match NaiveTime::from_hms_opt(9, 0, 0) {
+    Some(time) => time,
+    None => NaiveTime::MIN,
+};
+
+/// Starts run `run_key` in the caller's transaction: one DM per owner, queued. `None` if the run
+/// already happened; else how many DMs it sends.
+pub async fn run(
+    tx: &mut PgConnection,
+    state: &AppState,
+    channel_id: &str,
+    run_key: &str,
+    kind: ReminderKind,
+    by: Option<&str>,
+) -> anyhow::Result<Option<usize>> {
+    let now = state.clock.now();
+    if !store::reminders::start_run(&mut *tx, run_key, channel_id, by, now)
+        .await
+        .context("starting a reminder run")?
+    {
+        return Ok(None);
+    }
+    let settings = store::settings::load(&mut *tx, channel_id)
+        .await
+        .context("loading settings")?;
+    let today = now.with_timezone(&settings.schedule.tz).date_naive();
+    let items = store::items::open_in_channel(&mut *tx, channel_id)
+        .await
+        .context("loading open items")?;
+    let dms = recipients(&items, kind, now, today);
+    for (owner, lines) in &dms {
+        let ids: Vec<i64> = lines.iter().map(|line| line.item_id).collect();
+        store::reminders::add_dm(&mut *tx, run_key, owner, &ids)
+            .await
+            .context("recording a reminder DM")?;
+        outbox::queue(
+            tx,
+            &Delivery::reminder_dm(run_key, owner),
+            state.clock.as_ref(),
+        )
+        .await
+        .context("queuing a reminder DM")?;
+    }
+    Ok(Some(dms.len()))
+}
+
+/// `remind`: a facilitator sends the reminders now; at most once per channel per day.
+pub async fn remind(state: &AppState, command: &SlashCommand) -> anyhow::Result<Reply> {
+    let settings = store::settings::load(&state.db, &command.channel_id)
+        .await
+        .context("loading settings")?;
+    if !settings.can_facilitate(&command.user_id) {
+        return Ok(blocks::facilitator_refusal(
+            "send reminders",
+            &settings.facilitators,
+        ));
+    }
+    let today = state
+        .clock
+        .now()
+        .with_timezone(&settings.schedule.tz)
+        .date_naive();
+    let run_key = format!("remind:{}:{today}", command.channel_id);
+    let mut tx = state.db.begin().await.context("starting a transaction")?;
+    let sent = run(
+        &mut tx,
+        state,
+        &command.channel_id,
+        &run_key,
+        ReminderKind::Everyone,
+        Some(&command.user_id),
+    )
+    .await?;
+    tx.commit().await.context("committing a reminder run")?;
+    state.wake_outbox();
+    Ok(match sent {
+        Some(dms) => messages::reminders_sent(dms),
+        None => messages::reminders_already_sent(),
+    })
+}
+
+/// The channel's weekly reminder run (off when the `reminders` setting is).
+fn weekly<'a>(channel_id: &'a str, settings: &ChannelSettings) -> Weekly<'a> {
+    Weekly {
+        channel_id,
+        at: settings.reminders,
+        tz: settings.schedule.tz,
+        name: "reminder-run",
+        subject: reminders_subject(channel_id),
+        job: |channel_id, occurrence| Job::ReminderRun {
+            channel_id,
+            occurrence,
+        },
+    }
+}
+
+/// Schedules the channel's next weekly run after `after` (none when reminders are off).
+pub async fn ensure_weekly(
+    tx: &mut PgConnection,
+    channel_id: &str,
+    settings: &ChannelSettings,
+    after: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    weekly(channel_id, settings)
+        .ensure_next(tx, after, now)
+        .await
+        .context("scheduling reminders")
+}
+
+/// Replaces the channel's pending weekly run after its `reminders` or `schedule` changed.
+pub async fn reschedule_weekly(
+    tx: &mut PgConnection,
+    channel_id: &str,
+    settings: &ChannelSettings,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    weekly(channel_id, settings)
+        .replace(tx, now)
+        .await
+        .context("rescheduling reminder runs")
+}
+
+/// Schedules the 09:00 run (channel time) on the day an item falls due, unless that is past.
+pub async fn schedule_due_morning(
+    tx: &mut PgConnection,
+    channel_id: &str,
+    settings: &ChannelSettings,
+    date: NaiveDate,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let due_at = local_to_utc(settings.schedule.tz, date, DUE_MORNING);
+    if due_at <= now {
+        return Ok(());
+    }
+    let scheduled = ScheduledJob {
+        key: format!("due-morning:{channel_id}:{date}"),
+        subject: due_subject(channel_id),
+        job: Job::DueMorning {
+            channel_id: channel_id.to_string(),
+            date,
+        },
+        due_at,
+    };
+    store::jobs::schedule(&mut *tx, &scheduled, now)
+        .await
+        .context("scheduling a due-date reminder")?;
+    Ok(())
+}
+
+/// Runs a scheduled reminder run (weekly or due-date morning).
+pub async fn run_job(state: &AppState, claimed: &ClaimedJob) -> anyhow::Result<()> {
+    let mut tx = state.db.begin().await.context("starting a transaction")?;
+    match &claimed.job {
+        Job::ReminderRun {
+            channel_id,
+            occurrence,
+        } => {
+            let settings = store::settings::load(&mut *tx, channel_id)
+                .await
+                .context("loading settings")?;
+            // A run for a time the setting no longer names is stale.
+            let current = settings.reminders.map(|at| {
+                at.next_after(
+                    settings.schedule.tz,
+                    *occurrence - chrono::Duration::seconds(1),
+                )
+            });
+            if current == Some(*occurrence) {
+                let key = format!("reminders:{channel_id}:{}", occurrence.timestamp());
+                run(
+                    &mut tx,
+                    state,
+                    channel_id,
+                    &key,
+                    ReminderKind::Everyone,
+                    None,
+                )
+                .await?;
+                ensure_weekly(
+                    &mut tx,
+                    channel_id,
+                    &settings,
+                    *occurrence,
+                    state.clock.now(),
+                )
+                .await?;
+            }
+        }
+        Job::DueMorning { channel_id, date } => {
+            let key = format!("due:{channel_id}:{date}");
+            run(
+                &mut tx,
+                state,
+                channel_id,
+                &key,
+                ReminderKind::DueOn(*date),
+                None,
+            )
+            .await?;
+        }
+        _ => anyhow::bail!("not a reminder run"),
+    }
+    super::meeting::finish_job(state, tx, claimed).await
+}

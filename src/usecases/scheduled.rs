@@ -1,0 +1,38 @@
+//! Routing a due scheduled step to what runs it.
+
+use anyhow::Context;
+
+use crate::domain::job::Job;
+use crate::store;
+use crate::store::jobs::ClaimedJob;
+use crate::usecases::AppState;
+
+/// Runs one claimed step; each completes its job in the transaction of its effects. A channel's
+/// weekly posts stop where the bot was removed (or the channel archived): the step completes
+/// without posting and schedules no next one, until the bot is invited back.
+pub async fn run(state: &AppState, claimed: &ClaimedJob) -> anyhow::Result<()> {
+    if let Job::PreMeeting { channel_id, .. } | Job::Digest { channel_id, .. } = &claimed.job
+        && !super::membership::posts_weekly(state, channel_id).await?
+    {
+        tracing::info!(key = %claimed.key, channel = %channel_id, "not in the channel: weekly post skipped");
+        let completed = store::jobs::complete(&state.db, claimed, state.clock.now())
+            .await
+            .context("completing a skipped step")?;
+        if !completed {
+            tracing::warn!(key = %claimed.key, "the skipped step's claim was lost");
+        }
+        return Ok(());
+    }
+    match claimed.job {
+        Job::PreMeeting { .. } => super::pre_meeting::run(state, claimed).await,
+        Job::ReminderRun { .. } | Job::DueMorning { .. } => {
+            super::reminders::run_job(state, claimed).await
+        }
+        Job::Digest { .. } => super::digest::run_job(state, claimed).await,
+        Job::MeetingKickoff { .. }
+        | Job::BoxWarning { .. }
+        | Job::BoxEnd { .. }
+        | Job::VoteClose { .. }
+        | Job::MeetingAutoEnd { .. } => super::meeting::run_step(state, claimed).await,
+    }
+}

@@ -1,0 +1,49 @@
+//! What the use cases share: the database, the clock, the Slack client, metrics, the workers'
+//! wake-ups, who the bot is, and the vote batcher.
+
+use std::sync::{Arc, Mutex, OnceLock};
+
+use sqlx::PgPool;
+use tokio::sync::Notify;
+
+use super::reactions::ReactionIngest;
+use crate::clock::SharedClock;
+use crate::metrics::Metrics;
+use crate::slack::api::SlackApi;
+use crate::slack::identity::BotIdentity;
+
+/// What every use case shares, whichever transport or worker runs it.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub db: PgPool,
+    pub clock: SharedClock,
+    pub slack: SlackApi,
+    pub metrics: Arc<Metrics>,
+    /// Wakes the outbox worker after a transaction that queued deliveries commits.
+    pub outbox_wake: Arc<Notify>,
+    /// Wakes the job worker after a transaction that scheduled steps commits.
+    pub jobs_wake: Arc<Notify>,
+    /// Who the bot is, once `auth.test` has answered.
+    pub bot: Arc<OnceLock<BotIdentity>>,
+    /// Why `auth.test` has not answered yet (Slack unreachable, a 5xx…), for `/healthz`.
+    pub sign_in_trouble: Arc<Mutex<Option<String>>>,
+    /// Where reaction events go to become votes.
+    pub reactions: ReactionIngest,
+}
+
+impl AppState {
+    pub fn wake_outbox(&self) {
+        self.outbox_wake.notify_one();
+    }
+
+    pub fn wake_jobs(&self) {
+        self.jobs_wake.notify_one();
+    }
+}
+
+/// The guarded value, even if a holder panicked (it holds a plain message).
+pub fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}

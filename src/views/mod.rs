@@ -1,9 +1,0 @@
-//! Messages built from stored state: each loads what it shows and renders it with
-//! `slack::blocks` (minutes are also printed by `archhour minutes`). Shared by command handlers and the outbox (which renders cards when it
-//! sends them).
-
-pub mod agenda;
-pub mod cards;
-pub mod digest;
-pub mod items;
-pub mod minutes;
