@@ -2,6 +2,9 @@
 //! schedules, mentions and action-item text, the notes importer and the challenges page.
 //! Arbitrary input never panics; well-formed input reads back as what was written.
 
+// A test reads best as one story from setup to assertions, however long.
+#![allow(clippy::too_many_lines)]
+
 use archhour::domain::actions::parse_item_text;
 use archhour::domain::challenges::{Anecdote, PageIssue, When, parse_one_line, render_log};
 use archhour::domain::command::{Command, parse};

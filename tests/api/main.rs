@@ -1,6 +1,9 @@
 //! App tests: the real app on a random port, a fresh database per test, a recording fake
 //! Slack, and signed requests.
 
+// A test reads best as one story from setup to assertions, however long.
+#![allow(clippy::too_many_lines)]
+
 mod actions;
 mod binary;
 mod challenges;
