@@ -6,6 +6,8 @@
 //! A changed message fails here until its snapshot is reviewed: run with
 //! `INSTA_UPDATE=always`, read the changed `.snap` files in the diff, and commit them. With
 //! `CI=true` insta never writes a snapshot, so a message nobody reviewed fails the build.
+//! `guard` fails when a renderer is added without a snapshot here, or when a snapshot file
+//! outlives its test.
 
 #[path = "messages/agenda.rs"]
 mod agenda;
@@ -21,6 +23,8 @@ mod digest;
 mod edits;
 #[path = "messages/fixtures.rs"]
 mod fixtures;
+#[path = "messages/guard.rs"]
+mod guard;
 #[path = "messages/home.rs"]
 mod home;
 #[path = "messages/items.rs"]
