@@ -368,7 +368,12 @@ pub fn issue_detail(issue: &ChallengeIssue, anecdotes: &[Anecdote]) -> Reply {
         }
     }
     Reply {
-        text: format!("C{} {} › {}", issue.number, issue.category, issue.title),
+        text: format!(
+            "C{} {} › {}",
+            issue.number,
+            escape(&issue.category),
+            escape(&issue.title)
+        ),
         blocks,
     }
 }
