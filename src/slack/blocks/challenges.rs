@@ -210,6 +210,8 @@ pub fn form_unavailable() -> Reply {
 
 /// A one-line `challenge` that cannot be recorded: why, and the shape it takes.
 pub fn one_line_error(error: &OneLineError) -> Reply {
+    // The error quotes a mistyped date back as it was typed: escape it like any typed text.
+    let error = escape(&error.to_string());
     Reply::markdown(format!(
         "Nothing was recorded: {error}.\nWrite it as `Category | Issue | what happened`, optionally followed by `| team | YYYY-MM-DD`:\n`{CHALLENGE_USAGE}`"
     ))
@@ -366,7 +368,12 @@ pub fn issue_detail(issue: &ChallengeIssue, anecdotes: &[Anecdote]) -> Reply {
         }
     }
     Reply {
-        text: format!("C{} {} › {}", issue.number, issue.category, issue.title),
+        text: format!(
+            "C{} {} › {}",
+            issue.number,
+            escape(&issue.category),
+            escape(&issue.title)
+        ),
         blocks,
     }
 }

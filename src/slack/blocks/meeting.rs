@@ -221,8 +221,9 @@ pub fn agenda_done() -> Reply {
 
 /// The meeting's summary.
 pub fn meeting_ended(discussed: usize, minutes: i64, deferred: usize) -> Reply {
+    let stay = if deferred == 1 { "stays" } else { "stay" };
     Reply::markdown(format!(
-        "*Arch Hour ended* after {}: discussed {}. {} stay on the backlog for next time.",
+        "*Arch Hour ended* after {}: discussed {}. {} {stay} on the backlog for next time.",
         plural(minutes, "minute", "minutes"),
         plural(
             i64::try_from(discussed).unwrap_or(i64::MAX),
