@@ -1,7 +1,7 @@
 //! Topic cards in each state, and the DM when Slack refused a card.
 
+use archhour::domain::topics::{Topic, TopicState};
 use archhour::slack::blocks::{CardView, card_not_posted, topic_card};
-use archhour::topics::{Topic, TopicState};
 use insta::assert_json_snapshot;
 
 use super::fixtures::{long_topic, markup_topic, proposers_topic, untagged_topic};

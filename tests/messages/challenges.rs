@@ -1,15 +1,15 @@
 //! The architecture challenges log in Slack: the form and the errors under its fields, the
 //! one-line `challenge`, the log, one issue with its "Discuss at Arch Hour" button, statuses.
 
-use archhour::challenges::form::{FormValues, check};
-use archhour::challenges::{Anecdote, ChallengeIssue, When, parse_one_line};
+use archhour::domain::challenges::Recorded;
+use archhour::domain::challenges::form::{FormValues, check};
+use archhour::domain::challenges::{Anecdote, ChallengeIssue, When, parse_one_line};
+use archhour::domain::topics::Topic;
 use archhour::slack::blocks::challenges::{
     challenge_form, discuss_already, discuss_proposed, field_block, form_unavailable, issue_detail,
     issue_gone, log, no_such_category, no_such_challenge, one_line_error, recorded, status_set,
     status_too_long,
 };
-use archhour::store::challenges::Recorded;
-use archhour::topics::Topic;
 use insta::assert_json_snapshot;
 use serde_json::{Map, Value, json};
 

@@ -1,14 +1,14 @@
 //! Replies to `/archtopic`: the proposal's confirmation, every way a proposal or edit can be
 //! wrong, usage, help, and the refusals any command can meet.
 
-use archhour::command::{ACTION_USAGE, MINUTES_USAGE, ProposalError, UsageError};
+use archhour::domain::command::{ACTION_USAGE, MINUTES_USAGE, ProposalError, UsageError};
+use archhour::domain::membership::Outside;
+use archhour::domain::topics::{Intent, IntentError, TitleError};
 use archhour::slack::blocks::search::similar_lines;
 use archhour::slack::blocks::{
     control_done, direct_message_refusal, edit_error, help, internal_error, not_in_channel,
     proposal_confirmation, proposal_error, unknown_command, usage,
 };
-use archhour::store::memberships::Outside;
-use archhour::topics::{Intent, IntentError, TitleError};
 use insta::assert_json_snapshot;
 
 use super::fixtures::{LONG_TITLE, bot, markup_topic};

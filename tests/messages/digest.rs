@@ -1,13 +1,13 @@
 //! The weekly digest.
 
-use archhour::actions::{ActionItem, ItemState};
-use archhour::challenges::{Anecdote, ChallengeIssue, When};
-use archhour::meeting::DiscussedTopic;
+use archhour::domain::actions::{ActionItem, ItemState};
+use archhour::domain::challenges::RecentAnecdote;
+use archhour::domain::challenges::{Anecdote, ChallengeIssue, When};
+use archhour::domain::meeting::DiscussedTopic;
+use archhour::domain::topics::{Intent, Topic, TopicState};
 use archhour::slack::blocks::digest::{
     ChallengesDigest, Digest, LastMeeting, MeetingTopic, digest, post_refusal,
 };
-use archhour::store::challenges::RecentAnecdote;
-use archhour::topics::{Intent, Topic, TopicState};
 use insta::assert_json_snapshot;
 
 use super::challenges::issues;

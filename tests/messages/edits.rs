@@ -1,7 +1,7 @@
 //! Replies to `edit N [intent] title`.
 
+use archhour::domain::topics::{Topic, TopicState};
 use archhour::slack::blocks::{edit_not_open, edit_refused, edit_unchanged, edited};
-use archhour::topics::{Topic, TopicState};
 use insta::assert_json_snapshot;
 
 use super::fixtures::{facilitators, markup_topic, proposers_topic};

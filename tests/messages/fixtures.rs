@@ -4,12 +4,12 @@
 
 use std::collections::HashMap;
 
-use archhour::actions::{ActionItem, ItemState};
-use archhour::people::Person;
-use archhour::slack::api::BotIdentity;
+use archhour::domain::actions::{ActionItem, ItemState};
+use archhour::domain::people::Person;
+use archhour::domain::topics::{Intents, Topic, TopicState};
+use archhour::domain::votes::{RankedTopic, rank};
 use archhour::slack::blocks::items::TopicRef;
-use archhour::topics::{Intents, Topic, TopicState};
-use archhour::votes::{RankedTopic, rank};
+use archhour::slack::identity::BotIdentity;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 

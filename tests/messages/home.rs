@@ -2,10 +2,10 @@
 
 use std::collections::HashMap;
 
-use archhour::actions::{ActionItem, ItemState};
+use archhour::domain::actions::{ActionItem, ItemState};
+use archhour::domain::membership::Outside;
+use archhour::domain::topics::Topic;
 use archhour::slack::blocks::home::{ChannelOutlook, HomeView, home};
-use archhour::store::memberships::Outside;
-use archhour::topics::Topic;
 use insta::assert_json_snapshot;
 use slack_morphism::prelude::{SlackBlock, SlackHomeView, SlackView};
 

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use archhour::actions::{ActionItem, ItemState};
+use archhour::domain::actions::{ActionItem, ItemState};
 use archhour::slack::blocks::items::{
     TopicRef, done_button, item_close_refused, item_closed, item_line, item_needs_owner,
     item_needs_text, item_not_open, item_reassigned, item_recorded, item_snoozed, kept_as_note,

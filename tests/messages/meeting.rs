@@ -2,9 +2,11 @@
 //! each way a topic ends, the summary, the reminders before it) and the refusals its controls
 //! can meet.
 
-use archhour::actions::{ActionItem, ItemState};
-use archhour::meeting::Span;
-use archhour::meeting::rules::{Finish, Grant};
+use archhour::domain::actions::{ActionItem, ItemState};
+use archhour::domain::meeting::Span;
+use archhour::domain::meeting::rules::{Finish, Grant};
+use archhour::domain::topics::Topic;
+use archhour::domain::votes::{RankedTopic, rank};
 use archhour::slack::blocks::agenda;
 use archhour::slack::blocks::items::open_items_by_owner;
 use archhour::slack::blocks::meeting::{
@@ -12,8 +14,6 @@ use archhour::slack::blocks::meeting::{
     meeting_refusal, meeting_started, no_meeting, nothing_to_extend, now_discussing, pre_meeting,
     stale_button, still_starting, times_up, topic_finished,
 };
-use archhour::topics::Topic;
-use archhour::votes::{RankedTopic, rank};
 use insta::assert_json_snapshot;
 
 use super::fixtures::{

@@ -1,10 +1,10 @@
 //! A meeting's minutes in Slack, and the replies around them.
 
-use archhour::notes::{ActionNotes, MeetingNotes, Note, Person, TopicNotes};
+use archhour::domain::notes::{ActionNotes, MeetingNotes, Note, Person, TopicNotes};
+use archhour::domain::topics::Intent;
 use archhour::slack::blocks::minutes::{
     minutes, no_meeting_on, no_meetings, post_refusal, posting,
 };
-use archhour::topics::Intent;
 use insta::assert_json_snapshot;
 
 use super::fixtures::{ANA, BEN, CHO, LONG_TITLE, MARKUP_TITLE, day, facilitators};

@@ -1,8 +1,8 @@
 //! Search results, and the earlier topics a proposal's confirmation lists.
 
+use archhour::domain::topics::Found;
+use archhour::domain::topics::{Topic, TopicState};
 use archhour::slack::blocks::search::{search_results, similar_lines};
-use archhour::store::search::Found;
-use archhour::topics::{Topic, TopicState};
 use insta::assert_json_snapshot;
 
 use super::fixtures::{ANA, BEN, bot, day, markup_topic, proposers_topic, topic};

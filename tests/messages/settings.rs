@@ -1,7 +1,7 @@
 //! Replies to `config`.
 
-use archhour::meeting::{Schedule, Span, WeeklyTime};
-use archhour::settings::{ChannelSettings, SettingChange, SettingError, SettingKey};
+use archhour::domain::meeting::{Schedule, Span, WeeklyTime};
+use archhour::domain::settings::{ChannelSettings, SettingChange, SettingError, SettingKey};
 use archhour::slack::blocks::{
     facilitators_announced, setting_changed, setting_error, settings_refusal, show_settings,
 };

@@ -1,10 +1,10 @@
 //! Messages about votes: the dot-vote budget, withdrawing, recounting.
 
+use archhour::domain::topics::{Topic, TopicState};
 use archhour::slack::blocks::{
     budget_notice, facilitator_refusal, no_such_topic, recount_report, recount_started,
     withdraw_not_open, withdraw_refused, withdrawn,
 };
-use archhour::topics::{Topic, TopicState};
 use insta::assert_json_snapshot;
 
 use super::fixtures::{ANA, BEN, CHO, facilitators, markup_topic, untagged_topic, users};
