@@ -1,6 +1,6 @@
 //! The import-direction check: the folders of `src/` are layers, and every `crate::` path (in a
 //! `use` line or inline) must run from a higher layer to a lower one, with no circle between
-//! modules, so a reader can learn the code from the bottom up.
+//! modules, so a reader can learn the code from the bottom up; and no file is too long to read.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -359,5 +359,26 @@ fn the_checker_fails_on_a_module_without_a_layer() {
     assert_eq!(
         violations(&files(&tree)),
         vec!["`helpers` has no layer in LAYERS".to_string()]
+    );
+}
+
+/// A file a reader can hold in mind: no source file in `src/` is longer than this.
+const MOST_LINES_IN_A_FILE: usize = 400;
+
+#[test]
+fn no_file_in_src_is_too_long_to_read() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    source_files(&src, &src, &mut files);
+    let long: Vec<String> = files
+        .iter()
+        .map(|(file, source)| (file, source.lines().count()))
+        .filter(|(_, lines)| *lines > MOST_LINES_IN_A_FILE)
+        .map(|(file, lines)| format!("src/{file}: {lines} lines"))
+        .collect();
+    assert!(
+        long.is_empty(),
+        "split these by what each part does (at most {MOST_LINES_IN_A_FILE} lines):\n{}",
+        long.join("\n")
     );
 }

@@ -19,13 +19,8 @@ pub async fn ranked(db: &mut PgConnection, channel_id: &str) -> anyhow::Result<V
             .await
             .context("counting votes")?;
     Ok(rank(topics.into_iter().map(|topic| {
-        let votes = topic
-            .card_ts
-            .as_ref()
-            .and_then(|ts| counts.get(ts))
-            .copied()
-            .unwrap_or(0)
-            + i64::from(topic.imported_votes);
+        let counted = topic.card_ts.as_ref().and_then(|ts| counts.get(ts));
+        let votes = topic.shown_votes(counted.copied().unwrap_or(0));
         (topic, votes)
     })))
 }

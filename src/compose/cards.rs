@@ -3,7 +3,7 @@
 use anyhow::Context;
 use sqlx::PgConnection;
 
-use crate::domain::topics::{Topic, TopicState};
+use crate::domain::topics::Topic;
 use crate::slack::blocks::{self, CardView, Reply};
 use crate::slack::call::SlackCall;
 use crate::store;
@@ -13,23 +13,7 @@ pub async fn render(db: &mut PgConnection, topic: &Topic) -> anyhow::Result<Repl
     let settings = store::settings::load(&mut *db, &topic.channel_id)
         .await
         .context("loading channel settings")?;
-    let votes = match (&topic.card_ts, topic.state) {
-        (Some(ts), TopicState::Open) => store::votes::counted_on_card(
-            &mut *db,
-            &topic.channel_id,
-            ts,
-            settings.votes_per_person,
-        )
-        .await
-        .context("counting votes")?,
-        (Some(ts), TopicState::Discussing) => {
-            let voters = store::votes::voters(&mut *db, &topic.channel_id, ts)
-                .await
-                .context("counting votes")?;
-            i64::try_from(voters.len()).unwrap_or(i64::MAX)
-        }
-        _ => 0,
-    } + i64::from(topic.imported_votes);
+    let votes = super::votes::shown(db, topic, settings.votes_per_person).await?;
     let challenge = match topic.challenge_id {
         Some(id) => store::challenges::find(&mut *db, id)
             .await

@@ -131,7 +131,8 @@ pub async fn home_tab(
             topics_with_votes.push((topic.clone(), votes));
         }
         let votes_used = if settings.votes_per_person > 0 {
-            let used = store::votes::open_votes_of(&mut *db, channel_id, user_id)
+            let budget = settings.votes_per_person;
+            let used = store::votes::budgeted_votes_of(&mut *db, channel_id, budget, user_id)
                 .await
                 .context("counting the user's votes")?
                 .len();

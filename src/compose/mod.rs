@@ -7,3 +7,4 @@ pub mod cards;
 pub mod digest;
 pub mod items;
 pub mod minutes;
+pub mod votes;

@@ -89,6 +89,28 @@ pub async fn apply(
     .await
 }
 
+/// The vote budget's rule, in one place: each person's present votes on the channel's (`$1`)
+/// open topics, numbered in the order they were cast (`nth`); under a budget of `$2` votes a
+/// vote is `counted` when it is among its voter's earliest `$2`. Bots' reactions are not votes.
+/// The argument narrows the voters (a voter's numbering does not depend on anyone else's).
+/// A macro so each query stays one literal statement.
+macro_rules! budgeted_votes {
+    ($voters:literal) => {
+        concat!(
+            "select v.user_id, v.message_ts, t.number as topic_number,
+                    row_number() over cast_order as nth,
+                    row_number() over cast_order <= $2 as counted
+             from votes v
+             join topics t on t.channel_id = v.channel_id and t.card_ts = v.message_ts
+             where v.channel_id = $1 and v.present and t.state = 'open' ",
+            $voters,
+            " and not exists (select 1 from slack_users u
+                              where u.user_id = v.user_id and u.is_bot)
+             window cast_order as (partition by v.user_id order by v.voted_at, v.message_ts)"
+        )
+    };
+}
+
 /// Takes each channel's vote lock until the transaction ends, in channel order. The statement
 /// in [`apply`] tells which votes changed by comparing with the rows as its snapshot saw them;
 /// a second process changing the same rows at the same moment would make that comparison wrong
@@ -132,20 +154,11 @@ pub async fn counted_on_open_cards(
             .filter_map(|(card, votes)| Some((card, votes?)))
             .collect()
     } else {
-        sqlx::query_as(
-            "select message_ts, count(*) filter (where nth <= $2)
-             from (
-                 select v.message_ts,
-                        row_number() over (partition by v.user_id
-                                           order by v.voted_at, v.message_ts) as nth
-                 from votes v
-                 join topics t on t.channel_id = v.channel_id and t.card_ts = v.message_ts
-                 where v.channel_id = $1 and v.present and t.state = 'open'
-                   and not exists (select 1 from slack_users u
-                                   where u.user_id = v.user_id and u.is_bot)
-             ) ranked
-             group by message_ts",
-        )
+        sqlx::query_as(concat!(
+            "select message_ts, count(*) filter (where counted) from (",
+            budgeted_votes!(""),
+            ") budgeted group by message_ts"
+        ))
         .bind(channel_id)
         .bind(i64::from(budget))
         .fetch_all(db)
@@ -172,23 +185,18 @@ pub async fn counted_on_card(
         .await?;
         return Ok(i64::from(tally.unwrap_or(0)));
     }
-    sqlx::query_scalar(
-        "select count(*) from (
-             select v.message_ts,
-                    row_number() over (partition by v.user_id
-                                       order by v.voted_at, v.message_ts) as nth
-             from votes v
-             join topics t on t.channel_id = v.channel_id and t.card_ts = v.message_ts
-             where v.channel_id = $1 and v.present and t.state = 'open'
-               and v.user_id in (select user_id from votes
-                                 where channel_id = $1 and message_ts = $2 and present)
-               and not exists (select 1 from slack_users u where u.user_id = v.user_id and u.is_bot)
-         ) ranked
-         where message_ts = $2 and nth <= $3",
-    )
+    // Only this card's voters matter, and a voter's numbering does not depend on anyone else's.
+    sqlx::query_scalar(concat!(
+        "select count(*) from (",
+        budgeted_votes!(
+            "and v.user_id in (select user_id from votes
+                               where channel_id = $1 and message_ts = $3 and present)"
+        ),
+        ") budgeted where message_ts = $3 and counted"
+    ))
     .bind(channel_id)
-    .bind(message_ts)
     .bind(i64::from(budget))
+    .bind(message_ts)
     .fetch_one(db)
     .await
 }
@@ -229,19 +237,29 @@ pub async fn holders(
     .await
 }
 
-/// One person's votes on open topics in a channel, earliest first: the topic number and card.
-pub async fn open_votes_of(
+/// One person's vote on an open topic, and whether the channel's budget counts it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct BudgetedVote {
+    pub topic_number: i32,
+    pub message_ts: String,
+    pub counted: bool,
+}
+
+/// One person's votes on open topics in a channel, earliest first, each marked counted or not
+/// under a budget of `budget` votes (bots have none that count).
+pub async fn budgeted_votes_of(
     db: impl PgExecutor<'_>,
     channel_id: &str,
+    budget: u32,
     user_id: &str,
-) -> sqlx::Result<Vec<(i32, String)>> {
-    sqlx::query_as(
-        "select t.number, v.message_ts from votes v
-         join topics t on t.channel_id = v.channel_id and t.card_ts = v.message_ts
-         where v.channel_id = $1 and v.user_id = $2 and v.present and t.state = 'open'
-         order by v.voted_at, v.message_ts",
-    )
+) -> sqlx::Result<Vec<BudgetedVote>> {
+    sqlx::query_as(concat!(
+        "select topic_number, message_ts, counted from (",
+        budgeted_votes!("and v.user_id = $3"),
+        ") budgeted order by nth"
+    ))
     .bind(channel_id)
+    .bind(i64::from(budget))
     .bind(user_id)
     .fetch_all(db)
     .await

@@ -61,10 +61,7 @@ pub async fn import(
         report.push_str("Dry run: nothing was written.\n");
         return Ok(report);
     }
-    let mut tx = db.begin().await.context("starting a transaction")?;
-    let team = store::history::team_of_channel(&mut tx, channel_id)
-        .await
-        .context("finding the channel's workspace")?;
+    let (mut tx, team) = super::begin_import(db, channel_id).await?;
     let outcome = store::imports::import_page(&mut tx, &page, &team, channel_id, clock.now())
         .await
         .context("storing the page")?;

@@ -11,6 +11,19 @@ pub mod minutes;
 #[error("{0}")]
 pub struct ToolError(pub String);
 
+/// A transaction to import into `channel_id`, and the workspace the channel is in.
+async fn begin_import(
+    db: &sqlx::PgPool,
+    channel_id: &str,
+) -> anyhow::Result<(sqlx::Transaction<'static, sqlx::Postgres>, String)> {
+    use anyhow::Context;
+    let mut tx = db.begin().await.context("starting a transaction")?;
+    let team = crate::store::history::team_of_channel(&mut tx, channel_id)
+        .await
+        .context("finding the channel's workspace")?;
+    Ok((tx, team))
+}
+
 /// Appends the lines of a page that fit nowhere, each quoted, under a count of `what`.
 fn report_unplaced(report: &mut String, what: &str, unplaced: &[String]) {
     use std::fmt::Write;

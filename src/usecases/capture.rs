@@ -3,7 +3,7 @@
 
 use anyhow::Context;
 
-use crate::domain::actions::{Capture, classify_reply};
+use crate::domain::actions::{Capture, ItemText, classify_reply};
 use crate::outbox;
 use crate::slack::inbound::ThreadReply;
 use crate::slack::outgoing::Delivery;
@@ -53,8 +53,6 @@ pub async fn thread_reply(state: &AppState, reply: ThreadReply) -> anyhow::Resul
         Some(meeting) => Some(meeting.id),
         None => topic.discussed_in,
     };
-    let channel = reply.channel_id.as_str();
-    let mut deliveries = Vec::new();
     // An action item or decision over the length limit is kept as a note (nothing typed is
     // lost) and its author told why.
     let classified = classify_reply(&reply.text);
@@ -65,110 +63,43 @@ pub async fn thread_reply(state: &AppState, reply: ThreadReply) -> anyhow::Resul
         )),
         None => classified,
     };
-    match capture {
-        Capture::Action(item) => {
-            let owners = if item.mentioned.is_empty() {
-                vec![reply.user_id.clone()]
-            } else {
-                item.mentioned.clone()
-            };
-            let stored = store::items::insert(
-                &mut tx,
-                &NewItem {
-                    team_id: &reply.team_id,
-                    channel_id: channel,
-                    text: &item.text,
-                    owners: &owners,
-                    owner_names: &[],
-                    due_on: item.due,
-                    topic_id: Some(topic.id),
-                    meeting_id,
-                    created_by: &reply.user_id,
-                    created_at: now,
-                    source: Some((channel, &reply.ts)),
-                },
-            )
-            .await
-            .context("storing an action item")?;
-            super::items::after_recording(&mut tx, &stored, now).await?;
-            deliveries.push(Delivery::react(channel, &reply.ts, ITEM_EMOJI));
-        }
-        Capture::Decision(text) => {
-            store::items::insert_decision(
-                &mut *tx,
-                &NewEntry {
-                    parent: None,
-                    channel_id: channel,
-                    topic_id: Some(topic.id),
-                    meeting_id,
-                    text: &text,
-                    by: &reply.user_id,
-                    at: now,
-                    source_ts: Some(&reply.ts),
-                },
-            )
-            .await
-            .context("storing a decision")?;
-            deliveries.push(Delivery::react(channel, &reply.ts, DECISION_EMOJI));
-        }
-        Capture::Undo => {
-            // A facilitator takes back the thread's last capture; anyone else only their own.
-            let settings = store::settings::load(&mut *tx, channel)
-                .await
-                .context("loading settings")?;
-            let facilitates =
-                !settings.facilitators.is_empty() && settings.can_facilitate(&reply.user_id);
-            let by = (!facilitates).then_some(reply.user_id.as_str());
-            if let Some(last) = store::items::last_captured(&mut *tx, channel, topic.id, by)
-                .await
-                .context("finding what to undo")?
-            {
-                store::items::delete_captured(&mut *tx, &last)
-                    .await
-                    .context("undoing")?;
-                let (ts, emoji) = match &last {
-                    Captured::Item { source_ts, .. } => (source_ts, ITEM_EMOJI),
-                    Captured::Decision { source_ts, .. } => (source_ts, DECISION_EMOJI),
-                };
-                deliveries.push(Delivery::unreact(channel, ts, emoji));
-                deliveries.push(Delivery::react(channel, &reply.ts, UNDO_EMOJI));
-            }
-        }
-        Capture::Note(text) => {
-            if let Some((what, chars)) = over_limit {
-                deliveries.push(Delivery::ephemeral(
-                    format!("too-long:{}:{}", channel, reply.ts),
-                    channel,
-                    &reply.user_id,
-                    crate::slack::blocks::items::kept_as_note(what, chars),
-                ));
-            }
-            store::items::insert_note(
-                &mut *tx,
-                &NewEntry {
-                    parent: None,
-                    channel_id: channel,
-                    topic_id: Some(topic.id),
-                    meeting_id,
-                    text: &text,
-                    by: &reply.user_id,
-                    at: now,
-                    source_ts: Some(&reply.ts),
-                },
-                0,
-            )
-            .await
-            .context("storing a note")?;
-        }
+    let place = Place {
+        reply: &reply,
+        topic_id: topic.id,
+        meeting_id,
+        now,
+    };
+    let mut deliveries = Vec::new();
+    if let Some((what, chars)) = over_limit {
+        deliveries.push(Delivery::ephemeral(
+            format!("too-long:{}:{}", reply.channel_id, reply.ts),
+            &reply.channel_id,
+            &reply.user_id,
+            crate::slack::blocks::items::kept_as_note(what, chars),
+        ));
     }
+    deliveries.extend(match capture {
+        Capture::Action(item) => store_item(&mut tx, &place, &item).await?,
+        Capture::Decision(text) => {
+            store::items::insert_decision(&mut *tx, &place.entry(&text))
+                .await
+                .context("storing a decision")?;
+            vec![place.acknowledge(DECISION_EMOJI)]
+        }
+        Capture::Undo => undo(&mut tx, &place).await?,
+        Capture::Note(text) => {
+            store::items::insert_note(&mut *tx, &place.entry(&text), 0)
+                .await
+                .context("storing a note")?;
+            Vec::new()
+        }
+    });
     for delivery in &deliveries {
         outbox::queue(&mut tx, delivery, state.clock.as_ref())
             .await
             .context("queuing an acknowledgement")?;
     }
-    tx.commit().await.context("committing a reply")?;
-    state.wake_outbox();
-    state.wake_jobs();
+    state.commit(tx, "a reply").await?;
     Ok(())
 }
 
@@ -183,4 +114,95 @@ fn over_limit(capture: &Capture) -> Option<(&'static str, usize)> {
         }
         Capture::Undo | Capture::Note(_) => None,
     }
+}
+
+/// Where a reply was captured: its thread's topic, the meeting it belongs to, and when.
+struct Place<'a> {
+    reply: &'a ThreadReply,
+    topic_id: i64,
+    meeting_id: Option<i64>,
+    now: chrono::DateTime<chrono::Utc>,
+}
+
+impl Place<'_> {
+    /// A decision or note with `text`, as the reply's author wrote it here.
+    fn entry<'t>(&'t self, text: &'t str) -> NewEntry<'t> {
+        NewEntry {
+            parent: None,
+            channel_id: &self.reply.channel_id,
+            topic_id: Some(self.topic_id),
+            meeting_id: self.meeting_id,
+            text,
+            by: &self.reply.user_id,
+            at: self.now,
+            source_ts: Some(&self.reply.ts),
+        }
+    }
+
+    /// The bot's reaction on the reply, saying what it captured.
+    fn acknowledge(&self, emoji: &str) -> Delivery {
+        Delivery::react(&self.reply.channel_id, &self.reply.ts, emoji)
+    }
+}
+
+/// Stores an action item, owned by those it mentions (or its author).
+async fn store_item(
+    tx: &mut sqlx::PgConnection,
+    place: &Place<'_>,
+    item: &ItemText,
+) -> anyhow::Result<Vec<Delivery>> {
+    let reply = place.reply;
+    let owners = if item.mentioned.is_empty() {
+        vec![reply.user_id.clone()]
+    } else {
+        item.mentioned.clone()
+    };
+    let stored = store::items::insert(
+        tx,
+        &NewItem {
+            team_id: &reply.team_id,
+            channel_id: &reply.channel_id,
+            text: &item.text,
+            owners: &owners,
+            owner_names: &[],
+            due_on: item.due,
+            topic_id: Some(place.topic_id),
+            meeting_id: place.meeting_id,
+            created_by: &reply.user_id,
+            created_at: place.now,
+            source: Some((&reply.channel_id, &reply.ts)),
+        },
+    )
+    .await
+    .context("storing an action item")?;
+    super::items::after_recording(tx, &stored, place.now).await?;
+    Ok(vec![place.acknowledge(ITEM_EMOJI)])
+}
+
+/// Takes back the thread's last capture: a facilitator's undo takes anyone's, anyone else's
+/// only their own.
+async fn undo(tx: &mut sqlx::PgConnection, place: &Place<'_>) -> anyhow::Result<Vec<Delivery>> {
+    let reply = place.reply;
+    let settings = store::settings::load(&mut *tx, &reply.channel_id)
+        .await
+        .context("loading settings")?;
+    let facilitates = !settings.facilitators.is_empty() && settings.can_facilitate(&reply.user_id);
+    let by = (!facilitates).then_some(reply.user_id.as_str());
+    let Some(last) = store::items::last_captured(&mut *tx, &reply.channel_id, place.topic_id, by)
+        .await
+        .context("finding what to undo")?
+    else {
+        return Ok(Vec::new());
+    };
+    store::items::delete_captured(&mut *tx, &last)
+        .await
+        .context("undoing")?;
+    let (ts, emoji) = match &last {
+        Captured::Item { source_ts, .. } => (source_ts, ITEM_EMOJI),
+        Captured::Decision { source_ts, .. } => (source_ts, DECISION_EMOJI),
+    };
+    Ok(vec![
+        Delivery::unreact(&reply.channel_id, ts, emoji),
+        place.acknowledge(UNDO_EMOJI),
+    ])
 }

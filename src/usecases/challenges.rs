@@ -13,7 +13,7 @@ use crate::domain::challenges::form::{self, FormField, FormIssue, FormValues};
 use crate::domain::challenges::{ChallengeIssue, parse_one_line, ranking};
 use crate::domain::command::ChallengeCommand;
 use crate::domain::topics::{Intents, Title};
-use crate::outbox::{self};
+use crate::outbox;
 use crate::slack::blocks::{Reply, challenges as messages};
 use crate::slack::inbound::{ChallengeSubmission, DiscussPress, SlashCommand};
 use crate::slack::outgoing::Delivery;
@@ -114,7 +114,7 @@ async fn record_one_line(
     .await
     .context("recording an anecdote")?
     .context("a named issue is always found or started")?;
-    tx.commit().await.context("committing an anecdote")?;
+    state.commit(tx, "an anecdote").await?;
     Ok(messages::recorded(&recorded))
 }
 
@@ -192,8 +192,7 @@ pub async fn submitted(
     )
     .await
     .context("queuing the confirmation")?;
-    tx.commit().await.context("committing an anecdote")?;
-    state.wake_outbox();
+    state.commit(tx, "an anecdote").await?;
     Ok(Vec::new())
 }
 
@@ -341,8 +340,6 @@ pub async fn discuss(state: &AppState, press: &DiscussPress) -> anyhow::Result<(
     )
     .await
     .context("queuing the reply")?;
-    tx.commit().await.context("committing the topic")?;
-    state.wake_outbox();
-    state.wake_jobs();
+    state.commit(tx, "the topic").await?;
     Ok(())
 }

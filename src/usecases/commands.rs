@@ -6,12 +6,13 @@ use super::challenges;
 use super::membership::{self, Admission};
 use super::propose::{self, Proposer};
 use super::{
-    digest, edit, items, meeting, minutes, pre_meeting, recount, reminders, search, withdraw,
+    digest, edit, items, meeting, minutes, pre_meeting, recount, reminders, search, weekly,
+    withdraw,
 };
 use crate::compose;
 use crate::domain::command::{self, ChallengeCommand, Command, CommandError, Proposal};
 use crate::domain::settings::SettingChange;
-use crate::outbox::{self};
+use crate::outbox;
 use crate::slack::blocks::{self, Reply};
 use crate::slack::inbound::SlashCommand;
 use crate::slack::outgoing::Delivery;
@@ -109,9 +110,7 @@ async fn propose(
         None,
     )
     .await?;
-    tx.commit().await.context("committing a topic")?;
-    state.wake_outbox();
-    state.wake_jobs();
+    state.commit(tx, "a topic").await?;
     let topic = &proposed.topic;
     tracing::info!(number = topic.number, channel = %topic.channel_id, "topic proposed");
     Ok(blocks::proposal_confirmation(
@@ -179,11 +178,14 @@ async fn change_setting(
             .await?;
     }
     if let SettingChange::Schedule(_) | SettingChange::Reminders(_) = change {
-        reminders::reschedule_weekly(&mut tx, &command.channel_id, &settings, state.clock.now())
+        weekly::reminder_run(&command.channel_id, &settings)
+            .replace(&mut tx, state.clock.now())
             .await?;
     }
     if let SettingChange::Schedule(_) | SettingChange::Digest(_) = change {
-        digest::reschedule(&mut tx, &command.channel_id, &settings, state.clock.now()).await?;
+        weekly::digest(&command.channel_id, &settings)
+            .replace(&mut tx, state.clock.now())
+            .await?;
     }
     let redraw = matches!(
         change,
@@ -203,8 +205,6 @@ async fn change_setting(
             .context("queuing a card refresh")?;
         }
     }
-    tx.commit().await.context("committing settings")?;
-    state.wake_outbox();
-    state.wake_jobs();
+    state.commit(tx, "settings").await?;
     Ok(blocks::setting_changed(change))
 }

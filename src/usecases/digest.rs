@@ -2,11 +2,11 @@
 //! `digest preview`; at most once per channel per period, however many processes run.
 
 use anyhow::Context;
-use chrono::{DateTime, Datelike, Duration, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use sqlx::PgConnection;
 
 use crate::compose;
-use crate::domain::job::{Job, digest_subject};
+use crate::domain::job::Job;
 use crate::domain::settings::ChannelSettings;
 use crate::outbox;
 use crate::slack::blocks::{self, Reply, digest as messages};
@@ -14,7 +14,8 @@ use crate::slack::inbound::SlashCommand;
 use crate::slack::outgoing::Delivery;
 use crate::store::{self, jobs::ClaimedJob};
 use crate::usecases::AppState;
-use crate::usecases::weekly::Weekly;
+use crate::usecases::facilitators::{FacilitatorsOnly::PostTheDigest, settings_if_allowed};
+use crate::usecases::weekly;
 
 /// The digest period `now` falls in: named by the scheduled digest time that began it, or by
 /// the ISO week when the channel has no digest schedule.
@@ -38,16 +39,13 @@ pub async fn preview(state: &AppState, command: &SlashCommand) -> anyhow::Result
 
 /// `digest`: a facilitator posts this period's digest now.
 pub async fn post_now(state: &AppState, command: &SlashCommand) -> anyhow::Result<Reply> {
-    let settings = store::settings::load(&state.db, &command.channel_id)
-        .await
-        .context("loading settings")?;
-    if !settings.can_facilitate(&command.user_id) {
-        return Ok(messages::post_refusal(&settings.facilitators));
-    }
+    let settings = match settings_if_allowed(state, command, PostTheDigest).await? {
+        Ok(settings) => settings,
+        Err(refusal) => return Ok(refusal),
+    };
     let mut tx = state.db.begin().await.context("starting a transaction")?;
     let posted = post(&mut tx, state, &command.channel_id, &settings).await?;
-    tx.commit().await.context("committing the digest")?;
-    state.wake_outbox();
+    state.commit(tx, "the digest").await?;
     Ok(blocks::control_done(if posted {
         "Posted this week's digest in the channel"
     } else {
@@ -83,21 +81,6 @@ async fn post(
     Ok(true)
 }
 
-/// The channel's weekly digest (off when the `digest` setting is).
-fn weekly<'a>(channel_id: &'a str, settings: &ChannelSettings) -> Weekly<'a> {
-    Weekly {
-        channel_id,
-        at: settings.digest,
-        tz: settings.schedule.tz,
-        name: "digest",
-        subject: digest_subject(channel_id),
-        job: |channel_id, occurrence| Job::Digest {
-            channel_id,
-            occurrence,
-        },
-    }
-}
-
 /// Schedules the channel's next digest after `after` (none when the digest is off).
 pub async fn ensure_scheduled(
     tx: &mut PgConnection,
@@ -106,23 +89,9 @@ pub async fn ensure_scheduled(
     after: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
-    weekly(channel_id, settings)
+    weekly::digest(channel_id, settings)
         .ensure_next(tx, after, now)
         .await
-        .context("scheduling the digest")
-}
-
-/// Replaces the pending digest after `digest` or `schedule` changed.
-pub async fn reschedule(
-    tx: &mut PgConnection,
-    channel_id: &str,
-    settings: &ChannelSettings,
-    now: DateTime<Utc>,
-) -> anyhow::Result<()> {
-    weekly(channel_id, settings)
-        .replace(tx, now)
-        .await
-        .context("rescheduling the digest")
 }
 
 /// Runs a scheduled digest.
@@ -138,10 +107,11 @@ pub async fn run_job(state: &AppState, claimed: &ClaimedJob) -> anyhow::Result<(
     let settings = store::settings::load(&mut *tx, channel_id)
         .await
         .context("loading settings")?;
+    // A digest for a time the setting no longer names is stale.
     let current = settings
         .digest
-        .map(|at| at.next_after(settings.schedule.tz, *occurrence - Duration::seconds(1)));
-    if current == Some(*occurrence) {
+        .is_some_and(|at| at.falls_at(settings.schedule.tz, *occurrence));
+    if current {
         post(&mut tx, state, channel_id, &settings).await?;
         ensure_scheduled(
             &mut tx,
@@ -152,5 +122,5 @@ pub async fn run_job(state: &AppState, claimed: &ClaimedJob) -> anyhow::Result<(
         )
         .await?;
     }
-    super::meeting::finish_job(state, tx, claimed).await
+    state.complete_job(tx, claimed).await
 }

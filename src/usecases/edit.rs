@@ -7,8 +7,9 @@ use std::time::Duration;
 use anyhow::Context;
 
 use super::withdraw::{Unchangeable, changeable};
+use crate::compose;
 use crate::domain::command::Proposal;
-use crate::outbox::{self};
+use crate::outbox;
 use crate::slack::blocks::{self, Reply};
 use crate::slack::inbound::SlashCommand;
 use crate::slack::outgoing::Delivery;
@@ -50,17 +51,7 @@ pub async fn edit(
             .unwrap_or(topic);
         return Ok(blocks::edit_not_open(&now));
     };
-    let votes = match &edited.card_ts {
-        Some(ts) => store::votes::counted_on_card(
-            &mut *tx,
-            &edited.channel_id,
-            ts,
-            settings.votes_per_person,
-        )
-        .await
-        .context("counting votes")?,
-        None => 0,
-    } + i64::from(edited.imported_votes);
+    let votes = compose::votes::shown(&mut tx, &edited, settings.votes_per_person).await?;
     outbox::queue(
         &mut tx,
         &Delivery::refresh_card(edited.id, Duration::ZERO),
@@ -68,8 +59,7 @@ pub async fn edit(
     )
     .await
     .context("queuing a card refresh")?;
-    tx.commit().await.context("committing an edit")?;
-    state.wake_outbox();
+    state.commit(tx, "an edit").await?;
     tracing::info!(number = edited.number, channel = %edited.channel_id, "topic edited");
     Ok(blocks::edited(&edited, votes))
 }

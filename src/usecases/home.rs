@@ -25,7 +25,6 @@ pub async fn opened(state: &AppState, event_id: &str, user_id: &str) -> anyhow::
         .await
         .context("queuing the home tab")?;
     }
-    tx.commit().await.context("committing")?;
-    state.wake_outbox();
+    state.commit(tx, "the change").await?;
     Ok(())
 }

@@ -5,7 +5,7 @@ use anyhow::Context;
 use chrono::Duration;
 use sqlx::PgConnection;
 
-use super::reminders;
+use super::{reminders, weekly};
 use crate::compose;
 use crate::domain::actions::{ActionItem, ItemState, ItemText};
 use crate::domain::command::ActionCommand;
@@ -99,8 +99,7 @@ async fn record(
     .context("storing an action item")?;
     after_recording(&mut tx, &stored, now).await?;
     let topic = topic_ref(&mut tx, state, &stored).await?;
-    tx.commit().await.context("committing an action item")?;
-    state.wake_jobs();
+    state.commit(tx, "an action item").await?;
     Ok(messages::item_recorded(&stored, topic.as_ref()))
 }
 
@@ -116,7 +115,9 @@ pub(super) async fn after_recording(
     if let Some(date) = item.due_on {
         reminders::schedule_due_morning(tx, &item.channel_id, &settings, date, now).await?;
     }
-    reminders::ensure_weekly(tx, &item.channel_id, &settings, now, now).await
+    weekly::reminder_run(&item.channel_id, &settings)
+        .ensure_next(tx, now, now)
+        .await
 }
 
 async fn topic_ref(
@@ -143,7 +144,7 @@ async fn reassign(
     store::items::set_owners(&mut tx, item.id, owners)
         .await
         .context("reassigning an item")?;
-    tx.commit().await.context("committing a reassignment")?;
+    state.commit(tx, "a reassignment").await?;
     Ok(messages::item_reassigned(&item, owners))
 }
 
@@ -160,8 +161,7 @@ pub async fn close(
         Err(refusal) => return Ok(refusal),
     };
     close_and_redraw(&mut tx, state, &item, closed, &command.user_id).await?;
-    tx.commit().await.context("committing a closed item")?;
-    state.wake_outbox();
+    state.commit(tx, "a closed item").await?;
     Ok(messages::item_closed(&item, closed))
 }
 
@@ -269,7 +269,6 @@ pub async fn button(state: &AppState, press: &ItemPress) -> anyhow::Result<()> {
         .await
         .context("queuing a button reply")?;
     }
-    tx.commit().await.context("committing a button press")?;
-    state.wake_outbox();
+    state.commit(tx, "a button press").await?;
     Ok(())
 }

@@ -8,7 +8,7 @@ use anyhow::Context;
 
 use crate::compose;
 use crate::domain::membership::{Membership, Outside};
-use crate::outbox::{self};
+use crate::outbox;
 use crate::slack::api::CallError;
 use crate::slack::outgoing::Delivery;
 use crate::store;
@@ -131,11 +131,7 @@ pub async fn learned(state: &AppState, channel_id: &str, joined: bool) -> anyhow
                 .context("queuing a card again")?;
         }
     }
-    tx.commit()
-        .await
-        .context("committing a membership change")?;
-    state.jobs_wake.notify_one();
-    state.wake_outbox();
+    state.commit(tx, "a membership change").await?;
     tracing::info!(
         channel = channel_id,
         joined,

@@ -5,12 +5,11 @@ use anyhow::Context;
 use chrono::NaiveDate;
 
 use crate::compose::minutes::{self, Minutes};
-use crate::outbox::{self};
 use crate::slack::blocks::{Reply, minutes as messages};
 use crate::slack::inbound::SlashCommand;
 use crate::slack::outgoing::Delivery;
-use crate::store;
 use crate::usecases::AppState;
+use crate::usecases::facilitators::{FacilitatorsOnly::PostMinutes, settings_if_allowed};
 
 pub async fn minutes(
     state: &AppState,
@@ -18,13 +17,8 @@ pub async fn minutes(
     post: bool,
     date: Option<NaiveDate>,
 ) -> anyhow::Result<Reply> {
-    if post {
-        let settings = store::settings::load(&state.db, &command.channel_id)
-            .await
-            .context("loading settings")?;
-        if !settings.can_facilitate(&command.user_id) {
-            return Ok(messages::post_refusal(&settings.facilitators));
-        }
+    if post && let Err(refusal) = settings_if_allowed(state, command, PostMinutes).await? {
+        return Ok(refusal);
     }
     let mut conn = state.db.acquire().await.context("connecting")?;
     let (meeting_id, notes) = match minutes::find(&mut conn, &command.channel_id, date).await? {
@@ -45,9 +39,6 @@ pub async fn minutes(
         &command.channel_id,
         messages::minutes(&notes),
     );
-    outbox::queue(&mut conn, &delivery, state.clock.as_ref())
-        .await
-        .context("queuing the minutes")?;
-    state.wake_outbox();
+    state.queue_alone(&delivery, "the minutes").await?;
     Ok(messages::posting(&notes))
 }

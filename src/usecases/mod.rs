@@ -5,12 +5,14 @@
 /// 503 over HTTP, no ack over Socket Mode) so Slack delivers it again; within Slack's 3 s.
 pub const ACK_DEADLINE: std::time::Duration = std::time::Duration::from_millis(2500);
 
+mod apply;
 mod capture;
 mod challenges;
 pub mod commands;
 pub mod digest;
 mod edit;
 pub mod events;
+mod facilitators;
 mod home;
 pub mod interactions;
 mod items;

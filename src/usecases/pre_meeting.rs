@@ -87,11 +87,7 @@ pub async fn run(state: &AppState, claimed: &ClaimedJob) -> anyhow::Result<()> {
         .await
         .context("loading settings")?;
     // A notice for a meeting the schedule no longer has is stale.
-    let still_scheduled = settings
-        .schedule
-        .next_after(*occurrence - Duration::seconds(1))
-        == *occurrence;
-    if still_scheduled {
+    if settings.schedule.falls_at(*occurrence) {
         let ranked = compose::agenda::ranked(&mut tx, channel_id).await?;
         let soon = *notice == PreMeetingNotice::Soon;
         let message = messages::pre_meeting(soon, *occurrence, settings.schedule.tz, &ranked);
@@ -104,5 +100,5 @@ pub async fn run(state: &AppState, claimed: &ClaimedJob) -> anyhow::Result<()> {
         .context("queuing a pre-meeting notice")?;
         ensure_notices(&mut tx, channel_id, &settings, *occurrence, now).await?;
     }
-    super::meeting::finish_job(state, tx, claimed).await
+    state.complete_job(tx, claimed).await
 }

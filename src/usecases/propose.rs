@@ -9,7 +9,7 @@ use super::{digest, pre_meeting, search};
 use crate::compose;
 use crate::domain::settings::ChannelSettings;
 use crate::domain::topics::{Intents, Topic};
-use crate::outbox::{self};
+use crate::outbox;
 use crate::slack::outgoing::Delivery;
 use crate::store::{self, topics::NewTopic};
 use crate::usecases::AppState;

@@ -246,37 +246,38 @@ pub(super) async fn follow_up(
     for (channel, user) in budget_voters {
         let channel_settings = settings.get(channel).unwrap_or(&default);
         let budget = channel_settings.votes_per_person;
-        let votes = store::votes::open_votes_of(&mut *tx, channel, user)
+        let votes = store::votes::budgeted_votes_of(&mut *tx, channel, budget, user)
             .await
             .context("loading a voter's votes")?;
         let counted: Vec<i32> = votes
             .iter()
-            .take(budget as usize)
-            .map(|(number, _)| *number)
+            .filter(|vote| vote.counted)
+            .map(|vote| vote.topic_number)
             .collect();
         for vote in changed
             .iter()
             .filter(|v| v.present && v.channel_id == channel && v.user_id == user)
         {
-            let Some(position) = votes.iter().position(|(_, ts)| *ts == vote.message_ts) else {
+            let Some(beyond) = votes
+                .iter()
+                .find(|budgeted| budgeted.message_ts == vote.message_ts && !budgeted.counted)
+            else {
                 continue;
             };
-            if position >= budget as usize {
-                let notice = blocks::budget_notice(
-                    &channel_settings.vote_emoji,
-                    budget,
-                    votes[position].0,
-                    &counted,
-                );
-                let key = format!(
-                    "budget-notice:{channel}:{user}:{}:{}",
-                    vote.message_ts,
-                    vote.voted_at.timestamp_micros()
-                );
-                outbox::queue(tx, &Delivery::ephemeral(key, channel, user, notice), clock)
-                    .await
-                    .context("queuing a budget notice")?;
-            }
+            let notice = blocks::budget_notice(
+                &channel_settings.vote_emoji,
+                budget,
+                beyond.topic_number,
+                &counted,
+            );
+            let key = format!(
+                "budget-notice:{channel}:{user}:{}:{}",
+                vote.message_ts,
+                vote.voted_at.timestamp_micros()
+            );
+            outbox::queue(tx, &Delivery::ephemeral(key, channel, user, notice), clock)
+                .await
+                .context("queuing a budget notice")?;
         }
         // A vote added or removed can move which of this person's votes count.
         let theirs = store::votes::open_topics_voted_by(&mut *tx, channel, &[user.to_string()])

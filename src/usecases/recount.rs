@@ -15,6 +15,7 @@ use crate::slack::inbound::SlashCommand;
 use crate::slack::outgoing::Delivery;
 use crate::store::{self, votes::VoteChange};
 use crate::usecases::AppState;
+use crate::usecases::facilitators::{FacilitatorsOnly::RecountVotes, settings_if_allowed};
 
 /// Attempts at one `reactions.get` when Slack rate-limits us.
 const MAX_TRIES: u32 = 5;
@@ -29,14 +30,8 @@ pub struct RecountReport {
 /// Checks the caller may facilitate, answers at once, and recounts in the background; the
 /// report arrives as an ephemeral message.
 pub async fn start(state: &AppState, command: &SlashCommand) -> anyhow::Result<Reply> {
-    let settings = store::settings::load(&state.db, &command.channel_id)
-        .await
-        .context("loading settings")?;
-    if !settings.can_facilitate(&command.user_id) {
-        return Ok(blocks::facilitator_refusal(
-            "recount votes",
-            &settings.facilitators,
-        ));
+    if let Err(refusal) = settings_if_allowed(state, command, RecountVotes).await? {
+        return Ok(refusal);
     }
     let cards = cards_to_check(state, &command.channel_id).await?;
     let reply = blocks::recount_started(cards.len());

@@ -7,16 +7,17 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use sqlx::PgConnection;
 
 use crate::domain::actions::{ReminderKind, recipients};
-use crate::domain::job::{Job, ScheduledJob, due_subject, reminders_subject};
+use crate::domain::job::{Job, ScheduledJob, due_subject};
 use crate::domain::meeting::local_to_utc;
 use crate::domain::settings::ChannelSettings;
 use crate::outbox;
-use crate::slack::blocks::{self, Reply, items as messages};
+use crate::slack::blocks::{Reply, items as messages};
 use crate::slack::inbound::SlashCommand;
 use crate::slack::outgoing::Delivery;
 use crate::store::{self, jobs::ClaimedJob};
 use crate::usecases::AppState;
-use crate::usecases::weekly::Weekly;
+use crate::usecases::facilitators::{FacilitatorsOnly::SendReminders, settings_if_allowed};
+use crate::usecases::weekly;
 
 /// The local time of the due-date morning run.
 const DUE_MORNING: NaiveTime = match NaiveTime::from_hms_opt(9, 0, 0) {
@@ -67,15 +68,10 @@ pub async fn run(
 
 /// `remind`: a facilitator sends the reminders now; at most once per channel per day.
 pub async fn remind(state: &AppState, command: &SlashCommand) -> anyhow::Result<Reply> {
-    let settings = store::settings::load(&state.db, &command.channel_id)
-        .await
-        .context("loading settings")?;
-    if !settings.can_facilitate(&command.user_id) {
-        return Ok(blocks::facilitator_refusal(
-            "send reminders",
-            &settings.facilitators,
-        ));
-    }
+    let settings = match settings_if_allowed(state, command, SendReminders).await? {
+        Ok(settings) => settings,
+        Err(refusal) => return Ok(refusal),
+    };
     let today = state
         .clock
         .now()
@@ -92,54 +88,11 @@ pub async fn remind(state: &AppState, command: &SlashCommand) -> anyhow::Result<
         Some(&command.user_id),
     )
     .await?;
-    tx.commit().await.context("committing a reminder run")?;
-    state.wake_outbox();
+    state.commit(tx, "a reminder run").await?;
     Ok(match sent {
         Some(dms) => messages::reminders_sent(dms),
         None => messages::reminders_already_sent(),
     })
-}
-
-/// The channel's weekly reminder run (off when the `reminders` setting is).
-fn weekly<'a>(channel_id: &'a str, settings: &ChannelSettings) -> Weekly<'a> {
-    Weekly {
-        channel_id,
-        at: settings.reminders,
-        tz: settings.schedule.tz,
-        name: "reminder-run",
-        subject: reminders_subject(channel_id),
-        job: |channel_id, occurrence| Job::ReminderRun {
-            channel_id,
-            occurrence,
-        },
-    }
-}
-
-/// Schedules the channel's next weekly run after `after` (none when reminders are off).
-pub async fn ensure_weekly(
-    tx: &mut PgConnection,
-    channel_id: &str,
-    settings: &ChannelSettings,
-    after: DateTime<Utc>,
-    now: DateTime<Utc>,
-) -> anyhow::Result<()> {
-    weekly(channel_id, settings)
-        .ensure_next(tx, after, now)
-        .await
-        .context("scheduling reminders")
-}
-
-/// Replaces the channel's pending weekly run after its `reminders` or `schedule` changed.
-pub async fn reschedule_weekly(
-    tx: &mut PgConnection,
-    channel_id: &str,
-    settings: &ChannelSettings,
-    now: DateTime<Utc>,
-) -> anyhow::Result<()> {
-    weekly(channel_id, settings)
-        .replace(tx, now)
-        .await
-        .context("rescheduling reminder runs")
 }
 
 /// Schedules the 09:00 run (channel time) on the day an item falls due, unless that is past.
@@ -181,13 +134,10 @@ pub async fn run_job(state: &AppState, claimed: &ClaimedJob) -> anyhow::Result<(
                 .await
                 .context("loading settings")?;
             // A run for a time the setting no longer names is stale.
-            let current = settings.reminders.map(|at| {
-                at.next_after(
-                    settings.schedule.tz,
-                    *occurrence - chrono::Duration::seconds(1),
-                )
-            });
-            if current == Some(*occurrence) {
+            let current = settings
+                .reminders
+                .is_some_and(|at| at.falls_at(settings.schedule.tz, *occurrence));
+            if current {
                 let key = format!("reminders:{channel_id}:{}", occurrence.timestamp());
                 run(
                     &mut tx,
@@ -198,14 +148,9 @@ pub async fn run_job(state: &AppState, claimed: &ClaimedJob) -> anyhow::Result<(
                     None,
                 )
                 .await?;
-                ensure_weekly(
-                    &mut tx,
-                    channel_id,
-                    &settings,
-                    *occurrence,
-                    state.clock.now(),
-                )
-                .await?;
+                weekly::reminder_run(channel_id, &settings)
+                    .ensure_next(&mut tx, *occurrence, state.clock.now())
+                    .await?;
             }
         }
         Job::DueMorning { channel_id, date } => {
@@ -222,5 +167,5 @@ pub async fn run_job(state: &AppState, claimed: &ClaimedJob) -> anyhow::Result<(
         }
         _ => anyhow::bail!("not a reminder run"),
     }
-    super::meeting::finish_job(state, tx, claimed).await
+    state.complete_job(tx, claimed).await
 }

@@ -5,9 +5,42 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use sqlx::PgConnection;
 
-use crate::domain::job::{Job, ScheduledJob};
+use anyhow::Context;
+
+use crate::domain::job::{Job, ScheduledJob, digest_subject, reminders_subject};
 use crate::domain::meeting::WeeklyTime;
+use crate::domain::settings::ChannelSettings;
 use crate::store;
+
+/// The channel's weekly digest (off when the `digest` setting is).
+pub fn digest<'a>(channel_id: &'a str, settings: &ChannelSettings) -> Weekly<'a> {
+    Weekly {
+        channel_id,
+        at: settings.digest,
+        tz: settings.schedule.tz,
+        name: "digest",
+        subject: digest_subject(channel_id),
+        job: |channel_id, occurrence| Job::Digest {
+            channel_id,
+            occurrence,
+        },
+    }
+}
+
+/// The channel's weekly reminder run (off when the `reminders` setting is).
+pub fn reminder_run<'a>(channel_id: &'a str, settings: &ChannelSettings) -> Weekly<'a> {
+    Weekly {
+        channel_id,
+        at: settings.reminders,
+        tz: settings.schedule.tz,
+        name: "reminder-run",
+        subject: reminders_subject(channel_id),
+        job: |channel_id, occurrence| Job::ReminderRun {
+            channel_id,
+            occurrence,
+        },
+    }
+}
 
 /// One channel's weekly step.
 #[derive(Debug)]
@@ -31,7 +64,7 @@ impl Weekly<'_> {
         tx: &mut PgConnection,
         after: DateTime<Utc>,
         now: DateTime<Utc>,
-    ) -> sqlx::Result<()> {
+    ) -> anyhow::Result<()> {
         let Some(at) = self.at else {
             return Ok(());
         };
@@ -47,13 +80,17 @@ impl Weekly<'_> {
             job: (self.job)(self.channel_id.to_string(), occurrence),
             due_at: occurrence,
         };
-        store::jobs::schedule(&mut *tx, &scheduled, now).await?;
+        store::jobs::schedule(&mut *tx, &scheduled, now)
+            .await
+            .with_context(|| format!("scheduling the next {}", self.name))?;
         Ok(())
     }
 
     /// Cancels the pending run and schedules the next one from `now`.
-    pub async fn replace(&self, tx: &mut PgConnection, now: DateTime<Utc>) -> sqlx::Result<()> {
-        store::jobs::cancel_subject(&mut *tx, &self.subject, now).await?;
+    pub async fn replace(&self, tx: &mut PgConnection, now: DateTime<Utc>) -> anyhow::Result<()> {
+        store::jobs::cancel_subject(&mut *tx, &self.subject, now)
+            .await
+            .with_context(|| format!("cancelling the pending {}", self.name))?;
         self.ensure_next(tx, now, now).await
     }
 }

@@ -55,8 +55,7 @@ pub async fn withdraw(
         .await
         .context("queuing a card refresh")?;
     }
-    tx.commit().await.context("committing a withdrawal")?;
-    state.wake_outbox();
+    state.commit(tx, "a withdrawal").await?;
     Ok(blocks::withdrawn(&topic))
 }
 

@@ -42,6 +42,12 @@ impl WeeklyTime {
             // Eight consecutive days always contain the weekday after `now`.
             .unwrap_or_else(|| now + Duration::days(7))
     }
+
+    /// Whether `at` is one of this weekly time's occurrences in `tz`: a step scheduled for an
+    /// occurrence the setting no longer names is stale.
+    pub fn falls_at(&self, tz: Tz, at: DateTime<Utc>) -> bool {
+        self.next_after(tz, at - Duration::seconds(1)) == at
+    }
 }
 
 impl WeeklyTime {
@@ -107,6 +113,11 @@ impl Schedule {
     /// The next meeting's start after `now`.
     pub fn next_after(&self, now: DateTime<Utc>) -> DateTime<Utc> {
         self.at.next_after(self.tz, now)
+    }
+
+    /// Whether a meeting starts at `at` on this schedule.
+    pub fn falls_at(&self, at: DateTime<Utc>) -> bool {
+        self.at.falls_at(self.tz, at)
     }
 }
 
@@ -206,6 +217,21 @@ mod tests {
             schedule.next_after(utc(2026, 10, 28, 15, 0)),
             utc(2026, 11, 4, 16, 0)
         );
+    }
+
+    #[test]
+    fn only_the_schedules_own_moments_are_occurrences() {
+        let schedule = new_york_wednesday_11();
+        // Wednesday 18 November 2026, 11:00 EST = 16:00 UTC, and the week after.
+        assert!(schedule.falls_at(utc(2026, 11, 18, 16, 0)));
+        assert!(schedule.falls_at(utc(2026, 11, 25, 16, 0)));
+        // A minute off, an hour off (11:00 EDT would be 15:00 UTC), another day.
+        assert!(!schedule.falls_at(utc(2026, 11, 18, 16, 1)));
+        assert!(!schedule.falls_at(utc(2026, 11, 18, 15, 0)));
+        assert!(!schedule.falls_at(utc(2026, 11, 19, 16, 0)));
+        // In summer 11:00 EDT is 15:00 UTC.
+        assert!(schedule.falls_at(utc(2026, 7, 1, 15, 0)));
+        assert!(!schedule.falls_at(utc(2026, 7, 1, 16, 0)));
     }
 
     #[test]

@@ -91,6 +91,14 @@ pub struct Topic {
     pub challenge_id: Option<i64>,
 }
 
+impl Topic {
+    /// The votes a topic shows: those counted on its card, plus those a notes page recorded
+    /// for it when it was imported.
+    pub fn shown_votes(&self, counted_on_card: i64) -> i64 {
+        counted_on_card + i64::from(self.imported_votes)
+    }
+}
+
 /// A topic found, with what a reader needs to judge it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Found {

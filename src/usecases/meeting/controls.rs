@@ -7,22 +7,20 @@ use super::advance;
 use crate::domain::job::{Job, ScheduledJob, box_subject, meeting_subject};
 use crate::domain::meeting::MeetingControl;
 use crate::domain::meeting::rules::{Phase, Refusal};
-use crate::outbox;
 use crate::slack::blocks::{self, Reply, meeting as messages};
 use crate::slack::inbound::{ButtonPress, SlashCommand};
 use crate::slack::outgoing::Delivery;
 use crate::store;
 use crate::usecases::AppState;
+use crate::usecases::facilitators::{FacilitatorsOnly::RunTheMeeting, settings_if_allowed};
 
 /// `start`: creates the meeting and schedules its kickoff (recount, agenda, first topic) and
 /// its automatic end after the schedule's length.
 pub async fn start(state: &AppState, command: &SlashCommand) -> anyhow::Result<Reply> {
-    let settings = store::settings::load(&state.db, &command.channel_id)
-        .await
-        .context("loading settings")?;
-    if !settings.can_facilitate(&command.user_id) {
-        return Ok(messages::meeting_refusal(&settings.facilitators));
-    }
+    let settings = match settings_if_allowed(state, command, RunTheMeeting).await? {
+        Ok(settings) => settings,
+        Err(refusal) => return Ok(refusal),
+    };
     let now = state.clock.now();
     let mut tx = state.db.begin().await.context("starting a transaction")?;
     let Some(meeting_id) = store::meetings::insert_starting(
@@ -55,8 +53,7 @@ pub async fn start(state: &AppState, command: &SlashCommand) -> anyhow::Result<R
             .await
             .context("scheduling the meeting")?;
     }
-    tx.commit().await.context("committing the meeting")?;
-    state.wake_jobs();
+    state.commit(tx, "the meeting").await?;
     Ok(blocks::control_done(
         "Starting Arch Hour: recounting votes, then posting the agenda and the first topic",
     ))
@@ -68,11 +65,8 @@ pub async fn control(
     command: &SlashCommand,
     control: MeetingControl,
 ) -> anyhow::Result<Reply> {
-    let settings = store::settings::load(&state.db, &command.channel_id)
-        .await
-        .context("loading settings")?;
-    if !settings.can_facilitate(&command.user_id) {
-        return Ok(messages::meeting_refusal(&settings.facilitators));
+    if let Err(refusal) = settings_if_allowed(state, command, RunTheMeeting).await? {
+        return Ok(refusal);
     }
     Ok(
         match apply_control(state, &command.channel_id, control, None).await? {
@@ -108,17 +102,9 @@ pub async fn button(state: &AppState, press: &ButtonPress) -> anyhow::Result<()>
     let Outcome::Refused(reply) = outcome else {
         return Ok(());
     };
-    let mut conn = state.db.acquire().await.context("connecting")?;
     let key = format!("button-reply:{}", press.trigger_id);
-    outbox::queue(
-        &mut conn,
-        &Delivery::ephemeral(key, &press.channel_id, &press.user_id, reply),
-        state.clock.as_ref(),
-    )
-    .await
-    .context("queuing a button reply")?;
-    state.wake_outbox();
-    Ok(())
+    let delivery = Delivery::ephemeral(key, &press.channel_id, &press.user_id, reply);
+    state.queue_alone(&delivery, "a button reply").await
 }
 
 /// What a command that worked says.
@@ -173,8 +159,7 @@ async fn apply_control(
         )
         .await
         .context("closing the vote early")?;
-        tx.commit().await.context("committing")?;
-        state.wake_jobs();
+        state.commit(tx, "the change").await?;
         return Ok(Outcome::Done);
     };
     let outcome = match advance(&mut tx, state, &meeting, input).await? {
@@ -186,8 +171,6 @@ async fn apply_control(
         Err(Refusal::NothingToExtend) => Outcome::Refused(messages::nothing_to_extend()),
         Err(Refusal::Ended | Refusal::Stale) => Outcome::Refused(messages::no_meeting()),
     };
-    tx.commit().await.context("committing the meeting")?;
-    state.wake_outbox();
-    state.wake_jobs();
+    state.commit(tx, "the meeting").await?;
     Ok(outcome)
 }

@@ -5,6 +5,7 @@ use std::time::Duration;
 use anyhow::Context;
 use sqlx::PgConnection;
 
+use crate::compose;
 use crate::domain::job::meeting_subject;
 use crate::domain::meeting::Meeting;
 use crate::domain::meeting::rules::Effect;
@@ -38,17 +39,7 @@ pub(super) async fn apply(
                 length,
             } => {
                 let topic = topic(tx, topic_id).await?;
-                let votes = match &topic.card_ts {
-                    Some(ts) => store::votes::counted_on_card(
-                        &mut *tx,
-                        channel,
-                        ts,
-                        settings.votes_per_person,
-                    )
-                    .await
-                    .context("counting votes")?,
-                    None => 0,
-                } + i64::from(topic.imported_votes);
+                let votes = compose::votes::shown(tx, &topic, settings.votes_per_person).await?;
                 store::topics::set_state(&mut *tx, topic_id, TopicState::Discussing, None)
                     .await
                     .context("marking a topic discussing")?;

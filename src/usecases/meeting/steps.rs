@@ -96,7 +96,7 @@ async fn kickoff(state: &AppState, claimed: &ClaimedJob, meeting_id: i64) -> any
         .context("queuing the agenda")?;
         let _ = advance(&mut tx, state, &meeting, Input::Kickoff).await?;
     }
-    finish(state, tx, claimed).await
+    state.complete_job(tx, claimed).await
 }
 
 /// Posts "N minutes left" if the box this warning was made for is still running (a warning
@@ -134,7 +134,7 @@ async fn warning(
         .await
         .context("queuing a warning")?;
     }
-    finish(state, tx, claimed).await
+    state.complete_job(tx, claimed).await
 }
 
 /// Applies `input` if the meeting is still at `version` (or at any version when `None`).
@@ -150,7 +150,7 @@ async fn move_on(
     if let Some(meeting) = meeting.filter(|m| version.is_none_or(|v| m.version == v)) {
         let _ = advance(&mut tx, state, &meeting, input).await?;
     }
-    finish(state, tx, claimed).await
+    state.complete_job(tx, claimed).await
 }
 
 /// Counts 👍 and 👎 on the "Time's up" message (a Slack call, outside the transaction) and
@@ -213,27 +213,8 @@ async fn count_thumbs(state: &AppState, channel: &str, ts: &str) -> anyhow::Resu
     Ok((count(&up), count(&down)))
 }
 
-/// Completes the job in `tx` with whatever it changed, or rolls back if the claim was lost.
-pub async fn finish(
-    state: &AppState,
-    mut tx: sqlx::Transaction<'_, sqlx::Postgres>,
-    claimed: &ClaimedJob,
-) -> anyhow::Result<()> {
-    if !store::jobs::complete(&mut *tx, claimed, state.clock.now())
-        .await
-        .context("completing a job")?
-    {
-        tracing::warn!(key = %claimed.key, "job lease lost; another worker runs it");
-        return Ok(());
-    }
-    tx.commit().await.context("committing a job")?;
-    state.wake_outbox();
-    state.wake_jobs();
-    Ok(())
-}
-
 /// Completes a job that had nothing to do.
 async fn complete_alone(state: &AppState, claimed: &ClaimedJob) -> anyhow::Result<()> {
     let tx = state.db.begin().await.context("starting a transaction")?;
-    finish(state, tx, claimed).await
+    state.complete_job(tx, claimed).await
 }

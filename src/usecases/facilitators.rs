@@ -1,0 +1,58 @@
+//! What only a channel's facilitators may do (anyone, while it names none): the check every
+//! such command shares, and how each refusal reads, in one place.
+
+use anyhow::Context;
+
+use super::AppState;
+use crate::domain::settings::ChannelSettings;
+use crate::slack::blocks::{self, Reply};
+use crate::slack::inbound::SlashCommand;
+use crate::store;
+
+/// A facilitator-only command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FacilitatorsOnly {
+    /// `start`, `next`, `extend`, `end`.
+    RunTheMeeting,
+    /// `digest` (posting it now).
+    PostTheDigest,
+    /// `minutes post`.
+    PostMinutes,
+    /// `remind`.
+    SendReminders,
+    /// `recount`.
+    RecountVotes,
+}
+
+impl FacilitatorsOnly {
+    /// Why the caller may not, naming who may.
+    pub fn refusal(self, facilitators: &[String]) -> Reply {
+        match self {
+            FacilitatorsOnly::RunTheMeeting => blocks::meeting::meeting_refusal(facilitators),
+            FacilitatorsOnly::PostTheDigest => blocks::digest::post_refusal(facilitators),
+            FacilitatorsOnly::PostMinutes => blocks::minutes::post_refusal(facilitators),
+            FacilitatorsOnly::SendReminders => {
+                blocks::facilitator_refusal("send reminders", facilitators)
+            }
+            FacilitatorsOnly::RecountVotes => {
+                blocks::facilitator_refusal("recount votes", facilitators)
+            }
+        }
+    }
+}
+
+/// The channel's settings when the caller may do `what`; otherwise the refusal to answer with.
+pub async fn settings_if_allowed(
+    state: &AppState,
+    command: &SlashCommand,
+    what: FacilitatorsOnly,
+) -> anyhow::Result<Result<ChannelSettings, Reply>> {
+    let settings = store::settings::load(&state.db, &command.channel_id)
+        .await
+        .context("loading settings")?;
+    Ok(if settings.can_facilitate(&command.user_id) {
+        Ok(settings)
+    } else {
+        Err(what.refusal(&settings.facilitators))
+    })
+}
