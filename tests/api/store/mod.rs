@@ -5,7 +5,12 @@
 
 mod digests;
 mod events;
+mod items;
+mod jobs;
+mod meetings;
 mod memberships;
+mod outbox;
+mod reminders;
 mod requests;
 mod settings;
 mod topics;
