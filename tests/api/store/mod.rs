@@ -3,8 +3,11 @@
 //! out by hand from the migrations and each function's documented contract; the clock is the
 //! `now` the tests pass in.
 
+mod challenges;
 mod digests;
 mod events;
+mod history;
+mod imports;
 mod items;
 mod jobs;
 mod meetings;
@@ -12,6 +15,7 @@ mod memberships;
 mod outbox;
 mod reminders;
 mod requests;
+mod search;
 mod settings;
 mod topics;
 mod users;
