@@ -364,6 +364,51 @@ async fn an_item_under_the_wrong_topic_moves_with_its_state() {
     assert_eq!(items_titled(&db, "write the ADR").await, 1);
 }
 
+/// An item is matched by its text within the meeting: a better reading that gives it other
+/// owners ("Jo Smith" where an earlier one read "Jo") finds the item stored before, and does
+/// not store it a second time.
+#[tokio::test]
+async fn an_item_read_with_other_owners_is_not_stored_twice() {
+    let db = Db::fresh().await;
+    import(&db, &first_reading(), at(0)).await;
+    let better = page(
+        vec![
+            crude_pinning(),
+            TopicNotes {
+                actions: vec![action("Jo to merge the files", vec![name("Jo Smith")])],
+                ..constraints()
+            },
+            topic("Dropped later", 1),
+        ],
+        vec![action("book a room", vec![Person::Slack("U7".to_string())])],
+        vec![topic("Deep topics for next time", 0)],
+    );
+    import(&db, &better, at(60)).await;
+    assert_eq!(items_titled(&db, "Jo to merge the files").await, 1);
+}
+
+/// Someone reassigns an imported item in Slack (`action 1 owner @U8`); importing the same page
+/// again keeps the item as it is and changes nothing.
+#[tokio::test]
+async fn an_item_reassigned_in_slack_survives_importing_the_page_again() {
+    let db = Db::fresh().await;
+    import(&db, &first_reading(), at(0)).await;
+    let item = items::find_by_number(&db.pool, TEAM, 1)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(item.text, "Jo to merge the files");
+    let mut conn = db.conn().await;
+    items::set_owners(&mut conn, item.id, &["U8".to_string()])
+        .await
+        .unwrap();
+    let before = everything(&db).await;
+
+    let again = import(&db, &first_reading(), at(60)).await;
+    assert!(!again.changed_anything(), "{again:?}");
+    assert_eq!(everything(&db).await, before);
+}
+
 /// A backlog topic already open in the channel under the same title (proposed in Slack) is
 /// left as it is: nothing is added.
 #[tokio::test]
