@@ -9,7 +9,7 @@ use archhour::store::items::{self, NewEntry, NewItem};
 use archhour::store::{history, meetings};
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::{CHANNEL, Db, OTHER_CHANNEL, TEAM, at, propose};
+use super::{CHANNEL, Db, OTHER_CHANNEL, TEAM, at, propose, propose_in};
 
 fn date(month: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, month, day).expect("a date")
@@ -265,4 +265,33 @@ async fn a_meeting_reads_back_as_notes_for_minutes() {
             .unwrap(),
         None
     );
+}
+
+/// An imported page's channel belongs to the workspace its topics (or meetings) name; with
+/// none, to the only workspace there is; with none or several, to no known one.
+#[tokio::test]
+async fn an_imported_channel_s_workspace_is_the_one_its_records_name() {
+    let db = Db::fresh().await;
+    let mut conn = db.conn().await;
+    let team_of = async |conn: &mut sqlx::PgConnection, channel| {
+        history::team_of_channel(conn, channel).await.unwrap()
+    };
+    assert_eq!(team_of(&mut conn, CHANNEL).await, history::UNKNOWN_TEAM);
+
+    propose(&db, OTHER_CHANNEL, "U1", "A topic", at(0)).await;
+    assert_eq!(
+        team_of(&mut conn, CHANNEL).await,
+        TEAM,
+        "the only workspace"
+    );
+
+    propose_in(&db, "T2", "C_T2", "U1", "Another", at(0)).await;
+    assert_eq!(team_of(&mut conn, CHANNEL).await, history::UNKNOWN_TEAM);
+    assert_eq!(team_of(&mut conn, "C_T2").await, "T2");
+    assert_eq!(team_of(&mut conn, OTHER_CHANNEL).await, TEAM);
+
+    meetings::insert_starting(&db.pool, "T2", "C_MEETING", "U1", at(0), date(11, 18))
+        .await
+        .unwrap();
+    assert_eq!(team_of(&mut conn, "C_MEETING").await, "T2");
 }
