@@ -295,9 +295,9 @@ impl<'a> TopicFields<'a> {
 
 /// Notes, decisions and action items of a topic imported before, brought in line with the
 /// page: when they differ, the imported notes and decisions are replaced; action items are
-/// matched by text within the meeting (kept with their state, moved to this topic if an
-/// earlier reading put them under another) and added when new. Returns whether anything
-/// changed.
+/// matched by text within the meeting (kept with their state and owners, moved to this topic
+/// if an earlier reading put them under another) and added when new. Returns whether
+/// anything changed.
 async fn repair_contents(
     tx: &mut PgConnection,
     place: &Place<'_>,
@@ -326,9 +326,17 @@ async fn repair_contents(
         insert_contents(tx, place, &contents, topic_id, meeting_id).await?;
         changed = true;
     }
-    let actions = actions_in(&mut *tx, ActionScope::Topic(topic_id)).await?;
+    // Matched by text only: owners may read differently on a better reading, or have been
+    // reassigned in Slack since, and the item is still the one stored before. Each stored item
+    // matches one line of the page.
+    let mut stored: Vec<String> = actions_in(&mut *tx, ActionScope::Topic(topic_id))
+        .await?
+        .into_iter()
+        .map(|item| item.text)
+        .collect();
     for action in &topic.actions {
-        if actions.contains(action) {
+        if let Some(found) = stored.iter().position(|text| *text == action.text) {
+            stored.swap_remove(found);
             continue;
         }
         let moved = sqlx::query(

@@ -22,5 +22,6 @@ mod outbox;
 mod proposing;
 mod settings;
 mod socket_mode;
+mod store;
 mod support;
 mod voting;

@@ -1,0 +1,168 @@
+//! Each `store/` module on its own: its public functions called directly against a fresh,
+//! migrated database per test, without the app around them. The expected values are worked
+//! out by hand from the migrations and each function's documented contract; the clock is the
+//! `now` the tests pass in.
+
+mod challenges;
+mod digests;
+mod events;
+mod history;
+mod imports;
+mod items;
+mod jobs;
+mod meetings;
+mod memberships;
+mod outbox;
+mod reminders;
+mod requests;
+mod search;
+mod settings;
+mod topics;
+mod users;
+mod votes;
+
+use archhour::domain::topics::{Intents, Topic};
+use archhour::slack::outgoing::{Delivery, Outgoing, Render};
+use archhour::store;
+use archhour::store::topics::NewTopic;
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use sqlx::pool::PoolConnection;
+use sqlx::{PgPool, Postgres};
+
+use crate::support::postgres::TestDatabase;
+
+pub const TEAM: &str = "T1";
+pub const CHANNEL: &str = "C_ARCH";
+pub const OTHER_CHANNEL: &str = "C_OTHER";
+
+/// A fresh, migrated database and a pool on it; the database is dropped with it.
+pub struct Db {
+    pub pool: PgPool,
+    _database: TestDatabase,
+}
+
+impl Db {
+    pub async fn fresh() -> Db {
+        let database = TestDatabase::create().await;
+        let pool = PgPool::connect_with(database.options.clone())
+            .await
+            .expect("connecting to the test database");
+        Db {
+            pool,
+            _database: database,
+        }
+    }
+
+    /// One connection, for the functions that take `&mut PgConnection`.
+    pub async fn conn(&self) -> PoolConnection<Postgres> {
+        self.pool.acquire().await.expect("a connection")
+    }
+
+    pub async fn count(&self, table: &str) -> i64 {
+        sqlx::query_scalar(sqlx::AssertSqlSafe(format!("select count(*) from {table}")))
+            .fetch_one(&self.pool)
+            .await
+            .expect("counting rows")
+    }
+}
+
+/// `minutes` after Wednesday 2026-11-18 09:00 UTC: the moments tests pass as `now`.
+pub fn at(minutes: i64) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 18, 9, 0, 0).unwrap() + Duration::minutes(minutes)
+}
+
+/// Proposes a topic in `channel` of [`TEAM`] as the proposal flow does: the workspace's next
+/// number, then the row, in one transaction.
+pub async fn propose(
+    db: &Db,
+    channel: &str,
+    author: &str,
+    title: &str,
+    created_at: DateTime<Utc>,
+) -> Topic {
+    propose_in(db, TEAM, channel, author, title, created_at).await
+}
+
+pub async fn propose_in(
+    db: &Db,
+    team: &str,
+    channel: &str,
+    author: &str,
+    title: &str,
+    created_at: DateTime<Utc>,
+) -> Topic {
+    let intents = Intents::parse("discuss").expect("an intent");
+    let mut tx = db.pool.begin().await.expect("a transaction");
+    let number = store::topics::take_next_number(&mut *tx, team)
+        .await
+        .expect("numbering a topic");
+    let topic = store::topics::insert(
+        &mut *tx,
+        &NewTopic {
+            team_id: team,
+            channel_id: channel,
+            author_id: author,
+            intents: &intents,
+            title,
+            created_at,
+            challenge_id: None,
+        },
+        number,
+    )
+    .await
+    .expect("storing a topic");
+    tx.commit().await.expect("committing a topic");
+    topic
+}
+
+/// Records that `topic`'s card was posted as message `ts`, and returns the topic as stored.
+pub async fn post_card(db: &Db, topic: &Topic, ts: &str) -> Topic {
+    store::topics::set_card_ts(&db.pool, topic.id, ts)
+        .await
+        .expect("recording a card");
+    store::topics::find(&db.pool, topic.id)
+        .await
+        .expect("reading a topic")
+        .expect("the topic")
+}
+
+/// `user` adds (`present`) or removes the vote reaction on message `ts` of `channel` at `now`,
+/// as a reaction event with Slack's `event_ts` (microseconds) would.
+pub async fn react(
+    db: &Db,
+    channel: &str,
+    ts: &str,
+    user: &str,
+    present: bool,
+    now: DateTime<Utc>,
+    event_ts: i64,
+) -> Vec<store::votes::ChangedVote> {
+    let mut conn = db.conn().await;
+    store::votes::apply(
+        &mut conn,
+        &[store::votes::VoteChange {
+            channel_id: channel.to_string(),
+            message_ts: ts.to_string(),
+            user_id: user.to_string(),
+            present,
+            at: now,
+            event_ts,
+        }],
+    )
+    .await
+    .expect("applying a vote")
+}
+
+/// A plain outbox row under `key`: due at once, merging with nothing, in no sequence.
+pub fn delivery(key: &str) -> Delivery {
+    Delivery {
+        key: key.to_string(),
+        outgoing: Outgoing::Render(Render::AppHome {
+            user_id: "U1".to_string(),
+        }),
+        after_send: None,
+        coalesce_key: None,
+        sequence_key: None,
+        delay: std::time::Duration::ZERO,
+    }
+}
