@@ -18,8 +18,9 @@
 
 #[allow(dead_code)]
 mod bench;
+// Test support: the fake's routers answer many Slack methods in one long match each.
 #[path = "../tests/api/support/fake_slack.rs"]
-#[allow(dead_code)]
+#[allow(dead_code, clippy::too_many_lines)]
 mod fake_slack;
 
 use std::collections::HashMap;
@@ -120,6 +121,7 @@ async fn main() -> anyhow::Result<()> {
     result
 }
 
+/// The three phases against a running archhour, then the tally check.
 async fn run(
     options: &Options,
     slack: &fake_slack::FakeSlack,
@@ -147,34 +149,17 @@ async fn run(
         "RSS at rest    {:.1} MiB (archhour, after proposing the topics)",
         peak_rss_kib(archhour.id())? as f64 / 1024.0
     );
-    let database_url = options.database_url.as_deref().context("a database")?;
-    println!(
-        "phase 1: {} single-statement inserts over {} connections",
+    let raw_rate = raw_phase(options, &saturating, archhour).await?;
+    let deliveries = plan.with_redeliveries(&saturating, options.duplicates);
+    let full = saturation_phase(
+        &client,
+        addr,
+        options,
+        deliveries,
         saturating.len(),
-        options.connections
-    );
-    let raw_rate = raw_insert_rate(
-        database_url,
-        options.connections,
-        &saturating,
-        archhour.id(),
+        archhour,
     )
     .await?;
-    println!("raw inserts/s  {raw_rate:.0}");
-
-    let deliveries = plan.with_redeliveries(&saturating, options.duplicates);
-    println!(
-        "phase 2: {} deliveries ({} events + {} redeliveries) over {} connections, unpaced",
-        deliveries.len(),
-        saturating.len(),
-        deliveries.len() - saturating.len(),
-        options.connections
-    );
-    let before = cpu_seconds(archhour.id())?;
-    let full = send(&client, addr, deliveries, options.connections, None).await?;
-    print_cpu(before, cpu_seconds(archhour.id())?, saturating.len());
-    let saturation = full.rate();
-    full.print();
     println!(
         "vs raw insert  {:.0} % (events/s {:.0} vs {raw_rate:.0})",
         100.0 * full.events_rate(saturating.len()) / raw_rate,
@@ -189,7 +174,7 @@ async fn run(
 
     if !paced.is_empty() {
         let deliveries = plan.with_redeliveries(&paced, options.duplicates);
-        let rate = saturation / 2.0;
+        let rate = full.rate() / 2.0;
         println!(
             "phase 3: {} deliveries paced at {rate:.0}/s (half of saturation)",
             deliveries.len()
@@ -198,9 +183,62 @@ async fn run(
         half.print();
         failures += half.failures;
     }
+    check_tallies(&client, addr, &plan, &cards, failures).await
+}
 
-    let expected = plan.expected(&cards);
-    let tallies = tallies(&client, addr).await?;
+/// Phase 1: the raw durable insert rate of the same events, per second.
+async fn raw_phase(
+    options: &Options,
+    saturating: &[Vec<u8>],
+    archhour: &Child,
+) -> anyhow::Result<f64> {
+    let database_url = options.database_url.as_deref().context("a database")?;
+    println!(
+        "phase 1: {} single-statement inserts over {} connections",
+        saturating.len(),
+        options.connections
+    );
+    let raw_rate =
+        raw_insert_rate(database_url, options.connections, saturating, archhour.id()).await?;
+    println!("raw inserts/s  {raw_rate:.0}");
+    Ok(raw_rate)
+}
+
+/// Phase 2: every delivery (`events` of them first deliveries) as fast as the connections
+/// allow, with the CPU each event cost.
+async fn saturation_phase(
+    client: &reqwest::Client,
+    addr: &str,
+    options: &Options,
+    deliveries: Vec<Delivery>,
+    events: usize,
+    archhour: &Child,
+) -> anyhow::Result<Phase> {
+    println!(
+        "phase 2: {} deliveries ({} events + {} redeliveries) over {} connections, unpaced",
+        deliveries.len(),
+        events,
+        deliveries.len() - events,
+        options.connections
+    );
+    let before = cpu_seconds(archhour.id())?;
+    let full = send(client, addr, deliveries, options.connections, None).await?;
+    print_cpu(before, cpu_seconds(archhour.id())?, events);
+    full.print();
+    Ok(full)
+}
+
+/// Compares archhour's tallies with the plan's ground truth; errs when one is wrong or a
+/// delivery was not acknowledged.
+async fn check_tallies(
+    client: &reqwest::Client,
+    addr: &str,
+    plan: &Plan,
+    cards: &[(i32, String)],
+    failures: usize,
+) -> anyhow::Result<()> {
+    let expected = plan.expected(cards);
+    let tallies = tallies(client, addr).await?;
     let mismatches: Vec<String> = expected
         .iter()
         .filter(|(card, votes)| tallies.get(*card) != Some(votes))

@@ -162,8 +162,32 @@ fn ms(duration: Duration) -> f64 {
 /// meetings; 90% of the votes on discussed topics' cards and 10% on open ones; two notes per
 /// topic, a decision and an action item (5% still open) per ten.
 async fn generate(db: &PgPool, options: &Options) -> anyhow::Result<()> {
-    let open = options.topics / 50;
-    let statements = [
+    let statements = topic_statements(options)
+        .into_iter()
+        .chain(content_statements(options));
+    for statement in statements {
+        sqlx::query(sqlx::AssertSqlSafe(statement.clone()))
+            .execute(db)
+            .await
+            .with_context(|| statement.chars().take(80).collect::<String>())?;
+    }
+    // Flush the generated pages now rather than during the measurement; needs a superuser or
+    // pg_checkpoint, which a borrowed database may not grant.
+    if let Err(error) = sqlx::query("checkpoint").execute(db).await {
+        eprintln!("skipping the checkpoint: {error}");
+    }
+    Ok(())
+}
+
+/// The topics open on the agenda: 2% of them.
+fn open_topics(options: &Options) -> i64 {
+    options.topics / 50
+}
+
+/// The workspace, the meetings, the topics and which meeting discussed each.
+fn topic_statements(options: &Options) -> Vec<String> {
+    let open = open_topics(options);
+    vec![
         "insert into workspaces (team_id, last_topic_number) values ('T1', 0)".to_string(),
         "insert into meetings (team_id, channel_id, started_by, started_at, ended_at, phase, held_on)
          select 'T1', 'CBENCH', 'U00001', ts, ts + interval '1 hour', 'ended', ts::date
@@ -192,6 +216,14 @@ async fn generate(db: &PgPool, options: &Options) -> anyhow::Result<()> {
                 created_at, created_at + interval '10 minutes'
          from topics where state = 'discussed'"
             .to_string(),
+    ]
+}
+
+/// What the topics gathered: votes and their tallies, notes, decisions and action items; then
+/// the tables settled.
+fn content_statements(options: &Options) -> Vec<String> {
+    let open = open_topics(options);
+    vec![
         format!(
             "insert into votes (channel_id, message_ts, user_id, present, voted_at, last_event_ts)
              select 'CBENCH', '1600000000.' || lpad(topic::text, 6, '0'),
@@ -236,17 +268,5 @@ async fn generate(db: &PgPool, options: &Options) -> anyhow::Result<()> {
         // Settle the freshly written tables the way a long-lived database is: visibility map
         // set and statistics current, with no autovacuum starting mid-measurement.
         "vacuum analyze".to_string(),
-    ];
-    for statement in statements {
-        sqlx::query(sqlx::AssertSqlSafe(statement.clone()))
-            .execute(db)
-            .await
-            .with_context(|| statement.chars().take(80).collect::<String>())?;
-    }
-    // Flush the generated pages now rather than during the measurement; needs a superuser or
-    // pg_checkpoint, which a borrowed database may not grant.
-    if let Err(error) = sqlx::query("checkpoint").execute(db).await {
-        eprintln!("skipping the checkpoint: {error}");
-    }
-    Ok(())
+    ]
 }

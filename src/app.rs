@@ -1,12 +1,15 @@
-//! Wiring: the shared state, the background tasks, and `run`, which serves until shutdown.
+//! Wiring: the shared state, the background tasks, the transport, and `run`, which serves
+//! until shutdown.
 
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
+use futures::future::join_all;
 use secrecy::SecretString;
 use sqlx::PgPool;
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
+use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use crate::clock::SharedClock;
@@ -50,117 +53,165 @@ pub async fn run(
         &config.bot_token,
         config.outbox.call_timeout,
     )?;
-    let metrics = Arc::new(Metrics::default());
-    let outbox_wake = Arc::new(Notify::new());
     let directory_wake = Arc::new(Notify::new());
-    let reactions = ReactionIngest::start(Batcher {
-        db: services.db.clone(),
-        clock: services.clock.clone(),
-        metrics: metrics.clone(),
-        outbox_wake: outbox_wake.clone(),
-        directory_wake: directory_wake.clone(),
-    });
-    let state = AppState {
-        db: services.db,
-        clock: services.clock,
-        slack: slack.clone(),
-        metrics,
-        outbox_wake,
-        jobs_wake: Arc::new(Notify::new()),
-        bot: Arc::new(OnceLock::new()),
-        sign_in_trouble: Arc::default(),
-        reactions,
-    };
-    let background = CancellationToken::new();
-    let directory = UserDirectory {
-        db: state.db.clone(),
-        slack: slack.clone(),
-        clock: state.clock.clone(),
-        wake: directory_wake,
-        outbox_wake: state.outbox_wake.clone(),
-        poll_interval: config.outbox.poll_interval * 30,
-    };
-    let directory_task = tokio::spawn(directory.run(background.child_token()));
-    let job_worker = JobWorker {
-        state: state.clone(),
-        settings: config.outbox.clone(),
-        name: JobWorker::process_name(),
-    };
-    let job_task = tokio::spawn(job_worker.run(background.child_token()));
-    let worker = OutboxWorker {
-        db: state.db.clone(),
-        slack: slack.clone(),
-        clock: state.clock.clone(),
-        settings: config.outbox.clone(),
-        wake: state.outbox_wake.clone(),
-        metrics: state.metrics.clone(),
-        bot: state.bot.clone(),
-        rate_limits: Default::default(),
-    };
-    let worker_task = tokio::spawn(worker.run(background.child_token()));
-    // A token Slack refuses stops the bot: nothing it does could work.
-    let refused = Arc::new(OnceLock::new());
-    let stop = CancellationToken::new();
-    let identity_task = tokio::spawn(learn_identity(
-        SignInTarget {
-            api_url: config.slack_api_url.clone(),
-            token: config.bot_token.clone(),
-            timeout: config.outbox.call_timeout,
-        },
-        state.clone(),
-        refused.clone(),
-        stop.clone(),
-        background.child_token(),
-    ));
-
-    let socket_health = match &config.transport {
-        SlackTransport::Http { .. } => None,
-        SlackTransport::SocketMode { .. } => Some(Arc::new(SocketHealth::default())),
-    };
-    let socket_mode = match (&config.transport, &socket_health) {
-        (SlackTransport::SocketMode { app_token }, Some(health)) => {
-            Some(SocketMode::start(&state, health.clone(), app_token, &config.socket_mode).await?)
-        }
-        _ => None,
-    };
-    let http_state = HttpState {
-        app: state.clone(),
-        signing_secret: match &config.transport {
-            SlackTransport::Http { signing_secret } => Some(Arc::new(signing_secret.clone())),
-            SlackTransport::SocketMode { .. } => None,
-        },
-        socket: socket_health,
-    };
+    let state = shared_state(services, slack, directory_wake.clone());
+    let background = Background::start(&config, &state, directory_wake);
+    let (socket_mode, http_state) = start_transport(&config, &state).await?;
     tracing::info!(
         addr = %listener.local_addr()?,
         slack = config.transport.name(),
         "archhour is listening; Slack traffic arrives over {}",
         config.transport.name()
     );
-    let stopped = stop.clone();
+    let token_refused = background.token_refused.clone();
     let served = axum::serve(listener, http::router(http_state))
         .with_graceful_shutdown(async move {
             tokio::select! {
                 () = shutdown => {}
-                () = stopped.cancelled() => {}
+                () = token_refused.cancelled() => {}
             }
         })
         .await;
     if let Some(socket_mode) = &socket_mode {
         socket_mode.stop().await;
     }
-    background.cancel();
-    let _ = tokio::join!(worker_task, identity_task, directory_task, job_task);
-    if let Some(code) = refused.get() {
-        return Err(ConfigError::Invalid {
-            name: "SLACK_BOT_TOKEN",
-            reason: format!(
-                "Slack refused it (`{code}`); use the Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page"
-            ),
-        }
-        .into());
-    }
+    background.stop().await?;
     served.map_err(Into::into)
+}
+
+/// The state every request and worker shares, with the reaction batcher started.
+fn shared_state(services: Services, slack: SlackApi, directory_wake: Arc<Notify>) -> AppState {
+    let metrics = Arc::new(Metrics::default());
+    let outbox_wake = Arc::new(Notify::new());
+    let reactions = ReactionIngest::start(Batcher {
+        db: services.db.clone(),
+        clock: services.clock.clone(),
+        metrics: metrics.clone(),
+        outbox_wake: outbox_wake.clone(),
+        directory_wake,
+    });
+    AppState {
+        db: services.db,
+        clock: services.clock,
+        slack,
+        metrics,
+        outbox_wake,
+        jobs_wake: Arc::new(Notify::new()),
+        bot: Arc::new(OnceLock::new()),
+        sign_in_trouble: Arc::default(),
+        reactions,
+    }
+}
+
+/// The tasks that run beside the server until it stops: the user directory, the job worker,
+/// the outbox worker, and signing in to Slack.
+struct Background {
+    /// Stops the tasks.
+    shutdown: CancellationToken,
+    tasks: Vec<JoinHandle<()>>,
+    /// Cancelled when Slack refuses the bot token, which stops the bot: nothing it does could
+    /// work.
+    token_refused: CancellationToken,
+    /// The code Slack refused the token with.
+    refusal: Arc<OnceLock<String>>,
+}
+
+impl Background {
+    /// Spawns the tasks; [`Background::stop`] stops them.
+    fn start(config: &Config, state: &AppState, directory_wake: Arc<Notify>) -> Background {
+        let shutdown = CancellationToken::new();
+        let directory = UserDirectory {
+            db: state.db.clone(),
+            slack: state.slack.clone(),
+            clock: state.clock.clone(),
+            wake: directory_wake,
+            outbox_wake: state.outbox_wake.clone(),
+            poll_interval: config.outbox.poll_interval * 30,
+        };
+        let directory_task = tokio::spawn(directory.run(shutdown.child_token()));
+        let job_worker = JobWorker {
+            state: state.clone(),
+            settings: config.outbox.clone(),
+            name: JobWorker::process_name(),
+        };
+        let job_task = tokio::spawn(job_worker.run(shutdown.child_token()));
+        let worker = OutboxWorker {
+            db: state.db.clone(),
+            slack: state.slack.clone(),
+            clock: state.clock.clone(),
+            settings: config.outbox.clone(),
+            wake: state.outbox_wake.clone(),
+            metrics: state.metrics.clone(),
+            bot: state.bot.clone(),
+            rate_limits: Default::default(),
+        };
+        let worker_task = tokio::spawn(worker.run(shutdown.child_token()));
+        let refusal = Arc::new(OnceLock::new());
+        let token_refused = CancellationToken::new();
+        let identity_task = tokio::spawn(learn_identity(
+            SignInTarget {
+                api_url: config.slack_api_url.clone(),
+                token: config.bot_token.clone(),
+                timeout: config.outbox.call_timeout,
+            },
+            state.clone(),
+            refusal.clone(),
+            token_refused.clone(),
+            shutdown.child_token(),
+        ));
+        Background {
+            shutdown,
+            tasks: vec![worker_task, identity_task, directory_task, job_task],
+            token_refused,
+            refusal,
+        }
+    }
+
+    /// Stops the tasks and waits for them to finish. Errs when Slack refused the bot token.
+    async fn stop(self) -> Result<(), ConfigError> {
+        self.shutdown.cancel();
+        join_all(self.tasks).await;
+        match self.refusal.get() {
+            Some(code) => Err(ConfigError::Invalid {
+                name: "SLACK_BOT_TOKEN",
+                reason: format!(
+                    "Slack refused it (`{code}`); use the Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page"
+                ),
+            }),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Opens Socket Mode when the config chooses it, and the state the HTTP server needs either
+/// way: it verifies Slack's requests, or reports the Socket Mode connections on `/healthz`.
+async fn start_transport(
+    config: &Config,
+    state: &AppState,
+) -> anyhow::Result<(Option<SocketMode>, HttpState)> {
+    match &config.transport {
+        SlackTransport::Http { signing_secret } => Ok((
+            None,
+            HttpState {
+                app: state.clone(),
+                signing_secret: Some(Arc::new(signing_secret.clone())),
+                socket: None,
+            },
+        )),
+        SlackTransport::SocketMode { app_token } => {
+            let health = Arc::new(SocketHealth::default());
+            let socket_mode =
+                SocketMode::start(state, health.clone(), app_token, &config.socket_mode).await?;
+            Ok((
+                Some(socket_mode),
+                HttpState {
+                    app: state.clone(),
+                    signing_secret: None,
+                    socket: Some(health),
+                },
+            ))
+        }
+    }
 }
 
 /// Where and how to sign in to Slack.

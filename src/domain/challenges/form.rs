@@ -77,9 +77,34 @@ pub fn check(
     if let Err(error) = &on {
         errors.push((FormField::Date, capitalised(&error.to_string())));
     }
-    let typed_category = typed_category.ok().flatten();
-    let typed_issue = typed_issue.ok().flatten();
-    let issue = match (&values.picked_issue, &typed_issue) {
+    let issue = chosen_issue(
+        values,
+        typed_category.ok().flatten(),
+        typed_issue.ok().flatten(),
+        &mut errors,
+    );
+    match (issue, text, team, on) {
+        (Some(issue), Ok(text), Ok(team), Ok(on)) if errors.is_empty() => Ok(FormRecording {
+            issue,
+            anecdote: NewAnecdote { text, team, on },
+        }),
+        _ => {
+            errors.sort();
+            Err(errors)
+        }
+    }
+}
+
+/// The issue the form names: one picked from the menu, or a new one typed with its category.
+/// `None` when the choice is missing or contradicts itself, with the reason among `errors`
+/// (unless a typed field's own error already explains it).
+fn chosen_issue(
+    values: &FormValues,
+    typed_category: Option<String>,
+    typed_issue: Option<String>,
+    errors: &mut Vec<(FormField, String)>,
+) -> Option<FormIssue> {
+    match (&values.picked_issue, typed_issue) {
         (Some(_), Some(_)) => {
             errors.push((
                 FormField::NewIssue,
@@ -117,41 +142,42 @@ pub fn check(
                 _ => Some(FormIssue::Picked(*id)),
             }
         }
-        (None, Some(title)) => match (&values.picked_category, &typed_category) {
-            (Some(_), Some(_)) => {
+        (None, Some(title)) => named_issue(values, typed_category, title, errors),
+    }
+}
+
+/// A new issue typed as `title`: it needs exactly one category, picked or typed.
+fn named_issue(
+    values: &FormValues,
+    typed_category: Option<String>,
+    title: String,
+    errors: &mut Vec<(FormField, String)>,
+) -> Option<FormIssue> {
+    match (&values.picked_category, typed_category) {
+        (Some(_), Some(_)) => {
+            errors.push((
+                FormField::NewCategory,
+                "Pick a category or type a new one, not both.".into(),
+            ));
+            None
+        }
+        (None, None) => {
+            if !errors
+                .iter()
+                .any(|(field, _)| *field == FormField::NewCategory)
+            {
                 errors.push((
                     FormField::NewCategory,
-                    "Pick a category or type a new one, not both.".into(),
+                    "A new issue needs a category: pick one or type a new one.".into(),
                 ));
-                None
             }
-            (None, None) => {
-                if !errors
-                    .iter()
-                    .any(|(field, _)| *field == FormField::NewCategory)
-                {
-                    errors.push((
-                        FormField::NewCategory,
-                        "A new issue needs a category: pick one or type a new one.".into(),
-                    ));
-                }
-                None
-            }
-            (Some(category), None) | (None, Some(category)) => Some(FormIssue::Named {
-                category: category.clone(),
-                title: title.clone(),
-            }),
-        },
-    };
-    match (issue, text, team, on) {
-        (Some(issue), Ok(text), Ok(team), Ok(on)) if errors.is_empty() => Ok(FormRecording {
-            issue,
-            anecdote: NewAnecdote { text, team, on },
-        }),
-        _ => {
-            errors.sort();
-            Err(errors)
+            None
         }
+        (Some(category), None) => Some(FormIssue::Named {
+            category: category.clone(),
+            title,
+        }),
+        (None, Some(category)) => Some(FormIssue::Named { category, title }),
     }
 }
 

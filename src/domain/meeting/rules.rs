@@ -37,6 +37,13 @@ pub struct Timing<'a> {
     pub vote_window: Span,
 }
 
+impl Timing<'_> {
+    /// Box `round` (1 = the first); rounds past the last box get the last box's length.
+    fn box_length(&self, round: u32) -> Span {
+        self.boxes[(round as usize - 1).min(self.boxes.len() - 1)]
+    }
+}
+
 /// What moves the meeting on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Input {
@@ -132,7 +139,8 @@ pub enum Refusal {
 }
 
 /// Moves the meeting on. `next_topic` is the top of the agenda now (excluding the topic being
-/// discussed), used whenever a new topic starts.
+/// discussed), used whenever a new topic starts. Each phase answers every input: what does not
+/// apply in a phase is refused.
 pub fn step(
     phase: Phase,
     input: Input,
@@ -140,134 +148,63 @@ pub fn step(
     timing: &Timing<'_>,
     now: DateTime<Utc>,
 ) -> Result<Transition, Refusal> {
-    let boxes = timing.boxes.len() as u32;
-    let box_length = |round: u32| timing.boxes[(round as usize - 1).min(timing.boxes.len() - 1)];
-    match (phase, input) {
-        (Phase::Ended, _) => Err(Refusal::Ended),
-        (Phase::Starting, Input::Kickoff) => Ok(start_next(next_topic, timing, now, Vec::new())),
-        (Phase::Starting, Input::End) => Ok(end(None)),
-        (Phase::Starting, _) => Err(Refusal::Starting),
-        (
-            Phase::Discussing {
-                topic_id, round, ..
-            },
-            Input::BoxEnded,
-        ) if round < boxes => {
-            let closes_at = now + timing.vote_window.0;
-            Ok(Transition {
-                phase: Phase::Voting {
-                    topic_id,
-                    round,
-                    closes_at,
-                },
-                effects: vec![Effect::CallVote {
-                    topic_id,
-                    round,
-                    closes_at,
-                    next_box: box_length(round + 1),
-                }],
-            })
-        }
-        (
-            Phase::Discussing {
-                topic_id, round, ..
-            },
-            Input::BoxEnded,
-        ) => {
-            // The hard stop. The room kept voting for more up to here: it wants a follow-up.
-            let finish = Effect::FinishTopic {
-                topic_id,
-                rounds: round,
-                follow_up: round > 1,
-                finish: Finish::LastBox,
-            };
-            Ok(start_next(next_topic, timing, now, vec![finish]))
-        }
-        (
-            Phase::Voting {
-                topic_id, round, ..
-            },
-            Input::VoteClosed { up, down },
-        ) => {
-            if up > down {
-                Ok(grant(
-                    topic_id,
-                    round + 1,
-                    now,
-                    box_length(round + 1),
-                    Grant::Voted { up, down },
-                ))
-            } else {
-                let finish = Effect::FinishTopic {
-                    topic_id,
-                    rounds: round,
-                    follow_up: false,
-                    finish: Finish::MovedOn { up, down },
-                };
-                Ok(start_next(next_topic, timing, now, vec![finish]))
+    let take_next = |effects| start_next(next_topic, timing, now, effects);
+    match phase {
+        Phase::Ended => Err(Refusal::Ended),
+        Phase::Starting => match input {
+            Input::Kickoff => Ok(take_next(Vec::new())),
+            Input::End => Ok(end(None)),
+            Input::BoxEnded | Input::VoteClosed { .. } | Input::Next | Input::Extend => {
+                Err(Refusal::Starting)
             }
-        }
-        (
-            Phase::Voting {
-                topic_id, round, ..
-            },
-            Input::Extend,
-        ) => Ok(grant(
+        },
+        Phase::Discussing {
             topic_id,
-            round + 1,
-            now,
-            box_length(round + 1),
-            Grant::Extended,
-        )),
-        (
-            Phase::Discussing {
+            round,
+            ends_at,
+        } => match input {
+            Input::BoxEnded if round < timing.boxes.len() as u32 => {
+                Ok(call_vote(topic_id, round, timing, now))
+            }
+            // The hard stop, without a vote.
+            Input::BoxEnded => Ok(take_next(vec![finished(topic_id, round, Finish::LastBox)])),
+            Input::Extend => extend_box(topic_id, round, ends_at, timing),
+            Input::Next => Ok(take_next(vec![finished(topic_id, round, Finish::Skipped)])),
+            Input::End => Ok(end(Some(finished(topic_id, round, Finish::MeetingEnded)))),
+            Input::Kickoff | Input::VoteClosed { .. } => Err(Refusal::Stale),
+        },
+        Phase::Voting {
+            topic_id, round, ..
+        } => match input {
+            Input::VoteClosed { up, down } if up > down => Ok(grant(
+                topic_id,
+                round + 1,
+                now,
+                timing.box_length(round + 1),
+                Grant::Voted { up, down },
+            )),
+            Input::VoteClosed { up, down } => Ok(take_next(vec![finished(
                 topic_id,
                 round,
-                ends_at,
-            },
-            Input::Extend,
-        ) => {
-            if round >= boxes {
-                return Err(Refusal::LastBox { ends_at });
-            }
-            let length = box_length(round + 1);
-            Ok(grant(topic_id, round + 1, ends_at, length, Grant::Extended))
-        }
-        (
-            Phase::Discussing {
-                topic_id, round, ..
-            }
-            | Phase::Voting {
-                topic_id, round, ..
-            },
-            Input::Next,
-        ) => {
-            let finish = Effect::FinishTopic {
+                Finish::MovedOn { up, down },
+            )])),
+            Input::Extend => Ok(grant(
                 topic_id,
-                rounds: round,
-                follow_up: false,
-                finish: Finish::Skipped,
-            };
-            Ok(start_next(next_topic, timing, now, vec![finish]))
-        }
-        (
-            Phase::Discussing {
-                topic_id, round, ..
-            }
-            | Phase::Voting {
-                topic_id, round, ..
-            },
-            Input::End,
-        ) => Ok(end(Some(Effect::FinishTopic {
-            topic_id,
-            rounds: round,
-            follow_up: false,
-            finish: Finish::MeetingEnded,
-        }))),
-        (Phase::Idle, Input::Next) => Ok(start_next(next_topic, timing, now, Vec::new())),
-        (Phase::Idle, Input::End) => Ok(end(None)),
-        (Phase::Idle, Input::Extend) => Err(Refusal::NothingToExtend),
-        _ => Err(Refusal::Stale),
+                round + 1,
+                now,
+                timing.box_length(round + 1),
+                Grant::Extended,
+            )),
+            Input::Next => Ok(take_next(vec![finished(topic_id, round, Finish::Skipped)])),
+            Input::End => Ok(end(Some(finished(topic_id, round, Finish::MeetingEnded)))),
+            Input::Kickoff | Input::BoxEnded => Err(Refusal::Stale),
+        },
+        Phase::Idle => match input {
+            Input::Next => Ok(take_next(Vec::new())),
+            Input::End => Ok(end(None)),
+            Input::Extend => Err(Refusal::NothingToExtend),
+            Input::Kickoff | Input::BoxEnded | Input::VoteClosed { .. } => Err(Refusal::Stale),
+        },
     }
 }
 
@@ -294,6 +231,50 @@ pub fn steps_due(phase: Phase, timing: &Timing<'_>, now: DateTime<Utc>) -> Vec<D
         }
         Phase::Voting { closes_at, .. } => vec![Due::VoteClose(closes_at)],
         Phase::Starting | Phase::Idle | Phase::Ended => Vec::new(),
+    }
+}
+
+/// Box `round` ran out with another box to come: the room votes on it.
+fn call_vote(topic_id: i64, round: u32, timing: &Timing<'_>, now: DateTime<Utc>) -> Transition {
+    let closes_at = now + timing.vote_window.0;
+    Transition {
+        phase: Phase::Voting {
+            topic_id,
+            round,
+            closes_at,
+        },
+        effects: vec![Effect::CallVote {
+            topic_id,
+            round,
+            closes_at,
+            next_box: timing.box_length(round + 1),
+        }],
+    }
+}
+
+/// A facilitator extends the box being discussed: the next box runs on from its end, unless
+/// this box is the last.
+fn extend_box(
+    topic_id: i64,
+    round: u32,
+    ends_at: DateTime<Utc>,
+    timing: &Timing<'_>,
+) -> Result<Transition, Refusal> {
+    if round >= timing.boxes.len() as u32 {
+        return Err(Refusal::LastBox { ends_at });
+    }
+    let length = timing.box_length(round + 1);
+    Ok(grant(topic_id, round + 1, ends_at, length, Grant::Extended))
+}
+
+/// The topic's discussion is over after `rounds` boxes. Only a hard stop after the room voted
+/// for more calls for a follow-up: up to there it wanted to keep going.
+fn finished(topic_id: i64, rounds: u32, finish: Finish) -> Effect {
+    Effect::FinishTopic {
+        topic_id,
+        rounds,
+        follow_up: finish == Finish::LastBox && rounds > 1,
+        finish,
     }
 }
 

@@ -205,14 +205,8 @@ async fn a_budget_counts_each_person_s_earliest_votes_on_open_topics() {
             );
         }
     }
-    assert_eq!(
-        votes::open_votes_of(&db.pool, CHANNEL, "U1").await.unwrap(),
-        [
-            (3, "1.3".to_string()),
-            (1, "1.1".to_string()),
-            (2, "1.2".to_string())
-        ]
-    );
+    // U1 voted on #3, then #1, then #2: a budget of 2 counts the first two.
+    assert_eq!(budgeted(&db, 2).await, [(3, true), (1, true), (2, false)]);
 
     topics::withdraw(&db.pool, cards[2].id, "U9", at(4))
         .await
@@ -229,10 +223,20 @@ async fn a_budget_counts_each_person_s_earliest_votes_on_open_topics() {
             .unwrap(),
         1
     );
-    assert_eq!(
-        votes::open_votes_of(&db.pool, CHANNEL, "U1").await.unwrap(),
-        [(1, "1.1".to_string()), (2, "1.2".to_string())]
-    );
+    // #3 withdrawn: its vote no longer uses the budget, so #2's counts under 2, not under 1.
+    assert_eq!(budgeted(&db, 2).await, [(1, true), (2, true)]);
+    assert_eq!(budgeted(&db, 1).await, [(1, true), (2, false)]);
+}
+
+/// U1's votes on open topics in order (by topic number), each with whether a budget of
+/// `budget` counts it.
+async fn budgeted(db: &Db, budget: u32) -> Vec<(i32, bool)> {
+    votes::budgeted_votes_of(&db.pool, CHANNEL, budget, "U1")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|vote| (vote.topic_number, vote.counted))
+        .collect()
 }
 
 /// Votes cast at the same moment (one batch) are ordered by card, so a budget of 1 counts the

@@ -1,56 +1,16 @@
-//! Reading a notes page: date headings start meetings; under "Topics", each top-level bullet
-//! is a topic and deeper bullets are its notes, decisions and action items; a line that lost
-//! its bullet is a topic when it opens with votes or intents, and pages without bullets mark
-//! every topic that way (often a bare vote count); a "Backlog" section holds open topics.
+//! Reading one meeting's lines: topics with their notes, decisions and action items, the
+//! backlog, and the "Action Items" section.
 
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
-use super::lines::{Line, lines};
-use super::people::{explicit_tail, owners_in};
-use super::topic_line::{Layout, TopicLine};
-use super::{ActionNotes, MeetingNotes, Note, Page, Person, ReadTopic, TopicNotes};
+use super::layout::{Marking, Section, section_of, starts_with_number};
 use crate::domain::actions::{LineKind, line_kind, parse_item_text};
-
-/// How a meeting's lines mark its topics.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Marking {
-    /// Topics are bullets; a line that lost its bullet still opens with votes or intents.
-    Bullets,
-    /// No bullets, and topic lines open with a bare vote count (`4 Ownership`): lines opening
-    /// with `(5)` are then options voted on under a topic.
-    BareCounts,
-    /// No bullets and no bare counts: topic lines open with votes or intents.
-    Notation,
-}
-
-impl Marking {
-    fn of(lines: &[Line]) -> Marking {
-        if lines.iter().any(|l| l.bullet) {
-            Marking::Bullets
-        } else if lines.iter().any(|l| starts_with_number(&l.text)) {
-            Marking::BareCounts
-        } else {
-            Marking::Notation
-        }
-    }
-}
-
-fn starts_with_number(text: &str) -> bool {
-    text.split_whitespace()
-        .next()
-        .is_some_and(|w| w.chars().all(|c| c.is_ascii_digit()))
-}
-
-/// Where in a meeting a line is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Section {
-    Topics,
-    ActionItems,
-    Attendees,
-    Backlog,
-}
+use crate::domain::notes::lines::Line;
+use crate::domain::notes::people::{explicit_tail, owners_in};
+use crate::domain::notes::topic_line::{Layout, TopicLine};
+use crate::domain::notes::{ActionNotes, MeetingNotes, Note, Page, Person, ReadTopic, TopicNotes};
 
 /// The last thing read, which an indented line without a bullet continues.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,73 +21,8 @@ enum Last {
     Action(usize),
 }
 
-/// Reads a page. Never fails: what it cannot place is listed in `unplaced`.
-pub fn parse_page(text: &str) -> Page {
-    let mut page = Page::default();
-    let mut block: Option<(String, NaiveDate, Vec<Line>)> = None;
-    for line in lines(text) {
-        if let (false, Some((title, date))) = (line.bullet, heading(&line.text)) {
-            if let Some((title, date, lines)) = block.take() {
-                read_meeting(&mut page, title, date, &lines);
-            }
-            block = Some((title, date, Vec::new()));
-            continue;
-        }
-        match &mut block {
-            Some((_, _, lines)) => lines.push(line),
-            None => page.unplaced.push(line.text),
-        }
-    }
-    if let Some((title, date, lines)) = block {
-        read_meeting(&mut page, title, date, &lines);
-    }
-    page
-}
-
-/// A short line with an ISO date (`2020-12-17`, `2015.09.16`) at its start or end.
-fn heading(text: &str) -> Option<(String, NaiveDate)> {
-    if text.split_whitespace().count() > 8 {
-        return None;
-    }
-    let trimmed = text.trim_matches(|c: char| c == ':' || c.is_whitespace());
-    let date_at = |s: &str| {
-        let candidate: String = s.chars().take(10).collect();
-        NaiveDate::parse_from_str(&candidate.replace('.', "-"), "%Y-%m-%d").ok()
-    };
-    let tidy = |s: &str| {
-        let title =
-            s.trim_matches(|c: char| matches!(c, ':' | '-' | '–' | '—') || c.is_whitespace());
-        if title.is_empty() {
-            "Arch Hour".to_string()
-        } else {
-            title.to_string()
-        }
-    };
-    if let Some(date) = date_at(trimmed) {
-        return Some((tidy(&trimmed[10.min(trimmed.len())..]), date));
-    }
-    let start = trimmed.char_indices().rev().nth(9).map(|(i, _)| i)?;
-    let date = date_at(&trimmed[start..])?;
-    Some((tidy(&trimmed[..start]), date))
-}
-
-/// A section header line: "Topics", "Action Items", "Attendees:", "Backlog of …".
-fn section_of(line: &Line) -> Option<Section> {
-    if line.bullet || line.indent > 0 || line.text.split_whitespace().count() > 6 {
-        return None;
-    }
-    let name = line.text.trim_end_matches(':').trim().to_lowercase();
-    match name.as_str() {
-        "topics" | "topic" | "agenda" | "discussion" | "notes" => Some(Section::Topics),
-        n if n.contains("action items") || n == "actions" => Some(Section::ActionItems),
-        n if n.starts_with("attendees") => Some(Section::Attendees),
-        n if n.starts_with("backlog") => Some(Section::Backlog),
-        _ => None,
-    }
-}
-
 /// Reads one meeting's lines into the page.
-fn read_meeting(page: &mut Page, title: String, date: NaiveDate, lines: &[Line]) {
+pub(super) fn read_meeting(page: &mut Page, title: String, date: NaiveDate, lines: &[Line]) {
     let mut reader = MeetingReader {
         meeting: MeetingNotes {
             title,

@@ -1,4 +1,11 @@
 //! Configuration read once from the environment (DESIGN §7), with errors that name the variable.
+//!
+//! This module reads the environment contract; `tuning` holds how the outbox and the Socket
+//! Mode connections run, which only tests change.
+
+mod tuning;
+
+pub use tuning::{OutboxSettings, SocketModeSettings};
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -65,62 +72,6 @@ impl SlackTransport {
         match self {
             SlackTransport::Http { .. } => "HTTP",
             SlackTransport::SocketMode { .. } => "Socket Mode",
-        }
-    }
-}
-
-/// How the Socket Mode connections behave. Not part of the environment contract: defaults
-/// suit production and tests shorten them.
-#[derive(Debug, Clone)]
-pub struct SocketModeSettings {
-    /// Connections kept open at once; Slack spreads envelopes over them, so one can be
-    /// refreshed while another serves.
-    pub connections: u32,
-    /// Seconds between opening one connection and the next at start.
-    pub stagger_seconds: u64,
-    /// Seconds to wait before trying again when a connection cannot be opened.
-    pub retry_seconds: u64,
-}
-
-impl Default for SocketModeSettings {
-    fn default() -> Self {
-        Self {
-            connections: 2,
-            stagger_seconds: 2,
-            retry_seconds: 5,
-        }
-    }
-}
-
-/// How the outbox drains. Not part of the environment contract: defaults suit production and
-/// tests shorten them.
-#[derive(Debug, Clone)]
-pub struct OutboxSettings {
-    /// Longest wait between looks at the outbox when nothing wakes the worker.
-    pub poll_interval: Duration,
-    /// How long a claimed row stays reserved for one worker.
-    pub lease: Duration,
-    /// Calls to Slack that give up after this long count as failed attempts.
-    pub call_timeout: Duration,
-    /// Attempts before a row is marked dead.
-    pub max_attempts: u32,
-    /// First retry delay; doubled each attempt up to `max_backoff`.
-    pub base_backoff: Duration,
-    pub max_backoff: Duration,
-    /// Calls in flight at once per process.
-    pub concurrency: usize,
-}
-
-impl Default for OutboxSettings {
-    fn default() -> Self {
-        Self {
-            poll_interval: Duration::from_secs(1),
-            lease: Duration::from_secs(60),
-            call_timeout: Duration::from_secs(10),
-            max_attempts: 10,
-            base_backoff: Duration::from_secs(2),
-            max_backoff: Duration::from_secs(300),
-            concurrency: 16,
         }
     }
 }
@@ -211,15 +162,13 @@ impl Config {
 }
 
 /// The outbox's defaults, with `ARCHHOUR_SLACK_TIMEOUT_SECONDS` (1 to 300) for a Slack call's
-/// timeout when set. A row's lease stays more than twice the timeout, so a call that times out
-/// is recorded before another process may take its row over.
+/// timeout when set.
 fn outbox_settings(
     lookup: &impl Fn(&str) -> Option<String>,
 ) -> Result<OutboxSettings, ConfigError> {
     const NAME: &str = "ARCHHOUR_SLACK_TIMEOUT_SECONDS";
-    let defaults = OutboxSettings::default();
     let Some(text) = non_empty(lookup, NAME) else {
-        return Ok(defaults);
+        return Ok(OutboxSettings::default());
     };
     let seconds = text
         .trim()
@@ -230,14 +179,9 @@ fn outbox_settings(
             name: NAME,
             reason: format!("`{text}` is not a whole number of seconds from 1 to 300"),
         })?;
-    let call_timeout = Duration::from_secs(seconds);
-    Ok(OutboxSettings {
-        call_timeout,
-        lease: defaults
-            .lease
-            .max(2 * call_timeout + Duration::from_secs(10)),
-        ..defaults
-    })
+    Ok(OutboxSettings::with_call_timeout(Duration::from_secs(
+        seconds,
+    )))
 }
 
 /// Parses `SLACK_API_URL`, insisting on http(s) and a trailing slash so method names append.
@@ -303,140 +247,4 @@ pub fn expose_url(url: &SecretString) -> &str {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::collections::HashMap;
-
-    fn lookup_from(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let map: HashMap<String, String> = pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        move |name| map.get(name).cloned()
-    }
-
-    const REQUIRED: [(&str, &str); 2] = [
-        ("SLACK_SIGNING_SECRET", "s3cr3t-signing"),
-        ("SLACK_BOT_TOKEN", "xoxb-sensitive-token"),
-    ];
-
-    #[test]
-    fn defaults_apply_when_only_secrets_are_set() {
-        let config = Config::from_lookup(&lookup_from(&REQUIRED)).expect("valid");
-        assert_eq!(config.addr.to_string(), "127.0.0.1:3000");
-        assert_eq!(config.database.data_dir, PathBuf::from("./.archhour"));
-        assert!(config.database.url.is_none());
-        assert_eq!(config.slack_api_url.as_str(), "https://slack.com/api/");
-    }
-
-    #[test]
-    fn a_missing_signing_secret_is_named() {
-        let err = Config::from_lookup(&lookup_from(&[("SLACK_BOT_TOKEN", "xoxb-1")]))
-            .expect_err("missing secret");
-        assert!(
-            err.to_string()
-                .starts_with("SLACK_SIGNING_SECRET is not set")
-        );
-    }
-
-    #[test]
-    fn an_app_token_chooses_socket_mode_and_needs_no_signing_secret() {
-        let config = Config::from_lookup(&lookup_from(&[
-            ("SLACK_BOT_TOKEN", "xoxb-1"),
-            ("SLACK_APP_TOKEN", "xapp-1-secret"),
-        ]))
-        .expect("valid");
-        assert!(matches!(
-            config.transport,
-            SlackTransport::SocketMode { .. }
-        ));
-        let both = Config::from_lookup(&lookup_from(&[
-            ("SLACK_BOT_TOKEN", "xoxb-1"),
-            ("SLACK_SIGNING_SECRET", "s"),
-            ("SLACK_APP_TOKEN", "xapp-1-secret"),
-        ]))
-        .expect("valid");
-        assert_eq!(both.transport.name(), "Socket Mode");
-        assert!(!format!("{both:?}").contains("xapp-1-secret"));
-        let plain = Config::from_lookup(&lookup_from(&REQUIRED)).expect("valid");
-        assert_eq!(plain.transport.name(), "HTTP");
-    }
-
-    #[test]
-    fn a_missing_bot_token_is_named() {
-        let err = Config::from_lookup(&lookup_from(&[("SLACK_SIGNING_SECRET", "x")]))
-            .expect_err("missing token");
-        assert!(err.to_string().starts_with("SLACK_BOT_TOKEN is not set"));
-    }
-
-    #[test]
-    fn invalid_values_name_their_variable() {
-        for (name, value) in [
-            ("ARCHHOUR_ADDR", "localhost"),
-            ("DATABASE_URL", "mysql://db"),
-            ("SLACK_API_URL", "ftp://example.com"),
-            ("SLACK_API_URL", "http://slack.example.com/api/"),
-            ("SLACK_BOT_TOKEN", "xoxp-user-token"),
-            ("SLACK_APP_TOKEN", "xoxb-not-an-app-token"),
-            ("ARCHHOUR_SLACK_TIMEOUT_SECONDS", "0"),
-            ("ARCHHOUR_SLACK_TIMEOUT_SECONDS", "301"),
-            ("ARCHHOUR_SLACK_TIMEOUT_SECONDS", "ten"),
-        ] {
-            let mut pairs = REQUIRED.to_vec();
-            pairs.retain(|(k, _)| *k != name);
-            pairs.push((name, value));
-            let err = Config::from_lookup(&lookup_from(&pairs)).expect_err(name);
-            assert!(
-                err.to_string().starts_with(&format!("{name} is invalid")),
-                "{err}"
-            );
-        }
-    }
-
-    #[test]
-    fn an_invalid_log_filter_is_named() {
-        let err = check_log_filter(&lookup_from(&[("RUST_LOG", "archhour=loud")]))
-            .expect_err("bad filter");
-        assert!(err.to_string().starts_with("RUST_LOG is invalid"));
-    }
-
-    #[test]
-    fn the_slack_timeout_can_be_set_and_the_lease_stays_past_twice_it() {
-        let plain = Config::from_lookup(&lookup_from(&REQUIRED)).expect("valid");
-        assert_eq!(plain.outbox.call_timeout, Duration::from_secs(10));
-        assert_eq!(plain.outbox.lease, Duration::from_secs(60));
-        let mut pairs = REQUIRED.to_vec();
-        pairs.push(("ARCHHOUR_SLACK_TIMEOUT_SECONDS", "45"));
-        let slow = Config::from_lookup(&lookup_from(&pairs)).expect("valid");
-        assert_eq!(slow.outbox.call_timeout, Duration::from_secs(45));
-        assert_eq!(slow.outbox.lease, Duration::from_secs(100));
-    }
-
-    #[test]
-    fn the_api_url_gets_a_trailing_slash() {
-        let mut pairs = REQUIRED.to_vec();
-        pairs.push(("SLACK_API_URL", "http://127.0.0.1:9/api"));
-        let config = Config::from_lookup(&lookup_from(&pairs)).expect("valid");
-        assert_eq!(config.slack_api_url.as_str(), "http://127.0.0.1:9/api/");
-        for local in [
-            "http://localhost:9/api/",
-            "http://[::1]:9/api/",
-            "http://127.0.0.2/api/",
-        ] {
-            let mut pairs = REQUIRED.to_vec();
-            pairs.push(("SLACK_API_URL", local));
-            Config::from_lookup(&lookup_from(&pairs)).expect(local);
-        }
-    }
-
-    #[test]
-    fn secrets_never_appear_in_debug_output() {
-        let mut pairs = REQUIRED.to_vec();
-        pairs.push(("DATABASE_URL", "postgres://app:hunter2@db/archhour"));
-        let config = Config::from_lookup(&lookup_from(&pairs)).expect("valid");
-        let printed = format!("{config:?}");
-        for secret in ["s3cr3t-signing", "xoxb-sensitive-token", "hunter2"] {
-            assert!(!printed.contains(secret), "{secret} leaked: {printed}");
-        }
-    }
-}
+mod tests;

@@ -1,0 +1,140 @@
+//! Reading the configuration: defaults, the variables each problem names, and secrets kept
+//! out of `Debug`.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use super::*;
+
+fn lookup_from(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+    let map: HashMap<String, String> = pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    move |name| map.get(name).cloned()
+}
+
+const REQUIRED: [(&str, &str); 2] = [
+    ("SLACK_SIGNING_SECRET", "s3cr3t-signing"),
+    ("SLACK_BOT_TOKEN", "xoxb-sensitive-token"),
+];
+
+#[test]
+fn defaults_apply_when_only_secrets_are_set() {
+    let config = Config::from_lookup(&lookup_from(&REQUIRED)).expect("valid");
+    assert_eq!(config.addr.to_string(), "127.0.0.1:3000");
+    assert_eq!(config.database.data_dir, PathBuf::from("./.archhour"));
+    assert!(config.database.url.is_none());
+    assert_eq!(config.slack_api_url.as_str(), "https://slack.com/api/");
+}
+
+#[test]
+fn a_missing_signing_secret_is_named() {
+    let err = Config::from_lookup(&lookup_from(&[("SLACK_BOT_TOKEN", "xoxb-1")]))
+        .expect_err("missing secret");
+    assert!(
+        err.to_string()
+            .starts_with("SLACK_SIGNING_SECRET is not set")
+    );
+}
+
+#[test]
+fn an_app_token_chooses_socket_mode_and_needs_no_signing_secret() {
+    let config = Config::from_lookup(&lookup_from(&[
+        ("SLACK_BOT_TOKEN", "xoxb-1"),
+        ("SLACK_APP_TOKEN", "xapp-1-secret"),
+    ]))
+    .expect("valid");
+    assert!(matches!(
+        config.transport,
+        SlackTransport::SocketMode { .. }
+    ));
+    let both = Config::from_lookup(&lookup_from(&[
+        ("SLACK_BOT_TOKEN", "xoxb-1"),
+        ("SLACK_SIGNING_SECRET", "s"),
+        ("SLACK_APP_TOKEN", "xapp-1-secret"),
+    ]))
+    .expect("valid");
+    assert_eq!(both.transport.name(), "Socket Mode");
+    assert!(!format!("{both:?}").contains("xapp-1-secret"));
+    let plain = Config::from_lookup(&lookup_from(&REQUIRED)).expect("valid");
+    assert_eq!(plain.transport.name(), "HTTP");
+}
+
+#[test]
+fn a_missing_bot_token_is_named() {
+    let err = Config::from_lookup(&lookup_from(&[("SLACK_SIGNING_SECRET", "x")]))
+        .expect_err("missing token");
+    assert!(err.to_string().starts_with("SLACK_BOT_TOKEN is not set"));
+}
+
+#[test]
+fn invalid_values_name_their_variable() {
+    for (name, value) in [
+        ("ARCHHOUR_ADDR", "localhost"),
+        ("DATABASE_URL", "mysql://db"),
+        ("SLACK_API_URL", "ftp://example.com"),
+        ("SLACK_API_URL", "http://slack.example.com/api/"),
+        ("SLACK_BOT_TOKEN", "xoxp-user-token"),
+        ("SLACK_APP_TOKEN", "xoxb-not-an-app-token"),
+        ("ARCHHOUR_SLACK_TIMEOUT_SECONDS", "0"),
+        ("ARCHHOUR_SLACK_TIMEOUT_SECONDS", "301"),
+        ("ARCHHOUR_SLACK_TIMEOUT_SECONDS", "ten"),
+    ] {
+        let mut pairs = REQUIRED.to_vec();
+        pairs.retain(|(k, _)| *k != name);
+        pairs.push((name, value));
+        let err = Config::from_lookup(&lookup_from(&pairs)).expect_err(name);
+        assert!(
+            err.to_string().starts_with(&format!("{name} is invalid")),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn an_invalid_log_filter_is_named() {
+    let err =
+        check_log_filter(&lookup_from(&[("RUST_LOG", "archhour=loud")])).expect_err("bad filter");
+    assert!(err.to_string().starts_with("RUST_LOG is invalid"));
+}
+
+#[test]
+fn the_slack_timeout_can_be_set_and_the_lease_stays_past_twice_it() {
+    let plain = Config::from_lookup(&lookup_from(&REQUIRED)).expect("valid");
+    assert_eq!(plain.outbox.call_timeout, Duration::from_secs(10));
+    assert_eq!(plain.outbox.lease, Duration::from_secs(60));
+    let mut pairs = REQUIRED.to_vec();
+    pairs.push(("ARCHHOUR_SLACK_TIMEOUT_SECONDS", "45"));
+    let slow = Config::from_lookup(&lookup_from(&pairs)).expect("valid");
+    assert_eq!(slow.outbox.call_timeout, Duration::from_secs(45));
+    assert_eq!(slow.outbox.lease, Duration::from_secs(100));
+}
+
+#[test]
+fn the_api_url_gets_a_trailing_slash() {
+    let mut pairs = REQUIRED.to_vec();
+    pairs.push(("SLACK_API_URL", "http://127.0.0.1:9/api"));
+    let config = Config::from_lookup(&lookup_from(&pairs)).expect("valid");
+    assert_eq!(config.slack_api_url.as_str(), "http://127.0.0.1:9/api/");
+    for local in [
+        "http://localhost:9/api/",
+        "http://[::1]:9/api/",
+        "http://127.0.0.2/api/",
+    ] {
+        let mut pairs = REQUIRED.to_vec();
+        pairs.push(("SLACK_API_URL", local));
+        Config::from_lookup(&lookup_from(&pairs)).expect(local);
+    }
+}
+
+#[test]
+fn secrets_never_appear_in_debug_output() {
+    let mut pairs = REQUIRED.to_vec();
+    pairs.push(("DATABASE_URL", "postgres://app:hunter2@db/archhour"));
+    let config = Config::from_lookup(&lookup_from(&pairs)).expect("valid");
+    let printed = format!("{config:?}");
+    for secret in ["s3cr3t-signing", "xoxb-sensitive-token", "hunter2"] {
+        assert!(!printed.contains(secret), "{secret} leaked: {printed}");
+    }
+}

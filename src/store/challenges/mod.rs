@@ -1,0 +1,15 @@
+//! The challenges log: issues and their anecdotes, recorded from Slack or imported from a page,
+//! and the topics proposed from them.
+//!
+//! `reading` answers what the log holds; `recording` adds to it from Slack; `page` imports a
+//! page into it and gives it back in the page's shape; `issues` finds an issue by name or
+//! starts it, for both.
+
+mod issues;
+mod page;
+mod reading;
+mod recording;
+
+pub use page::{ImportOutcome, import_page, page_of};
+pub use reading::{anecdotes, categories, find, find_by_number, in_channel, recorded_since};
+pub use recording::{IssueChoice, Recording, lock, record, set_status};
