@@ -53,16 +53,7 @@ pub async fn thread_reply(state: &AppState, reply: ThreadReply) -> anyhow::Resul
         Some(meeting) => Some(meeting.id),
         None => topic.discussed_in,
     };
-    // An action item or decision over the length limit is kept as a note (nothing typed is
-    // lost) and its author told why.
-    let classified = classify_reply(&reply.text);
-    let over_limit = over_limit(&classified);
-    let capture = match over_limit {
-        Some(_) => Capture::Note(crate::domain::mrkdwn::to_plain_keeping_mentions(
-            reply.text.trim(),
-        )),
-        None => classified,
-    };
+    let (capture, over_limit) = what_to_capture(&reply.text);
     let place = Place {
         reply: &reply,
         topic_id: topic.id,
@@ -101,6 +92,19 @@ pub async fn thread_reply(state: &AppState, reply: ThreadReply) -> anyhow::Resul
     }
     state.commit(tx, "a reply").await?;
     Ok(())
+}
+
+/// What a reply is, and, when it was an action item or decision over the length limit, which
+/// and how long: such a reply is kept as a note (nothing typed is lost) and its author told why.
+fn what_to_capture(text: &str) -> (Capture, Option<(&'static str, usize)>) {
+    let classified = classify_reply(text);
+    match over_limit(&classified) {
+        Some(over) => {
+            let note = crate::domain::mrkdwn::to_plain_keeping_mentions(text.trim());
+            (Capture::Note(note), Some(over))
+        }
+        None => (classified, None),
+    }
 }
 
 /// Which capture is over the length limit, and its length in characters.

@@ -26,47 +26,53 @@ pub(super) async fn apply(
     settings: &ChannelSettings,
     effects: &[Effect],
 ) -> anyhow::Result<()> {
-    let now = state.clock.now();
-    let tz = settings.schedule.tz;
-    let channel = meeting.channel_id.as_str();
     for (index, effect) in effects.iter().enumerate() {
-        let key = |what: &str| format!("meeting:{}:v{version}:{index}:{what}", meeting.id);
-        let mut deliveries = Vec::new();
-        match *effect {
+        let step = Step {
+            state,
+            meeting,
+            version,
+            settings,
+            index,
+        };
+        for delivery in step.apply(tx, effect).await? {
+            outbox::queue(tx, &delivery, state.clock.as_ref())
+                .await
+                .context("queuing a meeting message")?;
+        }
+    }
+    Ok(())
+}
+
+/// One effect of a transition, and what it needs to know.
+struct Step<'a> {
+    state: &'a AppState,
+    meeting: &'a Meeting,
+    version: i32,
+    settings: &'a ChannelSettings,
+    /// Its place among the transition's effects.
+    index: usize,
+}
+
+impl Step<'_> {
+    /// The key of a message this effect posts: the same transition never posts it twice.
+    fn key(&self, what: &str) -> String {
+        let (meeting, version, index) = (self.meeting.id, self.version, self.index);
+        format!("meeting:{meeting}:v{version}:{index}:{what}")
+    }
+
+    fn post(&self, what: &str, message: crate::slack::blocks::Reply) -> Delivery {
+        Delivery::meeting_post(self.key(what), &self.meeting.channel_id, message)
+    }
+
+    /// Stores what `effect` changes and returns the messages it sends.
+    async fn apply(&self, tx: &mut PgConnection, effect: &Effect) -> anyhow::Result<Vec<Delivery>> {
+        let tz = self.settings.schedule.tz;
+        Ok(match *effect {
             Effect::StartTopic {
                 topic_id,
                 ends_at,
                 length,
-            } => {
-                let topic = topic(tx, topic_id).await?;
-                let votes = compose::votes::shown(tx, &topic, settings.votes_per_person).await?;
-                store::topics::set_state(&mut *tx, topic_id, TopicState::Discussing, None)
-                    .await
-                    .context("marking a topic discussing")?;
-                store::meetings::start_topic(
-                    &mut *tx,
-                    meeting.id,
-                    topic_id,
-                    votes,
-                    length.secs(),
-                    now,
-                )
-                .await
-                .context("recording a topic's start")?;
-                let message = messages::now_discussing(&messages::NowDiscussing {
-                    meeting_id: meeting.id,
-                    topic: &topic,
-                    round: 1,
-                    rounds: settings.timebox.len(),
-                    length,
-                    ends_at,
-                    tz,
-                    grant: None,
-                    bot: state.bot.get(),
-                });
-                deliveries.push(Delivery::meeting_post(key("now"), channel, message));
-                deliveries.push(Delivery::refresh_card(topic_id, Duration::ZERO));
-            }
+            } => self.start_topic(tx, topic_id, ends_at, length).await?,
             Effect::ContinueTopic {
                 topic_id,
                 round,
@@ -75,21 +81,22 @@ pub(super) async fn apply(
                 grant,
             } => {
                 let topic = topic(tx, topic_id).await?;
-                store::meetings::grant_box(&mut *tx, meeting.id, topic_id, round, length.secs())
+                let meeting_id = self.meeting.id;
+                store::meetings::grant_box(&mut *tx, meeting_id, topic_id, round, length.secs())
                     .await
                     .context("recording a granted box")?;
                 let message = messages::now_discussing(&messages::NowDiscussing {
-                    meeting_id: meeting.id,
+                    meeting_id,
                     topic: &topic,
                     round,
-                    rounds: settings.timebox.len().max(round as usize),
+                    rounds: self.settings.timebox.len().max(round as usize),
                     length,
                     ends_at,
                     tz,
                     grant: Some(grant),
-                    bot: state.bot.get(),
+                    bot: self.state.bot.get(),
                 });
-                deliveries.push(Delivery::meeting_post(key("now"), channel, message));
+                vec![self.post("now", message)]
             }
             Effect::CallVote {
                 topic_id,
@@ -98,77 +105,115 @@ pub(super) async fn apply(
                 ..
             } => {
                 let topic = topic(tx, topic_id).await?;
-                let message = messages::times_up(meeting.id, &topic, next_box, closes_at, tz);
-                deliveries.push(Delivery::meeting_post_then(
-                    key("times-up"),
-                    channel,
+                let message = messages::times_up(self.meeting.id, &topic, next_box, closes_at, tz);
+                vec![Delivery::meeting_post_then(
+                    self.key("times-up"),
+                    &self.meeting.channel_id,
                     message,
                     AfterSend::RecordVoteMessage {
-                        meeting_id: meeting.id,
-                        version,
+                        meeting_id: self.meeting.id,
+                        version: self.version,
                     },
-                ));
+                )]
             }
             Effect::FinishTopic {
                 topic_id,
                 follow_up,
                 finish,
                 ..
-            } => {
-                let topic = topic(tx, topic_id).await?;
-                store::topics::set_state(
-                    &mut *tx,
-                    topic_id,
-                    TopicState::Discussed,
-                    Some(meeting.id),
-                )
-                .await
-                .context("marking a topic discussed")?;
-                store::meetings::finish_topic(&mut *tx, meeting.id, topic_id, follow_up, now)
-                    .await
-                    .context("recording a topic's end")?;
-                let message = messages::topic_finished(&topic, finish, follow_up);
-                deliveries.push(Delivery::meeting_post(key("finished"), channel, message));
-                deliveries.push(Delivery::refresh_card(topic_id, Duration::ZERO));
-            }
-            Effect::AgendaDone => {
-                deliveries.push(Delivery::meeting_post(
-                    key("agenda-done"),
-                    channel,
-                    messages::agenda_done(),
-                ));
-            }
-            Effect::EndMeeting => {
-                let deferred =
-                    store::meetings::defer_open_topics(&mut *tx, channel, meeting.started_at)
-                        .await
-                        .context("deferring the backlog")?;
-                let discussed = store::meetings::discussed(&mut *tx, meeting.id)
-                    .await
-                    .context("loading the meeting record")?;
-                store::jobs::cancel_subject(&mut *tx, &meeting_subject(meeting.id), now)
-                    .await
-                    .context("cancelling the meeting's steps")?;
-                let minutes = (now - meeting.started_at)
-                    .num_seconds()
-                    .div_euclid(60)
-                    .max(0);
-                let message = messages::meeting_ended(discussed.len(), minutes, deferred.len());
-                deliveries.push(Delivery::meeting_post(key("ended"), channel, message));
-                deliveries.extend(
-                    deferred
-                        .iter()
-                        .map(|topic_id| Delivery::refresh_card(*topic_id, Duration::ZERO)),
-                );
-            }
-        }
-        for delivery in &deliveries {
-            outbox::queue(tx, delivery, state.clock.as_ref())
-                .await
-                .context("queuing a meeting message")?;
-        }
+            } => self.finish_topic(tx, topic_id, finish, follow_up).await?,
+            Effect::AgendaDone => vec![self.post("agenda-done", messages::agenda_done())],
+            Effect::EndMeeting => self.end_meeting(tx).await?,
+        })
     }
-    Ok(())
+
+    /// The next topic is being discussed: its first box, its card shows it.
+    async fn start_topic(
+        &self,
+        tx: &mut PgConnection,
+        topic_id: i64,
+        ends_at: chrono::DateTime<chrono::Utc>,
+        length: crate::domain::meeting::Span,
+    ) -> anyhow::Result<Vec<Delivery>> {
+        let topic = topic(tx, topic_id).await?;
+        let votes = compose::votes::shown(tx, &topic, self.settings.votes_per_person).await?;
+        store::topics::set_state(&mut *tx, topic_id, TopicState::Discussing, None)
+            .await
+            .context("marking a topic discussing")?;
+        let now = self.state.clock.now();
+        let meeting_id = self.meeting.id;
+        store::meetings::start_topic(&mut *tx, meeting_id, topic_id, votes, length.secs(), now)
+            .await
+            .context("recording a topic's start")?;
+        let message = messages::now_discussing(&messages::NowDiscussing {
+            meeting_id,
+            topic: &topic,
+            round: 1,
+            rounds: self.settings.timebox.len(),
+            length,
+            ends_at,
+            tz: self.settings.schedule.tz,
+            grant: None,
+            bot: self.state.bot.get(),
+        });
+        Ok(vec![
+            self.post("now", message),
+            Delivery::refresh_card(topic_id, Duration::ZERO),
+        ])
+    }
+
+    /// A topic is done: discussed in this meeting, how it finished, its card shows it.
+    async fn finish_topic(
+        &self,
+        tx: &mut PgConnection,
+        topic_id: i64,
+        finish: crate::domain::meeting::rules::Finish,
+        follow_up: bool,
+    ) -> anyhow::Result<Vec<Delivery>> {
+        let topic = topic(tx, topic_id).await?;
+        let meeting_id = self.meeting.id;
+        store::topics::set_state(&mut *tx, topic_id, TopicState::Discussed, Some(meeting_id))
+            .await
+            .context("marking a topic discussed")?;
+        let now = self.state.clock.now();
+        store::meetings::finish_topic(&mut *tx, meeting_id, topic_id, follow_up, now)
+            .await
+            .context("recording a topic's end")?;
+        let message = messages::topic_finished(&topic, finish, follow_up);
+        Ok(vec![
+            self.post("finished", message),
+            Delivery::refresh_card(topic_id, Duration::ZERO),
+        ])
+    }
+
+    /// The meeting is over: the topics not reached are deferred to the backlog, its pending
+    /// steps cancelled, and the channel told how it went.
+    async fn end_meeting(&self, tx: &mut PgConnection) -> anyhow::Result<Vec<Delivery>> {
+        let meeting = self.meeting;
+        let now = self.state.clock.now();
+        let deferred =
+            store::meetings::defer_open_topics(&mut *tx, &meeting.channel_id, meeting.started_at)
+                .await
+                .context("deferring the backlog")?;
+        let discussed = store::meetings::discussed(&mut *tx, meeting.id)
+            .await
+            .context("loading the meeting record")?;
+        store::jobs::cancel_subject(&mut *tx, &meeting_subject(meeting.id), now)
+            .await
+            .context("cancelling the meeting's steps")?;
+        let minutes = (now - meeting.started_at)
+            .num_seconds()
+            .div_euclid(60)
+            .max(0);
+        let message = messages::meeting_ended(discussed.len(), minutes, deferred.len());
+        let mut deliveries = vec![self.post("ended", message)];
+        deliveries.extend(
+            deferred
+                .iter()
+                .map(|topic_id| Delivery::refresh_card(*topic_id, Duration::ZERO)),
+        );
+        Ok(deliveries)
+    }
 }
 
 async fn topic(tx: &mut PgConnection, topic_id: i64) -> anyhow::Result<Topic> {
