@@ -19,13 +19,13 @@ pub use form::{challenge_form, field_block, form_unavailable};
 const LIST_ROWS: usize = 40;
 
 /// `C7 Category › Issue`, escaped.
-fn issue_name(issue: &ChallengeIssue) -> String {
-    format!(
-        "*C{}* {} › {}",
-        issue.number,
-        escape(&issue.category),
-        escape(&issue.title)
-    )
+pub(in crate::slack::blocks) fn issue_name(issue: &ChallengeIssue) -> String {
+    issue_label(issue.number, &issue.category, &issue.title)
+}
+
+/// [`issue_name`] from its parts, for an issue known only by them.
+pub(in crate::slack::blocks) fn issue_label(number: i32, category: &str, title: &str) -> String {
+    format!("*C{number}* {} › {}", escape(category), escape(title))
 }
 
 fn occurrences(issue: &ChallengeIssue) -> String {

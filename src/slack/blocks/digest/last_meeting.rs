@@ -3,7 +3,8 @@
 
 use chrono::NaiveDate;
 
-use super::{LastMeeting, ROWS, capped};
+use super::{LastMeeting, MeetingTopic, capped};
+use crate::domain::actions::ActionItem;
 use crate::domain::mrkdwn::{escape, escape_keeping_mentions};
 use crate::slack::blocks::items::item_line;
 use crate::slack::blocks::{badges, mentions, plural};
@@ -14,56 +15,59 @@ pub(super) fn last_meeting(meeting: &LastMeeting, today: NaiveDate) -> Vec<Strin
         escape(&meeting.title),
         meeting.date
     )];
-    let topics: Vec<String> = meeting
-        .topics
-        .iter()
-        .take(ROWS)
-        .map(|entry| {
-            let planned = entry.record.planned_seconds / 60;
-            let mut line = format!(
-                "• *#{}* {} {} · {} · {} · {} min (planned {planned})",
-                entry.topic.number,
-                badges(&entry.topic.intents),
-                escape(&entry.topic.title),
-                plural(i64::from(entry.record.votes), "vote", "votes"),
-                plural(i64::from(entry.record.rounds), "round", "rounds"),
-                entry.minutes_used
-            );
-            if entry.record.needs_follow_up {
-                line.push_str(" · needs follow-up");
-            }
-            line
-        })
-        .collect();
-    lines.extend(capped(topics, meeting.topics.len(), "topics"));
-    if !meeting.decisions.is_empty() {
-        lines.push("_Decisions_".to_string());
-        let decisions: Vec<String> = meeting
-            .decisions
-            .iter()
-            .take(ROWS)
-            .map(|d| format!("• {}", escape_keeping_mentions(d)))
-            .collect();
-        lines.extend(capped(decisions, meeting.decisions.len(), "decisions"));
+    lines.extend(capped(
+        meeting.topics.iter().map(topic_line),
+        meeting.topics.len(),
+        "topics",
+    ));
+    lines.extend(listed("Decisions", &meeting.decisions, "decisions", |d| {
+        format!("• {}", escape_keeping_mentions(d))
+    }));
+    lines.extend(listed(
+        "Action items",
+        &meeting.items,
+        "action items",
+        |item| format!("• {} — {}", item_line(item, today, None), owners(item)),
+    ));
+    lines
+}
+
+/// A discussed topic with its votes, rounds and time used against the time planned.
+fn topic_line(entry: &MeetingTopic) -> String {
+    let planned = entry.record.planned_seconds / 60;
+    let mut line = format!(
+        "• *#{}* {} {} · {} · {} · {} min (planned {planned})",
+        entry.topic.number,
+        badges(&entry.topic.intents),
+        escape(&entry.topic.title),
+        plural(entry.record.votes, "vote", "votes"),
+        plural(entry.record.rounds, "round", "rounds"),
+        entry.minutes_used
+    );
+    if entry.record.needs_follow_up {
+        line.push_str(" · needs follow-up");
     }
-    if !meeting.items.is_empty() {
-        lines.push("_Action items_".to_string());
-        let items: Vec<String> = meeting
-            .items
-            .iter()
-            .take(ROWS)
-            .map(|item| {
-                let mut owners = mentions(&item.owners);
-                if !item.owner_names.is_empty() {
-                    if !owners.is_empty() {
-                        owners.push_str(", ");
-                    }
-                    owners.push_str(&escape(&item.owner_names.join(", ")));
-                }
-                format!("• {} — {}", item_line(item, today, None), owners)
-            })
-            .collect();
-        lines.extend(capped(items, meeting.items.len(), "action items"));
+    line
+}
+
+/// An item's owners: Slack users as mentions, then the names a notes page gave.
+fn owners(item: &ActionItem) -> String {
+    let mut owners = mentions(&item.owners);
+    if !item.owner_names.is_empty() {
+        if !owners.is_empty() {
+            owners.push_str(", ");
+        }
+        owners.push_str(&escape(&item.owner_names.join(", ")));
     }
+    owners
+}
+
+/// A list under its italic heading, capped; nothing at all when the list is empty.
+fn listed<T>(heading: &str, all: &[T], what: &str, row: impl FnMut(&T) -> String) -> Vec<String> {
+    if all.is_empty() {
+        return Vec::new();
+    }
+    let mut lines = vec![format!("_{heading}_")];
+    lines.extend(capped(all.iter().map(row), all.len(), what));
     lines
 }

@@ -10,7 +10,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use slack_morphism::prelude::*;
 
-use super::{Reply, badged_title, badges, named_proposers, plural, sections};
+use super::votes::facilitator_refusal_or;
+use super::{Moment, Reply, agenda_row, badges, local_time, sections};
 use crate::domain::actions::ActionItem;
 use crate::domain::challenges::ChallengeIssue;
 use crate::domain::challenges::RecentAnecdote;
@@ -70,9 +71,10 @@ pub struct MeetingTopic {
     pub minutes_used: i64,
 }
 
-/// Up to `ROWS` of `lines`, then how many of the `total` were left out.
-fn capped(mut lines: Vec<String>, total: usize, what: &str) -> Vec<String> {
-    lines.truncate(ROWS);
+/// Up to `ROWS` of `rows` (only those are rendered), then how many of the `total` were left
+/// out.
+fn capped(rows: impl IntoIterator<Item = String>, total: usize, what: &str) -> Vec<String> {
+    let mut lines: Vec<String> = rows.into_iter().take(ROWS).collect();
     if total > lines.len() {
         let more = total - lines.len();
         lines.push(format!("…and {more} more {what}"));
@@ -82,24 +84,17 @@ fn capped(mut lines: Vec<String>, total: usize, what: &str) -> Vec<String> {
 
 /// `digest` from someone who may not post it: who can, and how to see it anyway.
 pub fn post_refusal(facilitators: &[String]) -> Reply {
-    let refusal = super::facilitator_refusal("post the digest", facilitators);
-    Reply::markdown(format!(
-        "{} `/archtopic digest preview` shows it to you.",
-        refusal.text
-    ))
+    facilitator_refusal_or(
+        "post the digest",
+        facilitators,
+        "`/archtopic digest preview` shows it to you.",
+    )
 }
 
 /// The digest as a channel message: each part one or more sections (split at line breaks to
 /// stay under Slack's 3,000 characters), parts separated by dividers.
 pub fn digest(digest: &Digest) -> Reply {
-    let when = format!(
-        "<!date^{}^{{date_long_pretty}} at {{time}}|{}>",
-        digest.next_meeting.timestamp(),
-        digest
-            .next_meeting
-            .with_timezone(&digest.tz)
-            .format("%a %d %b %H:%M %Z")
-    );
+    let when = local_time(digest.next_meeting, digest.tz, Moment::LongDate);
     let parts = [
         vec![format!("*Arch Hour weekly digest* · next meeting {when}")],
         agenda_part(digest),
@@ -120,8 +115,8 @@ pub fn digest(digest: &Digest) -> Reply {
         let lines: Vec<&str> = part.iter().map(String::as_str).collect();
         blocks.extend(sections(&lines));
     }
-    // Only titles thousands of characters long could get here; Slack allows 50 blocks.
-    blocks.truncate(50);
+    // Only titles thousands of characters long could get here.
+    blocks.truncate(super::MAX_BLOCKS);
     Reply {
         text: "Arch Hour weekly digest".to_string(),
         blocks,
@@ -129,41 +124,26 @@ pub fn digest(digest: &Digest) -> Reply {
 }
 
 fn agenda_part(digest: &Digest) -> Vec<String> {
-    let agenda: Vec<String> = digest
-        .agenda
-        .iter()
-        .take(ROWS)
-        .map(|entry| {
-            format!(
-                "{}. *#{}* {}{} · {}",
-                entry.rank,
-                entry.topic.number,
-                badged_title(&entry.topic),
-                named_proposers(&entry.topic),
-                plural(entry.votes, "vote", "votes")
-            )
-        })
-        .collect();
     section(
         "Agenda so far",
-        capped(agenda, digest.agenda.len(), "topics"),
+        capped(
+            digest.agenda.iter().map(agenda_row),
+            digest.agenda.len(),
+            "topics",
+        ),
         "No open topics.",
     )
 }
 
 fn new_topics_part(digest: &Digest) -> Vec<String> {
-    let new: Vec<String> = digest
-        .new_topics
-        .iter()
-        .map(|topic| {
-            format!(
-                "• *#{}* {} {}",
-                topic.number,
-                badges(&topic.intents),
-                escape(&topic.title)
-            )
-        })
-        .collect();
+    let new = digest.new_topics.iter().map(|topic| {
+        format!(
+            "• *#{}* {} {}",
+            topic.number,
+            badges(&topic.intents),
+            escape(&topic.title)
+        )
+    });
     section(
         "New since the last digest",
         capped(new, digest.new_total, "topics"),

@@ -188,16 +188,8 @@ pub fn meeting_ended(discussed: usize, minutes: i64, deferred: usize) -> Reply {
     Reply::markdown(format!(
         "*Arch Hour ended* after {}: discussed {}. {} {stay} on the backlog for next time.",
         plural(minutes, "minute", "minutes"),
-        plural(
-            i64::try_from(discussed).unwrap_or(i64::MAX),
-            "topic",
-            "topics"
-        ),
-        plural(
-            i64::try_from(deferred).unwrap_or(i64::MAX),
-            "open topic",
-            "open topics"
-        ),
+        plural(discussed, "topic", "topics"),
+        plural(deferred, "open topic", "open topics"),
     ))
 }
 #[cfg(test)]

@@ -8,6 +8,8 @@ mod start;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
+use super::{Moment, local_time};
+
 pub use boxes::{
     NowDiscussing, agenda_done, box_warning, meeting_ended, now_discussing, times_up,
     topic_finished,
@@ -20,11 +22,7 @@ pub use start::{meeting_started, pre_meeting};
 
 /// A time as Slack shows it to each reader in their own zone, with the channel's as fallback.
 pub fn clock_time(at: DateTime<Utc>, tz: Tz) -> String {
-    format!(
-        "<!date^{}^{{time}}|{}>",
-        at.timestamp(),
-        at.with_timezone(&tz).format("%H:%M %Z")
-    )
+    local_time(at, tz, Moment::Clock)
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use super::clock_time;
-use crate::slack::blocks::{Reply, mentions};
+use crate::slack::blocks::{Reply, facilitator_refusal};
 
 /// Refusals a meeting control can meet.
 pub fn already_running() -> Reply {
@@ -47,8 +47,5 @@ pub fn stale_button() -> Reply {
 
 /// Someone who is not a facilitator pressed a button or ran a meeting command.
 pub fn meeting_refusal(facilitators: &[String]) -> Reply {
-    Reply::markdown(format!(
-        "Only this channel's facilitators ({}) can run the meeting.",
-        mentions(facilitators)
-    ))
+    facilitator_refusal("run the meeting", facilitators)
 }

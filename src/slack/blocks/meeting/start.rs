@@ -6,7 +6,7 @@ use chrono_tz::Tz;
 
 use crate::domain::mrkdwn::escape;
 use crate::domain::votes::RankedTopic;
-use crate::slack::blocks::{Reply, badges, plural, sections};
+use crate::slack::blocks::{Moment, Reply, badges, headed, local_time, plural, sections};
 
 /// The agenda posted when the meeting starts, with the open action items from earlier
 /// meetings by owner.
@@ -26,9 +26,10 @@ pub fn meeting_started(
     )]);
     blocks.extend(agenda.blocks.iter().cloned());
     if !open_items_by_owner.is_empty() {
-        let mut lines = vec!["*Open action items from earlier meetings*"];
-        lines.extend(open_items_by_owner.iter().map(String::as_str));
-        blocks.extend(sections(&lines));
+        blocks.extend(headed(
+            "*Open action items from earlier meetings*",
+            open_items_by_owner,
+        ));
     }
     Reply {
         text: "Arch Hour is starting".to_string(),
@@ -51,11 +52,7 @@ pub fn pre_meeting(soon: bool, starts_at: DateTime<Utc>, tz: Tz, ranked: &[Ranke
             )
         })
         .collect();
-    let when = format!(
-        "<!date^{}^{{date_long_pretty}} at {{time}}|{}>",
-        starts_at.timestamp(),
-        starts_at.with_timezone(&tz).format("%a %d %b %H:%M %Z")
-    );
+    let when = local_time(starts_at, tz, Moment::LongDate);
     let lead = if soon {
         format!("*Arch Hour starts in 10 minutes* ({when}).")
     } else {
