@@ -9,7 +9,7 @@ use chrono_tz::Tz;
 use slack_morphism::prelude::*;
 
 use super::items::{TopicRef, done_button, item_line};
-use super::{Moment, badges, headed, local_time, plural};
+use super::{Moment, badged_title, headed, local_time, numbered, plural};
 use crate::domain::actions::ActionItem;
 use crate::domain::mrkdwn::escape;
 use crate::domain::topics::Topic;
@@ -69,10 +69,8 @@ pub fn home(view: &HomeView<'_>) -> Vec<SlackBlock> {
         .take(20)
         .map(|(topic, votes)| {
             format!(
-                "*#{}* {} {} · {} · in <#{}>",
-                topic.number,
-                badges(&topic.intents),
-                escape(&topic.title),
+                "{} · {} · in <#{}>",
+                numbered(topic, &escape(&topic.title)),
                 plural(*votes, "vote", "votes"),
                 topic.channel_id
             )
@@ -126,11 +124,10 @@ fn channel_text(outlook: &ChannelOutlook) -> String {
     }
     for entry in outlook.agenda.iter().take(5) {
         lines.push(format!(
-            "{}. *#{}* {} {} · {}",
+            "{}. *#{}* {} · {}",
             entry.rank,
             entry.topic.number,
-            badges(&entry.topic.intents),
-            escape(&entry.topic.title),
+            badged_title(&entry.topic),
             plural(entry.votes, "vote", "votes")
         ));
     }

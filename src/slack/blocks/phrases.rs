@@ -17,33 +17,42 @@ pub(super) fn plural(n: impl TryInto<i64>, one: &str, many: &str) -> String {
     }
 }
 
-/// `quest` `ideation`, as code spans.
-pub(super) fn badges(intents: &Intents) -> String {
-    intents
+/// `` `quest` `ideation` `` and then `title` (already marked up): the intents as code spans
+/// before the title, or the title alone for a topic imported without intents (no stray space).
+fn badged(intents: &Intents, title: &str) -> String {
+    let badges: Vec<String> = intents
         .as_slice()
         .iter()
         .map(|intent| format!("`{intent}`"))
-        .collect::<Vec<_>>()
-        .join(" ")
+        .chain([title.to_string()])
+        .collect();
+    badges.join(" ")
 }
 
 /// `` `quest` Title ``, escaped; just the title for an imported topic without intents.
 pub(super) fn badged_title(topic: &Topic) -> String {
-    if topic.intents.as_slice().is_empty() {
-        escape(&topic.title)
-    } else {
-        format!("{} {}", badges(&topic.intents), escape(&topic.title))
-    }
+    badged(&topic.intents, &escape(&topic.title))
 }
 
-/// `#12 [quest] Title`, escaped: how a topic is named in running text.
+/// `` *#12* `quest` Title ``: a topic's number, badges and `title` (already escaped and marked
+/// up), as lists and cards show it.
+pub(super) fn numbered(topic: &Topic, title: &str) -> String {
+    format!("*#{}* {}", topic.number, badged(&topic.intents, title))
+}
+
+/// `#12 [quest] Title`, escaped: how a topic is named in running text; `#5 Title` for a topic
+/// imported without intents.
 pub(super) fn topic_name(topic: &Topic) -> String {
-    format!(
-        "#{} [{}] {}",
-        topic.number,
-        topic.intents,
-        escape(&topic.title)
-    )
+    if topic.intents.as_slice().is_empty() {
+        format!("#{} {}", topic.number, escape(&topic.title))
+    } else {
+        format!(
+            "#{} [{}] {}",
+            topic.number,
+            topic.intents,
+            escape(&topic.title)
+        )
+    }
 }
 
 /// The intents as code spans, for help and error messages.
@@ -58,10 +67,9 @@ pub(super) fn intent_names() -> String {
 /// `1. *#4* `quest` Title · 5 votes`: a topic's row in an agenda, wherever one is shown.
 pub(super) fn agenda_row(entry: &RankedTopic) -> String {
     format!(
-        "{}. *#{}* {}{} · {}",
+        "{}. {}{} · {}",
         entry.rank,
-        entry.topic.number,
-        badged_title(&entry.topic),
+        numbered(&entry.topic, &escape(&entry.topic.title)),
         named_proposers(&entry.topic),
         plural(entry.votes, "vote", "votes")
     )
@@ -147,7 +155,33 @@ pub(super) fn local_time(at: DateTime<Utc>, tz: Tz, moment: Moment) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::slack::blocks::tests::topic;
     use chrono::TimeZone;
+
+    /// Topics imported from a notes page may have no intents: no empty brackets, no double
+    /// space where the badges would be.
+    #[test]
+    fn a_topic_without_intents_is_named_without_brackets_or_a_gap() {
+        let tagged = Topic {
+            title: "Queues & cron".into(),
+            ..topic()
+        };
+        let untagged = Topic {
+            intents: Intents::from_stored(&[]),
+            ..tagged.clone()
+        };
+        assert_eq!(
+            topic_name(&tagged),
+            "#12 [quest/ideation] Queues &amp; cron"
+        );
+        assert_eq!(topic_name(&untagged), "#12 Queues &amp; cron");
+        assert_eq!(
+            numbered(&tagged, "*Queues*"),
+            "*#12* `quest` `ideation` *Queues*"
+        );
+        assert_eq!(numbered(&untagged, "*Queues*"), "*#12* *Queues*");
+        assert_eq!(badged_title(&untagged), "Queues &amp; cron");
+    }
 
     #[test]
     fn ages_read_naturally() {

@@ -7,7 +7,7 @@ use super::{LastMeeting, MeetingTopic, capped};
 use crate::domain::actions::ActionItem;
 use crate::domain::mrkdwn::{escape, escape_keeping_mentions};
 use crate::slack::blocks::items::item_line;
-use crate::slack::blocks::{badges, mentions, plural};
+use crate::slack::blocks::{mentions, numbered, plural};
 
 pub(super) fn last_meeting(meeting: &LastMeeting, today: NaiveDate) -> Vec<String> {
     let mut lines = vec![format!(
@@ -36,10 +36,8 @@ pub(super) fn last_meeting(meeting: &LastMeeting, today: NaiveDate) -> Vec<Strin
 fn topic_line(entry: &MeetingTopic) -> String {
     let planned = entry.record.planned_seconds / 60;
     let mut line = format!(
-        "• *#{}* {} {} · {} · {} · {} min (planned {planned})",
-        entry.topic.number,
-        badges(&entry.topic.intents),
-        escape(&entry.topic.title),
+        "• {} · {} · {} · {} min (planned {planned})",
+        numbered(&entry.topic, &escape(&entry.topic.title)),
         plural(entry.record.votes, "vote", "votes"),
         plural(entry.record.rounds, "round", "rounds"),
         entry.minutes_used

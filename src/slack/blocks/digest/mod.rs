@@ -11,7 +11,7 @@ use chrono_tz::Tz;
 use slack_morphism::prelude::*;
 
 use super::votes::facilitator_refusal_or;
-use super::{Moment, Reply, agenda_row, badges, local_time, sections};
+use super::{Moment, Reply, agenda_row, local_time, numbered, sections};
 use crate::domain::actions::ActionItem;
 use crate::domain::challenges::ChallengeIssue;
 use crate::domain::challenges::RecentAnecdote;
@@ -136,14 +136,10 @@ fn agenda_part(digest: &Digest) -> Vec<String> {
 }
 
 fn new_topics_part(digest: &Digest) -> Vec<String> {
-    let new = digest.new_topics.iter().map(|topic| {
-        format!(
-            "• *#{}* {} {}",
-            topic.number,
-            badges(&topic.intents),
-            escape(&topic.title)
-        )
-    });
+    let new = digest
+        .new_topics
+        .iter()
+        .map(|topic| format!("• {}", numbered(topic, &escape(&topic.title))));
     section(
         "New since the last digest",
         capped(new, digest.new_total, "topics"),

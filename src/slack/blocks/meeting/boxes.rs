@@ -12,16 +12,11 @@ use crate::domain::meeting::rules::{Finish, Grant};
 use crate::domain::mrkdwn::escape;
 use crate::domain::topics::Topic;
 use crate::slack::actions::button_value;
-use crate::slack::blocks::{Reply, badges, plural};
+use crate::slack::blocks::{Reply, numbered, plural};
 use crate::slack::identity::BotIdentity;
 
 fn topic_line(topic: &Topic) -> String {
-    format!(
-        "*#{}* {} *{}*",
-        topic.number,
-        badges(&topic.intents),
-        escape(&topic.title)
-    )
+    numbered(topic, &format!("*{}*", escape(&topic.title)))
 }
 
 fn buttons(meeting_id: i64, topic_id: i64, controls: &[(MeetingControl, &str)]) -> SlackBlock {

@@ -4,9 +4,8 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use crate::domain::mrkdwn::escape;
 use crate::domain::votes::RankedTopic;
-use crate::slack::blocks::{Moment, Reply, badges, headed, local_time, plural, sections};
+use crate::slack::blocks::{Moment, Reply, badged_title, headed, local_time, plural, sections};
 
 /// The agenda posted when the meeting starts, with the open action items from earlier
 /// meetings by owner.
@@ -43,11 +42,10 @@ pub fn pre_meeting(soon: bool, starts_at: DateTime<Utc>, tz: Tz, ranked: &[Ranke
         .take(5)
         .map(|entry| {
             format!(
-                "{}. *#{}* {} {} · {}",
+                "{}. *#{}* {} · {}",
                 entry.rank,
                 entry.topic.number,
-                badges(&entry.topic.intents),
-                escape(&entry.topic.title),
+                badged_title(&entry.topic),
                 plural(entry.votes, "vote", "votes")
             )
         })
