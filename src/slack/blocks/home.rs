@@ -9,7 +9,7 @@ use chrono_tz::Tz;
 use slack_morphism::prelude::*;
 
 use super::items::{TopicRef, done_button, item_line};
-use super::{Moment, badged_title, headed, local_time, numbered, plural};
+use super::{Moment, agenda_row, headed, local_time, numbered, plural};
 use crate::domain::actions::ActionItem;
 use crate::domain::mrkdwn::escape;
 use crate::domain::topics::Topic;
@@ -122,15 +122,7 @@ fn channel_text(outlook: &ChannelOutlook) -> String {
     if outlook.agenda.is_empty() {
         lines.push("No topics yet.".to_string());
     }
-    for entry in outlook.agenda.iter().take(5) {
-        lines.push(format!(
-            "{}. *#{}* {} · {}",
-            entry.rank,
-            entry.topic.number,
-            badged_title(&entry.topic),
-            plural(entry.votes, "vote", "votes")
-        ));
-    }
+    lines.extend(outlook.agenda.iter().take(5).map(agenda_row));
     lines.join("\n")
 }
 

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use crate::domain::votes::RankedTopic;
-use crate::slack::blocks::{Moment, Reply, badged_title, headed, local_time, plural, sections};
+use crate::slack::blocks::{Moment, Reply, agenda_row, headed, local_time, sections};
 
 /// The agenda posted when the meeting starts, with the open action items from earlier
 /// meetings by owner.
@@ -37,19 +37,7 @@ pub fn meeting_started(
 }
 /// The day-before nudge and the ten-minutes-before reminder, with the top of the agenda.
 pub fn pre_meeting(soon: bool, starts_at: DateTime<Utc>, tz: Tz, ranked: &[RankedTopic]) -> Reply {
-    let top: Vec<String> = ranked
-        .iter()
-        .take(5)
-        .map(|entry| {
-            format!(
-                "{}. *#{}* {} · {}",
-                entry.rank,
-                entry.topic.number,
-                badged_title(&entry.topic),
-                plural(entry.votes, "vote", "votes")
-            )
-        })
-        .collect();
+    let top: Vec<String> = ranked.iter().take(5).map(agenda_row).collect();
     let when = local_time(starts_at, tz, Moment::LongDate);
     let lead = if soon {
         format!("*Arch Hour starts in 10 minutes* ({when}).")
