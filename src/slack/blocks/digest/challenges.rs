@@ -29,7 +29,7 @@ pub(super) fn challenges_part(challenges: &ChallengesDigest) -> Vec<String> {
     });
     let mut part = section(
         "Architecture challenges: new since the last digest",
-        capped(recent, challenges.recent_total, "anecdotes"),
+        capped(recent, challenges.recent_total, ("anecdote", "anecdotes")),
         "No new anecdotes.",
     );
     part.push("_Hit most often_".to_string());

@@ -18,15 +18,18 @@ pub(super) fn last_meeting(meeting: &LastMeeting, today: NaiveDate) -> Vec<Strin
     lines.extend(capped(
         meeting.topics.iter().map(topic_line),
         meeting.topics.len(),
-        "topics",
+        ("topic", "topics"),
     ));
-    lines.extend(listed("Decisions", &meeting.decisions, "decisions", |d| {
-        format!("• {}", escape_keeping_mentions(d))
-    }));
+    lines.extend(listed(
+        "Decisions",
+        &meeting.decisions,
+        ("decision", "decisions"),
+        |d| format!("• {}", escape_keeping_mentions(d)),
+    ));
     lines.extend(listed(
         "Action items",
         &meeting.items,
-        "action items",
+        ("action item", "action items"),
         |item| format!("• {} — {}", item_line(item, today, None), owners(item)),
     ));
     lines
@@ -61,11 +64,16 @@ fn owners(item: &ActionItem) -> String {
 }
 
 /// A list under its italic heading, capped; nothing at all when the list is empty.
-fn listed<T>(heading: &str, all: &[T], what: &str, row: impl FnMut(&T) -> String) -> Vec<String> {
+fn listed<T>(
+    heading: &str,
+    all: &[T],
+    noun: (&str, &str),
+    row: impl FnMut(&T) -> String,
+) -> Vec<String> {
     if all.is_empty() {
         return Vec::new();
     }
     let mut lines = vec![format!("_{heading}_")];
-    lines.extend(capped(all.iter().map(row), all.len(), what));
+    lines.extend(capped(all.iter().map(row), all.len(), noun));
     lines
 }

@@ -72,12 +72,17 @@ pub struct MeetingTopic {
 }
 
 /// Up to `ROWS` of `rows` (only those are rendered), then how many of the `total` were left
-/// out.
-fn capped(rows: impl IntoIterator<Item = String>, total: usize, what: &str) -> Vec<String> {
+/// out: "…and 1 more topic", "…and 3 more topics" for `noun` ("topic", "topics").
+fn capped(
+    rows: impl IntoIterator<Item = String>,
+    total: usize,
+    (one, many): (&str, &str),
+) -> Vec<String> {
     let mut lines: Vec<String> = rows.into_iter().take(ROWS).collect();
     if total > lines.len() {
         let more = total - lines.len();
-        lines.push(format!("…and {more} more {what}"));
+        let noun = if more == 1 { one } else { many };
+        lines.push(format!("…and {more} more {noun}"));
     }
     lines
 }
@@ -129,7 +134,7 @@ fn agenda_part(digest: &Digest) -> Vec<String> {
         capped(
             digest.agenda.iter().map(agenda_row),
             digest.agenda.len(),
-            "topics",
+            ("topic", "topics"),
         ),
         "No open topics.",
     )
@@ -142,7 +147,7 @@ fn new_topics_part(digest: &Digest) -> Vec<String> {
         .map(|topic| format!("• {}", numbered(topic, &escape(&topic.title))));
     section(
         "New since the last digest",
-        capped(new, digest.new_total, "topics"),
+        capped(new, digest.new_total, ("topic", "topics")),
         "No new topics.",
     )
 }
@@ -315,12 +320,12 @@ mod tests {
 
     #[test]
     fn a_short_list_is_shown_whole() {
-        assert_eq!(capped(lines(3), 3, "topics"), lines(3));
+        assert_eq!(capped(lines(3), 3, ("topic", "topics")), lines(3));
     }
 
     #[test]
     fn a_long_list_shows_ten_then_how_many_more() {
-        let shown = capped(lines(12), 12, "topics");
+        let shown = capped(lines(12), 12, ("topic", "topics"));
         assert_eq!(shown.len(), 11);
         assert_eq!(shown[9], "line 10");
         assert_eq!(shown[10], "…and 2 more topics");
@@ -329,7 +334,13 @@ mod tests {
     #[test]
     fn a_list_loaded_partly_counts_the_ones_never_loaded() {
         // Ten of 25 new topics were loaded; 15 stayed in the database.
-        let shown = capped(lines(10), 25, "topics");
+        let shown = capped(lines(10), 25, ("topic", "topics"));
         assert_eq!(shown.last().unwrap(), "…and 15 more topics");
+    }
+
+    #[test]
+    fn one_left_out_is_counted_in_the_singular() {
+        let shown = capped(lines(11), 11, ("action item", "action items"));
+        assert_eq!(shown.last().unwrap(), "…and 1 more action item");
     }
 }

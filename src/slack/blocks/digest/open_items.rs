@@ -34,7 +34,7 @@ pub(super) fn open_items_part(digest: &Digest) -> Vec<String> {
         .collect();
     section(
         "Open action items",
-        capped(lines, owner_count, "owners"),
+        capped(lines, owner_count, ("owner", "owners")),
         "No open action items.",
     )
 }
