@@ -1,10 +1,10 @@
 //! Fails when a renderer is added to `src/slack/blocks/` without a snapshot here: every `pub fn`
-//! of `src/slack/blocks/X.rs` must be called in `tests/messages/X.rs`, unless it is listed in
-//! [`NOT_MESSAGES`] with the reason it renders no message of its own. Also fails on a snapshot
-//! file that no test asserts any more.
+//! of `src/slack/blocks/X.rs` (or of any file in the folder `src/slack/blocks/X/`) must be
+//! called in `tests/messages/X.rs`, unless it is listed in [`NOT_MESSAGES`] with the reason it
+//! renders no message of its own. Also fails on a snapshot file that no test asserts any more.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// `pub fn`s of `src/slack/blocks/` that are not messages, each with why it needs no snapshot.
 const NOT_MESSAGES: &[&str] = &[
@@ -50,6 +50,20 @@ fn read(path: &Path) -> String {
     fs::read_to_string(path).unwrap_or_else(|error| panic!("reading {}: {error}", path.display()))
 }
 
+/// The source of an area of `src/slack/blocks/`: a file, or every file of a folder (a module
+/// split into submodules), with the path of each.
+fn sources(path: &Path) -> Vec<(PathBuf, String)> {
+    if !path.is_dir() {
+        return vec![(path.to_path_buf(), read(path))];
+    }
+    let mut files: Vec<_> = fs::read_dir(path)
+        .unwrap_or_else(|error| panic!("reading {}: {error}", path.display()))
+        .map(|entry| entry.expect("a directory entry").path())
+        .collect();
+    files.sort();
+    files.iter().flat_map(|file| sources(file)).collect()
+}
+
 #[test]
 fn every_renderer_has_a_snapshot_test() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -64,17 +78,20 @@ fn every_renderer_has_a_snapshot_test() {
             .and_then(|stem| stem.to_str())
             .expect("a file name")
             .to_string();
-        // Its tests live in the module named like the renderer's file; `mod.rs` has none.
+        // Its tests live in the module named like the renderer's file or folder; `mod.rs` has none.
         let tests_path = root.join(format!("tests/messages/{area}.rs"));
         let tests = fs::read_to_string(&tests_path).unwrap_or_default();
-        for name in public_functions(&read(&path)) {
-            renderers += 1;
-            if NOT_MESSAGES.contains(&name.as_str()) {
-                exempt_seen.push(name);
-            } else if area == "mod" || !calls(&tests, &name) {
-                missing.push(format!(
-                    "src/slack/blocks/{area}.rs: `{name}` (no snapshot in tests/messages/{area}.rs)"
-                ));
+        for (file, source) in sources(&path) {
+            for name in public_functions(&source) {
+                renderers += 1;
+                if NOT_MESSAGES.contains(&name.as_str()) {
+                    exempt_seen.push(name);
+                } else if area == "mod" || !calls(&tests, &name) {
+                    missing.push(format!(
+                        "{}: `{name}` (no snapshot in tests/messages/{area}.rs)",
+                        file.strip_prefix(root).unwrap_or(&file).display()
+                    ));
+                }
             }
         }
     }

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{EXAMPLE_PROPOSAL, Reply, age, badged_title, named_proposers, plural, sections};
+use super::{EXAMPLE_PROPOSAL, Reply, age, agenda_row, headed, plural};
 use crate::domain::votes::{RANKING_RULE, RankedTopic};
 
 /// The open topics of a channel in agenda order, with the rule that ordered them.
@@ -12,21 +12,16 @@ pub fn agenda(ranked: &[RankedTopic], now: DateTime<Utc>) -> Reply {
             "No open topics yet. Propose one: `/archtopic {EXAMPLE_PROPOSAL}`"
         ));
     }
-    let count = plural(
-        i64::try_from(ranked.len()).unwrap_or(i64::MAX),
-        "open topic",
-        "open topics",
-    );
+    let count = plural(ranked.len(), "open topic", "open topics");
     let header = format!("*Agenda for the next Arch Hour* ({count})\n_{RANKING_RULE}_");
     let rows: Vec<String> = ranked.iter().map(|entry| row(entry, now)).collect();
-    let mut lines = vec![header.as_str()];
-    lines.extend(rows.iter().map(String::as_str));
     Reply {
         text: format!("Agenda: {count}"),
-        blocks: sections(&lines),
+        blocks: headed(&header, &rows),
     }
 }
 
+/// The agenda row with how often meetings missed the topic and its age:
 /// `1. *#4* `quest` Title · 5 votes · deferred 1× · 3 days old`; a topic no meeting has
 /// missed yet does not say "deferred 0×".
 fn row(entry: &RankedTopic, now: DateTime<Utc>) -> String {
@@ -37,12 +32,8 @@ fn row(entry: &RankedTopic, now: DateTime<Utc>) -> String {
         String::new()
     };
     format!(
-        "{}. *#{}* {}{} · {}{deferred} · {}",
-        entry.rank,
-        topic.number,
-        badged_title(topic),
-        named_proposers(topic),
-        plural(entry.votes, "vote", "votes"),
+        "{}{deferred} · {}",
+        agenda_row(entry),
         age(topic.created_at, now)
     )
 }

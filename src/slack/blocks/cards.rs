@@ -2,7 +2,7 @@
 
 use slack_morphism::prelude::*;
 
-use super::{Reply, badges, plural, proposer, topic_name};
+use super::{Reply, numbered, plural, proposer, topic_name};
 use crate::domain::mrkdwn::escape;
 use crate::domain::topics::{Topic, TopicState};
 
@@ -32,13 +32,10 @@ pub fn topic_card(view: &CardView<'_>) -> Reply {
                 parts.push(format!("deferred {}×", topic.times_deferred));
             }
             parts.push(format!("React with :{emoji}: to vote"));
-            (
-                format!("*#{}* {} *{title}*", topic.number, badges(&topic.intents)),
-                parts.join(" · "),
-            )
+            (numbered(topic, &format!("*{title}*")), parts.join(" · "))
         }
         TopicState::Discussing => (
-            format!("*#{}* {} *{title}*", topic.number, badges(&topic.intents)),
+            numbered(topic, &format!("*{title}*")),
             format!(
                 "Proposed by {} · :{emoji}: {} · being discussed now",
                 proposer(topic),
@@ -46,11 +43,11 @@ pub fn topic_card(view: &CardView<'_>) -> Reply {
             ),
         ),
         TopicState::Discussed => (
-            format!("*#{}* {} *{title}*", topic.number, badges(&topic.intents)),
+            numbered(topic, &format!("*{title}*")),
             format!("Proposed by {} · discussed", proposer(topic)),
         ),
         TopicState::Withdrawn => (
-            format!("*#{}* {} ~{title}~", topic.number, badges(&topic.intents)),
+            numbered(topic, &format!("~{title}~")),
             format!(
                 "Proposed by {} · withdrawn, no longer on the agenda",
                 proposer(topic)
@@ -62,7 +59,7 @@ pub fn topic_card(view: &CardView<'_>) -> Reply {
         None => footer,
     };
     Reply {
-        text: format!("#{} [{}] {title}", topic.number, topic.intents),
+        text: topic_name(topic),
         blocks: vec![
             SlackSectionBlock::new().with_text(md!(headline)).into(),
             SlackContextBlock::new(vec![md!(footer)]).into(),

@@ -9,7 +9,7 @@ use chrono_tz::Tz;
 use slack_morphism::prelude::*;
 
 use super::items::{TopicRef, done_button, item_line};
-use super::{badges, plural, sections};
+use super::{Moment, agenda_row, headed, local_time, numbered, plural};
 use crate::domain::actions::ActionItem;
 use crate::domain::mrkdwn::escape;
 use crate::domain::topics::Topic;
@@ -50,11 +50,7 @@ pub fn home(view: &HomeView<'_>) -> Vec<SlackBlock> {
         SlackHeaderBlock::new(pt!("Arch Hour")).into(),
         section(format!(
             "*Your open action items* ({})",
-            plural(
-                i64::try_from(view.items.len()).unwrap_or(i64::MAX),
-                "item",
-                "items"
-            )
+            plural(view.items.len(), "item", "items")
         )),
     ];
     for item in view.items.iter().take(20) {
@@ -73,10 +69,8 @@ pub fn home(view: &HomeView<'_>) -> Vec<SlackBlock> {
         .take(20)
         .map(|(topic, votes)| {
             format!(
-                "*#{}* {} {} · {} · in <#{}>",
-                topic.number,
-                badges(&topic.intents),
-                escape(&topic.title),
+                "{} · {} · in <#{}>",
+                numbered(topic, &escape(&topic.title)),
                 plural(*votes, "vote", "votes"),
                 topic.channel_id
             )
@@ -88,9 +82,7 @@ pub fn home(view: &HomeView<'_>) -> Vec<SlackBlock> {
         ));
     } else {
         // Twenty titles of 300 characters pass one section's 3,000: pack them.
-        let mut lines = vec!["*Your open topics*"];
-        lines.extend(topics.iter().map(String::as_str));
-        blocks.extend(sections(&lines));
+        blocks.extend(headed("*Your open topics*", &topics));
     }
     for outlook in view.channels.iter().take(5) {
         blocks.push(SlackDividerBlock::new().into());
@@ -115,14 +107,7 @@ fn channel_text(outlook: &ChannelOutlook) -> String {
         }
         None => {}
     }
-    let when = format!(
-        "<!date^{}^{{date_short_pretty}} at {{time}}|{}>",
-        outlook.next_meeting.timestamp(),
-        outlook
-            .next_meeting
-            .with_timezone(&outlook.tz)
-            .format("%a %d %b %H:%M %Z")
-    );
+    let when = local_time(outlook.next_meeting, outlook.tz, Moment::ShortDate);
     let mut lines = vec![format!(
         "*Next Arch Hour in <#{}>*: {when}",
         outlook.channel_id
@@ -131,22 +116,13 @@ fn channel_text(outlook: &ChannelOutlook) -> String {
         let left = (budget as usize).saturating_sub(used);
         lines.push(format!(
             "You have {} left ({used} of {budget} used).",
-            plural(i64::try_from(left).unwrap_or(i64::MAX), "vote", "votes")
+            plural(left, "vote", "votes")
         ));
     }
     if outlook.agenda.is_empty() {
         lines.push("No topics yet.".to_string());
     }
-    for entry in outlook.agenda.iter().take(5) {
-        lines.push(format!(
-            "{}. *#{}* {} {} · {}",
-            entry.rank,
-            entry.topic.number,
-            badges(&entry.topic.intents),
-            escape(&entry.topic.title),
-            plural(entry.votes, "vote", "votes")
-        ));
-    }
+    lines.extend(outlook.agenda.iter().take(5).map(agenda_row));
     lines.join("\n")
 }
 

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use slack_morphism::prelude::*;
 
-use super::{Reply, mentions, plural, sections};
+use super::{Reply, headed, mentions, plural};
 use crate::domain::actions::{ActionItem, ItemState};
 use crate::domain::mrkdwn::{escape, escape_keeping_mentions};
 use crate::slack::actions::ItemControl;
@@ -153,21 +153,15 @@ pub fn my_items(items: &[ActionItem], today: NaiveDate, topics: &HashMap<i64, To
     }
     let header = format!(
         "*Your open action items* ({})",
-        plural(
-            i64::try_from(items.len()).unwrap_or(i64::MAX),
-            "item",
-            "items"
-        )
+        plural(items.len(), "item", "items")
     );
     let lines: Vec<String> = items
         .iter()
         .map(|item| item_line(item, today, item.topic_id.and_then(|id| topics.get(&id))))
         .collect();
-    let mut all = vec![header.as_str()];
-    all.extend(lines.iter().map(String::as_str));
     Reply {
-        text: header.clone(),
-        blocks: sections(&all),
+        blocks: headed(&header, &lines),
+        text: header,
     }
 }
 
@@ -175,10 +169,7 @@ pub fn my_items(items: &[ActionItem], today: NaiveDate, topics: &HashMap<i64, To
 pub fn reminders_sent(dms: usize) -> Reply {
     Reply::markdown(match dms {
         0 => "Nobody in this channel has open action items, so no reminders went out.".to_string(),
-        n => format!(
-            "Sent reminders: {}.",
-            plural(i64::try_from(n).unwrap_or(i64::MAX), "DM", "DMs")
-        ),
+        n => format!("Sent reminders: {}.", plural(n, "DM", "DMs")),
     })
 }
 
@@ -226,11 +217,7 @@ pub fn reminder_dm(
     Reply {
         text: format!(
             "You have {} from Arch Hour",
-            plural(
-                i64::try_from(open).unwrap_or(i64::MAX),
-                "open action item",
-                "open action items"
-            )
+            plural(open, "open action item", "open action items")
         ),
         blocks,
     }

@@ -3,7 +3,8 @@
 
 use chrono::NaiveDate;
 
-use super::{Reply, mentions, sections};
+use super::votes::facilitator_refusal_or;
+use super::{Reply, sections};
 use crate::domain::mrkdwn::{escape, escape_keeping_mentions};
 use crate::domain::notes::{MeetingNotes, render_meeting};
 
@@ -43,11 +44,11 @@ pub fn no_meeting_on(date: NaiveDate) -> Reply {
 
 /// `minutes post` from someone who may not post them.
 pub fn post_refusal(facilitators: &[String]) -> Reply {
-    Reply::markdown(format!(
-        "Only this channel's facilitators ({}) can post minutes in the channel. \
-         `/archtopic minutes` shows them to you.",
-        mentions(facilitators)
-    ))
+    facilitator_refusal_or(
+        "post minutes in the channel",
+        facilitators,
+        "`/archtopic minutes` shows them to you.",
+    )
 }
 
 /// `minutes post`: the minutes are on their way to the channel.

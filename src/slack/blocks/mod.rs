@@ -11,6 +11,7 @@ pub mod home;
 pub mod items;
 pub mod meeting;
 pub mod minutes;
+mod phrases;
 pub mod search;
 mod settings;
 mod votes;
@@ -22,6 +23,7 @@ pub use commands::{
     proposal_confirmation, proposal_error, unknown_command, usage,
 };
 pub use edits::{edit_not_open, edit_refused, edit_unchanged, edited};
+pub use phrases::age;
 pub use settings::{
     facilitators_announced, setting_changed, setting_error, settings_refusal, show_settings,
 };
@@ -30,12 +32,12 @@ pub use votes::{
     withdraw_not_open, withdraw_refused, withdrawn,
 };
 
-use chrono::{DateTime, Utc};
 use slack_morphism::prelude::*;
 
-use crate::domain::mrkdwn::escape;
-use crate::domain::people::Person;
-use crate::domain::topics::{Intent, Intents, Topic};
+use phrases::{
+    Moment, agenda_row, badged_title, code_safe, intent_names, local_time, mentions,
+    named_proposers, numbered, plural, proposer, topic_name,
+};
 
 /// The topic that help and error messages show as an example: neutral, so it reads the same
 /// in any team (no team's internal tool names).
@@ -79,100 +81,11 @@ impl Reply {
     }
 }
 
-/// "1 vote", "3 votes".
-fn plural(n: impl Into<i64>, one: &str, many: &str) -> String {
-    match n.into() {
-        1 => format!("1 {one}"),
-        n => format!("{n} {many}"),
-    }
-}
-
-/// `quest` `ideation`, as code spans.
-fn badges(intents: &Intents) -> String {
-    intents
-        .as_slice()
-        .iter()
-        .map(|intent| format!("`{intent}`"))
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// `` `quest` Title ``, escaped; just the title for an imported topic without intents.
-fn badged_title(topic: &Topic) -> String {
-    if topic.intents.as_slice().is_empty() {
-        escape(&topic.title)
-    } else {
-        format!("{} {}", badges(&topic.intents), escape(&topic.title))
-    }
-}
-
-/// `#12 [quest] Title`, escaped: how a topic is named in running text.
-fn topic_name(topic: &Topic) -> String {
-    format!(
-        "#{} [{}] {}",
-        topic.number,
-        topic.intents,
-        escape(&topic.title)
-    )
-}
-
-fn intent_names() -> String {
-    Intent::ALL
-        .iter()
-        .map(|intent| format!("`{intent}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// Who proposed a topic: mentions, or the names a notes page gave.
-fn proposer(topic: &Topic) -> String {
-    let people = topic.proposed_by_whom();
-    if people.is_empty() {
-        return "someone (imported)".to_string();
-    }
-    people.iter().map(shown).collect::<Vec<_>>().join(", ")
-}
-
-/// ` · proposed by Priya, Omar K` for a topic whose notes page named its proposers; empty for
-/// topics proposed in Slack, whose card already says who (and listing them again in every
-/// agenda would mention them each time).
-fn named_proposers(topic: &Topic) -> String {
-    if topic.proposers.is_empty() {
-        return String::new();
-    }
-    let names: Vec<String> = topic.proposers.iter().map(shown).collect();
-    format!(" · proposed by {}", names.join(", "))
-}
-
-/// A person in a message: a mention, or the name as written, escaped.
-fn shown(person: &Person) -> String {
-    match person {
-        Person::Slack(user) => format!("<@{user}>"),
-        Person::Name(name) => escape(name),
-    }
-}
-
-/// `<@U1>, <@U2>`.
-fn mentions(users: &[String]) -> String {
-    users
-        .iter()
-        .map(|user| format!("<@{user}>"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// Text safe inside a code span: escaped, with backticks (which would end the span) replaced.
-fn code_safe(text: &str) -> String {
-    escape(text).replace('`', "'")
-}
-
-/// How long ago, in the words a person would use.
-pub fn age(then: DateTime<Utc>, now: DateTime<Utc>) -> String {
-    match (now - then).num_days() {
-        i64::MIN..=0 => "today".to_string(),
-        1 => "1 day old".to_string(),
-        n => format!("{n} days old"),
-    }
+/// The header line, then the rows, in as few sections as fit.
+fn headed(header: &str, rows: &[String]) -> Vec<SlackBlock> {
+    let mut lines = vec![header];
+    lines.extend(rows.iter().map(String::as_str));
+    sections(&lines)
 }
 
 /// Packs lines into as few section blocks as Slack's limits allow; lines that do not fit in
@@ -209,8 +122,8 @@ fn sections(lines: &[&str]) -> Vec<SlackBlock> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::domain::topics::TopicState;
-    use chrono::TimeZone;
+    use crate::domain::topics::{Intents, Topic, TopicState};
+    use chrono::{TimeZone, Utc};
 
     /// A topic for rendering tests: #12, two intents, a title that needs escaping.
     pub(crate) fn topic() -> Topic {
@@ -235,14 +148,6 @@ pub(crate) mod tests {
 
     pub(crate) fn blocks_json(reply: &Reply) -> serde_json::Value {
         serde_json::to_value(&reply.blocks).expect("serialises")
-    }
-
-    #[test]
-    fn ages_read_naturally() {
-        let then = Utc.with_ymd_and_hms(2026, 11, 18, 9, 0, 0).unwrap();
-        assert_eq!(age(then, then), "today");
-        assert_eq!(age(then, then + chrono::Duration::hours(30)), "1 day old");
-        assert_eq!(age(then, then + chrono::Duration::days(9)), "9 days old");
     }
 
     /// Help and other long replies are split between their lines, never cut short.

@@ -1,6 +1,6 @@
 //! Search results, and the earlier topics shown when a similar one is proposed.
 
-use super::{Reply, badged_title, code_safe, named_proposers, plural, sections};
+use super::{Reply, badged_title, code_safe, headed, named_proposers, plural};
 use crate::domain::mrkdwn::escape;
 use crate::domain::topics::Found;
 use crate::domain::topics::TopicState;
@@ -45,11 +45,7 @@ pub fn search_results(words: &str, found: &[Found], bot: Option<&BotIdentity>) -
     }
     let header = format!(
         "*{} matching* `{}`:",
-        plural(
-            i64::try_from(found.len()).unwrap_or(i64::MAX),
-            "topic",
-            "topics"
-        ),
+        plural(found.len(), "topic", "topics"),
         code_safe(words)
     );
     let rows: Vec<String> = found
@@ -73,11 +69,9 @@ pub fn search_results(words: &str, found: &[Found], bot: Option<&BotIdentity>) -
             parts.join(" · ")
         })
         .collect();
-    let mut lines = vec![header.as_str()];
-    lines.extend(rows.iter().map(String::as_str));
     Reply {
-        text: header.clone(),
-        blocks: sections(&lines),
+        blocks: headed(&header, &rows),
+        text: header,
     }
 }
 

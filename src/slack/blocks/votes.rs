@@ -73,21 +73,23 @@ pub fn facilitator_refusal(what: &str, facilitators: &[String]) -> Reply {
     ))
 }
 
+/// [`facilitator_refusal`], then what the person can do themselves instead.
+pub(super) fn facilitator_refusal_or(what: &str, facilitators: &[String], instead: &str) -> Reply {
+    let refusal = facilitator_refusal(what, facilitators);
+    Reply::markdown(format!("{} {instead}", refusal.text))
+}
+
 /// The immediate answer to `recount`; the report follows when it is done.
 pub fn recount_started(cards: usize) -> Reply {
     Reply::markdown(format!(
         "Recounting the votes on {} from Slack. I'll tell you what changed.",
-        plural(
-            i64::try_from(cards).unwrap_or(i64::MAX),
-            "open card",
-            "open cards"
-        )
+        plural(cards, "open card", "open cards")
     ))
 }
 
 /// What a recount found: per topic, the voters it added and removed.
 pub fn recount_report(cards: usize, changes: &[(i32, Vec<String>, Vec<String>)]) -> Reply {
-    let checked = plural(i64::try_from(cards).unwrap_or(i64::MAX), "card", "cards");
+    let checked = plural(cards, "card", "cards");
     if changes.is_empty() {
         return Reply::markdown(format!(
             "Recount done: checked {checked}; every vote matched."

@@ -1,36 +1,22 @@
-//! Messages the meeting posts: the agenda, "Now discussing", warnings, "Time's up", and the
-//! summary, plus the refusals facilitators' controls can meet.
+//! A topic's time boxes: "Now discussing" with its controls, the warning, "Time's up" and its
+//! vote, how a topic ended, and the end of the agenda and of the meeting.
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use slack_morphism::prelude::*;
 
-use super::{Reply, badges, mentions, plural, sections};
+use super::clock_time;
 use crate::domain::meeting::MeetingControl;
 use crate::domain::meeting::Span;
 use crate::domain::meeting::rules::{Finish, Grant};
 use crate::domain::mrkdwn::escape;
 use crate::domain::topics::Topic;
-use crate::domain::votes::RankedTopic;
 use crate::slack::actions::button_value;
+use crate::slack::blocks::{Reply, numbered, plural};
 use crate::slack::identity::BotIdentity;
 
-/// A time as Slack shows it to each reader in their own zone, with the channel's as fallback.
-pub fn clock_time(at: DateTime<Utc>, tz: Tz) -> String {
-    format!(
-        "<!date^{}^{{time}}|{}>",
-        at.timestamp(),
-        at.with_timezone(&tz).format("%H:%M %Z")
-    )
-}
-
 fn topic_line(topic: &Topic) -> String {
-    format!(
-        "*#{}* {} *{}*",
-        topic.number,
-        badges(&topic.intents),
-        escape(&topic.title)
-    )
+    numbered(topic, &format!("*{}*", escape(&topic.title)))
 }
 
 fn buttons(meeting_id: i64, topic_id: i64, controls: &[(MeetingControl, &str)]) -> SlackBlock {
@@ -58,34 +44,6 @@ fn end_confirmation() -> SlackBlockConfirmItem {
         pt!("Keep going"),
     )
     .with_style("danger".into())
-}
-
-/// The agenda posted when the meeting starts, with the open action items from earlier
-/// meetings by owner.
-pub fn meeting_started(
-    agenda: &Reply,
-    facilitator: &str,
-    recounted: bool,
-    open_items_by_owner: &[String],
-) -> Reply {
-    let recount = if recounted {
-        "Votes were recounted from Slack just now."
-    } else {
-        "Votes could not be recounted from Slack; the agenda uses the votes as recorded."
-    };
-    let mut blocks = sections(&[&format!(
-        "*Arch Hour is starting*, facilitated by <@{facilitator}>. {recount}"
-    )]);
-    blocks.extend(agenda.blocks.iter().cloned());
-    if !open_items_by_owner.is_empty() {
-        let mut lines = vec!["*Open action items from earlier meetings*"];
-        lines.extend(open_items_by_owner.iter().map(String::as_str));
-        blocks.extend(sections(&lines));
-    }
-    Reply {
-        text: "Arch Hour is starting".to_string(),
-        blocks,
-    }
 }
 
 /// A topic's time box starts: which topic, how long, until when, and the controls.
@@ -225,113 +183,15 @@ pub fn meeting_ended(discussed: usize, minutes: i64, deferred: usize) -> Reply {
     Reply::markdown(format!(
         "*Arch Hour ended* after {}: discussed {}. {} {stay} on the backlog for next time.",
         plural(minutes, "minute", "minutes"),
-        plural(
-            i64::try_from(discussed).unwrap_or(i64::MAX),
-            "topic",
-            "topics"
-        ),
-        plural(
-            i64::try_from(deferred).unwrap_or(i64::MAX),
-            "open topic",
-            "open topics"
-        ),
+        plural(discussed, "topic", "topics"),
+        plural(deferred, "open topic", "open topics"),
     ))
 }
-
-/// The day-before nudge and the ten-minutes-before reminder, with the top of the agenda.
-pub fn pre_meeting(soon: bool, starts_at: DateTime<Utc>, tz: Tz, ranked: &[RankedTopic]) -> Reply {
-    let top: Vec<String> = ranked
-        .iter()
-        .take(5)
-        .map(|entry| {
-            format!(
-                "{}. *#{}* {} {} · {}",
-                entry.rank,
-                entry.topic.number,
-                badges(&entry.topic.intents),
-                escape(&entry.topic.title),
-                plural(entry.votes, "vote", "votes")
-            )
-        })
-        .collect();
-    let when = format!(
-        "<!date^{}^{{date_long_pretty}} at {{time}}|{}>",
-        starts_at.timestamp(),
-        starts_at.with_timezone(&tz).format("%a %d %b %H:%M %Z")
-    );
-    let lead = if soon {
-        format!("*Arch Hour starts in 10 minutes* ({when}).")
-    } else {
-        format!(
-            "*Arch Hour is tomorrow*, {when}. Add topics with `/archtopic [intent] title` and vote with reactions on their cards."
-        )
-    };
-    let agenda = if top.is_empty() {
-        "No topics yet.".to_string()
-    } else {
-        format!("Top of the agenda so far:\n{}", top.join("\n"))
-    };
-    Reply::markdown(format!("{lead}\n{agenda}"))
-}
-
-/// Refusals a meeting control can meet.
-pub fn already_running() -> Reply {
-    Reply::markdown(
-        "A meeting is already running in this channel. `/archtopic end` closes it.".to_string(),
-    )
-}
-
-pub fn no_meeting() -> Reply {
-    Reply::markdown(
-        "No meeting is running in this channel. `/archtopic start` starts one.".to_string(),
-    )
-}
-
-pub fn still_starting() -> Reply {
-    Reply::markdown(
-        "The meeting is still starting (recounting votes and posting the agenda). Try again in a moment."
-            .to_string(),
-    )
-}
-
-pub fn last_box(ends_at: DateTime<Utc>, tz: Tz) -> Reply {
-    Reply::markdown(format!(
-        "This is the last time box: the hard stop is at {}.",
-        clock_time(ends_at, tz)
-    ))
-}
-
-pub fn nothing_to_extend() -> Reply {
-    Reply::markdown("No topic is being discussed, so there is nothing to extend.".to_string())
-}
-
-pub fn stale_button() -> Reply {
-    Reply::markdown(
-        "That topic is no longer being discussed; use the buttons on the latest message."
-            .to_string(),
-    )
-}
-
-/// Someone who is not a facilitator pressed a button or ran a meeting command.
-pub fn meeting_refusal(facilitators: &[String]) -> Reply {
-    Reply::markdown(format!(
-        "Only this channel's facilitators ({}) can run the meeting.",
-        mentions(facilitators)
-    ))
-}
-
 #[cfg(test)]
 mod tests {
-    use super::super::tests::topic;
     use super::*;
+    use crate::slack::blocks::tests::topic;
     use chrono::TimeZone;
-
-    #[test]
-    fn times_are_shown_in_each_readers_zone_with_the_channels_as_fallback() {
-        let at = Utc.with_ymd_and_hms(2026, 11, 18, 16, 10, 0).unwrap();
-        let tz: Tz = "America/New_York".parse().expect("zone");
-        assert_eq!(clock_time(at, tz), "<!date^1795018200^{time}|11:10 EST>");
-    }
 
     fn bot() -> BotIdentity {
         BotIdentity {

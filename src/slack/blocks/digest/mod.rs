@@ -1,19 +1,27 @@
 //! The weekly digest: the next meeting, the agenda so far, new topics, the last meeting, open
-//! action items by owner, and topics by intent, within Slack's block limits.
+//! action items by owner, the challenges log, and topics by intent, within Slack's block limits.
+//! The longer parts live in submodules; this one holds what a digest is and puts it together.
+
+mod challenges;
+mod last_meeting;
+mod open_items;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use slack_morphism::prelude::*;
 
-use super::items::item_line;
-use super::{Reply, badged_title, badges, mentions, named_proposers, plural, sections};
+use super::votes::facilitator_refusal_or;
+use super::{Moment, Reply, agenda_row, local_time, numbered, sections};
 use crate::domain::actions::ActionItem;
 use crate::domain::challenges::ChallengeIssue;
 use crate::domain::challenges::RecentAnecdote;
 use crate::domain::meeting::DiscussedTopic;
-use crate::domain::mrkdwn::{escape, escape_keeping_mentions};
+use crate::domain::mrkdwn::escape;
 use crate::domain::topics::{Intent, Topic};
 use crate::domain::votes::RankedTopic;
+use challenges::challenges_part;
+use last_meeting::last_meeting;
+use open_items::open_items_part;
 
 /// How many rows each part lists before "…and N more".
 const ROWS: usize = 10;
@@ -63,39 +71,35 @@ pub struct MeetingTopic {
     pub minutes_used: i64,
 }
 
-/// Up to `ROWS` of `lines`, then how many of the `total` were left out.
-fn capped(mut lines: Vec<String>, total: usize, what: &str) -> Vec<String> {
-    lines.truncate(ROWS);
+/// Up to `ROWS` of `rows` (only those are rendered), then how many of the `total` were left
+/// out: "…and 1 more topic", "…and 3 more topics" for `noun` ("topic", "topics").
+fn capped(
+    rows: impl IntoIterator<Item = String>,
+    total: usize,
+    (one, many): (&str, &str),
+) -> Vec<String> {
+    let mut lines: Vec<String> = rows.into_iter().take(ROWS).collect();
     if total > lines.len() {
         let more = total - lines.len();
-        lines.push(format!("…and {more} more {what}"));
+        let noun = if more == 1 { one } else { many };
+        lines.push(format!("…and {more} more {noun}"));
     }
     lines
 }
 
-/// How many of one owner's items the digest names before "…and N more".
-const ITEMS_PER_OWNER: usize = 5;
+/// `digest` from someone who may not post it: who can, and how to see it anyway.
+pub fn post_refusal(facilitators: &[String]) -> Reply {
+    facilitator_refusal_or(
+        "post the digest",
+        facilitators,
+        "`/archtopic digest preview` shows it to you.",
+    )
+}
 
 /// The digest as a channel message: each part one or more sections (split at line breaks to
 /// stay under Slack's 3,000 characters), parts separated by dividers.
-/// `digest` from someone who may not post it: who can, and how to see it anyway.
-pub fn post_refusal(facilitators: &[String]) -> Reply {
-    let refusal = super::facilitator_refusal("post the digest", facilitators);
-    Reply::markdown(format!(
-        "{} `/archtopic digest preview` shows it to you.",
-        refusal.text
-    ))
-}
-
 pub fn digest(digest: &Digest) -> Reply {
-    let when = format!(
-        "<!date^{}^{{date_long_pretty}} at {{time}}|{}>",
-        digest.next_meeting.timestamp(),
-        digest
-            .next_meeting
-            .with_timezone(&digest.tz)
-            .format("%a %d %b %H:%M %Z")
-    );
+    let when = local_time(digest.next_meeting, digest.tz, Moment::LongDate);
     let parts = [
         vec![format!("*Arch Hour weekly digest* · next meeting {when}")],
         agenda_part(digest),
@@ -116,8 +120,8 @@ pub fn digest(digest: &Digest) -> Reply {
         let lines: Vec<&str> = part.iter().map(String::as_str).collect();
         blocks.extend(sections(&lines));
     }
-    // Only titles thousands of characters long could get here; Slack allows 50 blocks.
-    blocks.truncate(50);
+    // Only titles thousands of characters long could get here.
+    blocks.truncate(super::MAX_BLOCKS);
     Reply {
         text: "Arch Hour weekly digest".to_string(),
         blocks,
@@ -125,124 +129,27 @@ pub fn digest(digest: &Digest) -> Reply {
 }
 
 fn agenda_part(digest: &Digest) -> Vec<String> {
-    let agenda: Vec<String> = digest
-        .agenda
-        .iter()
-        .take(ROWS)
-        .map(|entry| {
-            format!(
-                "{}. *#{}* {}{} · {}",
-                entry.rank,
-                entry.topic.number,
-                badged_title(&entry.topic),
-                named_proposers(&entry.topic),
-                plural(entry.votes, "vote", "votes")
-            )
-        })
-        .collect();
     section(
         "Agenda so far",
-        capped(agenda, digest.agenda.len(), "topics"),
+        capped(
+            digest.agenda.iter().map(agenda_row),
+            digest.agenda.len(),
+            ("topic", "topics"),
+        ),
         "No open topics.",
     )
 }
 
 fn new_topics_part(digest: &Digest) -> Vec<String> {
-    let new: Vec<String> = digest
+    let new = digest
         .new_topics
         .iter()
-        .map(|topic| {
-            format!(
-                "• *#{}* {} {}",
-                topic.number,
-                badges(&topic.intents),
-                escape(&topic.title)
-            )
-        })
-        .collect();
+        .map(|topic| format!("• {}", numbered(topic, &escape(&topic.title))));
     section(
         "New since the last digest",
-        capped(new, digest.new_total, "topics"),
+        capped(new, digest.new_total, ("topic", "topics")),
         "No new topics.",
     )
-}
-
-/// Open items by owner, each owner on one line.
-fn open_items_part(digest: &Digest) -> Vec<String> {
-    let owners = owners_of(&digest.open_items);
-    let owner_count = owners.len();
-    let lines: Vec<String> = owners
-        .into_iter()
-        .take(ROWS)
-        .map(|owner| {
-            let theirs: Vec<&ActionItem> = digest
-                .open_items
-                .iter()
-                .filter(|item| item_owned_by(item, &owner))
-                .collect();
-            let mut named: Vec<String> = theirs
-                .iter()
-                .take(ITEMS_PER_OWNER)
-                .map(|item| item_line(item, digest.today, None))
-                .collect();
-            if theirs.len() > ITEMS_PER_OWNER {
-                named.push(format!("…and {} more", theirs.len() - ITEMS_PER_OWNER));
-            }
-            format!("• {owner}: {}", named.join("; "))
-        })
-        .collect();
-    section(
-        "Open action items",
-        capped(lines, owner_count, "owners"),
-        "No open action items.",
-    )
-}
-
-/// New anecdotes and the most frequent issues; nothing for a channel without a log.
-fn challenges_part(challenges: &ChallengesDigest) -> Vec<String> {
-    if challenges.top.is_empty() {
-        return Vec::new();
-    }
-    let recent: Vec<String> = challenges
-        .recent
-        .iter()
-        .map(|entry| {
-            let mut line = format!(
-                "• *C{}* {} › {}: {}",
-                entry.issue_number,
-                escape(&entry.category),
-                escape(&entry.title),
-                escape(&entry.anecdote.text)
-            );
-            let when = entry.anecdote.when.as_ref().map(|w| w.on.to_string());
-            let said = [entry.anecdote.team.clone(), when]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>();
-            if !said.is_empty() {
-                line.push_str(&format!(" ({})", escape(&said.join(", "))));
-            }
-            line
-        })
-        .collect();
-    let mut part = section(
-        "Architecture challenges: new since the last digest",
-        capped(recent, challenges.recent_total, "anecdotes"),
-        "No new anecdotes.",
-    );
-    part.push("_Hit most often_".to_string());
-    part.extend(challenges.top.iter().enumerate().map(|(at, issue)| {
-        let count = issue.occurrences.unwrap_or(0);
-        format!(
-            "{}. *C{}* {} › {} · {}",
-            at + 1,
-            issue.number,
-            escape(&issue.category),
-            escape(&issue.title),
-            plural(count, "occurrence", "occurrences")
-        )
-    }));
-    part
 }
 
 fn intents_line(digest: &Digest) -> String {
@@ -270,89 +177,6 @@ fn section(title: &str, lines: Vec<String>, empty: &str) -> Vec<String> {
         part.extend(lines);
     }
     part
-}
-
-fn last_meeting(meeting: &LastMeeting, today: NaiveDate) -> Vec<String> {
-    let mut lines = vec![format!(
-        "*Last meeting*: {}, {}",
-        escape(&meeting.title),
-        meeting.date
-    )];
-    let topics: Vec<String> = meeting
-        .topics
-        .iter()
-        .take(ROWS)
-        .map(|entry| {
-            let planned = entry.record.planned_seconds / 60;
-            let mut line = format!(
-                "• *#{}* {} {} · {} · {} · {} min (planned {planned})",
-                entry.topic.number,
-                badges(&entry.topic.intents),
-                escape(&entry.topic.title),
-                plural(i64::from(entry.record.votes), "vote", "votes"),
-                plural(i64::from(entry.record.rounds), "round", "rounds"),
-                entry.minutes_used
-            );
-            if entry.record.needs_follow_up {
-                line.push_str(" · needs follow-up");
-            }
-            line
-        })
-        .collect();
-    lines.extend(capped(topics, meeting.topics.len(), "topics"));
-    if !meeting.decisions.is_empty() {
-        lines.push("_Decisions_".to_string());
-        let decisions: Vec<String> = meeting
-            .decisions
-            .iter()
-            .take(ROWS)
-            .map(|d| format!("• {}", escape_keeping_mentions(d)))
-            .collect();
-        lines.extend(capped(decisions, meeting.decisions.len(), "decisions"));
-    }
-    if !meeting.items.is_empty() {
-        lines.push("_Action items_".to_string());
-        let items: Vec<String> = meeting
-            .items
-            .iter()
-            .take(ROWS)
-            .map(|item| {
-                let mut owners = mentions(&item.owners);
-                if !item.owner_names.is_empty() {
-                    if !owners.is_empty() {
-                        owners.push_str(", ");
-                    }
-                    owners.push_str(&escape(&item.owner_names.join(", ")));
-                }
-                format!("• {} — {}", item_line(item, today, None), owners)
-            })
-            .collect();
-        lines.extend(capped(items, meeting.items.len(), "action items"));
-    }
-    lines
-}
-
-/// Everyone who owns an open item (Slack users as mentions, imported names as written).
-fn owners_of(items: &[ActionItem]) -> Vec<String> {
-    let mut owners: Vec<String> = Vec::new();
-    for item in items {
-        let all = item
-            .owners
-            .iter()
-            .map(|o| format!("<@{o}>"))
-            .chain(item.owner_names.iter().cloned());
-        for owner in all {
-            if !owners.contains(&owner) {
-                owners.push(owner);
-            }
-        }
-    }
-    owners
-}
-
-fn item_owned_by(item: &ActionItem, owner: &str) -> bool {
-    item.owners.iter().any(|o| format!("<@{o}>") == owner)
-        || item.owner_names.iter().any(|n| n == owner)
 }
 
 #[cfg(test)]
@@ -496,12 +320,12 @@ mod tests {
 
     #[test]
     fn a_short_list_is_shown_whole() {
-        assert_eq!(capped(lines(3), 3, "topics"), lines(3));
+        assert_eq!(capped(lines(3), 3, ("topic", "topics")), lines(3));
     }
 
     #[test]
     fn a_long_list_shows_ten_then_how_many_more() {
-        let shown = capped(lines(12), 12, "topics");
+        let shown = capped(lines(12), 12, ("topic", "topics"));
         assert_eq!(shown.len(), 11);
         assert_eq!(shown[9], "line 10");
         assert_eq!(shown[10], "…and 2 more topics");
@@ -510,7 +334,13 @@ mod tests {
     #[test]
     fn a_list_loaded_partly_counts_the_ones_never_loaded() {
         // Ten of 25 new topics were loaded; 15 stayed in the database.
-        let shown = capped(lines(10), 25, "topics");
+        let shown = capped(lines(10), 25, ("topic", "topics"));
         assert_eq!(shown.last().unwrap(), "…and 15 more topics");
+    }
+
+    #[test]
+    fn one_left_out_is_counted_in_the_singular() {
+        let shown = capped(lines(11), 11, ("action item", "action items"));
+        assert_eq!(shown.last().unwrap(), "…and 1 more action item");
     }
 }

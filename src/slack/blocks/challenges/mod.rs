@@ -1,33 +1,31 @@
 //! The challenges log in Slack: the form, the list, one issue with its anecdotes and its
 //! "Discuss at Arch Hour" button, and the replies to recording and status changes.
 
-use chrono::NaiveDate;
+mod form;
+
 use slack_morphism::prelude::*;
 
 use super::{Reply, plural, sections, topic_name};
 use crate::domain::challenges::Recorded;
-use crate::domain::challenges::form::FormField;
 use crate::domain::challenges::{Anecdote, ChallengeIssue, OneLineError};
 use crate::domain::command::CHALLENGE_USAGE;
 use crate::domain::mrkdwn::escape;
 use crate::domain::topics::Topic;
-use crate::slack::actions::{DISCUSS_CHALLENGE, challenge_form as ids};
+use crate::slack::actions::DISCUSS_CHALLENGE;
 
-/// Slack's limits on a select menu: options, and characters of an option's text.
-const MAX_OPTIONS: usize = 100;
-const MAX_OPTION_CHARS: usize = 75;
+pub use form::{challenge_form, field_block, form_unavailable};
 
 /// How many issues the list shows before "…and N more".
 const LIST_ROWS: usize = 40;
 
 /// `C7 Category › Issue`, escaped.
-fn issue_name(issue: &ChallengeIssue) -> String {
-    format!(
-        "*C{}* {} › {}",
-        issue.number,
-        escape(&issue.category),
-        escape(&issue.title)
-    )
+pub(in crate::slack::blocks) fn issue_name(issue: &ChallengeIssue) -> String {
+    issue_label(issue.number, &issue.category, &issue.title)
+}
+
+/// [`issue_name`] from its parts, for an issue known only by them.
+pub(in crate::slack::blocks) fn issue_label(number: i32, category: &str, title: &str) -> String {
+    format!("*C{number}* {} › {}", escape(category), escape(title))
 }
 
 fn occurrences(issue: &ChallengeIssue) -> String {
@@ -45,167 +43,6 @@ fn clipped(text: &str, max: usize) -> String {
         clipped.push('…');
         clipped
     }
-}
-
-fn input(
-    block_id: &str,
-    label: &str,
-    element: impl Into<SlackInputBlockElement>,
-    optional: bool,
-    hint: Option<&str>,
-) -> SlackBlock {
-    let mut block = SlackInputBlock::new(pt!(label), element.into())
-        .with_block_id(block_id.into())
-        .with_optional(optional);
-    if let Some(hint) = hint {
-        block = block.with_hint(pt!(hint));
-    }
-    block.into()
-}
-
-fn text_input(action_id: &str, max: usize, multiline: bool) -> SlackBlockPlainTextInputElement {
-    SlackBlockPlainTextInputElement::new()
-        .with_action_id(action_id.into())
-        .with_max_length(max as u64)
-        .with_multiline(multiline)
-}
-
-/// The form `/archtopic challenge` opens: pick or type a category and an issue, say what
-/// happened, the team, and when. `channel_id` travels in the view's private metadata.
-pub fn challenge_form(
-    channel_id: &str,
-    categories: &[String],
-    issues: &[ChallengeIssue],
-    today: NaiveDate,
-) -> SlackView {
-    let mut blocks: Vec<SlackBlock> = Vec::new();
-    if !categories.is_empty() {
-        let options = categories
-            .iter()
-            .take(MAX_OPTIONS)
-            .map(|category| {
-                SlackBlockChoiceItem::new(
-                    pt!(clipped(category, MAX_OPTION_CHARS)),
-                    category.clone(),
-                )
-            })
-            .collect();
-        blocks.push(input(
-            ids::CATEGORY,
-            "Category",
-            SlackBlockStaticSelectElement::new()
-                .with_action_id(ids::CATEGORY.into())
-                .with_placeholder(pt!("Pick a category"))
-                .with_options(options),
-            true,
-            None,
-        ));
-    }
-    blocks.push(input(
-        ids::NEW_CATEGORY,
-        if categories.is_empty() {
-            "Category"
-        } else {
-            "…or a new category"
-        },
-        text_input(ids::NEW_CATEGORY, 80, false),
-        true,
-        Some("For example: Jenkins and Test Infrastructure Issues"),
-    ));
-    if !issues.is_empty() {
-        // One group per category, in the order the issues come (most occurrences first).
-        let mut groups: Vec<(String, Vec<SlackBlockChoiceItem<SlackBlockPlainTextOnly>>)> =
-            Vec::new();
-        for issue in issues.iter().take(MAX_OPTIONS) {
-            let option = SlackBlockChoiceItem::new(
-                pt!(clipped(
-                    &format!("C{} {}", issue.number, issue.title),
-                    MAX_OPTION_CHARS
-                )),
-                issue.id.to_string(),
-            );
-            let label = clipped(&issue.category, MAX_OPTION_CHARS);
-            match groups.iter_mut().find(|(named, _)| *named == label) {
-                Some((_, options)) => options.push(option),
-                None => groups.push((label, vec![option])),
-            }
-        }
-        let groups = groups
-            .into_iter()
-            .map(|(label, options)| SlackBlockOptionGroup::new(pt!(label), options))
-            .collect();
-        blocks.push(input(
-            ids::ISSUE,
-            "Issue",
-            SlackBlockStaticSelectElement::new()
-                .with_action_id(ids::ISSUE.into())
-                .with_placeholder(pt!("Pick an issue"))
-                .with_option_groups(groups),
-            true,
-            Some("Picking one adds an occurrence to it."),
-        ));
-    }
-    blocks.push(input(
-        ids::NEW_ISSUE,
-        if issues.is_empty() {
-            "Issue"
-        } else {
-            "…or a new issue"
-        },
-        text_input(ids::NEW_ISSUE, 200, false),
-        true,
-        Some("For example: Networking problems affecting PR builds"),
-    ));
-    blocks.push(input(
-        ids::WHAT,
-        "What happened",
-        text_input(ids::WHAT, 2000, true),
-        false,
-        None,
-    ));
-    blocks.push(input(
-        ids::TEAM,
-        "Team",
-        text_input(ids::TEAM, 60, false),
-        true,
-        None,
-    ));
-    blocks.push(input(
-        ids::DATE,
-        "When",
-        SlackBlockDatePickerElement::new()
-            .with_action_id(ids::DATE.into())
-            .with_initial_date(today.format("%Y-%m-%d").to_string()),
-        true,
-        None,
-    ));
-    SlackView::Modal(
-        SlackModalView::new(pt!("Architecture challenge"), blocks)
-            .with_submit(pt!("Record"))
-            .with_close(pt!("Cancel"))
-            .with_callback_id(ids::CALLBACK.into())
-            .with_private_metadata(channel_id.to_string()),
-    )
-}
-
-/// The block a field's error is shown under.
-pub fn field_block(field: FormField) -> &'static str {
-    match field {
-        FormField::Category => ids::CATEGORY,
-        FormField::NewCategory => ids::NEW_CATEGORY,
-        FormField::Issue => ids::ISSUE,
-        FormField::NewIssue => ids::NEW_ISSUE,
-        FormField::WhatHappened => ids::WHAT,
-        FormField::Team => ids::TEAM,
-        FormField::Date => ids::DATE,
-    }
-}
-
-/// The form could not be opened (Slack refused or was too slow).
-pub fn form_unavailable() -> Reply {
-    Reply::markdown(format!(
-        "I could not open the form just now. Record it in one line instead:\n`{CHALLENGE_USAGE}`\n(optionally `| team | YYYY-MM-DD` at the end)"
-    ))
 }
 
 /// A one-line `challenge` that cannot be recorded: why, and the shape it takes.
