@@ -2,10 +2,12 @@
 //! worker that makes them durably, with retries, timeouts and Slack's rate limits. Also the
 //! leased-queue loop and backoff the jobs worker shares.
 
+mod after_send;
 pub mod backoff;
 mod dead_letters;
 pub mod drain;
 pub mod rate_limits;
+mod render;
 pub mod user_directory;
 pub mod worker;
 
