@@ -35,6 +35,10 @@ pub enum Job {
         channel_id: String,
         occurrence: DateTime<Utc>,
     },
+    /// Repair the votes from what a recount read, then report it (or post the agenda of the
+    /// meeting that waits for it). Due when its patience runs out; the last read brings it
+    /// forward.
+    RecountFinish { recount_id: i64 },
 }
 
 /// Which pre-meeting message.
@@ -59,6 +63,9 @@ pub struct ScheduledJob {
 }
 
 impl Job {
+    /// [`Job::RecountFinish`]'s kind, as stored (what the last read brings forward).
+    pub const RECOUNT_FINISH: &'static str = "recount_finish";
+
     /// The step's name, for logs and metrics.
     pub fn kind(&self) -> &'static str {
         match self {
@@ -71,6 +78,7 @@ impl Job {
             Job::ReminderRun { .. } => "reminder_run",
             Job::DueMorning { .. } => "due_morning",
             Job::Digest { .. } => "digest",
+            Job::RecountFinish { .. } => Job::RECOUNT_FINISH,
         }
     }
 }
@@ -100,6 +108,11 @@ pub fn digest_subject(channel_id: &str) -> String {
     format!("digest:{channel_id}")
 }
 
+/// A recount's finishing step.
+pub fn recount_subject(recount_id: i64) -> String {
+    format!("recount:{recount_id}")
+}
+
 /// A channel's due-date mornings.
 pub fn due_subject(channel_id: &str) -> String {
     format!("due:{channel_id}")
@@ -124,5 +137,13 @@ mod tests {
         assert_eq!(stored["kind"], job.kind());
         let back: Job = serde_json::from_value(stored).expect("deserialises");
         assert_eq!(back, job);
+    }
+
+    #[test]
+    fn the_kinds_steps_are_brought_forward_by_are_the_stored_tags() {
+        let finish = Job::RecountFinish { recount_id: 3 };
+        let stored = serde_json::to_value(&finish).expect("serialises");
+        assert_eq!(stored["kind"], finish.kind());
+        assert_eq!(stored["kind"], Job::RECOUNT_FINISH);
     }
 }

@@ -1,21 +1,27 @@
 //! What the worker records in the transaction that marks a call delivered: where a card, a
-//! vote message or a reminder DM went.
+//! vote message or a reminder DM went, and what a read answered (a recount's reactions),
+//! bringing forward the scheduled step that waits for it. When the outbox gives
+//! up on a read, [`read_failed`] records that instead, so nothing waits for it forever.
 
 use std::time::Duration;
 
 use anyhow::Context;
+use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
 use crate::clock::Clock;
-use crate::slack::api::CallReceipt;
+use crate::domain::job::{Job, recount_subject};
+use crate::slack::api::{CallReceipt, Read};
 use crate::slack::outgoing::{AfterSend, Delivery};
 use crate::store;
 
-/// Records what Slack's acceptance of a call means.
+/// Records what Slack's acceptance of a call means. `sent_at` is when the call was made: a
+/// read shows Slack's state at least as new as that.
 pub async fn apply(
     tx: &mut PgConnection,
     after_send: &AfterSend,
     receipt: &CallReceipt,
+    sent_at: DateTime<Utc>,
     clock: &dyn Clock,
 ) -> anyhow::Result<()> {
     match after_send {
@@ -41,6 +47,54 @@ pub async fn apply(
                 .await
                 .context("recording a reminder DM")
         }
+        AfterSend::RecordReactions {
+            recount_id,
+            topic_id,
+        } => {
+            let Some(Read::Reactions(reactions)) = &receipt.read else {
+                anyhow::bail!("Slack's answer to reactions.get held no reactions");
+            };
+            let recount = store::recounts::lock(&mut *tx, *recount_id)
+                .await
+                .context("locking the recount")?;
+            store::recounts::record_read(&mut *tx, *recount_id, *topic_id, reactions, sent_at)
+                .await
+                .context("recording a card's reactions")?;
+            if recount.is_some_and(|r| r.finished_at.is_none()) {
+                finish_when_read(tx, *recount_id, clock).await?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// The outbox gave up on a read (Slack refused it, or every attempt failed): records why, so
+/// the step waiting for it goes on without it now instead of when its patience runs out.
+pub async fn read_failed(
+    tx: &mut PgConnection,
+    after_send: &AfterSend,
+    error: &str,
+    clock: &dyn Clock,
+) -> anyhow::Result<()> {
+    match after_send {
+        AfterSend::RecordReactions {
+            recount_id,
+            topic_id,
+        } => {
+            let recount = store::recounts::lock(&mut *tx, *recount_id)
+                .await
+                .context("locking the recount")?;
+            store::recounts::record_failure(&mut *tx, *recount_id, *topic_id, error)
+                .await
+                .context("recording a card that could not be read")?;
+            if recount.is_some_and(|r| r.finished_at.is_none()) {
+                finish_when_read(tx, *recount_id, clock).await?;
+            }
+            Ok(())
+        }
+        AfterSend::RecordTopicCard { .. }
+        | AfterSend::RecordVoteMessage { .. }
+        | AfterSend::RecordReminderDm { .. } => Ok(()),
     }
 }
 
@@ -65,6 +119,25 @@ async fn record_card(
         super::queue(tx, &Delivery::refresh_card(topic_id, Duration::ZERO), clock)
             .await
             .context("queuing a card refresh")?;
+    }
+    Ok(())
+}
+
+/// With the recount locked (so of two last reads committing at once, the second sees the
+/// first): once no card waits for Slack, its finishing step is due now.
+async fn finish_when_read(
+    tx: &mut PgConnection,
+    recount_id: i64,
+    clock: &dyn Clock,
+) -> anyhow::Result<()> {
+    let waiting = store::recounts::waiting(&mut *tx, recount_id)
+        .await
+        .context("counting the cards still to read")?;
+    if waiting == 0 {
+        let subject = recount_subject(recount_id);
+        store::jobs::bring_forward(&mut *tx, &subject, Job::RECOUNT_FINISH, clock.now())
+            .await
+            .context("bringing the recount's end forward")?;
     }
     Ok(())
 }

@@ -6,6 +6,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use anyhow::Context;
+use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
@@ -39,6 +40,16 @@ pub struct OutboxWorker {
     pub bot: Arc<OnceLock<BotIdentity>>,
     /// Slack's rate limits met so far.
     pub rate_limits: Arc<RateLimits>,
+}
+
+/// A call Slack accepted.
+#[derive(Debug)]
+struct Sent {
+    receipt: CallReceipt,
+    /// "done", or "recovered" when an earlier attempt's lost answer turned out a success.
+    how: &'static str,
+    /// When the call was made: a read shows Slack's state at least as new as this.
+    at: DateTime<Utc>,
 }
 
 impl LeasedQueue for OutboxWorker {
@@ -113,7 +124,7 @@ impl OutboxWorker {
         row: &Claimed,
         method: &'static str,
         call: Option<&SlackCall>,
-        result: Result<(CallReceipt, &'static str), CallError>,
+        result: Result<Sent, CallError>,
     ) {
         if let (
             Some(call),
@@ -125,12 +136,12 @@ impl OutboxWorker {
         ) = (call, &result)
         {
             let now = self.clock.now();
-            let channel = call.channel().unwrap_or_default();
-            self.rate_limits.record(method, channel, now + *wait, now);
+            self.rate_limits
+                .record(method, call.limited_in(), now + *wait, now);
         }
         let attempt = u32::try_from(row.attempt).unwrap_or(0);
         let outcome = match result {
-            Ok((receipt, how)) => self.record_success(row, &receipt).await.map(|()| how),
+            Ok(sent) => self.record_success(row, &sent).await.map(|()| sent.how),
             Err(CallError::Retryable {
                 reason,
                 retry_after,
@@ -227,13 +238,13 @@ impl OutboxWorker {
         store::outbox::mark_dead(&mut *tx, row, &error.to_string(), now)
             .await
             .context("marking an outbox row dead")?;
-        let queued = match error.refusal() {
-            Some(code) => {
-                let channel = call.and_then(SlackCall::channel);
-                dead_letters::report(&mut tx, row.after_send.as_ref(), channel, code, now).await?
-            }
-            None => false,
-        };
+        let channel = call.and_then(SlackCall::channel);
+        let queued =
+            dead_letters::report(&mut tx, row.after_send.as_ref(), channel, error, now).await?;
+        if let Some(after_send) = &row.after_send {
+            after_send::read_failed(&mut tx, after_send, &error.to_string(), self.clock.as_ref())
+                .await?;
+        }
         tx.commit().await.context("committing a dead row")?;
         Ok(queued)
     }
@@ -251,11 +262,8 @@ impl OutboxWorker {
 
     /// Makes the call, unless an earlier attempt whose outcome was lost already posted its
     /// message: then that message is the receipt, and the outcome says "recovered".
-    async fn send(
-        &self,
-        row: &Claimed,
-        call: SlackCall,
-    ) -> Result<(CallReceipt, &'static str), CallError> {
+    async fn send(&self, row: &Claimed, call: SlackCall) -> Result<Sent, CallError> {
+        let at = self.clock.now();
         if row.maybe_sent
             && let Some(channel) = call.posts_to()
         {
@@ -266,7 +274,11 @@ impl OutboxWorker {
             {
                 Ok(Some(receipt)) => {
                     tracing::info!(key = %row.key, "an unconfirmed message was delivered after all; not posting it again");
-                    return Ok((receipt, "recovered"));
+                    return Ok(Sent {
+                        receipt,
+                        how: "recovered",
+                        at,
+                    });
                 }
                 Ok(None) => {}
                 // Not knowing, post: a rare duplicate beats a lost message.
@@ -275,16 +287,17 @@ impl OutboxWorker {
                 }
             }
         }
-        self.slack
-            .execute(&call)
-            .await
-            .map(|receipt| (receipt, "done"))
+        self.slack.execute(&call).await.map(|receipt| Sent {
+            receipt,
+            how: "done",
+            at,
+        })
     }
 
-    /// Marks the row done and, in the same transaction, records what Slack's acceptance means.
-    async fn record_success(&self, row: &Claimed, receipt: &CallReceipt) -> anyhow::Result<()> {
+    /// Marks the row done and, in the same transaction, records what Slack's answer means.
+    async fn record_success(&self, row: &Claimed, sent: &Sent) -> anyhow::Result<()> {
         let mut tx = self.db.begin().await.context("starting a transaction")?;
-        let still_ours = store::outbox::mark_done(&mut *tx, row, receipt, self.clock.now())
+        let still_ours = store::outbox::mark_done(&mut *tx, row, &sent.receipt, self.clock.now())
             .await
             .context("marking an outbox row done")?;
         if !still_ours {
@@ -292,7 +305,8 @@ impl OutboxWorker {
             return Ok(());
         }
         if let Some(after_send) = &row.after_send {
-            after_send::apply(&mut tx, after_send, receipt, self.clock.as_ref()).await?;
+            let clock = self.clock.as_ref();
+            after_send::apply(&mut tx, after_send, &sent.receipt, sent.at, clock).await?;
         }
         tx.commit().await.context("committing an outbox outcome")
     }

@@ -54,6 +54,19 @@ pub struct CallReceipt {
     pub channel: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ts: Option<String>,
+    /// What a read (`reactions.get`, `users.info`) answered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read: Option<Read>,
+}
+
+/// The reactions on a message: each emoji name with every user who added it.
+pub type Reactions = Vec<(String, Vec<String>)>;
+
+/// What a read told us.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Read {
+    Reactions(Reactions),
 }
 
 /// Where the bot stands in a channel.
@@ -139,6 +152,7 @@ impl SlackApi {
                 Ok(CallReceipt {
                     channel: Some(response.channel.to_string()),
                     ts: Some(response.ts.to_string()),
+                    read: None,
                 })
             }
             SlackCall::UpdateMessage(request) => {
@@ -146,6 +160,7 @@ impl SlackApi {
                 Ok(CallReceipt {
                     channel: Some(response.channel.to_string()),
                     ts: Some(response.ts.to_string()),
+                    read: None,
                 })
             }
             SlackCall::PostEphemeral(request) => {
@@ -163,6 +178,13 @@ impl SlackApi {
             SlackCall::PublishView(request) => {
                 self.bounded(session.views_publish(request)).await?;
                 Ok(CallReceipt::default())
+            }
+            SlackCall::GetReactions(request) => {
+                let response = self.bounded(session.reactions_get(request)).await?;
+                Ok(CallReceipt {
+                    read: Some(Read::Reactions(reactions_of(response))),
+                    ..CallReceipt::default()
+                })
             }
         }
     }
@@ -236,6 +258,7 @@ impl SlackApi {
         Ok(found.map(|message| CallReceipt {
             channel: Some(channel.to_string()),
             ts: Some(message.origin.ts.to_string()),
+            read: None,
         }))
     }
 
@@ -260,47 +283,24 @@ impl SlackApi {
         }
     }
 
-    /// The reactions on a message: each emoji name with every user who added it.
-    pub async fn reactions_on(
-        &self,
-        channel: &str,
-        ts: &str,
-    ) -> Result<Vec<(String, Vec<String>)>, CallError> {
-        let session = self.client.open_session(&self.token);
-        let request = SlackApiReactionsGetRequest::new()
-            .with_channel(channel.into())
-            .with_timestamp(ts.into())
-            .with_full(true);
-        let response = self.bounded(session.reactions_get(&request)).await?;
-        let reactions = match response {
-            SlackApiReactionsGetResponse::Message(found) => {
-                found.message.content.reactions.unwrap_or_default()
-            }
-            SlackApiReactionsGetResponse::File(_) => Vec::new(),
-        };
-        Ok(reactions
-            .into_iter()
-            .map(|reaction| {
-                (
-                    reaction.name.to_string(),
-                    reaction.users.iter().map(ToString::to_string).collect(),
-                )
-            })
-            .collect())
+    /// The reactions on a message (`reactions.get`), made at once: for the vote on a "Time's
+    /// up" message, which a scheduled step reads. Recounts read through the outbox instead
+    /// ([`SlackCall::get_reactions`]).
+    pub async fn reactions_on(&self, channel: &str, ts: &str) -> Result<Reactions, CallError> {
+        let call = SlackCall::get_reactions(channel, ts);
+        match self.execute(&call).await?.read {
+            Some(Read::Reactions(reactions)) => Ok(reactions),
+            None => Ok(Vec::new()),
+        }
     }
 
-    /// Whether a user is a bot, and whether a workspace admin or owner.
+    /// Whether a user is a bot, and whether a workspace admin or owner (`users.info`, made at
+    /// once: for the background look-up of new voters).
     pub async fn user_kind(&self, user: &str) -> Result<UserKind, CallError> {
         let session = self.client.open_session(&self.token);
         let request = SlackApiUsersInfoRequest::new(user.into());
         let response = self.bounded(session.users_info(&request)).await?;
-        let flags = response.user.flags;
-        Ok(UserKind {
-            is_bot: flags.is_bot.unwrap_or(false),
-            is_admin: flags.is_admin.unwrap_or(false)
-                || flags.is_owner.unwrap_or(false)
-                || flags.is_primary_owner.unwrap_or(false),
-        })
+        Ok(kind_of(&response.user))
     }
 
     async fn bounded<T>(
@@ -315,6 +315,36 @@ impl SlackApi {
                 maybe_sent: true,
             }),
         }
+    }
+}
+
+/// The reactions in a `reactions.get` answer: each emoji with its users.
+fn reactions_of(response: SlackApiReactionsGetResponse) -> Reactions {
+    let reactions = match response {
+        SlackApiReactionsGetResponse::Message(found) => {
+            found.message.content.reactions.unwrap_or_default()
+        }
+        SlackApiReactionsGetResponse::File(_) => Vec::new(),
+    };
+    reactions
+        .into_iter()
+        .map(|reaction| {
+            (
+                reaction.name.to_string(),
+                reaction.users.iter().map(ToString::to_string).collect(),
+            )
+        })
+        .collect()
+}
+
+/// A user as `users.info` describes them: owners and the primary owner are admins too.
+fn kind_of(user: &SlackUser) -> UserKind {
+    let flags = &user.flags;
+    UserKind {
+        is_bot: flags.is_bot.unwrap_or(false),
+        is_admin: flags.is_admin.unwrap_or(false)
+            || flags.is_owner.unwrap_or(false)
+            || flags.is_primary_owner.unwrap_or(false),
     }
 }
 

@@ -20,6 +20,7 @@ mod migrations;
 mod minutes;
 mod outbox;
 mod proposing;
+mod recounting;
 mod settings;
 mod socket_mode;
 mod support;

@@ -78,7 +78,10 @@ fn a_recount_says_how_many_cards_it_reads() {
 
 #[test]
 fn a_recount_that_matched_says_so() {
-    assert_json_snapshot!("recount_report_matched", message(&recount_report(1, &[])));
+    assert_json_snapshot!(
+        "recount_report_matched",
+        message(&recount_report(1, &[], &[]))
+    );
 }
 
 /// Voters added and removed per topic, each as mentions.
@@ -89,6 +92,18 @@ fn a_recount_lists_each_repair() {
         (22, users(&[BEN, CHO]), Vec::new()),
         (7, Vec::new(), users(&[ANA])),
     ];
-    let reply = recount_report(5, &changes);
+    let reply = recount_report(5, &changes, &[]);
     assert_json_snapshot!("recount_report_repaired", message(&reply));
+}
+
+/// Cards Slack did not answer for are named, with why, and keep their votes.
+#[test]
+fn a_recount_names_the_cards_it_could_not_read() {
+    let changes = [(22, users(&[BEN]), Vec::new())];
+    let unread = [
+        (21, Some("Slack error `message_not_found`".to_string())),
+        (7, None),
+    ];
+    let reply = recount_report(5, &changes, &unread);
+    assert_json_snapshot!("recount_report_unread", message(&reply));
 }

@@ -6,7 +6,7 @@ mod effects;
 mod steps;
 
 pub use controls::{button, control, start};
-pub use steps::{finish as finish_job, run as run_step};
+pub use steps::{finish as finish_job, post_agenda, run as run_step};
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
