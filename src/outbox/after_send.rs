@@ -1,6 +1,6 @@
 //! What the worker records in the transaction that marks a call delivered: where a card, a
-//! vote message or a reminder DM went, and what a read answered (a recount's reactions),
-//! bringing forward the scheduled step that waits for it. When the outbox gives
+//! vote message or a reminder DM went, and what a read answered (a recount's reactions, a
+//! user's kind), bringing forward the scheduled step that waits for it. When the outbox gives
 //! up on a read, [`read_failed`] records that instead, so nothing waits for it forever.
 
 use std::time::Duration;
@@ -9,8 +9,9 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
+use super::user_directory;
 use crate::clock::Clock;
-use crate::domain::job::{Job, recount_subject};
+use crate::domain::job::{Job, recount_subject, user_subject};
 use crate::slack::api::{CallReceipt, Read};
 use crate::slack::outgoing::{AfterSend, Delivery};
 use crate::store;
@@ -65,6 +66,13 @@ pub async fn apply(
             }
             Ok(())
         }
+        AfterSend::RecordUser { user_id } => {
+            let Some(Read::User(kind)) = &receipt.read else {
+                anyhow::bail!("Slack's answer to users.info held no user");
+            };
+            user_directory::record(tx, user_id, *kind, clock).await?;
+            waiting_for_user(tx, user_id, clock).await
+        }
     }
 }
 
@@ -92,6 +100,7 @@ pub async fn read_failed(
             }
             Ok(())
         }
+        AfterSend::RecordUser { user_id } => waiting_for_user(tx, user_id, clock).await,
         AfterSend::RecordTopicCard { .. }
         | AfterSend::RecordVoteMessage { .. }
         | AfterSend::RecordReminderDm { .. } => Ok(()),
@@ -140,4 +149,17 @@ async fn finish_when_read(
             .context("bringing the recount's end forward")?;
     }
     Ok(())
+}
+
+/// Steps waiting to know who `user_id` is are due now.
+async fn waiting_for_user(
+    tx: &mut PgConnection,
+    user_id: &str,
+    clock: &dyn Clock,
+) -> anyhow::Result<()> {
+    let subject = user_subject(user_id);
+    store::jobs::bring_forward(&mut *tx, &subject, Job::CHANGE_BY_ADMIN, clock.now())
+        .await
+        .context("bringing forward the steps waiting for a user")
+        .map(|_| ())
 }

@@ -67,6 +67,7 @@ pub type Reactions = Vec<(String, Vec<String>)>;
 #[serde(rename_all = "snake_case")]
 pub enum Read {
     Reactions(Reactions),
+    User(UserKind),
 }
 
 /// Where the bot stands in a channel.
@@ -186,6 +187,13 @@ impl SlackApi {
                     ..CallReceipt::default()
                 })
             }
+            SlackCall::UserInfo(request) => {
+                let response = self.bounded(session.users_info(request)).await?;
+                Ok(CallReceipt {
+                    read: Some(Read::User(kind_of(&response.user))),
+                    ..CallReceipt::default()
+                })
+            }
         }
     }
 
@@ -290,7 +298,7 @@ impl SlackApi {
         let call = SlackCall::get_reactions(channel, ts);
         match self.execute(&call).await?.read {
             Some(Read::Reactions(reactions)) => Ok(reactions),
-            None => Ok(Vec::new()),
+            _ => Ok(Vec::new()),
         }
     }
 

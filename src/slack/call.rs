@@ -1,6 +1,6 @@
 //! The Slack Web API calls the bot makes, as data the outbox can store and replay: the calls
 //! that change something in Slack, and the reads whose answer a later step acts on
-//! (`reactions.get` for a recount).
+//! (`reactions.get` for a recount, `users.info` for an admin check).
 
 use serde::{Deserialize, Serialize};
 use slack_morphism::prelude::*;
@@ -23,6 +23,8 @@ pub enum SlackCall {
     PublishView(SlackApiViewsPublishRequest),
     #[serde(rename = "reactions.get")]
     GetReactions(SlackApiReactionsGetRequest),
+    #[serde(rename = "users.info")]
+    UserInfo(SlackApiUsersInfoRequest),
 }
 
 impl SlackCall {
@@ -58,17 +60,18 @@ impl SlackCall {
             SlackCall::AddReaction(request) => Some(request.channel.as_ref()),
             SlackCall::RemoveReaction(request) => request.channel.as_ref().map(|c| c.as_ref()),
             SlackCall::GetReactions(request) => request.channel.as_ref().map(|c| c.as_ref()),
-            SlackCall::PublishView(_) => None,
+            SlackCall::PublishView(_) | SlackCall::UserInfo(_) => None,
         }
     }
 
     /// What a 429 for this call says must wait: `Some(channel)` when it may be that
     /// conversation's own limit (messages: about one a second per channel; the outbox holds
     /// the whole method back only once two channels are refused), `None` when Slack limits the
-    /// method per workspace, so every call of it waits (`reactions.get`, Tier 3: 50+ a minute).
+    /// method per workspace, so every call of it waits (`reactions.get`, Tier 3: 50+ a minute;
+    /// `users.info`, Tier 4: 100+ a minute).
     pub fn limited_in(&self) -> Option<&str> {
         match self {
-            SlackCall::GetReactions(_) => None,
+            SlackCall::GetReactions(_) | SlackCall::UserInfo(_) => None,
             other => Some(other.channel().unwrap_or_default()),
         }
     }
@@ -140,6 +143,11 @@ impl SlackCall {
         )
     }
 
+    /// Who a user is: a bot? a workspace admin or owner?
+    pub fn user_info(user: &str) -> Self {
+        SlackCall::UserInfo(SlackApiUsersInfoRequest::new(user.into()))
+    }
+
     pub fn method(&self) -> SlackMethod {
         match self {
             SlackCall::PostMessage(_) => SlackMethod::ChatPostMessage,
@@ -149,6 +157,7 @@ impl SlackCall {
             SlackCall::RemoveReaction(_) => SlackMethod::ReactionsRemove,
             SlackCall::PublishView(_) => SlackMethod::ViewsPublish,
             SlackCall::GetReactions(_) => SlackMethod::ReactionsGet,
+            SlackCall::UserInfo(_) => SlackMethod::UsersInfo,
         }
     }
 }
@@ -270,6 +279,7 @@ mod tests {
         for call in [
             SlackCall::post_message("C1", "x".into(), vec![]),
             SlackCall::get_reactions("C1", "1.2"),
+            SlackCall::user_info("U1"),
         ] {
             let stored = serde_json::to_value(&call).expect("serialises");
             assert_eq!(stored["method"], call.method().name());
@@ -292,6 +302,7 @@ mod tests {
     #[test]
     fn reads_wait_out_a_workspace_limit_and_messages_their_channels() {
         assert_eq!(SlackCall::get_reactions("C1", "1.2").limited_in(), None);
+        assert_eq!(SlackCall::user_info("U1").limited_in(), None);
         let post = SlackCall::post_message("C1", "x".into(), vec![]);
         assert_eq!(post.limited_in(), Some("C1"));
     }

@@ -66,6 +66,8 @@ pub enum AfterSend {
     /// gives up, why it could not read them); the last card of the recount brings its
     /// finishing step forward.
     RecordReactions { recount_id: i64, topic_id: i64 },
+    /// Store who `users.info` says a user is, and bring forward the steps waiting to know.
+    RecordUser { user_id: String },
 }
 
 /// How long card edits wait for more votes before they are sent: Slack allows about one
@@ -271,6 +273,20 @@ impl Delivery {
                 format!("recount:{recount_id}:card:{topic_id}"),
                 SlackCall::get_reactions(channel, ts),
             )
+        }
+    }
+
+    /// Asks Slack who `user_id` is, merged with a look-up of them still waiting.
+    pub fn look_up_user(user_id: &str) -> Delivery {
+        Delivery {
+            key: format!("users-info:{user_id}:{:016x}", rand::random::<u64>()),
+            outgoing: Outgoing::Call(Box::new(SlackCall::user_info(user_id))),
+            after_send: Some(AfterSend::RecordUser {
+                user_id: user_id.to_string(),
+            }),
+            coalesce_key: Some(format!("users-info:{user_id}")),
+            sequence_key: None,
+            delay: Duration::ZERO,
         }
     }
 

@@ -5,6 +5,7 @@
 /// 503 over HTTP, no ack over Socket Mode) so Slack delivers it again; within Slack's 3 s.
 pub const ACK_DEADLINE: std::time::Duration = std::time::Duration::from_millis(2500);
 
+mod admin_check;
 mod capture;
 mod challenges;
 pub mod commands;
@@ -23,6 +24,7 @@ mod propose;
 pub mod reactions;
 mod recount;
 pub mod reminders;
+mod rights;
 pub mod scheduled;
 mod search;
 mod state;

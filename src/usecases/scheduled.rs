@@ -35,6 +35,7 @@ pub async fn run(state: &AppState, claimed: &ClaimedJob) -> anyhow::Result<()> {
         | Job::VoteClose { .. }
         | Job::MeetingAutoEnd { .. } => super::meeting::run_step(state, claimed).await,
         Job::RecountFinish { recount_id } => recount_finished(state, claimed, recount_id).await,
+        Job::ChangeByAdmin { .. } => super::admin_check::run_job(state, claimed).await,
     }
 }
 

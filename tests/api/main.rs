@@ -5,6 +5,7 @@
 #![allow(clippy::too_many_lines)]
 
 mod actions;
+mod admins;
 mod binary;
 mod challenges;
 mod editing;

@@ -2,8 +2,8 @@
 
 use archhour::domain::topics::{Topic, TopicState};
 use archhour::slack::blocks::{
-    budget_notice, facilitator_refusal, no_such_topic, recount_report, recount_started,
-    withdraw_not_open, withdraw_refused, withdrawn,
+    admin_check_failed, admin_check_pending, budget_notice, facilitator_refusal, no_such_topic,
+    recount_report, recount_started, withdraw_not_open, withdraw_refused, withdrawn,
 };
 use insta::assert_json_snapshot;
 
@@ -106,4 +106,13 @@ fn a_recount_names_the_cards_it_could_not_read() {
     ];
     let reply = recount_report(5, &changes, &unread);
     assert_json_snapshot!("recount_report_unread", message(&reply));
+}
+
+/// Someone only a workspace admin could be, before Slack says whether they are one.
+#[test]
+fn a_change_waiting_for_the_admin_check_says_what_happens_next() {
+    let reply = admin_check_pending(&markup_topic(), "withdraw it");
+    assert_json_snapshot!("admin_check_pending", message(&reply));
+    let failed = admin_check_failed(&markup_topic(), "withdraw it");
+    assert_json_snapshot!("admin_check_failed", message(&failed));
 }

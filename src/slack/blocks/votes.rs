@@ -57,6 +57,24 @@ pub(super) fn change_refused(topic: &Topic, facilitators: &[String], what: &str)
     ))
 }
 
+/// The answer to `withdraw N` or `edit N` (`what`: "withdraw it", "edit it") from someone only
+/// a workspace admin could be, while Slack has not said whether they are: the decision follows.
+pub fn admin_check_pending(topic: &Topic, what: &str) -> Reply {
+    Reply::markdown(format!(
+        "Only {}, who proposed #{}, or a workspace admin can {what}. I'm asking Slack whether you're an admin, and will tell you here in a moment.",
+        proposer(topic),
+        topic.number
+    ))
+}
+
+/// Slack did not say whether the person is a workspace admin: nothing changed.
+pub fn admin_check_failed(topic: &Topic, what: &str) -> Reply {
+    Reply::markdown(format!(
+        "Slack didn't tell me whether you're a workspace admin, so #{} is as it was. Please try to {what} again in a minute.",
+        topic.number
+    ))
+}
+
 /// Confirms a withdrawal.
 pub fn withdrawn(topic: &Topic) -> Reply {
     Reply::markdown(format!(

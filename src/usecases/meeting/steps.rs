@@ -41,7 +41,8 @@ pub async fn run(state: &AppState, claimed: &ClaimedJob) -> anyhow::Result<()> {
         | Job::ReminderRun { .. }
         | Job::DueMorning { .. }
         | Job::Digest { .. }
-        | Job::RecountFinish { .. } => {
+        | Job::RecountFinish { .. }
+        | Job::ChangeByAdmin { .. } => {
             anyhow::bail!("not a meeting step")
         }
     }
