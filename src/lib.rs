@@ -7,8 +7,10 @@
 //!   Socket Mode; [`tools`] holds the offline commands ([`cli`] parses them).
 //! - [`usecases`] decides what each request and each due scheduled step means, whichever
 //!   transport or worker brought it, and applies it.
-//! - [`outbox`] makes the calls to Slack a change queued, durably and with retries; [`compose`]
-//!   builds messages from stored state for both.
+//! - [`outbox`] makes the calls to Slack a change queued (and the reads a later step waits
+//!   for), durably, with retries and Slack's rate limits; the few calls made directly are
+//!   listed in the README ("How it is built"). [`compose`] builds messages from stored state
+//!   for both.
 //! - [`store`] is the only place with SQL; [`database`] opens Postgres (or runs an embedded
 //!   cluster). [`slack`] verifies and parses what Slack sends, renders every message, and is
 //!   the Web API client.

@@ -365,13 +365,6 @@ fn the_checker_fails_on_a_module_without_a_layer() {
 /// A file a reader can hold in mind: no source file in `src/` is longer than this.
 const MOST_LINES_IN_A_FILE: usize = 400;
 
-/// Files still being split, each named so it cannot grow unnoticed: the check fails once one
-/// is short enough (take it off the list) as well as when another file grows too long.
-const BEING_SPLIT: &[&str] = &[
-    // The outbox worker: split with the recount moving into the outbox (issue 17, item 6).
-    "outbox/worker.rs",
-];
-
 #[test]
 fn no_file_in_src_is_too_long_to_read() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
@@ -380,15 +373,12 @@ fn no_file_in_src_is_too_long_to_read() {
     let long: Vec<String> = files
         .iter()
         .map(|(file, source)| (file, source.lines().count()))
-        .filter(|(file, lines)| {
-            (*lines > MOST_LINES_IN_A_FILE) != BEING_SPLIT.contains(&file.as_str())
-        })
+        .filter(|(_, lines)| *lines > MOST_LINES_IN_A_FILE)
         .map(|(file, lines)| format!("src/{file}: {lines} lines"))
         .collect();
     assert!(
         long.is_empty(),
-        "split these by what each part does (at most {MOST_LINES_IN_A_FILE} lines), or take \
-         them off BEING_SPLIT once they are short enough:\n{}",
+        "split these by what each part does (at most {MOST_LINES_IN_A_FILE} lines):\n{}",
         long.join("\n")
     );
 }

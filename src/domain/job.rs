@@ -35,6 +35,22 @@ pub enum Job {
         channel_id: String,
         occurrence: DateTime<Utc>,
     },
+    /// Repair the votes from what a recount read, then report it (or post the agenda of the
+    /// meeting that waits for it). Due when its patience runs out; the last read brings it
+    /// forward.
+    RecountFinish { recount_id: i64 },
+    /// `withdraw N` or `edit N` (the command's `text`) by someone who is neither the topic's
+    /// author nor, the channel having none, a facilitator: decided once Slack has said whether
+    /// they are a workspace admin, and answered in an ephemeral. Due when the wait for Slack
+    /// runs out; the answer (`users.info` through the outbox) brings it forward.
+    ChangeByAdmin {
+        team_id: String,
+        channel_id: String,
+        user_id: String,
+        text: String,
+        /// Names the command (its trigger id), so the answer is sent once.
+        request: String,
+    },
 }
 
 /// Which pre-meeting message.
@@ -59,6 +75,11 @@ pub struct ScheduledJob {
 }
 
 impl Job {
+    /// [`Job::RecountFinish`]'s kind, as stored (what the last read brings forward).
+    pub const RECOUNT_FINISH: &'static str = "recount_finish";
+    /// [`Job::ChangeByAdmin`]'s kind, as stored (what `users.info`'s answer brings forward).
+    pub const CHANGE_BY_ADMIN: &'static str = "change_by_admin";
+
     /// The step's name, for logs and metrics.
     pub fn kind(&self) -> &'static str {
         match self {
@@ -71,6 +92,8 @@ impl Job {
             Job::ReminderRun { .. } => "reminder_run",
             Job::DueMorning { .. } => "due_morning",
             Job::Digest { .. } => "digest",
+            Job::RecountFinish { .. } => Job::RECOUNT_FINISH,
+            Job::ChangeByAdmin { .. } => Job::CHANGE_BY_ADMIN,
         }
     }
 }
@@ -100,6 +123,16 @@ pub fn digest_subject(channel_id: &str) -> String {
     format!("digest:{channel_id}")
 }
 
+/// A recount's finishing step.
+pub fn recount_subject(recount_id: i64) -> String {
+    format!("recount:{recount_id}")
+}
+
+/// Steps that wait for Slack to say who a user is (`users.info`).
+pub fn user_subject(user_id: &str) -> String {
+    format!("user:{user_id}")
+}
+
 /// A channel's due-date mornings.
 pub fn due_subject(channel_id: &str) -> String {
     format!("due:{channel_id}")
@@ -124,5 +157,21 @@ mod tests {
         assert_eq!(stored["kind"], job.kind());
         let back: Job = serde_json::from_value(stored).expect("deserialises");
         assert_eq!(back, job);
+    }
+
+    #[test]
+    fn the_kinds_steps_are_brought_forward_by_are_the_stored_tags() {
+        let finish = Job::RecountFinish { recount_id: 3 };
+        let change = Job::ChangeByAdmin {
+            team_id: "T1".into(),
+            channel_id: "C1".into(),
+            user_id: "U1".into(),
+            text: "withdraw 4".into(),
+            request: "1.2.3".into(),
+        };
+        for job in [finish, change] {
+            let stored = serde_json::to_value(&job).expect("serialises");
+            assert_eq!(stored["kind"], job.kind());
+        }
     }
 }

@@ -1,5 +1,5 @@
 //! When to try a failed call again: Slack's `Retry-After` when it gives one, else exponential
-//! backoff with jitter.
+//! backoff with jitter; and how many times.
 
 use std::time::Duration;
 
@@ -20,6 +20,21 @@ pub fn retry_delay(
     let doublings = attempt.saturating_sub(1).min(30);
     let step = base.saturating_mul(1 << doublings).min(max);
     step.mul_f64(0.5 + 0.5 * jitter.clamp(0.0, 1.0))
+}
+
+/// A row told to wait (Slack's 429 with `Retry-After`, or a card edit waiting for its card) has
+/// not failed: it may be tried up to this many times as often as a row whose calls fail.
+const WAITS_PER_FAILURE: u32 = 10;
+
+/// Whether a retryable outcome of attempt number `attempt` (1 = the first) leaves the row
+/// another one.
+pub fn may_try_again(attempt: u32, told_to_wait: bool, max_attempts: u32) -> bool {
+    let limit = if told_to_wait {
+        max_attempts.saturating_mul(WAITS_PER_FAILURE)
+    } else {
+        max_attempts
+    };
+    attempt < limit
 }
 
 #[cfg(test)]
@@ -45,6 +60,14 @@ mod tests {
         assert_eq!(full, [2, 4, 8, 16]);
         // With jitter 0 it is half the step.
         assert_eq!(retry_delay(3, None, BASE, MAX, 0.0), Duration::from_secs(4));
+    }
+
+    #[test]
+    fn a_row_told_to_wait_gets_more_attempts_than_one_that_fails() {
+        assert!(may_try_again(2, false, 3));
+        assert!(!may_try_again(3, false, 3));
+        assert!(may_try_again(29, true, 3));
+        assert!(!may_try_again(30, true, 3));
     }
 
     #[test]

@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
 use crate::domain::membership::{Membership, Outside};
+use crate::slack::api::CallError;
 use crate::slack::outgoing::{AfterSend, Delivery};
 use crate::store;
 
@@ -34,15 +35,19 @@ fn membership_after(code: &str) -> Option<Membership> {
     }
 }
 
-/// In the transaction that marks a row dead with Slack's `code`: remembers what that says about
-/// the channel, and queues the proposer's DM for a card. Returns whether a DM was queued.
+/// In the transaction that marks a row dead: when Slack refused it (`error` has Slack's code),
+/// remembers what that says about the channel, and queues the proposer's DM for a card.
+/// Returns whether a DM was queued.
 pub async fn report(
     tx: &mut PgConnection,
     after_send: Option<&AfterSend>,
     channel: Option<&str>,
-    code: &str,
+    error: &CallError,
     now: DateTime<Utc>,
 ) -> anyhow::Result<bool> {
+    let Some(code) = error.refusal() else {
+        return Ok(false);
+    };
     if let (Some(channel), Some(membership)) = (channel, membership_after(code)) {
         store::memberships::set(&mut *tx, channel, membership, now)
             .await

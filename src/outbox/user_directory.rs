@@ -1,15 +1,18 @@
-//! Looking up Slack users we meet as voters (is this a bot?) and when withdrawing (is this an
-//! admin?), cached in `slack_users`.
+//! Looking up Slack users we meet as voters (is this a bot?), cached in `slack_users`: a
+//! background task that calls `users.info` itself, in batches, outside the outbox (it waits out
+//! Slack's `Retry-After` on its own), and is never on a request's path. Whether someone is an
+//! admin (for `withdraw` and `edit`) is asked through the outbox instead, and recorded here by
+//! [`record`].
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
-use crate::clock::SharedClock;
+use crate::clock::{Clock, SharedClock};
 use crate::domain::users::UserKind;
 use crate::slack::api::{CallError, SlackApi};
 use crate::slack::outgoing::{CARD_REFRESH_DELAY, Delivery};
@@ -17,8 +20,6 @@ use crate::store;
 
 /// Users looked up per round.
 const BATCH: i64 = 20;
-/// How long a cached answer is trusted when it decides a permission.
-const FRESH_FOR: chrono::Duration = chrono::Duration::days(1);
 
 /// The background task that looks up newly seen voters.
 #[derive(Debug, Clone)]
@@ -81,54 +82,43 @@ impl UserDirectory {
         Ok((users.len() as i64 == BATCH).then_some(Duration::ZERO))
     }
 
-    /// Stores what we learned; a bot's reactions stop counting, so its cards are redrawn.
+    /// Stores what we learned, waking the outbox for the cards it redraws.
     async fn record(&self, user: &str, kind: UserKind) -> anyhow::Result<()> {
         let mut tx = self.db.begin().await.context("starting a transaction")?;
-        store::users::save(&mut *tx, user, kind, self.clock.now())
-            .await
-            .context("saving a user")?;
-        if kind.is_bot {
-            let topics = store::users::open_topics_voted_by(&mut *tx, user)
-                .await
-                .context("finding a bot's reactions")?;
-            for topic_id in topics {
-                super::queue(
-                    &mut tx,
-                    &Delivery::refresh_card(topic_id, CARD_REFRESH_DELAY),
-                    self.clock.as_ref(),
-                )
-                .await
-                .context("queuing a card refresh")?;
-            }
-        }
+        let redrawn = record(&mut tx, user, kind, self.clock.as_ref()).await?;
         tx.commit().await.context("committing a user")?;
-        if kind.is_bot {
+        if redrawn {
             self.outbox_wake.notify_one();
         }
         Ok(())
     }
 }
 
-/// A user's kind, from the cache when fresh, else from users.info (and then cached).
-pub async fn kind_of(
-    db: &PgPool,
-    slack: &SlackApi,
-    clock: &SharedClock,
+/// Stores what `users.info` said about `user`; a bot's reactions stop counting, so the cards it
+/// voted on are redrawn. Returns whether any redraw was queued.
+pub async fn record(
+    tx: &mut PgConnection,
     user: &str,
-) -> anyhow::Result<UserKind> {
-    let now = clock.now();
-    if let Some(kind) = store::users::get(db, user, now - FRESH_FOR)
+    kind: UserKind,
+    clock: &dyn Clock,
+) -> anyhow::Result<bool> {
+    store::users::save(&mut *tx, user, kind, clock.now())
         .await
-        .context("reading the user cache")?
-    {
-        return Ok(kind);
+        .context("saving a user")?;
+    if !kind.is_bot {
+        return Ok(false);
     }
-    let kind = slack
-        .user_kind(user)
+    let topics = store::users::open_topics_voted_by(&mut *tx, user)
         .await
-        .with_context(|| format!("asking Slack about {user}"))?;
-    store::users::save(db, user, kind, now)
+        .context("finding a bot's reactions")?;
+    for topic_id in &topics {
+        super::queue(
+            tx,
+            &Delivery::refresh_card(*topic_id, CARD_REFRESH_DELAY),
+            clock,
+        )
         .await
-        .context("caching a user")?;
-    Ok(kind)
+        .context("queuing a card refresh")?;
+    }
+    Ok(!topics.is_empty())
 }

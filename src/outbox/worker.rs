@@ -1,28 +1,28 @@
 //! The worker that drains the outbox: claims due rows under a lease, calls Slack, and records
-//! success, a retry with backoff, or a dead row with its error.
+//! success (with its bookkeeping, [`super::after_send`]), a retry with backoff, or a dead row
+//! with its error. Rows rendered at send time are resolved in [`super::render`].
 
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use anyhow::Context;
+use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
-use super::backoff::retry_delay;
+use super::after_send;
+use super::backoff::{may_try_again, retry_delay};
 use super::dead_letters;
 use super::drain::{Drain, LeasedQueue};
 use super::rate_limits::RateLimits;
-use crate::clock::{Clock, SharedClock};
-use crate::compose;
+use crate::clock::SharedClock;
 use crate::config::OutboxSettings;
 use crate::domain::membership::{Membership, Outside};
 use crate::metrics::Metrics;
 use crate::slack::api::{CallError, CallReceipt, SlackApi};
-use crate::slack::blocks;
 use crate::slack::call::SlackCall;
 use crate::slack::identity::BotIdentity;
-use crate::slack::outgoing::{AfterSend, CARD_REFRESH_DELAY, Delivery, Outgoing, Render};
 use crate::store;
 use crate::store::outbox::Claimed;
 
@@ -40,6 +40,16 @@ pub struct OutboxWorker {
     pub bot: Arc<OnceLock<BotIdentity>>,
     /// Slack's rate limits met so far.
     pub rate_limits: Arc<RateLimits>,
+}
+
+/// A call Slack accepted.
+#[derive(Debug)]
+struct Sent {
+    receipt: CallReceipt,
+    /// "done", or "recovered" when an earlier attempt's lost answer turned out a success.
+    how: &'static str,
+    /// When the call was made: a read shows Slack's state at least as new as this.
+    at: DateTime<Utc>,
 }
 
 impl LeasedQueue for OutboxWorker {
@@ -114,7 +124,7 @@ impl OutboxWorker {
         row: &Claimed,
         method: &'static str,
         call: Option<&SlackCall>,
-        result: Result<(CallReceipt, &'static str), CallError>,
+        result: Result<Sent, CallError>,
     ) {
         if let (
             Some(call),
@@ -126,18 +136,19 @@ impl OutboxWorker {
         ) = (call, &result)
         {
             let now = self.clock.now();
-            let channel = call.channel().unwrap_or_default();
-            self.rate_limits.record(method, channel, now + *wait, now);
+            self.rate_limits
+                .record(method, call.limited_in(), now + *wait, now);
         }
+        let attempt = u32::try_from(row.attempt).unwrap_or(0);
         let outcome = match result {
-            Ok((receipt, how)) => self.record_success(row, &receipt).await.map(|()| how),
+            Ok(sent) => self.record_success(row, &sent).await.map(|()| sent.how),
             Err(CallError::Retryable {
                 reason,
                 retry_after,
                 maybe_sent,
-            }) if may_try_again(row, retry_after.is_some(), self.settings.max_attempts) => {
+            }) if may_try_again(attempt, retry_after.is_some(), self.settings.max_attempts) => {
                 let delay = retry_delay(
-                    attempt_number(row),
+                    attempt,
                     retry_after,
                     self.settings.base_backoff,
                     self.settings.max_backoff,
@@ -227,13 +238,13 @@ impl OutboxWorker {
         store::outbox::mark_dead(&mut *tx, row, &error.to_string(), now)
             .await
             .context("marking an outbox row dead")?;
-        let queued = match error.refusal() {
-            Some(code) => {
-                let channel = call.and_then(SlackCall::channel);
-                dead_letters::report(&mut tx, row.after_send.as_ref(), channel, code, now).await?
-            }
-            None => false,
-        };
+        let channel = call.and_then(SlackCall::channel);
+        let queued =
+            dead_letters::report(&mut tx, row.after_send.as_ref(), channel, error, now).await?;
+        if let Some(after_send) = &row.after_send {
+            after_send::read_failed(&mut tx, after_send, &error.to_string(), self.clock.as_ref())
+                .await?;
+        }
         tx.commit().await.context("committing a dead row")?;
         Ok(queued)
     }
@@ -251,11 +262,8 @@ impl OutboxWorker {
 
     /// Makes the call, unless an earlier attempt whose outcome was lost already posted its
     /// message: then that message is the receipt, and the outcome says "recovered".
-    async fn send(
-        &self,
-        row: &Claimed,
-        call: SlackCall,
-    ) -> Result<(CallReceipt, &'static str), CallError> {
+    async fn send(&self, row: &Claimed, call: SlackCall) -> Result<Sent, CallError> {
+        let at = self.clock.now();
         if row.maybe_sent
             && let Some(channel) = call.posts_to()
         {
@@ -266,7 +274,11 @@ impl OutboxWorker {
             {
                 Ok(Some(receipt)) => {
                     tracing::info!(key = %row.key, "an unconfirmed message was delivered after all; not posting it again");
-                    return Ok((receipt, "recovered"));
+                    return Ok(Sent {
+                        receipt,
+                        how: "recovered",
+                        at,
+                    });
                 }
                 Ok(None) => {}
                 // Not knowing, post: a rare duplicate beats a lost message.
@@ -275,139 +287,17 @@ impl OutboxWorker {
                 }
             }
         }
-        self.slack
-            .execute(&call)
-            .await
-            .map(|receipt| (receipt, "done"))
+        self.slack.execute(&call).await.map(|receipt| Sent {
+            receipt,
+            how: "done",
+            at,
+        })
     }
 
-    /// The call to make: as stored, or rendered now from the database.
-    async fn resolve(&self, outgoing: &Outgoing) -> Result<SlackCall, CallError> {
-        match outgoing {
-            Outgoing::Call(call) => Ok(call.as_ref().clone()),
-            Outgoing::Render(Render::TopicCard { topic_id }) => self.render_card(*topic_id).await,
-            Outgoing::Render(Render::ReminderDm { run_key, user_id }) => {
-                self.render_reminder(run_key, user_id, false).await
-            }
-            Outgoing::Render(Render::ReminderDmEdit { run_key, user_id }) => {
-                self.render_reminder(run_key, user_id, true).await
-            }
-            Outgoing::Render(Render::CardNotPosted { topic_id, error }) => {
-                self.render_card_not_posted(*topic_id, error).await
-            }
-            Outgoing::Render(Render::AppHome { user_id }) => {
-                let rendered = async {
-                    let mut conn = self.db.acquire().await?;
-                    compose::items::home_tab(&mut conn, user_id, self.bot.get(), self.clock.now())
-                        .await
-                };
-                rendered.await.map_err(|error| CallError::Retryable {
-                    reason: format!("rendering the App Home tab: {error:#}"),
-                    retry_after: None,
-                    maybe_sent: false,
-                })
-            }
-        }
-    }
-
-    /// The DM telling a topic's proposer its card could not be posted.
-    async fn render_card_not_posted(
-        &self,
-        topic_id: i64,
-        error: &str,
-    ) -> Result<SlackCall, CallError> {
-        let topic = store::topics::find(&self.db, topic_id)
-            .await
-            .map_err(|e| CallError::Retryable {
-                reason: format!("loading a topic: {e}"),
-                retry_after: None,
-                maybe_sent: false,
-            })?
-            .ok_or_else(|| CallError::impossible("the topic no longer exists"))?;
-        let Some(author) = &topic.author_id else {
-            return Err(CallError::impossible("the topic has no proposer to tell"));
-        };
-        let dm = self.slack.open_dm(author).await?;
-        let reply = blocks::card_not_posted(&topic, error);
-        Ok(SlackCall::post_message(&dm, reply.text, reply.blocks))
-    }
-
-    /// A reminder DM: posted into the owner's DM channel (opened first if unknown), or, for an
-    /// edit, the DM as sent, updated in place.
-    async fn render_reminder(
-        &self,
-        run_key: &str,
-        user_id: &str,
-        edit: bool,
-    ) -> Result<SlackCall, CallError> {
-        let retry = |error: anyhow::Error| CallError::Retryable {
-            reason: format!("rendering a reminder DM: {error:#}"),
-            retry_after: None,
-            maybe_sent: false,
-        };
-        let mut conn = self.db.acquire().await.map_err(|e| retry(e.into()))?;
-        let Some((dm, reply)) = compose::items::reminder(
-            &mut conn,
-            run_key,
-            user_id,
-            self.bot.get(),
-            self.clock.now(),
-        )
-        .await
-        .map_err(retry)?
-        else {
-            return Err(CallError::impossible("the reminder DM no longer exists"));
-        };
-        if edit {
-            let (Some(channel), Some(ts)) = (&dm.dm_channel_id, &dm.message_ts) else {
-                return Err(CallError::Retryable {
-                    reason: "the reminder DM has not been sent yet".into(),
-                    retry_after: Some(CARD_REFRESH_DELAY),
-                    maybe_sent: false,
-                });
-            };
-            return Ok(SlackCall::update_message(channel, ts, reply));
-        }
-        let channel = match store::reminders::dm_channel(&mut *conn, user_id)
-            .await
-            .map_err(|e| retry(e.into()))?
-        {
-            Some(channel) => channel,
-            None => {
-                let channel = self.slack.open_dm(user_id).await?;
-                store::reminders::save_dm_channel(&mut *conn, user_id, &channel)
-                    .await
-                    .map_err(|e| retry(e.into()))?;
-                channel
-            }
-        };
-        Ok(SlackCall::post_message(&channel, reply.text, reply.blocks))
-    }
-
-    /// The edit that shows a card's current state.
-    async fn render_card(&self, topic_id: i64) -> Result<SlackCall, CallError> {
-        let rendered = async {
-            let mut conn = self.db.acquire().await?;
-            compose::cards::update(&mut conn, topic_id).await
-        };
-        match rendered.await {
-            Ok(Some(call)) => Ok(call),
-            Ok(None) => Err(CallError::Retryable {
-                reason: "the card has not been posted yet".into(),
-                retry_after: Some(CARD_REFRESH_DELAY),
-                maybe_sent: false,
-            }),
-            Err(error) => Err(CallError::Retryable {
-                reason: format!("rendering the card: {error:#}"),
-                retry_after: None,
-                maybe_sent: false,
-            }),
-        }
-    }
-
-    async fn record_success(&self, row: &Claimed, receipt: &CallReceipt) -> anyhow::Result<()> {
+    /// Marks the row done and, in the same transaction, records what Slack's answer means.
+    async fn record_success(&self, row: &Claimed, sent: &Sent) -> anyhow::Result<()> {
         let mut tx = self.db.begin().await.context("starting a transaction")?;
-        let still_ours = store::outbox::mark_done(&mut *tx, row, receipt, self.clock.now())
+        let still_ours = store::outbox::mark_done(&mut *tx, row, &sent.receipt, self.clock.now())
             .await
             .context("marking an outbox row done")?;
         if !still_ours {
@@ -415,80 +305,9 @@ impl OutboxWorker {
             return Ok(());
         }
         if let Some(after_send) = &row.after_send {
-            apply(&mut tx, after_send, receipt, self.clock.as_ref()).await?;
+            let clock = self.clock.as_ref();
+            after_send::apply(&mut tx, after_send, &sent.receipt, sent.at, clock).await?;
         }
         tx.commit().await.context("committing an outbox outcome")
-    }
-}
-
-/// A row told to wait (Slack's 429 with `Retry-After`, or a card edit waiting for its card) has
-/// not failed: it may be tried up to this many times as often as a row whose calls fail.
-const WAITS_PER_FAILURE: u32 = 10;
-
-/// Whether a retryable outcome leaves the row another attempt.
-fn may_try_again(row: &Claimed, told_to_wait: bool, max_attempts: u32) -> bool {
-    let limit = if told_to_wait {
-        max_attempts.saturating_mul(WAITS_PER_FAILURE)
-    } else {
-        max_attempts
-    };
-    attempt_number(row) < limit
-}
-
-fn attempt_number(row: &Claimed) -> u32 {
-    u32::try_from(row.attempt).unwrap_or(0)
-}
-
-async fn apply(
-    tx: &mut sqlx::PgConnection,
-    after_send: &AfterSend,
-    receipt: &CallReceipt,
-    clock: &dyn Clock,
-) -> anyhow::Result<()> {
-    match after_send {
-        AfterSend::RecordTopicCard { topic_id } => {
-            let (Some(channel), Some(ts)) = (receipt.channel.as_deref(), receipt.ts.as_deref())
-            else {
-                anyhow::bail!("Slack accepted the card but did not say where it is");
-            };
-            store::topics::set_card_ts(&mut *tx, *topic_id, ts)
-                .await
-                .context("recording a topic card's ts")?;
-            // Reactions that raced the card's ts into the database are already votes: show them.
-            let early_votes = store::votes::voters(&mut *tx, channel, ts)
-                .await
-                .context("checking for early votes")?;
-            if !early_votes.is_empty() {
-                super::queue(
-                    tx,
-                    &Delivery::refresh_card(*topic_id, Duration::ZERO),
-                    clock,
-                )
-                .await
-                .context("queuing a card refresh")?;
-            }
-            Ok(())
-        }
-        AfterSend::RecordVoteMessage {
-            meeting_id,
-            version,
-        } => {
-            let ts = receipt
-                .ts
-                .as_deref()
-                .context("Slack accepted the message but returned no ts")?;
-            store::meetings::set_vote_message(&mut *tx, *meeting_id, *version, ts)
-                .await
-                .context("recording the vote message")
-        }
-        AfterSend::RecordReminderDm { run_key, user_id } => {
-            let (Some(channel), Some(ts)) = (receipt.channel.as_deref(), receipt.ts.as_deref())
-            else {
-                anyhow::bail!("Slack accepted the DM but did not say where it is");
-            };
-            store::reminders::record_dm(&mut *tx, run_key, user_id, channel, ts)
-                .await
-                .context("recording a reminder DM")
-        }
     }
 }

@@ -8,12 +8,12 @@ use anyhow::Context;
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::connect::HttpConnector;
 use secrecy::{ExposeSecret, SecretString};
-use serde::{Deserialize, Serialize};
-use slack_morphism::errors::SlackClientError;
 use slack_morphism::prelude::*;
 use url::Url;
 
 use super::call::SlackCall;
+pub use super::outcome::{CallError, CallReceipt, ChannelStanding, Reactions, Read};
+use super::outcome::{already_so, classify};
 use crate::domain::users::UserKind;
 
 /// How the client reaches Slack: HTTPS, or plain HTTP for a local fake.
@@ -47,72 +47,6 @@ impl std::fmt::Debug for SlackApi {
     }
 }
 
-/// What Slack told us about a call that succeeded.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CallReceipt {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub channel: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ts: Option<String>,
-}
-
-/// Where the bot stands in a channel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ChannelStanding {
-    pub is_member: bool,
-    /// A public channel, which the bot may join by itself.
-    pub is_public: bool,
-    pub is_archived: bool,
-}
-
-/// A call that did not succeed, sorted by what to do about it.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum CallError {
-    /// Rate limits, Slack's 5xx, dropped connections, timeouts: try again later.
-    #[error("{reason}")]
-    Retryable {
-        reason: String,
-        retry_after: Option<Duration>,
-        /// The call may have taken effect although it did not answer success (a timeout, a
-        /// dropped connection, a 5xx); false when Slack refused it (a 429) or it was never sent.
-        maybe_sent: bool,
-    },
-    /// Slack refused the call itself (`channel_not_found`, `invalid_auth`…), or it cannot be
-    /// made at all: retrying won't help.
-    #[error("{reason}")]
-    Permanent {
-        reason: String,
-        /// Slack's `error` code, when Slack refused it.
-        code: Option<String>,
-    },
-}
-
-impl CallError {
-    /// Slack refused a call with `code`.
-    pub fn refused(code: &str) -> CallError {
-        CallError::Permanent {
-            reason: format!("Slack error `{code}`"),
-            code: Some(code.to_string()),
-        }
-    }
-
-    /// A call that cannot be made, for a reason of ours (`reason`).
-    pub fn impossible(reason: impl Into<String>) -> CallError {
-        CallError::Permanent {
-            reason: reason.into(),
-            code: None,
-        }
-    }
-
-    /// The `error` code of a call Slack refused (`channel_not_found`).
-    pub fn refusal(&self) -> Option<&str> {
-        match self {
-            CallError::Permanent { code, .. } => code.as_deref(),
-            CallError::Retryable { .. } => None,
-        }
-    }
-}
-
 impl SlackApi {
     /// Builds a client for `api_url`. Plain `http://` is allowed so tests can use a local fake.
     pub fn new(api_url: &Url, token: &SecretString, timeout: Duration) -> anyhow::Result<Self> {
@@ -139,6 +73,7 @@ impl SlackApi {
                 Ok(CallReceipt {
                     channel: Some(response.channel.to_string()),
                     ts: Some(response.ts.to_string()),
+                    read: None,
                 })
             }
             SlackCall::UpdateMessage(request) => {
@@ -146,6 +81,7 @@ impl SlackApi {
                 Ok(CallReceipt {
                     channel: Some(response.channel.to_string()),
                     ts: Some(response.ts.to_string()),
+                    read: None,
                 })
             }
             SlackCall::PostEphemeral(request) => {
@@ -163,6 +99,20 @@ impl SlackApi {
             SlackCall::PublishView(request) => {
                 self.bounded(session.views_publish(request)).await?;
                 Ok(CallReceipt::default())
+            }
+            SlackCall::GetReactions(request) => {
+                let response = self.bounded(session.reactions_get(request)).await?;
+                Ok(CallReceipt {
+                    read: Some(Read::Reactions(reactions_of(response))),
+                    ..CallReceipt::default()
+                })
+            }
+            SlackCall::UserInfo(request) => {
+                let response = self.bounded(session.users_info(request)).await?;
+                Ok(CallReceipt {
+                    read: Some(Read::User(kind_of(&response.user))),
+                    ..CallReceipt::default()
+                })
             }
         }
     }
@@ -236,6 +186,7 @@ impl SlackApi {
         Ok(found.map(|message| CallReceipt {
             channel: Some(channel.to_string()),
             ts: Some(message.origin.ts.to_string()),
+            read: None,
         }))
     }
 
@@ -260,47 +211,24 @@ impl SlackApi {
         }
     }
 
-    /// The reactions on a message: each emoji name with every user who added it.
-    pub async fn reactions_on(
-        &self,
-        channel: &str,
-        ts: &str,
-    ) -> Result<Vec<(String, Vec<String>)>, CallError> {
-        let session = self.client.open_session(&self.token);
-        let request = SlackApiReactionsGetRequest::new()
-            .with_channel(channel.into())
-            .with_timestamp(ts.into())
-            .with_full(true);
-        let response = self.bounded(session.reactions_get(&request)).await?;
-        let reactions = match response {
-            SlackApiReactionsGetResponse::Message(found) => {
-                found.message.content.reactions.unwrap_or_default()
-            }
-            SlackApiReactionsGetResponse::File(_) => Vec::new(),
-        };
-        Ok(reactions
-            .into_iter()
-            .map(|reaction| {
-                (
-                    reaction.name.to_string(),
-                    reaction.users.iter().map(ToString::to_string).collect(),
-                )
-            })
-            .collect())
+    /// The reactions on a message (`reactions.get`), made at once: for the vote on a "Time's
+    /// up" message, which a scheduled step reads. Recounts read through the outbox instead
+    /// ([`SlackCall::get_reactions`]).
+    pub async fn reactions_on(&self, channel: &str, ts: &str) -> Result<Reactions, CallError> {
+        let call = SlackCall::get_reactions(channel, ts);
+        match self.execute(&call).await?.read {
+            Some(Read::Reactions(reactions)) => Ok(reactions),
+            _ => Ok(Vec::new()),
+        }
     }
 
-    /// Whether a user is a bot, and whether a workspace admin or owner.
+    /// Whether a user is a bot, and whether a workspace admin or owner (`users.info`, made at
+    /// once: for the background look-up of new voters).
     pub async fn user_kind(&self, user: &str) -> Result<UserKind, CallError> {
         let session = self.client.open_session(&self.token);
         let request = SlackApiUsersInfoRequest::new(user.into());
         let response = self.bounded(session.users_info(&request)).await?;
-        let flags = response.user.flags;
-        Ok(UserKind {
-            is_bot: flags.is_bot.unwrap_or(false),
-            is_admin: flags.is_admin.unwrap_or(false)
-                || flags.is_owner.unwrap_or(false)
-                || flags.is_primary_owner.unwrap_or(false),
-        })
+        Ok(kind_of(&response.user))
     }
 
     async fn bounded<T>(
@@ -318,58 +246,32 @@ impl SlackApi {
     }
 }
 
-/// A call whose intended state already holds (a reaction already there, or already gone)
-/// succeeded: retrying after a lost answer must not turn into an error.
-fn already_so(result: Result<(), CallError>, code: &str) -> Result<CallReceipt, CallError> {
-    match result {
-        Ok(()) => Ok(CallReceipt::default()),
-        Err(error) if error.refusal() == Some(code) => Ok(CallReceipt::default()),
-        Err(error) => Err(error),
-    }
+/// The reactions in a `reactions.get` answer: each emoji with its users.
+fn reactions_of(response: SlackApiReactionsGetResponse) -> Reactions {
+    let reactions = match response {
+        SlackApiReactionsGetResponse::Message(found) => {
+            found.message.content.reactions.unwrap_or_default()
+        }
+        SlackApiReactionsGetResponse::File(_) => Vec::new(),
+    };
+    reactions
+        .into_iter()
+        .map(|reaction| {
+            (
+                reaction.name.to_string(),
+                reaction.users.iter().map(ToString::to_string).collect(),
+            )
+        })
+        .collect()
 }
 
-/// Slack `error` codes that mean "the problem is on Slack's side, try again".
-const TRANSIENT_API_ERRORS: [&str; 5] = [
-    "ratelimited",
-    "internal_error",
-    "fatal_error",
-    "service_unavailable",
-    "request_timeout",
-];
-
-fn classify(error: SlackClientError) -> CallError {
-    let reason = error.to_string();
-    match error {
-        SlackClientError::RateLimitError(limit) => CallError::Retryable {
-            reason: "rate limited by Slack (429)".into(),
-            retry_after: limit.retry_after,
-            maybe_sent: false,
-        },
-        SlackClientError::HttpError(http)
-            if http.status_code.is_server_error()
-                || http.status_code == axum::http::StatusCode::REQUEST_TIMEOUT =>
-        {
-            CallError::Retryable {
-                reason: format!("Slack answered HTTP {}", http.status_code),
-                retry_after: None,
-                maybe_sent: true,
-            }
-        }
-        SlackClientError::ApiError(api) if TRANSIENT_API_ERRORS.contains(&api.code.as_str()) => {
-            CallError::Retryable {
-                reason: format!("Slack error `{}`", api.code),
-                retry_after: None,
-                maybe_sent: api.code != "ratelimited",
-            }
-        }
-        SlackClientError::ApiError(api) => CallError::refused(&api.code),
-        SlackClientError::HttpProtocolError(_)
-        | SlackClientError::EndOfStream(_)
-        | SlackClientError::SystemError(_) => CallError::Retryable {
-            reason,
-            retry_after: None,
-            maybe_sent: true,
-        },
-        _ => CallError::impossible(reason),
+/// A user as `users.info` describes them: owners and the primary owner are admins too.
+fn kind_of(user: &SlackUser) -> UserKind {
+    let flags = &user.flags;
+    UserKind {
+        is_bot: flags.is_bot.unwrap_or(false),
+        is_admin: flags.is_admin.unwrap_or(false)
+            || flags.is_owner.unwrap_or(false)
+            || flags.is_primary_owner.unwrap_or(false),
     }
 }

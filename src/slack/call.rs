@@ -1,4 +1,6 @@
-//! The Slack Web API calls the bot makes, as data the outbox can store and replay.
+//! The Slack Web API calls the bot makes, as data the outbox can store and replay: the calls
+//! that change something in Slack, and the reads whose answer a later step acts on
+//! (`reactions.get` for a recount, `users.info` for an admin check).
 
 use serde::{Deserialize, Serialize};
 use slack_morphism::prelude::*;
@@ -19,6 +21,10 @@ pub enum SlackCall {
     RemoveReaction(SlackApiReactionsRemoveRequest),
     #[serde(rename = "views.publish")]
     PublishView(SlackApiViewsPublishRequest),
+    #[serde(rename = "reactions.get")]
+    GetReactions(SlackApiReactionsGetRequest),
+    #[serde(rename = "users.info")]
+    UserInfo(SlackApiUsersInfoRequest),
 }
 
 impl SlackCall {
@@ -45,8 +51,7 @@ impl SlackCall {
         }
     }
 
-    /// The channel a new message goes to; `None` for calls that post nothing new.
-    /// The conversation the call acts in; `None` for the App Home.
+    /// The conversation the call acts in; `None` for the App Home and a user's profile.
     pub fn channel(&self) -> Option<&str> {
         match self {
             SlackCall::PostMessage(request) => Some(request.channel.as_ref()),
@@ -54,10 +59,24 @@ impl SlackCall {
             SlackCall::PostEphemeral(request) => Some(request.channel.as_ref()),
             SlackCall::AddReaction(request) => Some(request.channel.as_ref()),
             SlackCall::RemoveReaction(request) => request.channel.as_ref().map(|c| c.as_ref()),
-            SlackCall::PublishView(_) => None,
+            SlackCall::GetReactions(request) => request.channel.as_ref().map(|c| c.as_ref()),
+            SlackCall::PublishView(_) | SlackCall::UserInfo(_) => None,
         }
     }
 
+    /// What a 429 for this call says must wait: `Some(channel)` when it may be that
+    /// conversation's own limit (messages: about one a second per channel; the outbox holds
+    /// the whole method back only once two channels are refused), `None` when Slack limits the
+    /// method per workspace, so every call of it waits (`reactions.get`, Tier 3: 50+ a minute;
+    /// `users.info`, Tier 4: 100+ a minute).
+    pub fn limited_in(&self) -> Option<&str> {
+        match self {
+            SlackCall::GetReactions(_) | SlackCall::UserInfo(_) => None,
+            other => Some(other.channel().unwrap_or_default()),
+        }
+    }
+
+    /// The channel a new message goes to; `None` for calls that post nothing new.
     pub fn posts_to(&self) -> Option<&str> {
         match self {
             SlackCall::PostMessage(request) => Some(request.channel.as_ref()),
@@ -113,6 +132,22 @@ impl SlackCall {
         ))
     }
 
+    /// The reactions on a message, every user of each (`full`: without it Slack may cut the
+    /// list of users short).
+    pub fn get_reactions(channel: &str, ts: &str) -> Self {
+        SlackCall::GetReactions(
+            SlackApiReactionsGetRequest::new()
+                .with_channel(channel.into())
+                .with_timestamp(ts.into())
+                .with_full(true),
+        )
+    }
+
+    /// Who a user is: a bot? a workspace admin or owner?
+    pub fn user_info(user: &str) -> Self {
+        SlackCall::UserInfo(SlackApiUsersInfoRequest::new(user.into()))
+    }
+
     pub fn method(&self) -> SlackMethod {
         match self {
             SlackCall::PostMessage(_) => SlackMethod::ChatPostMessage,
@@ -121,6 +156,8 @@ impl SlackCall {
             SlackCall::AddReaction(_) => SlackMethod::ReactionsAdd,
             SlackCall::RemoveReaction(_) => SlackMethod::ReactionsRemove,
             SlackCall::PublishView(_) => SlackMethod::ViewsPublish,
+            SlackCall::GetReactions(_) => SlackMethod::ReactionsGet,
+            SlackCall::UserInfo(_) => SlackMethod::UsersInfo,
         }
     }
 }
@@ -239,8 +276,34 @@ mod tests {
 
     #[test]
     fn method_names_match_the_stored_tag() {
-        let call = SlackCall::post_message("C1", "x".into(), vec![]);
+        for call in [
+            SlackCall::post_message("C1", "x".into(), vec![]),
+            SlackCall::get_reactions("C1", "1.2"),
+            SlackCall::user_info("U1"),
+        ] {
+            let stored = serde_json::to_value(&call).expect("serialises");
+            assert_eq!(stored["method"], call.method().name());
+        }
+    }
+
+    #[test]
+    fn a_read_is_stored_with_its_arguments_and_asks_for_every_user() {
+        let call = SlackCall::get_reactions("C1", "1700000000.000001");
         let stored = serde_json::to_value(&call).expect("serialises");
-        assert_eq!(stored["method"], call.method().name());
+        assert_eq!(
+            stored,
+            json!({"method": "reactions.get",
+                   "args": {"channel": "C1", "timestamp": "1700000000.000001", "full": true}})
+        );
+        let back: SlackCall = serde_json::from_value(stored).expect("deserialises");
+        assert_eq!(back, call);
+    }
+
+    #[test]
+    fn reads_wait_out_a_workspace_limit_and_messages_their_channels() {
+        assert_eq!(SlackCall::get_reactions("C1", "1.2").limited_in(), None);
+        assert_eq!(SlackCall::user_info("U1").limited_in(), None);
+        let post = SlackCall::post_message("C1", "x".into(), vec![]);
+        assert_eq!(post.limited_in(), Some("C1"));
     }
 }

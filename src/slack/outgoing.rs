@@ -1,5 +1,6 @@
 //! What the outbox delivers: a Slack call (or a card to render when it is sent), the key that
-//! keeps it from being queued twice, and what to record when Slack accepts it.
+//! keeps it from being queued twice, and what to record when Slack accepts it (or, for a read,
+//! what it answered).
 
 use std::time::Duration;
 
@@ -61,6 +62,12 @@ pub enum AfterSend {
     RecordVoteMessage { meeting_id: i64, version: i32 },
     /// Store where a reminder DM went, so Done can edit it.
     RecordReminderDm { run_key: String, user_id: String },
+    /// Store the reactions `reactions.get` found on a card for a recount (or, when the outbox
+    /// gives up, why it could not read them); the last card of the recount brings its
+    /// finishing step forward.
+    RecordReactions { recount_id: i64, topic_id: i64 },
+    /// Store who `users.info` says a user is, and bring forward the steps waiting to know.
+    RecordUser { user_id: String },
 }
 
 /// How long card edits wait for more votes before they are sent: Slack allows about one
@@ -249,6 +256,35 @@ impl Delivery {
             }),
             after_send: None,
             coalesce_key: None,
+            sequence_key: None,
+            delay: Duration::ZERO,
+        }
+    }
+
+    /// A recount's read of one card's reactions. Reads are not sequenced: the outbox makes them
+    /// side by side, as Slack's rate limit allows.
+    pub fn read_reactions(recount_id: i64, topic_id: i64, channel: &str, ts: &str) -> Delivery {
+        Delivery {
+            after_send: Some(AfterSend::RecordReactions {
+                recount_id,
+                topic_id,
+            }),
+            ..Delivery::call(
+                format!("recount:{recount_id}:card:{topic_id}"),
+                SlackCall::get_reactions(channel, ts),
+            )
+        }
+    }
+
+    /// Asks Slack who `user_id` is, merged with a look-up of them still waiting.
+    pub fn look_up_user(user_id: &str) -> Delivery {
+        Delivery {
+            key: format!("users-info:{user_id}:{:016x}", rand::random::<u64>()),
+            outgoing: Outgoing::Call(Box::new(SlackCall::user_info(user_id))),
+            after_send: Some(AfterSend::RecordUser {
+                user_id: user_id.to_string(),
+            }),
+            coalesce_key: Some(format!("users-info:{user_id}")),
             sequence_key: None,
             delay: Duration::ZERO,
         }

@@ -1,12 +1,14 @@
 //! `edit N [intent] title`: the author (or a facilitator, or a workspace admin while the channel
 //! has no facilitators) fixes an open topic's intents or title; its card is edited in place and
-//! keeps its votes.
+//! keeps its votes. Whether someone is an admin is never asked of Slack while the command waits
+//! for its answer (see [`super::rights`]).
 
 use std::time::Duration;
 
 use anyhow::Context;
+use sqlx::PgConnection;
 
-use super::withdraw::{Unchangeable, changeable};
+use super::rights::{self, Asker, IfUnknown, Unchangeable};
 use crate::compose;
 use crate::domain::command::Proposal;
 use crate::outbox;
@@ -16,25 +18,48 @@ use crate::slack::outgoing::Delivery;
 use crate::store;
 use crate::usecases::AppState;
 
+/// Answers `edit N …`: done, refused, or (someone who may be an admin) decided shortly.
 pub async fn edit(
     state: &AppState,
     command: &SlashCommand,
     number: i32,
     proposal: &Proposal,
 ) -> anyhow::Result<Reply> {
-    let (topic, settings) = match changeable(state, command, number).await? {
+    let if_unknown = IfUnknown::Defer {
+        text: &command.text,
+        request: &command.trigger_id,
+    };
+    let asker = Asker::of(command);
+    let mut tx = state.db.begin().await.context("starting a transaction")?;
+    let reply = edit_in(&mut tx, state, &asker, number, proposal, if_unknown).await?;
+    state.commit(tx, "an edit").await?;
+    Ok(reply)
+}
+
+/// Edits topic `number` in `tx` if `asker` may, and says how it went.
+pub async fn edit_in(
+    tx: &mut PgConnection,
+    state: &AppState,
+    asker: &Asker<'_>,
+    number: i32,
+    proposal: &Proposal,
+    if_unknown: IfUnknown<'_>,
+) -> anyhow::Result<Reply> {
+    let (topic, settings) = match rights::changeable(tx, state, asker, number).await? {
         Ok(found) => found,
         Err(Unchangeable::NoSuchTopic) => return Ok(blocks::no_such_topic(number)),
         Err(Unchangeable::NotOpen(topic)) => return Ok(blocks::edit_not_open(&topic)),
         Err(Unchangeable::NotYours(topic, facilitators)) => {
             return Ok(blocks::edit_refused(&topic, &facilitators));
         }
+        Err(Unchangeable::AdminUnknown(topic)) => {
+            return rights::admin_unknown(tx, state, asker, &topic, if_unknown, "edit it").await;
+        }
     };
     if topic.intents == proposal.intents && topic.title == proposal.title.as_str() {
         return Ok(blocks::edit_unchanged(&topic));
     }
 
-    let mut tx = state.db.begin().await.context("starting a transaction")?;
     let Some(edited) = store::topics::edit(
         &mut *tx,
         topic.id,
@@ -51,15 +76,14 @@ pub async fn edit(
             .unwrap_or(topic);
         return Ok(blocks::edit_not_open(&now));
     };
-    let votes = compose::votes::shown(&mut tx, &edited, settings.votes_per_person).await?;
+    let votes = compose::votes::shown(tx, &edited, settings.votes_per_person).await?;
     outbox::queue(
-        &mut tx,
+        tx,
         &Delivery::refresh_card(edited.id, Duration::ZERO),
         state.clock.as_ref(),
     )
     .await
     .context("queuing a card refresh")?;
-    state.commit(tx, "an edit").await?;
     tracing::info!(number = edited.number, channel = %edited.channel_id, "topic edited");
     Ok(blocks::edited(&edited, votes))
 }

@@ -5,6 +5,7 @@
 /// 503 over HTTP, no ack over Socket Mode) so Slack delivers it again; within Slack's 3 s.
 pub const ACK_DEADLINE: std::time::Duration = std::time::Duration::from_millis(2500);
 
+mod admin_check;
 mod apply;
 mod capture;
 mod challenges;
@@ -25,6 +26,7 @@ mod propose;
 pub mod reactions;
 mod recount;
 pub mod reminders;
+mod rights;
 pub mod scheduled;
 mod search;
 mod state;

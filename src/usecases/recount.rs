@@ -1,195 +1,261 @@
-//! `recount`: re-read the vote reactions of a channel's open cards from Slack and repair the
-//! stored votes (events missed while the bot was down), then report what changed.
+//! `recount` (and a meeting's kickoff): re-read the vote reactions of a channel's open cards
+//! from Slack and repair the stored votes (events missed while the bot was down).
+//!
+//! Durable and within Slack's rate limits: asking for a recount records it in the caller's
+//! transaction, with one outbox `reactions.get` per card and a `RecountFinish` job. The outbox
+//! makes the reads (retries, `Retry-After`, timeouts, giving up) and stores what each found; the
+//! last one brings the job forward, which repairs every card as of the moment it was read and
+//! reports to whoever asked, or lets the meeting post its agenda. A restart loses nothing, and
+//! a card is repaired once, in the job's transaction.
 
 use std::collections::BTreeSet;
 use std::time::Duration;
 
 use anyhow::Context;
+use chrono::{DateTime, Utc};
+use sqlx::PgConnection;
 
+use crate::domain::job::{Job, ScheduledJob, recount_subject};
 use crate::domain::topics::Topic;
 use crate::domain::votes::is_vote_reaction;
-use crate::outbox::{self};
-use crate::slack::api::CallError;
+use crate::outbox;
+use crate::slack::api::Reactions;
 use crate::slack::blocks::{self, Reply};
 use crate::slack::inbound::SlashCommand;
 use crate::slack::outgoing::Delivery;
-use crate::store::{self, votes::VoteChange};
+use crate::store::{self, recounts::CardRead, votes::VoteChange};
 use crate::usecases::AppState;
 use crate::usecases::facilitators::{FacilitatorsOnly::RecountVotes, settings_if_allowed};
 
-/// Attempts at one `reactions.get` when Slack rate-limits us.
-const MAX_TRIES: u32 = 5;
+/// How long a person's recount waits for Slack before it reports what it could read: a safety
+/// net, since the outbox gives up on a card long before (its attempts and their backoff).
+const REPORT_PATIENCE: Duration = Duration::from_secs(60 * 60);
 
-/// What a recount changed: per topic number, the voters added and removed.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RecountReport {
-    pub cards: usize,
-    pub changes: Vec<(i32, Vec<String>, Vec<String>)>,
+/// How long a meeting's kickoff waits for its recount before the agenda goes out on the stored
+/// votes: the room is waiting.
+pub const KICKOFF_PATIENCE: Duration = Duration::from_secs(30);
+
+/// Who a recount is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Requester<'a> {
+    /// Someone typed `recount`: they hear what changed.
+    Person(&'a str),
+    /// A meeting's kickoff: its agenda follows the recount.
+    Meeting(i64),
 }
 
-/// Checks the caller may facilitate, answers at once, and recounts in the background; the
-/// report arrives as an ephemeral message.
+/// A recount whose votes were repaired.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finished {
+    /// The meeting whose agenda waits for it, if any.
+    pub meeting_id: Option<i64>,
+    /// Every card was read: the votes are Slack's.
+    pub all_read: bool,
+}
+
+/// A card's repair: its topic number, the voters added and removed.
+type Change = (i32, Vec<String>, Vec<String>);
+
+/// Checks the caller may facilitate, records the recount, and answers at once; the report
+/// arrives as an ephemeral message once the outbox has read every card.
 pub async fn start(state: &AppState, command: &SlashCommand) -> anyhow::Result<Reply> {
     if let Err(refusal) = settings_if_allowed(state, command, RecountVotes).await? {
         return Ok(refusal);
     }
-    let cards = cards_to_check(state, &command.channel_id).await?;
-    let reply = blocks::recount_started(cards.len());
-    let state = state.clone();
-    let (channel, user) = (command.channel_id.clone(), command.user_id.clone());
-    tokio::spawn(async move {
-        let report = match recount(&state, &cards).await {
-            Ok(report) => blocks::recount_report(report.cards, &report.changes),
-            Err(error) => {
-                tracing::error!(error = %format!("{error:#}"), "recount failed");
-                blocks::internal_error()
-            }
-        };
-        let key = format!(
-            "recount-report:{channel}:{user}:{}",
-            state.clock.now().timestamp_micros()
-        );
-        let queued = async {
-            let mut conn = state.db.acquire().await?;
-            outbox::queue(
-                &mut conn,
-                &Delivery::ephemeral(key, &channel, &user, report),
-                state.clock.as_ref(),
-            )
-            .await
-        };
-        match queued.await {
-            Ok(_) => state.wake_outbox(),
-            Err(error) => tracing::error!(%error, "queuing the recount report failed"),
-        }
-    });
-    Ok(reply)
+    let mut tx = state.db.begin().await.context("starting a transaction")?;
+    let requester = Requester::Person(&command.user_id);
+    let cards = request(&mut tx, state, &command.channel_id, requester).await?;
+    state.commit(tx, "a recount").await?;
+    Ok(blocks::recount_started(cards))
 }
 
-/// The open topics of a channel whose cards are posted.
-pub async fn cards_to_check(state: &AppState, channel_id: &str) -> anyhow::Result<Vec<Topic>> {
-    let topics = store::topics::open_in_channel(&state.db, channel_id)
+/// Records a recount of `channel_id`'s open cards in `tx`: one `reactions.get` per card through
+/// the outbox, and the step that finishes it (due at once when there is nothing to read).
+/// Returns how many cards it reads. A meeting asks once; asking again reads nothing more.
+pub async fn request(
+    tx: &mut PgConnection,
+    state: &AppState,
+    channel_id: &str,
+    requester: Requester<'_>,
+) -> anyhow::Result<usize> {
+    let now = state.clock.now();
+    let (person, meeting, patience) = match requester {
+        Requester::Person(user) => (Some(user), None, REPORT_PATIENCE),
+        Requester::Meeting(id) => (None, Some(id), KICKOFF_PATIENCE),
+    };
+    let Some(recount_id) = store::recounts::insert(&mut *tx, channel_id, person, meeting, now)
+        .await
+        .context("recording a recount")?
+    else {
+        return Ok(0);
+    };
+    let cards = cards_to_check(tx, channel_id).await?;
+    for (topic, ts) in &cards {
+        store::recounts::add_card(&mut *tx, recount_id, topic.id, channel_id, ts)
+            .await
+            .context("recording a card to read")?;
+        let read = Delivery::read_reactions(recount_id, topic.id, channel_id, ts);
+        outbox::queue(tx, &read, state.clock.as_ref())
+            .await
+            .context("queuing a card's read")?;
+    }
+    let wait = if cards.is_empty() {
+        Duration::ZERO
+    } else {
+        patience
+    };
+    let job = Job::RecountFinish { recount_id };
+    let finish = ScheduledJob {
+        key: format!("{}:recount:{recount_id}", job.kind()),
+        subject: recount_subject(recount_id),
+        job,
+        due_at: now + wait,
+    };
+    store::jobs::schedule(&mut *tx, &finish, now)
+        .await
+        .context("scheduling the recount's end")?;
+    Ok(cards.len())
+}
+
+/// The open topics of a channel whose cards are posted, with their cards' `ts`.
+async fn cards_to_check(
+    tx: &mut PgConnection,
+    channel_id: &str,
+) -> anyhow::Result<Vec<(Topic, String)>> {
+    let topics = store::topics::open_in_channel(&mut *tx, channel_id)
         .await
         .context("loading open topics")?;
-    Ok(topics.into_iter().filter(|t| t.card_ts.is_some()).collect())
+    Ok(topics
+        .into_iter()
+        .filter_map(|topic| {
+            let ts = topic.card_ts.clone()?;
+            Some((topic, ts))
+        })
+        .collect())
 }
 
-/// Makes the stored votes on these cards match Slack's reactions.
-pub async fn recount(state: &AppState, topics: &[Topic]) -> anyhow::Result<RecountReport> {
-    let mut report = RecountReport {
-        cards: topics.len(),
-        ..RecountReport::default()
+/// The `RecountFinish` step, in the job's transaction: makes the stored votes on each card
+/// read match what Slack showed, marks the recount finished and queues the report for the
+/// person who asked. A card Slack did not answer for keeps its votes and is named in the
+/// report. `None` when the recount is gone or finished already.
+pub async fn finish(
+    tx: &mut PgConnection,
+    state: &AppState,
+    recount_id: i64,
+) -> anyhow::Result<Option<Finished>> {
+    let Some(recount) = store::recounts::lock(&mut *tx, recount_id)
+        .await
+        .context("locking the recount")?
+        .filter(|recount| recount.finished_at.is_none())
+    else {
+        return Ok(None);
     };
-    for topic in topics {
-        let Some(ts) = &topic.card_ts else { continue };
-        let settings = store::settings::load(&state.db, &topic.channel_id)
-            .await
-            .context("loading settings")?;
-        // Slack's answer shows its state at least as new as this moment.
-        let read_at = state.clock.now();
-        let reactions = reactions_with_retries(state, &topic.channel_id, ts).await?;
-        let bot = state.bot.get().map(|b| b.user_id.clone());
-        let in_slack: BTreeSet<String> = reactions
-            .into_iter()
-            .filter(|(name, _)| is_vote_reaction(name, &settings.vote_emoji))
-            .flat_map(|(_, users)| users)
-            .filter(|user| Some(user) != bot.as_ref())
-            .collect();
-        if let Some(change) = repair(state, topic, ts, &in_slack, read_at).await? {
-            report.changes.push(change);
+    let cards = store::recounts::cards(&mut *tx, recount_id)
+        .await
+        .context("loading the recount's cards")?;
+    let settings = store::settings::load(&mut *tx, &recount.channel_id)
+        .await
+        .context("loading settings")?;
+    let bot = state.bot.get().map(|b| b.user_id.clone());
+    let mut changes = Vec::new();
+    let mut unread = Vec::new();
+    for card in &cards {
+        let Some((reactions, read_at)) = &card.read else {
+            unread.push((card.number, card.failure.clone()));
+            continue;
+        };
+        let in_slack = voters(reactions, &settings.vote_emoji, bot.as_deref());
+        if let Some(change) = repair(tx, state, card, &in_slack, *read_at).await? {
+            changes.push(change);
         }
     }
-    Ok(report)
+    let now = state.clock.now();
+    store::recounts::mark_finished(&mut *tx, recount_id, now)
+        .await
+        .context("finishing the recount")?;
+    if let Some(user) = &recount.requested_by {
+        let report = blocks::recount_report(cards.len(), &changes, &unread);
+        let key = format!("recount-report:{recount_id}");
+        let delivery = Delivery::ephemeral(key, &recount.channel_id, user, report);
+        outbox::queue(tx, &delivery, state.clock.as_ref())
+            .await
+            .context("queuing the recount report")?;
+    }
+    tracing::info!(
+        recount_id,
+        cards = cards.len(),
+        repaired = changes.len(),
+        unread = unread.len(),
+        "recount finished"
+    );
+    Ok(Some(Finished {
+        meeting_id: recount.meeting_id,
+        all_read: unread.is_empty(),
+    }))
+}
+
+/// The people (not this bot) with the vote emoji, in any skin tone, among a card's reactions.
+fn voters(reactions: &Reactions, vote_emoji: &str, bot: Option<&str>) -> BTreeSet<String> {
+    reactions
+        .iter()
+        .filter(|(name, _)| is_vote_reaction(name, vote_emoji))
+        .flat_map(|(_, users)| users.iter().cloned())
+        .filter(|user| Some(user.as_str()) != bot)
+        .collect()
 }
 
 /// Applies the difference between Slack and the stored votes on one card, as an event of
 /// `read_at`, the moment Slack was asked: a vote whose last event is newer than that (someone
-/// reacted while the answer was on its way) is left as that event made it, and an event newer
-/// than the read that arrives after the repair still applies.
+/// reacted while the answer was on its way, or before this step ran) is left as that event
+/// made it, and an event newer than the read that arrives after the repair still applies. A
+/// second recount of the same moment changes nothing more.
 async fn repair(
+    tx: &mut PgConnection,
     state: &AppState,
-    topic: &Topic,
-    ts: &str,
+    card: &CardRead,
     in_slack: &BTreeSet<String>,
-    read_at: chrono::DateTime<chrono::Utc>,
-) -> anyhow::Result<Option<(i32, Vec<String>, Vec<String>)>> {
-    let now = state.clock.now();
-    let mut tx = state.db.begin().await.context("starting a transaction")?;
-    let stored: BTreeSet<String> = store::votes::holders(&mut *tx, &topic.channel_id, ts)
+    read_at: DateTime<Utc>,
+) -> anyhow::Result<Option<Change>> {
+    let (channel, ts) = (&card.channel_id, &card.message_ts);
+    let stored: BTreeSet<String> = store::votes::holders(&mut *tx, channel, ts)
         .await
         .context("loading stored votes")?
         .into_iter()
         .collect();
-    let added: Vec<String> = in_slack.difference(&stored).cloned().collect();
-    let removed: Vec<String> = stored.difference(in_slack).cloned().collect();
-    if added.is_empty() && removed.is_empty() {
-        return Ok(None);
-    }
+    let now = state.clock.now();
     // What Slack showed overrides what is stored from before it.
-    let mut changes: Vec<VoteChange> = added
-        .iter()
+    let mut changes: Vec<VoteChange> = in_slack
+        .difference(&stored)
         .map(|user| (user, true))
-        .chain(removed.iter().map(|user| (user, false)))
+        .chain(stored.difference(in_slack).map(|user| (user, false)))
         .map(|(user, present)| VoteChange {
-            channel_id: topic.channel_id.clone(),
-            message_ts: ts.to_string(),
+            channel_id: channel.clone(),
+            message_ts: ts.clone(),
             user_id: user.clone(),
             present,
             at: now,
             event_ts: read_at.timestamp_micros(),
         })
         .collect();
+    if changes.is_empty() {
+        return Ok(None);
+    }
     changes.sort_by(|a, b| a.user_id.cmp(&b.user_id));
-    let changed = store::votes::apply(&mut tx, &changes)
+    let changed = store::votes::apply(tx, &changes)
         .await
         .context("repairing votes")?;
     if changed.is_empty() {
         return Ok(None);
     }
-    let added: Vec<String> = changed
-        .iter()
-        .filter(|vote| vote.present)
-        .map(|vote| vote.user_id.clone())
-        .collect();
-    let removed: Vec<String> = changed
-        .iter()
-        .filter(|vote| !vote.present)
-        .map(|vote| vote.user_id.clone())
-        .collect();
-    let settings = store::settings::load_many(&mut *tx, std::slice::from_ref(&topic.channel_id))
+    let (added, removed): (Vec<_>, Vec<_>) = changed.iter().partition(|vote| vote.present);
+    let added: Vec<String> = added.into_iter().map(|v| v.user_id.clone()).collect();
+    let removed: Vec<String> = removed.into_iter().map(|v| v.user_id.clone()).collect();
+    let settings = store::settings::load_many(&mut *tx, std::slice::from_ref(channel))
         .await
         .context("loading settings")?;
-    super::reactions::follow_up(&mut tx, &changed, &settings, state.clock.as_ref()).await?;
+    super::reactions::follow_up(tx, &changed, &settings, state.clock.as_ref()).await?;
     store::users::note_unknown(&mut *tx, &added)
         .await
         .context("noting new voters")?;
-    tx.commit().await.context("committing a recount")?;
-    state.wake_outbox();
-    Ok(Some((topic.number, added, removed)))
-}
-
-async fn reactions_with_retries(
-    state: &AppState,
-    channel: &str,
-    ts: &str,
-) -> anyhow::Result<Vec<(String, Vec<String>)>> {
-    let mut tries = 0;
-    loop {
-        tries += 1;
-        match state.slack.reactions_on(channel, ts).await {
-            Ok(reactions) => return Ok(reactions),
-            Err(CallError::Retryable {
-                retry_after,
-                reason,
-                ..
-            }) if tries < MAX_TRIES => {
-                let wait = retry_after.unwrap_or(Duration::from_secs(u64::from(tries)));
-                tracing::info!(%reason, ?wait, "reactions.get will be retried");
-                tokio::time::sleep(wait).await;
-            }
-            Err(error) => {
-                return Err(error).with_context(|| format!("reading the reactions on {ts}"));
-            }
-        }
-    }
+    Ok(Some((card.number, added, removed)))
 }

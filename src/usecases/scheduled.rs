@@ -34,5 +34,23 @@ pub async fn run(state: &AppState, claimed: &ClaimedJob) -> anyhow::Result<()> {
         | Job::BoxEnd { .. }
         | Job::VoteClose { .. }
         | Job::MeetingAutoEnd { .. } => super::meeting::run_step(state, claimed).await,
+        Job::RecountFinish { recount_id } => recount_finished(state, claimed, recount_id).await,
+        Job::ChangeByAdmin { .. } => super::admin_check::run_job(state, claimed).await,
     }
+}
+
+/// Repairs the votes a recount read and reports them; a meeting's kickoff goes on with its
+/// agenda. All in the job's transaction, so it happens once.
+async fn recount_finished(
+    state: &AppState,
+    claimed: &ClaimedJob,
+    recount_id: i64,
+) -> anyhow::Result<()> {
+    let mut tx = state.db.begin().await.context("starting a transaction")?;
+    if let Some(finished) = super::recount::finish(&mut tx, state, recount_id).await?
+        && let Some(meeting_id) = finished.meeting_id
+    {
+        super::meeting::post_agenda(&mut tx, state, meeting_id, finished.all_read).await?;
+    }
+    state.complete_job(tx, claimed).await
 }

@@ -5,6 +5,7 @@
 #![allow(clippy::too_many_lines)]
 
 mod actions;
+mod admins;
 mod binary;
 mod challenges;
 mod editing;
@@ -20,6 +21,7 @@ mod migrations;
 mod minutes;
 mod outbox;
 mod proposing;
+mod recounting;
 mod settings;
 mod socket_mode;
 mod store;

@@ -2,8 +2,8 @@
 
 use archhour::domain::topics::{Topic, TopicState};
 use archhour::slack::blocks::{
-    budget_notice, facilitator_refusal, no_such_topic, recount_report, recount_started,
-    withdraw_not_open, withdraw_refused, withdrawn,
+    admin_check_failed, admin_check_pending, budget_notice, facilitator_refusal, no_such_topic,
+    recount_report, recount_started, withdraw_not_open, withdraw_refused, withdrawn,
 };
 use insta::assert_json_snapshot;
 
@@ -78,7 +78,10 @@ fn a_recount_says_how_many_cards_it_reads() {
 
 #[test]
 fn a_recount_that_matched_says_so() {
-    assert_json_snapshot!("recount_report_matched", message(&recount_report(1, &[])));
+    assert_json_snapshot!(
+        "recount_report_matched",
+        message(&recount_report(1, &[], &[]))
+    );
 }
 
 /// Voters added and removed per topic, each as mentions.
@@ -89,6 +92,27 @@ fn a_recount_lists_each_repair() {
         (22, users(&[BEN, CHO]), Vec::new()),
         (7, Vec::new(), users(&[ANA])),
     ];
-    let reply = recount_report(5, &changes);
+    let reply = recount_report(5, &changes, &[]);
     assert_json_snapshot!("recount_report_repaired", message(&reply));
+}
+
+/// Cards Slack did not answer for are named, with why, and keep their votes.
+#[test]
+fn a_recount_names_the_cards_it_could_not_read() {
+    let changes = [(22, users(&[BEN]), Vec::new())];
+    let unread = [
+        (21, Some("Slack error `message_not_found`".to_string())),
+        (7, None),
+    ];
+    let reply = recount_report(5, &changes, &unread);
+    assert_json_snapshot!("recount_report_unread", message(&reply));
+}
+
+/// Someone only a workspace admin could be, before Slack says whether they are one.
+#[test]
+fn a_change_waiting_for_the_admin_check_says_what_happens_next() {
+    let reply = admin_check_pending(&markup_topic(), "withdraw it");
+    assert_json_snapshot!("admin_check_pending", message(&reply));
+    let failed = admin_check_failed(&markup_topic(), "withdraw it");
+    assert_json_snapshot!("admin_check_failed", message(&failed));
 }

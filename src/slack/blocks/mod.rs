@@ -28,8 +28,8 @@ pub use settings::{
     facilitators_announced, setting_changed, setting_error, settings_refusal, show_settings,
 };
 pub use votes::{
-    budget_notice, facilitator_refusal, no_such_topic, recount_report, recount_started,
-    withdraw_not_open, withdraw_refused, withdrawn,
+    admin_check_failed, admin_check_pending, budget_notice, facilitator_refusal, no_such_topic,
+    recount_report, recount_started, withdraw_not_open, withdraw_refused, withdrawn,
 };
 
 use slack_morphism::prelude::*;

@@ -57,6 +57,24 @@ pub(super) fn change_refused(topic: &Topic, facilitators: &[String], what: &str)
     ))
 }
 
+/// The answer to `withdraw N` or `edit N` (`what`: "withdraw it", "edit it") from someone only
+/// a workspace admin could be, while Slack has not said whether they are: the decision follows.
+pub fn admin_check_pending(topic: &Topic, what: &str) -> Reply {
+    Reply::markdown(format!(
+        "Only {}, who proposed #{}, or a workspace admin can {what}. I'm asking Slack whether you're an admin, and will tell you here in a moment.",
+        proposer(topic),
+        topic.number
+    ))
+}
+
+/// Slack did not say whether the person is a workspace admin: nothing changed.
+pub fn admin_check_failed(topic: &Topic, what: &str) -> Reply {
+    Reply::markdown(format!(
+        "Slack didn't tell me whether you're a workspace admin, so #{} is as it was. Please try to {what} again in a minute.",
+        topic.number
+    ))
+}
+
 /// Confirms a withdrawal.
 pub fn withdrawn(topic: &Topic) -> Reply {
     Reply::markdown(format!(
@@ -87,15 +105,26 @@ pub fn recount_started(cards: usize) -> Reply {
     ))
 }
 
-/// What a recount found: per topic, the voters it added and removed.
-pub fn recount_report(cards: usize, changes: &[(i32, Vec<String>, Vec<String>)]) -> Reply {
-    let checked = plural(cards, "card", "cards");
-    if changes.is_empty() {
-        return Reply::markdown(format!(
+/// What a recount found: per topic, the voters it added and removed; and the cards Slack did
+/// not answer for (topic number, and why if known), whose votes stay as they were.
+pub fn recount_report(
+    cards: usize,
+    changes: &[(i32, Vec<String>, Vec<String>)],
+    unread: &[(i32, Option<String>)],
+) -> Reply {
+    let all = plural(cards, "card", "cards");
+    let checked = if unread.is_empty() {
+        all
+    } else {
+        format!("{} of {all}", cards.saturating_sub(unread.len()))
+    };
+    let mut lines = if changes.is_empty() {
+        vec![format!(
             "Recount done: checked {checked}; every vote matched."
-        ));
-    }
-    let mut lines = vec![format!("Recount done: checked {checked}. Repaired:")];
+        )]
+    } else {
+        vec![format!("Recount done: checked {checked}. Repaired:")]
+    };
     for (number, added, removed) in changes {
         let mut parts = Vec::new();
         if !added.is_empty() {
@@ -105,6 +134,20 @@ pub fn recount_report(cards: usize, changes: &[(i32, Vec<String>, Vec<String>)])
             parts.push(format!("−{} ({})", removed.len(), mentions(removed)));
         }
         lines.push(format!("• #{number}: {}", parts.join(", ")));
+    }
+    if !unread.is_empty() {
+        let cards: Vec<String> = unread
+            .iter()
+            .map(|(number, why)| match why {
+                Some(why) => format!("#{number} ({why})"),
+                None => format!("#{number} (no answer in time)"),
+            })
+            .collect();
+        let whose = if unread.len() == 1 { "its" } else { "their" };
+        lines.push(format!(
+            "Could not read {} from Slack; {whose} votes stay as they were. `/archtopic recount` tries again.",
+            cards.join(", ")
+        ));
     }
     Reply::markdown(lines.join("\n"))
 }
@@ -125,14 +168,33 @@ mod tests {
 
     #[test]
     fn the_recount_report_lists_each_repair() {
-        let reply = recount_report(4, &[(3, vec!["U3".into()], vec!["U1".into(), "U2".into()])]);
+        let changes = [(3, vec!["U3".into()], vec!["U1".into(), "U2".into()])];
+        let reply = recount_report(4, &changes, &[]);
         assert_eq!(
             reply.text,
             "Recount done: checked 4 cards. Repaired:\n• #3: +1 (<@U3>), −2 (<@U1>, <@U2>)"
         );
         assert_eq!(
-            recount_report(1, &[]).text,
+            recount_report(1, &[], &[]).text,
             "Recount done: checked 1 card; every vote matched."
+        );
+    }
+
+    #[test]
+    fn the_recount_report_names_the_cards_slack_did_not_answer_for() {
+        let changes = [(2, vec!["U3".into()], vec![])];
+        let failed = [(1, Some("Slack error `message_not_found`".to_string()))];
+        assert_eq!(
+            recount_report(2, &changes, &failed).text,
+            "Recount done: checked 1 of 2 cards. Repaired:\n• #2: +1 (<@U3>)\n\
+             Could not read #1 (Slack error `message_not_found`) from Slack; its votes stay as they were. \
+             `/archtopic recount` tries again."
+        );
+        assert_eq!(
+            recount_report(3, &[], &[(1, None), (3, None)]).text,
+            "Recount done: checked 1 of 3 cards; every vote matched.\n\
+             Could not read #1 (no answer in time), #3 (no answer in time) from Slack; their votes stay as they were. \
+             `/archtopic recount` tries again."
         );
     }
 }

@@ -6,7 +6,7 @@ mod effects;
 mod steps;
 
 pub use controls::{button, control, start};
-pub use steps::run as run_step;
+pub use steps::{post_agenda, run as run_step};
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};

@@ -3,6 +3,7 @@
 //! a step whose phase version has moved on completes without doing anything.
 
 use anyhow::Context;
+use sqlx::PgConnection;
 
 use super::advance;
 use crate::compose;
@@ -39,64 +40,65 @@ pub async fn run(state: &AppState, claimed: &ClaimedJob) -> anyhow::Result<()> {
         Job::PreMeeting { .. }
         | Job::ReminderRun { .. }
         | Job::DueMorning { .. }
-        | Job::Digest { .. } => {
+        | Job::Digest { .. }
+        | Job::RecountFinish { .. }
+        | Job::ChangeByAdmin { .. } => {
             anyhow::bail!("not a meeting step")
         }
     }
 }
 
-/// Recounts the votes (Slack calls, outside any transaction), then posts the agenda and
-/// starts the top topic.
+/// Asks for the recount (its reads go through the outbox); the agenda and the top topic follow
+/// when it finishes ([`post_agenda`]), or when [`recount::KICKOFF_PATIENCE`] runs out.
 async fn kickoff(state: &AppState, claimed: &ClaimedJob, meeting_id: i64) -> anyhow::Result<()> {
-    let Some(meeting) = store::meetings::find(&state.db, meeting_id)
-        .await
-        .context("loading the meeting")?
-    else {
-        return complete_alone(state, claimed).await;
-    };
-    if meeting.phase != Phase::Starting {
-        return complete_alone(state, claimed).await;
-    }
-    let cards = recount::cards_to_check(state, &meeting.channel_id).await?;
-    let recounted = match recount::recount(state, &cards).await {
-        Ok(_) => true,
-        Err(error) => {
-            tracing::warn!(error = %format!("{error:#}"), "recount before the agenda failed; using the stored votes");
-            false
-        }
-    };
     let mut tx = state.db.begin().await.context("starting a transaction")?;
-    let meeting = store::meetings::lock(&mut *tx, meeting_id)
-        .await?
-        .context("the meeting vanished")?;
-    if meeting.phase == Phase::Starting {
-        let now = state.clock.now();
-        let ranked = compose::agenda::ranked(&mut tx, &meeting.channel_id).await?;
-        let agenda = blocks::agenda(&ranked, now);
-        let earlier_items: Vec<_> = store::items::open_in_channel(&mut *tx, &meeting.channel_id)
-            .await
-            .context("loading open action items")?
-            .into_iter()
-            .filter(|item| item.created_at < meeting.started_at)
-            .collect();
-        let today = compose::items::today_in(&mut tx, &meeting.channel_id, now).await?;
-        let open_items = blocks::items::open_items_by_owner(&earlier_items, today);
-        let message =
-            messages::meeting_started(&agenda, &meeting.started_by, recounted, &open_items);
-        outbox::queue(
-            &mut tx,
-            &Delivery::meeting_post(
-                format!("meeting:{meeting_id}:agenda"),
-                &meeting.channel_id,
-                message,
-            ),
-            state.clock.as_ref(),
-        )
-        .await
-        .context("queuing the agenda")?;
-        let _ = advance(&mut tx, state, &meeting, Input::Kickoff).await?;
+    let meeting = store::meetings::lock(&mut *tx, meeting_id).await?;
+    if let Some(meeting) = meeting.filter(|m| m.phase == Phase::Starting) {
+        let requester = recount::Requester::Meeting(meeting_id);
+        recount::request(&mut tx, state, &meeting.channel_id, requester).await?;
     }
     state.complete_job(tx, claimed).await
+}
+
+/// After the kickoff's recount (`recounted`: every card was read): posts the ranked agenda and
+/// starts the top topic, if the meeting is still starting.
+pub async fn post_agenda(
+    tx: &mut PgConnection,
+    state: &AppState,
+    meeting_id: i64,
+    recounted: bool,
+) -> anyhow::Result<()> {
+    let Some(meeting) = store::meetings::lock(&mut *tx, meeting_id)
+        .await?
+        .filter(|m| m.phase == Phase::Starting)
+    else {
+        return Ok(());
+    };
+    let now = state.clock.now();
+    let ranked = compose::agenda::ranked(tx, &meeting.channel_id).await?;
+    let agenda = blocks::agenda(&ranked, now);
+    let earlier_items: Vec<_> = store::items::open_in_channel(&mut *tx, &meeting.channel_id)
+        .await
+        .context("loading open action items")?
+        .into_iter()
+        .filter(|item| item.created_at < meeting.started_at)
+        .collect();
+    let today = compose::items::today_in(tx, &meeting.channel_id, now).await?;
+    let open_items = blocks::items::open_items_by_owner(&earlier_items, today);
+    let message = messages::meeting_started(&agenda, &meeting.started_by, recounted, &open_items);
+    outbox::queue(
+        tx,
+        &Delivery::meeting_post(
+            format!("meeting:{meeting_id}:agenda"),
+            &meeting.channel_id,
+            message,
+        ),
+        state.clock.as_ref(),
+    )
+    .await
+    .context("queuing the agenda")?;
+    let _ = advance(tx, state, &meeting, Input::Kickoff).await?;
+    Ok(())
 }
 
 /// Posts "N minutes left" if the box this warning was made for is still running (a warning
@@ -153,8 +155,9 @@ async fn move_on(
     state.complete_job(tx, claimed).await
 }
 
-/// Counts 👍 and 👎 on the "Time's up" message (a Slack call, outside the transaction) and
-/// lets the majority decide.
+/// Counts 👍 and 👎 on the "Time's up" message (a `reactions.get` made here, outside the
+/// transaction and the outbox: the vote closes now, and a failed read retries the whole step)
+/// and lets the majority decide.
 async fn close_vote(
     state: &AppState,
     claimed: &ClaimedJob,

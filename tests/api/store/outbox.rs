@@ -222,6 +222,7 @@ async fn a_lost_claim_is_fenced_and_its_attempt_may_have_been_sent() {
     let receipt = CallReceipt {
         channel: Some("C1".to_string()),
         ts: Some("1.1".to_string()),
+        read: None,
     };
     assert!(
         !outbox::mark_done(&db.pool, &first[0], &receipt, at(3))

@@ -6,7 +6,8 @@
 //! joins (`conversations.join`): it may post there (`chat:write.public`) but not read its
 //! history or post ephemerals. A private channel is invisible to the bot (`channel_not_found`)
 //! until someone invites it. An archived channel refuses everything (`is_archived`). A DM (`D…`)
-//! always has the bot in it.
+//! always has the bot in it. `reactions.get` on a message that is not there (never posted, or
+//! deleted) is `message_not_found`.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -114,6 +115,17 @@ impl Recorder {
         }
     }
 
+    /// Whether `channel` holds a message at `ts`: one posted (and not deleted), or one a test
+    /// gave reactions (someone else's message).
+    fn has_message(&self, channel: &str, ts: &str) -> bool {
+        self.posted
+            .iter()
+            .any(|(posted_in, posted_ts, _)| posted_in == channel && posted_ts == ts)
+            || self
+                .reactions
+                .contains_key(&(channel.to_string(), ts.to_string()))
+    }
+
     /// Slack's refusal of a call about a channel the bot may not act in, if any; joining a
     /// public channel takes effect here.
     fn refuse_in_channel(&mut self, method: &str, args: &Value) -> Option<&'static str> {
@@ -145,6 +157,10 @@ impl Recorder {
             "chat.postEphemeral" if !channel.bot_member => Some("channel_not_found"),
             "conversations.history" | "reactions.add" if !channel.bot_member => {
                 Some("not_in_channel")
+            }
+            "reactions.get" => {
+                let ts = args.get("timestamp").and_then(Value::as_str).unwrap_or("");
+                (!self.has_message(&id, ts)).then_some("message_not_found")
             }
             _ => None,
         }
@@ -271,6 +287,17 @@ impl FakeSlack {
                 })
                 .collect(),
         );
+    }
+
+    /// Someone deletes the message at `ts` in `channel`, with its reactions.
+    pub fn delete_message(&self, channel: &str, ts: &str) {
+        let mut recorder = self.lock();
+        recorder
+            .posted
+            .retain(|(posted_in, posted_ts, _)| !(posted_in == channel && posted_ts == ts));
+        recorder
+            .reactions
+            .remove(&(channel.to_string(), ts.to_string()));
     }
 
     /// Records that `user` added (or removed) reaction `name` on a message, as Slack would when

@@ -527,6 +527,18 @@ impl TestApp {
             .as_u16()
     }
 
+    /// The text of the first ephemeral message the bot sent `user` (waiting for it).
+    pub async fn ephemeral_to(&self, user: &str) -> String {
+        let call = eventually(&format!("an ephemeral message to {user}"), || async {
+            self.slack
+                .calls_to("chat.postEphemeral")
+                .into_iter()
+                .find(|call| call.succeeded && call.args["user"] == user)
+        })
+        .await;
+        call.args["text"].as_str().unwrap_or_default().to_string()
+    }
+
     /// Counted votes per topic number, from the same ranking `list` shows.
     pub async fn counted_votes(&self) -> Vec<(i32, i64)> {
         let mut conn = self.db.acquire().await.expect("connection");

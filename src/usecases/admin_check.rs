@@ -1,0 +1,58 @@
+//! The `ChangeByAdmin` step: a `withdraw N` or `edit N` that waited for Slack to say whether the
+//! person is a workspace admin (see [`super::rights`]), decided now from what Slack said, or
+//! refused if it said nothing in time, and answered in an ephemeral message through the outbox.
+//! The change and its answer commit with the step, so it happens once.
+
+use anyhow::Context;
+
+use super::edit;
+use super::rights::{Asker, IfUnknown};
+use super::withdraw;
+use crate::domain::command::{self, Command};
+use crate::domain::job::Job;
+use crate::outbox;
+use crate::slack::outgoing::Delivery;
+use crate::store::jobs::ClaimedJob;
+use crate::usecases::AppState;
+
+/// Runs one claimed `ChangeByAdmin` step.
+pub async fn run_job(state: &AppState, claimed: &ClaimedJob) -> anyhow::Result<()> {
+    let Job::ChangeByAdmin {
+        team_id,
+        channel_id,
+        user_id,
+        text,
+        request,
+    } = &claimed.job
+    else {
+        anyhow::bail!("not a change waiting for an admin check");
+    };
+    let asker = Asker {
+        team_id,
+        channel_id,
+        user_id,
+    };
+    let mut tx = state.db.begin().await.context("starting a transaction")?;
+    let reply = match command::parse(text) {
+        Ok(Command::Withdraw(number)) => {
+            withdraw::withdraw_in(&mut tx, state, &asker, number, IfUnknown::Refuse).await?
+        }
+        Ok(Command::Edit { number, proposal }) => {
+            edit::edit_in(&mut tx, state, &asker, number, &proposal, IfUnknown::Refuse).await?
+        }
+        _ => {
+            tracing::warn!(key = %claimed.key, "a deferred change is neither withdraw nor edit");
+            return state.complete_job(tx, claimed).await;
+        }
+    };
+    let answer = Delivery::ephemeral(
+        format!("change-by-admin:{request}"),
+        channel_id,
+        user_id,
+        reply,
+    );
+    outbox::queue(&mut tx, &answer, state.clock.as_ref())
+        .await
+        .context("queuing the answer")?;
+    state.complete_job(tx, claimed).await
+}
