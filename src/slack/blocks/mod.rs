@@ -36,7 +36,7 @@ use slack_morphism::prelude::*;
 
 use phrases::{
     Moment, agenda_row, badged_title, code_safe, intent_names, local_time, mentions,
-    named_proposers, numbered, plural, proposer, topic_name,
+    named_proposers, numbered, plural, proposer, shown, topic_name,
 };
 
 /// The topic that help and error messages show as an example: neutral, so it reads the same

@@ -96,7 +96,7 @@ pub(super) fn named_proposers(topic: &Topic) -> String {
 }
 
 /// A person in a message: a mention, or the name as written, escaped.
-fn shown(person: &Person) -> String {
+pub(super) fn shown(person: &Person) -> String {
     match person {
         Person::Slack(user) => format!("<@{user}>"),
         Person::Name(name) => escape(name),
