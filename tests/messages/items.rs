@@ -200,7 +200,8 @@ fn the_done_button_of_the_app_home() {
     assert_json_snapshot!("done_button", done_button(1007));
 }
 
-/// The lines the agenda at a meeting's start lists, one per owner (nobody's items have none).
+/// The lines the agenda at a meeting's start lists, one per owner (Slack users and names from a
+/// notes page alike, in the order they first appear), then the items nobody owns.
 #[test]
 fn open_items_are_listed_by_owner() {
     let open: Vec<ActionItem> = items()

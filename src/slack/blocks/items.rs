@@ -250,20 +250,7 @@ pub fn done_button(item_id: i64) -> SlackSectionBlockElement {
 
 /// Open items listed by owner, for the agenda posted at a meeting's start.
 pub fn open_items_by_owner(items: &[ActionItem], today: NaiveDate) -> Vec<String> {
-    let mut owners: Vec<&String> = items.iter().flat_map(|i| &i.owners).collect();
-    owners.sort();
-    owners.dedup();
-    owners
-        .into_iter()
-        .map(|owner| {
-            let theirs: Vec<String> = items
-                .iter()
-                .filter(|item| item.owners.contains(owner))
-                .map(|item| item_line(item, today, None))
-                .collect();
-            format!("• <@{owner}>: {}", theirs.join("; "))
-        })
-        .collect()
+    owner_lines(items, today, usize::MAX)
 }
 
 /// `• <@U1>: *A7* … ; *A9* …`: one line for each owner (Slack users, and the names a notes
