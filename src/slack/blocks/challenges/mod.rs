@@ -28,7 +28,8 @@ pub(in crate::slack::blocks) fn issue_label(number: i32, category: &str, title: 
     format!("*C{number}* {} › {}", escape(category), escape(title))
 }
 
-fn occurrences(issue: &ChallengeIssue) -> String {
+/// "3 occurrences", or that an issue imported without a count has none.
+pub(in crate::slack::blocks) fn occurrences(issue: &ChallengeIssue) -> String {
     match issue.occurrences {
         Some(n) => plural(n, "occurrence", "occurrences"),
         None => "occurrences not counted".to_string(),
