@@ -35,7 +35,7 @@ pub use votes::{
 use slack_morphism::prelude::*;
 
 use phrases::{
-    Moment, agenda_row, badged_title, code_safe, intent_names, local_time, mentions,
+    Moment, agenda_row, badged_title, code_safe, full_stop, intent_names, local_time, mentions,
     named_proposers, numbered, plural, proposer, shown, topic_name,
 };
 

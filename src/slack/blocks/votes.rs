@@ -1,6 +1,6 @@
 //! Messages about votes: the dot-vote budget notice, withdrawing, recounting.
 
-use super::{Reply, mentions, plural, proposer, topic_name};
+use super::{Reply, full_stop, mentions, plural, proposer, topic_name};
 use crate::domain::topics::{Topic, TopicState};
 
 /// Told once to a person whose new vote is over the channel's budget.
@@ -60,8 +60,8 @@ pub(super) fn change_refused(topic: &Topic, facilitators: &[String], what: &str)
 /// Confirms a withdrawal.
 pub fn withdrawn(topic: &Topic) -> Reply {
     Reply::markdown(format!(
-        "Withdrew {}. Its card says so, and its votes no longer count.",
-        topic_name(topic)
+        "{} Its card says so, and its votes no longer count.",
+        full_stop(&format!("Withdrew {}", topic_name(topic)))
     ))
 }
 
