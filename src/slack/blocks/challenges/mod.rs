@@ -218,7 +218,13 @@ pub fn issue_detail(issue: &ChallengeIssue, anecdotes: &[Anecdote]) -> Reply {
 
 /// `challenge N status …` done.
 pub fn status_set(issue: &ChallengeIssue, status: &str) -> Reply {
-    Reply::markdown(format!("{} status: {}", issue_name(issue), escape(status)))
+    // As the log and the issue's detail show it: the status after a separator, not run on
+    // into the title.
+    Reply::markdown(format!(
+        "{} · status: {}",
+        issue_name(issue),
+        escape(status)
+    ))
 }
 
 /// A status over the limit.
