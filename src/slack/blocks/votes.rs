@@ -81,6 +81,12 @@ pub(super) fn facilitator_refusal_or(what: &str, facilitators: &[String], instea
 
 /// The immediate answer to `recount`; the report follows when it is done.
 pub fn recount_started(cards: usize) -> Reply {
+    if cards == 0 {
+        return Reply::markdown(
+            "There are no open topic cards in this channel, so there are no votes to recount."
+                .to_string(),
+        );
+    }
     Reply::markdown(format!(
         "Recounting the votes on {} from Slack. I'll tell you what changed.",
         plural(cards, "open card", "open cards")
