@@ -111,14 +111,42 @@ pub fn item_not_open(item: &ActionItem) -> Reply {
     ))
 }
 
+/// Who may close or change an item, told to someone who may not: its Slack owners, its creator
+/// and the facilitators. An item imported from a notes page was created by the importer, not a
+/// person, and owners the page gives by name only cannot be mentioned (nor close it), so neither
+/// is offered; when that leaves only the facilitators, the reply says why.
 pub fn item_close_refused(item: &ActionItem) -> Reply {
+    let mut who = Vec::new();
+    if !item.owners.is_empty() {
+        who.push(format!("owners ({})", mentions(&item.owners)));
+    }
+    if item.created_by != IMPORTER {
+        who.push(format!("creator (<@{}>)", item.created_by));
+    }
+    if !who.is_empty() {
+        return Reply::markdown(format!(
+            "Only A{}'s {} or a facilitator can close or change it.",
+            item.number,
+            who.join(", its ")
+        ));
+    }
+    let owners = match item.owner_names.as_slice() {
+        [] => "without an owner".to_string(),
+        [one] => format!("that gives its owner by name only ({})", escape(one)),
+        many => format!(
+            "that gives its owners by name only ({})",
+            escape(&many.join(", "))
+        ),
+    };
     Reply::markdown(format!(
-        "Only A{}'s owners ({}), its creator (<@{}>) or a facilitator can close or change it.",
-        item.number,
-        mentions(&item.owners),
-        item.created_by
+        "A{} was imported from a notes page {owners}, so only a facilitator can close or change it.",
+        item.number
     ))
 }
+
+/// What `archhour import` records as the creator of the items it imports, in place of a Slack
+/// user (`IMPORTER` in store/imports.rs; slack/ may not import store/, so it is repeated here).
+const IMPORTER: &str = "import";
 
 pub fn item_closed(item: &ActionItem, state: ItemState) -> Reply {
     let verb = match state {
@@ -348,6 +376,33 @@ mod tests {
         assert_eq!(
             item_line(&item(8, None), today, None),
             "*A8* <@UADAM> to fix the error page"
+        );
+    }
+
+    #[test]
+    fn only_slack_users_are_offered_as_who_may_close_an_item() {
+        let created = item(3, None);
+        assert_eq!(
+            item_close_refused(&created).text,
+            "Only A3's owners (<@UADAM>), its creator (<@UNIM>) or a facilitator can close or change it."
+        );
+        let imported = ActionItem {
+            created_by: "import".into(),
+            ..created.clone()
+        };
+        assert_eq!(
+            item_close_refused(&imported).text,
+            "Only A3's owners (<@UADAM>) or a facilitator can close or change it."
+        );
+        let named = ActionItem {
+            owners: vec![],
+            owner_names: vec!["Omar K.".into(), "Ana <B>".into()],
+            ..imported.clone()
+        };
+        assert_eq!(
+            item_close_refused(&named).text,
+            "A3 was imported from a notes page that gives its owners by name only \
+             (Omar K., Ana &lt;B&gt;), so only a facilitator can close or change it."
         );
     }
 
