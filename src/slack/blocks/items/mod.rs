@@ -1,16 +1,20 @@
-//! Messages about action items: replies to `action`, `done`, `mine`, `remind`, and the
-//! reminder DM with its Done and Snooze buttons.
+//! Messages about action items: how an item reads in a list, and the replies to `action`,
+//! `done`, `mine`. The reminder DM and the lists by owner live in the submodules.
+
+mod owners;
+mod reminders;
 
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use slack_morphism::prelude::*;
 
-use super::{Reply, headed, mentions, plural, shown};
+use super::{Reply, headed, mentions, plural};
 use crate::domain::actions::{ActionItem, ItemState};
 use crate::domain::mrkdwn::{escape, escape_keeping_mentions};
-use crate::domain::people::Person;
-use crate::slack::actions::ItemControl;
+
+pub use owners::open_items_by_owner;
+pub(super) use owners::{item_owners, owner_lines};
+pub use reminders::{done_button, reminder_dm, reminders_already_sent, reminders_sent};
 
 /// The topic an item came from, as a reader would follow it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -193,156 +197,12 @@ pub fn my_items(items: &[ActionItem], today: NaiveDate, topics: &HashMap<i64, To
         text: header,
     }
 }
-
-/// The result of `remind`.
-pub fn reminders_sent(dms: usize) -> Reply {
-    Reply::markdown(match dms {
-        0 => "Nobody in this channel has open action items, so no reminders went out.".to_string(),
-        n => format!("Sent reminders: {}.", plural(n, "DM", "DMs")),
-    })
-}
-
-/// `remind` twice in a day.
-pub fn reminders_already_sent() -> Reply {
-    Reply::markdown(
-        "Reminders for this channel already went out today; owners were not DMed again."
-            .to_string(),
-    )
-}
-
-/// Slack's limit allows 24 items with their buttons in one message.
-const MAX_DM_ITEMS: usize = 24;
-
-/// The reminder DM: every open item of the owner, oldest first, with Done and Snooze.
-pub fn reminder_dm(
-    channel_id: &str,
-    items: &[ActionItem],
-    today: NaiveDate,
-    topics: &HashMap<i64, TopicRef>,
-) -> Reply {
-    let open = items.iter().filter(|i| i.state == ItemState::Open).count();
-    let header = format!(
-        "*Your open action items from Arch Hour* in <#{channel_id}> ({} open):",
-        open
-    );
-    let mut blocks: Vec<SlackBlock> = vec![SlackSectionBlock::new().with_text(md!(header)).into()];
-    for item in items.iter().take(MAX_DM_ITEMS) {
-        let line = item_line(item, today, item.topic_id.and_then(|id| topics.get(&id)));
-        blocks.push(SlackSectionBlock::new().with_text(md!(line)).into());
-        if item.state == ItemState::Open {
-            blocks.push(item_buttons(item.id));
-        }
-    }
-    if items.len() > MAX_DM_ITEMS {
-        blocks.push(
-            SlackSectionBlock::new()
-                .with_text(md!(format!(
-                    "…and {} more: `/archtopic mine` lists them all.",
-                    items.len() - MAX_DM_ITEMS
-                )))
-                .into(),
-        );
-    }
-    Reply {
-        text: format!(
-            "You have {} from Arch Hour",
-            plural(open, "open action item", "open action items")
-        ),
-        blocks,
-    }
-}
-
-/// Done and Snooze for one item.
-fn item_buttons(item_id: i64) -> SlackBlock {
-    let button = |control: ItemControl, label: &str| {
-        SlackActionBlockElement::Button(
-            SlackBlockButtonElement::new(pt!(label))
-                .with_action_id(control.action_id().into())
-                .with_value(item_id.to_string()),
-        )
-    };
-    SlackActionsBlock::new(vec![
-        button(ItemControl::Done, "Done"),
-        button(ItemControl::Snooze, "Snooze a week"),
-    ])
-    .into()
-}
-
-/// A Done button alone, as the App Home shows next to each item.
-pub fn done_button(item_id: i64) -> SlackSectionBlockElement {
-    SlackBlockButtonElement::new(pt!("Done"))
-        .with_action_id(ItemControl::Done.action_id().into())
-        .with_value(item_id.to_string())
-        .into()
-}
-
-/// Open items listed by owner, for the agenda posted at a meeting's start.
-pub fn open_items_by_owner(items: &[ActionItem], today: NaiveDate) -> Vec<String> {
-    owner_lines(items, today, usize::MAX)
-}
-
-/// `• <@U1>: *A7* … ; *A9* …`: one line for each owner (Slack users, and the names a notes
-/// page gave), in the order they first appear in `items`, and last one for the items nobody
-/// owns. An item with two owners is on both lines. Each line names up to `per_owner` items,
-/// then counts the rest.
-pub(super) fn owner_lines(items: &[ActionItem], today: NaiveDate, per_owner: usize) -> Vec<String> {
-    let mut owners: Vec<(Person, Vec<&ActionItem>)> = Vec::new();
-    let mut unowned: Vec<&ActionItem> = Vec::new();
-    for item in items {
-        let theirs = owners_of(item);
-        if theirs.is_empty() {
-            unowned.push(item);
-        }
-        for owner in theirs {
-            match owners.iter_mut().find(|(known, _)| *known == owner) {
-                Some((_, listed)) => listed.push(item),
-                None => owners.push((owner, vec![item])),
-            }
-        }
-    }
-    let named = owners.iter().map(|(owner, theirs)| (shown(owner), theirs));
-    let nobody = (!unowned.is_empty()).then(|| (NO_OWNER.to_string(), &unowned));
-    named
-        .chain(nobody)
-        .map(|(owner, theirs)| {
-            let mut lines: Vec<String> = theirs
-                .iter()
-                .take(per_owner)
-                .map(|item| item_line(item, today, None))
-                .collect();
-            if theirs.len() > per_owner {
-                lines.push(format!("…and {} more", theirs.len() - per_owner));
-            }
-            format!("• {owner}: {}", lines.join("; "))
-        })
-        .collect()
-}
-
-/// What lists say for an item nobody owns (a notes page's "Unassigned").
-const NO_OWNER: &str = "no owner";
-
-/// An item's owners: Slack users, then the names a notes page gave.
-fn owners_of(item: &ActionItem) -> Vec<Person> {
-    let slack = item.owners.iter().cloned().map(Person::Slack);
-    let named = item.owner_names.iter().cloned().map(Person::Name);
-    slack.chain(named).collect()
-}
-
-/// `<@U1>, Omar K.`: an item's owners as a list shows them, or "no owner".
-pub(super) fn item_owners(item: &ActionItem) -> String {
-    let owners = owners_of(item);
-    if owners.is_empty() {
-        return NO_OWNER.to_string();
-    }
-    owners.iter().map(shown).collect::<Vec<_>>().join(", ")
-}
-
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use chrono::{TimeZone, Utc};
 
-    fn item(number: i32, due: Option<u32>) -> ActionItem {
+    pub(super) fn item(number: i32, due: Option<u32>) -> ActionItem {
         ActionItem {
             id: i64::from(number),
             number,
@@ -404,23 +264,5 @@ mod tests {
             "A3 was imported from a notes page that gives its owners by name only \
              (Omar K., Ana &lt;B&gt;), so only a facilitator can close or change it."
         );
-    }
-
-    #[test]
-    fn the_dm_has_done_and_snooze_for_each_open_item() {
-        let today = NaiveDate::from_ymd_opt(2026, 11, 18).expect("date");
-        let mut done = item(2, None);
-        done.state = ItemState::Done;
-        let reply = reminder_dm("C1", &[item(1, None), done], today, &HashMap::new());
-        let blocks = serde_json::to_value(&reply.blocks).expect("serialises");
-        assert_eq!(blocks.as_array().expect("blocks").len(), 4);
-        assert_eq!(blocks[2]["elements"][0]["action_id"], "item_done");
-        assert_eq!(blocks[2]["elements"][1]["action_id"], "item_snooze");
-        assert_eq!(blocks[2]["elements"][0]["value"], "1");
-        assert_eq!(
-            blocks[3]["text"]["text"],
-            "~*A2* <@UADAM> to fix the error page~ · done :white_check_mark:"
-        );
-        assert_eq!(reply.text, "You have 1 open action item from Arch Hour");
     }
 }
