@@ -390,7 +390,7 @@ async fn a_status_is_set_and_shown_with_every_anecdote() {
         .await;
     assert_eq!(
         text(&set),
-        "*C1* Authentication Clean-up › JWT Expired Signature status: ARCHBOM-1152 Note: not actually completed"
+        "*C1* Authentication Clean-up › JWT Expired Signature · status: ARCHBOM-1152 Note: not actually completed"
     );
     let detail = shown(&app.command("challenge 1").await);
     assert!(

@@ -97,15 +97,21 @@ fn only_owners_creator_or_facilitators_close_an_item() {
     assert_json_snapshot!("item_close_refused", message(&reply));
 }
 
-/// An item imported from a notes page: its owner is a name, and the importer created it.
+/// Items imported from a notes page: the importer created them, and the page named A3's owner
+/// without a Slack mention and gave A10 none, so only facilitators may close them.
 #[test]
 fn closing_an_imported_item_is_refused() {
-    let imported = items()
-        .into_iter()
-        .find(|item| item.number == 3)
-        .expect("A3");
-    let reply = item_close_refused(&imported);
-    assert_json_snapshot!("item_close_refused_imported", message(&reply));
+    for (name, number) in [
+        ("item_close_refused_imported", 3),
+        ("item_close_refused_imported_unowned", 10),
+    ] {
+        let imported = items()
+            .into_iter()
+            .find(|item| item.number == number)
+            .expect("an imported item");
+        let reply = item_close_refused(&imported);
+        assert_json_snapshot!(name, message(&reply));
+    }
 }
 
 #[test]
@@ -200,7 +206,8 @@ fn the_done_button_of_the_app_home() {
     assert_json_snapshot!("done_button", done_button(1007));
 }
 
-/// The lines the agenda at a meeting's start lists, one per owner (nobody's items have none).
+/// The lines the agenda at a meeting's start lists, one per owner (Slack users and names from a
+/// notes page alike, in the order they first appear), then the items nobody owns.
 #[test]
 fn open_items_are_listed_by_owner() {
     let open: Vec<ActionItem> = items()

@@ -5,7 +5,9 @@ use chrono::{DateTime, Utc};
 use super::{EXAMPLE_PROPOSAL, Reply, age, agenda_row, headed, plural};
 use crate::domain::votes::{RANKING_RULE, RankedTopic};
 
-/// The open topics of a channel in agenda order, with the rule that ordered them.
+/// The open topics of a channel in agenda order, with the rule that ordered them. The same
+/// message answers `list` (before a meeting or during one) and is posted as a meeting starts,
+/// so its heading names no meeting ("the next Arch Hour" was wrong in two of the three).
 pub fn agenda(ranked: &[RankedTopic], now: DateTime<Utc>) -> Reply {
     if ranked.is_empty() {
         return Reply::markdown(format!(
@@ -13,7 +15,7 @@ pub fn agenda(ranked: &[RankedTopic], now: DateTime<Utc>) -> Reply {
         ));
     }
     let count = plural(ranked.len(), "open topic", "open topics");
-    let header = format!("*Agenda for the next Arch Hour* ({count})\n_{RANKING_RULE}_");
+    let header = format!("*Arch Hour agenda* ({count})\n_{RANKING_RULE}_");
     let rows: Vec<String> = ranked.iter().map(|entry| row(entry, now)).collect();
     Reply {
         text: format!("Agenda: {count}"),
@@ -61,7 +63,7 @@ mod tests {
             .to_string();
         assert_eq!(
             text,
-            "*Agenda for the next Arch Hour* (1 open topic)\n\
+            "*Arch Hour agenda* (1 open topic)\n\
              _Ranked by votes, then by meetings missed (more first), then by age (older first)._\n\
              1. *#12* `quest` `ideation` Is &lt;paver&gt; &amp; friends still used? · 5 votes · deferred 1× · 3 days old"
         );

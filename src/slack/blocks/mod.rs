@@ -35,8 +35,8 @@ pub use votes::{
 use slack_morphism::prelude::*;
 
 use phrases::{
-    Moment, agenda_row, badged_title, code_safe, intent_names, local_time, mentions,
-    named_proposers, numbered, plural, proposer, topic_name,
+    Moment, agenda_row, badged_title, code_safe, full_stop, intent_names, local_time, mentions,
+    named_proposers, numbered, plural, proposer, shown, topic_name,
 };
 
 /// The topic that help and error messages show as an example: neutral, so it reads the same

@@ -55,6 +55,16 @@ pub(super) fn topic_name(topic: &Topic) -> String {
     }
 }
 
+/// `text` closing a sentence: with a full stop, unless it already ends in one, or in `?`, `!`
+/// or `…` (a question's title does not take "?.").
+pub(super) fn full_stop(text: &str) -> String {
+    if text.ends_with(['.', '?', '!', '…']) {
+        text.to_string()
+    } else {
+        format!("{text}.")
+    }
+}
+
 /// The intents as code spans, for help and error messages.
 pub(super) fn intent_names() -> String {
     Intent::ALL
@@ -96,7 +106,7 @@ pub(super) fn named_proposers(topic: &Topic) -> String {
 }
 
 /// A person in a message: a mention, or the name as written, escaped.
-fn shown(person: &Person) -> String {
+pub(super) fn shown(person: &Person) -> String {
     match person {
         Person::Slack(user) => format!("<@{user}>"),
         Person::Name(name) => escape(name),
@@ -189,6 +199,24 @@ mod tests {
         assert_eq!(age(then, then), "today");
         assert_eq!(age(then, then + chrono::Duration::hours(30)), "1 day old");
         assert_eq!(age(then, then + chrono::Duration::days(9)), "9 days old");
+    }
+
+    #[test]
+    fn a_sentence_ending_in_a_title_gets_one_full_stop() {
+        assert_eq!(
+            full_stop("Withdrew #4 [quest] Is it used?"),
+            "Withdrew #4 [quest] Is it used?"
+        );
+        assert_eq!(full_stop("Ship it!"), "Ship it!");
+        assert_eq!(
+            full_stop("Time's up on #5: Queues &amp; cron"),
+            "Time's up on #5: Queues &amp; cron."
+        );
+        assert_eq!(
+            full_stop("Moving on from #6: v2.0…"),
+            "Moving on from #6: v2.0…"
+        );
+        assert_eq!(full_stop("Use v2."), "Use v2.");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Messages about votes: the dot-vote budget notice, withdrawing, recounting.
 
-use super::{Reply, mentions, plural, proposer, topic_name};
+use super::{Reply, full_stop, mentions, plural, proposer, topic_name};
 use crate::domain::topics::{Topic, TopicState};
 
 /// Told once to a person whose new vote is over the channel's budget.
@@ -78,8 +78,8 @@ pub fn admin_check_failed(topic: &Topic, what: &str) -> Reply {
 /// Confirms a withdrawal.
 pub fn withdrawn(topic: &Topic) -> Reply {
     Reply::markdown(format!(
-        "Withdrew {}. Its card says so, and its votes no longer count.",
-        topic_name(topic)
+        "{} Its card says so, and its votes no longer count.",
+        full_stop(&format!("Withdrew {}", topic_name(topic)))
     ))
 }
 
@@ -99,6 +99,12 @@ pub(super) fn facilitator_refusal_or(what: &str, facilitators: &[String], instea
 
 /// The immediate answer to `recount`; the report follows when it is done.
 pub fn recount_started(cards: usize) -> Reply {
+    if cards == 0 {
+        return Reply::markdown(
+            "There are no open topic cards in this channel, so there are no votes to recount."
+                .to_string(),
+        );
+    }
     Reply::markdown(format!(
         "Recounting the votes on {} from Slack. I'll tell you what changed.",
         plural(cards, "open card", "open cards")

@@ -28,7 +28,8 @@ pub(in crate::slack::blocks) fn issue_label(number: i32, category: &str, title: 
     format!("*C{number}* {} › {}", escape(category), escape(title))
 }
 
-fn occurrences(issue: &ChallengeIssue) -> String {
+/// "3 occurrences", or that an issue imported without a count has none.
+pub(in crate::slack::blocks) fn occurrences(issue: &ChallengeIssue) -> String {
     match issue.occurrences {
         Some(n) => plural(n, "occurrence", "occurrences"),
         None => "occurrences not counted".to_string(),
@@ -217,7 +218,13 @@ pub fn issue_detail(issue: &ChallengeIssue, anecdotes: &[Anecdote]) -> Reply {
 
 /// `challenge N status …` done.
 pub fn status_set(issue: &ChallengeIssue, status: &str) -> Reply {
-    Reply::markdown(format!("{} status: {}", issue_name(issue), escape(status)))
+    // As the log and the issue's detail show it: the status after a separator, not run on
+    // into the title.
+    Reply::markdown(format!(
+        "{} · status: {}",
+        issue_name(issue),
+        escape(status)
+    ))
 }
 
 /// A status over the limit.

@@ -3,8 +3,7 @@
 
 use super::{ChallengesDigest, capped, section};
 use crate::domain::mrkdwn::escape;
-use crate::slack::blocks::challenges::{issue_label, issue_name};
-use crate::slack::blocks::plural;
+use crate::slack::blocks::challenges::{issue_label, issue_name, occurrences};
 
 /// New anecdotes and the most frequent issues; nothing for a channel without a log.
 pub(super) fn challenges_part(challenges: &ChallengesDigest) -> Vec<String> {
@@ -33,14 +32,10 @@ pub(super) fn challenges_part(challenges: &ChallengesDigest) -> Vec<String> {
         "No new anecdotes.",
     );
     part.push("_Hit most often_".to_string());
-    part.extend(challenges.top.iter().enumerate().map(|(at, issue)| {
-        let count = issue.occurrences.unwrap_or(0);
-        format!(
-            "{}. {} · {}",
-            at + 1,
-            issue_name(issue),
-            plural(count, "occurrence", "occurrences")
-        )
-    }));
+    part.extend(
+        challenges.top.iter().enumerate().map(|(at, issue)| {
+            format!("{}. {} · {}", at + 1, issue_name(issue), occurrences(issue))
+        }),
+    );
     part
 }

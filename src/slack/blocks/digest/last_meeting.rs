@@ -4,10 +4,9 @@
 use chrono::NaiveDate;
 
 use super::{LastMeeting, MeetingTopic, capped};
-use crate::domain::actions::ActionItem;
 use crate::domain::mrkdwn::{escape, escape_keeping_mentions};
-use crate::slack::blocks::items::item_line;
-use crate::slack::blocks::{mentions, numbered, plural};
+use crate::slack::blocks::items::{item_line, item_owners};
+use crate::slack::blocks::{numbered, plural};
 
 pub(super) fn last_meeting(meeting: &LastMeeting, today: NaiveDate) -> Vec<String> {
     let mut lines = vec![format!(
@@ -30,7 +29,7 @@ pub(super) fn last_meeting(meeting: &LastMeeting, today: NaiveDate) -> Vec<Strin
         "Action items",
         &meeting.items,
         ("action item", "action items"),
-        |item| format!("• {} — {}", item_line(item, today, None), owners(item)),
+        |item| format!("• {} — {}", item_line(item, today, None), item_owners(item)),
     ));
     lines
 }
@@ -49,18 +48,6 @@ fn topic_line(entry: &MeetingTopic) -> String {
         line.push_str(" · needs follow-up");
     }
     line
-}
-
-/// An item's owners: Slack users as mentions, then the names a notes page gave.
-fn owners(item: &ActionItem) -> String {
-    let mut owners = mentions(&item.owners);
-    if !item.owner_names.is_empty() {
-        if !owners.is_empty() {
-            owners.push_str(", ");
-        }
-        owners.push_str(&escape(&item.owner_names.join(", ")));
-    }
-    owners
 }
 
 /// A list under its italic heading, capped; nothing at all when the list is empty.

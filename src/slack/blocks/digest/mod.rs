@@ -4,12 +4,12 @@
 
 mod challenges;
 mod last_meeting;
-mod open_items;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use slack_morphism::prelude::*;
 
+use super::items::owner_lines;
 use super::votes::facilitator_refusal_or;
 use super::{Moment, Reply, agenda_row, local_time, numbered, sections};
 use crate::domain::actions::ActionItem;
@@ -21,10 +21,12 @@ use crate::domain::topics::{Intent, Topic};
 use crate::domain::votes::RankedTopic;
 use challenges::challenges_part;
 use last_meeting::last_meeting;
-use open_items::open_items_part;
 
 /// How many rows each part lists before "…and N more".
 const ROWS: usize = 10;
+
+/// How many of one owner's items the digest names before "…and N more".
+const ITEMS_PER_OWNER: usize = 5;
 
 /// What a digest shows.
 #[derive(Debug, Clone)]
@@ -93,6 +95,17 @@ pub fn post_refusal(facilitators: &[String]) -> Reply {
         "post the digest",
         facilitators,
         "`/archtopic digest preview` shows it to you.",
+    )
+}
+
+/// Open items by owner, each owner on one line, the items nobody owns last.
+fn open_items_part(digest: &Digest) -> Vec<String> {
+    let lines = owner_lines(&digest.open_items, digest.today, ITEMS_PER_OWNER);
+    let owners = lines.len();
+    section(
+        "Open action items",
+        capped(lines, owners, ("owner", "owners")),
+        "No open action items.",
     )
 }
 

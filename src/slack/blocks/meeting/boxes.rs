@@ -12,7 +12,7 @@ use crate::domain::meeting::rules::{Finish, Grant};
 use crate::domain::mrkdwn::escape;
 use crate::domain::topics::Topic;
 use crate::slack::actions::button_value;
-use crate::slack::blocks::{Reply, numbered, plural};
+use crate::slack::blocks::{Reply, full_stop, numbered, plural};
 use crate::slack::identity::BotIdentity;
 
 fn topic_line(topic: &Topic) -> String {
@@ -162,8 +162,8 @@ pub fn topic_finished(topic: &Topic, finish: Finish, follow_up: bool) -> Reply {
         Finish::LastBox if follow_up => {
             format!(":stop_sign: {name} used every time box; marked *needs follow-up*.")
         }
-        Finish::LastBox => format!(":stop_sign: Time's up on {name}."),
-        Finish::Skipped => format!("Moving on from {name}."),
+        Finish::LastBox => full_stop(&format!(":stop_sign: Time's up on {name}")),
+        Finish::Skipped => full_stop(&format!("Moving on from {name}")),
         Finish::MeetingEnded => format!("Stopped {name} as the meeting ended."),
     };
     Reply::markdown(text)

@@ -1,15 +1,20 @@
-//! Messages about action items: replies to `action`, `done`, `mine`, `remind`, and the
-//! reminder DM with its Done and Snooze buttons.
+//! Messages about action items: how an item reads in a list, and the replies to `action`,
+//! `done`, `mine`. The reminder DM and the lists by owner live in the submodules.
+
+mod owners;
+mod reminders;
 
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use slack_morphism::prelude::*;
 
 use super::{Reply, headed, mentions, plural};
 use crate::domain::actions::{ActionItem, ItemState};
 use crate::domain::mrkdwn::{escape, escape_keeping_mentions};
-use crate::slack::actions::ItemControl;
+
+pub use owners::open_items_by_owner;
+pub(super) use owners::{item_owners, owner_lines};
+pub use reminders::{done_button, reminder_dm, reminders_already_sent, reminders_sent};
 
 /// The topic an item came from, as a reader would follow it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,14 +115,42 @@ pub fn item_not_open(item: &ActionItem) -> Reply {
     ))
 }
 
+/// Who may close or change an item, told to someone who may not: its Slack owners, its creator
+/// and the facilitators. An item imported from a notes page was created by the importer, not a
+/// person, and owners the page gives by name only cannot be mentioned (nor close it), so neither
+/// is offered; when that leaves only the facilitators, the reply says why.
 pub fn item_close_refused(item: &ActionItem) -> Reply {
+    let mut who = Vec::new();
+    if !item.owners.is_empty() {
+        who.push(format!("owners ({})", mentions(&item.owners)));
+    }
+    if item.created_by != IMPORTER {
+        who.push(format!("creator (<@{}>)", item.created_by));
+    }
+    if !who.is_empty() {
+        return Reply::markdown(format!(
+            "Only A{}'s {} or a facilitator can close or change it.",
+            item.number,
+            who.join(", its ")
+        ));
+    }
+    let owners = match item.owner_names.as_slice() {
+        [] => "without an owner".to_string(),
+        [one] => format!("that gives its owner by name only ({})", escape(one)),
+        many => format!(
+            "that gives its owners by name only ({})",
+            escape(&many.join(", "))
+        ),
+    };
     Reply::markdown(format!(
-        "Only A{}'s owners ({}), its creator (<@{}>) or a facilitator can close or change it.",
-        item.number,
-        mentions(&item.owners),
-        item.created_by
+        "A{} was imported from a notes page {owners}, so only a facilitator can close or change it.",
+        item.number
     ))
 }
+
+/// What `archhour import` records as the creator of the items it imports, in place of a Slack
+/// user (`IMPORTER` in store/imports.rs; slack/ may not import store/, so it is repeated here).
+const IMPORTER: &str = "import";
 
 pub fn item_closed(item: &ActionItem, state: ItemState) -> Reply {
     let verb = match state {
@@ -164,113 +197,12 @@ pub fn my_items(items: &[ActionItem], today: NaiveDate, topics: &HashMap<i64, To
         text: header,
     }
 }
-
-/// The result of `remind`.
-pub fn reminders_sent(dms: usize) -> Reply {
-    Reply::markdown(match dms {
-        0 => "Nobody in this channel has open action items, so no reminders went out.".to_string(),
-        n => format!("Sent reminders: {}.", plural(n, "DM", "DMs")),
-    })
-}
-
-/// `remind` twice in a day.
-pub fn reminders_already_sent() -> Reply {
-    Reply::markdown(
-        "Reminders for this channel already went out today; owners were not DMed again."
-            .to_string(),
-    )
-}
-
-/// Slack's limit allows 24 items with their buttons in one message.
-const MAX_DM_ITEMS: usize = 24;
-
-/// The reminder DM: every open item of the owner, oldest first, with Done and Snooze.
-pub fn reminder_dm(
-    channel_id: &str,
-    items: &[ActionItem],
-    today: NaiveDate,
-    topics: &HashMap<i64, TopicRef>,
-) -> Reply {
-    let open = items.iter().filter(|i| i.state == ItemState::Open).count();
-    let header = format!(
-        "*Your open action items from Arch Hour* in <#{channel_id}> ({} open):",
-        open
-    );
-    let mut blocks: Vec<SlackBlock> = vec![SlackSectionBlock::new().with_text(md!(header)).into()];
-    for item in items.iter().take(MAX_DM_ITEMS) {
-        let line = item_line(item, today, item.topic_id.and_then(|id| topics.get(&id)));
-        blocks.push(SlackSectionBlock::new().with_text(md!(line)).into());
-        if item.state == ItemState::Open {
-            blocks.push(item_buttons(item.id));
-        }
-    }
-    if items.len() > MAX_DM_ITEMS {
-        blocks.push(
-            SlackSectionBlock::new()
-                .with_text(md!(format!(
-                    "…and {} more: `/archtopic mine` lists them all.",
-                    items.len() - MAX_DM_ITEMS
-                )))
-                .into(),
-        );
-    }
-    Reply {
-        text: format!(
-            "You have {} from Arch Hour",
-            plural(open, "open action item", "open action items")
-        ),
-        blocks,
-    }
-}
-
-/// Done and Snooze for one item.
-fn item_buttons(item_id: i64) -> SlackBlock {
-    let button = |control: ItemControl, label: &str| {
-        SlackActionBlockElement::Button(
-            SlackBlockButtonElement::new(pt!(label))
-                .with_action_id(control.action_id().into())
-                .with_value(item_id.to_string()),
-        )
-    };
-    SlackActionsBlock::new(vec![
-        button(ItemControl::Done, "Done"),
-        button(ItemControl::Snooze, "Snooze a week"),
-    ])
-    .into()
-}
-
-/// A Done button alone, as the App Home shows next to each item.
-pub fn done_button(item_id: i64) -> SlackSectionBlockElement {
-    SlackBlockButtonElement::new(pt!("Done"))
-        .with_action_id(ItemControl::Done.action_id().into())
-        .with_value(item_id.to_string())
-        .into()
-}
-
-/// Open items listed by owner, for the agenda posted at a meeting's start.
-pub fn open_items_by_owner(items: &[ActionItem], today: NaiveDate) -> Vec<String> {
-    let mut owners: Vec<&String> = items.iter().flat_map(|i| &i.owners).collect();
-    owners.sort();
-    owners.dedup();
-    owners
-        .into_iter()
-        .map(|owner| {
-            let theirs: Vec<String> = items
-                .iter()
-                .filter(|item| item.owners.contains(owner))
-                .map(|item| item_line(item, today, None))
-                .collect();
-            format!("• <@{owner}>: {}", theirs.join("; "))
-        })
-        .collect()
-}
-
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use chrono::{TimeZone, Utc};
 
-    fn item(number: i32, due: Option<u32>) -> ActionItem {
+    pub(super) fn item(number: i32, due: Option<u32>) -> ActionItem {
         ActionItem {
             id: i64::from(number),
             number,
@@ -308,20 +240,29 @@ mod tests {
     }
 
     #[test]
-    fn the_dm_has_done_and_snooze_for_each_open_item() {
-        let today = NaiveDate::from_ymd_opt(2026, 11, 18).expect("date");
-        let mut done = item(2, None);
-        done.state = ItemState::Done;
-        let reply = reminder_dm("C1", &[item(1, None), done], today, &HashMap::new());
-        let blocks = serde_json::to_value(&reply.blocks).expect("serialises");
-        assert_eq!(blocks.as_array().expect("blocks").len(), 4);
-        assert_eq!(blocks[2]["elements"][0]["action_id"], "item_done");
-        assert_eq!(blocks[2]["elements"][1]["action_id"], "item_snooze");
-        assert_eq!(blocks[2]["elements"][0]["value"], "1");
+    fn only_slack_users_are_offered_as_who_may_close_an_item() {
+        let created = item(3, None);
         assert_eq!(
-            blocks[3]["text"]["text"],
-            "~*A2* <@UADAM> to fix the error page~ · done :white_check_mark:"
+            item_close_refused(&created).text,
+            "Only A3's owners (<@UADAM>), its creator (<@UNIM>) or a facilitator can close or change it."
         );
-        assert_eq!(reply.text, "You have 1 open action item from Arch Hour");
+        let imported = ActionItem {
+            created_by: "import".into(),
+            ..created.clone()
+        };
+        assert_eq!(
+            item_close_refused(&imported).text,
+            "Only A3's owners (<@UADAM>) or a facilitator can close or change it."
+        );
+        let named = ActionItem {
+            owners: vec![],
+            owner_names: vec!["Omar K.".into(), "Ana <B>".into()],
+            ..imported.clone()
+        };
+        assert_eq!(
+            item_close_refused(&named).text,
+            "A3 was imported from a notes page that gives its owners by name only \
+             (Omar K., Ana &lt;B&gt;), so only a facilitator can close or change it."
+        );
     }
 }
