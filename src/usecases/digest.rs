@@ -81,19 +81,6 @@ async fn post(
     Ok(true)
 }
 
-/// Schedules the channel's next digest after `after` (none when the digest is off).
-pub async fn ensure_scheduled(
-    tx: &mut PgConnection,
-    channel_id: &str,
-    settings: &ChannelSettings,
-    after: DateTime<Utc>,
-    now: DateTime<Utc>,
-) -> anyhow::Result<()> {
-    weekly::digest(channel_id, settings)
-        .ensure_next(tx, after, now)
-        .await
-}
-
 /// Runs a scheduled digest.
 pub async fn run_job(state: &AppState, claimed: &ClaimedJob) -> anyhow::Result<()> {
     let Job::Digest {
@@ -113,14 +100,9 @@ pub async fn run_job(state: &AppState, claimed: &ClaimedJob) -> anyhow::Result<(
         .is_some_and(|at| at.falls_at(settings.schedule.tz, *occurrence));
     if current {
         post(&mut tx, state, channel_id, &settings).await?;
-        ensure_scheduled(
-            &mut tx,
-            channel_id,
-            &settings,
-            *occurrence,
-            state.clock.now(),
-        )
-        .await?;
+        weekly::digest(channel_id, &settings)
+            .ensure_next(&mut tx, *occurrence, state.clock.now())
+            .await?;
     }
     state.complete_job(tx, claimed).await
 }

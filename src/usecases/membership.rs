@@ -120,7 +120,9 @@ pub async fn learned(state: &AppState, channel_id: &str, joined: bool) -> anyhow
             .await
             .context("loading settings")?;
         super::pre_meeting::ensure_notices(&mut tx, channel_id, &settings, now, now).await?;
-        super::digest::ensure_scheduled(&mut tx, channel_id, &settings, now, now).await?;
+        super::weekly::digest(channel_id, &settings)
+            .ensure_next(&mut tx, now, now)
+            .await?;
         // Cards Slack refused while the bot was not in the channel are posted now.
         let attempt = format!("invited-{}", now.timestamp_micros());
         for topic in store::topics::open_without_card(&mut *tx, channel_id).await? {

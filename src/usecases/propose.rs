@@ -5,7 +5,7 @@
 use anyhow::Context;
 use sqlx::PgConnection;
 
-use super::{digest, pre_meeting, search};
+use super::{pre_meeting, search, weekly};
 use crate::compose;
 use crate::domain::settings::ChannelSettings;
 use crate::domain::topics::{Intents, Topic};
@@ -72,7 +72,9 @@ pub async fn propose(
     // A channel with topics gets its pre-meeting notices and digest.
     let now = state.clock.now();
     pre_meeting::ensure_notices(tx, by.channel_id, &settings, now, now).await?;
-    digest::ensure_scheduled(tx, by.channel_id, &settings, now, now).await?;
+    weekly::digest(by.channel_id, &settings)
+        .ensure_next(tx, now, now)
+        .await?;
     let similar = search::similar_to(tx, state, &topic).await?;
     Ok(Proposed {
         topic,

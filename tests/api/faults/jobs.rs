@@ -27,15 +27,10 @@ fn next_digest(app: &TestApp) -> DateTime<Utc> {
 async fn schedule_digest(app: &TestApp, channel: &str, occurrence: DateTime<Utc>) {
     let mut conn = app.db.acquire().await.expect("a connection");
     let before = occurrence - chrono::Duration::seconds(1);
-    archhour::usecases::digest::ensure_scheduled(
-        &mut conn,
-        channel,
-        &ChannelSettings::default(),
-        before,
-        app.now(),
-    )
-    .await
-    .expect("scheduling a digest");
+    archhour::usecases::weekly::digest(channel, &ChannelSettings::default())
+        .ensure_next(&mut conn, before, app.now())
+        .await
+        .expect("scheduling a digest");
 }
 
 /// Moves the app's clock to `at`.
@@ -106,15 +101,10 @@ async fn f09_three_processes_racing_for_1000_due_jobs_run_each_once() {
     // All at once, in one transaction that wakes nobody: each process finds them by its poll.
     let mut tx = db.begin().await.expect("a transaction");
     for channel in &channels {
-        archhour::usecases::digest::ensure_scheduled(
-            &mut tx,
-            channel,
-            &settings,
-            occurrence - chrono::Duration::seconds(1),
-            now,
-        )
-        .await
-        .expect("scheduling a digest");
+        archhour::usecases::weekly::digest(channel, &settings)
+            .ensure_next(&mut tx, occurrence - chrono::Duration::seconds(1), now)
+            .await
+            .expect("scheduling a digest");
     }
     tx.commit().await.expect("committing 1,000 jobs");
 
