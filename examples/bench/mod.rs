@@ -62,7 +62,7 @@ pub fn start_archhour(
         .env("ARCHHOUR_ADDR", addr)
         .env("ARCHHOUR_DATA_DIR", data_dir.join("data"))
         .env("SLACK_SIGNING_SECRET", SECRET)
-        .env("SLACK_BOT_TOKEN", "xoxb-loadgen")
+        .env("SLACK_BOT_TOKEN", "xoxb-test-token")
         .env("SLACK_API_URL", slack_api_url)
         .env("RUST_LOG", "warn")
         .env(
