@@ -65,6 +65,11 @@ pub async fn start(state: &AppState, command: &SlashCommand) -> anyhow::Result<R
     let mut tx = state.db.begin().await.context("starting a transaction")?;
     let requester = Requester::Person(&command.user_id);
     let cards = request(&mut tx, state, &command.channel_id, requester).await?;
+    if cards == 0 {
+        // Nothing to read: the answer says so, and no report follows it (the transaction
+        // that recorded the recount is dropped, so rolled back).
+        return Ok(blocks::recount_started(0));
+    }
     state.commit(tx, "a recount").await?;
     Ok(blocks::recount_started(cards))
 }

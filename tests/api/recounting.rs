@@ -183,3 +183,18 @@ async fn a_kickoff_slack_holds_back_starts_on_the_stored_votes_after_30_seconds(
     assert!(ephemerals(&app).is_empty());
     assert_eq!(app.voters(&card).await, ["UV0"]);
 }
+
+/// A channel without open cards: the answer says there is nothing to recount, and nothing
+/// follows it — no recount is recorded and no report is sent.
+#[tokio::test]
+async fn a_recount_with_no_open_cards_says_so_and_reports_nothing() {
+    let app = spawn_app().await;
+    let reply = app.command("recount").await;
+    assert_eq!(
+        reply["text"],
+        "There are no open topic cards in this channel, so there are no votes to recount."
+    );
+    app.idle().await;
+    assert_eq!(app.count("recounts").await, 0);
+    assert_eq!(ephemerals(&app), Vec::<String>::new());
+}
