@@ -155,6 +155,27 @@ pub async fn find_by_number(
     Ok(row.map(Topic::from))
 }
 
+/// [`find_by_number`], locking the topic's row until the transaction ends: what is decided
+/// about it still holds when the decision is written.
+pub async fn lock_by_number(
+    db: impl PgExecutor<'_>,
+    team_id: &str,
+    channel_id: &str,
+    number: i32,
+) -> sqlx::Result<Option<Topic>> {
+    let row: Option<TopicRow> = sqlx::query_as(concat!(
+        "select ",
+        topic_columns!(),
+        " from topics where team_id = $1 and channel_id = $2 and number = $3 for update"
+    ))
+    .bind(team_id)
+    .bind(channel_id)
+    .bind(number)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(Topic::from))
+}
+
 pub async fn find(db: impl PgExecutor<'_>, topic_id: i64) -> sqlx::Result<Option<Topic>> {
     let row: Option<TopicRow> = sqlx::query_as(concat!(
         "select ",

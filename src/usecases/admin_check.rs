@@ -35,10 +35,16 @@ pub async fn run_job(state: &AppState, claimed: &ClaimedJob) -> anyhow::Result<(
     let mut tx = state.db.begin().await.context("starting a transaction")?;
     let reply = match command::parse(text) {
         Ok(Command::Withdraw(number)) => {
-            withdraw::withdraw_in(&mut tx, state, &asker, number, IfUnknown::Refuse).await?
+            let decided =
+                withdraw::load_and_decide(&mut tx, state, &asker, number, IfUnknown::Refuse)
+                    .await?;
+            state.write(&mut tx, decided).await?
         }
         Ok(Command::Edit { number, proposal }) => {
-            edit::edit_in(&mut tx, state, &asker, number, &proposal, IfUnknown::Refuse).await?
+            let decided =
+                edit::load_and_decide(&mut tx, state, &asker, number, &proposal, IfUnknown::Refuse)
+                    .await?;
+            state.write(&mut tx, decided).await?
         }
         _ => {
             tracing::warn!(key = %claimed.key, "a deferred change is neither withdraw nor edit");

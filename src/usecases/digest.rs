@@ -41,7 +41,7 @@ pub async fn preview(state: &AppState, command: &SlashCommand) -> anyhow::Result
 pub async fn post_now(state: &AppState, command: &SlashCommand) -> anyhow::Result<Reply> {
     let settings = match settings_if_allowed(state, command, PostTheDigest).await? {
         Ok(settings) => settings,
-        Err(refusal) => return Ok(refusal),
+        Err(refusal) => return Ok(refusal.reply()),
     };
     let mut tx = state.db.begin().await.context("starting a transaction")?;
     let posted = post(&mut tx, state, &command.channel_id, &settings).await?;

@@ -6,12 +6,15 @@
 use std::time::Duration;
 
 use anyhow::Context;
+use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
-use super::rights::{self, Asker, IfUnknown, Unchangeable};
+use super::decision::{Change, Decided, Decision};
+use super::refusal::Refusal;
+use super::rights::{self, Asker, IfUnknown, Subject, TopicRequest};
 use crate::compose;
 use crate::domain::command::Proposal;
-use crate::outbox;
+use crate::domain::topics::{Intents, Topic, TopicState};
 use crate::slack::blocks::{self, Reply};
 use crate::slack::inbound::SlashCommand;
 use crate::slack::outgoing::Delivery;
@@ -31,59 +34,81 @@ pub async fn edit(
     };
     let asker = Asker::of(command);
     let mut tx = state.db.begin().await.context("starting a transaction")?;
-    let reply = edit_in(&mut tx, state, &asker, number, proposal, if_unknown).await?;
-    state.commit(tx, "an edit").await?;
-    Ok(reply)
+    let decided = load_and_decide(&mut tx, state, &asker, number, proposal, if_unknown).await?;
+    state.carry_out(tx, decided, "an edit").await
 }
 
-/// Edits topic `number` in `tx` if `asker` may, and says how it went.
-pub async fn edit_in(
+/// Loads topic `number` (locked) and the votes it shows, and decides.
+pub async fn load_and_decide(
     tx: &mut PgConnection,
     state: &AppState,
     asker: &Asker<'_>,
     number: i32,
     proposal: &Proposal,
     if_unknown: IfUnknown<'_>,
-) -> anyhow::Result<Reply> {
-    let (topic, settings) = match rights::changeable(tx, state, asker, number).await? {
-        Ok(found) => found,
-        Err(Unchangeable::NoSuchTopic) => return Ok(blocks::no_such_topic(number)),
-        Err(Unchangeable::NotOpen(topic)) => return Ok(blocks::edit_not_open(&topic)),
-        Err(Unchangeable::NotYours(topic, facilitators)) => {
-            return Ok(blocks::edit_refused(&topic, &facilitators));
-        }
-        Err(Unchangeable::AdminUnknown(topic)) => {
-            return rights::admin_unknown(tx, state, asker, &topic, if_unknown, "edit it").await;
-        }
+) -> anyhow::Result<Decided<Edit>> {
+    let now = state.clock.now();
+    let Some(subject) = rights::load(tx, asker, number, now).await? else {
+        return Ok(Err(Refusal::NoSuchTopic(number)));
     };
-    if topic.intents == proposal.intents && topic.title == proposal.title.as_str() {
-        return Ok(blocks::edit_unchanged(&topic));
-    }
+    let votes = if subject.topic.state == TopicState::Open {
+        compose::votes::shown(tx, &subject.topic, subject.settings.votes_per_person).await?
+    } else {
+        0
+    };
+    Ok(decide(&subject, votes, asker, proposal, if_unknown, now))
+}
 
-    let Some(edited) = store::topics::edit(
-        &mut *tx,
-        topic.id,
-        &proposal.intents,
-        proposal.title.as_str(),
-    )
-    .await
-    .context("editing a topic")?
-    else {
-        // It left the agenda since it was read: say how it stands now.
-        let now = store::topics::find(&mut *tx, topic.id)
-            .await
-            .context("loading a topic")?
-            .unwrap_or(topic);
-        return Ok(blocks::edit_not_open(&now));
+/// Gives `subject` the proposal's intents and title if `asker` may and they differ; its card
+/// (showing `votes`) is edited to match.
+pub fn decide(
+    subject: &Subject,
+    votes: i64,
+    asker: &Asker<'_>,
+    proposal: &Proposal,
+    if_unknown: IfUnknown<'_>,
+    now: DateTime<Utc>,
+) -> Decided<Edit> {
+    if let Some(other) = rights::check(subject, asker, TopicRequest::Edit, if_unknown, now) {
+        return other;
+    }
+    let topic = &subject.topic;
+    if topic.intents == proposal.intents && topic.title == proposal.title.as_str() {
+        return Err(Refusal::Unchanged(Box::new(topic.clone())));
+    }
+    let edited = Topic {
+        intents: proposal.intents.clone(),
+        title: proposal.title.as_str().to_string(),
+        ..topic.clone()
     };
-    let votes = compose::votes::shown(tx, &edited, settings.votes_per_person).await?;
-    outbox::queue(
-        tx,
-        &Delivery::refresh_card(edited.id, Duration::ZERO),
-        state.clock.as_ref(),
-    )
-    .await
-    .context("queuing a card refresh")?;
-    tracing::info!(number = edited.number, channel = %edited.channel_id, "topic edited");
-    Ok(blocks::edited(&edited, votes))
+    Ok(Decision::reply(blocks::edited(&edited, votes))
+        .change(Edit {
+            topic_id: topic.id,
+            intents: edited.intents.clone(),
+            title: edited.title.clone(),
+        })
+        .call(Delivery::refresh_card(topic.id, Duration::ZERO)))
+}
+
+/// An open topic (locked while deciding) given new intents and title.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub topic_id: i64,
+    pub intents: Intents,
+    pub title: String,
+}
+
+impl Change for Edit {
+    async fn write(&self, tx: &mut PgConnection, _: DateTime<Utc>) -> anyhow::Result<()> {
+        let edited = store::topics::edit(&mut *tx, self.topic_id, &self.intents, &self.title)
+            .await
+            .context("editing a topic")?;
+        anyhow::ensure!(
+            edited.is_some(),
+            "topic {} left the agenda while locked",
+            self.topic_id
+        );
+        tracing::info!(topic = self.topic_id, "topic edited");
+        Ok(())
+    }
 }

@@ -1,9 +1,10 @@
 //! What only a channel's facilitators may do (anyone, while it names none): the check every
-//! such command shares, and how each refusal reads, in one place.
+//! such command shares, and how each refusal reads.
 
 use anyhow::Context;
 
 use super::AppState;
+use super::refusal::Refusal;
 use crate::domain::settings::ChannelSettings;
 use crate::slack::blocks::{self, Reply};
 use crate::slack::inbound::SlashCommand;
@@ -46,13 +47,25 @@ pub async fn settings_if_allowed(
     state: &AppState,
     command: &SlashCommand,
     what: FacilitatorsOnly,
-) -> anyhow::Result<Result<ChannelSettings, Reply>> {
+) -> anyhow::Result<Result<ChannelSettings, Refusal>> {
     let settings = store::settings::load(&state.db, &command.channel_id)
         .await
         .context("loading settings")?;
-    Ok(if settings.can_facilitate(&command.user_id) {
+    Ok(allowed(settings, &command.user_id, what))
+}
+
+/// `settings` when `user_id` may do `what` in their channel; otherwise why not.
+pub fn allowed(
+    settings: ChannelSettings,
+    user_id: &str,
+    what: FacilitatorsOnly,
+) -> Result<ChannelSettings, Refusal> {
+    if settings.can_facilitate(user_id) {
         Ok(settings)
     } else {
-        Err(what.refusal(&settings.facilitators))
-    })
+        Err(Refusal::NotFacilitator {
+            what,
+            facilitators: settings.facilitators,
+        })
+    }
 }

@@ -18,7 +18,7 @@ pub async fn minutes(
     date: Option<NaiveDate>,
 ) -> anyhow::Result<Reply> {
     if post && let Err(refusal) = settings_if_allowed(state, command, PostMinutes).await? {
-        return Ok(refusal);
+        return Ok(refusal.reply());
     }
     let mut conn = state.db.acquire().await.context("connecting")?;
     let (meeting_id, notes) = match minutes::find(&mut conn, &command.channel_id, date).await? {

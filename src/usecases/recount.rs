@@ -60,7 +60,7 @@ type Change = (i32, Vec<String>, Vec<String>);
 /// arrives as an ephemeral message once the outbox has read every card.
 pub async fn start(state: &AppState, command: &SlashCommand) -> anyhow::Result<Reply> {
     if let Err(refusal) = settings_if_allowed(state, command, RecountVotes).await? {
-        return Ok(refusal);
+        return Ok(refusal.reply());
     }
     let mut tx = state.db.begin().await.context("starting a transaction")?;
     let requester = Requester::Person(&command.user_id);

@@ -70,7 +70,7 @@ pub async fn run(
 pub async fn remind(state: &AppState, command: &SlashCommand) -> anyhow::Result<Reply> {
     let settings = match settings_if_allowed(state, command, SendReminders).await? {
         Ok(settings) => settings,
-        Err(refusal) => return Ok(refusal),
+        Err(refusal) => return Ok(refusal.reply()),
     };
     let today = state
         .clock

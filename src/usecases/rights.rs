@@ -11,18 +11,19 @@
 use std::time::Duration;
 
 use anyhow::Context;
+use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
+use super::decision::{Decided, Decision};
+use super::refusal::Refusal;
 use crate::domain::job::{Job, ScheduledJob, user_subject};
 use crate::domain::settings::ChannelSettings;
 use crate::domain::topics::{Topic, TopicState};
 use crate::domain::users::TRUSTED_FOR;
-use crate::outbox;
-use crate::slack::blocks::{self, Reply};
+use crate::slack::blocks;
 use crate::slack::inbound::SlashCommand;
 use crate::slack::outgoing::Delivery;
 use crate::store;
-use crate::usecases::AppState;
 
 /// How long a change waits for Slack to say whether the person is an admin before it is
 /// answered without knowing (the outbox tries `users.info` a few times with backoff meanwhile).
@@ -46,6 +47,23 @@ impl<'a> Asker<'a> {
     }
 }
 
+/// The two changes to someone's topic these rights govern.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TopicRequest {
+    Withdraw,
+    Edit,
+}
+
+impl TopicRequest {
+    /// The change, as a refusal names it: "… can withdraw it".
+    pub fn what(self) -> &'static str {
+        match self {
+            TopicRequest::Withdraw => "withdraw it",
+            TopicRequest::Edit => "edit it",
+        }
+    }
+}
+
 /// What to do when no one knows whether the person asking is a workspace admin.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IfUnknown<'a> {
@@ -56,100 +74,248 @@ pub enum IfUnknown<'a> {
     Refuse,
 }
 
-/// Why topic N cannot be withdrawn or edited by the one asking (yet).
-#[derive(Debug)]
-pub enum Unchangeable {
-    NoSuchTopic,
-    NotOpen(Topic),
-    /// Neither theirs nor theirs to change: the channel's facilitators, if any.
-    NotYours(Topic, Vec<String>),
-    /// Theirs to change only if they are a workspace admin, which no one knows yet.
-    AdminUnknown(Topic),
+/// A topic someone asks to change, with what decides whether they may.
+#[derive(Debug, Clone)]
+pub struct Subject {
+    pub topic: Topic,
+    pub settings: ChannelSettings,
+    /// What Slack last said (within [`TRUSTED_FOR`]) about whether the asker is a workspace
+    /// admin; read only when it decides.
+    pub asker_is_admin: Option<bool>,
 }
 
-/// The channel's open topic `number` and its channel's settings, if the one asking may
-/// withdraw or edit it.
-pub async fn changeable(
+/// Topic `number` of the asker's channel, locked until `tx` ends, with its channel's settings
+/// and what is known of the asker; `None` if the channel has no such topic.
+pub async fn load(
     tx: &mut PgConnection,
-    state: &AppState,
     asker: &Asker<'_>,
     number: i32,
-) -> anyhow::Result<Result<(Topic, ChannelSettings), Unchangeable>> {
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<Subject>> {
     let Some(topic) =
-        store::topics::find_by_number(&mut *tx, asker.team_id, asker.channel_id, number)
+        store::topics::lock_by_number(&mut *tx, asker.team_id, asker.channel_id, number)
             .await
             .context("loading a topic")?
     else {
-        return Ok(Err(Unchangeable::NoSuchTopic));
+        return Ok(None);
     };
-    if topic.state != TopicState::Open {
-        return Ok(Err(Unchangeable::NotOpen(topic)));
-    }
     let settings = store::settings::load(&mut *tx, &topic.channel_id)
         .await
         .context("loading settings")?;
+    let admin_decides = !topic.proposed_by(asker.user_id) && settings.facilitators.is_empty();
+    let asker_is_admin = if admin_decides {
+        store::users::get(&mut *tx, asker.user_id, now - TRUSTED_FOR)
+            .await
+            .context("reading what Slack said about the user")?
+            .map(|kind| kind.is_admin)
+    } else {
+        None
+    };
+    Ok(Some(Subject {
+        topic,
+        settings,
+        asker_is_admin,
+    }))
+}
+
+/// Whether `asker` may make `request` of an open `subject`: `None` when they may; otherwise
+/// what is decided instead — a refusal, or (while no one knows whether they are an admin)
+/// asking Slack and deciding in a step.
+pub fn check<C>(
+    subject: &Subject,
+    asker: &Asker<'_>,
+    request: TopicRequest,
+    if_unknown: IfUnknown<'_>,
+    now: DateTime<Utc>,
+) -> Option<Decided<C>> {
+    let topic = &subject.topic;
+    if topic.state != TopicState::Open {
+        return Some(Err(Refusal::NotOpen {
+            topic: Box::new(topic.clone()),
+            request,
+        }));
+    }
     let user = asker.user_id;
-    if topic.proposed_by(user) {
-        return Ok(Ok((topic, settings)));
+    let facilitators = &subject.settings.facilitators;
+    let allowed = topic.proposed_by(user)
+        || facilitators.iter().any(|f| f == user)
+        || (facilitators.is_empty() && subject.asker_is_admin == Some(true));
+    if allowed {
+        return None;
     }
-    if !settings.facilitators.is_empty() {
-        if settings.facilitators.iter().any(|f| f == user) {
-            return Ok(Ok((topic, settings)));
+    let not_yours = Refusal::NotYours {
+        topic: Box::new(topic.clone()),
+        facilitators: facilitators.clone(),
+        request,
+    };
+    if !facilitators.is_empty() || subject.asker_is_admin.is_some() {
+        return Some(Err(not_yours));
+    }
+    Some(match if_unknown {
+        IfUnknown::Refuse => Err(Refusal::AdminCheckFailed {
+            topic: Box::new(topic.clone()),
+            request,
+        }),
+        IfUnknown::Defer { text, request: id } => {
+            Ok(ask_slack(topic, asker, request, text, id, now))
         }
-        return Ok(Err(Unchangeable::NotYours(topic, settings.facilitators)));
-    }
-    let known = store::users::get(&mut *tx, user, state.clock.now() - TRUSTED_FOR)
-        .await
-        .context("reading what Slack said about the user")?;
-    Ok(match known {
-        Some(kind) if kind.is_admin => Ok((topic, settings)),
-        Some(_) => Err(Unchangeable::NotYours(topic, settings.facilitators)),
-        None => Err(Unchangeable::AdminUnknown(topic)),
     })
 }
 
-/// The answer when no one knows whether the person is an admin: on the command, queues
-/// `users.info` and the step that decides (in `tx`) and says so; in that step, says Slack did
-/// not tell. `what` is the change ("withdraw it", "edit it").
-pub async fn admin_unknown(
-    tx: &mut PgConnection,
-    state: &AppState,
-    asker: &Asker<'_>,
+/// Asks Slack whether `asker` is an admin, and decides the command `text` (named by `id`) in a
+/// step once it has answered.
+fn ask_slack<C>(
     topic: &Topic,
-    if_unknown: IfUnknown<'_>,
-    what: &str,
-) -> anyhow::Result<Reply> {
-    let IfUnknown::Defer { text, request } = if_unknown else {
-        return Ok(blocks::admin_check_failed(topic, what));
-    };
-    let now = state.clock.now();
-    outbox::queue(
-        tx,
-        &Delivery::look_up_user(asker.user_id),
-        state.clock.as_ref(),
-    )
-    .await
-    .context("queuing the admin check")?;
+    asker: &Asker<'_>,
+    request: TopicRequest,
+    text: &str,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Decision<C> {
     let job = Job::ChangeByAdmin {
         team_id: asker.team_id.to_string(),
         channel_id: asker.channel_id.to_string(),
         user_id: asker.user_id.to_string(),
         text: text.to_string(),
-        request: request.to_string(),
+        request: id.to_string(),
     };
-    let step = ScheduledJob {
-        key: format!("{}:{request}", job.kind()),
-        subject: user_subject(asker.user_id),
-        job,
-        due_at: now + ADMIN_CHECK_PATIENCE,
+    Decision::reply(blocks::admin_check_pending(topic, request.what()))
+        .call(Delivery::look_up_user(asker.user_id))
+        .step(ScheduledJob {
+            key: format!("{}:{id}", job.kind()),
+            subject: user_subject(asker.user_id),
+            job,
+            due_at: now + ADMIN_CHECK_PATIENCE,
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::slack::call::SlackCall;
+    use crate::slack::outgoing::Outgoing;
+    use crate::usecases::decision::NoChange;
+
+    const NOW: fn() -> DateTime<Utc> = || Utc.with_ymd_and_hms(2026, 11, 30, 10, 0, 0).unwrap();
+
+    /// Topic #12 by U42, in a channel with these facilitators; what Slack said of the asker.
+    fn subject(facilitators: &[&str], asker_is_admin: Option<bool>) -> Subject {
+        Subject {
+            topic: blocks::tests::topic(),
+            settings: ChannelSettings {
+                facilitators: facilitators.iter().map(|f| f.to_string()).collect(),
+                ..ChannelSettings::default()
+            },
+            asker_is_admin,
+        }
+    }
+
+    fn asker(user_id: &str) -> Asker<'_> {
+        Asker {
+            team_id: "T1",
+            channel_id: "C1",
+            user_id,
+        }
+    }
+
+    const DEFER: IfUnknown<'static> = IfUnknown::Defer {
+        text: "withdraw 12",
+        request: "trigger-1",
     };
-    store::jobs::schedule(&mut *tx, &step, now)
-        .await
-        .context("scheduling the decision")?;
-    tracing::info!(
-        user = asker.user_id,
-        number = topic.number,
-        "asking Slack whether the user is an admin"
-    );
-    Ok(blocks::admin_check_pending(topic, what))
+
+    fn check_withdraw(
+        subject: &Subject,
+        user: &str,
+        if_unknown: IfUnknown<'_>,
+    ) -> Option<Decided<NoChange>> {
+        check(
+            subject,
+            &asker(user),
+            TopicRequest::Withdraw,
+            if_unknown,
+            NOW(),
+        )
+    }
+
+    #[test]
+    fn the_author_and_the_facilitators_may() {
+        assert!(check_withdraw(&subject(&[], None), "U42", DEFER).is_none());
+        assert!(check_withdraw(&subject(&["U7"], None), "U42", DEFER).is_none());
+        assert!(check_withdraw(&subject(&["U7", "U8"], None), "U8", DEFER).is_none());
+    }
+
+    #[test]
+    fn with_facilitators_no_one_else_may_and_they_are_named() {
+        let refused = check_withdraw(&subject(&["U7"], Some(true)), "U9", DEFER);
+        let Some(Err(Refusal::NotYours {
+            facilitators,
+            request,
+            ..
+        })) = refused
+        else {
+            panic!("expected a refusal, got {refused:?}");
+        };
+        assert_eq!(facilitators, vec!["U7".to_string()]);
+        assert_eq!(request, TopicRequest::Withdraw);
+    }
+
+    #[test]
+    fn without_facilitators_a_known_admin_may_and_a_known_member_may_not() {
+        assert!(check_withdraw(&subject(&[], Some(true)), "U9", DEFER).is_none());
+        let refused = check_withdraw(&subject(&[], Some(false)), "U9", DEFER);
+        assert!(
+            matches!(refused, Some(Err(Refusal::NotYours { ref facilitators, .. })) if facilitators.is_empty()),
+            "{refused:?}"
+        );
+    }
+
+    #[test]
+    fn a_topic_that_is_not_open_is_refused_even_to_its_author() {
+        let mut closed = subject(&[], None);
+        closed.topic.state = TopicState::Discussed;
+        let refused = check_withdraw(&closed, "U42", DEFER);
+        assert!(
+            matches!(refused, Some(Err(Refusal::NotOpen { .. }))),
+            "{refused:?}"
+        );
+    }
+
+    #[test]
+    fn when_no_one_knows_the_command_asks_slack_and_decides_in_two_minutes() {
+        let Some(Ok(decision)) = check_withdraw(&subject(&[], None), "U9", DEFER) else {
+            panic!("expected a decision to ask Slack");
+        };
+        assert!(decision.changes.is_empty());
+        assert_eq!(decision.calls.len(), 1);
+        let Outgoing::Call(call) = &decision.calls[0].outgoing else {
+            panic!("expected a call");
+        };
+        assert_eq!(**call, SlackCall::user_info("U9"));
+        assert_eq!(decision.steps.len(), 1);
+        let step = &decision.steps[0];
+        assert_eq!(step.key, "change_by_admin:trigger-1");
+        assert_eq!(
+            step.due_at,
+            Utc.with_ymd_and_hms(2026, 11, 30, 10, 2, 0).unwrap()
+        );
+        assert!(
+            matches!(&step.job, Job::ChangeByAdmin { text, user_id, .. } if text == "withdraw 12" && user_id == "U9")
+        );
+        assert!(
+            decision.reply.text.contains("asking Slack"),
+            "{}",
+            decision.reply.text
+        );
+    }
+
+    #[test]
+    fn when_slack_did_not_say_the_step_refuses() {
+        let refused = check_withdraw(&subject(&[], None), "U9", IfUnknown::Refuse);
+        assert!(
+            matches!(refused, Some(Err(Refusal::AdminCheckFailed { .. }))),
+            "{refused:?}"
+        );
+    }
 }

@@ -5,10 +5,12 @@
 use std::time::Duration;
 
 use anyhow::Context;
+use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
-use super::rights::{self, Asker, IfUnknown, Unchangeable};
-use crate::outbox;
+use super::decision::{Change, Decided, Decision};
+use super::refusal::Refusal;
+use super::rights::{self, Asker, IfUnknown, Subject, TopicRequest};
 use crate::slack::blocks::{self, Reply};
 use crate::slack::inbound::SlashCommand;
 use crate::slack::outgoing::Delivery;
@@ -26,56 +28,80 @@ pub async fn withdraw(
         request: &command.trigger_id,
     };
     let mut tx = state.db.begin().await.context("starting a transaction")?;
-    let reply = withdraw_in(&mut tx, state, &Asker::of(command), number, if_unknown).await?;
-    state.commit(tx, "a withdrawal").await?;
-    Ok(reply)
+    let decided = load_and_decide(&mut tx, state, &Asker::of(command), number, if_unknown).await?;
+    state.carry_out(tx, decided, "a withdrawal").await
 }
 
-/// Withdraws topic `number` in `tx` if `asker` may, and says how it went.
-pub async fn withdraw_in(
+/// Loads topic `number` (locked) and what its withdrawal touches, and decides.
+pub async fn load_and_decide(
     tx: &mut PgConnection,
     state: &AppState,
     asker: &Asker<'_>,
     number: i32,
     if_unknown: IfUnknown<'_>,
-) -> anyhow::Result<Reply> {
-    let (topic, settings) = match rights::changeable(tx, state, asker, number).await? {
-        Ok(found) => found,
-        Err(Unchangeable::NoSuchTopic) => return Ok(blocks::no_such_topic(number)),
-        Err(Unchangeable::NotOpen(topic)) => return Ok(blocks::withdraw_not_open(&topic)),
-        Err(Unchangeable::NotYours(topic, facilitators)) => {
-            return Ok(blocks::withdraw_refused(&topic, &facilitators));
-        }
-        Err(Unchangeable::AdminUnknown(topic)) => {
-            return rights::admin_unknown(tx, state, asker, &topic, if_unknown, "withdraw it")
-                .await;
-        }
+) -> anyhow::Result<Decided<Withdrawal>> {
+    let now = state.clock.now();
+    let Some(subject) = rights::load(tx, asker, number, now).await? else {
+        return Ok(Err(Refusal::NoSuchTopic(number)));
     };
-    if !store::topics::withdraw(&mut *tx, topic.id, asker.user_id, state.clock.now())
-        .await
-        .context("withdrawing a topic")?
-    {
-        return Ok(blocks::withdraw_not_open(&topic));
-    }
-    let mut refresh = vec![topic.id];
     // Its votes stop counting toward budgets, so its voters' other votes may start counting.
-    if let (Some(ts), true) = (&topic.card_ts, settings.votes_per_person > 0) {
-        let voters = store::votes::voters(&mut *tx, &topic.channel_id, ts)
+    let mut voters_topics = Vec::new();
+    if let (Some(ts), true) = (
+        &subject.topic.card_ts,
+        subject.settings.votes_per_person > 0,
+    ) {
+        let channel = &subject.topic.channel_id;
+        let voters = store::votes::voters(&mut *tx, channel, ts)
             .await
             .context("loading voters")?;
-        let others = store::votes::open_topics_voted_by(&mut *tx, &topic.channel_id, &voters)
+        voters_topics = store::votes::open_topics_voted_by(&mut *tx, channel, &voters)
             .await
             .context("loading voters' topics")?;
-        refresh.extend(others);
     }
-    for topic_id in refresh {
-        outbox::queue(
-            tx,
-            &Delivery::refresh_card(topic_id, Duration::ZERO),
-            state.clock.as_ref(),
-        )
-        .await
-        .context("queuing a card refresh")?;
+    Ok(decide(&subject, &voters_topics, asker, if_unknown, now))
+}
+
+/// Withdraws `subject` if `asker` may, refreshing its card and those of `voters_topics` (the
+/// open topics its voters also voted on, whose votes may count now).
+pub fn decide(
+    subject: &Subject,
+    voters_topics: &[i64],
+    asker: &Asker<'_>,
+    if_unknown: IfUnknown<'_>,
+    now: DateTime<Utc>,
+) -> Decided<Withdrawal> {
+    if let Some(other) = rights::check(subject, asker, TopicRequest::Withdraw, if_unknown, now) {
+        return other;
     }
-    Ok(blocks::withdrawn(&topic))
+    let topic = &subject.topic;
+    let refreshes = std::iter::once(topic.id)
+        .chain(voters_topics.iter().copied())
+        .map(|id| Delivery::refresh_card(id, Duration::ZERO));
+    Ok(Decision::reply(blocks::withdrawn(topic))
+        .change(Withdrawal {
+            topic_id: topic.id,
+            by: asker.user_id.to_string(),
+        })
+        .calls(refreshes))
+}
+
+/// An open topic (locked while deciding) marked withdrawn.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Withdrawal {
+    pub topic_id: i64,
+    pub by: String,
+}
+
+impl Change for Withdrawal {
+    async fn write(&self, tx: &mut PgConnection, now: DateTime<Utc>) -> anyhow::Result<()> {
+        let withdrawn = store::topics::withdraw(&mut *tx, self.topic_id, &self.by, now)
+            .await
+            .context("withdrawing a topic")?;
+        anyhow::ensure!(
+            withdrawn,
+            "topic {} left the agenda while locked",
+            self.topic_id
+        );
+        Ok(())
+    }
 }

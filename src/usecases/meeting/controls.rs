@@ -19,7 +19,7 @@ use crate::usecases::facilitators::{FacilitatorsOnly::RunTheMeeting, settings_if
 pub async fn start(state: &AppState, command: &SlashCommand) -> anyhow::Result<Reply> {
     let settings = match settings_if_allowed(state, command, RunTheMeeting).await? {
         Ok(settings) => settings,
-        Err(refusal) => return Ok(refusal),
+        Err(refusal) => return Ok(refusal.reply()),
     };
     let now = state.clock.now();
     let mut tx = state.db.begin().await.context("starting a transaction")?;
@@ -66,7 +66,7 @@ pub async fn control(
     control: MeetingControl,
 ) -> anyhow::Result<Reply> {
     if let Err(refusal) = settings_if_allowed(state, command, RunTheMeeting).await? {
-        return Ok(refusal);
+        return Ok(refusal.reply());
     }
     Ok(
         match apply_control(state, &command.channel_id, control, None).await? {
