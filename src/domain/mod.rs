@@ -5,6 +5,7 @@
 pub mod actions;
 pub mod challenges;
 pub mod command;
+pub mod ids;
 pub mod job;
 pub mod meeting;
 pub mod membership;

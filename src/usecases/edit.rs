@@ -28,11 +28,7 @@ pub async fn edit(
     number: i32,
     proposal: &Proposal,
 ) -> anyhow::Result<Reply> {
-    let if_unknown = IfUnknown::Defer {
-        text: &command.text,
-        request: &command.trigger_id,
-    };
-    let asker = Asker::of(command);
+    let (asker, if_unknown) = (Asker::of(command), IfUnknown::answering(command));
     let mut tx = state.db.begin().await.context("starting a transaction")?;
     let decided = load_and_decide(&mut tx, state, &asker, number, proposal, if_unknown).await?;
     state.carry_out(tx, decided, "an edit").await
@@ -48,8 +44,9 @@ pub async fn load_and_decide(
     if_unknown: IfUnknown<'_>,
 ) -> anyhow::Result<Decided<Edit>> {
     let now = state.clock.now();
-    let Some(subject) = rights::load(tx, asker, number, now).await? else {
-        return Ok(Err(Refusal::NoSuchTopic(number)));
+    let subject = match rights::load(tx, asker, number, now).await? {
+        Ok(subject) => subject,
+        Err(no_such_topic) => return Ok(Err(no_such_topic)),
     };
     let votes = if subject.topic.state == TopicState::Open {
         compose::votes::shown(tx, &subject.topic, subject.settings.votes_per_person).await?

@@ -74,6 +74,16 @@ pub enum IfUnknown<'a> {
     Refuse,
 }
 
+impl<'a> IfUnknown<'a> {
+    /// Answering `command`: ask Slack, and decide its text in a step.
+    pub fn answering(command: &'a SlashCommand) -> IfUnknown<'a> {
+        IfUnknown::Defer {
+            text: &command.text,
+            request: &command.trigger_id,
+        }
+    }
+}
+
 /// A topic someone asks to change, with what decides whether they may.
 #[derive(Debug, Clone)]
 pub struct Subject {
@@ -85,19 +95,19 @@ pub struct Subject {
 }
 
 /// Topic `number` of the asker's channel, locked until `tx` ends, with its channel's settings
-/// and what is known of the asker; `None` if the channel has no such topic.
+/// and what is known of the asker; refused if the channel has no such topic.
 pub async fn load(
     tx: &mut PgConnection,
     asker: &Asker<'_>,
     number: i32,
     now: DateTime<Utc>,
-) -> anyhow::Result<Option<Subject>> {
+) -> anyhow::Result<Result<Subject, Refusal>> {
     let Some(topic) =
         store::topics::lock_by_number(&mut *tx, asker.team_id, asker.channel_id, number)
             .await
             .context("loading a topic")?
     else {
-        return Ok(None);
+        return Ok(Err(Refusal::NoSuchTopic(number)));
     };
     let settings = store::settings::load(&mut *tx, &topic.channel_id)
         .await
@@ -111,7 +121,7 @@ pub async fn load(
     } else {
         None
     };
-    Ok(Some(Subject {
+    Ok(Ok(Subject {
         topic,
         settings,
         asker_is_admin,

@@ -9,7 +9,6 @@ use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
 use super::decision::{Change, Decided, Decision};
-use super::refusal::Refusal;
 use super::rights::{self, Asker, IfUnknown, Subject, TopicRequest};
 use crate::slack::blocks::{self, Reply};
 use crate::slack::inbound::SlashCommand;
@@ -23,12 +22,9 @@ pub async fn withdraw(
     command: &SlashCommand,
     number: i32,
 ) -> anyhow::Result<Reply> {
-    let if_unknown = IfUnknown::Defer {
-        text: &command.text,
-        request: &command.trigger_id,
-    };
+    let (asker, if_unknown) = (Asker::of(command), IfUnknown::answering(command));
     let mut tx = state.db.begin().await.context("starting a transaction")?;
-    let decided = load_and_decide(&mut tx, state, &Asker::of(command), number, if_unknown).await?;
+    let decided = load_and_decide(&mut tx, state, &asker, number, if_unknown).await?;
     state.carry_out(tx, decided, "a withdrawal").await
 }
 
@@ -41,8 +37,9 @@ pub async fn load_and_decide(
     if_unknown: IfUnknown<'_>,
 ) -> anyhow::Result<Decided<Withdrawal>> {
     let now = state.clock.now();
-    let Some(subject) = rights::load(tx, asker, number, now).await? else {
-        return Ok(Err(Refusal::NoSuchTopic(number)));
+    let subject = match rights::load(tx, asker, number, now).await? {
+        Ok(subject) => subject,
+        Err(no_such_topic) => return Ok(Err(no_such_topic)),
     };
     // Its votes stop counting toward budgets, so its voters' other votes may start counting.
     let mut voters_topics = Vec::new();
