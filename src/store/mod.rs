@@ -5,6 +5,7 @@ pub mod challenges;
 pub mod digests;
 pub mod events;
 pub mod history;
+mod ids;
 pub mod imports;
 pub mod items;
 pub mod jobs;
