@@ -52,6 +52,13 @@ macro_rules! slack_id {
             }
         }
 
+        /// As stored, or as written in code and tests.
+        impl From<&str> for $name {
+            fn from(id: &str) -> Self {
+                $name(id.to_string())
+            }
+        }
+
         impl From<$name> for String {
             fn from(id: $name) -> String {
                 id.0
@@ -110,21 +117,21 @@ macro_rules! number {
         #[serde(transparent)]
         pub struct $name(pub i32);
 
-        /// As people write it: `#12`.
+        /// The bare number (messages write `#{number}`).
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "#{}", self.0)
+                write!(f, "{}", self.0)
             }
         }
     };
 }
 
 number!(
-    /// A topic's number in its workspace, shown as `#12`.
+    /// A topic's number in its workspace (shown as `#12`).
     TopicNumber
 );
 number!(
-    /// An action item's number in its workspace, shown as `#3`.
+    /// An action item's number in its workspace (shown as `#3`).
     ItemNumber
 );
 
@@ -168,9 +175,9 @@ mod tests {
     }
 
     #[test]
-    fn numbers_read_as_people_write_them_and_serialise_bare() {
-        assert_eq!(TopicNumber(12).to_string(), "#12");
-        assert_eq!(ItemNumber(3).to_string(), "#3");
+    fn numbers_show_and_serialise_bare() {
+        assert_eq!(format!("#{}", TopicNumber(12)), "#12");
+        assert_eq!(ItemNumber(3).to_string(), "3");
         assert_eq!(serde_json::to_string(&TopicNumber(12)).unwrap(), "12");
         assert_eq!(
             serde_json::to_string(&UserId::parse("U1").unwrap()).unwrap(),
