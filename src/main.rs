@@ -10,6 +10,7 @@ use archhour::cli::{Cli, CliCommand};
 use archhour::clock::SystemClock;
 use archhour::config::{self, Config, ConfigError, DatabaseConfig};
 use archhour::database::Database;
+use archhour::domain::ids::ChannelId;
 use archhour::{Services, store, tools};
 
 /// Exit code for a missing or invalid configuration value.
@@ -49,20 +50,21 @@ fn main() -> ExitCode {
                     dry_run: args.dry_run,
                     explain: args.explain,
                 };
-                tools::import::import(&db, &clock, &args.file, &args.channel, options).await
+                let channel = ChannelId::parse(&args.channel)?;
+                tools::import::import(&db, &clock, &args.file, &channel, options).await
             })),
             Err(error) => return config_failure(&error),
         },
         CliCommand::Minutes(args) => match DatabaseConfig::from_env() {
             Ok(config) => runtime.block_on(offline(config, |db| async move {
                 let date = if args.last { None } else { args.date };
-                tools::minutes::minutes(&db, &args.channel, date).await
+                tools::minutes::minutes(&db, &ChannelId::parse(&args.channel)?, date).await
             })),
             Err(error) => return config_failure(&error),
         },
         CliCommand::Challenges(args) => match DatabaseConfig::from_env() {
             Ok(config) => runtime.block_on(offline(config, |db| async move {
-                tools::challenges::export(&db, &args.channel).await
+                tools::challenges::export(&db, &ChannelId::parse(&args.channel)?).await
             })),
             Err(error) => return config_failure(&error),
         },

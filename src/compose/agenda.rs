@@ -3,11 +3,15 @@
 use anyhow::Context;
 use sqlx::PgConnection;
 
+use crate::domain::ids::ChannelId;
 use crate::domain::votes::{RankedTopic, rank};
 use crate::store;
 
 /// The channel's open topics with their counted votes, in agenda order.
-pub async fn ranked(db: &mut PgConnection, channel_id: &str) -> anyhow::Result<Vec<RankedTopic>> {
+pub async fn ranked(
+    db: &mut PgConnection,
+    channel_id: &ChannelId,
+) -> anyhow::Result<Vec<RankedTopic>> {
     let settings = store::settings::load(&mut *db, channel_id)
         .await
         .context("loading channel settings")?;

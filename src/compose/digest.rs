@@ -9,6 +9,7 @@ use sqlx::PgConnection;
 use crate::compose;
 use crate::domain::actions::ActionItem;
 use crate::domain::challenges::ranking;
+use crate::domain::ids::ChannelId;
 use crate::domain::meeting::DiscussedTopic;
 use crate::domain::topics::Intent;
 use crate::slack::blocks::digest::{ChallengesDigest, Digest, LastMeeting, MeetingTopic};
@@ -17,7 +18,7 @@ use crate::store;
 /// Everything the digest shows for `channel_id` at `now`.
 pub async fn gather(
     db: &mut PgConnection,
-    channel_id: &str,
+    channel_id: &ChannelId,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Digest> {
     let settings = store::settings::load(&mut *db, channel_id)
@@ -65,7 +66,7 @@ pub async fn gather(
 /// Anecdotes recorded since `since`, and the three issues hit most often.
 async fn challenges(
     db: &mut PgConnection,
-    channel_id: &str,
+    channel_id: &ChannelId,
     since: chrono::DateTime<Utc>,
 ) -> anyhow::Result<ChallengesDigest> {
     let (recent, recent_total) = store::challenges::recorded_since(&mut *db, channel_id, since, 10)
@@ -86,7 +87,7 @@ async fn challenges(
 /// The channel's most recent ended meeting, with what it discussed, decided and assigned.
 async fn last_meeting(
     db: &mut PgConnection,
-    channel_id: &str,
+    channel_id: &ChannelId,
 ) -> anyhow::Result<Option<LastMeeting>> {
     let Some(meeting_id) = store::history::last_ended(&mut *db, channel_id)
         .await

@@ -8,6 +8,7 @@ use sqlx::PgConnection;
 
 use crate::compose;
 use crate::domain::actions::ActionItem;
+use crate::domain::ids::{ChannelId, UserId};
 use crate::domain::membership::{Membership, Outside};
 use crate::slack::blocks::home::{ChannelOutlook, HomeView, home};
 use crate::slack::blocks::items::{TopicRef, reminder_dm};
@@ -52,7 +53,7 @@ pub async fn topic_refs(
 /// The day it is in a channel's time zone.
 pub async fn today_in(
     db: &mut PgConnection,
-    channel_id: &str,
+    channel_id: &ChannelId,
     now: DateTime<Utc>,
 ) -> anyhow::Result<NaiveDate> {
     let settings = store::settings::load(&mut *db, channel_id)
@@ -65,7 +66,7 @@ pub async fn today_in(
 pub async fn reminder(
     db: &mut PgConnection,
     run_key: &str,
-    user_id: &str,
+    user_id: &UserId,
     bot: Option<&BotIdentity>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Option<(store::reminders::ReminderDm, Reply)>> {
@@ -92,7 +93,7 @@ pub async fn reminder(
 /// The `views.publish` for a user's App Home tab.
 pub async fn home_tab(
     db: &mut PgConnection,
-    user_id: &str,
+    user_id: &UserId,
     bot: Option<&BotIdentity>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<SlackCall> {
@@ -103,7 +104,7 @@ pub async fn home_tab(
     let my_topics = store::topics::open_by_author(&mut *db, user_id)
         .await
         .context("loading the user's topics")?;
-    let mut channels: Vec<String> = items
+    let mut channels: Vec<ChannelId> = items
         .iter()
         .map(|i| i.channel_id.clone())
         .chain(my_topics.iter().map(|t| t.channel_id.clone()))
@@ -173,7 +174,7 @@ pub async fn home_tab(
 /// `mine`: a person's open items.
 pub async fn mine(
     db: &mut PgConnection,
-    user_id: &str,
+    user_id: &UserId,
     bot: Option<&BotIdentity>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Reply> {

@@ -5,6 +5,7 @@ use anyhow::Context;
 use chrono::NaiveDate;
 use sqlx::PgConnection;
 
+use crate::domain::ids::ChannelId;
 use crate::domain::notes::MeetingNotes;
 use crate::store;
 
@@ -25,7 +26,7 @@ pub enum Minutes {
 /// Only that channel's meetings are looked at.
 pub async fn find(
     db: &mut PgConnection,
-    channel_id: &str,
+    channel_id: &ChannelId,
     date: Option<NaiveDate>,
 ) -> anyhow::Result<Minutes> {
     let Some(meeting_id) = store::history::find_meeting(&mut *db, channel_id, date)

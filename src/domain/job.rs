@@ -3,6 +3,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::domain::ids::{ChannelId, TeamId, UserId};
+
 /// One scheduled step.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -19,20 +21,23 @@ pub enum Job {
     MeetingAutoEnd { meeting_id: i64 },
     /// The channel nudge a day before a meeting, or the reminder 10 minutes before.
     PreMeeting {
-        channel_id: String,
+        channel_id: ChannelId,
         occurrence: DateTime<Utc>,
         notice: PreMeetingNotice,
     },
     /// The weekly reminder DMs of a channel (the `reminders` setting).
     ReminderRun {
-        channel_id: String,
+        channel_id: ChannelId,
         occurrence: DateTime<Utc>,
     },
     /// The morning items fall due: DMs to their owners.
-    DueMorning { channel_id: String, date: NaiveDate },
+    DueMorning {
+        channel_id: ChannelId,
+        date: NaiveDate,
+    },
     /// The weekly digest (the `digest` setting).
     Digest {
-        channel_id: String,
+        channel_id: ChannelId,
         occurrence: DateTime<Utc>,
     },
     /// Repair the votes from what a recount read, then report it (or post the agenda of the
@@ -44,9 +49,9 @@ pub enum Job {
     /// they are a workspace admin, and answered in an ephemeral. Due when the wait for Slack
     /// runs out; the answer (`users.info` through the outbox) brings it forward.
     ChangeByAdmin {
-        team_id: String,
-        channel_id: String,
-        user_id: String,
+        team_id: TeamId,
+        channel_id: ChannelId,
+        user_id: UserId,
         text: String,
         /// Names the command (its trigger id), so the answer is sent once.
         request: String,
@@ -109,17 +114,17 @@ pub fn meeting_subject(meeting_id: i64) -> String {
 }
 
 /// Steps that follow a channel's schedule (pre-meeting messages).
-pub fn schedule_subject(channel_id: &str) -> String {
+pub fn schedule_subject(channel_id: &ChannelId) -> String {
     format!("schedule:{channel_id}")
 }
 
 /// A channel's weekly reminder runs (they follow the `reminders` setting).
-pub fn reminders_subject(channel_id: &str) -> String {
+pub fn reminders_subject(channel_id: &ChannelId) -> String {
     format!("reminders:{channel_id}")
 }
 
 /// A channel's weekly digest.
-pub fn digest_subject(channel_id: &str) -> String {
+pub fn digest_subject(channel_id: &ChannelId) -> String {
     format!("digest:{channel_id}")
 }
 
@@ -129,12 +134,12 @@ pub fn recount_subject(recount_id: i64) -> String {
 }
 
 /// Steps that wait for Slack to say who a user is (`users.info`).
-pub fn user_subject(user_id: &str) -> String {
+pub fn user_subject(user_id: &UserId) -> String {
     format!("user:{user_id}")
 }
 
 /// A channel's due-date mornings.
-pub fn due_subject(channel_id: &str) -> String {
+pub fn due_subject(channel_id: &ChannelId) -> String {
     format!("due:{channel_id}")
 }
 

@@ -4,6 +4,8 @@
 //! mentions, channels and links as `<…>` tokens. We store plain text and escape it again
 //! whenever it goes back into a message.
 
+use crate::domain::ids::UserId;
+
 /// Plain text from Slack-escaped text: `<@U1|ann>` → `@ann`, `<#C1|general>` → `#general`,
 /// `<https://x.org|x.org>` → `x.org`, `&lt;` → `<`.
 pub fn to_plain(escaped: &str) -> String {
@@ -29,7 +31,7 @@ pub fn escape_keeping_mentions(plain: &str) -> String {
         let token = from
             .find('>')
             .map(|end| &from[..=end])
-            .filter(|token| user_mention(token).is_some_and(|id| token[2..token.len() - 1] == id));
+            .filter(|token| user_mention(token).is_some_and(|id| id == &token[2..token.len() - 1]));
         match token {
             Some(token) => {
                 out.push_str(token);
@@ -80,11 +82,10 @@ pub fn escape(plain: &str) -> String {
 }
 
 /// The user id in a mention token `<@U123>` or `<@U123|name>`; `None` for anything else.
-pub fn user_mention(word: &str) -> Option<String> {
+pub fn user_mention(word: &str) -> Option<UserId> {
     let inner = word.strip_prefix("<@")?.strip_suffix('>')?;
     let id = inner.split('|').next().unwrap_or(inner);
-    let valid = !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric());
-    valid.then(|| id.to_string())
+    UserId::parse(id).ok()
 }
 
 fn unescape(text: &str) -> String {

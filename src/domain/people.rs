@@ -1,11 +1,12 @@
 //! Someone the group's records name: a Slack user, or a name as a notes page wrote it.
 
+use crate::domain::ids::UserId;
 use crate::domain::mrkdwn;
 
 /// A Slack user (by id), or a name as written (without its `@`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Person {
-    Slack(String),
+    Slack(UserId),
     Name(String),
 }
 

@@ -11,6 +11,7 @@ use sqlx::PgConnection;
 
 use super::user_directory;
 use crate::clock::Clock;
+use crate::domain::ids::UserId;
 use crate::domain::job::{Job, recount_subject, user_subject};
 use crate::slack::api::{CallReceipt, Read};
 use crate::slack::outgoing::{AfterSend, Delivery};
@@ -40,7 +41,7 @@ pub async fn apply(
                 .context("recording the vote message")
         }
         AfterSend::RecordReminderDm { run_key, user_id } => {
-            let (Some(channel), Some(ts)) = (receipt.channel.as_deref(), receipt.ts.as_deref())
+            let (Some(channel), Some(ts)) = (receipt.channel.as_ref(), receipt.ts.as_deref())
             else {
                 anyhow::bail!("Slack accepted the DM but did not say where it is");
             };
@@ -115,7 +116,7 @@ async fn record_card(
     receipt: &CallReceipt,
     clock: &dyn Clock,
 ) -> anyhow::Result<()> {
-    let (Some(channel), Some(ts)) = (receipt.channel.as_deref(), receipt.ts.as_deref()) else {
+    let (Some(channel), Some(ts)) = (receipt.channel.as_ref(), receipt.ts.as_deref()) else {
         anyhow::bail!("Slack accepted the card but did not say where it is");
     };
     store::topics::set_card_ts(&mut *tx, topic_id, ts)
@@ -154,7 +155,7 @@ async fn finish_when_read(
 /// Steps waiting to know who `user_id` is are due now.
 async fn waiting_for_user(
     tx: &mut PgConnection,
-    user_id: &str,
+    user_id: &UserId,
     clock: &dyn Clock,
 ) -> anyhow::Result<()> {
     let subject = user_subject(user_id);

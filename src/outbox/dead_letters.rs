@@ -7,6 +7,7 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
+use crate::domain::ids::ChannelId;
 use crate::domain::membership::{Membership, Outside};
 use crate::slack::api::CallError;
 use crate::slack::outgoing::{AfterSend, Delivery};
@@ -41,7 +42,7 @@ fn membership_after(code: &str) -> Option<Membership> {
 pub async fn report(
     tx: &mut PgConnection,
     after_send: Option<&AfterSend>,
-    channel: Option<&str>,
+    channel: Option<&ChannelId>,
     error: &CallError,
     now: DateTime<Utc>,
 ) -> anyhow::Result<bool> {

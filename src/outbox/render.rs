@@ -5,6 +5,7 @@
 
 use super::worker::OutboxWorker;
 use crate::compose;
+use crate::domain::ids::UserId;
 use crate::slack::api::CallError;
 use crate::slack::blocks;
 use crate::slack::call::SlackCall;
@@ -68,7 +69,7 @@ impl OutboxWorker {
     async fn render_reminder(
         &self,
         run_key: &str,
-        user_id: &str,
+        user_id: &UserId,
         edit: bool,
     ) -> Result<SlackCall, CallError> {
         let retry = |error: anyhow::Error| CallError::Retryable {

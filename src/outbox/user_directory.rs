@@ -13,6 +13,7 @@ use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use crate::clock::{Clock, SharedClock};
+use crate::domain::ids::UserId;
 use crate::domain::users::UserKind;
 use crate::slack::api::{CallError, SlackApi};
 use crate::slack::outgoing::{CARD_REFRESH_DELAY, Delivery};
@@ -83,7 +84,7 @@ impl UserDirectory {
     }
 
     /// Stores what we learned, waking the outbox for the cards it redraws.
-    async fn record(&self, user: &str, kind: UserKind) -> anyhow::Result<()> {
+    async fn record(&self, user: &UserId, kind: UserKind) -> anyhow::Result<()> {
         let mut tx = self.db.begin().await.context("starting a transaction")?;
         let redrawn = record(&mut tx, user, kind, self.clock.as_ref()).await?;
         tx.commit().await.context("committing a user")?;
@@ -98,7 +99,7 @@ impl UserDirectory {
 /// voted on are redrawn. Returns whether any redraw was queued.
 pub async fn record(
     tx: &mut PgConnection,
-    user: &str,
+    user: &UserId,
     kind: UserKind,
     clock: &dyn Clock,
 ) -> anyhow::Result<bool> {

@@ -197,18 +197,18 @@ impl OutboxWorker {
             return false;
         };
         let removed = matches!(
-            store::memberships::get(&self.db, channel).await,
+            store::memberships::get(&self.db, &channel).await,
             Ok(Some(Membership::Outside(Outside::Removed)))
         );
         if removed {
             return false;
         }
-        match self.slack.join(channel).await {
+        match self.slack.join(&channel).await {
             Ok(()) => {
-                tracing::info!(channel, "joined the channel after `not_in_channel`");
+                tracing::info!(%channel, "joined the channel after `not_in_channel`");
                 let recorded = store::memberships::set(
                     &self.db,
-                    channel,
+                    &channel,
                     Membership::Member,
                     self.clock.now(),
                 )
@@ -219,7 +219,7 @@ impl OutboxWorker {
                 true
             }
             Err(join_error) => {
-                tracing::warn!(channel, error = %join_error, "could not join the channel");
+                tracing::warn!(%channel, error = %join_error, "could not join the channel");
                 false
             }
         }
@@ -239,8 +239,14 @@ impl OutboxWorker {
             .await
             .context("marking an outbox row dead")?;
         let channel = call.and_then(SlackCall::channel);
-        let queued =
-            dead_letters::report(&mut tx, row.after_send.as_ref(), channel, error, now).await?;
+        let queued = dead_letters::report(
+            &mut tx,
+            row.after_send.as_ref(),
+            channel.as_ref(),
+            error,
+            now,
+        )
+        .await?;
         if let Some(after_send) = &row.after_send {
             after_send::read_failed(&mut tx, after_send, &error.to_string(), self.clock.as_ref())
                 .await?;
@@ -269,7 +275,7 @@ impl OutboxWorker {
         {
             match self
                 .slack
-                .find_delivered(channel, &row.key, row.created_at)
+                .find_delivered(&channel, &row.key, row.created_at)
                 .await
             {
                 Ok(Some(receipt)) => {

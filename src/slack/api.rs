@@ -12,8 +12,9 @@ use slack_morphism::prelude::*;
 use url::Url;
 
 use super::call::SlackCall;
-pub use super::outcome::{CallError, CallReceipt, ChannelStanding, Reactions, Read};
+pub use super::outcome::{CallError, CallReceipt, ChannelStanding, Reaction, Reactions, Read};
 use super::outcome::{already_so, classify};
+use crate::domain::ids::{ChannelId, UserId};
 use crate::domain::users::UserKind;
 
 /// How the client reaches Slack: HTTPS, or plain HTTP for a local fake.
@@ -71,7 +72,7 @@ impl SlackApi {
             SlackCall::PostMessage(request) => {
                 let response = self.bounded(session.chat_post_message(request)).await?;
                 Ok(CallReceipt {
-                    channel: Some(response.channel.to_string()),
+                    channel: Some(ChannelId::from(response.channel.0)),
                     ts: Some(response.ts.to_string()),
                     read: None,
                 })
@@ -79,7 +80,7 @@ impl SlackApi {
             SlackCall::UpdateMessage(request) => {
                 let response = self.bounded(session.chat_update(request)).await?;
                 Ok(CallReceipt {
-                    channel: Some(response.channel.to_string()),
+                    channel: Some(ChannelId::from(response.channel.0)),
                     ts: Some(response.ts.to_string()),
                     read: None,
                 })
@@ -118,19 +119,20 @@ impl SlackApi {
     }
 
     /// The bot's direct-message channel with `user` (`conversations.open`, which is idempotent).
-    pub async fn open_dm(&self, user: &str) -> Result<String, CallError> {
+    pub async fn open_dm(&self, user: &UserId) -> Result<ChannelId, CallError> {
         let session = self.client.open_session(&self.token);
-        let request = SlackApiConversationsOpenRequest::new().with_users(vec![user.into()]);
+        let request =
+            SlackApiConversationsOpenRequest::new().with_users(vec![user.as_str().into()]);
         let response: SlackApiConversationsOpenResponse<SlackBasicChannelInfo> =
             self.bounded(session.conversations_open(&request)).await?;
-        Ok(response.channel.id.to_string())
+        Ok(ChannelId::from(response.channel.id.0))
     }
 
     /// Where the bot stands in a channel (`conversations.info`). A private channel the bot is
     /// not in is `channel_not_found` to it.
-    pub async fn standing_in(&self, channel: &str) -> Result<ChannelStanding, CallError> {
+    pub async fn standing_in(&self, channel: &ChannelId) -> Result<ChannelStanding, CallError> {
         let session = self.client.open_session(&self.token);
-        let request = SlackApiConversationsInfoRequest::new(channel.into());
+        let request = SlackApiConversationsInfoRequest::new(channel.as_str().into());
         let response = self.bounded(session.conversations_info(&request)).await?;
         let flags = response.channel.flags;
         Ok(ChannelStanding {
@@ -146,9 +148,9 @@ impl SlackApi {
     /// Joins a public channel (`conversations.join`; answering `already_in_channel` as a
     /// warning when it is in). Private channels, DMs and group DMs refuse: someone must invite
     /// the bot.
-    pub async fn join(&self, channel: &str) -> Result<(), CallError> {
+    pub async fn join(&self, channel: &ChannelId) -> Result<(), CallError> {
         let session = self.client.open_session(&self.token);
-        let request = SlackApiConversationsJoinRequest::new(channel.into());
+        let request = SlackApiConversationsJoinRequest::new(channel.as_str().into());
         self.bounded(session.conversations_join(&request))
             .await
             .map(|_| ())
@@ -158,7 +160,7 @@ impl SlackApi {
     /// read back from the channel's recent history by the marker in its metadata.
     pub async fn find_delivered(
         &self,
-        channel: &str,
+        channel: &ChannelId,
         key: &str,
         since: chrono::DateTime<chrono::Utc>,
     ) -> Result<Option<CallReceipt>, CallError> {
@@ -166,7 +168,7 @@ impl SlackApi {
         // A minute's margin for clocks that disagree.
         let oldest = since - chrono::Duration::minutes(1);
         let request = SlackApiConversationsHistoryRequest::new()
-            .with_channel(channel.into())
+            .with_channel(channel.as_str().into())
             .with_oldest(format!("{}.000000", oldest.timestamp()).into())
             .with_limit(200)
             .with_include_all_metadata(true);
@@ -184,7 +186,7 @@ impl SlackApi {
             })
         });
         Ok(found.map(|message| CallReceipt {
-            channel: Some(channel.to_string()),
+            channel: Some(channel.clone()),
             ts: Some(message.origin.ts.to_string()),
             read: None,
         }))
@@ -214,7 +216,11 @@ impl SlackApi {
     /// The reactions on a message (`reactions.get`), made at once: for the vote on a "Time's
     /// up" message, which a scheduled step reads. Recounts read through the outbox instead
     /// ([`SlackCall::get_reactions`]).
-    pub async fn reactions_on(&self, channel: &str, ts: &str) -> Result<Reactions, CallError> {
+    pub async fn reactions_on(
+        &self,
+        channel: &ChannelId,
+        ts: &str,
+    ) -> Result<Reactions, CallError> {
         let call = SlackCall::get_reactions(channel, ts);
         match self.execute(&call).await?.read {
             Some(Read::Reactions(reactions)) => Ok(reactions),
@@ -224,9 +230,9 @@ impl SlackApi {
 
     /// Whether a user is a bot, and whether a workspace admin or owner (`users.info`, made at
     /// once: for the background look-up of new voters).
-    pub async fn user_kind(&self, user: &str) -> Result<UserKind, CallError> {
+    pub async fn user_kind(&self, user: &UserId) -> Result<UserKind, CallError> {
         let session = self.client.open_session(&self.token);
-        let request = SlackApiUsersInfoRequest::new(user.into());
+        let request = SlackApiUsersInfoRequest::new(user.as_str().into());
         let response = self.bounded(session.users_info(&request)).await?;
         Ok(kind_of(&response.user))
     }
@@ -256,11 +262,13 @@ fn reactions_of(response: SlackApiReactionsGetResponse) -> Reactions {
     };
     reactions
         .into_iter()
-        .map(|reaction| {
-            (
-                reaction.name.to_string(),
-                reaction.users.iter().map(ToString::to_string).collect(),
-            )
+        .map(|reaction| Reaction {
+            name: reaction.name.to_string(),
+            users: reaction
+                .users
+                .into_iter()
+                .map(|user| UserId::from(user.0))
+                .collect(),
         })
         .collect()
 }

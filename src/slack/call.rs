@@ -5,6 +5,8 @@
 use serde::{Deserialize, Serialize};
 use slack_morphism::prelude::*;
 
+use crate::domain::ids::{ChannelId, UserId};
+
 /// One Web API call with its arguments, stored as `{"method": "chat.postMessage", "args": …}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "method", content = "args")]
@@ -29,9 +31,9 @@ pub enum SlackCall {
 
 impl SlackCall {
     /// A message posted to a channel.
-    pub fn post_message(channel: &str, text: String, blocks: Vec<SlackBlock>) -> Self {
+    pub fn post_message(channel: &ChannelId, text: String, blocks: Vec<SlackBlock>) -> Self {
         SlackCall::PostMessage(SlackApiChatPostMessageRequest::new(
-            channel.into(),
+            channel.as_str().into(),
             SlackMessageContent::new()
                 .with_text(text)
                 .with_blocks(blocks),
@@ -52,7 +54,11 @@ impl SlackCall {
     }
 
     /// The conversation the call acts in; `None` for the App Home and a user's profile.
-    pub fn channel(&self) -> Option<&str> {
+    pub fn channel(&self) -> Option<ChannelId> {
+        self.channel_text().map(ChannelId::from)
+    }
+
+    fn channel_text(&self) -> Option<&str> {
         match self {
             SlackCall::PostMessage(request) => Some(request.channel.as_ref()),
             SlackCall::UpdateMessage(request) => Some(request.channel.as_ref()),
@@ -72,23 +78,23 @@ impl SlackCall {
     pub fn limited_in(&self) -> Option<&str> {
         match self {
             SlackCall::GetReactions(_) | SlackCall::UserInfo(_) => None,
-            other => Some(other.channel().unwrap_or_default()),
+            other => Some(other.channel_text().unwrap_or_default()),
         }
     }
 
     /// The channel a new message goes to; `None` for calls that post nothing new.
-    pub fn posts_to(&self) -> Option<&str> {
+    pub fn posts_to(&self) -> Option<ChannelId> {
         match self {
-            SlackCall::PostMessage(request) => Some(request.channel.as_ref()),
+            SlackCall::PostMessage(request) => Some(ChannelId::from(request.channel.as_ref())),
             _ => None,
         }
     }
 
     /// A message only `user` sees, in `channel`.
-    pub fn post_ephemeral(channel: &str, user: &str, reply: super::blocks::Reply) -> Self {
+    pub fn post_ephemeral(channel: &ChannelId, user: &UserId, reply: super::blocks::Reply) -> Self {
         SlackCall::PostEphemeral(SlackApiChatPostEphemeralRequest::new(
-            channel.into(),
-            user.into(),
+            channel.as_str().into(),
+            user.as_str().into(),
             SlackMessageContent::new()
                 .with_text(reply.text)
                 .with_blocks(reply.blocks),
@@ -96,9 +102,9 @@ impl SlackCall {
     }
 
     /// Replaces a message's text and blocks.
-    pub fn update_message(channel: &str, ts: &str, reply: super::blocks::Reply) -> Self {
+    pub fn update_message(channel: &ChannelId, ts: &str, reply: super::blocks::Reply) -> Self {
         SlackCall::UpdateMessage(SlackApiChatUpdateRequest::new(
-            channel.into(),
+            channel.as_str().into(),
             SlackMessageContent::new()
                 .with_text(reply.text)
                 .with_blocks(reply.blocks),
@@ -107,45 +113,45 @@ impl SlackCall {
     }
 
     /// The bot's `emoji` reaction on a message.
-    pub fn add_reaction(channel: &str, ts: &str, emoji: &str) -> Self {
+    pub fn add_reaction(channel: &ChannelId, ts: &str, emoji: &str) -> Self {
         SlackCall::AddReaction(SlackApiReactionsAddRequest::new(
-            channel.into(),
+            channel.as_str().into(),
             emoji.into(),
             ts.into(),
         ))
     }
 
     /// Takes the bot's `emoji` reaction off a message.
-    pub fn remove_reaction(channel: &str, ts: &str, emoji: &str) -> Self {
+    pub fn remove_reaction(channel: &ChannelId, ts: &str, emoji: &str) -> Self {
         SlackCall::RemoveReaction(
             SlackApiReactionsRemoveRequest::new(emoji.into())
-                .with_channel(channel.into())
+                .with_channel(channel.as_str().into())
                 .with_timestamp(ts.into()),
         )
     }
 
     /// Publishes a user's App Home tab.
-    pub fn publish_home(user: &str, blocks: Vec<SlackBlock>) -> Self {
+    pub fn publish_home(user: &UserId, blocks: Vec<SlackBlock>) -> Self {
         SlackCall::PublishView(SlackApiViewsPublishRequest::new(
-            user.into(),
+            user.as_str().into(),
             SlackView::Home(SlackHomeView::new(blocks)),
         ))
     }
 
     /// The reactions on a message, every user of each (`full`: without it Slack may cut the
     /// list of users short).
-    pub fn get_reactions(channel: &str, ts: &str) -> Self {
+    pub fn get_reactions(channel: &ChannelId, ts: &str) -> Self {
         SlackCall::GetReactions(
             SlackApiReactionsGetRequest::new()
-                .with_channel(channel.into())
+                .with_channel(channel.as_str().into())
                 .with_timestamp(ts.into())
                 .with_full(true),
         )
     }
 
     /// Who a user is: a bot? a workspace admin or owner?
-    pub fn user_info(user: &str) -> Self {
-        SlackCall::UserInfo(SlackApiUsersInfoRequest::new(user.into()))
+    pub fn user_info(user: &UserId) -> Self {
+        SlackCall::UserInfo(SlackApiUsersInfoRequest::new(user.as_str().into()))
     }
 
     pub fn method(&self) -> SlackMethod {

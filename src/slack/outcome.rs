@@ -6,13 +6,14 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use slack_morphism::errors::SlackClientError;
 
+use crate::domain::ids::{ChannelId, UserId};
 use crate::domain::users::UserKind;
 
 /// What Slack told us about a call that succeeded.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CallReceipt {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub channel: Option<String>,
+    pub channel: Option<ChannelId>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ts: Option<String>,
     /// What a read (`reactions.get`, `users.info`) answered.
@@ -20,8 +21,30 @@ pub struct CallReceipt {
     pub read: Option<Read>,
 }
 
-/// The reactions on a message: each emoji name with every user who added it.
-pub type Reactions = Vec<(String, Vec<String>)>;
+/// The reactions on a message: each emoji with every user who added it.
+pub type Reactions = Vec<Reaction>;
+
+/// One emoji on a message and every user who added it. Stored (in outbox receipts and
+/// recounts) as Slack's pair `[name, [user, …]]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "(String, Vec<UserId>)", into = "(String, Vec<UserId>)")]
+pub struct Reaction {
+    /// The emoji's name as Slack sends it, e.g. `+1::skin-tone-3`.
+    pub name: String,
+    pub users: Vec<UserId>,
+}
+
+impl From<(String, Vec<UserId>)> for Reaction {
+    fn from((name, users): (String, Vec<UserId>)) -> Self {
+        Reaction { name, users }
+    }
+}
+
+impl From<Reaction> for (String, Vec<UserId>) {
+    fn from(reaction: Reaction) -> Self {
+        (reaction.name, reaction.users)
+    }
+}
 
 /// What a read told us.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

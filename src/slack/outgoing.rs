@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::ids::{ChannelId, UserId};
 use crate::domain::topics::Topic;
 use crate::slack::blocks::Reply;
 use crate::slack::call::SlackCall;
@@ -26,11 +27,11 @@ pub enum Render {
     /// Edit a topic card in place (`chat.update`) to show its current votes and state.
     TopicCard { topic_id: i64 },
     /// Send a reminder run's DM to an owner (opening the DM channel first).
-    ReminderDm { run_key: String, user_id: String },
+    ReminderDm { run_key: String, user_id: UserId },
     /// Edit a sent reminder DM to show its items' current states.
-    ReminderDmEdit { run_key: String, user_id: String },
+    ReminderDmEdit { run_key: String, user_id: UserId },
     /// Publish a user's App Home tab.
-    AppHome { user_id: String },
+    AppHome { user_id: UserId },
     /// Tell a topic's proposer, in a DM, that its card could not be posted and why (Slack's
     /// error code).
     CardNotPosted { topic_id: i64, error: String },
@@ -61,13 +62,13 @@ pub enum AfterSend {
     /// Store the "Time's up" message's `ts`, whose reactions decide the vote of that phase.
     RecordVoteMessage { meeting_id: i64, version: i32 },
     /// Store where a reminder DM went, so Done can edit it.
-    RecordReminderDm { run_key: String, user_id: String },
+    RecordReminderDm { run_key: String, user_id: UserId },
     /// Store the reactions `reactions.get` found on a card for a recount (or, when the outbox
     /// gives up, why it could not read them); the last card of the recount brings its
     /// finishing step forward.
     RecordReactions { recount_id: i64, topic_id: i64 },
     /// Store who `users.info` says a user is, and bring forward the steps waiting to know.
-    RecordUser { user_id: String },
+    RecordUser { user_id: UserId },
 }
 
 /// How long card edits wait for more votes before they are sent: Slack allows about one
@@ -138,7 +139,7 @@ impl Delivery {
     }
 
     /// A message in a channel; `key` names the reason, so it is posted once.
-    pub fn post(key: String, channel: &str, reply: Reply) -> Delivery {
+    pub fn post(key: String, channel: &ChannelId, reply: Reply) -> Delivery {
         Delivery {
             sequence_key: Some(channel.to_string()),
             ..Delivery::call(
@@ -151,7 +152,7 @@ impl Delivery {
     /// A message of a running meeting (the agenda, "Now discussing", warnings, "Time's up",
     /// the end): posted in the order the meeting made them, and held back by nothing else the
     /// channel is sent, so a card or digest Slack keeps refusing never delays the meeting.
-    pub fn meeting_post(key: String, channel: &str, reply: Reply) -> Delivery {
+    pub fn meeting_post(key: String, channel: &ChannelId, reply: Reply) -> Delivery {
         Delivery {
             sequence_key: Some(format!("meeting:{channel}")),
             ..Delivery::post(key, channel, reply)
@@ -161,7 +162,7 @@ impl Delivery {
     /// A meeting message whose `ts` is recorded once Slack accepts it.
     pub fn meeting_post_then(
         key: String,
-        channel: &str,
+        channel: &ChannelId,
         reply: Reply,
         after_send: AfterSend,
     ) -> Delivery {
@@ -172,7 +173,12 @@ impl Delivery {
     }
 
     /// A channel message whose `ts` is recorded once Slack accepts it.
-    pub fn post_then(key: String, channel: &str, reply: Reply, after_send: AfterSend) -> Delivery {
+    pub fn post_then(
+        key: String,
+        channel: &ChannelId,
+        reply: Reply,
+        after_send: AfterSend,
+    ) -> Delivery {
         Delivery {
             after_send: Some(after_send),
             ..Delivery::post(key, channel, reply)
@@ -180,16 +186,16 @@ impl Delivery {
     }
 
     /// A reminder run's DM to one owner, rendered and sent by the outbox.
-    pub fn reminder_dm(run_key: &str, user_id: &str) -> Delivery {
+    pub fn reminder_dm(run_key: &str, user_id: &UserId) -> Delivery {
         Delivery {
             key: format!("reminder-dm:{run_key}:{user_id}"),
             outgoing: Outgoing::Render(Render::ReminderDm {
                 run_key: run_key.to_string(),
-                user_id: user_id.to_string(),
+                user_id: user_id.clone(),
             }),
             after_send: Some(AfterSend::RecordReminderDm {
                 run_key: run_key.to_string(),
-                user_id: user_id.to_string(),
+                user_id: user_id.clone(),
             }),
             coalesce_key: None,
             sequence_key: None,
@@ -198,7 +204,7 @@ impl Delivery {
     }
 
     /// Edits a sent reminder DM, merged with any edit of it still waiting.
-    pub fn reminder_dm_edit(run_key: &str, user_id: &str) -> Delivery {
+    pub fn reminder_dm_edit(run_key: &str, user_id: &UserId) -> Delivery {
         Delivery {
             key: format!(
                 "reminder-dm-edit:{run_key}:{user_id}:{:016x}",
@@ -206,7 +212,7 @@ impl Delivery {
             ),
             outgoing: Outgoing::Render(Render::ReminderDmEdit {
                 run_key: run_key.to_string(),
-                user_id: user_id.to_string(),
+                user_id: user_id.clone(),
             }),
             after_send: None,
             coalesce_key: Some(format!("dm:{run_key}:{user_id}")),
@@ -216,11 +222,11 @@ impl Delivery {
     }
 
     /// Republishes a user's App Home tab, merged with any republish still waiting.
-    pub fn app_home(user_id: &str) -> Delivery {
+    pub fn app_home(user_id: &UserId) -> Delivery {
         Delivery {
             key: format!("home:{user_id}:{:016x}", rand::random::<u64>()),
             outgoing: Outgoing::Render(Render::AppHome {
-                user_id: user_id.to_string(),
+                user_id: user_id.clone(),
             }),
             after_send: None,
             coalesce_key: Some(format!("home:{user_id}")),
@@ -230,7 +236,7 @@ impl Delivery {
     }
 
     /// The bot's reaction on a message, acknowledging what it captured from it.
-    pub fn react(channel: &str, ts: &str, emoji: &str) -> Delivery {
+    pub fn react(channel: &ChannelId, ts: &str, emoji: &str) -> Delivery {
         Delivery::call(
             format!("react:{channel}:{ts}:{emoji}"),
             SlackCall::add_reaction(channel, ts, emoji),
@@ -238,7 +244,7 @@ impl Delivery {
     }
 
     /// Takes the bot's reaction off a message (after `undo`).
-    pub fn unreact(channel: &str, ts: &str, emoji: &str) -> Delivery {
+    pub fn unreact(channel: &ChannelId, ts: &str, emoji: &str) -> Delivery {
         Delivery::call(
             format!("unreact:{channel}:{ts}:{emoji}"),
             SlackCall::remove_reaction(channel, ts, emoji),
@@ -263,7 +269,12 @@ impl Delivery {
 
     /// A recount's read of one card's reactions. Reads are not sequenced: the outbox makes them
     /// side by side, as Slack's rate limit allows.
-    pub fn read_reactions(recount_id: i64, topic_id: i64, channel: &str, ts: &str) -> Delivery {
+    pub fn read_reactions(
+        recount_id: i64,
+        topic_id: i64,
+        channel: &ChannelId,
+        ts: &str,
+    ) -> Delivery {
         Delivery {
             after_send: Some(AfterSend::RecordReactions {
                 recount_id,
@@ -277,12 +288,12 @@ impl Delivery {
     }
 
     /// Asks Slack who `user_id` is, merged with a look-up of them still waiting.
-    pub fn look_up_user(user_id: &str) -> Delivery {
+    pub fn look_up_user(user_id: &UserId) -> Delivery {
         Delivery {
             key: format!("users-info:{user_id}:{:016x}", rand::random::<u64>()),
             outgoing: Outgoing::Call(Box::new(SlackCall::user_info(user_id))),
             after_send: Some(AfterSend::RecordUser {
-                user_id: user_id.to_string(),
+                user_id: user_id.clone(),
             }),
             coalesce_key: Some(format!("users-info:{user_id}")),
             sequence_key: None,
@@ -291,7 +302,7 @@ impl Delivery {
     }
 
     /// A message only `user` sees, in `channel`. `key` names the reason, so it is sent once.
-    pub fn ephemeral(key: String, channel: &str, user: &str, reply: Reply) -> Delivery {
+    pub fn ephemeral(key: String, channel: &ChannelId, user: &UserId, reply: Reply) -> Delivery {
         Delivery::call(key, SlackCall::post_ephemeral(channel, user, reply))
     }
 }

@@ -16,6 +16,7 @@ use url::Url;
 use super::api::{CallError, https_connector};
 use super::call::SlackMethod;
 use super::identity::BotIdentity;
+use crate::domain::ids::{TeamId, UserId};
 
 /// Slack's answers to `auth.test` that mean the token itself is no good: no retry can help.
 pub const REFUSED_TOKEN: [&str; 4] = [
@@ -87,9 +88,9 @@ pub async fn sign_in(
     let text = |name: &str| answer[name].as_str().unwrap_or_default().to_string();
     Ok(SignedIn {
         identity: BotIdentity {
-            user_id: text("user_id"),
+            user_id: UserId::from(text("user_id")),
             bot_id: answer["bot_id"].as_str().map(str::to_string),
-            team_id: text("team_id"),
+            team_id: TeamId::from(text("team_id")),
             url: text("url"),
         },
         scopes,

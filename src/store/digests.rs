@@ -1,12 +1,13 @@
 //! The digests posted: one per channel per period.
 
+use crate::domain::ids::ChannelId;
 use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
 
 /// Claims a period's digest. Returns false if it was posted already.
 pub async fn claim(
     db: impl PgExecutor<'_>,
-    channel_id: &str,
+    channel_id: &ChannelId,
     period: &str,
     now: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
@@ -26,7 +27,7 @@ pub async fn claim(
 /// When the channel's last digest was posted.
 pub async fn last_posted(
     db: impl PgExecutor<'_>,
-    channel_id: &str,
+    channel_id: &ChannelId,
 ) -> sqlx::Result<Option<DateTime<Utc>>> {
     sqlx::query_scalar("select max(posted_at) from digests where channel_id = $1")
         .bind(channel_id)

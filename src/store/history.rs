@@ -3,6 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgConnection;
 
+use crate::domain::ids::{ChannelId, TeamId, UserId};
 use crate::domain::notes::{ActionNotes, MeetingNotes, Note, Person, TopicNotes};
 use crate::domain::topics::Intents;
 
@@ -12,8 +13,11 @@ pub const UNKNOWN_TEAM: &str = "T_IMPORTED";
 
 /// The channel's workspace, as its existing topics, meetings or challenges say; the only
 /// workspace there is; or [`UNKNOWN_TEAM`].
-pub async fn team_of_channel(db: &mut PgConnection, channel_id: &str) -> sqlx::Result<String> {
-    let known: Option<String> = sqlx::query_scalar(
+pub async fn team_of_channel(
+    db: &mut PgConnection,
+    channel_id: &ChannelId,
+) -> sqlx::Result<TeamId> {
+    let known: Option<TeamId> = sqlx::query_scalar(
         "select team_id from topics where channel_id = $1
          union all select team_id from meetings where channel_id = $1
          union all select team_id from challenge_issues where channel_id = $1
@@ -25,19 +29,19 @@ pub async fn team_of_channel(db: &mut PgConnection, channel_id: &str) -> sqlx::R
     if let Some(team) = known {
         return Ok(team);
     }
-    let teams: Vec<String> = sqlx::query_scalar("select team_id from workspaces limit 2")
+    let teams: Vec<TeamId> = sqlx::query_scalar("select team_id from workspaces limit 2")
         .fetch_all(&mut *db)
         .await?;
     Ok(match teams.as_slice() {
         [only] => only.clone(),
-        _ => UNKNOWN_TEAM.to_string(),
+        _ => TeamId::from(UNKNOWN_TEAM),
     })
 }
 
 /// A channel's meeting: the last one held on `date`, or the last one at all.
 pub async fn find_meeting(
     db: &mut PgConnection,
-    channel_id: &str,
+    channel_id: &ChannelId,
     date: Option<NaiveDate>,
 ) -> sqlx::Result<Option<i64>> {
     sqlx::query_scalar(
@@ -52,7 +56,10 @@ pub async fn find_meeting(
 }
 
 /// The channel's most recent meeting that has ended.
-pub async fn last_ended(db: &mut PgConnection, channel_id: &str) -> sqlx::Result<Option<i64>> {
+pub async fn last_ended(
+    db: &mut PgConnection,
+    channel_id: &ChannelId,
+) -> sqlx::Result<Option<i64>> {
     sqlx::query_scalar(
         "select id from meetings where channel_id = $1 and phase = 'ended'
          order by coalesce(ended_at, started_at) desc limit 1",
@@ -90,7 +97,7 @@ struct TopicInMeeting {
     id: i64,
     title: String,
     intents: Vec<String>,
-    author_id: Option<String>,
+    author_id: Option<UserId>,
     proposers: Vec<String>,
     votes: i32,
 }
@@ -188,7 +195,7 @@ struct ActionRow {
     text: String,
     due_on: Option<NaiveDate>,
     owner_names: Vec<String>,
-    owners: Vec<String>,
+    owners: Vec<UserId>,
 }
 
 /// Action items as notes: Slack owners (by id), then owners by name.

@@ -4,38 +4,39 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgConnection, PgExecutor};
 
 use crate::domain::actions::{ActionItem, ItemState};
+use crate::domain::ids::{ChannelId, ItemNumber, TeamId, UserId};
 
 /// An item about to be stored.
 #[derive(Debug, Clone)]
 pub struct NewItem<'a> {
-    pub team_id: &'a str,
-    pub channel_id: &'a str,
+    pub team_id: &'a TeamId,
+    pub channel_id: &'a ChannelId,
     pub text: &'a str,
-    pub owners: &'a [String],
+    pub owners: &'a [UserId],
     /// Owners named without a Slack account (imports).
     pub owner_names: &'a [String],
     pub due_on: Option<NaiveDate>,
     pub topic_id: Option<i64>,
     pub meeting_id: Option<i64>,
-    pub created_by: &'a str,
+    pub created_by: &'a UserId,
     pub created_at: DateTime<Utc>,
     /// The thread reply it was captured from.
-    pub source: Option<(&'a str, &'a str)>,
+    pub source: Option<(&'a ChannelId, &'a str)>,
 }
 
 #[derive(sqlx::FromRow)]
 struct ItemRow {
     id: i64,
-    number: i32,
-    team_id: String,
-    channel_id: String,
+    number: ItemNumber,
+    team_id: TeamId,
+    channel_id: ChannelId,
     text: String,
-    owners: Vec<String>,
+    owners: Vec<UserId>,
     owner_names: Vec<String>,
     due_on: Option<NaiveDate>,
     topic_id: Option<i64>,
     meeting_id: Option<i64>,
-    created_by: String,
+    created_by: UserId,
     created_at: DateTime<Utc>,
     state: String,
     snoozed_until: Option<DateTime<Utc>>,
@@ -81,7 +82,7 @@ macro_rules! select_items {
 
 /// Stores an item and its owners under the workspace's next item number.
 pub async fn insert(db: &mut PgConnection, item: &NewItem<'_>) -> sqlx::Result<ActionItem> {
-    let number: i32 = sqlx::query_scalar(
+    let number: ItemNumber = sqlx::query_scalar(
         "insert into workspaces (team_id, last_action_number) values ($1, 1)
          on conflict (team_id) do update
              set last_action_number = workspaces.last_action_number + 1
@@ -119,7 +120,7 @@ pub async fn insert(db: &mut PgConnection, item: &NewItem<'_>) -> sqlx::Result<A
 pub async fn set_owners(
     db: &mut PgConnection,
     item_id: i64,
-    owners: &[String],
+    owners: &[UserId],
 ) -> sqlx::Result<()> {
     sqlx::query("delete from action_owners where item_id = $1")
         .bind(item_id)
@@ -147,8 +148,8 @@ pub async fn find(db: impl PgExecutor<'_>, item_id: i64) -> sqlx::Result<Option<
 
 pub async fn find_by_number(
     db: impl PgExecutor<'_>,
-    team_id: &str,
-    number: i32,
+    team_id: &TeamId,
+    number: ItemNumber,
 ) -> sqlx::Result<Option<ActionItem>> {
     let row: Option<ItemRow> = sqlx::query_as(select_items!("i.team_id = $1 and i.number = $2"))
         .bind(team_id)
@@ -169,7 +170,7 @@ pub async fn find_many(db: impl PgExecutor<'_>, ids: &[i64]) -> sqlx::Result<Vec
 /// A channel's open items, oldest first.
 pub async fn open_in_channel(
     db: impl PgExecutor<'_>,
-    channel_id: &str,
+    channel_id: &ChannelId,
 ) -> sqlx::Result<Vec<ActionItem>> {
     let rows: Vec<ItemRow> =
         sqlx::query_as(select_items!("i.channel_id = $1 and i.state = 'open'"))
@@ -191,7 +192,7 @@ pub async fn of_meeting(db: impl PgExecutor<'_>, meeting_id: i64) -> sqlx::Resul
 /// A person's open items in any channel, oldest first.
 pub async fn open_owned_by(
     db: impl PgExecutor<'_>,
-    user_id: &str,
+    user_id: &UserId,
 ) -> sqlx::Result<Vec<ActionItem>> {
     let rows: Vec<ItemRow> = sqlx::query_as(select_items!(
         "i.state = 'open' and exists (select 1 from action_owners o
@@ -208,7 +209,7 @@ pub async fn close(
     db: impl PgExecutor<'_>,
     item_id: i64,
     state: ItemState,
-    by: &str,
+    by: &UserId,
     now: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
     let updated = sqlx::query(
@@ -243,11 +244,11 @@ pub async fn snooze(
 pub struct NewEntry<'a> {
     /// For a nested note (imports), the note it sits under.
     pub parent: Option<i64>,
-    pub channel_id: &'a str,
+    pub channel_id: &'a ChannelId,
     pub topic_id: Option<i64>,
     pub meeting_id: Option<i64>,
     pub text: &'a str,
-    pub by: &'a str,
+    pub by: &'a UserId,
     pub at: DateTime<Utc>,
     /// The thread reply it came from.
     pub source_ts: Option<&'a str>,
@@ -309,9 +310,9 @@ pub enum Captured {
 /// order of the replies in Slack (their ts); with `by`, the newest of those that person made.
 pub async fn last_captured(
     db: impl PgExecutor<'_>,
-    channel_id: &str,
+    channel_id: &ChannelId,
     topic_id: i64,
-    by: Option<&str>,
+    by: Option<&UserId>,
 ) -> sqlx::Result<Option<Captured>> {
     let row: Option<(String, i64, String)> = sqlx::query_as(
         "select kind, id, source_ts from (

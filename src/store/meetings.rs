@@ -4,15 +4,16 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgExecutor;
 
+use crate::domain::ids::{ChannelId, TeamId, UserId};
 use crate::domain::meeting::rules::Phase;
 use crate::domain::meeting::{DiscussedTopic, Meeting};
 
 #[derive(sqlx::FromRow)]
 struct MeetingRow {
     id: i64,
-    team_id: String,
-    channel_id: String,
-    started_by: String,
+    team_id: TeamId,
+    channel_id: ChannelId,
+    started_by: UserId,
     started_at: DateTime<Utc>,
     phase: String,
     topic_id: Option<i64>,
@@ -63,9 +64,9 @@ impl From<MeetingRow> for Meeting {
 /// Creates a meeting in the `starting` phase. `None` if the channel already runs one.
 pub async fn insert_starting(
     db: impl PgExecutor<'_>,
-    team_id: &str,
-    channel_id: &str,
-    started_by: &str,
+    team_id: &TeamId,
+    channel_id: &ChannelId,
+    started_by: &UserId,
     now: DateTime<Utc>,
     held_on: NaiveDate,
 ) -> sqlx::Result<Option<i64>> {
@@ -87,7 +88,7 @@ pub async fn insert_starting(
 /// The channel's meeting that has not ended, if any.
 pub async fn running_in(
     db: impl PgExecutor<'_>,
-    channel_id: &str,
+    channel_id: &ChannelId,
 ) -> sqlx::Result<Option<Meeting>> {
     let row: Option<MeetingRow> = sqlx::query_as(concat!(
         "select ",
@@ -294,7 +295,7 @@ pub async fn discussed(
 /// before the meeting started. Returns their ids.
 pub async fn defer_open_topics(
     db: impl PgExecutor<'_>,
-    channel_id: &str,
+    channel_id: &ChannelId,
     proposed_before: DateTime<Utc>,
 ) -> sqlx::Result<Vec<i64>> {
     sqlx::query_scalar(

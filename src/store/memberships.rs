@@ -3,10 +3,14 @@
 use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
 
+use crate::domain::ids::{ChannelId, TeamId};
 use crate::domain::membership::{Membership, Outside};
 
 /// What the bot last learned about `channel_id`; `None` when it never looked.
-pub async fn get(db: impl PgExecutor<'_>, channel_id: &str) -> sqlx::Result<Option<Membership>> {
+pub async fn get(
+    db: impl PgExecutor<'_>,
+    channel_id: &ChannelId,
+) -> sqlx::Result<Option<Membership>> {
     let row: Option<(bool, Option<String>)> =
         sqlx::query_as("select is_member, reason from channel_memberships where channel_id = $1")
             .bind(channel_id)
@@ -24,7 +28,7 @@ pub async fn get(db: impl PgExecutor<'_>, channel_id: &str) -> sqlx::Result<Opti
 /// Records what the bot learned about `channel_id` at `now`.
 pub async fn set(
     db: impl PgExecutor<'_>,
-    channel_id: &str,
+    channel_id: &ChannelId,
     membership: Membership,
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
@@ -52,7 +56,7 @@ pub async fn set(
 /// App Home tab warns about.
 pub async fn left_with_topics(
     db: impl PgExecutor<'_>,
-    team_id: &str,
+    team_id: &TeamId,
 ) -> sqlx::Result<Vec<(String, Membership)>> {
     let rows: Vec<(String, Option<String>)> = sqlx::query_as(
         "select m.channel_id, m.reason from channel_memberships m

@@ -5,15 +5,16 @@ use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
 use sqlx::types::Json;
 
+use crate::domain::ids::{ChannelId, TopicNumber, UserId};
 use crate::slack::api::Reactions;
 
 /// A recount as asked for.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Recount {
     pub id: i64,
-    pub channel_id: String,
+    pub channel_id: ChannelId,
     /// Who typed `recount` (and hears what changed); `None` for a meeting's recount.
-    pub requested_by: Option<String>,
+    pub requested_by: Option<UserId>,
     /// The meeting whose agenda waits for it; `None` for a person's recount.
     pub meeting_id: Option<i64>,
     pub finished_at: Option<DateTime<Utc>>,
@@ -24,8 +25,8 @@ pub struct Recount {
 pub struct CardRead {
     pub topic_id: i64,
     /// The topic's number (`#12`), for the report.
-    pub number: i32,
-    pub channel_id: String,
+    pub number: TopicNumber,
+    pub channel_id: ChannelId,
     pub message_ts: String,
     /// What Slack answered and when it was asked; `None` if it has not answered (or never will).
     pub read: Option<(Reactions, DateTime<Utc>)>,
@@ -36,8 +37,8 @@ pub struct CardRead {
 #[derive(sqlx::FromRow)]
 struct CardRow {
     topic_id: i64,
-    number: i32,
-    channel_id: String,
+    number: TopicNumber,
+    channel_id: ChannelId,
     message_ts: String,
     reactions: Option<Json<Reactions>>,
     read_at: Option<DateTime<Utc>>,
@@ -48,8 +49,8 @@ struct CardRow {
 /// when the meeting has asked for one already.
 pub async fn insert(
     db: impl PgExecutor<'_>,
-    channel_id: &str,
-    requested_by: Option<&str>,
+    channel_id: &ChannelId,
+    requested_by: Option<&UserId>,
     meeting_id: Option<i64>,
     now: DateTime<Utc>,
 ) -> sqlx::Result<Option<i64>> {
@@ -72,7 +73,7 @@ pub async fn add_card(
     db: impl PgExecutor<'_>,
     recount_id: i64,
     topic_id: i64,
-    channel_id: &str,
+    channel_id: &ChannelId,
     message_ts: &str,
 ) -> sqlx::Result<()> {
     sqlx::query(

@@ -1,5 +1,6 @@
 //! Reminder runs and the one DM per owner each run sends.
 
+use crate::domain::ids::{ChannelId, UserId};
 use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
 
@@ -7,9 +8,9 @@ use sqlx::PgExecutor;
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ReminderDm {
     pub run_key: String,
-    pub user_id: String,
+    pub user_id: UserId,
     pub item_ids: Vec<i64>,
-    pub dm_channel_id: Option<String>,
+    pub dm_channel_id: Option<ChannelId>,
     pub message_ts: Option<String>,
 }
 
@@ -17,8 +18,8 @@ pub struct ReminderDm {
 pub async fn start_run(
     db: impl PgExecutor<'_>,
     run_key: &str,
-    channel_id: &str,
-    by: Option<&str>,
+    channel_id: &ChannelId,
+    by: Option<&UserId>,
     now: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
     let inserted = sqlx::query(
@@ -50,7 +51,7 @@ pub async fn run_started_at(
 pub async fn add_dm(
     db: impl PgExecutor<'_>,
     run_key: &str,
-    user_id: &str,
+    user_id: &UserId,
     item_ids: &[i64],
 ) -> sqlx::Result<()> {
     sqlx::query(
@@ -68,7 +69,7 @@ pub async fn add_dm(
 pub async fn dm(
     db: impl PgExecutor<'_>,
     run_key: &str,
-    user_id: &str,
+    user_id: &UserId,
 ) -> sqlx::Result<Option<ReminderDm>> {
     sqlx::query_as(
         "select run_key, user_id, item_ids, dm_channel_id, message_ts
@@ -83,7 +84,7 @@ pub async fn dm(
 /// The DM as it is in Slack, found by its message.
 pub async fn dm_by_message(
     db: impl PgExecutor<'_>,
-    dm_channel_id: &str,
+    dm_channel_id: &ChannelId,
     message_ts: &str,
 ) -> sqlx::Result<Option<ReminderDm>> {
     sqlx::query_as(
@@ -100,8 +101,8 @@ pub async fn dm_by_message(
 pub async fn record_dm(
     db: impl PgExecutor<'_>,
     run_key: &str,
-    user_id: &str,
-    dm_channel_id: &str,
+    user_id: &UserId,
+    dm_channel_id: &ChannelId,
     message_ts: &str,
 ) -> sqlx::Result<()> {
     sqlx::query(
@@ -118,8 +119,11 @@ pub async fn record_dm(
 }
 
 /// The user's DM channel with the bot, if known.
-pub async fn dm_channel(db: impl PgExecutor<'_>, user_id: &str) -> sqlx::Result<Option<String>> {
-    sqlx::query_scalar::<_, Option<String>>(
+pub async fn dm_channel(
+    db: impl PgExecutor<'_>,
+    user_id: &UserId,
+) -> sqlx::Result<Option<ChannelId>> {
+    sqlx::query_scalar::<_, Option<ChannelId>>(
         "select dm_channel_id from slack_users where user_id = $1",
     )
     .bind(user_id)
@@ -131,8 +135,8 @@ pub async fn dm_channel(db: impl PgExecutor<'_>, user_id: &str) -> sqlx::Result<
 /// Remembers a user's DM channel with the bot.
 pub async fn save_dm_channel(
     db: impl PgExecutor<'_>,
-    user_id: &str,
-    dm_channel_id: &str,
+    user_id: &UserId,
+    dm_channel_id: &ChannelId,
 ) -> sqlx::Result<()> {
     sqlx::query(
         "insert into slack_users (user_id, dm_channel_id) values ($1, $2)
@@ -149,7 +153,7 @@ pub async fn save_dm_channel(
 pub async fn dms_listing(
     db: impl PgExecutor<'_>,
     item_id: i64,
-) -> sqlx::Result<Vec<(String, String)>> {
+) -> sqlx::Result<Vec<(String, UserId)>> {
     sqlx::query_as(
         "select run_key, user_id from reminder_dms
          where $1 = any(item_ids) and message_ts is not null",

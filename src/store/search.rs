@@ -4,12 +4,13 @@ use chrono::NaiveDate;
 use sqlx::PgConnection;
 
 use super::topics;
+use crate::domain::ids::ChannelId;
 use crate::domain::topics::{Found, WordCounts};
 
 /// Topics of a channel matching `words` in their title, notes or decisions, best first.
 pub async fn search(
     db: &mut PgConnection,
-    channel_id: &str,
+    channel_id: &ChannelId,
     words: &str,
     limit: i64,
 ) -> sqlx::Result<Vec<Found>> {
@@ -58,7 +59,7 @@ pub struct Sharing {
 /// sharing a single rare word is not cut off by others sharing more common ones.
 pub async fn sharing_words(
     db: &mut PgConnection,
-    channel_id: &str,
+    channel_id: &ChannelId,
     topic_id: i64,
 ) -> sqlx::Result<Sharing> {
     let rows: Vec<(i64, Vec<String>, Vec<i32>, i32)> = sqlx::query_as(

@@ -6,15 +6,16 @@ use chrono::{DateTime, NaiveTime, Utc, Weekday};
 use chrono_tz::Tz;
 use sqlx::PgExecutor;
 
+use crate::domain::ids::{ChannelId, UserId};
 use crate::domain::meeting::{Schedule, Span, WeeklyTime};
 use crate::domain::settings::ChannelSettings;
 
 #[derive(sqlx::FromRow)]
 struct SettingsRow {
-    channel_id: String,
+    channel_id: ChannelId,
     vote_emoji: String,
     votes_per_person: i32,
-    facilitators: Vec<String>,
+    facilitators: Vec<UserId>,
     schedule_weekday: i16,
     schedule_time: NaiveTime,
     schedule_tz: String,
@@ -93,7 +94,10 @@ fn seconds(span: Span) -> i32 {
     i32::try_from(span.secs()).unwrap_or(i32::MAX)
 }
 
-pub async fn load(db: impl PgExecutor<'_>, channel_id: &str) -> sqlx::Result<ChannelSettings> {
+pub async fn load(
+    db: impl PgExecutor<'_>,
+    channel_id: &ChannelId,
+) -> sqlx::Result<ChannelSettings> {
     let row: Option<SettingsRow> = sqlx::query_as(concat!(
         "select ",
         settings_columns!(),
@@ -110,7 +114,7 @@ pub async fn load(db: impl PgExecutor<'_>, channel_id: &str) -> sqlx::Result<Cha
 /// result, so neither is lost.
 pub async fn load_for_update(
     db: &mut sqlx::PgConnection,
-    channel_id: &str,
+    channel_id: &ChannelId,
 ) -> sqlx::Result<ChannelSettings> {
     sqlx::query("select pg_advisory_xact_lock(hashtextextended('channel_settings:' || $1, 0))")
         .bind(channel_id)
@@ -122,8 +126,8 @@ pub async fn load_for_update(
 /// Settings of several channels; channels missing from the map have the defaults.
 pub async fn load_many(
     db: impl PgExecutor<'_>,
-    channel_ids: &[String],
-) -> sqlx::Result<HashMap<String, ChannelSettings>> {
+    channel_ids: &[ChannelId],
+) -> sqlx::Result<HashMap<ChannelId, ChannelSettings>> {
     let rows: Vec<SettingsRow> = sqlx::query_as(concat!(
         "select ",
         settings_columns!(),
@@ -140,9 +144,9 @@ pub async fn load_many(
 
 pub async fn save(
     db: impl PgExecutor<'_>,
-    channel_id: &str,
+    channel_id: &ChannelId,
     settings: &ChannelSettings,
-    by: &str,
+    by: &UserId,
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
     let default_digest = WeeklyTime::parse("mon 09:00").map_or(NaiveTime::MIN, |w| w.time);

@@ -3,15 +3,16 @@
 use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
 
+use crate::domain::ids::{ChannelId, TeamId, TopicNumber, UserId};
 use crate::domain::people::Person;
 use crate::domain::topics::{Intents, Topic, TopicState};
 
 /// A topic about to be stored.
 #[derive(Debug, Clone)]
 pub struct NewTopic<'a> {
-    pub team_id: &'a str,
-    pub channel_id: &'a str,
-    pub author_id: &'a str,
+    pub team_id: &'a TeamId,
+    pub channel_id: &'a ChannelId,
+    pub author_id: &'a UserId,
     pub intents: &'a Intents,
     pub title: &'a str,
     pub created_at: DateTime<Utc>,
@@ -22,10 +23,10 @@ pub struct NewTopic<'a> {
 #[derive(sqlx::FromRow)]
 struct TopicRow {
     id: i64,
-    number: i32,
-    team_id: String,
-    channel_id: String,
-    author_id: Option<String>,
+    number: TopicNumber,
+    team_id: TeamId,
+    channel_id: ChannelId,
+    author_id: Option<UserId>,
     proposers: Vec<String>,
     intents: Vec<String>,
     title: String,
@@ -71,7 +72,10 @@ macro_rules! topic_columns {
 
 /// Takes the workspace's next topic number. The row lock taken here is held until the
 /// caller's transaction ends, so concurrent proposals get distinct numbers.
-pub async fn take_next_number(db: impl PgExecutor<'_>, team_id: &str) -> sqlx::Result<i32> {
+pub async fn take_next_number(
+    db: impl PgExecutor<'_>,
+    team_id: &TeamId,
+) -> sqlx::Result<TopicNumber> {
     sqlx::query_scalar(
         "insert into workspaces (team_id, last_topic_number) values ($1, 1)
          on conflict (team_id) do update set last_topic_number = workspaces.last_topic_number + 1
@@ -86,7 +90,7 @@ pub async fn take_next_number(db: impl PgExecutor<'_>, team_id: &str) -> sqlx::R
 pub async fn insert(
     db: impl PgExecutor<'_>,
     topic: &NewTopic<'_>,
-    number: i32,
+    number: TopicNumber,
 ) -> sqlx::Result<Topic> {
     let row: TopicRow = sqlx::query_as(concat!(
         "insert into topics (team_id, number, channel_id, author_id, intents, title, created_at,
@@ -111,7 +115,7 @@ pub async fn insert(
 /// The open topics of a channel, oldest first.
 pub async fn open_in_channel(
     db: impl PgExecutor<'_>,
-    channel_id: &str,
+    channel_id: &ChannelId,
 ) -> sqlx::Result<Vec<Topic>> {
     let rows: Vec<TopicRow> = sqlx::query_as(concat!(
         "select ",
@@ -138,9 +142,9 @@ pub async fn set_card_ts(db: impl PgExecutor<'_>, topic_id: i64, ts: &str) -> sq
 /// reaches (or names) another channel's topic.
 pub async fn find_by_number(
     db: impl PgExecutor<'_>,
-    team_id: &str,
-    channel_id: &str,
-    number: i32,
+    team_id: &TeamId,
+    channel_id: &ChannelId,
+    number: TopicNumber,
 ) -> sqlx::Result<Option<Topic>> {
     let row: Option<TopicRow> = sqlx::query_as(concat!(
         "select ",
@@ -159,9 +163,9 @@ pub async fn find_by_number(
 /// about it still holds when the decision is written.
 pub async fn lock_by_number(
     db: impl PgExecutor<'_>,
-    team_id: &str,
-    channel_id: &str,
-    number: i32,
+    team_id: &TeamId,
+    channel_id: &ChannelId,
+    number: TopicNumber,
 ) -> sqlx::Result<Option<Topic>> {
     let row: Option<TopicRow> = sqlx::query_as(concat!(
         "select ",
@@ -191,7 +195,7 @@ pub async fn find(db: impl PgExecutor<'_>, topic_id: i64) -> sqlx::Result<Option
 /// The topics whose cards are these messages (`channel_ids[i]`, `message_ts[i]`).
 pub async fn find_by_cards(
     db: impl PgExecutor<'_>,
-    channel_ids: &[String],
+    channel_ids: &[ChannelId],
     message_ts: &[String],
 ) -> sqlx::Result<Vec<Topic>> {
     let rows: Vec<TopicRow> = sqlx::query_as(concat!(
@@ -211,7 +215,7 @@ pub async fn find_by_cards(
 pub async fn withdraw(
     db: impl PgExecutor<'_>,
     topic_id: i64,
-    by: &str,
+    by: &UserId,
     now: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
     let updated = sqlx::query(
@@ -265,7 +269,10 @@ pub async fn set_state(
 }
 
 /// A person's open topics, oldest first.
-pub async fn open_by_author(db: impl PgExecutor<'_>, author_id: &str) -> sqlx::Result<Vec<Topic>> {
+pub async fn open_by_author(
+    db: impl PgExecutor<'_>,
+    author_id: &UserId,
+) -> sqlx::Result<Vec<Topic>> {
     let rows: Vec<TopicRow> = sqlx::query_as(concat!(
         "select ",
         topic_columns!(),
@@ -281,9 +288,9 @@ pub async fn open_by_author(db: impl PgExecutor<'_>, author_id: &str) -> sqlx::R
 /// is known to see, for an App Home tab that has no items or topics of theirs to go by.
 pub async fn channels_voted_in(
     db: impl PgExecutor<'_>,
-    user_id: &str,
+    user_id: &UserId,
     limit: i64,
-) -> sqlx::Result<Vec<String>> {
+) -> sqlx::Result<Vec<ChannelId>> {
     sqlx::query_scalar(
         "select v.channel_id from votes v
          join topics t on t.channel_id = v.channel_id and t.card_ts = v.message_ts
@@ -300,7 +307,7 @@ pub async fn channels_voted_in(
 /// there are in all.
 pub async fn proposed_since(
     db: &mut sqlx::PgConnection,
-    channel_id: &str,
+    channel_id: &ChannelId,
     since: DateTime<Utc>,
     limit: i64,
 ) -> sqlx::Result<(Vec<Topic>, i64)> {
@@ -339,7 +346,10 @@ pub async fn find_many(db: impl PgExecutor<'_>, ids: &[i64]) -> sqlx::Result<Vec
 }
 
 /// Whether any topic was ever proposed (or imported) in `channel_id`.
-pub async fn channel_has_topics(db: impl PgExecutor<'_>, channel_id: &str) -> sqlx::Result<bool> {
+pub async fn channel_has_topics(
+    db: impl PgExecutor<'_>,
+    channel_id: &ChannelId,
+) -> sqlx::Result<bool> {
     sqlx::query_scalar("select exists (select 1 from topics where channel_id = $1)")
         .bind(channel_id)
         .fetch_one(db)
@@ -350,7 +360,7 @@ pub async fn channel_has_topics(db: impl PgExecutor<'_>, channel_id: &str) -> sq
 /// way (no card of theirs waits in the outbox).
 pub async fn open_without_card(
     db: impl PgExecutor<'_>,
-    channel_id: &str,
+    channel_id: &ChannelId,
 ) -> sqlx::Result<Vec<Topic>> {
     let rows: Vec<TopicRow> = sqlx::query_as(concat!(
         "select ",

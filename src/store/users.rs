@@ -3,11 +3,12 @@
 use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
 
+use crate::domain::ids::UserId;
 use crate::domain::users::UserKind;
 
 pub async fn get(
     db: impl PgExecutor<'_>,
-    user_id: &str,
+    user_id: &UserId,
     fresh_since: DateTime<Utc>,
 ) -> sqlx::Result<Option<UserKind>> {
     let row: Option<(bool, bool)> = sqlx::query_as(
@@ -23,7 +24,7 @@ pub async fn get(
 /// Stores what users.info said. A user newly known as a bot stops counting in vote tallies.
 pub async fn save(
     db: impl PgExecutor<'_>,
-    user_id: &str,
+    user_id: &UserId,
     kind: UserKind,
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
@@ -56,7 +57,7 @@ pub async fn save(
 }
 
 /// Notes users to look up (voters we have not seen before). Returns how many were new.
-pub async fn note_unknown(db: impl PgExecutor<'_>, user_ids: &[String]) -> sqlx::Result<u64> {
+pub async fn note_unknown(db: impl PgExecutor<'_>, user_ids: &[UserId]) -> sqlx::Result<u64> {
     sqlx::query(
         "insert into slack_users (user_id)
          select distinct id from unnest($1::text[]) as t(id)
@@ -69,7 +70,7 @@ pub async fn note_unknown(db: impl PgExecutor<'_>, user_ids: &[String]) -> sqlx:
 }
 
 /// Users noted but not yet looked up.
-pub async fn to_look_up(db: impl PgExecutor<'_>, limit: i64) -> sqlx::Result<Vec<String>> {
+pub async fn to_look_up(db: impl PgExecutor<'_>, limit: i64) -> sqlx::Result<Vec<UserId>> {
     sqlx::query_scalar(
         "select user_id from slack_users where fetched_at is null order by user_id limit $1",
     )
@@ -81,7 +82,7 @@ pub async fn to_look_up(db: impl PgExecutor<'_>, limit: i64) -> sqlx::Result<Vec
 /// Open topics (ids) a user votes on, to refresh once we learn they are a bot.
 pub async fn open_topics_voted_by(
     db: impl PgExecutor<'_>,
-    user_id: &str,
+    user_id: &UserId,
 ) -> sqlx::Result<Vec<i64>> {
     sqlx::query_scalar(
         "select distinct t.id from votes v
@@ -95,7 +96,7 @@ pub async fn open_topics_voted_by(
 }
 
 /// Which of `user_ids` are known bots.
-pub async fn bots_among(db: impl PgExecutor<'_>, user_ids: &[String]) -> sqlx::Result<Vec<String>> {
+pub async fn bots_among(db: impl PgExecutor<'_>, user_ids: &[UserId]) -> sqlx::Result<Vec<UserId>> {
     sqlx::query_scalar("select user_id from slack_users where is_bot and user_id = any($1)")
         .bind(user_ids)
         .fetch_all(db)

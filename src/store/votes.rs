@@ -2,15 +2,16 @@
 
 use std::collections::HashMap;
 
+use crate::domain::ids::{ChannelId, TopicNumber, UserId};
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgExecutor};
 
 /// A reaction event (or a recount finding) to apply to one person's vote on one message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VoteChange {
-    pub channel_id: String,
+    pub channel_id: ChannelId,
     pub message_ts: String,
-    pub user_id: String,
+    pub user_id: UserId,
     pub present: bool,
     pub at: DateTime<Utc>,
     /// Slack's event_ts in microseconds; a change older than the stored one is ignored.
@@ -20,9 +21,9 @@ pub struct VoteChange {
 /// A vote whose presence actually changed.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ChangedVote {
-    pub channel_id: String,
+    pub channel_id: ChannelId,
     pub message_ts: String,
-    pub user_id: String,
+    pub user_id: UserId,
     pub present: bool,
     pub voted_at: DateTime<Utc>,
 }
@@ -39,7 +40,7 @@ pub async fn apply(
         return Ok(Vec::new());
     }
     lock_channels(db, changes).await?;
-    let column = |f: fn(&VoteChange) -> String| changes.iter().map(f).collect::<Vec<_>>();
+    let texts = |f: fn(&VoteChange) -> &str| changes.iter().map(f).collect::<Vec<_>>();
     sqlx::query_as(
         "with incoming as (
              select * from unnest($1::text[], $2::text[], $3::text[], $4::bool[],
@@ -79,9 +80,9 @@ pub async fn apply(
          )
          select channel_id, message_ts, user_id, present, voted_at from changed",
     )
-    .bind(column(|c| c.channel_id.clone()))
-    .bind(column(|c| c.message_ts.clone()))
-    .bind(column(|c| c.user_id.clone()))
+    .bind(texts(|c| c.channel_id.as_str()))
+    .bind(texts(|c| c.message_ts.as_str()))
+    .bind(texts(|c| c.user_id.as_str()))
     .bind(changes.iter().map(|c| c.present).collect::<Vec<_>>())
     .bind(changes.iter().map(|c| c.at).collect::<Vec<_>>())
     .bind(changes.iter().map(|c| c.event_ts).collect::<Vec<_>>())
@@ -134,7 +135,7 @@ async fn lock_channels(db: &mut PgConnection, changes: &[VoteChange]) -> sqlx::R
 /// tallies. Bots' reactions never count.
 pub async fn counted_on_open_cards(
     db: impl PgExecutor<'_>,
-    channel_id: &str,
+    channel_id: &ChannelId,
     budget: u32,
 ) -> sqlx::Result<HashMap<String, i64>> {
     let rows: Vec<(String, i64)> = if budget == 0 {
@@ -171,7 +172,7 @@ pub async fn counted_on_open_cards(
 /// those for whom this is among their earliest `budget` votes on the channel's open topics.
 pub async fn counted_on_card(
     db: impl PgExecutor<'_>,
-    channel_id: &str,
+    channel_id: &ChannelId,
     message_ts: &str,
     budget: u32,
 ) -> sqlx::Result<i64> {
@@ -204,9 +205,9 @@ pub async fn counted_on_card(
 /// Everyone who has the vote reaction on a message (bots excluded), in vote order.
 pub async fn voters(
     db: impl PgExecutor<'_>,
-    channel_id: &str,
+    channel_id: &ChannelId,
     message_ts: &str,
-) -> sqlx::Result<Vec<String>> {
+) -> sqlx::Result<Vec<UserId>> {
     sqlx::query_scalar(
         "select v.user_id from votes v
          where v.channel_id = $1 and v.message_ts = $2 and v.present
@@ -223,9 +224,9 @@ pub async fn voters(
 /// compares with Slack.
 pub async fn holders(
     db: impl PgExecutor<'_>,
-    channel_id: &str,
+    channel_id: &ChannelId,
     message_ts: &str,
-) -> sqlx::Result<Vec<String>> {
+) -> sqlx::Result<Vec<UserId>> {
     sqlx::query_scalar(
         "select user_id from votes
          where channel_id = $1 and message_ts = $2 and present
@@ -240,7 +241,7 @@ pub async fn holders(
 /// One person's vote on an open topic, and whether the channel's budget counts it.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct BudgetedVote {
-    pub topic_number: i32,
+    pub topic_number: TopicNumber,
     pub message_ts: String,
     pub counted: bool,
 }
@@ -249,9 +250,9 @@ pub struct BudgetedVote {
 /// under a budget of `budget` votes (bots have none that count).
 pub async fn budgeted_votes_of(
     db: impl PgExecutor<'_>,
-    channel_id: &str,
+    channel_id: &ChannelId,
     budget: u32,
-    user_id: &str,
+    user_id: &UserId,
 ) -> sqlx::Result<Vec<BudgetedVote>> {
     sqlx::query_as(concat!(
         "select topic_number, message_ts, counted from (",
@@ -268,8 +269,8 @@ pub async fn budgeted_votes_of(
 /// Topics (ids) with open cards in a channel that any of `users` votes on.
 pub async fn open_topics_voted_by(
     db: impl PgExecutor<'_>,
-    channel_id: &str,
-    users: &[String],
+    channel_id: &ChannelId,
+    users: &[UserId],
 ) -> sqlx::Result<Vec<i64>> {
     sqlx::query_scalar(
         "select distinct t.id from votes v

@@ -9,6 +9,7 @@ use sqlx::PgPool;
 use super::ToolError;
 use crate::clock::Clock;
 use crate::domain::challenges::{ChallengesPage, parse_page, render_log};
+use crate::domain::ids::ChannelId;
 use crate::store;
 
 /// Reads a challenges page, reports what it found, and (unless `dry_run`) stores it.
@@ -17,7 +18,7 @@ pub async fn import(
     clock: &dyn Clock,
     name: &str,
     text: &str,
-    channel_id: &str,
+    channel_id: &ChannelId,
     dry_run: bool,
 ) -> anyhow::Result<String> {
     let page = parse_page(text);
@@ -77,7 +78,7 @@ fn found(name: &str, page: &ChallengesPage) -> String {
 }
 
 /// `archhour challenges --channel C`.
-pub async fn export(db: &PgPool, channel_id: &str) -> anyhow::Result<String> {
+pub async fn export(db: &PgPool, channel_id: &ChannelId) -> anyhow::Result<String> {
     let mut conn = db.acquire().await.context("connecting")?;
     let issues = store::challenges::page_of(&mut conn, channel_id)
         .await

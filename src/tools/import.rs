@@ -11,6 +11,7 @@ use sqlx::PgPool;
 use super::ToolError;
 use crate::clock::Clock;
 use crate::domain::challenges;
+use crate::domain::ids::ChannelId;
 use crate::domain::notes::{Page, explained, parse_page, topic_rows};
 use crate::store;
 
@@ -28,7 +29,7 @@ pub async fn import(
     db: &PgPool,
     clock: &dyn Clock,
     file: &Path,
-    channel_id: &str,
+    channel_id: &ChannelId,
     options: ImportOptions,
 ) -> anyhow::Result<String> {
     let dry_run = options.dry_run;

@@ -5,12 +5,13 @@ use sqlx::PgPool;
 
 use super::ToolError;
 use crate::compose::minutes::{self, Minutes};
+use crate::domain::ids::ChannelId;
 use crate::domain::notes::render_meeting;
 
 /// The minutes of the channel's meeting on `date`, or of its last meeting.
 pub async fn minutes(
     db: &PgPool,
-    channel_id: &str,
+    channel_id: &ChannelId,
     date: Option<NaiveDate>,
 ) -> anyhow::Result<String> {
     let mut conn = db.acquire().await?;

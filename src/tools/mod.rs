@@ -2,6 +2,8 @@
 //! challenges log. They work on the database alone (no Slack) and report as text for the
 //! command line.
 
+use crate::domain::ids::{ChannelId, TeamId};
+
 pub mod challenges;
 pub mod import;
 pub mod minutes;
@@ -14,8 +16,8 @@ pub struct ToolError(pub String);
 /// A transaction to import into `channel_id`, and the workspace the channel is in.
 async fn begin_import(
     db: &sqlx::PgPool,
-    channel_id: &str,
-) -> anyhow::Result<(sqlx::Transaction<'static, sqlx::Postgres>, String)> {
+    channel_id: &ChannelId,
+) -> anyhow::Result<(sqlx::Transaction<'static, sqlx::Postgres>, TeamId)> {
     use anyhow::Context;
     let mut tx = db.begin().await.context("starting a transaction")?;
     let team = crate::store::history::team_of_channel(&mut tx, channel_id)

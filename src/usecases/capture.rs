@@ -191,7 +191,7 @@ async fn undo(tx: &mut sqlx::PgConnection, place: &Place<'_>) -> anyhow::Result<
         .await
         .context("loading settings")?;
     let facilitates = !settings.facilitators.is_empty() && settings.can_facilitate(&reply.user_id);
-    let by = (!facilitates).then_some(reply.user_id.as_str());
+    let by = (!facilitates).then_some(&reply.user_id);
     let Some(last) = store::items::last_captured(&mut *tx, &reply.channel_id, place.topic_id, by)
         .await
         .context("finding what to undo")?

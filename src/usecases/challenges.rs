@@ -12,6 +12,7 @@ use crate::domain::challenges::entry;
 use crate::domain::challenges::form::{self, FormField, FormIssue, FormValues};
 use crate::domain::challenges::{ChallengeIssue, parse_one_line, ranking};
 use crate::domain::command::ChallengeCommand;
+use crate::domain::ids::ChannelId;
 use crate::domain::topics::{Intents, Title};
 use crate::outbox;
 use crate::slack::blocks::{Reply, challenges as messages};
@@ -44,7 +45,7 @@ pub async fn command(
 }
 
 /// Today in the channel's time zone: the default date of an anecdote, and the latest allowed.
-async fn today(state: &AppState, channel_id: &str) -> anyhow::Result<NaiveDate> {
+async fn today(state: &AppState, channel_id: &ChannelId) -> anyhow::Result<NaiveDate> {
     let settings = store::settings::load(&state.db, channel_id)
         .await
         .context("loading settings")?;
@@ -56,7 +57,7 @@ async fn today(state: &AppState, channel_id: &str) -> anyhow::Result<NaiveDate> 
 }
 
 /// The channel's issues, most occurrences first.
-async fn ranked(state: &AppState, channel_id: &str) -> anyhow::Result<Vec<ChallengeIssue>> {
+async fn ranked(state: &AppState, channel_id: &ChannelId) -> anyhow::Result<Vec<ChallengeIssue>> {
     let issues = store::challenges::in_channel(&state.db, channel_id)
         .await
         .context("loading the challenges log")?;
@@ -321,7 +322,7 @@ pub async fn discuss(state: &AppState, press: &DiscussPress) -> anyhow::Result<(
             )
             .await?;
             tracing::info!(
-                number = proposed.topic.number,
+                number = proposed.topic.number.0,
                 challenge = issue.number,
                 "topic proposed from the challenges log"
             );

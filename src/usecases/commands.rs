@@ -112,7 +112,7 @@ async fn propose(
     .await?;
     state.commit(tx, "a topic").await?;
     let topic = &proposed.topic;
-    tracing::info!(number = topic.number, channel = %topic.channel_id, "topic proposed");
+    tracing::info!(number = topic.number.0, channel = %topic.channel_id, "topic proposed");
     Ok(blocks::proposal_confirmation(
         topic,
         &proposed.settings.vote_emoji,

@@ -6,6 +6,7 @@ use chrono::{DateTime, Datelike, Utc};
 use sqlx::PgConnection;
 
 use crate::compose;
+use crate::domain::ids::ChannelId;
 use crate::domain::job::Job;
 use crate::domain::settings::ChannelSettings;
 use crate::outbox;
@@ -57,7 +58,7 @@ pub async fn post_now(state: &AppState, command: &SlashCommand) -> anyhow::Resul
 async fn post(
     tx: &mut PgConnection,
     state: &AppState,
-    channel_id: &str,
+    channel_id: &ChannelId,
     settings: &ChannelSettings,
 ) -> anyhow::Result<bool> {
     let now = state.clock.now();

@@ -14,6 +14,7 @@ use super::refusal::Refusal;
 use super::rights::{self, Asker, IfUnknown, Subject, TopicRequest};
 use crate::compose;
 use crate::domain::command::Proposal;
+use crate::domain::ids::TopicNumber;
 use crate::domain::topics::{Intents, Topic, TopicState};
 use crate::slack::blocks::{self, Reply};
 use crate::slack::inbound::SlashCommand;
@@ -25,7 +26,7 @@ use crate::usecases::AppState;
 pub async fn edit(
     state: &AppState,
     command: &SlashCommand,
-    number: i32,
+    number: TopicNumber,
     proposal: &Proposal,
 ) -> anyhow::Result<Reply> {
     let (asker, if_unknown) = (Asker::of(command), IfUnknown::answering(command));
@@ -39,7 +40,7 @@ pub async fn load_and_decide(
     tx: &mut PgConnection,
     state: &AppState,
     asker: &Asker<'_>,
-    number: i32,
+    number: TopicNumber,
     proposal: &Proposal,
     if_unknown: IfUnknown<'_>,
 ) -> anyhow::Result<Decided<Edit>> {

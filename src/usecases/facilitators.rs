@@ -5,6 +5,7 @@ use anyhow::Context;
 
 use super::AppState;
 use super::refusal::Refusal;
+use crate::domain::ids::UserId;
 use crate::domain::settings::ChannelSettings;
 use crate::slack::blocks::{self, Reply};
 use crate::slack::inbound::SlashCommand;
@@ -27,7 +28,7 @@ pub enum FacilitatorsOnly {
 
 impl FacilitatorsOnly {
     /// Why the caller may not, naming who may.
-    pub fn refusal(self, facilitators: &[String]) -> Reply {
+    pub fn refusal(self, facilitators: &[UserId]) -> Reply {
         match self {
             FacilitatorsOnly::RunTheMeeting => blocks::meeting::meeting_refusal(facilitators),
             FacilitatorsOnly::PostTheDigest => blocks::digest::post_refusal(facilitators),
@@ -57,7 +58,7 @@ pub async fn settings_if_allowed(
 /// `settings` when `user_id` may do `what` in their channel; otherwise why not.
 pub fn allowed(
     settings: ChannelSettings,
-    user_id: &str,
+    user_id: &UserId,
     what: FacilitatorsOnly,
 ) -> Result<ChannelSettings, Refusal> {
     if settings.can_facilitate(user_id) {

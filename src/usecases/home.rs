@@ -2,12 +2,13 @@
 
 use anyhow::Context;
 
+use crate::domain::ids::UserId;
 use crate::outbox;
 use crate::slack::outgoing::Delivery;
 use crate::store;
 use crate::usecases::AppState;
 
-pub async fn opened(state: &AppState, event_id: &str, user_id: &str) -> anyhow::Result<()> {
+pub async fn opened(state: &AppState, event_id: &str, user_id: &UserId) -> anyhow::Result<()> {
     let mut tx = state.db.begin().await.context("starting a transaction")?;
     let fresh = store::events::record_new(
         &mut *tx,

@@ -9,6 +9,7 @@ use super::{reminders, weekly};
 use crate::compose;
 use crate::domain::actions::{ActionItem, ItemState, ItemText};
 use crate::domain::command::ActionCommand;
+use crate::domain::ids::{ItemNumber, TeamId, UserId};
 use crate::domain::meeting::rules::Phase;
 use crate::outbox;
 use crate::slack::actions::ItemControl;
@@ -37,7 +38,7 @@ pub async fn action(
 async fn record(
     state: &AppState,
     command: &SlashCommand,
-    owners: Vec<String>,
+    owners: Vec<UserId>,
     item: ItemText,
 ) -> anyhow::Result<Reply> {
     if owners.is_empty() {
@@ -133,8 +134,8 @@ async fn topic_ref(
 async fn reassign(
     state: &AppState,
     command: &SlashCommand,
-    number: i32,
-    owners: &[String],
+    number: ItemNumber,
+    owners: &[UserId],
 ) -> anyhow::Result<Reply> {
     let mut tx = state.db.begin().await.context("starting a transaction")?;
     let item = match changeable(&mut tx, &command.team_id, number, &command.user_id).await? {
@@ -152,7 +153,7 @@ async fn reassign(
 pub async fn close(
     state: &AppState,
     command: &SlashCommand,
-    number: i32,
+    number: ItemNumber,
     closed: ItemState,
 ) -> anyhow::Result<Reply> {
     let mut tx = state.db.begin().await.context("starting a transaction")?;
@@ -171,7 +172,7 @@ async fn close_and_redraw(
     state: &AppState,
     item: &ActionItem,
     closed: ItemState,
-    by: &str,
+    by: &UserId,
 ) -> anyhow::Result<()> {
     store::items::close(&mut *tx, item.id, closed, by, state.clock.now())
         .await
@@ -192,9 +193,9 @@ async fn close_and_redraw(
 /// The open item `number`, if `user` may change it; else the reply explaining why not.
 async fn changeable(
     tx: &mut PgConnection,
-    team_id: &str,
-    number: i32,
-    user: &str,
+    team_id: &TeamId,
+    number: ItemNumber,
+    user: &UserId,
 ) -> anyhow::Result<Result<ActionItem, Reply>> {
     let Some(item) = store::items::find_by_number(&mut *tx, team_id, number)
         .await
@@ -208,7 +209,7 @@ async fn changeable(
 async fn may_change(
     tx: &mut PgConnection,
     item: ActionItem,
-    user: &str,
+    user: &UserId,
 ) -> anyhow::Result<Result<ActionItem, Reply>> {
     if item.state != ItemState::Open {
         return Ok(Err(messages::item_not_open(&item)));
@@ -259,11 +260,11 @@ pub async fn button(state: &AppState, press: &ItemPress) -> anyhow::Result<()> {
             }
         },
     };
-    if let (Some(reply), Some((channel, _))) = (reply, &press.message) {
+    if let (Some(reply), Some(message)) = (reply, &press.message) {
         let key = format!("button-reply:{}", press.trigger_id);
         outbox::queue(
             &mut tx,
-            &Delivery::ephemeral(key, channel, &press.user_id, reply),
+            &Delivery::ephemeral(key, &message.channel_id, &press.user_id, reply),
             state.clock.as_ref(),
         )
         .await

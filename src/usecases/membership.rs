@@ -7,6 +7,7 @@ use std::time::Duration;
 use anyhow::Context;
 
 use crate::compose;
+use crate::domain::ids::ChannelId;
 use crate::domain::membership::{Membership, Outside};
 use crate::outbox;
 use crate::slack::api::CallError;
@@ -29,9 +30,9 @@ pub enum Admission {
 }
 
 /// Where the bot stands in `channel_id`, joining it when it is public and the bot is not in it.
-pub async fn ensure(state: &AppState, channel_id: &str) -> anyhow::Result<Admission> {
+pub async fn ensure(state: &AppState, channel_id: &ChannelId) -> anyhow::Result<Admission> {
     // A direct message is nowhere a meeting can gather.
-    if channel_id.starts_with('D') {
+    if channel_id.as_str().starts_with('D') {
         return Ok(Admission::Outside(Outside::Private));
     }
     let known = store::memberships::get(&state.db, channel_id)
@@ -65,7 +66,7 @@ enum Learned {
 }
 
 /// Asks Slack whether the bot is in the channel, and joins it when it is public.
-async fn ask_slack(state: &AppState, channel_id: &str) -> Learned {
+async fn ask_slack(state: &AppState, channel_id: &ChannelId) -> Learned {
     let standing = match state.slack.standing_in(channel_id).await {
         Ok(standing) => standing,
         Err(error) => return from_error(&error),
@@ -81,7 +82,7 @@ async fn ask_slack(state: &AppState, channel_id: &str) -> Learned {
     }
     match state.slack.join(channel_id).await {
         Ok(()) => {
-            tracing::info!(channel = channel_id, "joined the channel");
+            tracing::info!(channel = %channel_id, "joined the channel");
             Learned::Member
         }
         Err(error) => from_error(&error),
@@ -104,7 +105,7 @@ fn from_error(error: &CallError) -> Learned {
 
 /// Slack said the bot joined or left `channel_id`. Joining (an invitation) resumes the
 /// channel's meeting notices and digest; leaving stops them, and the App Home tab says so.
-pub async fn learned(state: &AppState, channel_id: &str, joined: bool) -> anyhow::Result<()> {
+pub async fn learned(state: &AppState, channel_id: &ChannelId, joined: bool) -> anyhow::Result<()> {
     let now = state.clock.now();
     let mut tx = state.db.begin().await.context("starting a transaction")?;
     let membership = if joined {
@@ -135,7 +136,7 @@ pub async fn learned(state: &AppState, channel_id: &str, joined: bool) -> anyhow
     }
     state.commit(tx, "a membership change").await?;
     tracing::info!(
-        channel = channel_id,
+        channel = %channel_id,
         joined,
         "the bot's channel membership changed"
     );
@@ -144,7 +145,7 @@ pub async fn learned(state: &AppState, channel_id: &str, joined: bool) -> anyhow
 
 /// Whether the channel's weekly posts (meeting notices, digest) should go out: not where the
 /// bot was removed, or the channel archived.
-pub async fn posts_weekly(state: &AppState, channel_id: &str) -> anyhow::Result<bool> {
+pub async fn posts_weekly(state: &AppState, channel_id: &ChannelId) -> anyhow::Result<bool> {
     let known = store::memberships::get(&state.db, channel_id)
         .await
         .context("reading the bot's channel membership")?;

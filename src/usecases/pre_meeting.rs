@@ -6,6 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use sqlx::PgConnection;
 
 use crate::compose;
+use crate::domain::ids::ChannelId;
 use crate::domain::job::{Job, PreMeetingNotice, ScheduledJob, schedule_subject};
 use crate::domain::settings::ChannelSettings;
 use crate::outbox;
@@ -26,7 +27,7 @@ fn lead(notice: PreMeetingNotice) -> Duration {
 /// Scheduling the same occurrence again changes nothing.
 pub async fn ensure_notices(
     tx: &mut PgConnection,
-    channel_id: &str,
+    channel_id: &ChannelId,
     settings: &ChannelSettings,
     after: DateTime<Utc>,
     now: DateTime<Utc>,
@@ -38,7 +39,7 @@ pub async fn ensure_notices(
             continue;
         }
         let job = Job::PreMeeting {
-            channel_id: channel_id.to_string(),
+            channel_id: channel_id.clone(),
             occurrence,
             notice,
         };
@@ -61,7 +62,7 @@ pub async fn ensure_notices(
 /// Replaces the channel's pending notices after its schedule changed.
 pub async fn reschedule_notices(
     tx: &mut PgConnection,
-    channel_id: &str,
+    channel_id: &ChannelId,
     settings: &ChannelSettings,
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {

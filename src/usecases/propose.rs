@@ -7,6 +7,7 @@ use sqlx::PgConnection;
 
 use super::{pre_meeting, search, weekly};
 use crate::compose;
+use crate::domain::ids::{ChannelId, TeamId, UserId};
 use crate::domain::settings::ChannelSettings;
 use crate::domain::topics::{Intents, Topic};
 use crate::outbox;
@@ -17,9 +18,9 @@ use crate::usecases::AppState;
 /// Who proposes, and where.
 #[derive(Debug, Clone, Copy)]
 pub struct Proposer<'a> {
-    pub team_id: &'a str,
-    pub channel_id: &'a str,
-    pub user_id: &'a str,
+    pub team_id: &'a TeamId,
+    pub channel_id: &'a ChannelId,
+    pub user_id: &'a UserId,
 }
 
 /// The stored topic, with what its confirmation shows.

@@ -14,6 +14,7 @@ use sqlx::{PgConnection, PgPool};
 use tokio::sync::{Notify, mpsc, oneshot};
 
 use crate::clock::SharedClock;
+use crate::domain::ids::{ChannelId, TopicNumber, UserId};
 use crate::domain::settings::ChannelSettings;
 use crate::domain::topics::TopicState;
 use crate::domain::votes::is_vote_reaction;
@@ -126,7 +127,7 @@ impl Batcher {
             .context("recording event ids")?
             .into_iter()
             .collect();
-        let channels: Vec<String> = events
+        let channels: Vec<ChannelId> = events
             .iter()
             .filter(|e| fresh.contains(&e.event_id))
             .map(|e| e.channel_id.clone())
@@ -150,7 +151,7 @@ impl Batcher {
             fresh.len().saturating_sub(changed.len()),
         );
         let queued = follow_up(&mut tx, &changed, &settings, self.clock.as_ref()).await?;
-        let voters: Vec<String> = changed.iter().map(|v| v.user_id.clone()).collect();
+        let voters: Vec<UserId> = changed.iter().map(|v| v.user_id.clone()).collect();
         let new_voters = store::users::note_unknown(&mut *tx, &voters)
             .await
             .context("noting new voters")?;
@@ -170,12 +171,12 @@ impl Batcher {
 fn vote_changes(
     events: &[ReactionEvent],
     fresh: &HashSet<String>,
-    settings: &HashMap<String, ChannelSettings>,
+    settings: &HashMap<ChannelId, ChannelSettings>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Vec<VoteChange> {
     let default = ChannelSettings::default();
     let mut seen = HashSet::new();
-    let mut latest: BTreeMap<(String, String, String), VoteChange> = BTreeMap::new();
+    let mut latest: BTreeMap<(ChannelId, String, UserId), VoteChange> = BTreeMap::new();
     for event in events {
         if !fresh.contains(&event.event_id) || !seen.insert(&event.event_id) {
             continue;
@@ -215,13 +216,13 @@ fn vote_changes(
 pub(super) async fn follow_up(
     tx: &mut PgConnection,
     changed: &[ChangedVote],
-    settings: &HashMap<String, ChannelSettings>,
+    settings: &HashMap<ChannelId, ChannelSettings>,
     clock: &dyn crate::clock::Clock,
 ) -> anyhow::Result<bool> {
     if changed.is_empty() {
         return Ok(false);
     }
-    let channels: Vec<String> = changed.iter().map(|v| v.channel_id.clone()).collect();
+    let channels: Vec<ChannelId> = changed.iter().map(|v| v.channel_id.clone()).collect();
     let cards: Vec<String> = changed.iter().map(|v| v.message_ts.clone()).collect();
     let topics = store::topics::find_by_cards(&mut *tx, &channels, &cards)
         .await
@@ -232,7 +233,7 @@ pub(super) async fn follow_up(
         .map(|t| t.id)
         .collect();
     let default = ChannelSettings::default();
-    let budget_voters: BTreeSet<(&str, &str)> = changed
+    let budget_voters: BTreeSet<(&ChannelId, &UserId)> = changed
         .iter()
         .filter(|v| {
             settings
@@ -241,7 +242,7 @@ pub(super) async fn follow_up(
                 .votes_per_person
                 > 0
         })
-        .map(|v| (v.channel_id.as_str(), v.user_id.as_str()))
+        .map(|v| (&v.channel_id, &v.user_id))
         .collect();
     for (channel, user) in budget_voters {
         let channel_settings = settings.get(channel).unwrap_or(&default);
@@ -249,14 +250,14 @@ pub(super) async fn follow_up(
         let votes = store::votes::budgeted_votes_of(&mut *tx, channel, budget, user)
             .await
             .context("loading a voter's votes")?;
-        let counted: Vec<i32> = votes
+        let counted: Vec<TopicNumber> = votes
             .iter()
             .filter(|vote| vote.counted)
             .map(|vote| vote.topic_number)
             .collect();
         for vote in changed
             .iter()
-            .filter(|v| v.present && v.channel_id == channel && v.user_id == user)
+            .filter(|v| v.present && v.channel_id == *channel && v.user_id == *user)
         {
             let Some(beyond) = votes
                 .iter()
@@ -280,9 +281,10 @@ pub(super) async fn follow_up(
                 .context("queuing a budget notice")?;
         }
         // A vote added or removed can move which of this person's votes count.
-        let theirs = store::votes::open_topics_voted_by(&mut *tx, channel, &[user.to_string()])
-            .await
-            .context("finding a voter's topics")?;
+        let theirs =
+            store::votes::open_topics_voted_by(&mut *tx, channel, std::slice::from_ref(user))
+                .await
+                .context("finding a voter's topics")?;
         refresh.extend(theirs);
     }
     let mut refreshes: Vec<Delivery> = refresh

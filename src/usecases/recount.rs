@@ -15,9 +15,10 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
+use crate::domain::ids::{ChannelId, UserId};
 use crate::domain::job::{Job, ScheduledJob, recount_subject};
 use crate::domain::topics::Topic;
-use crate::domain::votes::is_vote_reaction;
+use crate::domain::votes::{CardRepair, UnreadCard, is_vote_reaction};
 use crate::outbox;
 use crate::slack::api::Reactions;
 use crate::slack::blocks::{self, Reply};
@@ -39,7 +40,7 @@ pub const KICKOFF_PATIENCE: Duration = Duration::from_secs(30);
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Requester<'a> {
     /// Someone typed `recount`: they hear what changed.
-    Person(&'a str),
+    Person(&'a UserId),
     /// A meeting's kickoff: its agenda follows the recount.
     Meeting(i64),
 }
@@ -52,9 +53,6 @@ pub struct Finished {
     /// Every card was read: the votes are Slack's.
     pub all_read: bool,
 }
-
-/// A card's repair: its topic number, the voters added and removed.
-type Change = (i32, Vec<String>, Vec<String>);
 
 /// Checks the caller may facilitate, records the recount, and answers at once; the report
 /// arrives as an ephemeral message once the outbox has read every card.
@@ -80,7 +78,7 @@ pub async fn start(state: &AppState, command: &SlashCommand) -> anyhow::Result<R
 pub async fn request(
     tx: &mut PgConnection,
     state: &AppState,
-    channel_id: &str,
+    channel_id: &ChannelId,
     requester: Requester<'_>,
 ) -> anyhow::Result<usize> {
     let now = state.clock.now();
@@ -125,7 +123,7 @@ pub async fn request(
 /// The open topics of a channel whose cards are posted, with their cards' `ts`.
 async fn cards_to_check(
     tx: &mut PgConnection,
-    channel_id: &str,
+    channel_id: &ChannelId,
 ) -> anyhow::Result<Vec<(Topic, String)>> {
     let topics = store::topics::open_in_channel(&mut *tx, channel_id)
         .await
@@ -166,10 +164,13 @@ pub async fn finish(
     let mut unread = Vec::new();
     for card in &cards {
         let Some((reactions, read_at)) = &card.read else {
-            unread.push((card.number, card.failure.clone()));
+            unread.push(UnreadCard {
+                number: card.number,
+                why: card.failure.clone(),
+            });
             continue;
         };
-        let in_slack = voters(reactions, &settings.vote_emoji, bot.as_deref());
+        let in_slack = voters(reactions, &settings.vote_emoji, bot.as_ref());
         if let Some(change) = repair(tx, state, card, &in_slack, *read_at).await? {
             changes.push(change);
         }
@@ -200,12 +201,12 @@ pub async fn finish(
 }
 
 /// The people (not this bot) with the vote emoji, in any skin tone, among a card's reactions.
-fn voters(reactions: &Reactions, vote_emoji: &str, bot: Option<&str>) -> BTreeSet<String> {
+fn voters(reactions: &Reactions, vote_emoji: &str, bot: Option<&UserId>) -> BTreeSet<UserId> {
     reactions
         .iter()
-        .filter(|(name, _)| is_vote_reaction(name, vote_emoji))
-        .flat_map(|(_, users)| users.iter().cloned())
-        .filter(|user| Some(user.as_str()) != bot)
+        .filter(|reaction| is_vote_reaction(&reaction.name, vote_emoji))
+        .flat_map(|reaction| reaction.users.iter().cloned())
+        .filter(|user| Some(user) != bot)
         .collect()
 }
 
@@ -218,11 +219,11 @@ async fn repair(
     tx: &mut PgConnection,
     state: &AppState,
     card: &CardRead,
-    in_slack: &BTreeSet<String>,
+    in_slack: &BTreeSet<UserId>,
     read_at: DateTime<Utc>,
-) -> anyhow::Result<Option<Change>> {
+) -> anyhow::Result<Option<CardRepair>> {
     let (channel, ts) = (&card.channel_id, &card.message_ts);
-    let stored: BTreeSet<String> = store::votes::holders(&mut *tx, channel, ts)
+    let stored: BTreeSet<UserId> = store::votes::holders(&mut *tx, channel, ts)
         .await
         .context("loading stored votes")?
         .into_iter()
@@ -253,8 +254,8 @@ async fn repair(
         return Ok(None);
     }
     let (added, removed): (Vec<_>, Vec<_>) = changed.iter().partition(|vote| vote.present);
-    let added: Vec<String> = added.into_iter().map(|v| v.user_id.clone()).collect();
-    let removed: Vec<String> = removed.into_iter().map(|v| v.user_id.clone()).collect();
+    let added: Vec<UserId> = added.into_iter().map(|v| v.user_id.clone()).collect();
+    let removed: Vec<UserId> = removed.into_iter().map(|v| v.user_id.clone()).collect();
     let settings = store::settings::load_many(&mut *tx, std::slice::from_ref(channel))
         .await
         .context("loading settings")?;
@@ -262,5 +263,9 @@ async fn repair(
     store::users::note_unknown(&mut *tx, &added)
         .await
         .context("noting new voters")?;
-    Ok(Some((card.number, added, removed)))
+    Ok(Some(CardRepair {
+        number: card.number,
+        added,
+        removed,
+    }))
 }

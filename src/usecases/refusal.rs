@@ -3,6 +3,7 @@
 
 use super::facilitators::FacilitatorsOnly;
 use super::rights::TopicRequest;
+use crate::domain::ids::{TopicNumber, UserId};
 use crate::domain::topics::Topic;
 use crate::slack::blocks::{self, Reply};
 
@@ -12,10 +13,10 @@ pub enum Refusal {
     /// Only the channel's facilitators (named) may do this.
     NotFacilitator {
         what: FacilitatorsOnly,
-        facilitators: Vec<String>,
+        facilitators: Vec<UserId>,
     },
     /// The channel has no topic with this number.
-    NoSuchTopic(i32),
+    NoSuchTopic(TopicNumber),
     /// The topic is not open, so it cannot be withdrawn or edited.
     NotOpen {
         topic: Box<Topic>,
@@ -25,7 +26,7 @@ pub enum Refusal {
     /// while there are none, workspace admins).
     NotYours {
         topic: Box<Topic>,
-        facilitators: Vec<String>,
+        facilitators: Vec<UserId>,
         request: TopicRequest,
     },
     /// Only a workspace admin could, and Slack did not say whether this person is one.

@@ -6,7 +6,8 @@ use anyhow::Context;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use sqlx::PgConnection;
 
-use crate::domain::actions::{ReminderKind, recipients};
+use crate::domain::actions::{Recipient, ReminderKind, recipients};
+use crate::domain::ids::{ChannelId, UserId};
 use crate::domain::job::{Job, ScheduledJob, due_subject};
 use crate::domain::meeting::local_to_utc;
 use crate::domain::settings::ChannelSettings;
@@ -30,10 +31,10 @@ const DUE_MORNING: NaiveTime = match NaiveTime::from_hms_opt(9, 0, 0) {
 pub async fn run(
     tx: &mut PgConnection,
     state: &AppState,
-    channel_id: &str,
+    channel_id: &ChannelId,
     run_key: &str,
     kind: ReminderKind,
-    by: Option<&str>,
+    by: Option<&UserId>,
 ) -> anyhow::Result<Option<usize>> {
     let now = state.clock.now();
     if !store::reminders::start_run(&mut *tx, run_key, channel_id, by, now)
@@ -50,8 +51,8 @@ pub async fn run(
         .await
         .context("loading open items")?;
     let dms = recipients(&items, kind, now, today);
-    for (owner, lines) in &dms {
-        let ids: Vec<i64> = lines.iter().map(|line| line.item_id).collect();
+    for Recipient { owner, items } in &dms {
+        let ids: Vec<i64> = items.iter().map(|line| line.item_id).collect();
         store::reminders::add_dm(&mut *tx, run_key, owner, &ids)
             .await
             .context("recording a reminder DM")?;
@@ -98,7 +99,7 @@ pub async fn remind(state: &AppState, command: &SlashCommand) -> anyhow::Result<
 /// Schedules the 09:00 run (channel time) on the day an item falls due, unless that is past.
 pub async fn schedule_due_morning(
     tx: &mut PgConnection,
-    channel_id: &str,
+    channel_id: &ChannelId,
     settings: &ChannelSettings,
     date: NaiveDate,
     now: DateTime<Utc>,
@@ -111,7 +112,7 @@ pub async fn schedule_due_morning(
         key: format!("due-morning:{channel_id}:{date}"),
         subject: due_subject(channel_id),
         job: Job::DueMorning {
-            channel_id: channel_id.to_string(),
+            channel_id: channel_id.clone(),
             date,
         },
         due_at,

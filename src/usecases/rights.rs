@@ -16,6 +16,7 @@ use sqlx::PgConnection;
 
 use super::decision::{Decided, Decision};
 use super::refusal::Refusal;
+use crate::domain::ids::{ChannelId, TeamId, TopicNumber, UserId};
 use crate::domain::job::{Job, ScheduledJob, user_subject};
 use crate::domain::settings::ChannelSettings;
 use crate::domain::topics::{Topic, TopicState};
@@ -32,9 +33,9 @@ const ADMIN_CHECK_PATIENCE: Duration = Duration::from_secs(120);
 /// Who asks for a change, and where.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Asker<'a> {
-    pub team_id: &'a str,
-    pub channel_id: &'a str,
-    pub user_id: &'a str,
+    pub team_id: &'a TeamId,
+    pub channel_id: &'a ChannelId,
+    pub user_id: &'a UserId,
 }
 
 impl<'a> Asker<'a> {
@@ -99,7 +100,7 @@ pub struct Subject {
 pub async fn load(
     tx: &mut PgConnection,
     asker: &Asker<'_>,
-    number: i32,
+    number: TopicNumber,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Result<Subject, Refusal>> {
     let Some(topic) =
@@ -183,9 +184,9 @@ fn ask_slack<C>(
     now: DateTime<Utc>,
 ) -> Decision<C> {
     let job = Job::ChangeByAdmin {
-        team_id: asker.team_id.to_string(),
-        channel_id: asker.channel_id.to_string(),
-        user_id: asker.user_id.to_string(),
+        team_id: asker.team_id.clone(),
+        channel_id: asker.channel_id.clone(),
+        user_id: asker.user_id.clone(),
         text: text.to_string(),
         request: id.to_string(),
     };
@@ -222,7 +223,7 @@ mod tests {
         }
     }
 
-    fn asker(user_id: &str) -> Asker<'_> {
+    fn asker(user_id: &UserId) -> Asker<'_> {
         Asker {
             team_id: "T1",
             channel_id: "C1",
@@ -237,7 +238,7 @@ mod tests {
 
     fn check_withdraw(
         subject: &Subject,
-        user: &str,
+        user: &UserId,
         if_unknown: IfUnknown<'_>,
     ) -> Option<Decided<NoChange>> {
         check(

@@ -7,13 +7,14 @@ use sqlx::PgConnection;
 
 use anyhow::Context;
 
+use crate::domain::ids::ChannelId;
 use crate::domain::job::{Job, ScheduledJob, digest_subject, reminders_subject};
 use crate::domain::meeting::WeeklyTime;
 use crate::domain::settings::ChannelSettings;
 use crate::store;
 
 /// The channel's weekly digest (off when the `digest` setting is).
-pub fn digest<'a>(channel_id: &'a str, settings: &ChannelSettings) -> Weekly<'a> {
+pub fn digest<'a>(channel_id: &'a ChannelId, settings: &ChannelSettings) -> Weekly<'a> {
     Weekly {
         channel_id,
         at: settings.digest,
@@ -28,7 +29,7 @@ pub fn digest<'a>(channel_id: &'a str, settings: &ChannelSettings) -> Weekly<'a>
 }
 
 /// The channel's weekly reminder run (off when the `reminders` setting is).
-pub fn reminder_run<'a>(channel_id: &'a str, settings: &ChannelSettings) -> Weekly<'a> {
+pub fn reminder_run<'a>(channel_id: &'a ChannelId, settings: &ChannelSettings) -> Weekly<'a> {
     Weekly {
         channel_id,
         at: settings.reminders,
@@ -45,7 +46,7 @@ pub fn reminder_run<'a>(channel_id: &'a str, settings: &ChannelSettings) -> Week
 /// One channel's weekly step.
 #[derive(Debug)]
 pub struct Weekly<'a> {
-    pub channel_id: &'a str,
+    pub channel_id: &'a ChannelId,
     /// When it runs; `None` when the setting is off.
     pub at: Option<WeeklyTime>,
     pub tz: Tz,
@@ -54,7 +55,7 @@ pub struct Weekly<'a> {
     /// The subject its pending runs are cancelled by.
     pub subject: String,
     /// The step for an occurrence.
-    pub job: fn(String, DateTime<Utc>) -> Job,
+    pub job: fn(ChannelId, DateTime<Utc>) -> Job,
 }
 
 impl Weekly<'_> {
@@ -77,7 +78,7 @@ impl Weekly<'_> {
                 occurrence.timestamp()
             ),
             subject: self.subject.clone(),
-            job: (self.job)(self.channel_id.to_string(), occurrence),
+            job: (self.job)(self.channel_id.clone(), occurrence),
             due_at: occurrence,
         };
         store::jobs::schedule(&mut *tx, &scheduled, now)

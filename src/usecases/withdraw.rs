@@ -10,6 +10,7 @@ use sqlx::PgConnection;
 
 use super::decision::{Change, Decided, Decision};
 use super::rights::{self, Asker, IfUnknown, Subject, TopicRequest};
+use crate::domain::ids::{TopicNumber, UserId};
 use crate::slack::blocks::{self, Reply};
 use crate::slack::inbound::SlashCommand;
 use crate::slack::outgoing::Delivery;
@@ -20,7 +21,7 @@ use crate::usecases::AppState;
 pub async fn withdraw(
     state: &AppState,
     command: &SlashCommand,
-    number: i32,
+    number: TopicNumber,
 ) -> anyhow::Result<Reply> {
     let (asker, if_unknown) = (Asker::of(command), IfUnknown::answering(command));
     let mut tx = state.db.begin().await.context("starting a transaction")?;
@@ -33,7 +34,7 @@ pub async fn load_and_decide(
     tx: &mut PgConnection,
     state: &AppState,
     asker: &Asker<'_>,
-    number: i32,
+    number: TopicNumber,
     if_unknown: IfUnknown<'_>,
 ) -> anyhow::Result<Decided<Withdrawal>> {
     let now = state.clock.now();
@@ -77,7 +78,7 @@ pub fn decide(
     Ok(Decision::reply(blocks::withdrawn(topic))
         .change(Withdrawal {
             topic_id: topic.id,
-            by: asker.user_id.to_string(),
+            by: asker.user_id.clone(),
         })
         .calls(refreshes))
 }
@@ -86,7 +87,7 @@ pub fn decide(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Withdrawal {
     pub topic_id: i64,
-    pub by: String,
+    pub by: UserId,
 }
 
 impl Change for Withdrawal {

@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 
+use crate::domain::ids::{TopicNumber, UserId};
 use crate::domain::mrkdwn;
 
 /// What a thread reply on a topic card is.
@@ -25,10 +26,10 @@ pub struct ItemText {
     /// due-date phrase.
     pub text: String,
     /// Users mentioned, in order, each once.
-    pub mentioned: Vec<String>,
+    pub mentioned: Vec<UserId>,
     pub due: Option<NaiveDate>,
     /// `#12` in the text names the topic.
-    pub topic_number: Option<i32>,
+    pub topic_number: Option<TopicNumber>,
 }
 
 const ACTION_PREFIXES: [&str; 2] = ["ACTION", "AI:"];
@@ -92,7 +93,7 @@ fn strip_prefix<'a>(text: &'a str, prefixes: &[&str]) -> Option<&'a str> {
 
 /// Finds mentions, `due`/`by YYYY-MM-DD` and `#N` in an item's text.
 pub fn parse_item_text(text: &str) -> ItemText {
-    let mut mentioned: Vec<String> = Vec::new();
+    let mut mentioned: Vec<UserId> = Vec::new();
     let mut due = None;
     let mut topic_number = None;
     let mut kept: Vec<&str> = Vec::new();
@@ -117,7 +118,7 @@ pub fn parse_item_text(text: &str) -> ItemText {
         if topic_number.is_none()
             && let Some(number) = bare.strip_prefix('#').and_then(|n| n.parse::<i32>().ok())
         {
-            topic_number = Some(number);
+            topic_number = Some(TopicNumber(number));
         }
         kept.push(word);
         index += 1;

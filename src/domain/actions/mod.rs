@@ -5,9 +5,11 @@ mod capture;
 mod reminders;
 
 pub use capture::{Capture, ItemText, LineKind, classify_reply, line_kind, parse_item_text};
-pub use reminders::{DmItem, ReminderKind, recipients};
+pub use reminders::{DmItem, Recipient, ReminderKind, recipients};
 
 use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::domain::ids::{ChannelId, ItemNumber, TeamId, UserId};
 
 /// The longest action item or decision, in characters. Items are shown one per section in DMs
 /// and App Home (3,000 characters at most each, with the item's topic and dates): longer text
@@ -49,19 +51,19 @@ impl ItemState {
 pub struct ActionItem {
     pub id: i64,
     /// Per-workspace number, shown as `A7`.
-    pub number: i32,
-    pub team_id: String,
-    pub channel_id: String,
+    pub number: ItemNumber,
+    pub team_id: TeamId,
+    pub channel_id: ChannelId,
     /// Slack markup: mentions stay `<@U…>` so they show as names.
     pub text: String,
     /// Slack users who own it.
-    pub owners: Vec<String>,
+    pub owners: Vec<UserId>,
     /// Owners an imported page names without a Slack account.
     pub owner_names: Vec<String>,
     pub due_on: Option<NaiveDate>,
     pub topic_id: Option<i64>,
     pub meeting_id: Option<i64>,
-    pub created_by: String,
+    pub created_by: UserId,
     pub created_at: DateTime<Utc>,
     pub state: ItemState,
     pub snoozed_until: Option<DateTime<Utc>>,
@@ -71,10 +73,8 @@ impl ActionItem {
     /// Owners and the creator may close an item; so may the channel's facilitators, when it
     /// has named some (with none named, "anyone may facilitate" would let anyone close anyone's
     /// item).
-    pub fn may_be_closed_by(&self, user: &str, facilitators: &[String]) -> bool {
-        self.created_by == user
-            || self.owners.iter().any(|owner| owner == user)
-            || facilitators.iter().any(|f| f == user)
+    pub fn may_be_closed_by(&self, user: &UserId, facilitators: &[UserId]) -> bool {
+        self.created_by == *user || self.owners.contains(user) || facilitators.contains(user)
     }
 
     /// Due before `today` and still open.
@@ -84,7 +84,7 @@ impl ActionItem {
 }
 
 /// `A7` or `7` → 7.
-pub fn parse_item_number(text: &str) -> Option<i32> {
+pub fn parse_item_number(text: &str) -> Option<ItemNumber> {
     let text = text.trim();
     let digits = text
         .strip_prefix('A')
@@ -95,6 +95,7 @@ pub fn parse_item_number(text: &str) -> Option<i32> {
         .parse::<i32>()
         .ok()
         .filter(|n| *n > 0)
+        .map(ItemNumber)
 }
 
 #[cfg(test)]

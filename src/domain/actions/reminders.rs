@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{ActionItem, ItemState};
+use crate::domain::ids::UserId;
 
 /// Why a run happens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,6 +23,13 @@ pub struct DmItem {
     pub overdue: bool,
 }
 
+/// One owner to DM, with the items their DM lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recipient {
+    pub owner: UserId,
+    pub items: Vec<DmItem>,
+}
+
 /// Each owner to DM, with their open, unsnoozed items, oldest first. Owners with nothing open
 /// are not listed.
 pub fn recipients(
@@ -29,14 +37,14 @@ pub fn recipients(
     kind: ReminderKind,
     now: DateTime<Utc>,
     today: NaiveDate,
-) -> Vec<(String, Vec<DmItem>)> {
+) -> Vec<Recipient> {
     let mut open: Vec<&ActionItem> = items
         .iter()
         .filter(|item| item.state == ItemState::Open)
         .filter(|item| item.snoozed_until.is_none_or(|until| until <= now))
         .collect();
     open.sort_by_key(|item| (item.created_at, item.number));
-    let mut by_owner: BTreeMap<&str, Vec<&ActionItem>> = BTreeMap::new();
+    let mut by_owner: BTreeMap<&UserId, Vec<&ActionItem>> = BTreeMap::new();
     for item in &open {
         for owner in &item.owners {
             by_owner.entry(owner).or_default().push(item);
@@ -56,7 +64,10 @@ pub fn recipients(
                     overdue: item.is_overdue(today),
                 })
                 .collect();
-            (owner.to_string(), lines)
+            Recipient {
+                owner: owner.clone(),
+                items: lines,
+            }
         })
         .collect()
 }
@@ -64,6 +75,7 @@ pub fn recipients(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::ids::ItemNumber;
     use chrono::{Duration, TimeZone};
 
     fn now() -> DateTime<Utc> {
@@ -73,11 +85,11 @@ mod tests {
     fn item(id: i64, owners: &[&str], age_days: i64, due: Option<u32>) -> ActionItem {
         ActionItem {
             id,
-            number: i32::try_from(id).expect("small"),
+            number: ItemNumber(i32::try_from(id).expect("small")),
             team_id: "T1".into(),
             channel_id: "C1".into(),
             text: format!("item {id}"),
-            owners: owners.iter().map(|o| o.to_string()).collect(),
+            owners: owners.iter().map(|o| UserId::from(*o)).collect(),
             owner_names: vec![],
             due_on: due.and_then(|d| NaiveDate::from_ymd_opt(2026, 11, d)),
             topic_id: None,
@@ -111,8 +123,14 @@ mod tests {
         assert_eq!(
             runs,
             [
-                ("UA".to_string(), vec![line(2, true), line(1, false)]),
-                ("UB".to_string(), vec![line(2, true), line(3, false)]),
+                Recipient {
+                    owner: "UA".into(),
+                    items: vec![line(2, true), line(1, false)]
+                },
+                Recipient {
+                    owner: "UB".into(),
+                    items: vec![line(2, true), line(3, false)]
+                },
             ]
         );
     }
@@ -137,7 +155,11 @@ mod tests {
         ];
         let runs = recipients(&items, ReminderKind::DueOn(today()), now(), today());
         assert_eq!(runs.len(), 1);
-        assert_eq!(runs[0].0, "UA");
-        assert_eq!(runs[0].1.len(), 2, "the DM lists all of UA's open items");
+        assert_eq!(runs[0].owner, "UA");
+        assert_eq!(
+            runs[0].items.len(),
+            2,
+            "the DM lists all of UA's open items"
+        );
     }
 }

@@ -14,13 +14,15 @@ pub use page::{ChallengesPage, PageIssue, is_challenges_page, parse_page, render
 
 use chrono::NaiveDate;
 
+use crate::domain::ids::{ChannelId, TopicNumber};
+
 /// One issue of the log as the list shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChallengeIssue {
     pub id: i64,
     /// Shown as `C7`; `challenge 7` finds it.
     pub number: i32,
-    pub channel_id: String,
+    pub channel_id: ChannelId,
     pub category: String,
     pub title: String,
     /// `None` when an imported page left the count blank and nothing was recorded since.
@@ -30,7 +32,7 @@ pub struct ChallengeIssue {
     /// Free text, often a ticket: "ARCHBOM-1202 Note: not actually completed". Empty for none.
     pub status: String,
     /// The open topic proposed from it with "Discuss at Arch Hour", if any.
-    pub topic_number: Option<i32>,
+    pub topic_number: Option<TopicNumber>,
 }
 
 impl ChallengeIssue {

@@ -14,6 +14,7 @@ pub use usage::*;
 use chrono::NaiveDate;
 
 use crate::domain::actions::{ItemState, ItemText};
+use crate::domain::ids::{ItemNumber, TopicNumber, UserId};
 use crate::domain::meeting::MeetingControl;
 use crate::domain::settings::{SettingChange, SettingError};
 use crate::domain::topics::{Intent, IntentError, Intents, Title, TitleError};
@@ -26,9 +27,12 @@ pub enum Command {
     /// `list`: the ranked agenda for the next meeting.
     List,
     /// `withdraw N`: take topic N off the agenda.
-    Withdraw(i32),
+    Withdraw(TopicNumber),
     /// `edit N [intent] title`: fix topic N's intents or title.
-    Edit { number: i32, proposal: Proposal },
+    Edit {
+        number: TopicNumber,
+        proposal: Proposal,
+    },
     /// `recount`: re-read the vote reactions of open cards from Slack.
     Recount,
     /// `start`: start the meeting.
@@ -38,7 +42,10 @@ pub enum Command {
     /// `action …`: record an action item, or reassign one.
     Action(ActionCommand),
     /// `done N`, `drop N`: close an action item.
-    CloseItem { number: i32, state: ItemState },
+    CloseItem {
+        number: ItemNumber,
+        state: ItemState,
+    },
     /// `mine`: my open action items.
     Mine,
     /// `remind`: send the reminder DMs now.
@@ -66,9 +73,12 @@ pub enum Command {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ActionCommand {
     /// `action @owner [@owner…] text [due YYYY-MM-DD]`: the leading mentions own it.
-    New { owners: Vec<String>, item: ItemText },
+    New { owners: Vec<UserId>, item: ItemText },
     /// `action N owner @x [@y…]`.
-    Reassign { number: i32, owners: Vec<String> },
+    Reassign {
+        number: ItemNumber,
+        owners: Vec<UserId>,
+    },
 }
 
 /// What `challenge` and `challenges` ask for.
@@ -120,7 +130,7 @@ pub enum CommandError {
     Proposal(ProposalError),
     /// `edit N` followed by what would be a bad proposal.
     Edit {
-        number: i32,
+        number: TopicNumber,
         error: ProposalError,
     },
     Usage(UsageError),

@@ -6,6 +6,7 @@ use super::proposal::{bare_word, missing_intent, parse_proposal};
 use super::usage::*;
 use super::{ActionCommand, ChallengeCommand, Command, CommandError, UsageError};
 use crate::domain::actions::{ItemState, parse_item_number, parse_item_text};
+use crate::domain::ids::{TopicNumber, UserId};
 use crate::domain::meeting::MeetingControl;
 use crate::domain::mrkdwn;
 use crate::domain::settings;
@@ -114,7 +115,7 @@ fn parse_action(rest: &str) -> Option<ActionCommand> {
         && keyword.eq_ignore_ascii_case("owner")
         && let Some(number) = parse_item_number(number)
     {
-        let owners: Vec<String> = owners
+        let owners: Vec<UserId> = owners
             .iter()
             .filter_map(|w| mrkdwn::user_mention(w))
             .collect();
@@ -125,7 +126,7 @@ fn parse_action(rest: &str) -> Option<ActionCommand> {
         .iter()
         .take_while(|word| mrkdwn::user_mention(word).is_some())
         .count();
-    let mut owners: Vec<String> = Vec::new();
+    let mut owners: Vec<UserId> = Vec::new();
     for word in &words[..leading] {
         if let Some(user) = mrkdwn::user_mention(word)
             && !owners.contains(&user)
@@ -215,10 +216,11 @@ fn parse_edit(rest: &str) -> Result<Command, CommandError> {
 }
 
 /// `12` or `#12`.
-fn parse_topic_number(text: &str) -> Option<i32> {
+fn parse_topic_number(text: &str) -> Option<TopicNumber> {
     text.trim()
         .trim_start_matches('#')
         .parse::<i32>()
         .ok()
         .filter(|n| *n > 0)
+        .map(TopicNumber)
 }

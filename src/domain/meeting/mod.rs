@@ -12,13 +12,15 @@ use chrono::{DateTime, Utc};
 
 use rules::Input;
 
+use crate::domain::ids::{ChannelId, TeamId, UserId};
+
 /// A meeting as stored: where it is and which version of its phase is current.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Meeting {
     pub id: i64,
-    pub team_id: String,
-    pub channel_id: String,
-    pub started_by: String,
+    pub team_id: TeamId,
+    pub channel_id: ChannelId,
+    pub started_by: UserId,
     pub started_at: DateTime<Utc>,
     pub phase: rules::Phase,
     /// Bumped on every phase change; scheduled steps carry the version they belong to.

@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 
 use super::Person;
+use crate::domain::ids::UserId;
 use crate::domain::mrkdwn;
 
 /// How a person is written in minutes.
@@ -18,7 +19,7 @@ pub fn written(person: &Person) -> String {
 /// to see …`); else a leading name that "will" do it (`Mark will schedule …`).
 pub fn owners_in(text: &str) -> Vec<Person> {
     let mut owners: Vec<Person> = Vec::new();
-    let slack: Vec<String> = text
+    let slack: Vec<UserId> = text
         .split_whitespace()
         .filter_map(|word| mrkdwn::user_mention(word.trim_end_matches([',', '.', ';', ':'])))
         .collect();

@@ -6,6 +6,7 @@ pub use parse::{SettingError, parse_change};
 
 use std::fmt;
 
+use crate::domain::ids::UserId;
 use crate::domain::meeting::{Schedule, Span, WeeklyTime};
 
 /// One channel's settings.
@@ -28,7 +29,7 @@ pub struct ChannelSettings {
     /// When reminder DMs about open action items go out (channel time); `None` = off.
     pub reminders: Option<WeeklyTime>,
     /// User ids who may facilitate; empty = anyone in the channel.
-    pub facilitators: Vec<String>,
+    pub facilitators: Vec<UserId>,
 }
 
 impl Default for ChannelSettings {
@@ -53,8 +54,8 @@ impl Default for ChannelSettings {
 
 impl ChannelSettings {
     /// Whether `user` may run the meeting and change settings.
-    pub fn can_facilitate(&self, user: &str) -> bool {
-        self.facilitators.is_empty() || self.facilitators.iter().any(|f| f == user)
+    pub fn can_facilitate(&self, user: &UserId) -> bool {
+        self.facilitators.is_empty() || self.facilitators.contains(user)
     }
 
     pub fn apply(&mut self, change: &SettingChange) {
@@ -168,7 +169,7 @@ pub enum SettingChange {
     VotesPerPerson(u32),
     Digest(Option<WeeklyTime>),
     Reminders(Option<WeeklyTime>),
-    Facilitators(Vec<String>),
+    Facilitators(Vec<UserId>),
 }
 
 impl SettingChange {

@@ -2,6 +2,7 @@
 //! valid form.
 
 use super::{SettingChange, SettingKey};
+use crate::domain::ids::UserId;
 use crate::domain::meeting::{Schedule, Span, WeeklyTime};
 use crate::domain::mrkdwn;
 use crate::domain::votes::normalise_emoji;
@@ -74,12 +75,12 @@ fn parse_weekly_or_off(value: &str) -> Option<Option<WeeklyTime>> {
     WeeklyTime::parse(value).map(Some)
 }
 
-fn parse_facilitators(value: &str) -> Option<Vec<String>> {
+fn parse_facilitators(value: &str) -> Option<Vec<UserId>> {
     if value.eq_ignore_ascii_case("none") {
         return Some(Vec::new());
     }
     let words: Vec<&str> = value.split_whitespace().collect();
-    let users: Vec<String> = words
+    let users: Vec<UserId> = words
         .iter()
         .filter_map(|word| mrkdwn::user_mention(word))
         .collect();

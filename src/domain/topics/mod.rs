@@ -10,6 +10,7 @@ pub use title::{Title, TitleError};
 
 use chrono::NaiveDate;
 
+use crate::domain::ids::{ChannelId, TeamId, TopicNumber, UserId};
 use crate::domain::people::Person;
 
 /// A topic's place in its life: proposed, being talked about, done, or taken back.
@@ -45,8 +46,8 @@ impl TopicState {
 
 impl Topic {
     /// Whether `user` proposed it.
-    pub fn proposed_by(&self, user: &str) -> bool {
-        self.author_id.as_deref() == Some(user)
+    pub fn proposed_by(&self, user: &UserId) -> bool {
+        self.author_id.as_ref() == Some(user)
     }
 
     /// Who proposed it: the people a notes page named, else the Slack author; empty when an
@@ -67,11 +68,11 @@ impl Topic {
 pub struct Topic {
     pub id: i64,
     /// Per-workspace number, shown as `#12`.
-    pub number: i32,
-    pub team_id: String,
-    pub channel_id: String,
+    pub number: TopicNumber,
+    pub team_id: TeamId,
+    pub channel_id: ChannelId,
     /// Who proposed it in Slack; `None` for a topic imported from a notes page.
-    pub author_id: Option<String>,
+    pub author_id: Option<UserId>,
     /// Everyone a notes page named as proposing it, when imported (a topic proposed in Slack
     /// has its `author_id` instead).
     pub proposers: Vec<Person>,

@@ -2,6 +2,7 @@
 
 use super::{EXAMPLE_PROPOSAL, EXAMPLE_TITLE, Reply, code_safe, intent_names, topic_name};
 use crate::domain::command::{ProposalError, UsageError};
+use crate::domain::ids::TopicNumber;
 use crate::domain::membership::Outside;
 use crate::domain::topics::{Intent, IntentError, Intents, Title, TitleError, Topic};
 
@@ -30,7 +31,7 @@ pub fn proposal_error(error: &ProposalError) -> Reply {
 
 /// What went wrong with the topic part of `edit N …`: the same explanation as for a proposal,
 /// with `edit N` in the command that would have worked.
-pub fn edit_error(number: i32, error: &ProposalError) -> Reply {
+pub fn edit_error(number: TopicNumber, error: &ProposalError) -> Reply {
     explain_proposal_error(&format!("edit {number} "), error)
 }
 

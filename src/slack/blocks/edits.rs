@@ -2,6 +2,7 @@
 
 use super::votes::change_refused;
 use super::{Reply, plural, topic_name};
+use crate::domain::ids::UserId;
 use crate::domain::topics::{Topic, TopicState};
 
 /// The topic is not open, so it cannot be edited.
@@ -18,7 +19,7 @@ pub fn edit_not_open(topic: &Topic) -> Reply {
 }
 
 /// Someone other than the author, a facilitator or (without facilitators) an admin tried.
-pub fn edit_refused(topic: &Topic, facilitators: &[String]) -> Reply {
+pub fn edit_refused(topic: &Topic, facilitators: &[UserId]) -> Reply {
     change_refused(topic, facilitators, "edit it")
 }
 

@@ -11,6 +11,7 @@ use slack_morphism::prelude::*;
 use super::items::{TopicRef, done_button, item_line};
 use super::{Moment, agenda_row, headed, local_time, numbered, plural};
 use crate::domain::actions::ActionItem;
+use crate::domain::ids::ChannelId;
 use crate::domain::mrkdwn::escape;
 use crate::domain::topics::Topic;
 use crate::domain::votes::RankedTopic;
@@ -18,7 +19,7 @@ use crate::domain::votes::RankedTopic;
 /// A channel's meeting as one person sees it.
 #[derive(Debug, Clone)]
 pub struct ChannelOutlook {
-    pub channel_id: String,
+    pub channel_id: ChannelId,
     pub next_meeting: DateTime<Utc>,
     pub tz: Tz,
     /// Votes used and the budget, when the channel has one.

@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 
 use super::votes::facilitator_refusal_or;
 use super::{Reply, sections};
+use crate::domain::ids::UserId;
 use crate::domain::mrkdwn::{escape, escape_keeping_mentions};
 use crate::domain::notes::{MeetingNotes, render_meeting};
 
@@ -43,7 +44,7 @@ pub fn no_meeting_on(date: NaiveDate) -> Reply {
 }
 
 /// `minutes post` from someone who may not post them.
-pub fn post_refusal(facilitators: &[String]) -> Reply {
+pub fn post_refusal(facilitators: &[UserId]) -> Reply {
     facilitator_refusal_or(
         "post minutes in the channel",
         facilitators,

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
+use crate::domain::ids::UserId;
 use crate::domain::mrkdwn::escape;
 use crate::domain::people::Person;
 use crate::domain::topics::{Intent, Intents, Topic};
@@ -114,7 +115,7 @@ pub(super) fn shown(person: &Person) -> String {
 }
 
 /// `<@U1>, <@U2>`.
-pub(super) fn mentions(users: &[String]) -> String {
+pub(super) fn mentions(users: &[UserId]) -> String {
     users
         .iter()
         .map(|user| format!("<@{user}>"))

@@ -1,6 +1,7 @@
 //! Replies to `config`.
 
 use super::{Reply, code_safe, mentions};
+use crate::domain::ids::UserId;
 use crate::domain::settings::{
     ChannelSettings, SettingChange, SettingError, SettingKey, timebox_text,
 };
@@ -42,7 +43,7 @@ fn value_of(settings: &ChannelSettings, key: SettingKey) -> String {
 
 /// Confirms a change.
 /// Posted in the channel when it gets its first facilitators.
-pub fn facilitators_announced(by: &str, facilitators: &[String]) -> Reply {
+pub fn facilitators_announced(by: &UserId, facilitators: &[UserId]) -> Reply {
     Reply::markdown(format!(
         "<@{by}> made {} the facilitators of Arch Hour in this channel: from now on only they start and run meetings and change its settings (`/archtopic config facilitators none` hands it back to everyone).",
         super::mentions(facilitators)
@@ -90,7 +91,7 @@ pub fn setting_error(error: &SettingError) -> Reply {
 }
 
 /// A non-facilitator tried to change settings.
-pub fn settings_refusal(facilitators: &[String]) -> Reply {
+pub fn settings_refusal(facilitators: &[UserId]) -> Reply {
     Reply::markdown(format!(
         "Only this channel's facilitators ({}) can change its settings. Nothing was changed.",
         mentions(facilitators)

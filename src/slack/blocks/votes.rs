@@ -1,14 +1,16 @@
 //! Messages about votes: the dot-vote budget notice, withdrawing, recounting.
 
 use super::{Reply, full_stop, mentions, plural, proposer, topic_name};
+use crate::domain::ids::{TopicNumber, UserId};
 use crate::domain::topics::{Topic, TopicState};
+use crate::domain::votes::{CardRepair, UnreadCard};
 
 /// Told once to a person whose new vote is over the channel's budget.
 pub fn budget_notice(
     vote_emoji: &str,
     budget: u32,
-    uncounted_topic: i32,
-    counted_topics: &[i32],
+    uncounted_topic: TopicNumber,
+    counted_topics: &[TopicNumber],
 ) -> Reply {
     let counted = counted_topics
         .iter()
@@ -22,7 +24,7 @@ pub fn budget_notice(
 }
 
 /// There is no topic with that number.
-pub fn no_such_topic(number: i32) -> Reply {
+pub fn no_such_topic(number: TopicNumber) -> Reply {
     Reply::markdown(format!(
         "There is no topic #{number} in this channel. `/archtopic list` shows the open ones."
     ))
@@ -39,12 +41,12 @@ pub fn withdraw_not_open(topic: &Topic) -> Reply {
 }
 
 /// Someone other than the author, a facilitator or (without facilitators) an admin tried.
-pub fn withdraw_refused(topic: &Topic, facilitators: &[String]) -> Reply {
+pub fn withdraw_refused(topic: &Topic, facilitators: &[UserId]) -> Reply {
     change_refused(topic, facilitators, "withdraw it")
 }
 
 /// Who may `what` (withdraw it, edit it) a topic, told to someone who may not.
-pub(super) fn change_refused(topic: &Topic, facilitators: &[String], what: &str) -> Reply {
+pub(super) fn change_refused(topic: &Topic, facilitators: &[UserId], what: &str) -> Reply {
     let who = if facilitators.is_empty() {
         "a workspace admin".to_string()
     } else {
@@ -84,7 +86,7 @@ pub fn withdrawn(topic: &Topic) -> Reply {
 }
 
 /// A facilitator-only command from someone else.
-pub fn facilitator_refusal(what: &str, facilitators: &[String]) -> Reply {
+pub fn facilitator_refusal(what: &str, facilitators: &[UserId]) -> Reply {
     Reply::markdown(format!(
         "Only this channel's facilitators ({}) can {what}.",
         mentions(facilitators)
@@ -92,7 +94,7 @@ pub fn facilitator_refusal(what: &str, facilitators: &[String]) -> Reply {
 }
 
 /// [`facilitator_refusal`], then what the person can do themselves instead.
-pub(super) fn facilitator_refusal_or(what: &str, facilitators: &[String], instead: &str) -> Reply {
+pub(super) fn facilitator_refusal_or(what: &str, facilitators: &[UserId], instead: &str) -> Reply {
     let refusal = facilitator_refusal(what, facilitators);
     Reply::markdown(format!("{} {instead}", refusal.text))
 }
@@ -113,11 +115,7 @@ pub fn recount_started(cards: usize) -> Reply {
 
 /// What a recount found: per topic, the voters it added and removed; and the cards Slack did
 /// not answer for (topic number, and why if known), whose votes stay as they were.
-pub fn recount_report(
-    cards: usize,
-    changes: &[(i32, Vec<String>, Vec<String>)],
-    unread: &[(i32, Option<String>)],
-) -> Reply {
+pub fn recount_report(cards: usize, changes: &[CardRepair], unread: &[UnreadCard]) -> Reply {
     let all = plural(cards, "card", "cards");
     let checked = if unread.is_empty() {
         all
@@ -131,7 +129,12 @@ pub fn recount_report(
     } else {
         vec![format!("Recount done: checked {checked}. Repaired:")]
     };
-    for (number, added, removed) in changes {
+    for CardRepair {
+        number,
+        added,
+        removed,
+    } in changes
+    {
         let mut parts = Vec::new();
         if !added.is_empty() {
             parts.push(format!("+{} ({})", added.len(), mentions(added)));
@@ -144,7 +147,7 @@ pub fn recount_report(
     if !unread.is_empty() {
         let cards: Vec<String> = unread
             .iter()
-            .map(|(number, why)| match why {
+            .map(|UnreadCard { number, why }| match why {
                 Some(why) => format!("#{number} ({why})"),
                 None => format!("#{number} (no answer in time)"),
             })
@@ -172,9 +175,24 @@ mod tests {
         );
     }
 
+    fn repair(number: i32, added: &[&str], removed: &[&str]) -> CardRepair {
+        CardRepair {
+            number: TopicNumber(number),
+            added: added.iter().map(|&user| user.into()).collect(),
+            removed: removed.iter().map(|&user| user.into()).collect(),
+        }
+    }
+
+    fn unread(number: i32, why: Option<&str>) -> UnreadCard {
+        UnreadCard {
+            number: TopicNumber(number),
+            why: why.map(str::to_string),
+        }
+    }
+
     #[test]
     fn the_recount_report_lists_each_repair() {
-        let changes = [(3, vec!["U3".into()], vec!["U1".into(), "U2".into()])];
+        let changes = [repair(3, &["U3"], &["U1", "U2"])];
         let reply = recount_report(4, &changes, &[]);
         assert_eq!(
             reply.text,
@@ -188,8 +206,8 @@ mod tests {
 
     #[test]
     fn the_recount_report_names_the_cards_slack_did_not_answer_for() {
-        let changes = [(2, vec!["U3".into()], vec![])];
-        let failed = [(1, Some("Slack error `message_not_found`".to_string()))];
+        let changes = [repair(2, &["U3"], &[])];
+        let failed = [unread(1, Some("Slack error `message_not_found`"))];
         assert_eq!(
             recount_report(2, &changes, &failed).text,
             "Recount done: checked 1 of 2 cards. Repaired:\n• #2: +1 (<@U3>)\n\
@@ -197,7 +215,7 @@ mod tests {
              `/archtopic recount` tries again."
         );
         assert_eq!(
-            recount_report(3, &[], &[(1, None), (3, None)]).text,
+            recount_report(3, &[], &[unread(1, None), unread(3, None)]).text,
             "Recount done: checked 1 of 3 cards; every vote matched.\n\
              Could not read #1 (no answer in time), #3 (no answer in time) from Slack; their votes stay as they were. \
              `/archtopic recount` tries again."

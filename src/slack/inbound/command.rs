@@ -4,14 +4,15 @@ use serde::Deserialize;
 use slack_morphism::prelude::*;
 
 use super::MalformedPayload;
+use crate::domain::ids::{ChannelId, TeamId, UserId};
 
 /// A slash command, as the dispatcher needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SlashCommand {
-    pub team_id: String,
-    pub channel_id: String,
+    pub team_id: TeamId,
+    pub channel_id: ChannelId,
     pub channel_name: Option<String>,
-    pub user_id: String,
+    pub user_id: UserId,
     pub command: String,
     pub text: String,
     pub response_url: String,
@@ -21,7 +22,7 @@ pub struct SlashCommand {
 impl SlashCommand {
     /// Direct messages (`D…` channels) and group DMs have no meeting to belong to.
     pub fn is_direct_message(&self) -> bool {
-        self.channel_id.starts_with('D')
+        self.channel_id.as_str().starts_with('D')
             || matches!(self.channel_name.as_deref(), Some(name) if name == "directmessage" || name.starts_with("mpdm-"))
     }
 }
@@ -56,10 +57,10 @@ pub fn parse_command(body: &[u8]) -> Result<CommandRequest, MalformedPayload> {
 /// Our view of a slash command, whichever transport delivered it.
 pub fn command_event(event: SlackCommandEvent) -> SlashCommand {
     SlashCommand {
-        team_id: event.team_id.to_string(),
-        channel_id: event.channel_id.to_string(),
+        team_id: TeamId::from(event.team_id.0),
+        channel_id: ChannelId::from(event.channel_id.0),
         channel_name: event.channel_name,
-        user_id: event.user_id.to_string(),
+        user_id: UserId::from(event.user_id.0),
         command: event.command.to_string(),
         text: event.text.unwrap_or_default(),
         response_url: event.response_url.0.to_string(),

@@ -3,6 +3,7 @@
 use slack_morphism::prelude::*;
 
 use super::MalformedPayload;
+use crate::domain::ids::{ChannelId, TeamId, UserId};
 
 /// What arrived at `/slack/events`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,13 +24,13 @@ pub enum InboundEvent {
     /// Someone opened the bot's App Home tab.
     HomeOpened {
         event_id: String,
-        user_id: String,
+        user_id: UserId,
     },
     /// Someone joined or left a channel (`member_joined_channel`, `member_left_channel`), or the
     /// bot itself was removed (`channel_left`, `group_left`: `user_id` is `None`).
     Membership {
-        channel_id: String,
-        user_id: Option<String>,
+        channel_id: ChannelId,
+        user_id: Option<UserId>,
         joined: bool,
     },
     Ignored {
@@ -41,11 +42,11 @@ pub enum InboundEvent {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ThreadReply {
     pub event_id: String,
-    pub team_id: String,
-    pub channel_id: String,
+    pub team_id: TeamId,
+    pub channel_id: ChannelId,
     pub ts: String,
     pub thread_ts: String,
-    pub user_id: String,
+    pub user_id: UserId,
     /// Slack markup, as written.
     pub text: String,
 }
@@ -54,10 +55,10 @@ pub struct ThreadReply {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReactionEvent {
     pub event_id: String,
-    pub team_id: String,
-    pub channel_id: String,
+    pub team_id: TeamId,
+    pub channel_id: ChannelId,
     pub message_ts: String,
-    pub user_id: String,
+    pub user_id: UserId,
     /// The reaction's name as Slack sends it, e.g. `+1::skin-tone-3`.
     pub reaction: String,
     pub added: bool,
@@ -98,7 +99,7 @@ pub fn parse_event(body: &[u8]) -> Result<EventRequest, MalformedPayload> {
 /// Our view of an event callback, whichever transport delivered it.
 pub fn callback_event(callback: SlackPushEventCallback) -> InboundEvent {
     let event_id = callback.event_id.to_string();
-    let team_id = callback.team_id.to_string();
+    let team_id = TeamId::from(callback.team_id.0);
     let reaction = |user: SlackUserId,
                     name: SlackReactionName,
                     item: SlackReactionsItem,
@@ -118,9 +119,9 @@ pub fn callback_event(callback: SlackPushEventCallback) -> InboundEvent {
         InboundEvent::Reaction(ReactionEvent {
             event_id: event_id.clone(),
             team_id: team_id.clone(),
-            channel_id: channel.to_string(),
+            channel_id: ChannelId::from(channel.0),
             message_ts: message.origin.ts.to_string(),
-            user_id: user.to_string(),
+            user_id: UserId::from(user.0),
             reaction: name.to_string(),
             added,
             event_ts,
@@ -143,24 +144,24 @@ pub fn callback_event(callback: SlackPushEventCallback) -> InboundEvent {
         {
             InboundEvent::HomeOpened {
                 event_id,
-                user_id: opened.user.to_string(),
+                user_id: UserId::from(opened.user.0),
             }
         }
         SlackEventCallbackBody::MemberJoinedChannel(joined) => InboundEvent::Membership {
-            channel_id: joined.channel.to_string(),
-            user_id: Some(joined.user.to_string()),
+            channel_id: ChannelId::from(joined.channel.0),
+            user_id: Some(UserId::from(joined.user.0)),
             joined: true,
         },
         SlackEventCallbackBody::MemberLeftChannel(left) => InboundEvent::Membership {
-            channel_id: left.channel.to_string(),
-            user_id: Some(left.user.to_string()),
+            channel_id: ChannelId::from(left.channel.0),
+            user_id: Some(UserId::from(left.user.0)),
             joined: false,
         },
         SlackEventCallbackBody::Unknown(raw) => {
             match (raw["type"].as_str(), raw["channel"].as_str()) {
                 // Not modelled by slack-morphism: sent to the bot when it is removed.
                 (Some("channel_left" | "group_left"), Some(channel)) => InboundEvent::Membership {
-                    channel_id: channel.to_string(),
+                    channel_id: ChannelId::from(channel),
                     user_id: None,
                     joined: false,
                 },
@@ -177,7 +178,7 @@ pub fn callback_event(callback: SlackPushEventCallback) -> InboundEvent {
 
 /// A new message by a person inside a thread; edits, deletions, bots and top-level messages
 /// are ignored.
-fn thread_reply(event_id: String, team_id: String, message: SlackMessageEvent) -> InboundEvent {
+fn thread_reply(event_id: String, team_id: TeamId, message: SlackMessageEvent) -> InboundEvent {
     let ignored = |kind: &str| InboundEvent::Ignored { kind: kind.into() };
     let plain = matches!(
         message.subtype,
@@ -200,10 +201,10 @@ fn thread_reply(event_id: String, team_id: String, message: SlackMessageEvent) -
     InboundEvent::ThreadReply(ThreadReply {
         event_id,
         team_id,
-        channel_id: channel.to_string(),
+        channel_id: ChannelId::from(channel.0),
         ts: message.origin.ts.to_string(),
         thread_ts: thread_ts.to_string(),
-        user_id: user.to_string(),
+        user_id: UserId::from(user.0),
         text,
     })
 }

@@ -7,6 +7,7 @@ use slack_morphism::prelude::*;
 use chrono::NaiveDate;
 
 use super::MalformedPayload;
+use crate::domain::ids::{ChannelId, TeamId, UserId};
 use crate::domain::meeting::MeetingControl;
 use crate::slack::actions::{
     DISCUSS_CHALLENGE, ItemControl, challenge_form as form, parse_button_value,
@@ -30,9 +31,9 @@ pub enum InboundInteraction {
 /// A meeting button pressed by someone in a channel.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ButtonPress {
-    pub team_id: String,
-    pub channel_id: String,
-    pub user_id: String,
+    pub team_id: TeamId,
+    pub channel_id: ChannelId,
+    pub user_id: UserId,
     /// Unique per press: keys the reply so a retried request answers once.
     pub trigger_id: String,
     pub control: MeetingControl,
@@ -44,21 +45,28 @@ pub struct ButtonPress {
 /// Done or Snooze pressed on an action item.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ItemPress {
-    pub user_id: String,
+    pub user_id: UserId,
     pub trigger_id: String,
     pub control: ItemControl,
     pub item_id: i64,
     /// The message (a reminder DM) the button was on; `None` in the App Home tab.
-    pub message: Option<(String, String)>,
+    pub message: Option<PressedMessage>,
+}
+
+/// The message a button was on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PressedMessage {
+    pub channel_id: ChannelId,
+    pub ts: String,
 }
 
 /// "Discuss at Arch Hour" pressed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DiscussPress {
-    pub team_id: String,
+    pub team_id: TeamId,
     /// Where the button was pressed: only an issue of this channel may be proposed from it.
-    pub channel_id: String,
-    pub user_id: String,
+    pub channel_id: ChannelId,
+    pub user_id: UserId,
     /// Unique per press: keys the reply, so each press is answered once.
     pub trigger_id: String,
     pub issue_id: i64,
@@ -67,10 +75,10 @@ pub struct DiscussPress {
 /// The challenge form as submitted: what each field held, unchecked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChallengeSubmission {
-    pub team_id: String,
-    pub user_id: String,
+    pub team_id: TeamId,
+    pub user_id: UserId,
     /// Where `/archtopic challenge` was typed (the view's private metadata).
-    pub channel_id: String,
+    pub channel_id: ChannelId,
     /// The view's id: a form submitted twice records once.
     pub view_id: String,
     pub picked_category: Option<String>,
@@ -135,9 +143,9 @@ pub fn interaction_event(event: SlackInteractionEvent) -> InboundInteraction {
         let control = MeetingControl::from_action_id(action.action_id.as_ref())?;
         let (meeting_id, topic_id) = parse_button_value(action.value.as_deref()?)?;
         Some(ButtonPress {
-            team_id: actions.team.id.to_string(),
-            channel_id: actions.channel.as_ref()?.id.to_string(),
-            user_id: actions.user.as_ref()?.id.to_string(),
+            team_id: TeamId::from(actions.team.id.0.clone()),
+            channel_id: ChannelId::from(actions.channel.as_ref()?.id.0.clone()),
+            user_id: UserId::from(actions.user.as_ref()?.id.0.clone()),
             trigger_id: actions.trigger_id.to_string(),
             control,
             meeting_id,
@@ -158,9 +166,9 @@ fn discuss_press(actions: &SlackInteractionBlockActionsEvent) -> Option<DiscussP
         return None;
     }
     Some(DiscussPress {
-        team_id: actions.team.id.to_string(),
-        channel_id: actions.channel.as_ref()?.id.to_string(),
-        user_id: actions.user.as_ref()?.id.to_string(),
+        team_id: TeamId::from(actions.team.id.0.clone()),
+        channel_id: ChannelId::from(actions.channel.as_ref()?.id.0.clone()),
+        user_id: UserId::from(actions.user.as_ref()?.id.0.clone()),
         trigger_id: actions.trigger_id.to_string(),
         issue_id: action.value.as_deref()?.parse().ok()?,
     })
@@ -198,9 +206,9 @@ fn challenge_submission(
             .map(|option| option.value.clone())
     };
     Some(ChallengeSubmission {
-        team_id: submission.team.id.to_string(),
-        user_id: submission.user.id.to_string(),
-        channel_id: modal.private_metadata.clone()?,
+        team_id: TeamId::from(submission.team.id.0.clone()),
+        user_id: UserId::from(submission.user.id.0.clone()),
+        channel_id: ChannelId::from(modal.private_metadata.clone()?),
         view_id: submission.view.state_params.id.to_string(),
         picked_category: picked(form::CATEGORY),
         typed_category: text(form::NEW_CATEGORY),
@@ -219,14 +227,14 @@ fn item_press(actions: &SlackInteractionBlockActionsEvent) -> Option<ItemPress> 
     let control = ItemControl::from_action_id(action.action_id.as_ref())?;
     let item_id = action.value.as_deref()?.parse().ok()?;
     let message = match &actions.container {
-        SlackInteractionActionContainer::Message(container) => Some((
-            container.channel_id.as_ref()?.to_string(),
-            container.message_ts.to_string(),
-        )),
+        SlackInteractionActionContainer::Message(container) => Some(PressedMessage {
+            channel_id: ChannelId::from(container.channel_id.as_ref()?.0.clone()),
+            ts: container.message_ts.to_string(),
+        }),
         _ => None,
     };
     Some(ItemPress {
-        user_id: actions.user.as_ref()?.id.to_string(),
+        user_id: UserId::from(actions.user.as_ref()?.id.0.clone()),
         trigger_id: actions.trigger_id.to_string(),
         control,
         item_id,

@@ -9,7 +9,7 @@ pub use event::{
     EventRequest, InboundEvent, ReactionEvent, ThreadReply, callback_event, parse_event, ts_micros,
 };
 pub use interaction::{
-    ButtonPress, ChallengeSubmission, DiscussPress, InboundInteraction, ItemPress,
+    ButtonPress, ChallengeSubmission, DiscussPress, InboundInteraction, ItemPress, PressedMessage,
     interaction_event, parse_interaction,
 };
 

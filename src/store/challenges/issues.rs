@@ -1,17 +1,18 @@
 //! An issue found by its name in any case, or started with the workspace's next number:
 //! shared by recording from Slack and importing a page.
 
+use crate::domain::ids::{ChannelId, TeamId, UserId};
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
 /// A new issue to start.
 pub(super) struct NewIssue<'a> {
-    pub(super) team_id: &'a str,
-    pub(super) channel_id: &'a str,
+    pub(super) team_id: &'a TeamId,
+    pub(super) channel_id: &'a ChannelId,
     pub(super) category: &'a str,
     pub(super) title: &'a str,
     pub(super) imported: bool,
-    pub(super) created_by: Option<&'a str>,
+    pub(super) created_by: Option<&'a UserId>,
     pub(super) at: DateTime<Utc>,
 }
 
@@ -60,7 +61,7 @@ pub(super) async fn find_or_start(
 /// The category as the log already spells it, if it has one of that name in any case.
 async fn spelling(
     db: &mut PgConnection,
-    channel_id: &str,
+    channel_id: &ChannelId,
     category: &str,
 ) -> sqlx::Result<Option<String>> {
     sqlx::query_scalar(
@@ -76,7 +77,7 @@ async fn spelling(
 /// The issue named so in the channel, locked for the rest of the transaction.
 async fn lock_by_name(
     db: &mut PgConnection,
-    channel_id: &str,
+    channel_id: &ChannelId,
     category: &str,
     title: &str,
 ) -> sqlx::Result<Option<i64>> {
@@ -93,7 +94,7 @@ async fn lock_by_name(
 }
 
 /// Takes the workspace's next challenge number (the row lock lasts until commit).
-async fn take_next_number(db: &mut PgConnection, team_id: &str) -> sqlx::Result<i32> {
+async fn take_next_number(db: &mut PgConnection, team_id: &TeamId) -> sqlx::Result<i32> {
     sqlx::query_scalar(
         "insert into workspaces (team_id, last_challenge_number) values ($1, 1)
          on conflict (team_id) do update

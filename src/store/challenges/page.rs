@@ -7,6 +7,7 @@ use sqlx::PgConnection;
 use super::issues::{NewIssue, find_or_start};
 use super::reading::AnecdoteRow;
 use crate::domain::challenges::{Anecdote, PageIssue};
+use crate::domain::ids::{ChannelId, TeamId};
 
 /// What importing a page added.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -22,8 +23,8 @@ pub struct ImportOutcome {
 pub async fn import_page(
     db: &mut PgConnection,
     issues: &[PageIssue],
-    team_id: &str,
-    channel_id: &str,
+    team_id: &TeamId,
+    channel_id: &ChannelId,
     at: DateTime<Utc>,
 ) -> sqlx::Result<ImportOutcome> {
     let mut outcome = ImportOutcome::default();
@@ -102,7 +103,10 @@ struct ChannelAnecdoteRow {
 
 /// The channel's log in the page's shape: categories in the order they were started, each
 /// one's issues in the order they were, with their anecdotes.
-pub async fn page_of(db: &mut PgConnection, channel_id: &str) -> sqlx::Result<Vec<PageIssue>> {
+pub async fn page_of(
+    db: &mut PgConnection,
+    channel_id: &ChannelId,
+) -> sqlx::Result<Vec<PageIssue>> {
     let rows: Vec<PageRow> = sqlx::query_as(
         "select id, category, title, occurrences, status from challenge_issues
          where channel_id = $1

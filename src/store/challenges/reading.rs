@@ -5,18 +5,19 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgConnection, PgExecutor};
 
 use crate::domain::challenges::{Anecdote, ChallengeIssue, RecentAnecdote, When};
+use crate::domain::ids::{ChannelId, TeamId, TopicNumber};
 
 #[derive(sqlx::FromRow)]
 struct IssueRow {
     id: i64,
     number: i32,
-    channel_id: String,
+    channel_id: ChannelId,
     category: String,
     title: String,
     occurrences: Option<i32>,
     status: String,
     last_seen: Option<NaiveDate>,
-    topic_number: Option<i32>,
+    topic_number: Option<TopicNumber>,
 }
 
 impl From<IssueRow> for ChallengeIssue {
@@ -75,7 +76,7 @@ impl From<AnecdoteRow> for Anecdote {
 /// The channel's issues, in no particular order.
 pub async fn in_channel(
     db: impl PgExecutor<'_>,
-    channel_id: &str,
+    channel_id: &ChannelId,
 ) -> sqlx::Result<Vec<ChallengeIssue>> {
     let rows: Vec<IssueRow> = sqlx::query_as(select_issues!("i.channel_id = $1"))
         .bind(channel_id)
@@ -96,8 +97,8 @@ pub async fn find(db: impl PgExecutor<'_>, issue_id: i64) -> sqlx::Result<Option
 /// channel's. Another channel's issues (perhaps a private channel's) are not found from here.
 pub async fn find_by_number(
     db: impl PgExecutor<'_>,
-    team_id: &str,
-    channel_id: &str,
+    team_id: &TeamId,
+    channel_id: &ChannelId,
     number: i32,
 ) -> sqlx::Result<Option<ChallengeIssue>> {
     let row: Option<IssueRow> = sqlx::query_as(select_issues!(
@@ -124,7 +125,10 @@ pub async fn anecdotes(db: impl PgExecutor<'_>, issue_id: i64) -> sqlx::Result<V
 }
 
 /// The channel's categories, in the order they were started.
-pub async fn categories(db: impl PgExecutor<'_>, channel_id: &str) -> sqlx::Result<Vec<String>> {
+pub async fn categories(
+    db: impl PgExecutor<'_>,
+    channel_id: &ChannelId,
+) -> sqlx::Result<Vec<String>> {
     sqlx::query_scalar(
         "select category from (
              select distinct on (lower(category)) category, id from challenge_issues
@@ -149,7 +153,7 @@ struct RecentRow {
 /// are in all.
 pub async fn recorded_since(
     db: &mut PgConnection,
-    channel_id: &str,
+    channel_id: &ChannelId,
     since: DateTime<Utc>,
     limit: i64,
 ) -> sqlx::Result<(Vec<RecentAnecdote>, i64)> {

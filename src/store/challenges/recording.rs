@@ -7,6 +7,7 @@ use sqlx::{PgConnection, PgExecutor};
 use super::issues::{NewIssue, find_or_start};
 use super::reading::find;
 use crate::domain::challenges::{NewAnecdote, Recorded, When};
+use crate::domain::ids::{ChannelId, TeamId, UserId};
 
 /// Which issue an anecdote is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,9 +21,9 @@ pub enum IssueChoice {
 /// An anecdote recorded from Slack.
 #[derive(Debug, Clone)]
 pub struct Recording<'a> {
-    pub team_id: &'a str,
-    pub channel_id: &'a str,
-    pub user_id: &'a str,
+    pub team_id: &'a TeamId,
+    pub channel_id: &'a ChannelId,
+    pub user_id: &'a UserId,
     pub issue: IssueChoice,
     pub anecdote: NewAnecdote,
     /// What recorded it ("view:V123"), so the same submission records once.
@@ -112,7 +113,7 @@ pub async fn set_status(
     db: impl PgExecutor<'_>,
     issue_id: i64,
     status: &str,
-    by: &str,
+    by: &UserId,
     at: DateTime<Utc>,
 ) -> sqlx::Result<()> {
     sqlx::query(

@@ -6,6 +6,7 @@ use sqlx::PgConnection;
 
 use super::topics::{StoredTopic, insert_topic, repair_topic};
 use super::{ImportOutcome, Place};
+use crate::domain::ids::{ChannelId, TeamId};
 use crate::domain::notes::{Page, rematch};
 
 /// The page's backlog: topics matched against the channel's open imported topics that no
@@ -13,8 +14,8 @@ use crate::domain::notes::{Page, rematch};
 pub(super) async fn import_backlog(
     tx: &mut PgConnection,
     page: &Page,
-    team_id: &str,
-    channel_id: &str,
+    team_id: &TeamId,
+    channel_id: &ChannelId,
     now: DateTime<Utc>,
     outcome: &mut ImportOutcome,
 ) -> sqlx::Result<()> {

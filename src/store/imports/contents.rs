@@ -3,7 +3,8 @@
 
 use sqlx::PgConnection;
 
-use super::{IMPORTER, Place};
+use super::{IMPORTER, IMPORTER_ID, Place};
+use crate::domain::ids::UserId;
 use crate::domain::notes::{ActionNotes, Note, Person, TopicNotes};
 use crate::store::history::{ActionScope, actions_in, decisions_on, notes_of};
 use crate::store::items::{self, NewEntry, NewItem};
@@ -98,7 +99,7 @@ pub(super) async fn insert_contents(
             topic_id: Some(topic_id),
             meeting_id: Some(meeting_id),
             text: &note.text,
-            by: IMPORTER,
+            by: &IMPORTER_ID,
             at: place.at,
             source_ts: None,
         };
@@ -119,7 +120,7 @@ pub(super) async fn insert_contents(
             topic_id: Some(topic_id),
             meeting_id: Some(meeting_id),
             text: decision,
-            by: IMPORTER,
+            by: &IMPORTER_ID,
             at: place.at,
             source_ts: None,
         };
@@ -139,7 +140,7 @@ pub(super) async fn insert_action(
     topic_id: Option<i64>,
     meeting_id: Option<i64>,
 ) -> sqlx::Result<()> {
-    let (slack, names): (Vec<String>, Vec<String>) =
+    let (slack, names): (Vec<UserId>, Vec<String>) =
         action
             .owners
             .iter()
@@ -161,7 +162,7 @@ pub(super) async fn insert_action(
             due_on: action.due,
             topic_id,
             meeting_id,
-            created_by: IMPORTER,
+            created_by: &IMPORTER_ID,
             created_at: place.at,
             source: None,
         },

@@ -7,6 +7,7 @@ use sqlx::PgConnection;
 use super::contents::{insert_action, insert_contents, repair_contents};
 use super::topics::{StoredTopic, insert_topic, repair_topic};
 use super::{IMPORTER, ImportOutcome, Place, position, votes};
+use crate::domain::ids::{ChannelId, TeamId};
 use crate::domain::notes::{MeetingNotes, TopicNotes, rematch};
 
 /// Stores a meeting of the page, or, when it was imported before (same channel, day and
@@ -14,8 +15,8 @@ use crate::domain::notes::{MeetingNotes, TopicNotes, rematch};
 pub(super) async fn import_meeting(
     tx: &mut PgConnection,
     meeting: &MeetingNotes,
-    team_id: &str,
-    channel_id: &str,
+    team_id: &TeamId,
+    channel_id: &ChannelId,
     outcome: &mut ImportOutcome,
 ) -> sqlx::Result<()> {
     // The day at noon UTC: the same calendar day in every time zone people work in.

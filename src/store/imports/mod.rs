@@ -13,10 +13,15 @@ mod topics;
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
+use crate::domain::ids::{ChannelId, TeamId, UserId};
 use crate::domain::notes::Page;
 
 /// Who imports: stands in for the Slack user that created live records.
 const IMPORTER: &str = "import";
+
+/// [`IMPORTER`] where a person is recorded.
+static IMPORTER_ID: std::sync::LazyLock<UserId> =
+    std::sync::LazyLock::new(|| UserId::from(IMPORTER));
 
 /// What an import added, repaired, and found already there.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -53,8 +58,8 @@ impl ImportOutcome {
 pub async fn import_page(
     tx: &mut PgConnection,
     page: &Page,
-    team_id: &str,
-    channel_id: &str,
+    team_id: &TeamId,
+    channel_id: &ChannelId,
     now: DateTime<Utc>,
 ) -> sqlx::Result<ImportOutcome> {
     let mut outcome = ImportOutcome::default();
@@ -67,8 +72,8 @@ pub async fn import_page(
 
 /// Where imported rows go, and the time they carry.
 struct Place<'a> {
-    team_id: &'a str,
-    channel_id: &'a str,
+    team_id: &'a TeamId,
+    channel_id: &'a ChannelId,
     at: DateTime<Utc>,
 }
 

@@ -4,6 +4,7 @@
 use sqlx::PgConnection;
 
 use super::{Place, votes};
+use crate::domain::ids::UserId;
 use crate::domain::notes::{Person, TopicNotes};
 
 /// An imported topic as stored.
@@ -13,7 +14,7 @@ pub(super) struct StoredTopic {
     pub(super) title: String,
     intents: Vec<String>,
     proposers: Vec<String>,
-    author_id: Option<String>,
+    author_id: Option<UserId>,
     imported_votes: i32,
 }
 
@@ -28,7 +29,7 @@ pub(super) async fn repair_topic(
     let same = stored.title == topic.title
         && stored.intents == fields.intents
         && stored.proposers == fields.proposers
-        && stored.author_id.as_deref() == fields.author
+        && stored.author_id.as_ref() == fields.author
         && stored.imported_votes == votes(topic.votes);
     if same {
         return Ok(false);
@@ -54,7 +55,7 @@ struct TopicFields<'a> {
     intents: Vec<String>,
     proposers: Vec<String>,
     /// The first Slack user among the proposers: the topic's author.
-    author: Option<&'a str>,
+    author: Option<&'a UserId>,
 }
 
 impl<'a> TopicFields<'a> {
@@ -67,7 +68,7 @@ impl<'a> TopicFields<'a> {
                 .collect(),
             proposers: topic.proposers.iter().map(Person::stored).collect(),
             author: topic.proposers.iter().find_map(|p| match p {
-                Person::Slack(id) => Some(id.as_str()),
+                Person::Slack(id) => Some(id),
                 Person::Name(_) => None,
             }),
         }

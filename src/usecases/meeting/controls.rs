@@ -4,6 +4,7 @@
 use anyhow::Context;
 
 use super::advance;
+use crate::domain::ids::ChannelId;
 use crate::domain::job::{Job, ScheduledJob, box_subject, meeting_subject};
 use crate::domain::meeting::MeetingControl;
 use crate::domain::meeting::rules::{Phase, Refusal};
@@ -121,7 +122,7 @@ fn done(control: MeetingControl) -> &'static str {
 /// shown for: a button on an older message does nothing.
 async fn apply_control(
     state: &AppState,
-    channel_id: &str,
+    channel_id: &ChannelId,
     control: MeetingControl,
     shown_for: Option<i64>,
 ) -> anyhow::Result<Outcome> {

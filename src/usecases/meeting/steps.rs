@@ -7,6 +7,7 @@ use sqlx::PgConnection;
 
 use super::advance;
 use crate::compose;
+use crate::domain::ids::{ChannelId, UserId};
 use crate::domain::job::Job;
 use crate::domain::meeting::Span;
 use crate::domain::meeting::rules::{Input, Phase};
@@ -187,18 +188,22 @@ async fn close_vote(
 }
 
 /// People (not bots) with 👍 and with 👎 on a message, in any skin tone.
-async fn count_thumbs(state: &AppState, channel: &str, ts: &str) -> anyhow::Result<(u32, u32)> {
+async fn count_thumbs(
+    state: &AppState,
+    channel: &ChannelId,
+    ts: &str,
+) -> anyhow::Result<(u32, u32)> {
     let reactions = state
         .slack
         .reactions_on(channel, ts)
         .await
         .context("reading the vote's reactions")?;
     let bot = state.bot.get().map(|b| b.user_id.clone());
-    let people = |emoji: &str| -> Vec<String> {
-        let mut users: Vec<String> = reactions
+    let people = |emoji: &str| -> Vec<UserId> {
+        let mut users: Vec<UserId> = reactions
             .iter()
-            .filter(|(name, _)| normalise_emoji(name) == emoji)
-            .flat_map(|(_, users)| users.iter().cloned())
+            .filter(|reaction| normalise_emoji(&reaction.name) == emoji)
+            .flat_map(|reaction| reaction.users.iter().cloned())
             .filter(|user| Some(user) != bot.as_ref())
             .collect();
         users.sort();
@@ -206,11 +211,11 @@ async fn count_thumbs(state: &AppState, channel: &str, ts: &str) -> anyhow::Resu
         users
     };
     let (up, down) = (people("+1"), people("-1"));
-    let everyone: Vec<String> = up.iter().chain(&down).cloned().collect();
+    let everyone: Vec<UserId> = up.iter().chain(&down).cloned().collect();
     let bots = store::users::bots_among(&state.db, &everyone)
         .await
         .context("checking for bots")?;
-    let count = |users: &[String]| {
+    let count = |users: &[UserId]| {
         u32::try_from(users.iter().filter(|u| !bots.contains(u)).count()).unwrap_or(u32::MAX)
     };
     Ok((count(&up), count(&down)))

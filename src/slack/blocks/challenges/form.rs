@@ -8,6 +8,7 @@ use super::clipped;
 use crate::domain::challenges::ChallengeIssue;
 use crate::domain::challenges::form::FormField;
 use crate::domain::command::CHALLENGE_USAGE;
+use crate::domain::ids::ChannelId;
 use crate::slack::actions::challenge_form as ids;
 use crate::slack::blocks::Reply;
 
@@ -51,7 +52,7 @@ const ISSUE: PickOrType = PickOrType {
 /// The form `/archtopic challenge` opens: pick or type a category and an issue, say what
 /// happened, the team, and when. `channel_id` travels in the view's private metadata.
 pub fn challenge_form(
-    channel_id: &str,
+    channel_id: &ChannelId,
     categories: &[String],
     issues: &[ChallengeIssue],
     today: NaiveDate,

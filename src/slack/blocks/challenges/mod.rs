@@ -9,6 +9,7 @@ use super::{Reply, plural, sections, topic_name};
 use crate::domain::challenges::Recorded;
 use crate::domain::challenges::{Anecdote, ChallengeIssue, OneLineError};
 use crate::domain::command::CHALLENGE_USAGE;
+use crate::domain::ids::TopicNumber;
 use crate::domain::mrkdwn::escape;
 use crate::domain::topics::Topic;
 use crate::slack::actions::DISCUSS_CHALLENGE;
@@ -244,7 +245,7 @@ pub fn discuss_proposed(topic: &Topic, issue: &ChallengeIssue) -> Reply {
 }
 
 /// "Discuss at Arch Hour" when a topic from the issue is on the agenda already.
-pub fn discuss_already(topic_number: i32, issue: &ChallengeIssue) -> Reply {
+pub fn discuss_already(topic_number: TopicNumber, issue: &ChallengeIssue) -> Reply {
     Reply::markdown(format!(
         "{} is on the agenda already, as #{topic_number}.",
         issue_name(issue)

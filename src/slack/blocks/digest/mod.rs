@@ -15,6 +15,7 @@ use super::{Moment, Reply, agenda_row, local_time, numbered, sections};
 use crate::domain::actions::ActionItem;
 use crate::domain::challenges::ChallengeIssue;
 use crate::domain::challenges::RecentAnecdote;
+use crate::domain::ids::UserId;
 use crate::domain::meeting::DiscussedTopic;
 use crate::domain::mrkdwn::escape;
 use crate::domain::topics::{Intent, Topic};
@@ -90,7 +91,7 @@ fn capped(
 }
 
 /// `digest` from someone who may not post it: who can, and how to see it anyway.
-pub fn post_refusal(facilitators: &[String]) -> Reply {
+pub fn post_refusal(facilitators: &[UserId]) -> Reply {
     facilitator_refusal_or(
         "post the digest",
         facilitators,

@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 
 use super::{Reply, headed, mentions, plural};
 use crate::domain::actions::{ActionItem, ItemState};
+use crate::domain::ids::{ItemNumber, TopicNumber, UserId};
 use crate::domain::mrkdwn::{escape, escape_keeping_mentions};
 
 pub use owners::open_items_by_owner;
@@ -19,7 +20,7 @@ pub use reminders::{done_button, reminder_dm, reminders_already_sent, reminders_
 /// The topic an item came from, as a reader would follow it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TopicRef {
-    pub number: i32,
+    pub number: TopicNumber,
     pub title: String,
     /// A link to the topic card, when the workspace's address is known.
     pub link: Option<String>,
@@ -101,7 +102,7 @@ pub fn item_needs_text() -> Reply {
     )
 }
 
-pub fn no_such_item(number: i32) -> Reply {
+pub fn no_such_item(number: ItemNumber) -> Reply {
     Reply::markdown(format!(
         "There is no action item A{number} in this workspace. `/archtopic mine` lists yours."
     ))
@@ -164,7 +165,7 @@ pub fn item_closed(item: &ActionItem, state: ItemState) -> Reply {
     ))
 }
 
-pub fn item_reassigned(item: &ActionItem, owners: &[String]) -> Reply {
+pub fn item_reassigned(item: &ActionItem, owners: &[UserId]) -> Reply {
     Reply::markdown(format!(
         "A{} now belongs to {}.",
         item.number,

@@ -8,6 +8,7 @@ use slack_morphism::prelude::*;
 
 use super::{TopicRef, item_line};
 use crate::domain::actions::{ActionItem, ItemState};
+use crate::domain::ids::ChannelId;
 use crate::slack::actions::ItemControl;
 use crate::slack::blocks::{Reply, plural};
 
@@ -32,7 +33,7 @@ const MAX_DM_ITEMS: usize = 24;
 
 /// The reminder DM: every open item of the owner, oldest first, with Done and Snooze.
 pub fn reminder_dm(
-    channel_id: &str,
+    channel_id: &ChannelId,
     items: &[ActionItem],
     today: NaiveDate,
     topics: &HashMap<i64, TopicRef>,

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use super::clock_time;
+use crate::domain::ids::UserId;
 use crate::slack::blocks::{Reply, facilitator_refusal};
 
 /// Refusals a meeting control can meet.
@@ -46,6 +47,6 @@ pub fn stale_button() -> Reply {
 }
 
 /// Someone who is not a facilitator pressed a button or ran a meeting command.
-pub fn meeting_refusal(facilitators: &[String]) -> Reply {
+pub fn meeting_refusal(facilitators: &[UserId]) -> Reply {
     facilitator_refusal("run the meeting", facilitators)
 }

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
+use crate::domain::ids::UserId;
 use crate::domain::votes::RankedTopic;
 use crate::slack::blocks::{Moment, Reply, agenda_row, headed, local_time, sections};
 
@@ -11,7 +12,7 @@ use crate::slack::blocks::{Moment, Reply, agenda_row, headed, local_time, sectio
 /// meetings by owner.
 pub fn meeting_started(
     agenda: &Reply,
-    facilitator: &str,
+    facilitator: &UserId,
     recounted: bool,
     open_items_by_owner: &[String],
 ) -> Reply {
