@@ -19,6 +19,8 @@ use chrono::{TimeZone, Utc};
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{Connection, PgConnection, PgPool};
 
+use archhour::domain::ids::ChannelId;
+
 const CHANNEL: &str = "CBENCH";
 
 struct Options {
@@ -89,19 +91,25 @@ async fn main() -> anyhow::Result<()> {
         .context("time")?;
     let list = measure(options.iterations, || async {
         let mut conn = db.acquire().await?;
-        let ranked = compose::agenda::ranked(&mut conn, CHANNEL).await?;
+        let ranked = compose::agenda::ranked(&mut conn, &ChannelId::from(CHANNEL)).await?;
         Ok(blocks::agenda(&ranked, now).blocks.len())
     })
     .await?;
     let digest = measure(options.iterations, || async {
         let mut conn = db.acquire().await?;
-        let digest = compose::digest::gather(&mut conn, CHANNEL, now).await?;
+        let digest = compose::digest::gather(&mut conn, &ChannelId::from(CHANNEL), now).await?;
         Ok(blocks::digest::digest(&digest).blocks.len())
     })
     .await?;
     let search = measure(options.iterations, || async {
         let mut conn = db.acquire().await?;
-        let found = store::search::search(&mut conn, CHANNEL, "kubernetes upgrade", 10).await?;
+        let found = store::search::search(
+            &mut conn,
+            &ChannelId::from(CHANNEL),
+            "kubernetes upgrade",
+            10,
+        )
+        .await?;
         Ok(
             blocks::search::search_results("kubernetes upgrade", &found, None)
                 .blocks

@@ -8,6 +8,7 @@
 use archhour::domain::actions::parse_item_text;
 use archhour::domain::challenges::{Anecdote, PageIssue, When, parse_one_line, render_log};
 use archhour::domain::command::{Command, parse};
+use archhour::domain::ids::{ItemNumber, TopicNumber, UserId};
 use archhour::domain::meeting::{Schedule, Span, WeeklyTime};
 use archhour::domain::mrkdwn;
 use archhour::domain::notes::{
@@ -94,8 +95,8 @@ fn intents() -> impl Strategy<Value = Vec<Intent>> {
     subsequence(INTENTS.to_vec(), 1..=3).prop_shuffle()
 }
 
-fn slack_id() -> impl Strategy<Value = String> {
-    "U[A-Z0-9]{2,10}"
+fn slack_id() -> impl Strategy<Value = UserId> {
+    "U[A-Z0-9]{2,10}".prop_map(UserId::from)
 }
 
 fn date() -> impl Strategy<Value = NaiveDate> {
@@ -142,11 +143,11 @@ proptest! {
 
     #[test]
     fn numbered_subcommands_read_back_their_number(n in 1i32..1_000_000) {
-        prop_assert_eq!(parse(&format!("withdraw {n}")), Ok(Command::Withdraw(n)));
-        prop_assert_eq!(parse(&format!("withdraw #{n}")), Ok(Command::Withdraw(n)));
+        prop_assert_eq!(parse(&format!("withdraw {n}")), Ok(Command::Withdraw(TopicNumber(n))));
+        prop_assert_eq!(parse(&format!("withdraw #{n}")), Ok(Command::Withdraw(TopicNumber(n))));
         let closed = parse(&format!("done A{n}"));
         prop_assert!(
-            matches!(closed, Ok(Command::CloseItem { number, .. }) if number == n),
+            matches!(closed, Ok(Command::CloseItem { number, .. }) if number == ItemNumber(n)),
             "{:?}", closed
         );
     }

@@ -31,7 +31,7 @@ pub fn escape_keeping_mentions(plain: &str) -> String {
         let token = from
             .find('>')
             .map(|end| &from[..=end])
-            .filter(|token| user_mention(token).is_some_and(|id| id == &token[2..token.len() - 1]));
+            .filter(|token| user_mention(token).is_some_and(|id| id == token[2..token.len() - 1]));
         match token {
             Some(token) => {
                 out.push_str(token);

@@ -270,7 +270,7 @@ mod tests {
 
     #[test]
     fn a_call_is_stored_as_method_and_slack_arguments() {
-        let call = SlackCall::post_message("C1", "hello".into(), vec![]);
+        let call = SlackCall::post_message(&ChannelId::from("C1"), "hello".into(), vec![]);
         let stored = serde_json::to_value(&call).expect("serialises");
         assert_eq!(
             stored,
@@ -283,9 +283,9 @@ mod tests {
     #[test]
     fn method_names_match_the_stored_tag() {
         for call in [
-            SlackCall::post_message("C1", "x".into(), vec![]),
-            SlackCall::get_reactions("C1", "1.2"),
-            SlackCall::user_info("U1"),
+            SlackCall::post_message(&ChannelId::from("C1"), "x".into(), vec![]),
+            SlackCall::get_reactions(&ChannelId::from("C1"), "1.2"),
+            SlackCall::user_info(&UserId::from("U1")),
         ] {
             let stored = serde_json::to_value(&call).expect("serialises");
             assert_eq!(stored["method"], call.method().name());
@@ -294,7 +294,7 @@ mod tests {
 
     #[test]
     fn a_read_is_stored_with_its_arguments_and_asks_for_every_user() {
-        let call = SlackCall::get_reactions("C1", "1700000000.000001");
+        let call = SlackCall::get_reactions(&ChannelId::from("C1"), "1700000000.000001");
         let stored = serde_json::to_value(&call).expect("serialises");
         assert_eq!(
             stored,
@@ -307,9 +307,12 @@ mod tests {
 
     #[test]
     fn reads_wait_out_a_workspace_limit_and_messages_their_channels() {
-        assert_eq!(SlackCall::get_reactions("C1", "1.2").limited_in(), None);
-        assert_eq!(SlackCall::user_info("U1").limited_in(), None);
-        let post = SlackCall::post_message("C1", "x".into(), vec![]);
+        assert_eq!(
+            SlackCall::get_reactions(&ChannelId::from("C1"), "1.2").limited_in(),
+            None
+        );
+        assert_eq!(SlackCall::user_info(&UserId::from("U1")).limited_in(), None);
+        let post = SlackCall::post_message(&ChannelId::from("C1"), "x".into(), vec![]);
         assert_eq!(post.limited_in(), Some("C1"));
     }
 }

@@ -183,7 +183,7 @@ async fn close_and_redraw(
         .iter()
         .map(|(run_key, user)| Delivery::reminder_dm_edit(run_key, user))
         .collect();
-    edits.extend(item.owners.iter().map(|owner| Delivery::app_home(owner)));
+    edits.extend(item.owners.iter().map(Delivery::app_home));
     outbox::queue_coalesced(tx, &mut edits, state.clock.as_ref())
         .await
         .context("queuing DM edits")?;

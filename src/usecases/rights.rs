@@ -202,6 +202,8 @@ fn ask_slack<C>(
 
 #[cfg(test)]
 mod tests {
+    use std::sync::LazyLock;
+
     use chrono::TimeZone;
 
     use super::*;
@@ -216,17 +218,20 @@ mod tests {
         Subject {
             topic: blocks::tests::topic(),
             settings: ChannelSettings {
-                facilitators: facilitators.iter().map(|f| f.to_string()).collect(),
+                facilitators: facilitators.iter().map(|&f| UserId::from(f)).collect(),
                 ..ChannelSettings::default()
             },
             asker_is_admin,
         }
     }
 
+    static TEAM: LazyLock<TeamId> = LazyLock::new(|| TeamId::from("T1"));
+    static CHANNEL: LazyLock<ChannelId> = LazyLock::new(|| ChannelId::from("C1"));
+
     fn asker(user_id: &UserId) -> Asker<'_> {
         Asker {
-            team_id: "T1",
-            channel_id: "C1",
+            team_id: &TEAM,
+            channel_id: &CHANNEL,
             user_id,
         }
     }
@@ -252,14 +257,16 @@ mod tests {
 
     #[test]
     fn the_author_and_the_facilitators_may() {
-        assert!(check_withdraw(&subject(&[], None), "U42", DEFER).is_none());
-        assert!(check_withdraw(&subject(&["U7"], None), "U42", DEFER).is_none());
-        assert!(check_withdraw(&subject(&["U7", "U8"], None), "U8", DEFER).is_none());
+        assert!(check_withdraw(&subject(&[], None), &UserId::from("U42"), DEFER).is_none());
+        assert!(check_withdraw(&subject(&["U7"], None), &UserId::from("U42"), DEFER).is_none());
+        assert!(
+            check_withdraw(&subject(&["U7", "U8"], None), &UserId::from("U8"), DEFER).is_none()
+        );
     }
 
     #[test]
     fn with_facilitators_no_one_else_may_and_they_are_named() {
-        let refused = check_withdraw(&subject(&["U7"], Some(true)), "U9", DEFER);
+        let refused = check_withdraw(&subject(&["U7"], Some(true)), &UserId::from("U9"), DEFER);
         let Some(Err(Refusal::NotYours {
             facilitators,
             request,
@@ -268,14 +275,14 @@ mod tests {
         else {
             panic!("expected a refusal, got {refused:?}");
         };
-        assert_eq!(facilitators, vec!["U7".to_string()]);
+        assert_eq!(facilitators, vec![UserId::from("U7")]);
         assert_eq!(request, TopicRequest::Withdraw);
     }
 
     #[test]
     fn without_facilitators_a_known_admin_may_and_a_known_member_may_not() {
-        assert!(check_withdraw(&subject(&[], Some(true)), "U9", DEFER).is_none());
-        let refused = check_withdraw(&subject(&[], Some(false)), "U9", DEFER);
+        assert!(check_withdraw(&subject(&[], Some(true)), &UserId::from("U9"), DEFER).is_none());
+        let refused = check_withdraw(&subject(&[], Some(false)), &UserId::from("U9"), DEFER);
         assert!(
             matches!(refused, Some(Err(Refusal::NotYours { ref facilitators, .. })) if facilitators.is_empty()),
             "{refused:?}"
@@ -286,7 +293,7 @@ mod tests {
     fn a_topic_that_is_not_open_is_refused_even_to_its_author() {
         let mut closed = subject(&[], None);
         closed.topic.state = TopicState::Discussed;
-        let refused = check_withdraw(&closed, "U42", DEFER);
+        let refused = check_withdraw(&closed, &UserId::from("U42"), DEFER);
         assert!(
             matches!(refused, Some(Err(Refusal::NotOpen { .. }))),
             "{refused:?}"
@@ -295,7 +302,8 @@ mod tests {
 
     #[test]
     fn when_no_one_knows_the_command_asks_slack_and_decides_in_two_minutes() {
-        let Some(Ok(decision)) = check_withdraw(&subject(&[], None), "U9", DEFER) else {
+        let Some(Ok(decision)) = check_withdraw(&subject(&[], None), &UserId::from("U9"), DEFER)
+        else {
             panic!("expected a decision to ask Slack");
         };
         assert!(decision.changes.is_empty());
@@ -303,7 +311,7 @@ mod tests {
         let Outgoing::Call(call) = &decision.calls[0].outgoing else {
             panic!("expected a call");
         };
-        assert_eq!(**call, SlackCall::user_info("U9"));
+        assert_eq!(**call, SlackCall::user_info(&UserId::from("U9")));
         assert_eq!(decision.steps.len(), 1);
         let step = &decision.steps[0];
         assert_eq!(step.key, "change_by_admin:trigger-1");
@@ -323,7 +331,7 @@ mod tests {
 
     #[test]
     fn when_slack_did_not_say_the_step_refuses() {
-        let refused = check_withdraw(&subject(&[], None), "U9", IfUnknown::Refuse);
+        let refused = check_withdraw(&subject(&[], None), &UserId::from("U9"), IfUnknown::Refuse);
         assert!(
             matches!(refused, Some(Err(Refusal::AdminCheckFailed { .. }))),
             "{refused:?}"

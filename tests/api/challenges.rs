@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use archhour::tools;
 
 use crate::support::{CHANNEL, FORM, TestApp, challenge_form_submission, eventually, spawn_app};
+use archhour::domain::ids::ChannelId;
 
 fn fixture() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/notes/arch-challenges-2020.txt")
@@ -504,7 +505,7 @@ async fn the_wiki_page_imports_as_counted_by_hand_once_and_exports_back_the_same
                 &app.db,
                 app.clock.as_ref(),
                 &file,
-                channel,
+                &ChannelId::from(channel),
                 Default::default(),
             )
             .await
@@ -542,7 +543,7 @@ async fn the_wiki_page_imports_as_counted_by_hand_once_and_exports_back_the_same
     );
     assert_eq!(stored(&app, "CCHAL").await, (12, 17, 13));
 
-    let exported = tools::challenges::export(&app.db, "CCHAL")
+    let exported = tools::challenges::export(&app.db, &ChannelId::from("CCHAL"))
         .await
         .expect("export");
     assert!(exported.starts_with("Architecture challenges log (CCHAL)\n\n| Category | Issue |"));
@@ -552,13 +553,13 @@ async fn the_wiki_page_imports_as_counted_by_hand_once_and_exports_back_the_same
     let report = import("CCOPY", copy).await;
     assert!(!report.contains("could not be placed"), "{report}");
     assert_eq!(stored(&app, "CCOPY").await, (12, 17, 13));
-    let copied = tools::challenges::export(&app.db, "CCOPY")
+    let copied = tools::challenges::export(&app.db, &ChannelId::from("CCOPY"))
         .await
         .expect("export of the copy");
     let table = |export: &str| export.split_once('\n').expect("heading").1.to_string();
     assert_eq!(table(&copied), table(&exported));
 
-    let missing = tools::challenges::export(&app.db, "CNONE")
+    let missing = tools::challenges::export(&app.db, &ChannelId::from("CNONE"))
         .await
         .expect_err("no log");
     assert_eq!(missing.to_string(), "channel CNONE has no challenges log");

@@ -7,6 +7,7 @@ use std::time::Duration;
 use archhour::tools;
 
 use crate::support::{CHANNEL, TestApp, eventually, spawn_app};
+use archhour::domain::ids::ChannelId;
 
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -19,7 +20,7 @@ async fn import(app: &TestApp, file: &std::path::Path, channel: &str) -> String 
         &app.db,
         app.clock.as_ref(),
         file,
-        channel,
+        &ChannelId::from(channel),
         Default::default(),
     )
     .await
@@ -82,7 +83,7 @@ async fn a_dry_run_reports_and_writes_nothing() {
         &app.db,
         app.clock.as_ref(),
         &fixture("arch-hour-2020-12-17.txt"),
-        "CDRY",
+        &ChannelId::from("CDRY"),
         tools::import::ImportOptions {
             dry_run: true,
             explain: false,
@@ -109,14 +110,14 @@ async fn minutes_of_an_imported_meeting_import_back_to_the_same_meeting() {
     ] {
         import(&app, &fixture(page), "CFIRST").await;
         let date = date.parse().expect("date");
-        let minutes = tools::minutes::minutes(&app.db, "CFIRST", Some(date))
+        let minutes = tools::minutes::minutes(&app.db, &ChannelId::from("CFIRST"), Some(date))
             .await
             .expect("minutes");
         let copy = dir.path().join(page);
         std::fs::write(&copy, &minutes).expect("writing minutes");
         let report = import(&app, &copy, "CSECOND").await;
         assert!(!report.contains("could not be placed"), "{report}");
-        let again = tools::minutes::minutes(&app.db, "CSECOND", Some(date))
+        let again = tools::minutes::minutes(&app.db, &ChannelId::from("CSECOND"), Some(date))
             .await
             .expect("minutes of the copy");
         assert_eq!(again, minutes, "{page}");
@@ -142,7 +143,7 @@ async fn minutes_of_a_meeting_run_in_slack_import_back_the_same() {
     .await;
     app.advance(Duration::from_secs(5 * 60)).await;
     app.end_meeting().await;
-    let minutes = tools::minutes::minutes(&app.db, CHANNEL, None)
+    let minutes = tools::minutes::minutes(&app.db, &ChannelId::from(CHANNEL), None)
         .await
         .expect("minutes");
     assert_eq!(
@@ -160,7 +161,7 @@ async fn minutes_of_a_meeting_run_in_slack_import_back_the_same() {
     let copy = dir.path().join("minutes.md");
     std::fs::write(&copy, &minutes).expect("writing");
     import(&app, &copy, "CCOPY").await;
-    let again = tools::minutes::minutes(&app.db, "CCOPY", None)
+    let again = tools::minutes::minutes(&app.db, &ChannelId::from("CCOPY"), None)
         .await
         .expect("minutes of the copy");
     assert_eq!(again, minutes);
@@ -169,15 +170,18 @@ async fn minutes_of_a_meeting_run_in_slack_import_back_the_same() {
 #[tokio::test]
 async fn minutes_name_an_unknown_channel_or_date() {
     let app = spawn_app().await;
-    let unknown = tools::minutes::minutes(&app.db, "CNOPE", None)
+    let unknown = tools::minutes::minutes(&app.db, &ChannelId::from("CNOPE"), None)
         .await
         .expect_err("no meetings");
     assert_eq!(unknown.to_string(), "channel CNOPE has no meetings");
     import(&app, &fixture("arch-lunch-2019-10-31.txt"), "CLUNCH").await;
-    let wrong_day =
-        tools::minutes::minutes(&app.db, "CLUNCH", Some("2019-11-01".parse().expect("date")))
-            .await
-            .expect_err("no meeting that day");
+    let wrong_day = tools::minutes::minutes(
+        &app.db,
+        &ChannelId::from("CLUNCH"),
+        Some("2019-11-01".parse().expect("date")),
+    )
+    .await
+    .expect_err("no meeting that day");
     assert_eq!(
         wrong_day.to_string(),
         "channel CLUNCH had no meeting on 2019-11-01"

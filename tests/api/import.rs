@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use archhour::tools::import::{ImportOptions, import};
 
 use crate::support::{CHANNEL, TestApp, spawn_app};
+use archhour::domain::ids::ChannelId;
 
 /// Topic lines in shapes from real pages: mixed groups, glued votes, a proposer in parentheses
 /// with a colon, a topic that lost its bullet (with a note of its own), and a backlog.
@@ -46,9 +47,15 @@ async fn dry_run(explain: bool) -> (TestApp, String) {
 }
 
 async fn run(app: &TestApp, file: &Path, options: ImportOptions) -> String {
-    import(&app.db, app.clock.as_ref(), file, CHANNEL, options)
-        .await
-        .expect("the import runs")
+    import(
+        &app.db,
+        app.clock.as_ref(),
+        file,
+        &ChannelId::from(CHANNEL),
+        options,
+    )
+    .await
+    .expect("the import runs")
 }
 
 /// Every row the import wrote for the channel, as text: what "changes nothing" compares.
@@ -88,7 +95,7 @@ async fn backlog(app: &TestApp) -> Vec<(String, Vec<String>, Vec<String>, i32)> 
 
 async fn minutes(app: &TestApp) -> String {
     let date = "2026-11-18".parse().expect("a date");
-    archhour::tools::minutes::minutes(&app.db, CHANNEL, Some(date))
+    archhour::tools::minutes::minutes(&app.db, &ChannelId::from(CHANNEL), Some(date))
         .await
         .expect("minutes")
 }

@@ -6,6 +6,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::support::{CHANNEL, TestApp, eventually, spawn_app};
+use archhour::domain::ids::ChannelId;
 
 /// Runs a meeting on 2026-11-18 with a note, a decision and an action item on its one topic,
 /// each typed with characters Slack escapes.
@@ -55,7 +56,7 @@ fn shown(blocks: &Value) -> String {
 async fn minutes_show_the_last_or_a_dated_meeting_privately_as_the_cli_prints_them() {
     let app = spawn_app().await;
     hold_a_meeting(&app).await;
-    let printed = archhour::tools::minutes::minutes(&app.db, CHANNEL, None)
+    let printed = archhour::tools::minutes::minutes(&app.db, &ChannelId::from(CHANNEL), None)
         .await
         .expect("the CLI's minutes");
 

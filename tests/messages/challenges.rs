@@ -15,6 +15,7 @@ use serde_json::{Map, Value, json};
 
 use super::fixtures::{CHANNEL, day, long_topic, today};
 use super::message;
+use archhour::domain::ids::{ChannelId, TopicNumber};
 
 /// A category longer than a select menu option shows (75 characters).
 const LONG_CATEGORY: &str =
@@ -33,7 +34,7 @@ pub fn issues() -> Vec<ChallengeIssue> {
             occurrences: Some(12),
             last_seen: Some(day(2026, 11, 12)),
             status: "ARCHBOM-1202 Note: not actually <completed> & reopened".into(),
-            topic_number: Some(21),
+            topic_number: Some(TopicNumber(21)),
         },
         ChallengeIssue {
             id: 502,
@@ -112,7 +113,7 @@ fn anecdotes() -> Vec<Anecdote> {
 fn the_form_for_an_empty_log() {
     assert_json_snapshot!(
         "challenge_form_empty_log",
-        challenge_form(CHANNEL, &[], &[], today())
+        challenge_form(&ChannelId::from(CHANNEL), &[], &[], today())
     );
 }
 
@@ -121,7 +122,7 @@ fn the_form_for_an_empty_log() {
 fn the_form_offers_the_logs_categories_and_issues() {
     assert_json_snapshot!(
         "challenge_form",
-        challenge_form(CHANNEL, &categories(), &issues(), today())
+        challenge_form(&ChannelId::from(CHANNEL), &categories(), &issues(), today())
     );
 }
 

@@ -14,6 +14,7 @@ use insta::assert_json_snapshot;
 use super::fixtures::{LONG_TITLE, bot, markup_topic};
 use super::message;
 use super::search::similar;
+use archhour::domain::ids::TopicNumber;
 
 #[test]
 fn a_proposal_is_confirmed_with_its_number_and_how_to_vote() {
@@ -102,7 +103,7 @@ fn a_wrong_edit_shows_the_corrected_edit_command() {
         title: "Should we adopt Kafka?".into(),
         guess: Intent::Quest,
     };
-    assert_json_snapshot!("edit_error", message(&edit_error(22, &error)));
+    assert_json_snapshot!("edit_error", message(&edit_error(TopicNumber(22), &error)));
 }
 
 /// The short confirmation of a command that did what it said; the words are the caller's.

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use archhour::domain::actions::{ActionItem, ItemState};
+use archhour::domain::ids::{ItemNumber, TopicNumber, UserId};
 use archhour::domain::people::Person;
 use archhour::domain::topics::{Intents, Topic, TopicState};
 use archhour::domain::votes::{RankedTopic, rank};
@@ -58,12 +59,12 @@ pub fn day(year: i32, month: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, month, day).expect("a valid date")
 }
 
-pub fn users(ids: &[&str]) -> Vec<String> {
-    ids.iter().map(|id| id.to_string()).collect()
+pub fn users(ids: &[&str]) -> Vec<UserId> {
+    ids.iter().map(|&id| UserId::from(id)).collect()
 }
 
 /// The channel's facilitators.
-pub fn facilitators() -> Vec<String> {
+pub fn facilitators() -> Vec<UserId> {
     users(&[DEE, ELI])
 }
 
@@ -81,7 +82,7 @@ pub fn bot() -> BotIdentity {
 pub fn topic(number: i32, intents: &str, title: &str, author: &str) -> Topic {
     Topic {
         id: i64::from(number) + 100,
-        number,
+        number: TopicNumber(number),
         team_id: "T0ACME".into(),
         channel_id: CHANNEL.into(),
         author_id: Some(author.into()),
@@ -172,7 +173,7 @@ pub fn ranked() -> Vec<RankedTopic> {
 pub fn item(number: i32, text: &str, owners: &[&str]) -> ActionItem {
     ActionItem {
         id: i64::from(number) + 1000,
-        number,
+        number: ItemNumber(number),
         team_id: "T0ACME".into(),
         channel_id: CHANNEL.into(),
         text: text.into(),
@@ -241,7 +242,7 @@ pub fn item_topics() -> HashMap<i64, TopicRef> {
         (
             122,
             TopicRef {
-                number: 22,
+                number: TopicNumber(22),
                 title: MARKUP_TITLE.into(),
                 link: Some("https://acme.slack.com/archives/C0ARCH/p1763300000000022".into()),
             },
@@ -249,7 +250,7 @@ pub fn item_topics() -> HashMap<i64, TopicRef> {
         (
             107,
             TopicRef {
-                number: 7,
+                number: TopicNumber(7),
                 title: "Documentation strategy for shared libraries".into(),
                 link: None,
             },

@@ -12,6 +12,7 @@ use slack_morphism::prelude::{SlackBlock, SlackHomeView, SlackView};
 use super::fixtures::{
     CHO, fresh_topic, item_topics, items, markup_topic, next_meeting, ranked, today, tz,
 };
+use archhour::domain::ids::UserId;
 
 /// The tab as `views.publish` sends it.
 fn tab(blocks: Vec<SlackBlock>) -> SlackView {
@@ -36,7 +37,9 @@ fn outlook(channel_id: &str) -> ChannelOutlook {
 fn the_home_tab_shows_my_items_topics_and_each_channels_next_meeting() {
     let open: Vec<ActionItem> = items()
         .into_iter()
-        .filter(|item| item.owners.contains(&CHO.to_string()) && item.state == ItemState::Open)
+        .filter(|item| {
+            item.owners.contains(&UserId::from(CHO.to_string())) && item.state == ItemState::Open
+        })
         .collect();
     let topics: Vec<(Topic, i64)> = vec![(fresh_topic(), 1), (markup_topic(), 5)];
     let channels = [

@@ -14,6 +14,7 @@ use insta::assert_json_snapshot;
 
 use super::fixtures::{BEN, CHANNEL, CHO, day, item, item_topics, items, today, users};
 use super::message;
+use archhour::domain::ids::{ChannelId, ItemNumber, UserId};
 
 fn topic_ref() -> TopicRef {
     item_topics().remove(&122).expect("#22")
@@ -74,7 +75,7 @@ fn an_item_needs_an_owner_and_something_to_do() {
 
 #[test]
 fn a_missing_item_number_points_to_mine() {
-    assert_json_snapshot!("no_such_item", message(&no_such_item(42)));
+    assert_json_snapshot!("no_such_item", message(&no_such_item(ItemNumber(42))));
 }
 
 #[test]
@@ -107,7 +108,7 @@ fn closing_an_imported_item_is_refused() {
     ] {
         let imported = items()
             .into_iter()
-            .find(|item| item.number == number)
+            .find(|item| item.number == ItemNumber(number))
             .expect("an imported item");
         let reply = item_close_refused(&imported);
         assert_json_snapshot!(name, message(&reply));
@@ -147,7 +148,9 @@ fn mine_without_items_says_so() {
 fn mine_lists_my_open_items() {
     let open: Vec<ActionItem> = items()
         .into_iter()
-        .filter(|item| item.owners.contains(&CHO.to_string()) && item.state == ItemState::Open)
+        .filter(|item| {
+            item.owners.contains(&UserId::from(CHO.to_string())) && item.state == ItemState::Open
+        })
         .collect();
     let reply = my_items(&open, today(), &item_topics());
     assert_json_snapshot!("my_items", message(&reply));
@@ -181,9 +184,9 @@ fn remind_twice_in_a_day_sends_nothing() {
 fn the_reminder_dm_lists_each_item_with_done_and_snooze() {
     let theirs: Vec<ActionItem> = items()
         .into_iter()
-        .filter(|item| item.owners.contains(&CHO.to_string()))
+        .filter(|item| item.owners.contains(&UserId::from(CHO.to_string())))
         .collect();
-    let reply = reminder_dm(CHANNEL, &theirs, today(), &item_topics());
+    let reply = reminder_dm(&ChannelId::from(CHANNEL), &theirs, today(), &item_topics());
     assert_json_snapshot!("reminder_dm", message(&reply));
 }
 
@@ -197,7 +200,7 @@ fn a_reminder_dm_with_many_items_counts_the_rest() {
             item
         })
         .collect();
-    let reply = reminder_dm(CHANNEL, &many, today(), &HashMap::new());
+    let reply = reminder_dm(&ChannelId::from(CHANNEL), &many, today(), &HashMap::new());
     assert_json_snapshot!("reminder_dm_many", message(&reply));
 }
 

@@ -21,6 +21,7 @@ use super::fixtures::{
     ranked, today, topic, tz, untagged_topic, utc,
 };
 use super::message;
+use archhour::domain::ids::UserId;
 
 /// 11:10 in New York, on the meeting's day.
 fn ten_past() -> chrono::DateTime<chrono::Utc> {
@@ -52,7 +53,7 @@ fn a_meeting_starts_with_the_agenda_and_open_items() {
         .collect();
     let reply = meeting_started(
         &agenda(&ranked(), next_meeting()),
-        DEE,
+        &UserId::from(DEE),
         true,
         &open_items_by_owner(&open, today()),
     );
@@ -61,7 +62,7 @@ fn a_meeting_starts_with_the_agenda_and_open_items() {
 
 #[test]
 fn a_meeting_starts_without_a_recount_or_open_items() {
-    let reply = meeting_started(&agenda(&[], next_meeting()), DEE, false, &[]);
+    let reply = meeting_started(&agenda(&[], next_meeting()), &UserId::from(DEE), false, &[]);
     assert_json_snapshot!("meeting_started_empty_not_recounted", message(&reply));
 }
 

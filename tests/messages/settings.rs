@@ -9,6 +9,7 @@ use insta::assert_json_snapshot;
 
 use super::fixtures::{ANA, facilitators};
 use super::message;
+use archhour::domain::ids::UserId;
 
 fn schedule(text: &str) -> Schedule {
     Schedule::parse(text).expect("a valid schedule")
@@ -42,7 +43,7 @@ fn a_configured_channel_shows_its_settings() {
 
 #[test]
 fn first_facilitators_are_announced_in_the_channel() {
-    let reply = facilitators_announced(ANA, &facilitators());
+    let reply = facilitators_announced(&UserId::from(ANA), &facilitators());
     assert_json_snapshot!("facilitators_announced", message(&reply));
 }
 

@@ -1,6 +1,8 @@
 //! Messages about votes: the dot-vote budget, withdrawing, recounting.
 
+use archhour::domain::ids::{TopicNumber, UserId};
 use archhour::domain::topics::{Topic, TopicState};
+use archhour::domain::votes::{CardRepair, UnreadCard};
 use archhour::slack::blocks::{
     admin_check_failed, admin_check_pending, budget_notice, facilitator_refusal, no_such_topic,
     recount_report, recount_started, withdraw_not_open, withdraw_refused, withdrawn,
@@ -13,13 +15,18 @@ use super::message;
 /// Three votes each: the fourth is kept but not counted.
 #[test]
 fn a_vote_over_the_budget_says_which_votes_count() {
-    let reply = budget_notice("+1", 3, 22, &[7, 21, 23]);
+    let reply = budget_notice(
+        "+1",
+        3,
+        TopicNumber(22),
+        &[TopicNumber(7), TopicNumber(21), TopicNumber(23)],
+    );
     assert_json_snapshot!("budget_notice", message(&reply));
 }
 
 #[test]
 fn a_missing_topic_number_points_to_the_list() {
-    assert_json_snapshot!("no_such_topic", message(&no_such_topic(99)));
+    assert_json_snapshot!("no_such_topic", message(&no_such_topic(TopicNumber(99))));
 }
 
 #[test]
@@ -84,13 +91,21 @@ fn a_recount_that_matched_says_so() {
     );
 }
 
+fn repair(number: i32, added: Vec<UserId>, removed: Vec<UserId>) -> CardRepair {
+    CardRepair {
+        number: TopicNumber(number),
+        added,
+        removed,
+    }
+}
+
 /// Voters added and removed per topic, each as mentions.
 #[test]
 fn a_recount_lists_each_repair() {
     let changes = [
-        (21, users(&[ANA]), users(&[BEN, CHO])),
-        (22, users(&[BEN, CHO]), Vec::new()),
-        (7, Vec::new(), users(&[ANA])),
+        repair(21, users(&[ANA]), users(&[BEN, CHO])),
+        repair(22, users(&[BEN, CHO]), Vec::new()),
+        repair(7, Vec::new(), users(&[ANA])),
     ];
     let reply = recount_report(5, &changes, &[]);
     assert_json_snapshot!("recount_report_repaired", message(&reply));
@@ -99,10 +114,16 @@ fn a_recount_lists_each_repair() {
 /// Cards Slack did not answer for are named, with why, and keep their votes.
 #[test]
 fn a_recount_names_the_cards_it_could_not_read() {
-    let changes = [(22, users(&[BEN]), Vec::new())];
+    let changes = [repair(22, users(&[BEN]), Vec::new())];
     let unread = [
-        (21, Some("Slack error `message_not_found`".to_string())),
-        (7, None),
+        UnreadCard {
+            number: TopicNumber(21),
+            why: Some("Slack error `message_not_found`".to_string()),
+        },
+        UnreadCard {
+            number: TopicNumber(7),
+            why: None,
+        },
     ];
     let reply = recount_report(5, &changes, &unread);
     assert_json_snapshot!("recount_report_unread", message(&reply));

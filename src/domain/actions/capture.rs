@@ -202,7 +202,7 @@ mod tests {
             item.text,
             "<@UADAM> and <@UNIM> to see what we can do with the error page, (#12)"
         );
-        assert_eq!(item.topic_number, Some(12));
+        assert_eq!(item.topic_number, Some(TopicNumber(12)));
         let by = action("AI: send the notes by 2026-11-20.");
         assert_eq!(by.due, NaiveDate::from_ymd_opt(2026, 11, 20));
         assert_eq!(by.text, "send the notes");

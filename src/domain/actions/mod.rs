@@ -106,7 +106,7 @@ mod tests {
     fn item() -> ActionItem {
         ActionItem {
             id: 1,
-            number: 7,
+            number: ItemNumber(7),
             team_id: "T1".into(),
             channel_id: "C1".into(),
             text: "see what we can do".into(),
@@ -126,10 +126,10 @@ mod tests {
     fn owners_the_creator_and_named_facilitators_may_close_an_item() {
         let item = item();
         for user in ["UADAM", "UNIM", "UCREATOR"] {
-            assert!(item.may_be_closed_by(user, &[]), "{user}");
+            assert!(item.may_be_closed_by(&UserId::from(user), &[]), "{user}");
         }
-        assert!(!item.may_be_closed_by("UOTHER", &[]));
-        assert!(item.may_be_closed_by("UFAC", &["UFAC".into()]));
+        assert!(!item.may_be_closed_by(&UserId::from("UOTHER"), &[]));
+        assert!(item.may_be_closed_by(&UserId::from("UFAC"), &["UFAC".into()]));
     }
 
     #[test]
@@ -142,9 +142,9 @@ mod tests {
 
     #[test]
     fn item_numbers_read_with_or_without_the_a() {
-        assert_eq!(parse_item_number("A7"), Some(7));
-        assert_eq!(parse_item_number("7"), Some(7));
-        assert_eq!(parse_item_number("a12"), Some(12));
+        assert_eq!(parse_item_number("A7"), Some(ItemNumber(7)));
+        assert_eq!(parse_item_number("7"), Some(ItemNumber(7)));
+        assert_eq!(parse_item_number("a12"), Some(ItemNumber(12)));
         assert_eq!(parse_item_number("seven"), None);
         assert_eq!(parse_item_number("0"), None);
     }

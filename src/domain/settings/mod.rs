@@ -204,10 +204,10 @@ mod tests {
     #[test]
     fn anyone_facilitates_until_facilitators_are_set() {
         let mut settings = ChannelSettings::default();
-        assert!(settings.can_facilitate("U9"));
+        assert!(settings.can_facilitate(&UserId::from("U9")));
         settings.apply(&SettingChange::Facilitators(vec!["U1".into()]));
-        assert!(settings.can_facilitate("U1"));
-        assert!(!settings.can_facilitate("U9"));
+        assert!(settings.can_facilitate(&UserId::from("U1")));
+        assert!(!settings.can_facilitate(&UserId::from("U9")));
     }
 
     #[test]

@@ -40,6 +40,7 @@ pub fn rank(topics: impl IntoIterator<Item = (Topic, i64)>) -> Vec<RankedTopic> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::ids::TopicNumber;
     use crate::domain::topics::{Intent, TopicState};
     use chrono::{Duration, TimeZone, Utc};
 
@@ -47,7 +48,7 @@ mod tests {
         let now = Utc.with_ymd_and_hms(2026, 11, 18, 9, 0, 0).unwrap();
         Topic {
             id: i64::from(number),
-            number,
+            number: TopicNumber(number),
             team_id: "T1".into(),
             channel_id: "C1".into(),
             author_id: Some("U1".into()),
@@ -78,13 +79,13 @@ mod tests {
             (topic(5, 2, 0), 0),
             (topic(6, 9, 0), 0),
         ]);
-        let order: Vec<(usize, i32)> = ranked.iter().map(|r| (r.rank, r.topic.number)).collect();
+        let order: Vec<(usize, i32)> = ranked.iter().map(|r| (r.rank, r.topic.number.0)).collect();
         assert_eq!(order, [(1, 4), (2, 2), (3, 3), (4, 1), (5, 6), (6, 5)]);
     }
 
     #[test]
     fn the_older_topic_wins_a_full_tie() {
         let ranked = rank([(topic(8, 1, 1), 2), (topic(7, 5, 1), 2)]);
-        assert_eq!(ranked[0].topic.number, 7);
+        assert_eq!(ranked[0].topic.number, TopicNumber(7));
     }
 }

@@ -278,7 +278,7 @@ mod tests {
     #[test]
     fn an_edit_error_shows_the_corrected_edit_command() {
         let reply = edit_error(
-            12,
+            TopicNumber(12),
             &ProposalError::MissingIntent {
                 title: "Should we adopt Kafka?".into(),
                 guess: Intent::Quest,

@@ -122,6 +122,7 @@ fn sections(lines: &[&str]) -> Vec<SlackBlock> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::domain::ids::TopicNumber;
     use crate::domain::topics::{Intents, Topic, TopicState};
     use chrono::{TimeZone, Utc};
 
@@ -129,7 +130,7 @@ pub(crate) mod tests {
     pub(crate) fn topic() -> Topic {
         Topic {
             id: 1,
-            number: 12,
+            number: TopicNumber(12),
             team_id: "T1".into(),
             channel_id: "C1".into(),
             author_id: Some("U42".into()),

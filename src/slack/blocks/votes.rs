@@ -167,7 +167,7 @@ mod tests {
 
     #[test]
     fn the_budget_notice_says_what_counts_and_how_to_move_a_vote() {
-        let reply = budget_notice("+1", 2, 7, &[1, 3]);
+        let reply = budget_notice("+1", 2, TopicNumber(7), &[TopicNumber(1), TopicNumber(3)]);
         assert_eq!(
             reply.text,
             "2 of 2 votes used: your :+1: on #7 is kept but does not count yet. \

@@ -11,6 +11,7 @@ use archhour::store::topics::{self, NewTopic};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{CHANNEL, Db, OTHER_CHANNEL, TEAM, at};
+use archhour::domain::ids::{ChannelId, TeamId, UserId};
 
 fn date(year: i32, month: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, month, day).expect("a date")
@@ -48,9 +49,9 @@ async fn record_in(
     let recorded = challenges::record(
         &mut tx,
         &Recording {
-            team_id: TEAM,
-            channel_id: channel,
-            user_id: "U1",
+            team_id: &TeamId::from(TEAM),
+            channel_id: &ChannelId::from(channel),
+            user_id: &UserId::from("U1"),
             issue,
             anecdote: NewAnecdote {
                 text: text.to_string(),
@@ -94,7 +95,7 @@ async fn each_submission_is_one_occurrence_of_its_issue() {
     let issue = ChallengeIssue {
         id: first.issue.id,
         number: 1,
-        channel_id: CHANNEL.to_string(),
+        channel_id: ChannelId::from(CHANNEL.to_string()),
         category: "Build".to_string(),
         title: "Slow CI".to_string(),
         occurrences: Some(1),
@@ -205,19 +206,19 @@ async fn a_channel_reaches_only_its_own_issues() {
     assert_eq!((ours.number, theirs.issue.number), (1, 2));
 
     assert_eq!(
-        challenges::find_by_number(&db.pool, TEAM, CHANNEL, 1)
+        challenges::find_by_number(&db.pool, &TeamId::from(TEAM), &ChannelId::from(CHANNEL), 1)
             .await
             .unwrap(),
         Some(ours.clone())
     );
     assert_eq!(
-        challenges::find_by_number(&db.pool, TEAM, CHANNEL, 2)
+        challenges::find_by_number(&db.pool, &TeamId::from(TEAM), &ChannelId::from(CHANNEL), 2)
             .await
             .unwrap(),
         None
     );
     assert_eq!(
-        challenges::find_by_number(&db.pool, "T2", CHANNEL, 1)
+        challenges::find_by_number(&db.pool, &TeamId::from("T2"), &ChannelId::from(CHANNEL), 1)
             .await
             .unwrap(),
         None
@@ -233,7 +234,9 @@ async fn a_channel_reaches_only_its_own_issues() {
     .await;
     assert_eq!(picked, None);
     assert_eq!(
-        challenges::in_channel(&db.pool, CHANNEL).await.unwrap(),
+        challenges::in_channel(&db.pool, &ChannelId::from(CHANNEL))
+            .await
+            .unwrap(),
         [ours]
     );
 }
@@ -262,17 +265,20 @@ async fn categories_keep_their_first_spelling_and_order() {
         .unwrap();
     assert_eq!(flaky.issue.category, "Build");
     assert_eq!(
-        challenges::categories(&db.pool, CHANNEL).await.unwrap(),
+        challenges::categories(&db.pool, &ChannelId::from(CHANNEL))
+            .await
+            .unwrap(),
         ["Build", "Process"]
     );
 
     let mut conn = db.conn().await;
-    let log: Vec<(String, String, Option<i32>, usize)> = challenges::page_of(&mut conn, CHANNEL)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|i| (i.category, i.title, i.occurrences, i.anecdotes.len()))
-        .collect();
+    let log: Vec<(String, String, Option<i32>, usize)> =
+        challenges::page_of(&mut conn, &ChannelId::from(CHANNEL))
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|i| (i.category, i.title, i.occurrences, i.anecdotes.len()))
+            .collect();
     assert_eq!(
         log,
         [
@@ -295,16 +301,24 @@ fn page_issue(category: &str, title: &str, occurrences: Option<i32>, status: &st
 
 async fn import(db: &Db, issues: &[PageIssue]) -> ImportOutcome {
     let mut tx = db.pool.begin().await.unwrap();
-    let outcome = challenges::import_page(&mut tx, issues, TEAM, CHANNEL, at(25))
-        .await
-        .expect("importing a page");
+    let outcome = challenges::import_page(
+        &mut tx,
+        issues,
+        &TeamId::from(TEAM),
+        &ChannelId::from(CHANNEL),
+        at(25),
+    )
+    .await
+    .expect("importing a page");
     tx.commit().await.unwrap();
     outcome
 }
 
 /// (title, occurrences, status) of the channel's issues, by number.
 async fn log(db: &Db) -> Vec<(String, Option<i32>, String)> {
-    let mut all = challenges::in_channel(&db.pool, CHANNEL).await.unwrap();
+    let mut all = challenges::in_channel(&db.pool, &ChannelId::from(CHANNEL))
+        .await
+        .unwrap();
     all.sort_by_key(|i| i.number);
     all.into_iter()
         .map(|i| (i.title, i.occurrences, i.status))
@@ -330,9 +344,15 @@ async fn importing_a_page_adds_nothing_twice_and_only_raises_counts() {
     .await
     .unwrap()
     .issue;
-    challenges::set_status(&db.pool, slow.id, "ARCH-1 in progress", "U1", at(1))
-        .await
-        .unwrap();
+    challenges::set_status(
+        &db.pool,
+        slow.id,
+        "ARCH-1 in progress",
+        &UserId::from("U1"),
+        at(1),
+    )
+    .await
+    .unwrap();
     let page = |slow_count| {
         vec![
             PageIssue {
@@ -448,9 +468,10 @@ async fn the_digest_lists_anecdotes_recorded_since_its_last_run() {
     import(&db, &[imported]).await;
 
     let mut conn = db.conn().await;
-    let (recent, total) = challenges::recorded_since(&mut conn, CHANNEL, at(0), 2)
-        .await
-        .unwrap();
+    let (recent, total) =
+        challenges::recorded_since(&mut conn, &ChannelId::from(CHANNEL), at(0), 2)
+            .await
+            .unwrap();
     let seen: Vec<(i32, &str)> = recent
         .iter()
         .map(|r| (r.issue_number, r.anecdote.text.as_str()))
@@ -474,13 +495,15 @@ async fn an_issue_shows_its_topic_while_it_is_open() {
     .unwrap()
     .issue;
     let intents = Intents::parse("discuss").unwrap();
-    let number = topics::take_next_number(&db.pool, TEAM).await.unwrap();
+    let number = topics::take_next_number(&db.pool, &TeamId::from(TEAM))
+        .await
+        .unwrap();
     let topic = topics::insert(
         &db.pool,
         &NewTopic {
-            team_id: TEAM,
-            channel_id: CHANNEL,
-            author_id: "U1",
+            team_id: &TeamId::from(TEAM),
+            channel_id: &ChannelId::from(CHANNEL),
+            author_id: &UserId::from("U1"),
             intents: &intents,
             title: "Slow CI",
             created_at: at(1),
@@ -497,7 +520,7 @@ async fn an_issue_shows_its_topic_while_it_is_open() {
 
     let shown = challenges::find(&db.pool, issue.id).await.unwrap().unwrap();
     assert_eq!(shown.topic_number, Some(topic.number));
-    topics::withdraw(&db.pool, topic.id, "U1", at(2))
+    topics::withdraw(&db.pool, topic.id, &UserId::from("U1"), at(2))
         .await
         .unwrap();
     let shown = challenges::find(&db.pool, issue.id).await.unwrap().unwrap();

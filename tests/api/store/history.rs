@@ -10,22 +10,34 @@ use archhour::store::{history, meetings};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{CHANNEL, Db, OTHER_CHANNEL, TEAM, at, propose, propose_in};
+use archhour::domain::ids::{ChannelId, TeamId, UserId};
 
 fn date(month: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, month, day).expect("a date")
 }
 
 async fn start(db: &Db, now: DateTime<Utc>, held_on: NaiveDate) -> i64 {
-    meetings::insert_starting(&db.pool, TEAM, CHANNEL, "U1", now, held_on)
-        .await
-        .unwrap()
-        .expect("no meeting running")
+    meetings::insert_starting(
+        &db.pool,
+        &TeamId::from(TEAM),
+        &ChannelId::from(CHANNEL),
+        &UserId::from("U1"),
+        now,
+        held_on,
+    )
+    .await
+    .unwrap()
+    .expect("no meeting running")
 }
 
 async fn end(db: &Db, meeting: i64, now: DateTime<Utc>) {
     meetings::set_phase(&db.pool, meeting, Phase::Ended, 9, now)
         .await
         .unwrap();
+}
+
+fn users(list: &[&str]) -> Vec<UserId> {
+    list.iter().map(|&id| UserId::from(id)).collect()
 }
 
 fn strings(list: &[&str]) -> Vec<String> {
@@ -37,19 +49,19 @@ fn item<'a>(
     text: &'a str,
     topic_id: Option<i64>,
     meeting: i64,
-    owners: &'a [String],
+    owners: &'a [UserId],
     owner_names: &'a [String],
 ) -> NewItem<'a> {
     NewItem {
-        team_id: TEAM,
-        channel_id: CHANNEL,
+        team_id: Box::leak(Box::new(TeamId::from(TEAM))),
+        channel_id: Box::leak(Box::new(ChannelId::from(CHANNEL))),
         text,
         owners,
         owner_names,
         due_on: Some(date(11, 25)),
         topic_id,
         meeting_id: Some(meeting),
-        created_by: "U1",
+        created_by: Box::leak(Box::new(UserId::from("U1"))),
         created_at: at(20),
         source: None,
     }
@@ -69,12 +81,17 @@ async fn a_meeting_is_found_by_its_day_and_the_last_ended_is_known() {
     let db = Db::fresh().await;
     let mut conn = db.conn().await;
     assert_eq!(
-        history::find_meeting(&mut conn, CHANNEL, None)
+        history::find_meeting(&mut conn, &ChannelId::from(CHANNEL), None)
             .await
             .unwrap(),
         None
     );
-    assert_eq!(history::last_ended(&mut conn, CHANNEL).await.unwrap(), None);
+    assert_eq!(
+        history::last_ended(&mut conn, &ChannelId::from(CHANNEL))
+            .await
+            .unwrap(),
+        None
+    );
 
     let week_before = start(&db, at(-7 * 24 * 60), date(11, 11)).await;
     end(&db, week_before, at(-7 * 24 * 60 + 60)).await;
@@ -83,43 +100,47 @@ async fn a_meeting_is_found_by_its_day_and_the_last_ended_is_known() {
     let late = start(&db, at(120), date(11, 18)).await;
 
     assert_eq!(
-        history::find_meeting(&mut conn, CHANNEL, Some(date(11, 18)))
+        history::find_meeting(&mut conn, &ChannelId::from(CHANNEL), Some(date(11, 18)))
             .await
             .unwrap(),
         Some(late)
     );
     assert_eq!(
-        history::find_meeting(&mut conn, CHANNEL, None)
+        history::find_meeting(&mut conn, &ChannelId::from(CHANNEL), None)
             .await
             .unwrap(),
         Some(late)
     );
     assert_eq!(
-        history::find_meeting(&mut conn, CHANNEL, Some(date(11, 11)))
+        history::find_meeting(&mut conn, &ChannelId::from(CHANNEL), Some(date(11, 11)))
             .await
             .unwrap(),
         Some(week_before)
     );
     assert_eq!(
-        history::find_meeting(&mut conn, CHANNEL, Some(date(11, 4)))
+        history::find_meeting(&mut conn, &ChannelId::from(CHANNEL), Some(date(11, 4)))
             .await
             .unwrap(),
         None
     );
     assert_eq!(
-        history::find_meeting(&mut conn, OTHER_CHANNEL, None)
+        history::find_meeting(&mut conn, &ChannelId::from(OTHER_CHANNEL), None)
             .await
             .unwrap(),
         None
     );
 
     assert_eq!(
-        history::last_ended(&mut conn, CHANNEL).await.unwrap(),
+        history::last_ended(&mut conn, &ChannelId::from(CHANNEL))
+            .await
+            .unwrap(),
         Some(morning)
     );
     end(&db, late, at(180)).await;
     assert_eq!(
-        history::last_ended(&mut conn, CHANNEL).await.unwrap(),
+        history::last_ended(&mut conn, &ChannelId::from(CHANNEL))
+            .await
+            .unwrap(),
         Some(late)
     );
 }
@@ -173,13 +194,14 @@ async fn a_meeting_reads_back_as_notes_for_minutes() {
         .unwrap();
 
     let mut conn = db.conn().await;
+    let (channel, author) = (ChannelId::from(CHANNEL), UserId::from("U3"));
     let entry = |text: &'static str, parent, when| NewEntry {
         parent,
-        channel_id: CHANNEL,
+        channel_id: &channel,
         topic_id: Some(pinning.id),
         meeting_id: Some(meeting),
         text,
-        by: "U3",
+        by: &author,
         at: when,
         source_ts: None,
     };
@@ -202,7 +224,7 @@ async fn a_meeting_reads_back_as_notes_for_minutes() {
         .await
         .unwrap();
 
-    let (ship_owners, jo, sam) = (strings(&["U3", "U2"]), strings(&["Jo"]), strings(&["Sam"]));
+    let (ship_owners, jo, sam) = (users(&["U3", "U2"]), strings(&["Jo"]), strings(&["Sam"]));
     let ship = item("ship it", Some(kafka.id), meeting, &ship_owners, &jo);
     items::insert(&mut conn, &ship).await.unwrap();
     let room = item("book a room", None, meeting, &[], &sam);
@@ -273,8 +295,10 @@ async fn a_meeting_reads_back_as_notes_for_minutes() {
 async fn an_imported_channel_s_workspace_is_the_one_its_records_name() {
     let db = Db::fresh().await;
     let mut conn = db.conn().await;
-    let team_of = async |conn: &mut sqlx::PgConnection, channel| {
-        history::team_of_channel(conn, channel).await.unwrap()
+    let team_of = async |conn: &mut sqlx::PgConnection, channel: &str| {
+        history::team_of_channel(conn, &ChannelId::from(channel))
+            .await
+            .unwrap()
     };
     assert_eq!(team_of(&mut conn, CHANNEL).await, history::UNKNOWN_TEAM);
 
@@ -290,8 +314,15 @@ async fn an_imported_channel_s_workspace_is_the_one_its_records_name() {
     assert_eq!(team_of(&mut conn, "C_T2").await, "T2");
     assert_eq!(team_of(&mut conn, OTHER_CHANNEL).await, TEAM);
 
-    meetings::insert_starting(&db.pool, "T2", "C_MEETING", "U1", at(0), date(11, 18))
-        .await
-        .unwrap();
+    meetings::insert_starting(
+        &db.pool,
+        &TeamId::from("T2"),
+        &ChannelId::from("C_MEETING"),
+        &UserId::from("U1"),
+        at(0),
+        date(11, 18),
+    )
+    .await
+    .unwrap();
     assert_eq!(team_of(&mut conn, "C_MEETING").await, "T2");
 }

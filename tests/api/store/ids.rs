@@ -18,14 +18,14 @@ async fn typed_ids_bind_as_text_and_numbers_as_integers_and_read_back() {
     assert_eq!(team, TEAM);
     assert_eq!(channel, CHANNEL);
     assert_eq!(author, "U1");
-    assert_eq!(number, TopicNumber(topic.number));
+    assert_eq!(number, topic.number);
 
     let found: Option<i64> = sqlx::query_scalar(
         "select id from topics where channel_id = $1 and author_id = $2 and number = $3",
     )
     .bind(ChannelId::from(CHANNEL.to_string()))
     .bind(UserId::from("U1".to_string()))
-    .bind(TopicNumber(topic.number))
+    .bind(topic.number)
     .fetch_optional(&db.pool)
     .await
     .expect("binding typed ids");

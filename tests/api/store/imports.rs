@@ -10,6 +10,7 @@ use archhour::store::{history, items};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 
 use super::{CHANNEL, Db, TEAM, at, propose};
+use archhour::domain::ids::{ChannelId, ItemNumber, TeamId, UserId};
 
 fn day() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 11).expect("a date")
@@ -69,7 +70,7 @@ fn crude_pinning() -> TopicNotes {
 fn constraints() -> TopicNotes {
     TopicNotes {
         intents: vec![Intent::Discuss],
-        proposers: vec![Person::Slack("U5".to_string()), name("Sam")],
+        proposers: vec![Person::Slack(UserId::from("U5")), name("Sam")],
         decisions: vec!["one file".to_string()],
         actions: vec![action("Jo to merge the files", vec![name("Jo")])],
         ..topic("One constraints file or two?", 2)
@@ -81,23 +82,32 @@ fn constraints() -> TopicNotes {
 fn first_reading() -> Page {
     page(
         vec![crude_pinning(), constraints(), topic("Dropped later", 1)],
-        vec![action("book a room", vec![Person::Slack("U7".to_string())])],
+        vec![action(
+            "book a room",
+            vec![Person::Slack(UserId::from("U7"))],
+        )],
         vec![topic("Deep topics for next time", 0)],
     )
 }
 
 async fn import(db: &Db, page: &Page, now: DateTime<Utc>) -> ImportOutcome {
     let mut tx = db.pool.begin().await.unwrap();
-    let outcome = import_page(&mut tx, page, TEAM, CHANNEL, now)
-        .await
-        .expect("importing a page");
+    let outcome = import_page(
+        &mut tx,
+        page,
+        &TeamId::from(TEAM),
+        &ChannelId::from(CHANNEL),
+        now,
+    )
+    .await
+    .expect("importing a page");
     tx.commit().await.unwrap();
     outcome
 }
 
 async fn imported_meeting(db: &Db) -> i64 {
     let mut conn = db.conn().await;
-    history::find_meeting(&mut conn, CHANNEL, Some(day()))
+    history::find_meeting(&mut conn, &ChannelId::from(CHANNEL), Some(day()))
         .await
         .unwrap()
         .expect("the imported meeting")
@@ -276,7 +286,10 @@ async fn a_better_reading_repairs_the_topics_in_place() {
     };
     let better = page(
         vec![pinning.clone(), topic("A new topic", 0), constraints()],
-        vec![action("book a room", vec![Person::Slack("U7".to_string())])],
+        vec![action(
+            "book a room",
+            vec![Person::Slack(UserId::from("U7"))],
+        )],
         vec![topic("Deep topics for next time", 3)],
     );
     let outcome = import(&db, &better, at(60)).await;
@@ -331,13 +344,19 @@ async fn an_item_under_the_wrong_topic_moves_with_its_state() {
         vec![],
     );
     import(&db, &wrong, at(0)).await;
-    let item = items::find_by_number(&db.pool, TEAM, 1)
+    let item = items::find_by_number(&db.pool, &TeamId::from(TEAM), ItemNumber(1))
         .await
         .unwrap()
         .unwrap();
-    items::close(&db.pool, item.id, ItemState::Done, "U1", at(10))
-        .await
-        .unwrap();
+    items::close(
+        &db.pool,
+        item.id,
+        ItemState::Done,
+        &UserId::from("U1"),
+        at(10),
+    )
+    .await
+    .unwrap();
 
     let right = page(
         vec![
@@ -380,7 +399,10 @@ async fn an_item_read_with_other_owners_is_not_stored_twice() {
             },
             topic("Dropped later", 1),
         ],
-        vec![action("book a room", vec![Person::Slack("U7".to_string())])],
+        vec![action(
+            "book a room",
+            vec![Person::Slack(UserId::from("U7"))],
+        )],
         vec![topic("Deep topics for next time", 0)],
     );
     import(&db, &better, at(60)).await;
@@ -393,13 +415,13 @@ async fn an_item_read_with_other_owners_is_not_stored_twice() {
 async fn an_item_reassigned_in_slack_survives_importing_the_page_again() {
     let db = Db::fresh().await;
     import(&db, &first_reading(), at(0)).await;
-    let item = items::find_by_number(&db.pool, TEAM, 1)
+    let item = items::find_by_number(&db.pool, &TeamId::from(TEAM), ItemNumber(1))
         .await
         .unwrap()
         .unwrap();
     assert_eq!(item.text, "Jo to merge the files");
     let mut conn = db.conn().await;
-    items::set_owners(&mut conn, item.id, &["U8".to_string()])
+    items::set_owners(&mut conn, item.id, &[UserId::from("U8")])
         .await
         .unwrap();
     let before = everything(&db).await;

@@ -7,13 +7,14 @@ use archhour::store::items::{self, Captured, NewEntry, NewItem};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{CHANNEL, Db, OTHER_CHANNEL, TEAM, at, propose};
+use archhour::domain::ids::{ChannelId, ItemNumber, TeamId, UserId};
 
-fn owners(ids: &[&str]) -> Vec<String> {
-    ids.iter().map(|id| id.to_string()).collect()
+fn owners(ids: &[&str]) -> Vec<UserId> {
+    ids.iter().map(|&id| UserId::from(id)).collect()
 }
 
 fn numbers(items: &[ActionItem]) -> Vec<i32> {
-    items.iter().map(|i| i.number).collect()
+    items.iter().map(|i| i.number.0).collect()
 }
 
 /// An item in `channel` owned by `owner_ids`, captured from reply `source` if given.
@@ -30,17 +31,17 @@ async fn add(
     items::insert(
         &mut conn,
         &NewItem {
-            team_id: TEAM,
-            channel_id: channel,
+            team_id: &TeamId::from(TEAM),
+            channel_id: &ChannelId::from(channel),
             text,
             owners: &owners(owner_ids),
             owner_names: &[],
             due_on: None,
             topic_id,
             meeting_id: None,
-            created_by: "U9",
+            created_by: &UserId::from("U9"),
             created_at,
-            source: source.map(|ts| (channel, ts)),
+            source: source.map(|ts| (&*Box::leak(Box::new(ChannelId::from(channel))), ts)),
         },
     )
     .await
@@ -65,11 +66,12 @@ fn entry<'a>(
 ) -> NewEntry<'a> {
     NewEntry {
         parent: None,
-        channel_id: CHANNEL,
+        // Leaked: a test's entry lives as long as the test.
+        channel_id: Box::leak(Box::new(ChannelId::from(CHANNEL))),
         topic_id: Some(topic_id),
         meeting_id: None,
         text,
-        by,
+        by: Box::leak(Box::new(UserId::from(by))),
         at: at(0),
         source_ts,
     }
@@ -80,48 +82,52 @@ async fn an_item_reads_back_with_its_owners_sorted() {
     let db = Db::fresh().await;
     let topic = propose(&db, CHANNEL, "U1", "Topic", at(0)).await;
     let mut conn = db.conn().await;
-    let names = owners(&["Jo Smith"]);
+    let names = vec!["Jo Smith".to_string()];
     let stored = items::insert(
         &mut conn,
         &NewItem {
-            team_id: TEAM,
-            channel_id: CHANNEL,
+            team_id: &TeamId::from(TEAM),
+            channel_id: &ChannelId::from(CHANNEL),
             text: "<@U3> and <@U2> to list the upgrades",
             owners: &owners(&["U3", "U2", "U3"]),
             owner_names: &names,
             due_on: NaiveDate::from_ymd_opt(2026, 11, 25),
             topic_id: Some(topic.id),
             meeting_id: None,
-            created_by: "U1",
+            created_by: &UserId::from("U1"),
             created_at: at(5),
-            source: Some((CHANNEL, "1.5")),
+            source: Some((&ChannelId::from(CHANNEL), "1.5")),
         },
     )
     .await
     .unwrap();
     let expected = ActionItem {
         id: stored.id,
-        number: 1,
-        team_id: TEAM.to_string(),
-        channel_id: CHANNEL.to_string(),
+        number: ItemNumber(1),
+        team_id: TeamId::from(TEAM.to_string()),
+        channel_id: ChannelId::from(CHANNEL.to_string()),
         text: "<@U3> and <@U2> to list the upgrades".to_string(),
         owners: owners(&["U2", "U3"]),
         owner_names: names.clone(),
         due_on: NaiveDate::from_ymd_opt(2026, 11, 25),
         topic_id: Some(topic.id),
         meeting_id: None,
-        created_by: "U1".to_string(),
+        created_by: UserId::from("U1"),
         created_at: at(5),
         state: ItemState::Open,
         snoozed_until: None,
     };
     assert_eq!(stored, expected);
     assert_eq!(
-        items::find_by_number(&db.pool, TEAM, 1).await.unwrap(),
+        items::find_by_number(&db.pool, &TeamId::from(TEAM), ItemNumber(1))
+            .await
+            .unwrap(),
         Some(expected.clone())
     );
     assert_eq!(
-        items::find_by_number(&db.pool, "T2", 1).await.unwrap(),
+        items::find_by_number(&db.pool, &TeamId::from("T2"), ItemNumber(1))
+            .await
+            .unwrap(),
         None
     );
 
@@ -158,20 +164,38 @@ async fn open_items_are_listed_oldest_first() {
     .await; // A2
     add(&db, CHANNEL, "early", &["U2"], at(10), None, None).await; // A3
     let done = add(&db, CHANNEL, "done", &["U1"], at(0), None, None).await; // A4
-    items::close(&db.pool, done.id, ItemState::Done, "U1", at(40))
-        .await
-        .unwrap();
+    items::close(
+        &db.pool,
+        done.id,
+        ItemState::Done,
+        &UserId::from("U1"),
+        at(40),
+    )
+    .await
+    .unwrap();
 
     assert_eq!(
-        numbers(&items::open_in_channel(&db.pool, CHANNEL).await.unwrap()),
+        numbers(
+            &items::open_in_channel(&db.pool, &ChannelId::from(CHANNEL))
+                .await
+                .unwrap()
+        ),
         [3, 1]
     );
     assert_eq!(
-        numbers(&items::open_owned_by(&db.pool, "U1").await.unwrap()),
+        numbers(
+            &items::open_owned_by(&db.pool, &UserId::from("U1"))
+                .await
+                .unwrap()
+        ),
         [2, 1]
     );
     assert_eq!(
-        numbers(&items::open_owned_by(&db.pool, "U2").await.unwrap()),
+        numbers(
+            &items::open_owned_by(&db.pool, &UserId::from("U2"))
+                .await
+                .unwrap()
+        ),
         [3, 2]
     );
     assert_eq!(
@@ -187,19 +211,37 @@ async fn an_item_is_closed_once() {
     let item = add(&db, CHANNEL, "write it up", &["U1"], at(0), None, None).await;
     let other = add(&db, CHANNEL, "not needed", &["U1"], at(0), None, None).await;
     assert!(
-        items::close(&db.pool, item.id, ItemState::Done, "U1", at(5))
-            .await
-            .unwrap()
+        items::close(
+            &db.pool,
+            item.id,
+            ItemState::Done,
+            &UserId::from("U1"),
+            at(5)
+        )
+        .await
+        .unwrap()
     );
     assert!(
-        !items::close(&db.pool, item.id, ItemState::Dropped, "U2", at(6))
-            .await
-            .unwrap()
+        !items::close(
+            &db.pool,
+            item.id,
+            ItemState::Dropped,
+            &UserId::from("U2"),
+            at(6)
+        )
+        .await
+        .unwrap()
     );
     assert!(
-        items::close(&db.pool, other.id, ItemState::Dropped, "U2", at(7))
-            .await
-            .unwrap()
+        items::close(
+            &db.pool,
+            other.id,
+            ItemState::Dropped,
+            &UserId::from("U2"),
+            at(7)
+        )
+        .await
+        .unwrap()
     );
 
     let closed: Vec<(String, String, DateTime<Utc>)> =
@@ -293,7 +335,7 @@ async fn undo_takes_back_the_newest_capture_by_reply_order() {
     )
     .await;
 
-    let newest = items::last_captured(&db.pool, CHANNEL, topic.id, None)
+    let newest = items::last_captured(&db.pool, &ChannelId::from(CHANNEL), topic.id, None)
         .await
         .unwrap();
     assert_eq!(
@@ -303,9 +345,14 @@ async fn undo_takes_back_the_newest_capture_by_reply_order() {
             source_ts: "1700000000.000300".to_string()
         })
     );
-    let by_u9 = items::last_captured(&db.pool, CHANNEL, topic.id, Some("U9"))
-        .await
-        .unwrap();
+    let by_u9 = items::last_captured(
+        &db.pool,
+        &ChannelId::from(CHANNEL),
+        topic.id,
+        Some(&UserId::from("U9")),
+    )
+    .await
+    .unwrap();
     assert_eq!(
         by_u9,
         Some(Captured::Item {
@@ -314,9 +361,14 @@ async fn undo_takes_back_the_newest_capture_by_reply_order() {
         })
     );
     assert_eq!(
-        items::last_captured(&db.pool, CHANNEL, topic.id, Some("U7"))
-            .await
-            .unwrap(),
+        items::last_captured(
+            &db.pool,
+            &ChannelId::from(CHANNEL),
+            topic.id,
+            Some(&UserId::from("U7"))
+        )
+        .await
+        .unwrap(),
         None
     );
 
@@ -324,7 +376,7 @@ async fn undo_takes_back_the_newest_capture_by_reply_order() {
         .await
         .unwrap();
     assert_eq!(
-        items::last_captured(&db.pool, CHANNEL, topic.id, None)
+        items::last_captured(&db.pool, &ChannelId::from(CHANNEL), topic.id, None)
             .await
             .unwrap(),
         by_u9.clone()
@@ -332,7 +384,7 @@ async fn undo_takes_back_the_newest_capture_by_reply_order() {
     items::delete_captured(&db.pool, &by_u9.unwrap())
         .await
         .unwrap();
-    let left = items::last_captured(&db.pool, CHANNEL, topic.id, None)
+    let left = items::last_captured(&db.pool, &ChannelId::from(CHANNEL), topic.id, None)
         .await
         .unwrap();
     assert_eq!(reply_of(&left), Some("999999999.999999"));

@@ -8,19 +8,27 @@ use archhour::store::{meetings, topics};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{CHANNEL, Db, OTHER_CHANNEL, TEAM, at, propose};
+use archhour::domain::ids::{ChannelId, TeamId, UserId};
 
 fn day() -> NaiveDate {
     at(0).date_naive()
 }
 
 async fn start(db: &Db, channel: &str, now: DateTime<Utc>) -> Option<i64> {
-    meetings::insert_starting(&db.pool, TEAM, channel, "U1", now, day())
-        .await
-        .expect("starting a meeting")
+    meetings::insert_starting(
+        &db.pool,
+        &TeamId::from(TEAM),
+        &ChannelId::from(channel),
+        &UserId::from("U1"),
+        now,
+        day(),
+    )
+    .await
+    .expect("starting a meeting")
 }
 
 async fn running(db: &Db) -> Meeting {
-    meetings::running_in(&db.pool, CHANNEL)
+    meetings::running_in(&db.pool, &ChannelId::from(CHANNEL))
         .await
         .unwrap()
         .expect("a running meeting")
@@ -40,9 +48,9 @@ async fn a_channel_runs_one_meeting_at_a_time() {
         running(&db).await,
         Meeting {
             id: first,
-            team_id: TEAM.to_string(),
-            channel_id: CHANNEL.to_string(),
-            started_by: "U1".to_string(),
+            team_id: TeamId::from(TEAM.to_string()),
+            channel_id: ChannelId::from(CHANNEL.to_string()),
+            started_by: UserId::from("U1"),
             started_at: at(0),
             phase: Phase::Starting,
             version: 1,
@@ -53,7 +61,12 @@ async fn a_channel_runs_one_meeting_at_a_time() {
     meetings::set_phase(&db.pool, first, Phase::Ended, 2, at(50))
         .await
         .unwrap();
-    assert_eq!(meetings::running_in(&db.pool, CHANNEL).await.unwrap(), None);
+    assert_eq!(
+        meetings::running_in(&db.pool, &ChannelId::from(CHANNEL))
+            .await
+            .unwrap(),
+        None
+    );
     let ended = meetings::find(&db.pool, first).await.unwrap().unwrap();
     assert_eq!((ended.phase, ended.version), (Phase::Ended, 2));
     let ended_at: Option<DateTime<Utc>> =
@@ -203,16 +216,16 @@ async fn ending_defers_the_open_topics_proposed_before_the_start() {
     topics::set_state(&db.pool, taken.id, TopicState::Discussed, None)
         .await
         .unwrap();
-    topics::withdraw(&db.pool, withdrawn.id, "U2", at(1))
+    topics::withdraw(&db.pool, withdrawn.id, &UserId::from("U2"), at(1))
         .await
         .unwrap();
 
-    let mut deferred = meetings::defer_open_topics(&db.pool, CHANNEL, at(30))
+    let mut deferred = meetings::defer_open_topics(&db.pool, &ChannelId::from(CHANNEL), at(30))
         .await
         .unwrap();
     deferred.sort();
     assert_eq!(deferred, [early.id, on_the_minute.id]);
-    meetings::defer_open_topics(&db.pool, CHANNEL, at(30))
+    meetings::defer_open_topics(&db.pool, &ChannelId::from(CHANNEL), at(30))
         .await
         .unwrap();
 

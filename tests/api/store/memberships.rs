@@ -5,12 +5,15 @@ use archhour::domain::membership::{Membership, Outside};
 use archhour::store::memberships;
 
 use super::{CHANNEL, Db, TEAM, at, propose, propose_in};
+use archhour::domain::ids::{ChannelId, TeamId};
 
 #[tokio::test]
 async fn the_latest_finding_about_a_channel_is_kept() {
     let db = Db::fresh().await;
     assert_eq!(
-        memberships::get(&db.pool, CHANNEL).await.unwrap(),
+        memberships::get(&db.pool, &ChannelId::from(CHANNEL))
+            .await
+            .unwrap(),
         None,
         "never looked"
     );
@@ -22,11 +25,13 @@ async fn the_latest_finding_about_a_channel_is_kept() {
         Membership::Outside(Outside::Private),
         Membership::Member,
     ] {
-        memberships::set(&db.pool, CHANNEL, membership, at(0))
+        memberships::set(&db.pool, &ChannelId::from(CHANNEL), membership, at(0))
             .await
             .unwrap();
         assert_eq!(
-            memberships::get(&db.pool, CHANNEL).await.unwrap(),
+            memberships::get(&db.pool, &ChannelId::from(CHANNEL))
+                .await
+                .unwrap(),
             Some(membership)
         );
     }
@@ -49,7 +54,7 @@ async fn home_warns_about_channels_left_with_the_workspace_s_topics() {
     ];
     // In reverse, so the order of the answer is the query's own.
     for (channel, membership, team) in findings.iter().rev() {
-        memberships::set(&db.pool, channel, *membership, at(0))
+        memberships::set(&db.pool, &ChannelId::from(*channel), *membership, at(0))
             .await
             .unwrap();
         match team {
@@ -63,7 +68,9 @@ async fn home_warns_about_channels_left_with_the_workspace_s_topics() {
         }
     }
     assert_eq!(
-        memberships::left_with_topics(&db.pool, TEAM).await.unwrap(),
+        memberships::left_with_topics(&db.pool, &TeamId::from(TEAM))
+            .await
+            .unwrap(),
         [
             ("C1".to_string(), Membership::Outside(Outside::Removed)),
             ("C2".to_string(), Membership::Outside(Outside::Archived)),

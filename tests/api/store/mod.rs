@@ -32,6 +32,7 @@ use sqlx::pool::PoolConnection;
 use sqlx::{PgPool, Postgres};
 
 use crate::support::postgres::TestDatabase;
+use archhour::domain::ids::{ChannelId, TeamId, UserId};
 
 pub const TEAM: &str = "T1";
 pub const CHANNEL: &str = "C_ARCH";
@@ -95,15 +96,15 @@ pub async fn propose_in(
 ) -> Topic {
     let intents = Intents::parse("discuss").expect("an intent");
     let mut tx = db.pool.begin().await.expect("a transaction");
-    let number = store::topics::take_next_number(&mut *tx, team)
+    let number = store::topics::take_next_number(&mut *tx, &TeamId::from(team))
         .await
         .expect("numbering a topic");
     let topic = store::topics::insert(
         &mut *tx,
         &NewTopic {
-            team_id: team,
-            channel_id: channel,
-            author_id: author,
+            team_id: &TeamId::from(team),
+            channel_id: &ChannelId::from(channel),
+            author_id: &UserId::from(author),
             intents: &intents,
             title,
             created_at,
@@ -143,9 +144,9 @@ pub async fn react(
     store::votes::apply(
         &mut conn,
         &[store::votes::VoteChange {
-            channel_id: channel.to_string(),
+            channel_id: ChannelId::from(channel.to_string()),
             message_ts: ts.to_string(),
-            user_id: user.to_string(),
+            user_id: UserId::from(user.to_string()),
             present,
             at: now,
             event_ts,
@@ -160,7 +161,7 @@ pub fn delivery(key: &str) -> Delivery {
     Delivery {
         key: key.to_string(),
         outgoing: Outgoing::Render(Render::AppHome {
-            user_id: "U1".to_string(),
+            user_id: UserId::from("U1"),
         }),
         after_send: None,
         coalesce_key: None,

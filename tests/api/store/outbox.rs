@@ -9,6 +9,7 @@ use archhour::store::outbox::{self, Claimed};
 use chrono::{DateTime, Utc};
 
 use super::{Db, at, delivery};
+use archhour::domain::ids::{ChannelId, UserId};
 
 const MAX_ATTEMPTS: u32 = 3;
 
@@ -61,7 +62,7 @@ async fn state(db: &Db, key: &str) -> (String, i32, Option<String>) {
 #[tokio::test]
 async fn an_intent_is_queued_once() {
     let db = Db::fresh().await;
-    let dm = Delivery::reminder_dm("run-1", "U1");
+    let dm = Delivery::reminder_dm("run-1", &UserId::from("U1"));
     assert!(outbox::enqueue(&db.pool, &dm, at(0)).await.unwrap());
     assert!(!outbox::enqueue(&db.pool, &dm, at(1)).await.unwrap());
     assert_eq!(rows(&db).await, [(dm.key.clone(), at(0))]);
@@ -79,7 +80,7 @@ async fn an_intent_is_queued_once() {
         row.after_send,
         Some(AfterSend::RecordReminderDm {
             run_key: "run-1".to_string(),
-            user_id: "U1".to_string()
+            user_id: UserId::from("U1")
         })
     );
 }
@@ -220,7 +221,7 @@ async fn a_lost_claim_is_fenced_and_its_attempt_may_have_been_sent() {
     let second = claim(&db, at(2), at(4)).await;
     assert_eq!((second[0].attempt, second[0].maybe_sent), (2, true));
     let receipt = CallReceipt {
-        channel: Some("C1".to_string()),
+        channel: Some(ChannelId::from("C1")),
         ts: Some("1.1".to_string()),
         read: None,
     };

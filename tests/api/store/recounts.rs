@@ -4,15 +4,15 @@
 use archhour::store::{meetings, recounts};
 
 use super::{CHANNEL, Db, TEAM, at, post_card, propose};
+use archhour::domain::ids::{ChannelId, TeamId, TopicNumber, UserId};
+use archhour::slack::api::Reaction;
 
-fn reactions(pairs: &[(&str, &[&str])]) -> Vec<(String, Vec<String>)> {
+fn reactions(pairs: &[(&str, &[&str])]) -> Vec<Reaction> {
     pairs
         .iter()
-        .map(|(emoji, users)| {
-            (
-                emoji.to_string(),
-                users.iter().map(|u| u.to_string()).collect(),
-            )
+        .map(|(emoji, users)| Reaction {
+            name: emoji.to_string(),
+            users: users.iter().map(|&u| UserId::from(u)).collect(),
         })
         .collect()
 }
@@ -20,25 +20,55 @@ fn reactions(pairs: &[(&str, &[&str])]) -> Vec<(String, Vec<String>)> {
 #[tokio::test]
 async fn a_meeting_asks_for_one_recount_and_a_person_for_as_many_as_they_like() {
     let db = Db::fresh().await;
-    let meeting =
-        meetings::insert_starting(&db.pool, TEAM, CHANNEL, "U1", at(0), at(0).date_naive())
-            .await
-            .unwrap()
-            .expect("a meeting");
-    let first = recounts::insert(&db.pool, CHANNEL, None, Some(meeting), at(0))
-        .await
-        .unwrap();
+    let meeting = meetings::insert_starting(
+        &db.pool,
+        &TeamId::from(TEAM),
+        &ChannelId::from(CHANNEL),
+        &UserId::from("U1"),
+        at(0),
+        at(0).date_naive(),
+    )
+    .await
+    .unwrap()
+    .expect("a meeting");
+    let first = recounts::insert(
+        &db.pool,
+        &ChannelId::from(CHANNEL),
+        None,
+        Some(meeting),
+        at(0),
+    )
+    .await
+    .unwrap();
     assert!(first.is_some());
-    let again = recounts::insert(&db.pool, CHANNEL, None, Some(meeting), at(1))
-        .await
-        .unwrap();
+    let again = recounts::insert(
+        &db.pool,
+        &ChannelId::from(CHANNEL),
+        None,
+        Some(meeting),
+        at(1),
+    )
+    .await
+    .unwrap();
     assert_eq!(again, None);
-    let mine = recounts::insert(&db.pool, CHANNEL, Some("U2"), None, at(2))
-        .await
-        .unwrap();
-    let mine_again = recounts::insert(&db.pool, CHANNEL, Some("U2"), None, at(3))
-        .await
-        .unwrap();
+    let mine = recounts::insert(
+        &db.pool,
+        &ChannelId::from(CHANNEL),
+        Some(&UserId::from("U2")),
+        None,
+        at(2),
+    )
+    .await
+    .unwrap();
+    let mine_again = recounts::insert(
+        &db.pool,
+        &ChannelId::from(CHANNEL),
+        Some(&UserId::from("U2")),
+        None,
+        at(3),
+    )
+    .await
+    .unwrap();
     assert!(mine.is_some() && mine_again.is_some() && mine != mine_again);
 
     let locked = recounts::lock(&db.pool, mine.unwrap())
@@ -46,12 +76,12 @@ async fn a_meeting_asks_for_one_recount_and_a_person_for_as_many_as_they_like() 
         .unwrap()
         .expect("stored");
     assert_eq!(locked.channel_id, CHANNEL);
-    assert_eq!(locked.requested_by.as_deref(), Some("U2"));
+    assert_eq!(locked.requested_by, Some(UserId::from("U2")));
     assert_eq!(locked.meeting_id, None);
     assert_eq!(locked.finished_at, None);
     // Neither a person nor a meeting: the table refuses it.
     assert!(
-        recounts::insert(&db.pool, CHANNEL, None, None, at(4))
+        recounts::insert(&db.pool, &ChannelId::from(CHANNEL), None, None, at(4))
             .await
             .is_err()
     );
@@ -64,14 +94,20 @@ async fn each_card_keeps_its_first_outcome_and_the_recount_finishes_once() {
     let newer = propose(&db, CHANNEL, "U1", "Newer", at(5)).await;
     let older = post_card(&db, &older, "100.1").await;
     let newer = post_card(&db, &newer, "100.2").await;
-    let id = recounts::insert(&db.pool, CHANNEL, Some("U9"), None, at(10))
-        .await
-        .unwrap()
-        .unwrap();
+    let id = recounts::insert(
+        &db.pool,
+        &ChannelId::from(CHANNEL),
+        Some(&UserId::from("U9")),
+        None,
+        at(10),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     // Added newest first, twice: the cards come back once each, in the order proposed.
     for topic in [&newer, &older, &newer] {
         let ts = topic.card_ts.as_deref().unwrap();
-        recounts::add_card(&db.pool, id, topic.id, CHANNEL, ts)
+        recounts::add_card(&db.pool, id, topic.id, &ChannelId::from(CHANNEL), ts)
             .await
             .unwrap();
     }
@@ -108,7 +144,7 @@ async fn each_card_keeps_its_first_outcome_and_the_recount_finishes_once() {
     assert_eq!(recounts::waiting(&db.pool, id).await.unwrap(), 0);
 
     let cards = recounts::cards(&db.pool, id).await.unwrap();
-    let numbers: Vec<i32> = cards.iter().map(|card| card.number).collect();
+    let numbers: Vec<TopicNumber> = cards.iter().map(|card| card.number).collect();
     assert_eq!(numbers, [older.number, newer.number]);
     assert_eq!(cards[0].message_ts, "100.1");
     assert_eq!(cards[0].read, Some((read, at(11))));

@@ -6,6 +6,7 @@ use archhour::store::reminders::{self, ReminderDm};
 use archhour::store::users;
 
 use super::{CHANNEL, Db, at};
+use archhour::domain::ids::{ChannelId, UserId};
 
 const RUN: &str = "reminders:C_ARCH:2026-11-17T10:00:00Z";
 
@@ -17,14 +18,20 @@ async fn a_run_happens_once_per_key() {
         None
     );
     assert!(
-        reminders::start_run(&db.pool, RUN, CHANNEL, None, at(0))
+        reminders::start_run(&db.pool, RUN, &ChannelId::from(CHANNEL), None, at(0))
             .await
             .unwrap()
     );
     assert!(
-        !reminders::start_run(&db.pool, RUN, CHANNEL, Some("U1"), at(5))
-            .await
-            .unwrap(),
+        !reminders::start_run(
+            &db.pool,
+            RUN,
+            &ChannelId::from(CHANNEL),
+            Some(&UserId::from("U1")),
+            at(5)
+        )
+        .await
+        .unwrap(),
         "a retried or duplicated run does nothing"
     );
     assert_eq!(
@@ -32,9 +39,15 @@ async fn a_run_happens_once_per_key() {
         Some(at(0))
     );
     assert!(
-        reminders::start_run(&db.pool, "remind:U1:1", CHANNEL, Some("U1"), at(5))
-            .await
-            .unwrap()
+        reminders::start_run(
+            &db.pool,
+            "remind:U1:1",
+            &ChannelId::from(CHANNEL),
+            Some(&UserId::from("U1")),
+            at(5)
+        )
+        .await
+        .unwrap()
     );
 }
 
@@ -44,28 +57,37 @@ async fn a_run_happens_once_per_key() {
 #[tokio::test]
 async fn each_owner_gets_one_dm_per_run() {
     let db = Db::fresh().await;
-    reminders::start_run(&db.pool, RUN, CHANNEL, None, at(0))
+    reminders::start_run(&db.pool, RUN, &ChannelId::from(CHANNEL), None, at(0))
         .await
         .unwrap();
-    reminders::add_dm(&db.pool, RUN, "U1", &[3, 1])
+    reminders::add_dm(&db.pool, RUN, &UserId::from("U1"), &[3, 1])
         .await
         .unwrap();
-    reminders::add_dm(&db.pool, RUN, "U1", &[3, 1, 7])
+    reminders::add_dm(&db.pool, RUN, &UserId::from("U1"), &[3, 1, 7])
         .await
         .unwrap();
-    reminders::add_dm(&db.pool, RUN, "U2", &[1]).await.unwrap();
+    reminders::add_dm(&db.pool, RUN, &UserId::from("U2"), &[1])
+        .await
+        .unwrap();
     let unsent = ReminderDm {
         run_key: RUN.to_string(),
-        user_id: "U1".to_string(),
+        user_id: UserId::from("U1"),
         item_ids: vec![3, 1],
         dm_channel_id: None,
         message_ts: None,
     };
     assert_eq!(
-        reminders::dm(&db.pool, RUN, "U1").await.unwrap(),
+        reminders::dm(&db.pool, RUN, &UserId::from("U1"))
+            .await
+            .unwrap(),
         Some(unsent.clone())
     );
-    assert_eq!(reminders::dm(&db.pool, RUN, "U3").await.unwrap(), None);
+    assert_eq!(
+        reminders::dm(&db.pool, RUN, &UserId::from("U3"))
+            .await
+            .unwrap(),
+        None
+    );
     assert!(
         reminders::dms_listing(&db.pool, 1)
             .await
@@ -74,29 +96,35 @@ async fn each_owner_gets_one_dm_per_run() {
         "none sent yet"
     );
 
-    reminders::record_dm(&db.pool, RUN, "U1", "D1", "1.1")
-        .await
-        .unwrap();
+    reminders::record_dm(
+        &db.pool,
+        RUN,
+        &UserId::from("U1"),
+        &ChannelId::from("D1"),
+        "1.1",
+    )
+    .await
+    .unwrap();
     let sent = ReminderDm {
-        dm_channel_id: Some("D1".to_string()),
+        dm_channel_id: Some(ChannelId::from("D1")),
         message_ts: Some("1.1".to_string()),
         ..unsent
     };
     assert_eq!(
-        reminders::dm_by_message(&db.pool, "D1", "1.1")
+        reminders::dm_by_message(&db.pool, &ChannelId::from("D1"), "1.1")
             .await
             .unwrap(),
         Some(sent)
     );
     assert_eq!(
-        reminders::dm_by_message(&db.pool, "D1", "1.2")
+        reminders::dm_by_message(&db.pool, &ChannelId::from("D1"), "1.2")
             .await
             .unwrap(),
         None
     );
     assert_eq!(
         reminders::dms_listing(&db.pool, 1).await.unwrap(),
-        [(RUN.to_string(), "U1".to_string())]
+        [(RUN.to_string(), UserId::from("U1"))]
     );
     assert!(
         reminders::dms_listing(&db.pool, 7)
@@ -112,29 +140,42 @@ async fn each_owner_gets_one_dm_per_run() {
 #[tokio::test]
 async fn a_user_s_dm_channel_is_remembered() {
     let db = Db::fresh().await;
-    assert_eq!(reminders::dm_channel(&db.pool, "U1").await.unwrap(), None);
-    reminders::save_dm_channel(&db.pool, "U1", "D1")
+    assert_eq!(
+        reminders::dm_channel(&db.pool, &UserId::from("U1"))
+            .await
+            .unwrap(),
+        None
+    );
+    reminders::save_dm_channel(&db.pool, &UserId::from("U1"), &ChannelId::from("D1"))
         .await
         .unwrap();
     assert_eq!(
-        reminders::dm_channel(&db.pool, "U1").await.unwrap(),
-        Some("D1".to_string())
+        reminders::dm_channel(&db.pool, &UserId::from("U1"))
+            .await
+            .unwrap(),
+        Some(ChannelId::from("D1"))
     );
 
     let admin = UserKind {
         is_bot: false,
         is_admin: true,
     };
-    users::save(&db.pool, "U1", admin, at(0)).await.unwrap();
-    reminders::save_dm_channel(&db.pool, "U1", "D2")
+    users::save(&db.pool, &UserId::from("U1"), admin, at(0))
+        .await
+        .unwrap();
+    reminders::save_dm_channel(&db.pool, &UserId::from("U1"), &ChannelId::from("D2"))
         .await
         .unwrap();
     assert_eq!(
-        reminders::dm_channel(&db.pool, "U1").await.unwrap(),
-        Some("D2".to_string())
+        reminders::dm_channel(&db.pool, &UserId::from("U1"))
+            .await
+            .unwrap(),
+        Some(ChannelId::from("D2"))
     );
     assert_eq!(
-        users::get(&db.pool, "U1", at(0)).await.unwrap(),
+        users::get(&db.pool, &UserId::from("U1"), at(0))
+            .await
+            .unwrap(),
         Some(admin)
     );
 }

@@ -10,15 +10,17 @@ use archhour::store::{meetings, topics};
 use chrono::NaiveDate;
 
 use super::{CHANNEL, Db, OTHER_CHANNEL, TEAM, at, propose};
+use archhour::domain::ids::{ChannelId, TeamId, UserId};
 
 fn entry<'a>(topic: Option<&Topic>, text: &'a str) -> NewEntry<'a> {
     NewEntry {
         parent: None,
-        channel_id: CHANNEL,
+        // Leaked: a test's entry lives as long as the test.
+        channel_id: Box::leak(Box::new(ChannelId::from(CHANNEL))),
         topic_id: topic.map(|t| t.id),
         meeting_id: None,
         text,
-        by: "U1",
+        by: Box::leak(Box::new(UserId::from("U1"))),
         at: at(0),
         source_ts: None,
     }
@@ -64,7 +66,7 @@ async fn matches_in_titles_count_double_and_add_up() {
         .unwrap();
 
     let mut conn = db.conn().await;
-    let found = search::search(&mut conn, CHANNEL, "kafka", 10)
+    let found = search::search(&mut conn, &ChannelId::from(CHANNEL), "kafka", 10)
         .await
         .unwrap();
     assert_eq!(
@@ -76,12 +78,12 @@ async fn matches_in_titles_count_double_and_add_up() {
             "Database migrations"
         ]
     );
-    let top = search::search(&mut conn, CHANNEL, "kafka", 2)
+    let top = search::search(&mut conn, &ChannelId::from(CHANNEL), "kafka", 2)
         .await
         .unwrap();
     assert_eq!(titles(&top), ["Consumer lag", "Kafka upgrades"]);
     // Words are stemmed: "upgrade" finds "upgrades".
-    let upgrade = search::search(&mut conn, CHANNEL, "upgrade", 10)
+    let upgrade = search::search(&mut conn, &ChannelId::from(CHANNEL), "upgrade", 10)
         .await
         .unwrap();
     assert_eq!(titles(&upgrade), ["Kafka upgrades"]);
@@ -101,10 +103,17 @@ async fn found_topics_carry_their_meeting_record() {
         .await
         .unwrap();
     let held_on = NaiveDate::from_ymd_opt(2026, 11, 18).unwrap();
-    let meeting = meetings::insert_starting(&db.pool, TEAM, CHANNEL, "U1", at(0), held_on)
-        .await
-        .unwrap()
-        .unwrap();
+    let meeting = meetings::insert_starting(
+        &db.pool,
+        &TeamId::from(TEAM),
+        &ChannelId::from(CHANNEL),
+        &UserId::from("U1"),
+        at(0),
+        held_on,
+    )
+    .await
+    .unwrap()
+    .unwrap();
     meetings::start_topic(&db.pool, meeting, discussed.id, 5, 600, at(1))
         .await
         .unwrap();
@@ -156,14 +165,14 @@ async fn a_new_title_s_words_are_counted_against_the_channel_s_titles() {
     let groups = propose(&db, CHANNEL, "U1", "Consumer groups in Kafka", at(1)).await;
     propose(&db, CHANNEL, "U1", "Database migrations", at(2)).await;
     let withdrawn = propose(&db, CHANNEL, "U1", "Kafka topic naming", at(3)).await;
-    topics::withdraw(&db.pool, withdrawn.id, "U1", at(3))
+    topics::withdraw(&db.pool, withdrawn.id, &UserId::from("U1"), at(3))
         .await
         .unwrap();
     propose(&db, OTHER_CHANNEL, "U1", "Kafka consumer lag", at(3)).await;
     let new = propose(&db, CHANNEL, "U1", "Kafka consumer lag", at(4)).await;
 
     let mut conn = db.conn().await;
-    let sharing = search::sharing_words(&mut conn, CHANNEL, new.id)
+    let sharing = search::sharing_words(&mut conn, &ChannelId::from(CHANNEL), new.id)
         .await
         .unwrap();
     let containing: HashMap<String, usize> = [

@@ -6,6 +6,7 @@ use archhour::domain::settings::ChannelSettings;
 use archhour::store::settings;
 
 use super::{CHANNEL, Db, OTHER_CHANNEL, at};
+use archhour::domain::ids::{ChannelId, UserId};
 
 /// Every field away from its default.
 fn customised() -> ChannelSettings {
@@ -18,7 +19,7 @@ fn customised() -> ChannelSettings {
         votes_per_person: 3,
         digest: None,
         reminders: WeeklyTime::parse("thu 08:15"),
-        facilitators: vec!["U2".to_string(), "U1".to_string()],
+        facilitators: vec![UserId::from("U2"), UserId::from("U1")],
     }
 }
 
@@ -26,7 +27,9 @@ fn customised() -> ChannelSettings {
 async fn a_channel_without_a_row_has_the_defaults() {
     let db = Db::fresh().await;
     assert_eq!(
-        settings::load(&db.pool, CHANNEL).await.unwrap(),
+        settings::load(&db.pool, &ChannelId::from(CHANNEL))
+            .await
+            .unwrap(),
         ChannelSettings::default()
     );
 }
@@ -44,7 +47,9 @@ async fn the_column_defaults_are_the_documented_defaults() {
         .await
         .expect("a bare row");
     assert_eq!(
-        settings::load(&db.pool, CHANNEL).await.unwrap(),
+        settings::load(&db.pool, &ChannelId::from(CHANNEL))
+            .await
+            .unwrap(),
         ChannelSettings::default()
     );
 }
@@ -52,11 +57,19 @@ async fn the_column_defaults_are_the_documented_defaults() {
 #[tokio::test]
 async fn saved_settings_read_back_as_saved_and_saving_again_replaces_them() {
     let db = Db::fresh().await;
-    settings::save(&db.pool, CHANNEL, &customised(), "U1", at(0))
-        .await
-        .unwrap();
+    settings::save(
+        &db.pool,
+        &ChannelId::from(CHANNEL),
+        &customised(),
+        &UserId::from("U1"),
+        at(0),
+    )
+    .await
+    .unwrap();
     assert_eq!(
-        settings::load(&db.pool, CHANNEL).await.unwrap(),
+        settings::load(&db.pool, &ChannelId::from(CHANNEL))
+            .await
+            .unwrap(),
         customised()
     );
 
@@ -66,10 +79,21 @@ async fn saved_settings_read_back_as_saved_and_saving_again_replaces_them() {
         reminders: None,
         ..customised()
     };
-    settings::save(&db.pool, CHANNEL, &changed, "U2", at(5))
-        .await
-        .unwrap();
-    assert_eq!(settings::load(&db.pool, CHANNEL).await.unwrap(), changed);
+    settings::save(
+        &db.pool,
+        &ChannelId::from(CHANNEL),
+        &changed,
+        &UserId::from("U2"),
+        at(5),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        settings::load(&db.pool, &ChannelId::from(CHANNEL))
+            .await
+            .unwrap(),
+        changed
+    );
     let who: (String, chrono::DateTime<chrono::Utc>) =
         sqlx::query_as("select updated_by, updated_at from channel_settings where channel_id = $1")
             .bind(CHANNEL)
@@ -83,14 +107,26 @@ async fn saved_settings_read_back_as_saved_and_saving_again_replaces_them() {
 #[tokio::test]
 async fn settings_of_several_channels_leave_out_those_with_defaults() {
     let db = Db::fresh().await;
-    settings::save(&db.pool, CHANNEL, &customised(), "U1", at(0))
-        .await
-        .unwrap();
-    let loaded = settings::load_many(&db.pool, &[CHANNEL.to_string(), OTHER_CHANNEL.to_string()])
-        .await
-        .unwrap();
+    settings::save(
+        &db.pool,
+        &ChannelId::from(CHANNEL),
+        &customised(),
+        &UserId::from("U1"),
+        at(0),
+    )
+    .await
+    .unwrap();
+    let loaded = settings::load_many(
+        &db.pool,
+        &[
+            ChannelId::from(CHANNEL.to_string()),
+            ChannelId::from(OTHER_CHANNEL.to_string()),
+        ],
+    )
+    .await
+    .unwrap();
     assert_eq!(loaded.len(), 1);
-    assert_eq!(loaded.get(CHANNEL), Some(&customised()));
+    assert_eq!(loaded.get(&ChannelId::from(CHANNEL)), Some(&customised()));
 }
 
 /// While one change holds the channel's settings (before its row even exists), a second cannot
@@ -99,7 +135,7 @@ async fn settings_of_several_channels_leave_out_those_with_defaults() {
 async fn a_change_in_progress_holds_off_another_until_it_commits() {
     let db = Db::fresh().await;
     let mut first = db.pool.begin().await.unwrap();
-    let before = settings::load_for_update(&mut first, CHANNEL)
+    let before = settings::load_for_update(&mut first, &ChannelId::from(CHANNEL))
         .await
         .unwrap();
     assert_eq!(before, ChannelSettings::default());
@@ -109,7 +145,7 @@ async fn a_change_in_progress_holds_off_another_until_it_commits() {
         .execute(&mut *second)
         .await
         .unwrap();
-    let waited = settings::load_for_update(&mut second, CHANNEL).await;
+    let waited = settings::load_for_update(&mut second, &ChannelId::from(CHANNEL)).await;
     let code = waited
         .expect_err("the second change waits for the first")
         .as_database_error()
@@ -118,14 +154,20 @@ async fn a_change_in_progress_holds_off_another_until_it_commits() {
     assert_eq!(code.as_deref(), Some("55P03"), "lock_not_available");
     second.rollback().await.unwrap();
 
-    settings::save(&mut *first, CHANNEL, &customised(), "U1", at(0))
-        .await
-        .unwrap();
+    settings::save(
+        &mut *first,
+        &ChannelId::from(CHANNEL),
+        &customised(),
+        &UserId::from("U1"),
+        at(0),
+    )
+    .await
+    .unwrap();
     first.commit().await.unwrap();
 
     let mut second = db.pool.begin().await.unwrap();
     assert_eq!(
-        settings::load_for_update(&mut second, CHANNEL)
+        settings::load_for_update(&mut second, &ChannelId::from(CHANNEL))
             .await
             .unwrap(),
         customised()

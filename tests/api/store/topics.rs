@@ -8,9 +8,10 @@ use archhour::store::{items, outbox};
 use super::{
     CHANNEL, Db, OTHER_CHANNEL, TEAM, at, delivery, post_card, propose, propose_in, react,
 };
+use archhour::domain::ids::{ChannelId, TeamId, TopicNumber, UserId};
 
 fn numbers(topics: &[Topic]) -> Vec<i32> {
-    topics.iter().map(|t| t.number).collect()
+    topics.iter().map(|t| t.number.0).collect()
 }
 
 /// Topic numbers count up per workspace, apart from action item numbers, and never repeat.
@@ -24,15 +25,15 @@ async fn topics_are_numbered_per_workspace() {
     items::insert(
         &mut conn,
         &items::NewItem {
-            team_id: TEAM,
-            channel_id: CHANNEL,
+            team_id: &TeamId::from(TEAM),
+            channel_id: &ChannelId::from(CHANNEL),
             text: "an action item",
             owners: &[],
             owner_names: &[],
             due_on: None,
             topic_id: None,
             meeting_id: None,
-            created_by: "U1",
+            created_by: &UserId::from("U1"),
             created_at: at(0),
             source: None,
         },
@@ -41,7 +42,12 @@ async fn topics_are_numbered_per_workspace() {
     .unwrap();
     let third = propose(&db, CHANNEL, "U1", "Four", at(0)).await;
     assert_eq!(
-        (first.number, second.number, elsewhere.number, third.number),
+        (
+            first.number.0,
+            second.number.0,
+            elsewhere.number.0,
+            third.number.0
+        ),
         (1, 2, 1, 3)
     );
 }
@@ -50,13 +56,15 @@ async fn topics_are_numbered_per_workspace() {
 async fn a_proposed_topic_reads_back_as_stored() {
     let db = Db::fresh().await;
     let intents = Intents::parse("quest/ideation").unwrap();
-    let number = topics::take_next_number(&db.pool, TEAM).await.unwrap();
+    let number = topics::take_next_number(&db.pool, &TeamId::from(TEAM))
+        .await
+        .unwrap();
     let stored = topics::insert(
         &db.pool,
         &NewTopic {
-            team_id: TEAM,
-            channel_id: CHANNEL,
-            author_id: "U1",
+            team_id: &TeamId::from(TEAM),
+            channel_id: &ChannelId::from(CHANNEL),
+            author_id: &UserId::from("U1"),
             intents: &intents,
             title: "Should we pin tox?",
             created_at: at(3),
@@ -68,10 +76,10 @@ async fn a_proposed_topic_reads_back_as_stored() {
     .unwrap();
     let expected = Topic {
         id: stored.id,
-        number: 1,
-        team_id: TEAM.to_string(),
-        channel_id: CHANNEL.to_string(),
-        author_id: Some("U1".to_string()),
+        number: TopicNumber(1),
+        team_id: TeamId::from(TEAM.to_string()),
+        channel_id: ChannelId::from(CHANNEL.to_string()),
+        author_id: Some(UserId::from("U1")),
         proposers: Vec::new(),
         intents: Intents::parse("quest/ideation").unwrap(),
         title: "Should we pin tox?".to_string(),
@@ -94,9 +102,14 @@ async fn a_proposed_topic_reads_back_as_stored() {
         Some(expected.clone())
     );
     assert_eq!(
-        topics::find_by_number(&db.pool, TEAM, CHANNEL, 1)
-            .await
-            .unwrap(),
+        topics::find_by_number(
+            &db.pool,
+            &TeamId::from(TEAM),
+            &ChannelId::from(CHANNEL),
+            TopicNumber(1)
+        )
+        .await
+        .unwrap(),
         Some(expected)
     );
 }
@@ -107,22 +120,37 @@ async fn a_number_finds_a_topic_only_in_its_channel() {
     let db = Db::fresh().await;
     propose(&db, CHANNEL, "U1", "Here", at(0)).await;
     assert!(
-        topics::find_by_number(&db.pool, TEAM, OTHER_CHANNEL, 1)
-            .await
-            .unwrap()
-            .is_none()
+        topics::find_by_number(
+            &db.pool,
+            &TeamId::from(TEAM),
+            &ChannelId::from(OTHER_CHANNEL),
+            TopicNumber(1)
+        )
+        .await
+        .unwrap()
+        .is_none()
     );
     assert!(
-        topics::find_by_number(&db.pool, "T2", CHANNEL, 1)
-            .await
-            .unwrap()
-            .is_none()
+        topics::find_by_number(
+            &db.pool,
+            &TeamId::from("T2"),
+            &ChannelId::from(CHANNEL),
+            TopicNumber(1)
+        )
+        .await
+        .unwrap()
+        .is_none()
     );
     assert!(
-        topics::find_by_number(&db.pool, TEAM, CHANNEL, 2)
-            .await
-            .unwrap()
-            .is_none()
+        topics::find_by_number(
+            &db.pool,
+            &TeamId::from(TEAM),
+            &ChannelId::from(CHANNEL),
+            TopicNumber(2)
+        )
+        .await
+        .unwrap()
+        .is_none()
     );
 }
 
@@ -138,16 +166,20 @@ async fn the_backlog_is_open_topics_oldest_first() {
     let withdrawn = propose(&db, CHANNEL, "U1", "Four", at(1)).await;
     let discussing = propose(&db, CHANNEL, "U1", "Five", at(1)).await;
     propose(&db, OTHER_CHANNEL, "U1", "Six", at(1)).await;
-    topics::withdraw(&db.pool, withdrawn.id, "U1", at(11))
+    topics::withdraw(&db.pool, withdrawn.id, &UserId::from("U1"), at(11))
         .await
         .unwrap();
     topics::set_state(&db.pool, discussing.id, TopicState::Discussing, None)
         .await
         .unwrap();
 
-    let backlog = topics::open_in_channel(&db.pool, CHANNEL).await.unwrap();
+    let backlog = topics::open_in_channel(&db.pool, &ChannelId::from(CHANNEL))
+        .await
+        .unwrap();
     assert_eq!(numbers(&backlog), [2, 3, 1]);
-    let mine = topics::open_by_author(&db.pool, "U1").await.unwrap();
+    let mine = topics::open_by_author(&db.pool, &UserId::from("U1"))
+        .await
+        .unwrap();
     assert_eq!(numbers(&mine), [6, 3, 1], "U1's open topics in any channel");
 }
 
@@ -177,17 +209,17 @@ async fn only_an_open_topic_can_be_withdrawn_or_edited() {
     );
 
     assert!(
-        !topics::withdraw(&db.pool, discussing.id, "U1", at(1))
+        !topics::withdraw(&db.pool, discussing.id, &UserId::from("U1"), at(1))
             .await
             .unwrap()
     );
     assert!(
-        topics::withdraw(&db.pool, open.id, "U2", at(1))
+        topics::withdraw(&db.pool, open.id, &UserId::from("U2"), at(1))
             .await
             .unwrap()
     );
     assert!(
-        !topics::withdraw(&db.pool, open.id, "U2", at(2))
+        !topics::withdraw(&db.pool, open.id, &UserId::from("U2"), at(2))
             .await
             .unwrap(),
         "withdrawn already"
@@ -223,9 +255,9 @@ async fn a_state_change_keeps_the_meeting_that_discussed_it() {
     let topic = propose(&db, CHANNEL, "U1", "Topic", at(0)).await;
     let meeting = archhour::store::meetings::insert_starting(
         &db.pool,
-        TEAM,
-        CHANNEL,
-        "U1",
+        &TeamId::from(TEAM),
+        &ChannelId::from(CHANNEL),
+        &UserId::from("U1"),
         at(1),
         at(1).date_naive(),
     )
@@ -267,9 +299,9 @@ async fn cards_find_their_topics() {
     let mut found = topics::find_by_cards(
         &db.pool,
         &[
-            CHANNEL.to_string(),
-            OTHER_CHANNEL.to_string(),
-            CHANNEL.to_string(),
+            ChannelId::from(CHANNEL.to_string()),
+            ChannelId::from(OTHER_CHANNEL.to_string()),
+            ChannelId::from(CHANNEL.to_string()),
         ],
         &["1.1".to_string(), "1.2".to_string(), "1.2".to_string()],
     )
@@ -302,18 +334,31 @@ async fn a_voter_s_channels_are_ordered_by_their_latest_vote() {
     let c = post_card(&db, &propose(&db, "C_THIRD", "U2", "C", at(0)).await, "1.4").await;
     for (topic, minute) in [(&a1, 1), (&b, 3), (&a2, 5), (&c, 9)] {
         let ts = topic.card_ts.as_deref().unwrap();
-        react(&db, &topic.channel_id, ts, "U1", true, at(minute), minute).await;
+        react(
+            &db,
+            topic.channel_id.as_str(),
+            ts,
+            "U1",
+            true,
+            at(minute),
+            minute,
+        )
+        .await;
     }
-    topics::withdraw(&db.pool, c.id, "U2", at(10))
+    topics::withdraw(&db.pool, c.id, &UserId::from("U2"), at(10))
         .await
         .unwrap();
 
     assert_eq!(
-        topics::channels_voted_in(&db.pool, "U1", 10).await.unwrap(),
+        topics::channels_voted_in(&db.pool, &UserId::from("U1"), 10)
+            .await
+            .unwrap(),
         [CHANNEL, OTHER_CHANNEL]
     );
     assert_eq!(
-        topics::channels_voted_in(&db.pool, "U1", 1).await.unwrap(),
+        topics::channels_voted_in(&db.pool, &UserId::from("U1"), 1)
+            .await
+            .unwrap(),
         [CHANNEL]
     );
 }
@@ -327,7 +372,7 @@ async fn the_digest_lists_topics_proposed_since_its_last_run() {
     propose(&db, CHANNEL, "U1", "Late", at(30)).await;
     propose(&db, CHANNEL, "U1", "Early", at(10)).await;
     let withdrawn = propose(&db, CHANNEL, "U1", "Withdrawn", at(20)).await;
-    topics::withdraw(&db.pool, withdrawn.id, "U1", at(21))
+    topics::withdraw(&db.pool, withdrawn.id, &UserId::from("U1"), at(21))
         .await
         .unwrap();
     propose(&db, OTHER_CHANNEL, "U1", "Elsewhere", at(20)).await;
@@ -339,14 +384,18 @@ async fn the_digest_lists_topics_proposed_since_its_last_run() {
         .unwrap();
 
     let mut conn = db.conn().await;
-    let (first, total) = topics::proposed_since(&mut conn, CHANNEL, at(0), 2)
+    let (first, total) = topics::proposed_since(&mut conn, &ChannelId::from(CHANNEL), at(0), 2)
         .await
         .unwrap();
     let titles: Vec<&str> = first.iter().map(|t| t.title.as_str()).collect();
     assert_eq!((titles, total), (vec!["Early", "Withdrawn"], 3));
-    assert!(topics::channel_has_topics(&db.pool, CHANNEL).await.unwrap());
     assert!(
-        !topics::channel_has_topics(&db.pool, "C_EMPTY")
+        topics::channel_has_topics(&db.pool, &ChannelId::from(CHANNEL))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !topics::channel_has_topics(&db.pool, &ChannelId::from("C_EMPTY"))
             .await
             .unwrap()
     );
@@ -369,7 +418,7 @@ async fn open_topics_without_a_card_leave_out_cards_on_their_way() {
     let refused = propose(&db, CHANNEL, "U1", "Refused", at(0)).await;
     let lookalike = propose(&db, CHANNEL, "U1", "Lookalike", at(0)).await;
     let withdrawn = propose(&db, CHANNEL, "U1", "Withdrawn", at(0)).await;
-    topics::withdraw(&db.pool, withdrawn.id, "U1", at(1))
+    topics::withdraw(&db.pool, withdrawn.id, &UserId::from("U1"), at(1))
         .await
         .unwrap();
     for key in [
@@ -388,7 +437,9 @@ async fn open_topics_without_a_card_leave_out_cards_on_their_way() {
         .await
         .unwrap();
 
-    let missing = topics::open_without_card(&db.pool, CHANNEL).await.unwrap();
+    let missing = topics::open_without_card(&db.pool, &ChannelId::from(CHANNEL))
+        .await
+        .unwrap();
     let titles: Vec<&str> = missing.iter().map(|t| t.title.as_str()).collect();
     assert_eq!(titles, ["Refused", "Lookalike"]);
 }

@@ -6,6 +6,7 @@ use archhour::domain::users::UserKind;
 use archhour::store::{topics, users};
 
 use super::{CHANNEL, Db, at, post_card, propose, react};
+use archhour::domain::ids::UserId;
 
 const PERSON: UserKind = UserKind {
     is_bot: false,
@@ -20,8 +21,8 @@ const BOT: UserKind = UserKind {
     is_admin: false,
 };
 
-fn ids(names: &[&str]) -> Vec<String> {
-    names.iter().map(|name| name.to_string()).collect()
+fn ids(names: &[&str]) -> Vec<UserId> {
+    names.iter().map(|&name| UserId::from(name)).collect()
 }
 
 async fn tally(db: &Db, ts: &str) -> i32 {
@@ -37,27 +38,44 @@ async fn tally(db: &Db, ts: &str) -> i32 {
 #[tokio::test]
 async fn a_user_is_known_while_the_answer_is_fresh() {
     let db = Db::fresh().await;
-    assert_eq!(users::get(&db.pool, "U1", at(0)).await.unwrap(), None);
+    assert_eq!(
+        users::get(&db.pool, &UserId::from("U1"), at(0))
+            .await
+            .unwrap(),
+        None
+    );
 
-    users::save(&db.pool, "U1", ADMIN, at(10)).await.unwrap();
+    users::save(&db.pool, &UserId::from("U1"), ADMIN, at(10))
+        .await
+        .unwrap();
     assert_eq!(
-        users::get(&db.pool, "U1", at(10)).await.unwrap(),
+        users::get(&db.pool, &UserId::from("U1"), at(10))
+            .await
+            .unwrap(),
         Some(ADMIN)
     );
     assert_eq!(
-        users::get(&db.pool, "U1", at(5)).await.unwrap(),
+        users::get(&db.pool, &UserId::from("U1"), at(5))
+            .await
+            .unwrap(),
         Some(ADMIN)
     );
     assert_eq!(
-        users::get(&db.pool, "U1", at(11)).await.unwrap(),
+        users::get(&db.pool, &UserId::from("U1"), at(11))
+            .await
+            .unwrap(),
         None,
         "stale: look it up again"
     );
 
     // A new answer replaces the old.
-    users::save(&db.pool, "U1", PERSON, at(20)).await.unwrap();
+    users::save(&db.pool, &UserId::from("U1"), PERSON, at(20))
+        .await
+        .unwrap();
     assert_eq!(
-        users::get(&db.pool, "U1", at(20)).await.unwrap(),
+        users::get(&db.pool, &UserId::from("U1"), at(20))
+            .await
+            .unwrap(),
         Some(PERSON)
     );
 }
@@ -80,9 +98,16 @@ async fn new_voters_wait_for_a_look_up_once() {
         ids(&["U1", "U2"])
     );
     // Not looked up yet is not known: a noted user has no kind.
-    assert_eq!(users::get(&db.pool, "U1", at(-1000)).await.unwrap(), None);
+    assert_eq!(
+        users::get(&db.pool, &UserId::from("U1"), at(-1000))
+            .await
+            .unwrap(),
+        None
+    );
 
-    users::save(&db.pool, "U1", PERSON, at(0)).await.unwrap();
+    users::save(&db.pool, &UserId::from("U1"), PERSON, at(0))
+        .await
+        .unwrap();
     assert_eq!(
         users::to_look_up(&db.pool, 10).await.unwrap(),
         ids(&["U2", "U3"])
@@ -100,7 +125,9 @@ async fn new_voters_wait_for_a_look_up_once() {
         ids(&["U2", "U3", "U4"])
     );
     assert_eq!(
-        users::get(&db.pool, "U1", at(0)).await.unwrap(),
+        users::get(&db.pool, &UserId::from("U1"), at(0))
+            .await
+            .unwrap(),
         Some(PERSON),
         "noting a known user keeps what we know"
     );
@@ -123,7 +150,9 @@ async fn a_user_learned_to_be_a_bot_stops_counting_in_tallies_once() {
     );
     assert_eq!(tally(&db, "100.3").await, 0);
 
-    users::save(&db.pool, "B", BOT, at(1)).await.unwrap();
+    users::save(&db.pool, &UserId::from("B"), BOT, at(1))
+        .await
+        .unwrap();
     assert_eq!(
         (tally(&db, "100.1").await, tally(&db, "100.2").await),
         (1, 0)
@@ -134,7 +163,9 @@ async fn a_user_learned_to_be_a_bot_stops_counting_in_tallies_once() {
         "a removed vote is not taken off again"
     );
 
-    users::save(&db.pool, "B", BOT, at(2)).await.unwrap();
+    users::save(&db.pool, &UserId::from("B"), BOT, at(2))
+        .await
+        .unwrap();
     assert_eq!(
         (tally(&db, "100.1").await, tally(&db, "100.2").await),
         (1, 0)
@@ -170,7 +201,7 @@ async fn a_bot_s_open_topics_are_those_it_still_votes_on() {
     topics::set_state(&db.pool, discussed.id, TopicState::Discussed, None)
         .await
         .unwrap();
-    topics::withdraw(&db.pool, withdrawn.id, "U1", at(1))
+    topics::withdraw(&db.pool, withdrawn.id, &UserId::from("U1"), at(1))
         .await
         .unwrap();
     for (n, card) in [open, discussing, discussed, withdrawn, unvoted]
@@ -210,11 +241,15 @@ async fn a_bot_s_open_topics_are_those_it_still_votes_on() {
     .await;
 
     assert_eq!(
-        users::open_topics_voted_by(&db.pool, "B").await.unwrap(),
+        users::open_topics_voted_by(&db.pool, &UserId::from("B"))
+            .await
+            .unwrap(),
         [open.id, discussing.id]
     );
     assert_eq!(
-        users::open_topics_voted_by(&db.pool, "U9").await.unwrap(),
+        users::open_topics_voted_by(&db.pool, &UserId::from("U9"))
+            .await
+            .unwrap(),
         Vec::<i64>::new()
     );
 }

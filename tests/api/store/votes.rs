@@ -9,15 +9,16 @@ use archhour::store::votes::{self, ChangedVote, VoteChange};
 use archhour::store::{topics, users};
 
 use super::{CHANNEL, Db, at, post_card, propose, react};
+use archhour::domain::ids::{ChannelId, UserId};
 
 const CARD: &str = "1700000000.000100";
 const NOTHING: Vec<ChangedVote> = Vec::new();
 
 fn change(ts: &str, user: &str, present: bool, minute: i64, event_ts: i64) -> VoteChange {
     VoteChange {
-        channel_id: CHANNEL.to_string(),
+        channel_id: ChannelId::from(CHANNEL.to_string()),
         message_ts: ts.to_string(),
-        user_id: user.to_string(),
+        user_id: UserId::from(user.to_string()),
         present,
         at: at(minute),
         event_ts,
@@ -26,16 +27,16 @@ fn change(ts: &str, user: &str, present: bool, minute: i64, event_ts: i64) -> Vo
 
 fn changed(user: &str, present: bool, minute: i64) -> ChangedVote {
     ChangedVote {
-        channel_id: CHANNEL.to_string(),
+        channel_id: ChannelId::from(CHANNEL.to_string()),
         message_ts: CARD.to_string(),
-        user_id: user.to_string(),
+        user_id: UserId::from(user.to_string()),
         present,
         voted_at: at(minute),
     }
 }
 
 async fn tally(db: &Db, ts: &str) -> i64 {
-    votes::counted_on_card(&db.pool, CHANNEL, ts, 0)
+    votes::counted_on_card(&db.pool, &ChannelId::from(CHANNEL), ts, 0)
         .await
         .unwrap()
 }
@@ -45,7 +46,9 @@ async fn bot(db: &Db, user: &str) {
         is_bot: true,
         is_admin: false,
     };
-    users::save(&db.pool, user, kind, at(0)).await.unwrap();
+    users::save(&db.pool, &UserId::from(user), kind, at(0))
+        .await
+        .unwrap();
 }
 
 /// An event older than the one applied is ignored, whatever order they arrive in: U1's vote
@@ -78,7 +81,7 @@ async fn the_newest_event_wins_whatever_order_they_arrive_in() {
     );
     assert_eq!(tally(&db, CARD).await, 0);
     assert!(
-        votes::holders(&db.pool, CHANNEL, CARD)
+        votes::holders(&db.pool, &ChannelId::from(CHANNEL), CARD)
             .await
             .unwrap()
             .is_empty()
@@ -108,7 +111,9 @@ async fn voters_are_in_vote_order_and_bots_are_not_voters() {
     assert_eq!(votes::apply(&mut conn, &batch).await.unwrap().len(), 3);
     react(&db, CHANNEL, CARD, "U3", true, at(2), 4).await;
     assert_eq!(
-        votes::voters(&db.pool, CHANNEL, CARD).await.unwrap(),
+        votes::voters(&db.pool, &ChannelId::from(CHANNEL), CARD)
+            .await
+            .unwrap(),
         ["U1", "U2", "U3"]
     );
 
@@ -116,11 +121,15 @@ async fn voters_are_in_vote_order_and_bots_are_not_voters() {
     react(&db, CHANNEL, CARD, "U1", true, at(4), 6).await;
     react(&db, CHANNEL, CARD, "U2", true, at(5), 7).await;
     assert_eq!(
-        votes::voters(&db.pool, CHANNEL, CARD).await.unwrap(),
+        votes::voters(&db.pool, &ChannelId::from(CHANNEL), CARD)
+            .await
+            .unwrap(),
         ["U2", "U3", "U1"]
     );
     assert_eq!(
-        votes::holders(&db.pool, CHANNEL, CARD).await.unwrap(),
+        votes::holders(&db.pool, &ChannelId::from(CHANNEL), CARD)
+            .await
+            .unwrap(),
         ["B1", "U1", "U2", "U3"]
     );
     assert_eq!(tally(&db, CARD).await, 3, "the bot's vote is not counted");
@@ -144,7 +153,9 @@ async fn a_batch_moves_the_tally_by_its_net_change() {
     assert_eq!(applied.len(), 3);
     assert_eq!(tally(&db, CARD).await, 2, "3 − 2 + 1");
     assert_eq!(
-        votes::voters(&db.pool, CHANNEL, CARD).await.unwrap(),
+        votes::voters(&db.pool, &ChannelId::from(CHANNEL), CARD)
+            .await
+            .unwrap(),
         ["U3", "U4"]
     );
 }
@@ -189,7 +200,7 @@ async fn a_budget_counts_each_person_s_earliest_votes_on_open_topics() {
         (1, counts(0, 1, 1)),
     ] {
         assert_eq!(
-            votes::counted_on_open_cards(&db.pool, CHANNEL, budget)
+            votes::counted_on_open_cards(&db.pool, &ChannelId::from(CHANNEL), budget)
                 .await
                 .unwrap(),
             expected,
@@ -197,7 +208,7 @@ async fn a_budget_counts_each_person_s_earliest_votes_on_open_topics() {
         );
         for ts in ["1.1", "1.2", "1.3"] {
             assert_eq!(
-                votes::counted_on_card(&db.pool, CHANNEL, ts, budget)
+                votes::counted_on_card(&db.pool, &ChannelId::from(CHANNEL), ts, budget)
                     .await
                     .unwrap(),
                 expected[ts],
@@ -208,17 +219,17 @@ async fn a_budget_counts_each_person_s_earliest_votes_on_open_topics() {
     // U1 voted on #3, then #1, then #2: a budget of 2 counts the first two.
     assert_eq!(budgeted(&db, 2).await, [(3, true), (1, true), (2, false)]);
 
-    topics::withdraw(&db.pool, cards[2].id, "U9", at(4))
+    topics::withdraw(&db.pool, cards[2].id, &UserId::from("U9"), at(4))
         .await
         .unwrap();
     assert_eq!(
-        votes::counted_on_open_cards(&db.pool, CHANNEL, 1)
+        votes::counted_on_open_cards(&db.pool, &ChannelId::from(CHANNEL), 1)
             .await
             .unwrap(),
         HashMap::from([("1.1".to_string(), 1), ("1.2".to_string(), 1)])
     );
     assert_eq!(
-        votes::counted_on_card(&db.pool, CHANNEL, "1.1", 1)
+        votes::counted_on_card(&db.pool, &ChannelId::from(CHANNEL), "1.1", 1)
             .await
             .unwrap(),
         1
@@ -231,12 +242,17 @@ async fn a_budget_counts_each_person_s_earliest_votes_on_open_topics() {
 /// U1's votes on open topics in order (by topic number), each with whether a budget of
 /// `budget` counts it.
 async fn budgeted(db: &Db, budget: u32) -> Vec<(i32, bool)> {
-    votes::budgeted_votes_of(&db.pool, CHANNEL, budget, "U1")
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|vote| (vote.topic_number, vote.counted))
-        .collect()
+    votes::budgeted_votes_of(
+        &db.pool,
+        &ChannelId::from(CHANNEL),
+        budget,
+        &UserId::from("U1"),
+    )
+    .await
+    .unwrap()
+    .into_iter()
+    .map(|vote| (vote.topic_number.0, vote.counted))
+    .collect()
 }
 
 /// Votes cast at the same moment (one batch) are ordered by card, so a budget of 1 counts the
@@ -259,7 +275,7 @@ async fn votes_cast_together_use_the_budget_in_card_order() {
     .await
     .unwrap();
     assert_eq!(
-        votes::counted_on_open_cards(&db.pool, CHANNEL, 1)
+        votes::counted_on_open_cards(&db.pool, &ChannelId::from(CHANNEL), 1)
             .await
             .unwrap(),
         HashMap::from([("1.1".to_string(), 1), ("1.2".to_string(), 0)])
@@ -274,13 +290,13 @@ async fn a_vote_that_arrives_before_its_card_is_recorded_counts_later() {
     let topic = propose(&db, CHANNEL, "U9", "A", at(0)).await;
     react(&db, CHANNEL, "1.1", "U1", true, at(1), 1).await;
     assert!(
-        votes::counted_on_open_cards(&db.pool, CHANNEL, 0)
+        votes::counted_on_open_cards(&db.pool, &ChannelId::from(CHANNEL), 0)
             .await
             .unwrap()
             .is_empty()
     );
     assert!(
-        votes::counted_on_open_cards(&db.pool, CHANNEL, 3)
+        votes::counted_on_open_cards(&db.pool, &ChannelId::from(CHANNEL), 3)
             .await
             .unwrap()
             .is_empty()
@@ -289,16 +305,20 @@ async fn a_vote_that_arrives_before_its_card_is_recorded_counts_later() {
     let topic = post_card(&db, &topic, "1.1").await;
     for budget in [0, 3] {
         assert_eq!(
-            votes::counted_on_open_cards(&db.pool, CHANNEL, budget)
+            votes::counted_on_open_cards(&db.pool, &ChannelId::from(CHANNEL), budget)
                 .await
                 .unwrap(),
             HashMap::from([("1.1".to_string(), 1)])
         );
     }
     assert_eq!(
-        votes::open_topics_voted_by(&db.pool, CHANNEL, &["U1".to_string(), "U2".to_string()])
-            .await
-            .unwrap(),
+        votes::open_topics_voted_by(
+            &db.pool,
+            &ChannelId::from(CHANNEL),
+            &[UserId::from("U1"), UserId::from("U2")]
+        )
+        .await
+        .unwrap(),
         [topic.id]
     );
 }

@@ -24,6 +24,7 @@ use sqlx::PgPool;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use archhour::domain::ids::ChannelId;
 use fake_slack::FakeSlack;
 use fake_socket::FakeSocket;
 use postgres::AppDatabase;
@@ -542,11 +543,11 @@ impl TestApp {
     /// Counted votes per topic number, from the same ranking `list` shows.
     pub async fn counted_votes(&self) -> Vec<(i32, i64)> {
         let mut conn = self.db.acquire().await.expect("connection");
-        archhour::compose::agenda::ranked(&mut conn, CHANNEL)
+        archhour::compose::agenda::ranked(&mut conn, &ChannelId::from(CHANNEL))
             .await
             .expect("ranking")
             .into_iter()
-            .map(|ranked| (ranked.topic.number, ranked.votes))
+            .map(|ranked| (ranked.topic.number.0, ranked.votes))
             .collect()
     }
 

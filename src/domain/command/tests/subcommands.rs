@@ -47,8 +47,8 @@ fn a_subcommand_that_takes_nothing_answers_extra_words_with_its_usage() {
 
 #[test]
 fn withdraw_takes_a_topic_number() {
-    assert_eq!(parse("withdraw 12"), Ok(Command::Withdraw(12)));
-    assert_eq!(parse("Withdraw #7"), Ok(Command::Withdraw(7)));
+    assert_eq!(parse("withdraw 12"), Ok(Command::Withdraw(TopicNumber(12))));
+    assert_eq!(parse("Withdraw #7"), Ok(Command::Withdraw(TopicNumber(7))));
     for bad in ["withdraw", "withdraw twelve", "withdraw 0", "withdraw 3 4"] {
         assert_eq!(
             parse(bad),
@@ -65,14 +65,14 @@ fn edit_takes_a_topic_number_and_what_a_proposal_takes() {
     assert_eq!(
         parse("edit #12 [Q/idea] Should we adopt a message queue?"),
         Ok(Command::Edit {
-            number: 12,
+            number: TopicNumber(12),
             proposal: proposal("[quest/ideation] Should we adopt a message queue?")
         })
     );
     assert_eq!(
         parse("Edit 12 Should we adopt Kafka?"),
         Err(CommandError::Edit {
-            number: 12,
+            number: TopicNumber(12),
             error: ProposalError::MissingIntent {
                 title: "Should we adopt Kafka?".into(),
                 guess: Intent::Quest
@@ -82,7 +82,7 @@ fn edit_takes_a_topic_number_and_what_a_proposal_takes() {
     assert_eq!(
         parse("edit 3 [quest]"),
         Err(CommandError::Edit {
-            number: 3,
+            number: TopicNumber(3),
             error: ProposalError::BadTitle {
                 error: TitleError::Empty,
                 intents: Intent::Quest.into()
@@ -179,7 +179,7 @@ fn items_are_reassigned_closed_and_listed() {
     assert_eq!(
         parse("action A7 owner <@UX|x>"),
         Ok(Command::Action(ActionCommand::Reassign {
-            number: 7,
+            number: ItemNumber(7),
             owners: vec!["UX".into()]
         }))
     );
@@ -192,14 +192,14 @@ fn items_are_reassigned_closed_and_listed() {
     assert_eq!(
         parse("done A7"),
         Ok(Command::CloseItem {
-            number: 7,
+            number: ItemNumber(7),
             state: ItemState::Done
         })
     );
     assert_eq!(
         parse("drop 3"),
         Ok(Command::CloseItem {
-            number: 3,
+            number: ItemNumber(3),
             state: ItemState::Dropped
         })
     );

@@ -197,13 +197,14 @@ fn section(title: &str, lines: Vec<String>, empty: &str) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::domain::actions::ItemState;
+    use crate::domain::ids::{ItemNumber, TopicNumber};
     use crate::slack::blocks::tests::{blocks_json, topic};
     use chrono::TimeZone;
 
     /// A topic whose title is Slack's 300-character maximum, every `&` of it escaped to `&amp;`.
     fn long_topic(number: i32) -> Topic {
         Topic {
-            number,
+            number: TopicNumber(number),
             title: "&".repeat(300),
             ..topic()
         }
@@ -212,7 +213,7 @@ mod tests {
     fn open_item(number: i32, owner: &str) -> ActionItem {
         ActionItem {
             id: i64::from(number),
-            number,
+            number: ItemNumber(number),
             team_id: "T1".into(),
             channel_id: "C1".into(),
             text: "x".repeat(200),

@@ -206,7 +206,7 @@ pub(super) mod tests {
     pub(super) fn item(number: i32, due: Option<u32>) -> ActionItem {
         ActionItem {
             id: i64::from(number),
-            number,
+            number: ItemNumber(number),
             team_id: "T1".into(),
             channel_id: "C1".into(),
             text: "<@UADAM> to fix the error page".into(),
@@ -226,7 +226,7 @@ pub(super) mod tests {
     fn an_item_line_marks_overdue_and_links_its_topic() {
         let today = NaiveDate::from_ymd_opt(2026, 11, 18).expect("date");
         let topic = TopicRef {
-            number: 12,
+            number: TopicNumber(12),
             title: "Error pages & MFEs".into(),
             link: Some("https://acme.slack.com/archives/C1/p1700000000000001".into()),
         };

@@ -104,7 +104,12 @@ mod tests {
         let today = NaiveDate::from_ymd_opt(2026, 11, 18).expect("date");
         let mut done = item(2, None);
         done.state = ItemState::Done;
-        let reply = reminder_dm("C1", &[item(1, None), done], today, &HashMap::new());
+        let reply = reminder_dm(
+            &ChannelId::from("C1"),
+            &[item(1, None), done],
+            today,
+            &HashMap::new(),
+        );
         let blocks = serde_json::to_value(&reply.blocks).expect("serialises");
         assert_eq!(blocks.as_array().expect("blocks").len(), 4);
         assert_eq!(blocks[2]["elements"][0]["action_id"], "item_done");
