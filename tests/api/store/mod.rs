@@ -13,6 +13,7 @@ mod jobs;
 mod meetings;
 mod memberships;
 mod outbox;
+mod proposals;
 mod reminders;
 mod requests;
 mod search;
