@@ -23,6 +23,8 @@ pub enum FacilitatorsOnly {
     SendReminders,
     /// `recount`.
     RecountVotes,
+    /// `config key value`, `config facilitators …`.
+    Configure,
 }
 
 impl FacilitatorsOnly {
@@ -38,6 +40,7 @@ impl FacilitatorsOnly {
             FacilitatorsOnly::RecountVotes => {
                 blocks::facilitator_refusal("recount votes", facilitators)
             }
+            FacilitatorsOnly::Configure => blocks::settings_refusal(facilitators),
         }
     }
 }
