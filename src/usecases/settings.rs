@@ -239,12 +239,10 @@ mod tests {
             })
         );
         let reply = refused.unwrap_err().reply();
-        assert!(
-            reply
-                .text
-                .starts_with("Only this channel's facilitators (<@U7>"),
-            "{}",
-            reply.text
+        assert_eq!(
+            reply.text,
+            "Only this channel's facilitators (<@U7>, <@U8>) can change its settings. \
+             Nothing was changed."
         );
         assert!(change(facilitated_by(&["U7", "U8"]), "U8", &emoji).is_ok());
         assert!(change(facilitated_by(&[]), "U9", &emoji).is_ok());
