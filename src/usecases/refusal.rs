@@ -35,6 +35,10 @@ pub enum Refusal {
     },
     /// The edit asked for what the topic already says.
     Unchanged(Box<Topic>),
+    /// The channel's challenges log has no issue with this number.
+    NoSuchChallenge(i32),
+    /// An issue's status of `chars` characters, over the `max`.
+    StatusTooLong { chars: usize, max: usize },
 }
 
 impl Refusal {
@@ -59,6 +63,10 @@ impl Refusal {
                 blocks::admin_check_failed(topic, request.what())
             }
             Refusal::Unchanged(topic) => blocks::edit_unchanged(topic),
+            Refusal::NoSuchChallenge(number) => blocks::challenges::no_such_challenge(*number),
+            Refusal::StatusTooLong { chars, max } => {
+                blocks::challenges::status_too_long(*chars, *max)
+            }
         }
     }
 }
@@ -76,6 +84,8 @@ pub enum FacilitatorsOnly {
     SendReminders,
     /// `recount`.
     RecountVotes,
+    /// `config key value`, `config facilitators …`.
+    Configure,
 }
 
 impl FacilitatorsOnly {
@@ -91,6 +101,7 @@ impl FacilitatorsOnly {
             FacilitatorsOnly::RecountVotes => {
                 blocks::facilitator_refusal("recount votes", facilitators)
             }
+            FacilitatorsOnly::Configure => blocks::settings_refusal(facilitators),
         }
     }
 }
