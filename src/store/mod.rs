@@ -12,6 +12,7 @@ pub mod jobs;
 pub mod meetings;
 pub mod memberships;
 pub mod outbox;
+pub mod proposals;
 pub mod recounts;
 pub mod reminders;
 pub mod requests;

@@ -2,30 +2,30 @@
 //! anecdotes; `challenges` lists the log; `challenge N` shows an issue or sets its status; and
 //! "Discuss at Arch Hour" proposes a topic from an issue, once while it is on the agenda.
 
+mod discuss;
+mod status;
+
 use std::time::Duration;
 
 use anyhow::Context;
 use chrono::NaiveDate;
 
-use super::propose::{self, Proposer};
 use crate::domain::challenges::entry;
 use crate::domain::challenges::form::{self, FormField, FormIssue, FormValues};
 use crate::domain::challenges::{ChallengeIssue, parse_one_line, ranking};
 use crate::domain::command::ChallengeCommand;
 use crate::domain::ids::ChannelId;
-use crate::domain::topics::{Intents, Title};
 use crate::outbox;
 use crate::slack::blocks::{Reply, challenges as messages};
-use crate::slack::inbound::{ChallengeSubmission, DiscussPress, SlashCommand};
+use crate::slack::inbound::{ChallengeSubmission, SlashCommand};
 use crate::slack::outgoing::Delivery;
 use crate::store::{self, challenges::IssueChoice};
 use crate::usecases::AppState;
 
+pub use discuss::discuss;
+
 /// How long `views.open` may take: Slack's trigger and our answer both expire at 3 s.
 const FORM_DEADLINE: Duration = Duration::from_millis(2000);
-
-/// The longest status, in characters.
-const STATUS_MAX_CHARS: usize = 500;
 
 /// `challenge …` and `challenges …`.
 pub async fn command(
@@ -38,7 +38,7 @@ pub async fn command(
         ChallengeCommand::Record(text) => record_one_line(state, command, &text).await,
         ChallengeCommand::Show(number) => show(state, command, number).await,
         ChallengeCommand::SetStatus { number, status } => {
-            set_status(state, command, number, &status).await
+            status::set(state, command, number, &status).await
         }
         ChallengeCommand::List(category) => list(state, command, category.as_deref()).await,
     }
@@ -239,108 +239,4 @@ async fn show(state: &AppState, command: &SlashCommand, number: i32) -> anyhow::
         .await
         .context("loading anecdotes")?;
     Ok(messages::issue_detail(&issue, &anecdotes))
-}
-
-/// `challenge N status …`: anyone may say where an issue stands.
-async fn set_status(
-    state: &AppState,
-    command: &SlashCommand,
-    number: i32,
-    status: &str,
-) -> anyhow::Result<Reply> {
-    let status = entry::fold(status);
-    let chars = status.chars().count();
-    if chars > STATUS_MAX_CHARS {
-        return Ok(messages::status_too_long(chars, STATUS_MAX_CHARS));
-    }
-    let Some(issue) =
-        store::challenges::find_by_number(&state.db, &command.team_id, &command.channel_id, number)
-            .await
-            .context("finding the issue")?
-    else {
-        return Ok(messages::no_such_challenge(number));
-    };
-    store::challenges::set_status(
-        &state.db,
-        issue.id,
-        &status,
-        &command.user_id,
-        state.clock.now(),
-    )
-    .await
-    .context("setting the status")?;
-    Ok(messages::status_set(&issue, &status))
-}
-
-/// "Discuss at Arch Hour": proposes the issue as an `analysis` topic in its channel, unless
-/// one from it is on the agenda already. The issue's row lock makes a second press wait for
-/// the first and then find its topic.
-pub async fn discuss(state: &AppState, press: &DiscussPress) -> anyhow::Result<()> {
-    let mut tx = state.db.begin().await.context("starting a transaction")?;
-    if !store::challenges::lock(&mut tx, press.issue_id)
-        .await
-        .context("locking the issue")?
-    {
-        tracing::info!(
-            issue = press.issue_id,
-            "Discuss pressed on an issue that is gone"
-        );
-        return Ok(());
-    }
-    let issue = store::challenges::find(&mut *tx, press.issue_id)
-        .await
-        .context("loading the issue")?
-        .context("the issue was just locked")?;
-    // The button is only shown in the issue's own channel: a press from anywhere else carries
-    // an id it should not, and proposes nothing.
-    if issue.channel_id != press.channel_id {
-        tracing::warn!(
-            issue = press.issue_id,
-            channel = %press.channel_id,
-            "Discuss pressed for another channel's issue; ignored"
-        );
-        return Ok(());
-    }
-    let reply = match issue.topic_number {
-        Some(number) => messages::discuss_already(number, &issue),
-        None => {
-            let intents = Intents::parse("analysis").context("analysis is an intent")?;
-            // Issue titles are one line of at most 200 characters, so always a title.
-            let title = Title::parse(&issue.title)
-                .with_context(|| format!("issue C{} as a topic title", issue.number))?;
-            let proposed = propose::propose(
-                &mut tx,
-                state,
-                Proposer {
-                    team_id: &press.team_id,
-                    channel_id: &issue.channel_id,
-                    user_id: &press.user_id,
-                },
-                &intents,
-                title.as_str(),
-                Some(issue.id),
-            )
-            .await?;
-            tracing::info!(
-                number = proposed.topic.number.0,
-                challenge = issue.number,
-                "topic proposed from the challenges log"
-            );
-            messages::discuss_proposed(&proposed.topic, &issue)
-        }
-    };
-    outbox::queue(
-        &mut tx,
-        &Delivery::ephemeral(
-            format!("discuss:{}", press.trigger_id),
-            &issue.channel_id,
-            &press.user_id,
-            reply,
-        ),
-        state.clock.as_ref(),
-    )
-    .await
-    .context("queuing the reply")?;
-    state.commit(tx, "the topic").await?;
-    Ok(())
 }

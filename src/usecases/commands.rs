@@ -4,18 +4,13 @@ use anyhow::Context;
 
 use super::challenges;
 use super::membership::{self, Admission};
-use super::propose::{self, Proposer};
 use super::{
-    digest, edit, items, meeting, minutes, pre_meeting, recount, reminders, search, weekly,
-    withdraw,
+    digest, edit, items, meeting, minutes, propose, recount, reminders, search, settings, withdraw,
 };
 use crate::compose;
-use crate::domain::command::{self, ChallengeCommand, Command, CommandError, Proposal};
-use crate::domain::settings::SettingChange;
-use crate::outbox;
+use crate::domain::command::{self, ChallengeCommand, Command, CommandError};
 use crate::slack::blocks::{self, Reply};
 use crate::slack::inbound::SlashCommand;
-use crate::slack::outgoing::Delivery;
 use crate::store;
 use crate::usecases::AppState;
 
@@ -59,7 +54,7 @@ pub async fn handle(state: &AppState, command: SlashCommand) -> anyhow::Result<R
         Ok(Command::Help) => Ok(blocks::help()),
         Ok(Command::Unknown(word)) => Ok(blocks::unknown_command(&word)),
         Ok(Command::List) => list(state, &command).await,
-        Ok(Command::Propose(proposal)) => propose(state, &command, proposal).await,
+        Ok(Command::Propose(proposal)) => propose::command(state, &command, &proposal).await,
         Ok(Command::Withdraw(number)) => withdraw::withdraw(state, &command, number).await,
         Ok(Command::Edit { number, proposal }) => {
             edit::edit(state, &command, number, &proposal).await
@@ -86,38 +81,8 @@ pub async fn handle(state: &AppState, command: SlashCommand) -> anyhow::Result<R
             Ok(blocks::show_settings(&settings))
         }
         Ok(Command::ChangeConfig(Err(error))) => Ok(blocks::setting_error(&error)),
-        Ok(Command::ChangeConfig(Ok(change))) => change_setting(state, &command, &change).await,
+        Ok(Command::ChangeConfig(Ok(change))) => settings::change(state, &command, &change).await,
     }
-}
-
-/// Stores the topic and queues its card in one transaction, then confirms.
-async fn propose(
-    state: &AppState,
-    command: &SlashCommand,
-    proposal: Proposal,
-) -> anyhow::Result<Reply> {
-    let mut tx = state.db.begin().await.context("starting a transaction")?;
-    let proposed = propose::propose(
-        &mut tx,
-        state,
-        Proposer {
-            team_id: &command.team_id,
-            channel_id: &command.channel_id,
-            user_id: &command.user_id,
-        },
-        &proposal.intents,
-        proposal.title.as_str(),
-        None,
-    )
-    .await?;
-    state.commit(tx, "a topic").await?;
-    let topic = &proposed.topic;
-    tracing::info!(number = topic.number.0, channel = %topic.channel_id, "topic proposed");
-    Ok(blocks::proposal_confirmation(
-        topic,
-        &proposed.settings.vote_emoji,
-        &proposed.similar,
-    ))
 }
 
 /// The ranked agenda of this channel.
@@ -125,86 +90,4 @@ async fn list(state: &AppState, command: &SlashCommand) -> anyhow::Result<Reply>
     let mut conn = state.db.acquire().await.context("connecting")?;
     let ranked = compose::agenda::ranked(&mut conn, &command.channel_id).await?;
     Ok(blocks::agenda(&ranked, state.clock.now()))
-}
-
-/// Changes one setting, if the person may; cards are redrawn when their counts or emoji change.
-async fn change_setting(
-    state: &AppState,
-    command: &SlashCommand,
-    change: &SettingChange,
-) -> anyhow::Result<Reply> {
-    let mut tx = state.db.begin().await.context("starting a transaction")?;
-    let mut settings = store::settings::load_for_update(&mut tx, &command.channel_id)
-        .await
-        .context("loading settings")?;
-    if !settings.can_facilitate(&command.user_id) {
-        return Ok(blocks::settings_refusal(&settings.facilitators));
-    }
-    let had_facilitators = !settings.facilitators.is_empty();
-    settings.apply(change);
-    // The first facilitators take the channel's meeting out of everyone's hands: say so in the
-    // channel, so it is never done silently.
-    if let SettingChange::Facilitators(users) = change
-        && !had_facilitators
-        && !users.is_empty()
-    {
-        outbox::queue(
-            &mut tx,
-            &Delivery::post(
-                format!(
-                    "facilitators-set:{}:{}",
-                    command.channel_id,
-                    state.clock.now().timestamp_micros()
-                ),
-                &command.channel_id,
-                blocks::facilitators_announced(&command.user_id, users),
-            ),
-            state.clock.as_ref(),
-        )
-        .await
-        .context("queuing the announcement")?;
-    }
-    store::settings::save(
-        &mut *tx,
-        &command.channel_id,
-        &settings,
-        &command.user_id,
-        state.clock.now(),
-    )
-    .await
-    .context("saving settings")?;
-    if let SettingChange::Schedule(_) = change {
-        pre_meeting::reschedule_notices(&mut tx, &command.channel_id, &settings, state.clock.now())
-            .await?;
-    }
-    if let SettingChange::Schedule(_) | SettingChange::Reminders(_) = change {
-        weekly::reminder_run(&command.channel_id, &settings)
-            .replace(&mut tx, state.clock.now())
-            .await?;
-    }
-    if let SettingChange::Schedule(_) | SettingChange::Digest(_) = change {
-        weekly::digest(&command.channel_id, &settings)
-            .replace(&mut tx, state.clock.now())
-            .await?;
-    }
-    let redraw = matches!(
-        change,
-        SettingChange::VoteEmoji(_) | SettingChange::VotesPerPerson(_)
-    );
-    if redraw {
-        let topics = store::topics::open_in_channel(&mut *tx, &command.channel_id)
-            .await
-            .context("loading open topics")?;
-        for topic in topics {
-            outbox::queue(
-                &mut tx,
-                &Delivery::refresh_card(topic.id, std::time::Duration::ZERO),
-                state.clock.as_ref(),
-            )
-            .await
-            .context("queuing a card refresh")?;
-        }
-    }
-    state.commit(tx, "settings").await?;
-    Ok(blocks::setting_changed(change))
 }

@@ -4,44 +4,12 @@
 use anyhow::Context;
 
 use super::AppState;
+pub use super::refusal::FacilitatorsOnly;
 use super::refusal::Refusal;
 use crate::domain::ids::UserId;
 use crate::domain::settings::ChannelSettings;
-use crate::slack::blocks::{self, Reply};
 use crate::slack::inbound::SlashCommand;
 use crate::store;
-
-/// A facilitator-only command.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FacilitatorsOnly {
-    /// `start`, `next`, `extend`, `end`.
-    RunTheMeeting,
-    /// `digest` (posting it now).
-    PostTheDigest,
-    /// `minutes post`.
-    PostMinutes,
-    /// `remind`.
-    SendReminders,
-    /// `recount`.
-    RecountVotes,
-}
-
-impl FacilitatorsOnly {
-    /// Why the caller may not, naming who may.
-    pub fn refusal(self, facilitators: &[UserId]) -> Reply {
-        match self {
-            FacilitatorsOnly::RunTheMeeting => blocks::meeting::meeting_refusal(facilitators),
-            FacilitatorsOnly::PostTheDigest => blocks::digest::post_refusal(facilitators),
-            FacilitatorsOnly::PostMinutes => blocks::minutes::post_refusal(facilitators),
-            FacilitatorsOnly::SendReminders => {
-                blocks::facilitator_refusal("send reminders", facilitators)
-            }
-            FacilitatorsOnly::RecountVotes => {
-                blocks::facilitator_refusal("recount votes", facilitators)
-            }
-        }
-    }
-}
 
 /// The channel's settings when the caller may do `what`; otherwise the refusal to answer with.
 pub async fn settings_if_allowed(

@@ -31,6 +31,7 @@ pub mod reminders;
 mod rights;
 pub mod scheduled;
 mod search;
+mod settings;
 mod state;
 pub mod weekly;
 mod withdraw;

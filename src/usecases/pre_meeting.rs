@@ -32,31 +32,39 @@ pub async fn ensure_notices(
     after: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
-    let occurrence = settings.schedule.next_after(after);
-    for notice in [PreMeetingNotice::DayBefore, PreMeetingNotice::Soon] {
-        let due_at = occurrence - lead(notice);
-        if due_at <= now {
-            continue;
-        }
-        let job = Job::PreMeeting {
-            channel_id: channel_id.clone(),
-            occurrence,
-            notice,
-        };
-        let scheduled = ScheduledJob {
-            key: format!(
-                "pre-meeting:{channel_id}:{}:{notice:?}",
-                occurrence.timestamp()
-            ),
-            subject: schedule_subject(channel_id),
-            job,
-            due_at,
-        };
+    for scheduled in notices(channel_id, settings, after, now) {
         store::jobs::schedule(&mut *tx, &scheduled, now)
             .await
             .context("scheduling a pre-meeting notice")?;
     }
     Ok(())
+}
+
+/// The notices for the first meeting after `after` that are not already past at `now`.
+pub fn notices(
+    channel_id: &ChannelId,
+    settings: &ChannelSettings,
+    after: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Vec<ScheduledJob> {
+    let occurrence = settings.schedule.next_after(after);
+    [PreMeetingNotice::DayBefore, PreMeetingNotice::Soon]
+        .into_iter()
+        .filter(|notice| occurrence - lead(*notice) > now)
+        .map(|notice| ScheduledJob {
+            key: format!(
+                "pre-meeting:{channel_id}:{}:{notice:?}",
+                occurrence.timestamp()
+            ),
+            subject: schedule_subject(channel_id),
+            job: Job::PreMeeting {
+                channel_id: channel_id.clone(),
+                occurrence,
+                notice,
+            },
+            due_at: occurrence - lead(notice),
+        })
+        .collect()
 }
 
 /// Replaces the channel's pending notices after its schedule changed.

@@ -1,8 +1,8 @@
 //! Why a use case did nothing, as data, and how each refusal reads: the one place a refusal
-//! becomes a reply.
+//! becomes a reply. What the refusals are about (a facilitator-only command, a change to
+//! someone's topic) is named here too, so the checks that refuse import this module and not
+//! the other way round.
 
-use super::facilitators::FacilitatorsOnly;
-use super::rights::TopicRequest;
 use crate::domain::ids::{TopicNumber, UserId};
 use crate::domain::topics::Topic;
 use crate::slack::blocks::{self, Reply};
@@ -36,6 +36,10 @@ pub enum Refusal {
     },
     /// The edit asked for what the topic already says.
     Unchanged(Box<Topic>),
+    /// The channel's challenges log has no issue with this number.
+    NoSuchChallenge(i32),
+    /// An issue's status of `chars` characters, over the `max`.
+    StatusTooLong { chars: usize, max: usize },
 }
 
 impl Refusal {
@@ -60,6 +64,62 @@ impl Refusal {
                 blocks::admin_check_failed(topic, request.what())
             }
             Refusal::Unchanged(topic) => blocks::edit_unchanged(topic),
+            Refusal::NoSuchChallenge(number) => blocks::challenges::no_such_challenge(*number),
+            Refusal::StatusTooLong { chars, max } => {
+                blocks::challenges::status_too_long(*chars, *max)
+            }
+        }
+    }
+}
+
+/// A facilitator-only command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FacilitatorsOnly {
+    /// `start`, `next`, `extend`, `end`.
+    RunTheMeeting,
+    /// `digest` (posting it now).
+    PostTheDigest,
+    /// `minutes post`.
+    PostMinutes,
+    /// `remind`.
+    SendReminders,
+    /// `recount`.
+    RecountVotes,
+    /// `config key value`, `config facilitators …`.
+    Configure,
+}
+
+impl FacilitatorsOnly {
+    /// Why the caller may not, naming who may.
+    pub fn refusal(self, facilitators: &[UserId]) -> Reply {
+        match self {
+            FacilitatorsOnly::RunTheMeeting => blocks::meeting::meeting_refusal(facilitators),
+            FacilitatorsOnly::PostTheDigest => blocks::digest::post_refusal(facilitators),
+            FacilitatorsOnly::PostMinutes => blocks::minutes::post_refusal(facilitators),
+            FacilitatorsOnly::SendReminders => {
+                blocks::facilitator_refusal("send reminders", facilitators)
+            }
+            FacilitatorsOnly::RecountVotes => {
+                blocks::facilitator_refusal("recount votes", facilitators)
+            }
+            FacilitatorsOnly::Configure => blocks::settings_refusal(facilitators),
+        }
+    }
+}
+
+/// The two changes to someone's topic these rights govern.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TopicRequest {
+    Withdraw,
+    Edit,
+}
+
+impl TopicRequest {
+    /// The change, as a refusal names it: "… can withdraw it".
+    pub fn what(self) -> &'static str {
+        match self {
+            TopicRequest::Withdraw => "withdraw it",
+            TopicRequest::Edit => "edit it",
         }
     }
 }

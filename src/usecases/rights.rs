@@ -16,6 +16,7 @@ use sqlx::PgConnection;
 
 use super::decision::{Decided, Decision};
 use super::refusal::Refusal;
+pub use super::refusal::TopicRequest;
 use crate::domain::ids::{ChannelId, TeamId, TopicNumber, UserId};
 use crate::domain::job::{Job, ScheduledJob, user_subject};
 use crate::domain::settings::ChannelSettings;
@@ -44,23 +45,6 @@ impl<'a> Asker<'a> {
             team_id: &command.team_id,
             channel_id: &command.channel_id,
             user_id: &command.user_id,
-        }
-    }
-}
-
-/// The two changes to someone's topic these rights govern.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TopicRequest {
-    Withdraw,
-    Edit,
-}
-
-impl TopicRequest {
-    /// The change, as a refusal names it: "… can withdraw it".
-    pub fn what(self) -> &'static str {
-        match self {
-            TopicRequest::Withdraw => "withdraw it",
-            TopicRequest::Edit => "edit it",
         }
     }
 }

@@ -59,18 +59,10 @@ pub struct Weekly<'a> {
 }
 
 impl Weekly<'_> {
-    /// Schedules the first run after `after` (none when off). Scheduling it again is a no-op.
-    pub async fn ensure_next(
-        &self,
-        tx: &mut PgConnection,
-        after: DateTime<Utc>,
-        now: DateTime<Utc>,
-    ) -> anyhow::Result<()> {
-        let Some(at) = self.at else {
-            return Ok(());
-        };
-        let occurrence = at.next_after(self.tz, after);
-        let scheduled = ScheduledJob {
+    /// The first run after `after`; `None` when the setting is off.
+    pub fn next(&self, after: DateTime<Utc>) -> Option<ScheduledJob> {
+        let occurrence = self.at?.next_after(self.tz, after);
+        Some(ScheduledJob {
             key: format!(
                 "{}:{}:{}",
                 self.name,
@@ -80,6 +72,18 @@ impl Weekly<'_> {
             subject: self.subject.clone(),
             job: (self.job)(self.channel_id.clone(), occurrence),
             due_at: occurrence,
+        })
+    }
+
+    /// Schedules the first run after `after` (none when off). Scheduling it again is a no-op.
+    pub async fn ensure_next(
+        &self,
+        tx: &mut PgConnection,
+        after: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<()> {
+        let Some(scheduled) = self.next(after) else {
+            return Ok(());
         };
         store::jobs::schedule(&mut *tx, &scheduled, now)
             .await

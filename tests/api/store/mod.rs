@@ -14,6 +14,7 @@ mod jobs;
 mod meetings;
 mod memberships;
 mod outbox;
+mod proposals;
 mod recounts;
 mod reminders;
 mod requests;
