@@ -258,7 +258,7 @@ async fn repair(
     let settings = store::settings::load_many(&mut *tx, std::slice::from_ref(channel))
         .await
         .context("loading settings")?;
-    super::reactions::follow_up(tx, &changed, &settings, state.clock.as_ref()).await?;
+    super::reactions::follow_up::queue(tx, &changed, &settings, state.clock.as_ref()).await?;
     store::users::note_unknown(&mut *tx, &added)
         .await
         .context("noting new voters")?;
