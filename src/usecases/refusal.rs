@@ -3,8 +3,9 @@
 //! someone's topic) is named here too, so the checks that refuse import this module and not
 //! the other way round.
 
+use crate::domain::actions::ActionItem;
 use crate::domain::topics::Topic;
-use crate::slack::blocks::{self, Reply};
+use crate::slack::blocks::{self, Reply, items};
 
 /// A request the bot turned down; nothing changed.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,6 +40,18 @@ pub enum Refusal {
     NoSuchChallenge(i32),
     /// An issue's status of `chars` characters, over the `max`.
     StatusTooLong { chars: usize, max: usize },
+    /// A new action item names no owner.
+    ItemNeedsOwner,
+    /// A new action item says nothing to do.
+    ItemNeedsText,
+    /// Text (`what`: "An action item", …) longer than the limit, by its length in characters.
+    TooLong { what: &'static str, chars: usize },
+    /// The workspace has no action item with this number.
+    NoSuchItem(i32),
+    /// The action item is done or dropped already.
+    ItemNotOpen(Box<ActionItem>),
+    /// Only the item's owners, its creator and the channel's facilitators may change it.
+    NotItemOwner(Box<ActionItem>),
 }
 
 impl Refusal {
@@ -67,6 +80,12 @@ impl Refusal {
             Refusal::StatusTooLong { chars, max } => {
                 blocks::challenges::status_too_long(*chars, *max)
             }
+            Refusal::ItemNeedsOwner => items::item_needs_owner(),
+            Refusal::ItemNeedsText => items::item_needs_text(),
+            Refusal::TooLong { what, chars } => items::text_too_long(what, *chars),
+            Refusal::NoSuchItem(number) => items::no_such_item(*number),
+            Refusal::ItemNotOpen(item) => items::item_not_open(item),
+            Refusal::NotItemOwner(item) => items::item_close_refused(item),
         }
     }
 }
