@@ -39,6 +39,10 @@ pub enum Refusal {
     NoSuchChallenge(i32),
     /// An issue's status of `chars` characters, over the `max`.
     StatusTooLong { chars: usize, max: usize },
+    /// `remind`: today's reminders were sent already (a run happens once per key).
+    AlreadyReminded,
+    /// `digest`: this period's digest was posted already.
+    DigestAlreadyPosted,
 }
 
 impl Refusal {
@@ -67,6 +71,10 @@ impl Refusal {
             Refusal::StatusTooLong { chars, max } => {
                 blocks::challenges::status_too_long(*chars, *max)
             }
+            Refusal::AlreadyReminded => blocks::items::reminders_already_sent(),
+            Refusal::DigestAlreadyPosted => blocks::control_done(
+                "This period's digest was already posted; it is not posted twice",
+            ),
         }
     }
 }
