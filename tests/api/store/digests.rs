@@ -86,6 +86,10 @@ async fn a_digest_being_decided_holds_off_the_same_one_until_it_commits() {
     second.rollback().await.unwrap();
 
     let mut other = db.pool.begin().await.unwrap();
+    sqlx::query("set local lock_timeout = '10ms'")
+        .execute(&mut *other)
+        .await
+        .unwrap();
     assert!(
         !digests::lock_period(&mut other, OTHER_CHANNEL, week)
             .await

@@ -162,6 +162,10 @@ async fn a_run_being_decided_holds_off_the_same_run_until_it_commits() {
     second.rollback().await.unwrap();
 
     let mut other = db.pool.begin().await.unwrap();
+    sqlx::query("set local lock_timeout = '10ms'")
+        .execute(&mut *other)
+        .await
+        .unwrap();
     assert!(
         !reminders::lock_run(&mut other, "remind:C_ARCH:2026-11-17")
             .await
