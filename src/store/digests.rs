@@ -2,7 +2,29 @@
 
 use crate::domain::ids::ChannelId;
 use chrono::{DateTime, Utc};
-use sqlx::PgExecutor;
+use sqlx::{PgConnection, PgExecutor};
+
+/// Takes the lock on `channel_id`'s digest for `period` until the transaction ends, and says
+/// whether it was posted. A second process deciding the same digest waits, then sees what the
+/// first one wrote.
+pub async fn lock_period(
+    db: &mut PgConnection,
+    channel_id: &ChannelId,
+    period: &str,
+) -> sqlx::Result<bool> {
+    sqlx::query("select pg_advisory_xact_lock(hashtextextended('digest:' || $1 || ':' || $2, 0))")
+        .bind(channel_id)
+        .bind(period)
+        .execute(&mut *db)
+        .await?;
+    sqlx::query_scalar(
+        "select exists (select 1 from digests where channel_id = $1 and period = $2)",
+    )
+    .bind(channel_id)
+    .bind(period)
+    .fetch_one(&mut *db)
+    .await
+}
 
 /// Claims a period's digest. Returns false if it was posted already.
 pub async fn claim(

@@ -2,7 +2,7 @@
 
 use crate::domain::ids::{ChannelId, UserId};
 use chrono::{DateTime, Utc};
-use sqlx::PgExecutor;
+use sqlx::{PgConnection, PgExecutor};
 
 /// A run's DM to one owner.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -34,6 +34,19 @@ pub async fn start_run(
     .await?
     .rows_affected();
     Ok(inserted == 1)
+}
+
+/// Takes run `run_key`'s lock until the transaction ends, and says whether the run happened. A
+/// second process deciding the same run waits, then sees what the first one wrote.
+pub async fn lock_run(db: &mut PgConnection, run_key: &str) -> sqlx::Result<bool> {
+    sqlx::query("select pg_advisory_xact_lock(hashtextextended('reminder_run:' || $1, 0))")
+        .bind(run_key)
+        .execute(&mut *db)
+        .await?;
+    sqlx::query_scalar("select exists (select 1 from reminder_runs where run_key = $1)")
+        .bind(run_key)
+        .fetch_one(&mut *db)
+        .await
 }
 
 /// When a run happened, if it did.

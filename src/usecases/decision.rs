@@ -80,7 +80,6 @@ pub trait Change {
 
 /// The changes of a use case that changes no rows (only queues calls or schedules steps).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(dead_code)] // until a use case without row changes decides
 pub enum NoChange {}
 
 impl Change for NoChange {

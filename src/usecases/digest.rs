@@ -1,22 +1,30 @@
 //! The weekly digest: posted on the `digest` schedule, by `digest` now, or shown privately by
 //! `digest preview`; at most once per channel per period, however many processes run.
+//!
+//! Posting loads the period's lock and, unless its digest was posted, the digest; a pure
+//! `decide_…` says whether to post it (and, on schedule, when the next one is), and the applier
+//! claims the period and queues the message together.
 
 use anyhow::Context;
 use chrono::{DateTime, Datelike, Utc};
 use sqlx::PgConnection;
 
+use super::decision::{Change, Decided, Decision};
+use super::refusal::Refusal;
 use crate::compose;
 use crate::domain::ids::ChannelId;
 use crate::domain::job::Job;
 use crate::domain::settings::ChannelSettings;
-use crate::outbox;
 use crate::slack::blocks::{self, Reply, digest as messages};
 use crate::slack::inbound::SlashCommand;
 use crate::slack::outgoing::Delivery;
 use crate::store::{self, jobs::ClaimedJob};
 use crate::usecases::AppState;
-use crate::usecases::facilitators::{FacilitatorsOnly::PostTheDigest, settings_if_allowed};
+use crate::usecases::facilitators::{FacilitatorsOnly::PostTheDigest, allowed};
 use crate::usecases::weekly;
+
+#[cfg(test)]
+mod tests;
 
 /// The digest period `now` falls in: named by the scheduled digest time that began it, or by
 /// the ISO week when the channel has no digest schedule.
@@ -31,55 +39,131 @@ pub fn period(settings: &ChannelSettings, now: DateTime<Utc>) -> String {
     }
 }
 
-/// `digest preview`: the digest, to the caller only.
+/// `digest preview`: the digest, to the caller only. A pure read: nothing to decide.
 pub async fn preview(state: &AppState, command: &SlashCommand) -> anyhow::Result<Reply> {
     let mut conn = state.db.acquire().await.context("connecting")?;
     let digest = compose::digest::gather(&mut conn, &command.channel_id, state.clock.now()).await?;
     Ok(messages::digest(&digest))
 }
 
-/// `digest`: a facilitator posts this period's digest now.
-pub async fn post_now(state: &AppState, command: &SlashCommand) -> anyhow::Result<Reply> {
-    let settings = match settings_if_allowed(state, command, PostTheDigest).await? {
-        Ok(settings) => settings,
-        Err(refusal) => return Ok(refusal.reply()),
-    };
-    let mut tx = state.db.begin().await.context("starting a transaction")?;
-    let posted = post(&mut tx, state, &command.channel_id, &settings).await?;
-    state.commit(tx, "the digest").await?;
-    Ok(blocks::control_done(if posted {
-        "Posted this week's digest in the channel"
-    } else {
-        "This period's digest was already posted; it is not posted twice"
-    }))
+/// A period's digest as loaded for posting.
+#[derive(Debug, Clone)]
+pub struct Posting {
+    pub channel_id: ChannelId,
+    /// The period it covers: one digest per channel per period.
+    pub period: String,
+    /// The digest; `None` when this period's was posted.
+    pub digest: Option<messages::Digest>,
 }
 
-/// Queues the digest unless this period's was posted. Returns whether it was queued.
-async fn post(
-    tx: &mut PgConnection,
-    state: &AppState,
-    channel_id: &ChannelId,
-    settings: &ChannelSettings,
-) -> anyhow::Result<bool> {
-    let now = state.clock.now();
-    // Gathered before the period is claimed: "new since the last digest" means the previous one.
-    let digest = compose::digest::gather(tx, channel_id, now).await?;
-    let period = period(settings, now);
-    if !store::digests::claim(&mut *tx, channel_id, &period, now)
-        .await
-        .context("claiming the digest period")?
-    {
-        return Ok(false);
+impl Posting {
+    /// Takes the lock on the channel's digest for the period `now` falls in, until `tx` ends (a
+    /// second process posting it waits, then finds it posted), and gathers the digest unless it
+    /// was posted.
+    async fn load(
+        tx: &mut PgConnection,
+        channel_id: &ChannelId,
+        settings: &ChannelSettings,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Posting> {
+        let period = period(settings, now);
+        let posted = store::digests::lock_period(&mut *tx, channel_id, &period)
+            .await
+            .context("locking the digest period")?;
+        // Gathered before the period is claimed: "new since the last digest" means the
+        // previous one.
+        let digest = if posted {
+            None
+        } else {
+            Some(compose::digest::gather(tx, channel_id, now).await?)
+        };
+        Ok(Posting {
+            channel_id: channel_id.clone(),
+            period,
+            digest,
+        })
     }
-    let delivery = Delivery::post(
-        format!("digest:{channel_id}:{period}"),
-        channel_id,
-        messages::digest(&digest),
-    );
-    outbox::queue(tx, &delivery, state.clock.as_ref())
+}
+
+/// Posting the digest in the channel, once for its period; `None` if it was posted.
+fn post(posting: &Posting) -> Option<Decision<PeriodClaim>> {
+    let digest = posting.digest.as_ref()?;
+    let (channel_id, period) = (&posting.channel_id, &posting.period);
+    Some(
+        Decision::reply(blocks::control_done(
+            "Posted this week's digest in the channel",
+        ))
+        .change(PeriodClaim {
+            channel_id: channel_id.clone(),
+            period: period.clone(),
+        })
+        .call(Delivery::post(
+            format!("digest:{channel_id}:{period}"),
+            channel_id,
+            messages::digest(digest),
+        )),
+    )
+}
+
+/// `digest`: post it now, or a refusal when this period's was posted.
+pub fn decide_now(posting: &Posting) -> Decided<PeriodClaim> {
+    post(posting).ok_or(Refusal::DigestAlreadyPosted)
+}
+
+/// The scheduled digest at `occurrence`: posted (unless this period's was), and the next one
+/// scheduled; nothing at all if the `digest` setting no longer names that time.
+pub fn decide_scheduled(
+    posting: &Posting,
+    settings: &ChannelSettings,
+    occurrence: DateTime<Utc>,
+) -> Decision<PeriodClaim> {
+    let weekly = weekly::digest(&posting.channel_id, settings);
+    if !weekly.falls_at(occurrence) {
+        return Decision::reply(Reply::nothing());
+    }
+    let decision = post(posting).unwrap_or_else(|| Decision::reply(Reply::nothing()));
+    match weekly.next(occurrence) {
+        Some(next) => decision.step(next),
+        None => decision,
+    }
+}
+
+/// A channel's digest period, marked posted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeriodClaim {
+    pub channel_id: ChannelId,
+    pub period: String,
+}
+
+impl Change for PeriodClaim {
+    async fn write(&self, tx: &mut PgConnection, now: DateTime<Utc>) -> anyhow::Result<()> {
+        let claimed = store::digests::claim(&mut *tx, &self.channel_id, &self.period, now)
+            .await
+            .context("claiming the digest period")?;
+        anyhow::ensure!(
+            claimed,
+            "the digest for {} {} was posted while locked",
+            self.channel_id,
+            self.period
+        );
+        Ok(())
+    }
+}
+
+/// `digest`: a facilitator posts this period's digest now.
+pub async fn post_now(state: &AppState, command: &SlashCommand) -> anyhow::Result<Reply> {
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await.context("starting a transaction")?;
+    let settings = store::settings::load(&mut *tx, &command.channel_id)
         .await
-        .context("queuing the digest")?;
-    Ok(true)
+        .context("loading settings")?;
+    let decided = match allowed(settings, &command.user_id, PostTheDigest) {
+        Ok(settings) => {
+            decide_now(&Posting::load(&mut tx, &command.channel_id, &settings, now).await?)
+        }
+        Err(refusal) => Err(refusal),
+    };
+    state.carry_out(tx, decided, "the digest").await
 }
 
 /// Runs a scheduled digest.
@@ -95,15 +179,8 @@ pub async fn run_job(state: &AppState, claimed: &ClaimedJob) -> anyhow::Result<(
     let settings = store::settings::load(&mut *tx, channel_id)
         .await
         .context("loading settings")?;
-    // A digest for a time the setting no longer names is stale.
-    let current = settings
-        .digest
-        .is_some_and(|at| at.falls_at(settings.schedule.tz, *occurrence));
-    if current {
-        post(&mut tx, state, channel_id, &settings).await?;
-        weekly::digest(channel_id, &settings)
-            .ensure_next(&mut tx, *occurrence, state.clock.now())
-            .await?;
-    }
+    let posting = Posting::load(&mut tx, channel_id, &settings, state.clock.now()).await?;
+    let decision = decide_scheduled(&posting, &settings, *occurrence);
+    state.write(&mut tx, Ok(decision)).await?;
     state.complete_job(tx, claimed).await
 }

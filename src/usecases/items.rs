@@ -1,17 +1,26 @@
 //! Action items by command and button: `action`, `done`, `drop`, `mine`, reassigning, and the
 //! Done / Snooze buttons on reminder DMs and the App Home tab.
+//!
+//! Changing an item loads it (with who may change it, and the reminder DMs that list it), then
+//! decides purely ([`decide_reassign`], [`decide_close`], [`decide_press`]); a new item is
+//! checked purely ([`check_new`]) and then stored, since its number and reply come from the
+//! row. `mine` is a pure read.
+
+#[cfg(test)]
+mod tests;
 
 use anyhow::Context;
-use chrono::Duration;
+use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
+use super::decision::{Change, Decided, Decision};
+use super::refusal::Refusal;
 use super::{reminders, weekly};
 use crate::compose;
 use crate::domain::actions::{ActionItem, ItemState, ItemText};
 use crate::domain::command::ActionCommand;
-use crate::domain::ids::{ItemNumber, TeamId, UserId};
+use crate::domain::ids::{ItemNumber, UserId};
 use crate::domain::meeting::rules::Phase;
-use crate::outbox;
 use crate::slack::actions::ItemControl;
 use crate::slack::blocks::{Reply, items as messages};
 use crate::slack::inbound::{ItemPress, SlashCommand};
@@ -41,14 +50,8 @@ async fn record(
     owners: Vec<UserId>,
     item: ItemText,
 ) -> anyhow::Result<Reply> {
-    if owners.is_empty() {
-        return Ok(messages::item_needs_owner());
-    }
-    if item.text.trim().is_empty() {
-        return Ok(messages::item_needs_text());
-    }
-    if let Some(chars) = crate::domain::actions::too_long(&item.text) {
-        return Ok(messages::text_too_long("An action item", chars));
+    if let Err(refusal) = check_new(&owners, &item) {
+        return Ok(refusal.reply());
     }
     let now = state.clock.now();
     let mut tx = state.db.begin().await.context("starting a transaction")?;
@@ -66,7 +69,7 @@ async fn record(
             .await
             .context("loading the named topic")?;
             if found.is_none() {
-                return Ok(crate::slack::blocks::no_such_topic(number));
+                return Ok(Refusal::NoSuchTopic(number).reply());
             }
             found
         }
@@ -104,6 +107,21 @@ async fn record(
     Ok(messages::item_recorded(&stored, topic.as_ref()))
 }
 
+/// What a new item must have: an owner, something to do, and no more than the length limit.
+pub fn check_new(owners: &[UserId], item: &ItemText) -> Result<(), Refusal> {
+    if owners.is_empty() {
+        return Err(Refusal::ItemNeedsOwner);
+    }
+    if item.text.trim().is_empty() {
+        return Err(Refusal::ItemNeedsText);
+    }
+    if let Some(chars) = crate::domain::actions::too_long(&item.text) {
+        let what = "An action item";
+        return Err(Refusal::TooLong { what, chars });
+    }
+    Ok(())
+}
+
 /// Schedules what a new item needs: its due-date morning, and the channel's weekly run.
 pub(super) async fn after_recording(
     tx: &mut PgConnection,
@@ -130,6 +148,16 @@ async fn topic_ref(
     Ok(item.topic_id.and_then(|id| refs.get(&id).cloned()))
 }
 
+/// An item someone asks to change, with who besides its owners and creator may.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subject {
+    pub item: ActionItem,
+    /// The channel's facilitators.
+    pub facilitators: Vec<UserId>,
+    /// The sent reminder DMs (run key, user) that list it: a closed item is redrawn in them.
+    pub dms: Vec<(String, UserId)>,
+}
+
 /// `action N owner @x`: moves the item; reminders already sent stay as they were.
 async fn reassign(
     state: &AppState,
@@ -138,15 +166,14 @@ async fn reassign(
     owners: &[UserId],
 ) -> anyhow::Result<Reply> {
     let mut tx = state.db.begin().await.context("starting a transaction")?;
-    let item = match changeable(&mut tx, &command.team_id, number, &command.user_id).await? {
-        Ok(item) => item,
-        Err(refusal) => return Ok(refusal),
-    };
-    store::items::set_owners(&mut tx, item.id, owners)
+    let found = store::items::find_by_number(&mut *tx, &command.team_id, number)
         .await
-        .context("reassigning an item")?;
-    state.commit(tx, "a reassignment").await?;
-    Ok(messages::item_reassigned(&item, owners))
+        .context("loading an item")?;
+    let decided = match load(&mut tx, found, false).await? {
+        Some(subject) => decide_reassign(&subject, &command.user_id, owners),
+        None => Err(Refusal::NoSuchItem(number)),
+    };
+    state.carry_out(tx, decided, "a reassignment").await
 }
 
 /// `done N` / `drop N`.
@@ -157,70 +184,179 @@ pub async fn close(
     closed: ItemState,
 ) -> anyhow::Result<Reply> {
     let mut tx = state.db.begin().await.context("starting a transaction")?;
-    let item = match changeable(&mut tx, &command.team_id, number, &command.user_id).await? {
-        Ok(item) => item,
-        Err(refusal) => return Ok(refusal),
+    let found = store::items::find_by_number(&mut *tx, &command.team_id, number)
+        .await
+        .context("loading an item")?;
+    let decided = match load(&mut tx, found, true).await? {
+        Some(subject) => decide_close(&subject, &command.user_id, closed),
+        None => Err(Refusal::NoSuchItem(number)),
     };
-    close_and_redraw(&mut tx, state, &item, closed, &command.user_id).await?;
-    state.commit(tx, "a closed item").await?;
-    Ok(messages::item_closed(&item, closed))
+    state.carry_out(tx, decided, "a closed item").await
 }
 
-/// Closes an item and edits every sent reminder DM that lists it.
-async fn close_and_redraw(
-    tx: &mut PgConnection,
-    state: &AppState,
-    item: &ActionItem,
-    closed: ItemState,
-    by: &UserId,
-) -> anyhow::Result<()> {
-    store::items::close(&mut *tx, item.id, closed, by, state.clock.now())
+/// Done or Snooze on a reminder DM or the App Home tab. A refusal is told to the presser in
+/// the DM; in the App Home there is nowhere to say it, and the tab only lists their own items.
+pub async fn button(state: &AppState, press: &ItemPress) -> anyhow::Result<()> {
+    let mut tx = state.db.begin().await.context("starting a transaction")?;
+    let found = store::items::find(&mut *tx, press.item_id)
         .await
-        .context("closing an item")?;
-    let mut edits: Vec<Delivery> = store::reminders::dms_listing(&mut *tx, item.id)
-        .await
-        .context("finding DMs that list the item")?
-        .iter()
-        .map(|(run_key, user)| Delivery::reminder_dm_edit(run_key, user))
-        .collect();
-    edits.extend(item.owners.iter().map(Delivery::app_home));
-    outbox::queue_coalesced(tx, &mut edits, state.clock.as_ref())
-        .await
-        .context("queuing DM edits")?;
+        .context("loading an item")?;
+    let closing = press.control == ItemControl::Done;
+    let Some(subject) = load(&mut tx, found, closing).await? else {
+        return Ok(());
+    };
+    let decision = decide_press(&subject, press, state.clock.now());
+    state.carry_out(tx, Ok(decision), "a button press").await?;
     Ok(())
 }
 
-/// The open item `number`, if `user` may change it; else the reply explaining why not.
-async fn changeable(
+/// `item` with its channel's facilitators and, when it may be closed (`closing`), the reminder
+/// DMs that list it; `None` when there is no such item.
+async fn load(
     tx: &mut PgConnection,
-    team_id: &TeamId,
-    number: ItemNumber,
-    user: &UserId,
-) -> anyhow::Result<Result<ActionItem, Reply>> {
-    let Some(item) = store::items::find_by_number(&mut *tx, team_id, number)
-        .await
-        .context("loading an item")?
-    else {
-        return Ok(Err(messages::no_such_item(number)));
+    item: Option<ActionItem>,
+    closing: bool,
+) -> anyhow::Result<Option<Subject>> {
+    let Some(item) = item else {
+        return Ok(None);
     };
-    may_change(tx, item, user).await
-}
-
-async fn may_change(
-    tx: &mut PgConnection,
-    item: ActionItem,
-    user: &UserId,
-) -> anyhow::Result<Result<ActionItem, Reply>> {
-    if item.state != ItemState::Open {
-        return Ok(Err(messages::item_not_open(&item)));
-    }
     let settings = store::settings::load(&mut *tx, &item.channel_id)
         .await
         .context("loading settings")?;
-    if !item.may_be_closed_by(user, &settings.facilitators) {
-        return Ok(Err(messages::item_close_refused(&item)));
+    let dms = if closing && item.state == ItemState::Open {
+        store::reminders::dms_listing(&mut *tx, item.id)
+            .await
+            .context("finding DMs that list the item")?
+    } else {
+        Vec::new()
+    };
+    Ok(Some(Subject {
+        item,
+        facilitators: settings.facilitators,
+        dms,
+    }))
+}
+
+/// Whether `user` may change the item: it must be open, and theirs (owner or creator) or
+/// their channel's to run (a facilitator).
+pub fn may_change(subject: &Subject, user: &UserId) -> Result<(), Refusal> {
+    let item = &subject.item;
+    if item.state != ItemState::Open {
+        return Err(Refusal::ItemNotOpen(Box::new(item.clone())));
     }
-    Ok(Ok(item))
+    if !item.may_be_closed_by(user, &subject.facilitators) {
+        return Err(Refusal::NotItemOwner(Box::new(item.clone())));
+    }
+    Ok(())
+}
+
+/// Gives the item new `owners`, if `user` may.
+pub fn decide_reassign(subject: &Subject, user: &UserId, owners: &[UserId]) -> Decided<ItemChange> {
+    may_change(subject, user)?;
+    let item = &subject.item;
+    Ok(
+        Decision::reply(messages::item_reassigned(item, owners)).change(ItemChange::Owners {
+            item_id: item.id,
+            owners: owners.to_vec(),
+        }),
+    )
+}
+
+/// Closes the item as `closed` (done or dropped), if `user` may, and redraws every sent
+/// reminder DM that lists it and its owners' App Home tabs.
+pub fn decide_close(subject: &Subject, user: &UserId, closed: ItemState) -> Decided<ItemChange> {
+    may_change(subject, user)?;
+    let item = &subject.item;
+    let mut redraws: Vec<Delivery> = subject
+        .dms
+        .iter()
+        .map(|(run_key, user)| Delivery::reminder_dm_edit(run_key, user))
+        .chain(item.owners.iter().map(Delivery::app_home))
+        .collect();
+    // In coalesce-key order, so concurrent closes lock the waiting rows in the same order.
+    redraws.sort_by(|a, b| a.coalesce_key.cmp(&b.coalesce_key));
+    let close = ItemChange::Close {
+        item_id: item.id,
+        state: closed,
+        by: user.clone(),
+    };
+    Ok(Decision::reply(messages::item_closed(item, closed))
+        .change(close)
+        .calls(redraws))
+}
+
+/// Done closes the item (as `done N` would); Snooze leaves it out of reminders for a week
+/// from `now`. What the presser is told (a refusal, or that it is snoozed) goes to the DM the
+/// button was on, if any.
+pub fn decide_press(
+    subject: &Subject,
+    press: &ItemPress,
+    now: DateTime<Utc>,
+) -> Decision<ItemChange> {
+    let user = &press.user_id;
+    let (decision, told) = match (may_change(subject, user), press.control) {
+        (Err(refusal), _) => (Decision::reply(Reply::nothing()), Some(refusal.reply())),
+        (Ok(()), ItemControl::Done) => match decide_close(subject, user, ItemState::Done) {
+            Ok(closed) => (closed, None),
+            Err(refusal) => (Decision::reply(Reply::nothing()), Some(refusal.reply())),
+        },
+        (Ok(()), ItemControl::Snooze) => {
+            let snooze = ItemChange::Snooze {
+                item_id: subject.item.id,
+                until: now + SNOOZE,
+            };
+            let told = messages::item_snoozed(&subject.item);
+            (Decision::reply(Reply::nothing()).change(snooze), Some(told))
+        }
+    };
+    match (told, &press.message) {
+        (Some(reply), Some(message)) => {
+            let key = format!("button-reply:{}", press.trigger_id);
+            decision.call(Delivery::ephemeral(key, &message.channel_id, user, reply))
+        }
+        _ => decision,
+    }
+}
+
+/// How long Snooze leaves an item out of reminders.
+const SNOOZE: chrono::Duration = chrono::Duration::days(7);
+
+/// A change to an item someone may change (checked while deciding).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ItemChange {
+    /// Done or dropped, by whom.
+    Close {
+        item_id: i64,
+        state: ItemState,
+        by: UserId,
+    },
+    /// New owners.
+    Owners { item_id: i64, owners: Vec<UserId> },
+    /// Left out of reminders until then.
+    Snooze { item_id: i64, until: DateTime<Utc> },
+}
+
+impl Change for ItemChange {
+    async fn write(&self, tx: &mut PgConnection, now: DateTime<Utc>) -> anyhow::Result<()> {
+        match self {
+            ItemChange::Close { item_id, state, by } => {
+                store::items::close(&mut *tx, *item_id, *state, by, now)
+                    .await
+                    .context("closing an item")?;
+            }
+            ItemChange::Owners { item_id, owners } => {
+                store::items::set_owners(tx, *item_id, owners)
+                    .await
+                    .context("reassigning an item")?;
+            }
+            ItemChange::Snooze { item_id, until } => {
+                store::items::snooze(&mut *tx, *item_id, *until)
+                    .await
+                    .context("snoozing an item")?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// `mine`.
@@ -233,43 +369,4 @@ pub async fn mine(state: &AppState, command: &SlashCommand) -> anyhow::Result<Re
         state.clock.now(),
     )
     .await
-}
-
-/// Done or Snooze on a reminder DM or the App Home tab. A refusal is told to the presser in
-/// the DM; in the App Home there is nowhere to say it, and the tab only lists their own items.
-pub async fn button(state: &AppState, press: &ItemPress) -> anyhow::Result<()> {
-    let mut tx = state.db.begin().await.context("starting a transaction")?;
-    let Some(item) = store::items::find(&mut *tx, press.item_id)
-        .await
-        .context("loading an item")?
-    else {
-        return Ok(());
-    };
-    let reply = match may_change(&mut tx, item, &press.user_id).await? {
-        Err(refusal) => Some(refusal),
-        Ok(item) => match press.control {
-            ItemControl::Done => {
-                close_and_redraw(&mut tx, state, &item, ItemState::Done, &press.user_id).await?;
-                None
-            }
-            ItemControl::Snooze => {
-                store::items::snooze(&mut *tx, item.id, state.clock.now() + Duration::days(7))
-                    .await
-                    .context("snoozing an item")?;
-                Some(messages::item_snoozed(&item))
-            }
-        },
-    };
-    if let (Some(reply), Some(message)) = (reply, &press.message) {
-        let key = format!("button-reply:{}", press.trigger_id);
-        outbox::queue(
-            &mut tx,
-            &Delivery::ephemeral(key, &message.channel_id, &press.user_id, reply),
-            state.clock.as_ref(),
-        )
-        .await
-        .context("queuing a button reply")?;
-    }
-    state.commit(tx, "a button press").await?;
-    Ok(())
 }

@@ -1,16 +1,18 @@
 //! The messages before a meeting: a nudge a day before ("add topics and vote", with the top 5)
-//! and a reminder 10 minutes before, scheduled from the channel's schedule.
+//! and a reminder 10 minutes before, scheduled from the channel's schedule. When one falls
+//! due, a pure `decide` says what it posts and which notices come next.
 
 use anyhow::Context;
 use chrono::{DateTime, Duration, Utc};
 use sqlx::PgConnection;
 
+use super::decision::{Decision, NoChange};
 use crate::compose;
 use crate::domain::ids::ChannelId;
 use crate::domain::job::{Job, PreMeetingNotice, ScheduledJob, schedule_subject};
 use crate::domain::settings::ChannelSettings;
-use crate::outbox;
-use crate::slack::blocks::meeting as messages;
+use crate::domain::votes::RankedTopic;
+use crate::slack::blocks::{Reply, meeting as messages};
 use crate::slack::outgoing::Delivery;
 use crate::store::{self, jobs::ClaimedJob};
 use crate::usecases::AppState;
@@ -80,6 +82,34 @@ pub async fn reschedule_notices(
     ensure_notices(tx, channel_id, settings, now, now).await
 }
 
+/// Notice `notice` of the meeting at `occurrence`, falling due: posted under the step's `key`
+/// with the top of the agenda (`ranked`), and the next meeting's notices scheduled; nothing if
+/// the schedule no longer has that meeting.
+pub fn decide(
+    key: &str,
+    channel_id: &ChannelId,
+    occurrence: DateTime<Utc>,
+    notice: PreMeetingNotice,
+    settings: &ChannelSettings,
+    ranked: &[RankedTopic],
+    now: DateTime<Utc>,
+) -> Decision<NoChange> {
+    if !settings.schedule.falls_at(occurrence) {
+        return Decision::reply(Reply::nothing());
+    }
+    let soon = notice == PreMeetingNotice::Soon;
+    let message = messages::pre_meeting(soon, occurrence, settings.schedule.tz, ranked);
+    let mut decision = Decision::reply(Reply::nothing()).call(Delivery::post(
+        key.to_string(),
+        channel_id,
+        message,
+    ));
+    for next in notices(channel_id, settings, occurrence, now) {
+        decision = decision.step(next);
+    }
+    decision
+}
+
 /// Posts a pre-meeting notice, if the schedule still has that meeting.
 pub async fn run(state: &AppState, claimed: &ClaimedJob) -> anyhow::Result<()> {
     let Job::PreMeeting {
@@ -95,19 +125,19 @@ pub async fn run(state: &AppState, claimed: &ClaimedJob) -> anyhow::Result<()> {
     let settings = store::settings::load(&mut *tx, channel_id)
         .await
         .context("loading settings")?;
-    // A notice for a meeting the schedule no longer has is stale.
-    if settings.schedule.falls_at(*occurrence) {
-        let ranked = compose::agenda::ranked(&mut tx, channel_id).await?;
-        let soon = *notice == PreMeetingNotice::Soon;
-        let message = messages::pre_meeting(soon, *occurrence, settings.schedule.tz, &ranked);
-        outbox::queue(
-            &mut tx,
-            &Delivery::post(claimed.key.clone(), channel_id, message),
-            state.clock.as_ref(),
-        )
-        .await
-        .context("queuing a pre-meeting notice")?;
-        ensure_notices(&mut tx, channel_id, &settings, *occurrence, now).await?;
-    }
+    let ranked = compose::agenda::ranked(&mut tx, channel_id).await?;
+    let decision = decide(
+        &claimed.key,
+        channel_id,
+        *occurrence,
+        *notice,
+        &settings,
+        &ranked,
+        now,
+    );
+    state.write(&mut tx, Ok(decision)).await?;
     state.complete_job(tx, claimed).await
 }
+
+#[cfg(test)]
+mod tests;

@@ -4,26 +4,31 @@
 //! is waiting, applies them all in one transaction (dedupe by event id, vote upserts, card
 //! refreshes, budget notices), commits, and only then answers each request: every event is
 //! acknowledged after the commit that holds it, and one fsync covers the whole batch.
+//!
+//! The statements stay set-based (one per step of the batch, and per voter with a budget);
+//! what to do with their results is decided by pure functions: which events are new votes
+//! ([`vote_changes`]), then which cards to refresh and which budget notices to send
+//! ([`follow_up::decide`]).
+
+pub(super) mod follow_up;
+#[cfg(test)]
+mod tests;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use sqlx::{PgConnection, PgPool};
+use sqlx::PgPool;
 use tokio::sync::{Notify, mpsc, oneshot};
 
 use crate::clock::SharedClock;
-use crate::domain::ids::{ChannelId, TopicNumber, UserId};
+use crate::domain::ids::{ChannelId, UserId};
 use crate::domain::settings::ChannelSettings;
-use crate::domain::topics::TopicState;
 use crate::domain::votes::is_vote_reaction;
 use crate::metrics::Metrics;
-use crate::outbox;
-use crate::slack::blocks;
 use crate::slack::inbound::ReactionEvent;
-use crate::slack::outgoing::{CARD_REFRESH_DELAY, Delivery};
-use crate::store::{self, votes::ChangedVote, votes::VoteChange};
+use crate::store::{self, votes::VoteChange};
 
 /// Events applied in one transaction at most.
 const MAX_BATCH: usize = 512;
@@ -127,30 +132,18 @@ impl Batcher {
             .context("recording event ids")?
             .into_iter()
             .collect();
-        let channels: Vec<ChannelId> = events
-            .iter()
-            .filter(|e| fresh.contains(&e.event_id))
-            .map(|e| e.channel_id.clone())
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        let settings = store::settings::load_many(&mut *tx, &channels)
+        let settings = store::settings::load_many(&mut *tx, &fresh_channels(events, &fresh))
             .await
             .context("loading channel settings")?;
         let changes = vote_changes(events, &fresh, &settings, now);
         let changed = store::votes::apply(&mut tx, &changes)
             .await
             .context("applying votes")?;
-        self.metrics
-            .count_events("reaction", "duplicate", events.len() - fresh.len());
-        self.metrics
-            .count_events("reaction", "changed_vote", changed.len());
-        self.metrics.count_events(
-            "reaction",
-            "no_change",
-            fresh.len().saturating_sub(changed.len()),
-        );
-        let queued = follow_up(&mut tx, &changed, &settings, self.clock.as_ref()).await?;
+        self.count(events.len(), fresh.len(), changed.len());
+        let loaded = follow_up::load(&mut tx, &changed, &settings).await?;
+        let queued = follow_up::decide(&changed, &settings, &loaded)
+            .write(&mut tx, self.clock.as_ref())
+            .await?;
         let voters: Vec<UserId> = changed.iter().map(|v| v.user_id.clone()).collect();
         let new_voters = store::users::note_unknown(&mut *tx, &voters)
             .await
@@ -164,6 +157,25 @@ impl Batcher {
         }
         Ok(())
     }
+
+    /// Counts a batch's events: redeliveries, those that changed a vote, the rest.
+    fn count(&self, events: usize, fresh: usize, changed: usize) {
+        let metrics = &self.metrics;
+        metrics.count_events("reaction", "duplicate", events - fresh);
+        metrics.count_events("reaction", "changed_vote", changed);
+        metrics.count_events("reaction", "no_change", fresh.saturating_sub(changed));
+    }
+}
+
+/// The channels of a batch's new events, each once, in order.
+fn fresh_channels(events: &[ReactionEvent], fresh: &HashSet<String>) -> Vec<ChannelId> {
+    events
+        .iter()
+        .filter(|e| fresh.contains(&e.event_id))
+        .map(|e| e.channel_id.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect()
 }
 
 /// The vote changes in a batch: fresh events with the channel's vote emoji, the latest per
@@ -209,92 +221,6 @@ fn vote_changes(
         }
     }
     latest.into_values().collect()
-}
-
-/// Queues what changed votes call for: card edits, and a notice to each person whose new vote
-/// is over the channel's budget. Returns whether anything was queued.
-pub(super) async fn follow_up(
-    tx: &mut PgConnection,
-    changed: &[ChangedVote],
-    settings: &HashMap<ChannelId, ChannelSettings>,
-    clock: &dyn crate::clock::Clock,
-) -> anyhow::Result<bool> {
-    if changed.is_empty() {
-        return Ok(false);
-    }
-    let channels: Vec<ChannelId> = changed.iter().map(|v| v.channel_id.clone()).collect();
-    let cards: Vec<String> = changed.iter().map(|v| v.message_ts.clone()).collect();
-    let topics = store::topics::find_by_cards(&mut *tx, &channels, &cards)
-        .await
-        .context("finding voted topics")?;
-    let mut refresh: BTreeSet<i64> = topics
-        .iter()
-        .filter(|t| matches!(t.state, TopicState::Open | TopicState::Discussing))
-        .map(|t| t.id)
-        .collect();
-    let default = ChannelSettings::default();
-    let budget_voters: BTreeSet<(&ChannelId, &UserId)> = changed
-        .iter()
-        .filter(|v| {
-            settings
-                .get(&v.channel_id)
-                .unwrap_or(&default)
-                .votes_per_person
-                > 0
-        })
-        .map(|v| (&v.channel_id, &v.user_id))
-        .collect();
-    for (channel, user) in budget_voters {
-        let channel_settings = settings.get(channel).unwrap_or(&default);
-        let budget = channel_settings.votes_per_person;
-        let votes = store::votes::budgeted_votes_of(&mut *tx, channel, budget, user)
-            .await
-            .context("loading a voter's votes")?;
-        let counted: Vec<TopicNumber> = votes
-            .iter()
-            .filter(|vote| vote.counted)
-            .map(|vote| vote.topic_number)
-            .collect();
-        for vote in changed
-            .iter()
-            .filter(|v| v.present && v.channel_id == *channel && v.user_id == *user)
-        {
-            let Some(beyond) = votes
-                .iter()
-                .find(|budgeted| budgeted.message_ts == vote.message_ts && !budgeted.counted)
-            else {
-                continue;
-            };
-            let notice = blocks::budget_notice(
-                &channel_settings.vote_emoji,
-                budget,
-                beyond.topic_number,
-                &counted,
-            );
-            let key = format!(
-                "budget-notice:{channel}:{user}:{}:{}",
-                vote.message_ts,
-                vote.voted_at.timestamp_micros()
-            );
-            outbox::queue(tx, &Delivery::ephemeral(key, channel, user, notice), clock)
-                .await
-                .context("queuing a budget notice")?;
-        }
-        // A vote added or removed can move which of this person's votes count.
-        let theirs =
-            store::votes::open_topics_voted_by(&mut *tx, channel, std::slice::from_ref(user))
-                .await
-                .context("finding a voter's topics")?;
-        refresh.extend(theirs);
-    }
-    let mut refreshes: Vec<Delivery> = refresh
-        .iter()
-        .map(|topic_id| Delivery::refresh_card(*topic_id, CARD_REFRESH_DELAY))
-        .collect();
-    outbox::queue_coalesced(tx, &mut refreshes, clock)
-        .await
-        .context("queuing card refreshes")?;
-    Ok(true)
 }
 
 /// Deadlocks and serialization failures between concurrent batches are worth retrying.

@@ -5,28 +5,34 @@
 //! transaction, with one outbox `reactions.get` per card and a `RecountFinish` job. The outbox
 //! makes the reads (retries, `Retry-After`, timeouts, giving up) and stores what each found; the
 //! last one brings the job forward, which repairs every card as of the moment it was read and
-//! reports to whoever asked, or lets the meeting post its agenda. A restart loses nothing, and
-//! a card is repaired once, in the job's transaction.
+//! reports to whoever asked, or lets the meeting post its agenda ([`finish`]). A restart loses
+//! nothing, and a card is repaired once, in the job's transaction.
+//!
+//! What a recount reads and when it finishes is decided purely ([`decide_start`], [`Plan`]);
+//! its id, known once it is recorded, only names the reads and the step.
 
-use std::collections::BTreeSet;
+mod finish;
+#[cfg(test)]
+mod tests;
+
 use std::time::Duration;
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
+use super::decision::{Change, Decided, Decision};
+use super::facilitators::{FacilitatorsOnly::RecountVotes, allowed};
 use crate::domain::ids::{ChannelId, UserId};
 use crate::domain::job::{Job, ScheduledJob, recount_subject};
-use crate::domain::topics::Topic;
-use crate::domain::votes::{CardRepair, UnreadCard, is_vote_reaction};
-use crate::outbox;
-use crate::slack::api::Reactions;
+use crate::domain::settings::ChannelSettings;
 use crate::slack::blocks::{self, Reply};
 use crate::slack::inbound::SlashCommand;
 use crate::slack::outgoing::Delivery;
-use crate::store::{self, recounts::CardRead, votes::VoteChange};
+use crate::store;
 use crate::usecases::AppState;
-use crate::usecases::facilitators::{FacilitatorsOnly::RecountVotes, settings_if_allowed};
+
+pub use finish::finish;
 
 /// How long a person's recount waits for Slack before it reports what it could read: a safety
 /// net, since the outbox gives up on a card long before (its attempts and their backoff).
@@ -45,31 +51,53 @@ pub enum Requester<'a> {
     Meeting(i64),
 }
 
-/// A recount whose votes were repaired.
+/// A card a recount reads: its topic and the card's `ts`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finished {
-    /// The meeting whose agenda waits for it, if any.
-    pub meeting_id: Option<i64>,
-    /// Every card was read: the votes are Slack's.
-    pub all_read: bool,
+pub struct Card {
+    pub topic_id: i64,
+    pub ts: String,
 }
 
-/// Checks the caller may facilitate, records the recount, and answers at once; the report
+/// A recount to record: what it reads, for whom, and when its step finishes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    pub channel_id: ChannelId,
+    /// Who typed `recount`, if a person did.
+    pub person: Option<UserId>,
+    /// The meeting whose kickoff asked, if one did.
+    pub meeting: Option<i64>,
+    pub cards: Vec<Card>,
+    /// When the finishing step is due if the reads have not brought it forward.
+    pub finish_at: DateTime<Utc>,
+}
+
+/// Checks the caller may facilitate and records the recount; answers at once, and the report
 /// arrives as an ephemeral message once the outbox has read every card.
 pub async fn start(state: &AppState, command: &SlashCommand) -> anyhow::Result<Reply> {
-    if let Err(refusal) = settings_if_allowed(state, command, RecountVotes).await? {
-        return Ok(refusal.reply());
-    }
     let mut tx = state.db.begin().await.context("starting a transaction")?;
-    let requester = Requester::Person(&command.user_id);
-    let cards = request(&mut tx, state, &command.channel_id, requester).await?;
-    if cards == 0 {
-        // Nothing to read: the answer says so, and no report follows it (the transaction
-        // that recorded the recount is dropped, so rolled back).
-        return Ok(blocks::recount_started(0));
+    let settings = store::settings::load(&mut *tx, &command.channel_id)
+        .await
+        .context("loading settings")?;
+    let cards = cards_to_check(&mut tx, &command.channel_id).await?;
+    let decided = decide_start(settings, command, cards, state.clock.now());
+    state.carry_out(tx, decided, "a recount").await
+}
+
+/// A person's `recount` of the channel's `cards`: refused to someone who may not facilitate;
+/// with no cards, answered and not recorded (no report would follow); else recorded.
+pub fn decide_start(
+    settings: ChannelSettings,
+    command: &SlashCommand,
+    cards: Vec<Card>,
+    now: DateTime<Utc>,
+) -> Decided<Plan> {
+    allowed(settings, &command.user_id, RecountVotes)?;
+    let answer = Decision::reply(blocks::recount_started(cards.len()));
+    if cards.is_empty() {
+        return Ok(answer);
     }
-    state.commit(tx, "a recount").await?;
-    Ok(blocks::recount_started(cards))
+    let requester = Requester::Person(&command.user_id);
+    Ok(answer.change(Plan::new(&command.channel_id, requester, cards, now)))
 }
 
 /// Records a recount of `channel_id`'s open cards in `tx`: one `reactions.get` per card through
@@ -81,191 +109,112 @@ pub async fn request(
     channel_id: &ChannelId,
     requester: Requester<'_>,
 ) -> anyhow::Result<usize> {
-    let now = state.clock.now();
-    let (person, meeting, patience) = match requester {
-        Requester::Person(user) => (Some(user), None, REPORT_PATIENCE),
-        Requester::Meeting(id) => (None, Some(id), KICKOFF_PATIENCE),
-    };
-    let Some(recount_id) = store::recounts::insert(&mut *tx, channel_id, person, meeting, now)
-        .await
-        .context("recording a recount")?
-    else {
-        return Ok(0);
-    };
     let cards = cards_to_check(tx, channel_id).await?;
-    for (topic, ts) in &cards {
-        store::recounts::add_card(&mut *tx, recount_id, topic.id, channel_id, ts)
-            .await
-            .context("recording a card to read")?;
-        let read = Delivery::read_reactions(recount_id, topic.id, channel_id, ts);
-        outbox::queue(tx, &read, state.clock.as_ref())
-            .await
-            .context("queuing a card's read")?;
-    }
-    let wait = if cards.is_empty() {
-        Duration::ZERO
-    } else {
-        patience
-    };
-    let job = Job::RecountFinish { recount_id };
-    let finish = ScheduledJob {
-        key: format!("{}:recount:{recount_id}", job.kind()),
-        subject: recount_subject(recount_id),
-        job,
-        due_at: now + wait,
-    };
-    store::jobs::schedule(&mut *tx, &finish, now)
+    let now = state.clock.now();
+    Plan::new(channel_id, requester, cards, now)
+        .record(tx, now)
         .await
-        .context("scheduling the recount's end")?;
-    Ok(cards.len())
 }
 
 /// The open topics of a channel whose cards are posted, with their cards' `ts`.
 async fn cards_to_check(
     tx: &mut PgConnection,
     channel_id: &ChannelId,
-) -> anyhow::Result<Vec<(Topic, String)>> {
+) -> anyhow::Result<Vec<Card>> {
     let topics = store::topics::open_in_channel(&mut *tx, channel_id)
         .await
         .context("loading open topics")?;
     Ok(topics
         .into_iter()
         .filter_map(|topic| {
-            let ts = topic.card_ts.clone()?;
-            Some((topic, ts))
+            let ts = topic.card_ts?;
+            Some(Card {
+                topic_id: topic.id,
+                ts,
+            })
         })
         .collect())
 }
 
-/// The `RecountFinish` step, in the job's transaction: makes the stored votes on each card
-/// read match what Slack showed, marks the recount finished and queues the report for the
-/// person who asked. A card Slack did not answer for keeps its votes and is named in the
-/// report. `None` when the recount is gone or finished already.
-pub async fn finish(
-    tx: &mut PgConnection,
-    state: &AppState,
-    recount_id: i64,
-) -> anyhow::Result<Option<Finished>> {
-    let Some(recount) = store::recounts::lock(&mut *tx, recount_id)
-        .await
-        .context("locking the recount")?
-        .filter(|recount| recount.finished_at.is_none())
-    else {
-        return Ok(None);
-    };
-    let cards = store::recounts::cards(&mut *tx, recount_id)
-        .await
-        .context("loading the recount's cards")?;
-    let settings = store::settings::load(&mut *tx, &recount.channel_id)
-        .await
-        .context("loading settings")?;
-    let bot = state.bot.get().map(|b| b.user_id.clone());
-    let mut changes = Vec::new();
-    let mut unread = Vec::new();
-    for card in &cards {
-        let Some((reactions, read_at)) = &card.read else {
-            unread.push(UnreadCard {
-                number: card.number,
-                why: card.failure.clone(),
-            });
-            continue;
+impl Plan {
+    /// A recount of `cards` for `requester`, asked at `now`: a person's waits up to an hour for
+    /// Slack, a meeting's half a minute, and one with nothing to read finishes at once.
+    pub fn new(
+        channel_id: &ChannelId,
+        requester: Requester<'_>,
+        cards: Vec<Card>,
+        now: DateTime<Utc>,
+    ) -> Plan {
+        let (person, meeting, patience) = match requester {
+            Requester::Person(user) => (Some(user.clone()), None, REPORT_PATIENCE),
+            Requester::Meeting(id) => (None, Some(id), KICKOFF_PATIENCE),
         };
-        let in_slack = voters(reactions, &settings.vote_emoji, bot.as_ref());
-        if let Some(change) = repair(tx, state, card, &in_slack, *read_at).await? {
-            changes.push(change);
+        let wait = if cards.is_empty() {
+            Duration::ZERO
+        } else {
+            patience
+        };
+        Plan {
+            channel_id: channel_id.clone(),
+            person,
+            meeting,
+            cards,
+            finish_at: now + wait,
         }
     }
-    let now = state.clock.now();
-    store::recounts::mark_finished(&mut *tx, recount_id, now)
-        .await
-        .context("finishing the recount")?;
-    if let Some(user) = &recount.requested_by {
-        let report = blocks::recount_report(cards.len(), &changes, &unread);
-        let key = format!("recount-report:{recount_id}");
-        let delivery = Delivery::ephemeral(key, &recount.channel_id, user, report);
-        outbox::queue(tx, &delivery, state.clock.as_ref())
+
+    /// The reads of recount `recount_id`, one per card.
+    pub fn reads(&self, recount_id: i64) -> Vec<Delivery> {
+        self.cards
+            .iter()
+            .map(|card| {
+                Delivery::read_reactions(recount_id, card.topic_id, &self.channel_id, &card.ts)
+            })
+            .collect()
+    }
+
+    /// The step that finishes recount `recount_id`.
+    pub fn finish_step(&self, recount_id: i64) -> ScheduledJob {
+        let job = Job::RecountFinish { recount_id };
+        ScheduledJob {
+            key: format!("{}:recount:{recount_id}", job.kind()),
+            subject: recount_subject(recount_id),
+            job,
+            due_at: self.finish_at,
+        }
+    }
+
+    /// Records the recount, its cards, their reads and its step in `tx`. Returns how many cards
+    /// it reads: none when its meeting has asked for one already.
+    async fn record(&self, tx: &mut PgConnection, now: DateTime<Utc>) -> anyhow::Result<usize> {
+        let (person, meeting) = (self.person.as_ref(), self.meeting);
+        let Some(recount_id) =
+            store::recounts::insert(&mut *tx, &self.channel_id, person, meeting, now)
+                .await
+                .context("recording a recount")?
+        else {
+            return Ok(0);
+        };
+        for card in &self.cards {
+            let (channel, ts) = (&self.channel_id, &card.ts);
+            store::recounts::add_card(&mut *tx, recount_id, card.topic_id, channel, ts)
+                .await
+                .context("recording a card to read")?;
+        }
+        for read in self.reads(recount_id) {
+            store::outbox::enqueue(&mut *tx, &read, now)
+                .await
+                .context("queuing a card's read")?;
+        }
+        store::jobs::schedule(&mut *tx, &self.finish_step(recount_id), now)
             .await
-            .context("queuing the recount report")?;
+            .context("scheduling the recount's end")?;
+        Ok(self.cards.len())
     }
-    tracing::info!(
-        recount_id,
-        cards = cards.len(),
-        repaired = changes.len(),
-        unread = unread.len(),
-        "recount finished"
-    );
-    Ok(Some(Finished {
-        meeting_id: recount.meeting_id,
-        all_read: unread.is_empty(),
-    }))
 }
 
-/// The people (not this bot) with the vote emoji, in any skin tone, among a card's reactions.
-fn voters(reactions: &Reactions, vote_emoji: &str, bot: Option<&UserId>) -> BTreeSet<UserId> {
-    reactions
-        .iter()
-        .filter(|reaction| is_vote_reaction(&reaction.name, vote_emoji))
-        .flat_map(|reaction| reaction.users.iter().cloned())
-        .filter(|user| Some(user) != bot)
-        .collect()
-}
-
-/// Applies the difference between Slack and the stored votes on one card, as an event of
-/// `read_at`, the moment Slack was asked: a vote whose last event is newer than that (someone
-/// reacted while the answer was on its way, or before this step ran) is left as that event
-/// made it, and an event newer than the read that arrives after the repair still applies. A
-/// second recount of the same moment changes nothing more.
-async fn repair(
-    tx: &mut PgConnection,
-    state: &AppState,
-    card: &CardRead,
-    in_slack: &BTreeSet<UserId>,
-    read_at: DateTime<Utc>,
-) -> anyhow::Result<Option<CardRepair>> {
-    let (channel, ts) = (&card.channel_id, &card.message_ts);
-    let stored: BTreeSet<UserId> = store::votes::holders(&mut *tx, channel, ts)
-        .await
-        .context("loading stored votes")?
-        .into_iter()
-        .collect();
-    let now = state.clock.now();
-    // What Slack showed overrides what is stored from before it.
-    let mut changes: Vec<VoteChange> = in_slack
-        .difference(&stored)
-        .map(|user| (user, true))
-        .chain(stored.difference(in_slack).map(|user| (user, false)))
-        .map(|(user, present)| VoteChange {
-            channel_id: channel.clone(),
-            message_ts: ts.clone(),
-            user_id: user.clone(),
-            present,
-            at: now,
-            event_ts: read_at.timestamp_micros(),
-        })
-        .collect();
-    if changes.is_empty() {
-        return Ok(None);
+impl Change for Plan {
+    async fn write(&self, tx: &mut PgConnection, now: DateTime<Utc>) -> anyhow::Result<()> {
+        self.record(tx, now).await.map(|_| ())
     }
-    changes.sort_by(|a, b| a.user_id.cmp(&b.user_id));
-    let changed = store::votes::apply(tx, &changes)
-        .await
-        .context("repairing votes")?;
-    if changed.is_empty() {
-        return Ok(None);
-    }
-    let (added, removed): (Vec<_>, Vec<_>) = changed.iter().partition(|vote| vote.present);
-    let added: Vec<UserId> = added.into_iter().map(|v| v.user_id.clone()).collect();
-    let removed: Vec<UserId> = removed.into_iter().map(|v| v.user_id.clone()).collect();
-    let settings = store::settings::load_many(&mut *tx, std::slice::from_ref(channel))
-        .await
-        .context("loading settings")?;
-    super::reactions::follow_up(tx, &changed, &settings, state.clock.as_ref()).await?;
-    store::users::note_unknown(&mut *tx, &added)
-        .await
-        .context("noting new voters")?;
-    Ok(Some(CardRepair {
-        number: card.number,
-        added,
-        removed,
-    }))
 }

@@ -3,9 +3,13 @@
 //! someone's topic) is named here too, so the checks that refuse import this module and not
 //! the other way round.
 
-use crate::domain::ids::{TopicNumber, UserId};
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+
+use crate::domain::actions::ActionItem;
+use crate::domain::ids::{ItemNumber, TopicNumber, UserId};
 use crate::domain::topics::Topic;
-use crate::slack::blocks::{self, Reply};
+use crate::slack::blocks::{self, Reply, items};
 
 /// A request the bot turned down; nothing changed.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,6 +44,38 @@ pub enum Refusal {
     NoSuchChallenge(i32),
     /// An issue's status of `chars` characters, over the `max`.
     StatusTooLong { chars: usize, max: usize },
+    /// A new action item names no owner.
+    ItemNeedsOwner,
+    /// A new action item says nothing to do.
+    ItemNeedsText,
+    /// Text (`what`: "An action item", …) longer than the limit, by its length in characters.
+    TooLong { what: &'static str, chars: usize },
+    /// The workspace has no action item with this number.
+    NoSuchItem(ItemNumber),
+    /// The action item is done or dropped already.
+    ItemNotOpen(Box<ActionItem>),
+    /// Only the item's owners, its creator and the channel's facilitators may change it.
+    NotItemOwner(Box<ActionItem>),
+    /// `remind`: today's reminders were sent already (a run happens once per key).
+    AlreadyReminded,
+    /// `digest`: this period's digest was posted already.
+    DigestAlreadyPosted,
+    /// `minutes`: the channel has held no meeting at all.
+    NoMeetings,
+    /// `minutes YYYY-MM-DD`: the channel has held meetings, but none that day.
+    NoMeetingOn(NaiveDate),
+    /// `start`: the channel's meeting is running already.
+    MeetingRunning,
+    /// A control with no meeting to act on (none running, or it ended meanwhile).
+    NoMeeting,
+    /// A button on a message of a topic or vote the meeting has moved past.
+    StaleButton,
+    /// The meeting is still starting (recounting votes, posting the agenda).
+    MeetingStarting,
+    /// `extend` while there is no topic to extend.
+    NothingToExtend,
+    /// `extend` on the topic's last timebox, which ends at `ends_at` (shown in `tz`).
+    LastBox { ends_at: DateTime<Utc>, tz: Tz },
 }
 
 impl Refusal {
@@ -68,6 +104,24 @@ impl Refusal {
             Refusal::StatusTooLong { chars, max } => {
                 blocks::challenges::status_too_long(*chars, *max)
             }
+            Refusal::ItemNeedsOwner => items::item_needs_owner(),
+            Refusal::ItemNeedsText => items::item_needs_text(),
+            Refusal::TooLong { what, chars } => items::text_too_long(what, *chars),
+            Refusal::NoSuchItem(number) => items::no_such_item(*number),
+            Refusal::ItemNotOpen(item) => items::item_not_open(item),
+            Refusal::NotItemOwner(item) => items::item_close_refused(item),
+            Refusal::AlreadyReminded => items::reminders_already_sent(),
+            Refusal::DigestAlreadyPosted => blocks::control_done(
+                "This period's digest was already posted; it is not posted twice",
+            ),
+            Refusal::NoMeetings => blocks::minutes::no_meetings(),
+            Refusal::NoMeetingOn(date) => blocks::minutes::no_meeting_on(*date),
+            Refusal::MeetingRunning => blocks::meeting::already_running(),
+            Refusal::NoMeeting => blocks::meeting::no_meeting(),
+            Refusal::StaleButton => blocks::meeting::stale_button(),
+            Refusal::MeetingStarting => blocks::meeting::still_starting(),
+            Refusal::NothingToExtend => blocks::meeting::nothing_to_extend(),
+            Refusal::LastBox { ends_at, tz } => blocks::meeting::last_box(*ends_at, *tz),
         }
     }
 }

@@ -59,6 +59,12 @@ pub struct Weekly<'a> {
 }
 
 impl Weekly<'_> {
+    /// Whether the setting still names `occurrence` (a run for a time it no longer names is
+    /// stale).
+    pub fn falls_at(&self, occurrence: DateTime<Utc>) -> bool {
+        self.at.is_some_and(|at| at.falls_at(self.tz, occurrence))
+    }
+
     /// The first run after `after`; `None` when the setting is off.
     pub fn next(&self, after: DateTime<Utc>) -> Option<ScheduledJob> {
         let occurrence = self.at?.next_after(self.tz, after);

@@ -70,3 +70,61 @@ async fn the_last_digest_is_the_latest_of_the_channel_s_own() {
         Some(at(60))
     );
 }
+
+/// Deciding a period's digest holds it: a second process deciding the same one waits until
+/// the first commits, then finds it posted; another channel's is not held.
+#[tokio::test]
+async fn a_digest_being_decided_holds_off_the_same_one_until_it_commits() {
+    let db = Db::fresh().await;
+    let week = "from 2026-11-16T09:00:00+00:00";
+    let mut first = db.pool.begin().await.unwrap();
+    assert!(
+        !digests::lock_period(&mut first, &ChannelId::from(CHANNEL), week)
+            .await
+            .unwrap()
+    );
+
+    let mut second = db.pool.begin().await.unwrap();
+    sqlx::query("set local lock_timeout = '10ms'")
+        .execute(&mut *second)
+        .await
+        .unwrap();
+    let code = digests::lock_period(&mut second, &ChannelId::from(CHANNEL), week)
+        .await
+        .expect_err("the second digest waits for the first")
+        .as_database_error()
+        .and_then(|e| e.code())
+        .map(|c| c.into_owned());
+    assert_eq!(code.as_deref(), Some("55P03"), "lock_not_available");
+    second.rollback().await.unwrap();
+
+    let mut other = db.pool.begin().await.unwrap();
+    sqlx::query("set local lock_timeout = '10ms'")
+        .execute(&mut *other)
+        .await
+        .unwrap();
+    assert!(
+        !digests::lock_period(&mut other, &ChannelId::from(OTHER_CHANNEL), week)
+            .await
+            .unwrap()
+    );
+    other.rollback().await.unwrap();
+
+    digests::claim(&mut *first, &ChannelId::from(CHANNEL), week, at(0))
+        .await
+        .unwrap();
+    first.commit().await.unwrap();
+
+    let mut second = db.pool.begin().await.unwrap();
+    assert!(
+        digests::lock_period(&mut second, &ChannelId::from(CHANNEL), week)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !digests::lock_period(&mut second, &ChannelId::from(OTHER_CHANNEL), week)
+            .await
+            .unwrap(),
+        "another channel's is its own"
+    );
+}

@@ -179,3 +179,46 @@ async fn a_user_s_dm_channel_is_remembered() {
         Some(admin)
     );
 }
+
+/// Deciding a run holds its key: a second process deciding the same run waits until the first
+/// commits, then finds the run happened; another run's key is not held.
+#[tokio::test]
+async fn a_run_being_decided_holds_off_the_same_run_until_it_commits() {
+    let db = Db::fresh().await;
+    let mut first = db.pool.begin().await.unwrap();
+    assert!(!reminders::lock_run(&mut first, RUN).await.unwrap());
+
+    let mut second = db.pool.begin().await.unwrap();
+    sqlx::query("set local lock_timeout = '10ms'")
+        .execute(&mut *second)
+        .await
+        .unwrap();
+    let code = reminders::lock_run(&mut second, RUN)
+        .await
+        .expect_err("the second run waits for the first")
+        .as_database_error()
+        .and_then(|e| e.code())
+        .map(|c| c.into_owned());
+    assert_eq!(code.as_deref(), Some("55P03"), "lock_not_available");
+    second.rollback().await.unwrap();
+
+    let mut other = db.pool.begin().await.unwrap();
+    sqlx::query("set local lock_timeout = '10ms'")
+        .execute(&mut *other)
+        .await
+        .unwrap();
+    assert!(
+        !reminders::lock_run(&mut other, "remind:C_ARCH:2026-11-17")
+            .await
+            .unwrap()
+    );
+    other.rollback().await.unwrap();
+
+    reminders::start_run(&mut *first, RUN, &ChannelId::from(CHANNEL), None, at(0))
+        .await
+        .unwrap();
+    first.commit().await.unwrap();
+
+    let mut second = db.pool.begin().await.unwrap();
+    assert!(reminders::lock_run(&mut second, RUN).await.unwrap());
+}

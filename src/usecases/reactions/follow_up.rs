@@ -1,0 +1,191 @@
+//! What changed votes call for — which cards to refresh, which budget notices to send — decided
+//! by a pure function of what the batch's statements returned, and the one function that queues
+//! it (refreshes coalesced in one statement). Shared by the vote batch and a recount's repairs.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use anyhow::Context;
+use sqlx::PgConnection;
+
+use crate::clock::Clock;
+use crate::domain::ids::{ChannelId, TopicNumber, UserId};
+use crate::domain::settings::ChannelSettings;
+use crate::domain::topics::{Topic, TopicState};
+use crate::outbox;
+use crate::slack::blocks;
+use crate::slack::outgoing::{CARD_REFRESH_DELAY, Delivery};
+use crate::store::{self, votes::BudgetedVote, votes::ChangedVote};
+
+/// A person (channel, user) whose channel has a vote budget.
+type Voter = (ChannelId, UserId);
+
+/// What one voter with a budget has, read after the batch's votes were applied.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VoterVotes {
+    /// Their votes on the channel's open topics, earliest first, each counted or not.
+    pub budgeted: Vec<BudgetedVote>,
+    /// The open topics (ids) they vote on, whose cards may show a different count now.
+    pub open_topics: Vec<i64>,
+}
+
+/// What the follow-up is decided from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Loaded {
+    /// The topics whose cards the changed votes are on.
+    pub topics: Vec<Topic>,
+    /// Each voter (channel, user) with a budget, once however many of their votes changed.
+    pub voters: BTreeMap<Voter, VoterVotes>,
+}
+
+/// What changed votes call for.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FollowUp {
+    /// A notice to each new vote beyond its voter's budget.
+    pub notices: Vec<Delivery>,
+    /// An edit of each card whose count may have moved, in topic order.
+    pub refreshes: Vec<Delivery>,
+}
+
+/// The people among `changed` whose channel has a vote budget, each once.
+pub fn budget_voters(
+    changed: &[ChangedVote],
+    settings: &HashMap<ChannelId, ChannelSettings>,
+) -> BTreeSet<Voter> {
+    changed
+        .iter()
+        .filter(|vote| settings_of(settings, &vote.channel_id).votes_per_person > 0)
+        .map(|vote| (vote.channel_id.clone(), vote.user_id.clone()))
+        .collect()
+}
+
+/// Reads what the follow-up of `changed` is decided from: the voted cards' topics, and for each
+/// voter with a budget (once per person) their budgeted votes and open topics.
+pub async fn load(
+    tx: &mut PgConnection,
+    changed: &[ChangedVote],
+    settings: &HashMap<ChannelId, ChannelSettings>,
+) -> anyhow::Result<Loaded> {
+    if changed.is_empty() {
+        return Ok(Loaded::default());
+    }
+    let channels: Vec<ChannelId> = changed.iter().map(|v| v.channel_id.clone()).collect();
+    let cards: Vec<String> = changed.iter().map(|v| v.message_ts.clone()).collect();
+    let topics = store::topics::find_by_cards(&mut *tx, &channels, &cards)
+        .await
+        .context("finding voted topics")?;
+    let mut voters = BTreeMap::new();
+    for (channel, user) in budget_voters(changed, settings) {
+        let budget = settings_of(settings, &channel).votes_per_person;
+        let budgeted = store::votes::budgeted_votes_of(&mut *tx, &channel, budget, &user)
+            .await
+            .context("loading a voter's votes")?;
+        let open_topics =
+            store::votes::open_topics_voted_by(&mut *tx, &channel, std::slice::from_ref(&user))
+                .await
+                .context("finding a voter's topics")?;
+        let votes = VoterVotes {
+            budgeted,
+            open_topics,
+        };
+        voters.insert((channel, user), votes);
+    }
+    Ok(Loaded { topics, voters })
+}
+
+/// Decides what `changed` calls for: an edit of every open (or being discussed) card voted on
+/// and of every open card a voter with a budget votes on (a vote added or removed can move
+/// which of their votes count); and a notice for each new vote beyond its voter's budget.
+pub fn decide(
+    changed: &[ChangedVote],
+    settings: &HashMap<ChannelId, ChannelSettings>,
+    loaded: &Loaded,
+) -> FollowUp {
+    let mut refresh: BTreeSet<i64> = loaded
+        .topics
+        .iter()
+        .filter(|t| matches!(t.state, TopicState::Open | TopicState::Discussing))
+        .map(|t| t.id)
+        .collect();
+    let mut notices = Vec::new();
+    for ((channel, user), votes) in &loaded.voters {
+        let channel_settings = settings_of(settings, channel);
+        let theirs = changed
+            .iter()
+            .filter(|v| v.present && &v.channel_id == channel && &v.user_id == user);
+        notices.extend(theirs.filter_map(|vote| budget_notice(vote, channel_settings, votes)));
+        refresh.extend(votes.open_topics.iter().copied());
+    }
+    let refreshes = refresh
+        .into_iter()
+        .map(|topic_id| Delivery::refresh_card(topic_id, CARD_REFRESH_DELAY))
+        .collect();
+    FollowUp { notices, refreshes }
+}
+
+/// The notice for `vote` if it is beyond its voter's budget, naming the votes that count.
+fn budget_notice(
+    vote: &ChangedVote,
+    settings: &ChannelSettings,
+    votes: &VoterVotes,
+) -> Option<Delivery> {
+    let beyond = votes
+        .budgeted
+        .iter()
+        .find(|budgeted| budgeted.message_ts == vote.message_ts && !budgeted.counted)?;
+    let counted: Vec<TopicNumber> = votes
+        .budgeted
+        .iter()
+        .filter(|budgeted| budgeted.counted)
+        .map(|budgeted| budgeted.topic_number)
+        .collect();
+    let notice = blocks::budget_notice(
+        &settings.vote_emoji,
+        settings.votes_per_person,
+        beyond.topic_number,
+        &counted,
+    );
+    let (channel, user) = (&vote.channel_id, &vote.user_id);
+    let key = format!(
+        "budget-notice:{channel}:{user}:{}:{}",
+        vote.message_ts,
+        vote.voted_at.timestamp_micros()
+    );
+    Some(Delivery::ephemeral(key, channel, user, notice))
+}
+
+impl FollowUp {
+    /// Queues the notices and the card refreshes (coalesced, in one statement) in `tx`. Returns
+    /// whether anything was queued, so the caller wakes the outbox after committing.
+    pub async fn write(mut self, tx: &mut PgConnection, clock: &dyn Clock) -> anyhow::Result<bool> {
+        for notice in &self.notices {
+            outbox::queue(tx, notice, clock)
+                .await
+                .context("queuing a budget notice")?;
+        }
+        outbox::queue_coalesced(tx, &mut self.refreshes, clock)
+            .await
+            .context("queuing card refreshes")?;
+        Ok(!self.notices.is_empty() || !self.refreshes.is_empty())
+    }
+}
+
+/// Loads, decides and queues the follow-up of `changed` in `tx`; returns whether anything was
+/// queued.
+pub async fn queue(
+    tx: &mut PgConnection,
+    changed: &[ChangedVote],
+    settings: &HashMap<ChannelId, ChannelSettings>,
+    clock: &dyn Clock,
+) -> anyhow::Result<bool> {
+    let loaded = load(tx, changed, settings).await?;
+    decide(changed, settings, &loaded).write(tx, clock).await
+}
+
+fn settings_of<'a>(
+    settings: &'a HashMap<ChannelId, ChannelSettings>,
+    channel: &ChannelId,
+) -> &'a ChannelSettings {
+    static DEFAULT: std::sync::LazyLock<ChannelSettings> =
+        std::sync::LazyLock::new(ChannelSettings::default);
+    settings.get(channel).unwrap_or(&DEFAULT)
+}
