@@ -23,7 +23,6 @@ pub struct NewItem<'a> {
     pub source: Option<(&'a str, &'a str)>,
 }
 
-#[derive(sqlx::FromRow)]
 struct ItemRow {
     id: i64,
     number: i32,
@@ -63,52 +62,56 @@ impl From<ItemRow> for ActionItem {
     }
 }
 
-/// Items with their owners (sorted), selected by a `where` clause on `i`.
-macro_rules! select_items {
-    ($where:literal) => {
-        concat!(
+/// A checked `sqlx::query_as!` reading items with their owners (sorted) as [`ItemRow`]s,
+/// selected by a `where` clause on `i` (the query macros join `+`-separated literals; they
+/// cannot expand `concat!`).
+macro_rules! query_items {
+    ($where:literal $(, $arg:expr)* $(,)?) => {
+        sqlx::query_as!(
+            ItemRow,
             "select i.id, i.number, i.team_id, i.channel_id, i.text,
                     coalesce(array(select o.user_id from action_owners o
-                                   where o.item_id = i.id order by o.user_id), '{}') as owners,
+                                   where o.item_id = i.id order by o.user_id), '{}') as \"owners!\",
                     i.owner_names, i.due_on, i.topic_id, i.meeting_id, i.created_by, i.created_at, i.state,
                     i.snoozed_until
-             from action_items i where ",
-            $where,
-            " order by i.created_at, i.number"
+             from action_items i where "
+                + $where
+                + " order by i.created_at, i.number"
+            $(, $arg)*
         )
     };
 }
 
 /// Stores an item and its owners under the workspace's next item number.
 pub async fn insert(db: &mut PgConnection, item: &NewItem<'_>) -> sqlx::Result<ActionItem> {
-    let number: i32 = sqlx::query_scalar(
+    let number: i32 = sqlx::query_scalar!(
         "insert into workspaces (team_id, last_action_number) values ($1, 1)
          on conflict (team_id) do update
              set last_action_number = workspaces.last_action_number + 1
          returning last_action_number",
+        item.team_id
     )
-    .bind(item.team_id)
     .fetch_one(&mut *db)
     .await?;
-    let id: i64 = sqlx::query_scalar(
+    let id: i64 = sqlx::query_scalar!(
         "insert into action_items
              (team_id, number, channel_id, text, due_on, topic_id, meeting_id, created_by,
               created_at, source_channel_id, source_ts, owner_names)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
          returning id",
+        item.team_id,
+        number,
+        item.channel_id,
+        item.text,
+        item.due_on,
+        item.topic_id,
+        item.meeting_id,
+        item.created_by,
+        item.created_at,
+        item.source.map(|(channel, _)| channel),
+        item.source.map(|(_, ts)| ts),
+        item.owner_names
     )
-    .bind(item.team_id)
-    .bind(number)
-    .bind(item.channel_id)
-    .bind(item.text)
-    .bind(item.due_on)
-    .bind(item.topic_id)
-    .bind(item.meeting_id)
-    .bind(item.created_by)
-    .bind(item.created_at)
-    .bind(item.source.map(|(channel, _)| channel))
-    .bind(item.source.map(|(_, ts)| ts))
-    .bind(item.owner_names)
     .fetch_one(&mut *db)
     .await?;
     set_owners(&mut *db, id, item.owners).await?;
@@ -121,25 +124,23 @@ pub async fn set_owners(
     item_id: i64,
     owners: &[String],
 ) -> sqlx::Result<()> {
-    sqlx::query("delete from action_owners where item_id = $1")
-        .bind(item_id)
+    sqlx::query!("delete from action_owners where item_id = $1", item_id)
         .execute(&mut *db)
         .await?;
-    sqlx::query(
+    sqlx::query!(
         "insert into action_owners (item_id, user_id)
          select $1, user_id from unnest($2::text[]) as t(user_id)
          on conflict do nothing",
+        item_id,
+        owners
     )
-    .bind(item_id)
-    .bind(owners)
     .execute(&mut *db)
     .await
     .map(|_| ())
 }
 
 pub async fn find(db: impl PgExecutor<'_>, item_id: i64) -> sqlx::Result<Option<ActionItem>> {
-    let row: Option<ItemRow> = sqlx::query_as(select_items!("i.id = $1"))
-        .bind(item_id)
+    let row: Option<ItemRow> = query_items!("i.id = $1", item_id)
         .fetch_optional(db)
         .await?;
     Ok(row.map(ActionItem::from))
@@ -150,19 +151,14 @@ pub async fn find_by_number(
     team_id: &str,
     number: i32,
 ) -> sqlx::Result<Option<ActionItem>> {
-    let row: Option<ItemRow> = sqlx::query_as(select_items!("i.team_id = $1 and i.number = $2"))
-        .bind(team_id)
-        .bind(number)
+    let row: Option<ItemRow> = query_items!("i.team_id = $1 and i.number = $2", team_id, number)
         .fetch_optional(db)
         .await?;
     Ok(row.map(ActionItem::from))
 }
 
 pub async fn find_many(db: impl PgExecutor<'_>, ids: &[i64]) -> sqlx::Result<Vec<ActionItem>> {
-    let rows: Vec<ItemRow> = sqlx::query_as(select_items!("i.id = any($1)"))
-        .bind(ids)
-        .fetch_all(db)
-        .await?;
+    let rows: Vec<ItemRow> = query_items!("i.id = any($1)", ids).fetch_all(db).await?;
     Ok(rows.into_iter().map(ActionItem::from).collect())
 }
 
@@ -171,18 +167,15 @@ pub async fn open_in_channel(
     db: impl PgExecutor<'_>,
     channel_id: &str,
 ) -> sqlx::Result<Vec<ActionItem>> {
-    let rows: Vec<ItemRow> =
-        sqlx::query_as(select_items!("i.channel_id = $1 and i.state = 'open'"))
-            .bind(channel_id)
-            .fetch_all(db)
-            .await?;
+    let rows: Vec<ItemRow> = query_items!("i.channel_id = $1 and i.state = 'open'", channel_id)
+        .fetch_all(db)
+        .await?;
     Ok(rows.into_iter().map(ActionItem::from).collect())
 }
 
 /// The items a meeting recorded.
 pub async fn of_meeting(db: impl PgExecutor<'_>, meeting_id: i64) -> sqlx::Result<Vec<ActionItem>> {
-    let rows: Vec<ItemRow> = sqlx::query_as(select_items!("i.meeting_id = $1"))
-        .bind(meeting_id)
+    let rows: Vec<ItemRow> = query_items!("i.meeting_id = $1", meeting_id)
         .fetch_all(db)
         .await?;
     Ok(rows.into_iter().map(ActionItem::from).collect())
@@ -193,11 +186,11 @@ pub async fn open_owned_by(
     db: impl PgExecutor<'_>,
     user_id: &str,
 ) -> sqlx::Result<Vec<ActionItem>> {
-    let rows: Vec<ItemRow> = sqlx::query_as(select_items!(
+    let rows: Vec<ItemRow> = query_items!(
         "i.state = 'open' and exists (select 1 from action_owners o
-                                       where o.item_id = i.id and o.user_id = $1)"
-    ))
-    .bind(user_id)
+                                       where o.item_id = i.id and o.user_id = $1)",
+        user_id
+    )
     .fetch_all(db)
     .await?;
     Ok(rows.into_iter().map(ActionItem::from).collect())
@@ -211,14 +204,14 @@ pub async fn close(
     by: &str,
     now: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
-    let updated = sqlx::query(
+    let updated = sqlx::query!(
         "update action_items set state = $2, closed_by = $3, closed_at = $4
          where id = $1 and state = 'open'",
+        item_id,
+        state.as_str(),
+        by,
+        now
     )
-    .bind(item_id)
-    .bind(state.as_str())
-    .bind(by)
-    .bind(now)
     .execute(db)
     .await?
     .rows_affected();
@@ -230,12 +223,14 @@ pub async fn snooze(
     item_id: i64,
     until: DateTime<Utc>,
 ) -> sqlx::Result<()> {
-    sqlx::query("update action_items set snoozed_until = $2 where id = $1")
-        .bind(item_id)
-        .bind(until)
-        .execute(db)
-        .await
-        .map(|_| ())
+    sqlx::query!(
+        "update action_items set snoozed_until = $2 where id = $1",
+        item_id,
+        until
+    )
+    .execute(db)
+    .await
+    .map(|_| ())
 }
 
 /// A decision or note about to be stored.
@@ -255,18 +250,18 @@ pub struct NewEntry<'a> {
 
 /// Stores a decision.
 pub async fn insert_decision(db: impl PgExecutor<'_>, entry: &NewEntry<'_>) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "insert into decisions (channel_id, topic_id, meeting_id, text, created_by, created_at,
                                 source_ts)
          values ($1, $2, $3, $4, $5, $6, $7) returning id",
+        entry.channel_id,
+        entry.topic_id,
+        entry.meeting_id,
+        entry.text,
+        entry.by,
+        entry.at,
+        entry.source_ts
     )
-    .bind(entry.channel_id)
-    .bind(entry.topic_id)
-    .bind(entry.meeting_id)
-    .bind(entry.text)
-    .bind(entry.by)
-    .bind(entry.at)
-    .bind(entry.source_ts)
     .fetch_one(db)
     .await
 }
@@ -278,22 +273,22 @@ pub async fn insert_note(
     entry: &NewEntry<'_>,
     position: i32,
 ) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "insert into notes (channel_id, topic_id, meeting_id, text, author_id, created_at,
                             source_ts, parent_id, position)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          on conflict (channel_id, source_ts) do nothing
          returning id",
+        entry.channel_id,
+        entry.topic_id,
+        entry.meeting_id,
+        entry.text,
+        entry.by,
+        entry.at,
+        entry.source_ts,
+        entry.parent,
+        position
     )
-    .bind(entry.channel_id)
-    .bind(entry.topic_id)
-    .bind(entry.meeting_id)
-    .bind(entry.text)
-    .bind(entry.by)
-    .bind(entry.at)
-    .bind(entry.source_ts)
-    .bind(entry.parent)
-    .bind(position)
     .fetch_optional(db)
     .await
 }
@@ -313,8 +308,8 @@ pub async fn last_captured(
     topic_id: i64,
     by: Option<&str>,
 ) -> sqlx::Result<Option<Captured>> {
-    let row: Option<(String, i64, String)> = sqlx::query_as(
-        "select kind, id, source_ts from (
+    let row: Option<(String, i64, String)> = sqlx::query!(
+        "select kind as \"kind!\", id as \"id!\", source_ts as \"source_ts!\" from (
              select 'item' as kind, id, source_ts, created_by from action_items
              where source_channel_id = $1 and topic_id = $2 and source_ts is not null
              union all
@@ -323,12 +318,13 @@ pub async fn last_captured(
          ) captured
          where $3::text is null or created_by = $3
          order by source_ts::numeric desc limit 1",
+        channel_id,
+        topic_id,
+        by
     )
-    .bind(channel_id)
-    .bind(topic_id)
-    .bind(by)
     .fetch_optional(db)
-    .await?;
+    .await?
+    .map(|row| (row.kind, row.id, row.source_ts));
     Ok(row.map(|(kind, id, source_ts)| match kind.as_str() {
         "item" => Captured::Item { id, source_ts },
         _ => Captured::Decision { id, source_ts },
@@ -339,10 +335,10 @@ pub async fn last_captured(
 pub async fn delete_captured(db: impl PgExecutor<'_>, captured: &Captured) -> sqlx::Result<()> {
     let query = match captured {
         Captured::Item { id, .. } => {
-            sqlx::query("delete from action_items where id = $1").bind(*id)
+            sqlx::query!("delete from action_items where id = $1", *id)
         }
         Captured::Decision { id, .. } => {
-            sqlx::query("delete from decisions where id = $1").bind(*id)
+            sqlx::query!("delete from decisions where id = $1", *id)
         }
     };
     query.execute(db).await.map(|_| ())

@@ -21,14 +21,14 @@ pub async fn start_run(
     by: Option<&str>,
     now: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
-    let inserted = sqlx::query(
+    let inserted = sqlx::query!(
         "insert into reminder_runs (run_key, channel_id, started_at, started_by)
          values ($1, $2, $3, $4) on conflict (run_key) do nothing",
+        run_key,
+        channel_id,
+        now,
+        by
     )
-    .bind(run_key)
-    .bind(channel_id)
-    .bind(now)
-    .bind(by)
     .execute(db)
     .await?
     .rows_affected();
@@ -53,10 +53,12 @@ pub async fn run_started_at(
     db: impl PgExecutor<'_>,
     run_key: &str,
 ) -> sqlx::Result<Option<DateTime<Utc>>> {
-    sqlx::query_scalar("select started_at from reminder_runs where run_key = $1")
-        .bind(run_key)
-        .fetch_optional(db)
-        .await
+    sqlx::query_scalar!(
+        "select started_at from reminder_runs where run_key = $1",
+        run_key
+    )
+    .fetch_optional(db)
+    .await
 }
 
 /// Records the DM an owner gets in a run (one per owner per run: the primary key).
@@ -66,13 +68,13 @@ pub async fn add_dm(
     user_id: &str,
     item_ids: &[i64],
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "insert into reminder_dms (run_key, user_id, item_ids) values ($1, $2, $3)
          on conflict (run_key, user_id) do nothing",
+        run_key,
+        user_id,
+        item_ids
     )
-    .bind(run_key)
-    .bind(user_id)
-    .bind(item_ids)
     .execute(db)
     .await
     .map(|_| ())
@@ -83,12 +85,13 @@ pub async fn dm(
     run_key: &str,
     user_id: &str,
 ) -> sqlx::Result<Option<ReminderDm>> {
-    sqlx::query_as(
+    sqlx::query_as!(
+        ReminderDm,
         "select run_key, user_id, item_ids, dm_channel_id, message_ts
          from reminder_dms where run_key = $1 and user_id = $2",
+        run_key,
+        user_id
     )
-    .bind(run_key)
-    .bind(user_id)
     .fetch_optional(db)
     .await
 }
@@ -99,12 +102,13 @@ pub async fn dm_by_message(
     dm_channel_id: &str,
     message_ts: &str,
 ) -> sqlx::Result<Option<ReminderDm>> {
-    sqlx::query_as(
+    sqlx::query_as!(
+        ReminderDm,
         "select run_key, user_id, item_ids, dm_channel_id, message_ts
          from reminder_dms where dm_channel_id = $1 and message_ts = $2",
+        dm_channel_id,
+        message_ts
     )
-    .bind(dm_channel_id)
-    .bind(message_ts)
     .fetch_optional(db)
     .await
 }
@@ -117,14 +121,14 @@ pub async fn record_dm(
     dm_channel_id: &str,
     message_ts: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "update reminder_dms set dm_channel_id = $3, message_ts = $4
          where run_key = $1 and user_id = $2",
+        run_key,
+        user_id,
+        dm_channel_id,
+        message_ts
     )
-    .bind(run_key)
-    .bind(user_id)
-    .bind(dm_channel_id)
-    .bind(message_ts)
     .execute(db)
     .await
     .map(|_| ())
@@ -132,10 +136,10 @@ pub async fn record_dm(
 
 /// The user's DM channel with the bot, if known.
 pub async fn dm_channel(db: impl PgExecutor<'_>, user_id: &str) -> sqlx::Result<Option<String>> {
-    sqlx::query_scalar::<_, Option<String>>(
+    sqlx::query_scalar!(
         "select dm_channel_id from slack_users where user_id = $1",
+        user_id
     )
-    .bind(user_id)
     .fetch_optional(db)
     .await
     .map(Option::flatten)
@@ -147,12 +151,12 @@ pub async fn save_dm_channel(
     user_id: &str,
     dm_channel_id: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "insert into slack_users (user_id, dm_channel_id) values ($1, $2)
          on conflict (user_id) do update set dm_channel_id = excluded.dm_channel_id",
+        user_id,
+        dm_channel_id
     )
-    .bind(user_id)
-    .bind(dm_channel_id)
     .execute(db)
     .await
     .map(|_| ())
@@ -163,11 +167,16 @@ pub async fn dms_listing(
     db: impl PgExecutor<'_>,
     item_id: i64,
 ) -> sqlx::Result<Vec<(String, String)>> {
-    sqlx::query_as(
+    sqlx::query!(
         "select run_key, user_id from reminder_dms
          where $1 = any(item_ids) and message_ts is not null",
+        item_id
     )
-    .bind(item_id)
     .fetch_all(db)
     .await
+    .map(|rows| {
+        rows.into_iter()
+            .map(|row| (row.run_key, row.user_id))
+            .collect()
+    })
 }

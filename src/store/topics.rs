@@ -19,7 +19,6 @@ pub struct NewTopic<'a> {
     pub challenge_id: Option<i64>,
 }
 
-#[derive(sqlx::FromRow)]
 struct TopicRow {
     id: i64,
     number: i32,
@@ -61,23 +60,30 @@ impl From<TopicRow> for Topic {
     }
 }
 
-/// The columns a [`TopicRow`] reads, as a literal so queries stay `&'static str`.
-macro_rules! topic_columns {
-    () => {
-        "id, number, team_id, channel_id, author_id, proposers, intents, title, state, \
-         card_ts, times_deferred, discussed_in, imported_votes, created_at, challenge_id"
+/// A checked `sqlx::query_as!` reading [`TopicRow`]s from the statement `$head`, the columns
+/// and `$tail` (the query macros join `+`-separated literals; they cannot expand `concat!`).
+macro_rules! query_topics {
+    ($head:literal, $tail:literal $(, $arg:expr)* $(,)?) => {
+        sqlx::query_as!(
+            TopicRow,
+            $head
+                + "id, number, team_id, channel_id, author_id, proposers, intents, title, state, \
+                   card_ts, times_deferred, discussed_in, imported_votes, created_at, challenge_id"
+                + $tail
+            $(, $arg)*
+        )
     };
 }
 
 /// Takes the workspace's next topic number. The row lock taken here is held until the
 /// caller's transaction ends, so concurrent proposals get distinct numbers.
 pub async fn take_next_number(db: impl PgExecutor<'_>, team_id: &str) -> sqlx::Result<i32> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "insert into workspaces (team_id, last_topic_number) values ($1, 1)
          on conflict (team_id) do update set last_topic_number = workspaces.last_topic_number + 1
          returning last_topic_number",
+        team_id
     )
-    .bind(team_id)
     .fetch_one(db)
     .await
 }
@@ -88,21 +94,21 @@ pub async fn insert(
     topic: &NewTopic<'_>,
     number: i32,
 ) -> sqlx::Result<Topic> {
-    let row: TopicRow = sqlx::query_as(concat!(
+    let row: TopicRow = query_topics!(
         "insert into topics (team_id, number, channel_id, author_id, intents, title, created_at,
                              challenge_id)
          values ($1, $2, $3, $4, $5, $6, $7, $8)
          returning ",
-        topic_columns!()
-    ))
-    .bind(topic.team_id)
-    .bind(number)
-    .bind(topic.channel_id)
-    .bind(topic.author_id)
-    .bind(topic.intents.names())
-    .bind(topic.title)
-    .bind(topic.created_at)
-    .bind(topic.challenge_id)
+        "",
+        topic.team_id,
+        number,
+        topic.channel_id,
+        topic.author_id,
+        &topic.intents.names(),
+        topic.title,
+        topic.created_at,
+        topic.challenge_id
+    )
     .fetch_one(db)
     .await?;
     Ok(row.into())
@@ -113,12 +119,11 @@ pub async fn open_in_channel(
     db: impl PgExecutor<'_>,
     channel_id: &str,
 ) -> sqlx::Result<Vec<Topic>> {
-    let rows: Vec<TopicRow> = sqlx::query_as(concat!(
+    let rows: Vec<TopicRow> = query_topics!(
         "select ",
-        topic_columns!(),
-        " from topics where channel_id = $1 and state = 'open' order by created_at, number"
-    ))
-    .bind(channel_id)
+        " from topics where channel_id = $1 and state = 'open' order by created_at, number",
+        channel_id
+    )
     .fetch_all(db)
     .await?;
     Ok(rows.into_iter().map(Topic::from).collect())
@@ -126,9 +131,7 @@ pub async fn open_in_channel(
 
 /// Records where the topic's card was posted.
 pub async fn set_card_ts(db: impl PgExecutor<'_>, topic_id: i64, ts: &str) -> sqlx::Result<()> {
-    sqlx::query("update topics set card_ts = $2 where id = $1")
-        .bind(topic_id)
-        .bind(ts)
+    sqlx::query!("update topics set card_ts = $2 where id = $1", topic_id, ts)
         .execute(db)
         .await
         .map(|_| ())
@@ -142,14 +145,13 @@ pub async fn find_by_number(
     channel_id: &str,
     number: i32,
 ) -> sqlx::Result<Option<Topic>> {
-    let row: Option<TopicRow> = sqlx::query_as(concat!(
+    let row: Option<TopicRow> = query_topics!(
         "select ",
-        topic_columns!(),
-        " from topics where team_id = $1 and channel_id = $2 and number = $3"
-    ))
-    .bind(team_id)
-    .bind(channel_id)
-    .bind(number)
+        " from topics where team_id = $1 and channel_id = $2 and number = $3",
+        team_id,
+        channel_id,
+        number
+    )
     .fetch_optional(db)
     .await?;
     Ok(row.map(Topic::from))
@@ -163,28 +165,22 @@ pub async fn lock_by_number(
     channel_id: &str,
     number: i32,
 ) -> sqlx::Result<Option<Topic>> {
-    let row: Option<TopicRow> = sqlx::query_as(concat!(
+    let row: Option<TopicRow> = query_topics!(
         "select ",
-        topic_columns!(),
-        " from topics where team_id = $1 and channel_id = $2 and number = $3 for update"
-    ))
-    .bind(team_id)
-    .bind(channel_id)
-    .bind(number)
+        " from topics where team_id = $1 and channel_id = $2 and number = $3 for update",
+        team_id,
+        channel_id,
+        number
+    )
     .fetch_optional(db)
     .await?;
     Ok(row.map(Topic::from))
 }
 
 pub async fn find(db: impl PgExecutor<'_>, topic_id: i64) -> sqlx::Result<Option<Topic>> {
-    let row: Option<TopicRow> = sqlx::query_as(concat!(
-        "select ",
-        topic_columns!(),
-        " from topics where id = $1"
-    ))
-    .bind(topic_id)
-    .fetch_optional(db)
-    .await?;
+    let row: Option<TopicRow> = query_topics!("select ", " from topics where id = $1", topic_id)
+        .fetch_optional(db)
+        .await?;
     Ok(row.map(Topic::from))
 }
 
@@ -194,14 +190,13 @@ pub async fn find_by_cards(
     channel_ids: &[String],
     message_ts: &[String],
 ) -> sqlx::Result<Vec<Topic>> {
-    let rows: Vec<TopicRow> = sqlx::query_as(concat!(
+    let rows: Vec<TopicRow> = query_topics!(
         "select ",
-        topic_columns!(),
         " from topics where (channel_id, card_ts) in \
-          (select * from unnest($1::text[], $2::text[]))"
-    ))
-    .bind(channel_ids)
-    .bind(message_ts)
+          (select * from unnest($1::text[], $2::text[]))",
+        channel_ids,
+        message_ts
+    )
     .fetch_all(db)
     .await?;
     Ok(rows.into_iter().map(Topic::from).collect())
@@ -214,13 +209,13 @@ pub async fn withdraw(
     by: &str,
     now: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
-    let updated = sqlx::query(
+    let updated = sqlx::query!(
         "update topics set state = 'withdrawn', withdrawn_by = $2, withdrawn_at = $3
          where id = $1 and state = 'open'",
+        topic_id,
+        by,
+        now
     )
-    .bind(topic_id)
-    .bind(by)
-    .bind(now)
     .execute(db)
     .await?
     .rows_affected();
@@ -234,13 +229,13 @@ pub async fn edit(
     intents: &Intents,
     title: &str,
 ) -> sqlx::Result<Option<Topic>> {
-    let row: Option<TopicRow> = sqlx::query_as(concat!(
+    let row: Option<TopicRow> = query_topics!(
         "update topics set intents = $2, title = $3 where id = $1 and state = 'open' returning ",
-        topic_columns!()
-    ))
-    .bind(topic_id)
-    .bind(intents.names())
-    .bind(title)
+        "",
+        topic_id,
+        &intents.names(),
+        title
+    )
     .fetch_optional(db)
     .await?;
     Ok(row.map(Topic::from))
@@ -253,12 +248,12 @@ pub async fn set_state(
     state: TopicState,
     meeting_id: Option<i64>,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "update topics set state = $2, discussed_in = coalesce($3, discussed_in) where id = $1",
+        topic_id,
+        state.as_str(),
+        meeting_id
     )
-    .bind(topic_id)
-    .bind(state.as_str())
-    .bind(meeting_id)
     .execute(db)
     .await
     .map(|_| ())
@@ -266,12 +261,11 @@ pub async fn set_state(
 
 /// A person's open topics, oldest first.
 pub async fn open_by_author(db: impl PgExecutor<'_>, author_id: &str) -> sqlx::Result<Vec<Topic>> {
-    let rows: Vec<TopicRow> = sqlx::query_as(concat!(
+    let rows: Vec<TopicRow> = query_topics!(
         "select ",
-        topic_columns!(),
-        " from topics where author_id = $1 and state = 'open' order by created_at, number"
-    ))
-    .bind(author_id)
+        " from topics where author_id = $1 and state = 'open' order by created_at, number",
+        author_id
+    )
     .fetch_all(db)
     .await?;
     Ok(rows.into_iter().map(Topic::from).collect())
@@ -284,14 +278,14 @@ pub async fn channels_voted_in(
     user_id: &str,
     limit: i64,
 ) -> sqlx::Result<Vec<String>> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "select v.channel_id from votes v
          join topics t on t.channel_id = v.channel_id and t.card_ts = v.message_ts
          where v.user_id = $1 and v.present and t.state = 'open'
          group by v.channel_id order by max(v.voted_at) desc limit $2",
+        user_id,
+        limit
     )
-    .bind(user_id)
-    .bind(limit)
     .fetch_all(db)
     .await
 }
@@ -304,22 +298,21 @@ pub async fn proposed_since(
     since: DateTime<Utc>,
     limit: i64,
 ) -> sqlx::Result<(Vec<Topic>, i64)> {
-    let rows: Vec<TopicRow> = sqlx::query_as(concat!(
+    let rows: Vec<TopicRow> = query_topics!(
         "select ",
-        topic_columns!(),
         " from topics where channel_id = $1 and created_at > $2 and not imported
-          order by created_at, number limit $3"
-    ))
-    .bind(channel_id)
-    .bind(since)
-    .bind(limit)
+          order by created_at, number limit $3",
+        channel_id,
+        since,
+        limit
+    )
     .fetch_all(&mut *db)
     .await?;
-    let total: i64 = sqlx::query_scalar(
-        "select count(*) from topics where channel_id = $1 and created_at > $2 and not imported",
+    let total: i64 = sqlx::query_scalar!(
+        "select count(*) as \"count!\" from topics where channel_id = $1 and created_at > $2 and not imported",
+        channel_id,
+        since
     )
-    .bind(channel_id)
-    .bind(since)
     .fetch_one(&mut *db)
     .await?;
     Ok((rows.into_iter().map(Topic::from).collect(), total))
@@ -327,23 +320,20 @@ pub async fn proposed_since(
 
 /// Topics by id, in no particular order.
 pub async fn find_many(db: impl PgExecutor<'_>, ids: &[i64]) -> sqlx::Result<Vec<Topic>> {
-    let rows: Vec<TopicRow> = sqlx::query_as(concat!(
-        "select ",
-        topic_columns!(),
-        " from topics where id = any($1)"
-    ))
-    .bind(ids)
-    .fetch_all(db)
-    .await?;
+    let rows: Vec<TopicRow> = query_topics!("select ", " from topics where id = any($1)", ids)
+        .fetch_all(db)
+        .await?;
     Ok(rows.into_iter().map(Topic::from).collect())
 }
 
 /// Whether any topic was ever proposed (or imported) in `channel_id`.
 pub async fn channel_has_topics(db: impl PgExecutor<'_>, channel_id: &str) -> sqlx::Result<bool> {
-    sqlx::query_scalar("select exists (select 1 from topics where channel_id = $1)")
-        .bind(channel_id)
-        .fetch_one(db)
-        .await
+    sqlx::query_scalar!(
+        "select exists (select 1 from topics where channel_id = $1) as \"exists!\"",
+        channel_id
+    )
+    .fetch_one(db)
+    .await
 }
 
 /// The channel's open topics whose card was never posted (Slack refused it) and is not on its
@@ -352,18 +342,17 @@ pub async fn open_without_card(
     db: impl PgExecutor<'_>,
     channel_id: &str,
 ) -> sqlx::Result<Vec<Topic>> {
-    let rows: Vec<TopicRow> = sqlx::query_as(concat!(
+    let rows: Vec<TopicRow> = query_topics!(
         "select ",
-        topic_columns!(),
         " from topics t where channel_id = $1 and state = 'open' and card_ts is null
            and not imported
            and not exists (select 1 from outbox o
                            where o.state = 'pending'
                              and (o.idempotency_key = 'topic-card:' || t.id
                                   or o.idempotency_key like 'topic-card:' || t.id || ':%'))
-         order by number"
-    ))
-    .bind(channel_id)
+         order by number",
+        channel_id
+    )
     .fetch_all(db)
     .await?;
     Ok(rows.into_iter().map(Topic::from).collect())
