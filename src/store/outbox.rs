@@ -132,12 +132,16 @@ pub async fn give_up_abandoned(
     .map(|done| done.rows_affected())
 }
 
-/// Claims up to `limit` due rows for `lease_until`, skipping rows other workers hold.
+/// Claims up to `limit` due rows for `lease_until`, skipping rows other workers hold and rows
+/// whose last lease ran out with `max_attempts` used and no outcome recorded (those are
+/// [`give_up_abandoned`]'s, whichever of the two runs first). A row whose outcome was recorded
+/// (a `Retry-After` to wait out) is claimed again whatever its attempts: Slack told it to wait.
 pub async fn claim_due(
     db: impl PgExecutor<'_>,
     now: DateTime<Utc>,
     lease_until: DateTime<Utc>,
     limit: i64,
+    max_attempts: u32,
 ) -> sqlx::Result<Vec<Claimed>> {
     let rows: Vec<ClaimedRow> = sqlx::query_as!(
         ClaimedRow,
@@ -146,7 +150,7 @@ pub async fn claim_due(
          from (
              select id, unconfirmed from outbox o
              where state = 'pending' and next_attempt_at <= $1
-               and (lease_until is null or lease_until <= $1)
+               and (lease_until is null or (lease_until <= $1 and attempts < $4))
                and (sequence_key is null or not exists (
                    select 1 from outbox earlier
                    where earlier.sequence_key = o.sequence_key and earlier.state = 'pending'
@@ -161,7 +165,8 @@ pub async fn claim_due(
                    outbox.after_send as \"after_send: Json<AfterSend>\", due.unconfirmed as was_unconfirmed, outbox.created_at",
         now,
         lease_until,
-        limit
+        limit,
+        i32::try_from(max_attempts).unwrap_or(i32::MAX)
     )
     .fetch_all(db)
     .await?;
