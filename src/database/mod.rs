@@ -35,6 +35,7 @@ pub fn pool_options() -> PgPoolOptions {
                     "set lock_timeout = '60s'",
                     "set idle_in_transaction_session_timeout = '120s'",
                 ] {
+                    // Runtime API: the statement is a loop variable, and a `set` has no columns.
                     sqlx::query(setting).execute(&mut *conn).await?;
                 }
                 Ok(())
@@ -102,13 +103,15 @@ pub async fn create_database_if_missing(
     let mut admin = sqlx::PgConnection::connect_with(&cluster.connect_options("postgres"))
         .await
         .context("connecting to the embedded Postgres")?;
-    let exists: bool =
-        sqlx::query_scalar("select exists (select 1 from pg_database where datname = $1)")
-            .bind(name)
-            .fetch_one(&mut admin)
-            .await?;
+    let exists: bool = sqlx::query_scalar!(
+        "select exists (select 1 from pg_database where datname = $1) as \"exists!\"",
+        name
+    )
+    .fetch_one(&mut admin)
+    .await?;
     if !exists {
         let create = format!("create database \"{}\"", name.replace('"', "\"\""));
+        // Runtime API: the statement names the database, so it is built at run time.
         match sqlx::query(sqlx::AssertSqlSafe(create))
             .execute(&mut admin)
             .await

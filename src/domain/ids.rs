@@ -117,6 +117,13 @@ macro_rules! number {
         #[serde(transparent)]
         pub struct $name(pub i32);
 
+        /// As stored (what the checked queries read a number column as).
+        impl From<i32> for $name {
+            fn from(number: i32) -> Self {
+                $name(number)
+            }
+        }
+
         /// The bare number (messages write `#{number}`).
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -66,9 +66,15 @@ impl LeasedQueue for OutboxWorker {
         let now = self.clock.now();
         let lease_until = now + self.settings.lease;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        store::outbox::claim_due(&self.db, now, lease_until, limit)
-            .await
-            .context("claiming due outbox rows")
+        store::outbox::claim_due(
+            &self.db,
+            now,
+            lease_until,
+            limit,
+            self.settings.max_attempts,
+        )
+        .await
+        .context("claiming due outbox rows")
     }
 
     async fn process(&self, row: Claimed) {

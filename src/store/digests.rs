@@ -33,13 +33,13 @@ pub async fn claim(
     period: &str,
     now: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
-    let inserted = sqlx::query(
+    let inserted = sqlx::query!(
         "insert into digests (channel_id, period, posted_at) values ($1, $2, $3)
          on conflict (channel_id, period) do nothing",
+        channel_id.as_str(),
+        period,
+        now
     )
-    .bind(channel_id)
-    .bind(period)
-    .bind(now)
     .execute(db)
     .await?
     .rows_affected();
@@ -51,8 +51,10 @@ pub async fn last_posted(
     db: impl PgExecutor<'_>,
     channel_id: &ChannelId,
 ) -> sqlx::Result<Option<DateTime<Utc>>> {
-    sqlx::query_scalar("select max(posted_at) from digests where channel_id = $1")
-        .bind(channel_id)
-        .fetch_one(db)
-        .await
+    sqlx::query_scalar!(
+        "select max(posted_at) from digests where channel_id = $1",
+        channel_id.as_str()
+    )
+    .fetch_one(db)
+    .await
 }

@@ -9,14 +9,14 @@ pub async fn record_new(
     ids: &[String],
     now: DateTime<Utc>,
 ) -> sqlx::Result<Vec<String>> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "insert into slack_events (event_id, received_at)
-         select distinct id, $2 from unnest($1::text[]) as t(id)
+         select distinct id, $2::timestamptz from unnest($1::text[]) as t(id)
          on conflict (event_id) do nothing
          returning event_id",
+        ids,
+        now
     )
-    .bind(ids)
-    .bind(now)
     .fetch_all(db)
     .await
 }

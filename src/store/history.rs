@@ -17,23 +17,23 @@ pub async fn team_of_channel(
     db: &mut PgConnection,
     channel_id: &ChannelId,
 ) -> sqlx::Result<TeamId> {
-    let known: Option<TeamId> = sqlx::query_scalar(
-        "select team_id from topics where channel_id = $1
+    let known: Option<String> = sqlx::query_scalar!(
+        "select team_id as \"team_id!\" from topics where channel_id = $1
          union all select team_id from meetings where channel_id = $1
          union all select team_id from challenge_issues where channel_id = $1
          limit 1",
+        channel_id.as_str()
     )
-    .bind(channel_id)
     .fetch_optional(&mut *db)
     .await?;
     if let Some(team) = known {
-        return Ok(team);
+        return Ok(TeamId::from(team));
     }
-    let teams: Vec<TeamId> = sqlx::query_scalar("select team_id from workspaces limit 2")
+    let teams: Vec<String> = sqlx::query_scalar!("select team_id from workspaces limit 2")
         .fetch_all(&mut *db)
         .await?;
     Ok(match teams.as_slice() {
-        [only] => only.clone(),
+        [only] => TeamId::from(only.as_str()),
         _ => TeamId::from(UNKNOWN_TEAM),
     })
 }
@@ -44,13 +44,13 @@ pub async fn find_meeting(
     channel_id: &ChannelId,
     date: Option<NaiveDate>,
 ) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "select id from meetings
          where channel_id = $1 and ($2::date is null or held_on = $2)
          order by held_on desc nulls last, started_at desc limit 1",
+        channel_id.as_str(),
+        date
     )
-    .bind(channel_id)
-    .bind(date)
     .fetch_optional(db)
     .await
 }
@@ -60,11 +60,11 @@ pub async fn last_ended(
     db: &mut PgConnection,
     channel_id: &ChannelId,
 ) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "select id from meetings where channel_id = $1 and phase = 'ended'
          order by coalesce(ended_at, started_at) desc limit 1",
+        channel_id.as_str()
     )
-    .bind(channel_id)
     .fetch_optional(db)
     .await
 }
@@ -74,11 +74,13 @@ pub async fn heading(
     db: &mut PgConnection,
     meeting_id: i64,
 ) -> sqlx::Result<Option<(String, NaiveDate)>> {
-    let row: Option<(String, Option<NaiveDate>, DateTime<Utc>)> =
-        sqlx::query_as("select title, held_on, started_at from meetings where id = $1")
-            .bind(meeting_id)
-            .fetch_optional(db)
-            .await?;
+    let row: Option<(String, Option<NaiveDate>, DateTime<Utc>)> = sqlx::query!(
+        "select title, held_on, started_at from meetings where id = $1",
+        meeting_id
+    )
+    .fetch_optional(db)
+    .await?
+    .map(|row| (row.title, row.held_on, row.started_at));
     Ok(row.map(|(title, held_on, started_at)| {
         (title, held_on.unwrap_or_else(|| started_at.date_naive()))
     }))
@@ -86,18 +88,19 @@ pub async fn heading(
 
 /// The decisions a meeting recorded, in order.
 pub async fn decisions_of(db: &mut PgConnection, meeting_id: i64) -> sqlx::Result<Vec<String>> {
-    sqlx::query_scalar("select text from decisions where meeting_id = $1 order by created_at, id")
-        .bind(meeting_id)
-        .fetch_all(db)
-        .await
+    sqlx::query_scalar!(
+        "select text from decisions where meeting_id = $1 order by created_at, id",
+        meeting_id
+    )
+    .fetch_all(db)
+    .await
 }
 
-#[derive(sqlx::FromRow)]
 struct TopicInMeeting {
     id: i64,
     title: String,
     intents: Vec<String>,
-    author_id: Option<UserId>,
+    author_id: Option<String>,
     proposers: Vec<String>,
     votes: i32,
 }
@@ -107,26 +110,32 @@ pub async fn meeting_notes(
     db: &mut PgConnection,
     meeting_id: i64,
 ) -> sqlx::Result<Option<MeetingNotes>> {
-    let heading: Option<(String, Option<NaiveDate>, DateTime<Utc>)> =
-        sqlx::query_as("select title, held_on, started_at from meetings where id = $1")
-            .bind(meeting_id)
-            .fetch_optional(&mut *db)
-            .await?;
+    let heading: Option<(String, Option<NaiveDate>, DateTime<Utc>)> = sqlx::query!(
+        "select title, held_on, started_at from meetings where id = $1",
+        meeting_id
+    )
+    .fetch_optional(&mut *db)
+    .await?
+    .map(|row| (row.title, row.held_on, row.started_at));
     let Some((title, held_on, started_at)) = heading else {
         return Ok(None);
     };
-    let rows: Vec<TopicInMeeting> = sqlx::query_as(
+    let rows: Vec<TopicInMeeting> = sqlx::query_as!(
+        TopicInMeeting,
         "select t.id, t.title, t.intents, t.author_id, t.proposers, mt.votes
          from meeting_topics mt join topics t on t.id = mt.topic_id
          where mt.meeting_id = $1 order by mt.position",
+        meeting_id
     )
-    .bind(meeting_id)
     .fetch_all(&mut *db)
     .await?;
     let mut topics = Vec::new();
     for row in rows {
         let proposers = if row.proposers.is_empty() {
-            row.author_id.into_iter().map(Person::Slack).collect()
+            row.author_id
+                .into_iter()
+                .map(|id| Person::Slack(UserId::from(id)))
+                .collect()
         } else {
             row.proposers.iter().map(|p| Person::read(p)).collect()
         };
@@ -154,21 +163,26 @@ pub(super) async fn decisions_on(
     db: &mut PgConnection,
     topic_id: i64,
 ) -> sqlx::Result<Vec<String>> {
-    sqlx::query_scalar("select text from decisions where topic_id = $1 order by created_at, id")
-        .bind(topic_id)
-        .fetch_all(db)
-        .await
+    sqlx::query_scalar!(
+        "select text from decisions where topic_id = $1 order by created_at, id",
+        topic_id
+    )
+    .fetch_all(db)
+    .await
 }
 
 /// A topic's notes as a tree, siblings in order.
 pub(super) async fn notes_of(db: &mut PgConnection, topic_id: i64) -> sqlx::Result<Vec<Note>> {
-    let rows: Vec<(i64, Option<i64>, String)> = sqlx::query_as(
+    let rows: Vec<(i64, Option<i64>, String)> = sqlx::query!(
         "select id, parent_id, text from notes where topic_id = $1
          order by position, created_at, id",
+        topic_id
     )
-    .bind(topic_id)
     .fetch_all(db)
-    .await?;
+    .await?
+    .into_iter()
+    .map(|row| (row.id, row.parent_id, row.text))
+    .collect();
     fn children(parent: Option<i64>, rows: &[(i64, Option<i64>, String)]) -> Vec<Note> {
         rows.iter()
             .filter(|(_, p, _)| *p == parent)
@@ -190,12 +204,11 @@ pub(super) enum ActionScope {
     MeetingOnly(i64),
 }
 
-#[derive(sqlx::FromRow)]
 struct ActionRow {
     text: String,
     due_on: Option<NaiveDate>,
     owner_names: Vec<String>,
-    owners: Vec<UserId>,
+    owners: Vec<String>,
 }
 
 /// Action items as notes: Slack owners (by id), then owners by name.
@@ -203,24 +216,33 @@ pub(super) async fn actions_in(
     db: &mut PgConnection,
     scope: ActionScope,
 ) -> sqlx::Result<Vec<ActionNotes>> {
-    let (query, id) = match scope {
-        ActionScope::Topic(id) => (
-            "select i.text, i.due_on, i.owner_names,
+    let rows: Vec<ActionRow> = match scope {
+        ActionScope::Topic(id) => {
+            sqlx::query_as!(
+                ActionRow,
+                "select i.text, i.due_on, i.owner_names,
                     coalesce(array(select o.user_id from action_owners o
-                                   where o.item_id = i.id order by o.user_id), '{}') as owners
+                                   where o.item_id = i.id order by o.user_id), '{}') as \"owners!\"
              from action_items i where i.topic_id = $1 order by i.number",
-            id,
-        ),
-        ActionScope::MeetingOnly(id) => (
-            "select i.text, i.due_on, i.owner_names,
+                id,
+            )
+            .fetch_all(db)
+            .await?
+        }
+        ActionScope::MeetingOnly(id) => {
+            sqlx::query_as!(
+                ActionRow,
+                "select i.text, i.due_on, i.owner_names,
                     coalesce(array(select o.user_id from action_owners o
-                                   where o.item_id = i.id order by o.user_id), '{}') as owners
+                                   where o.item_id = i.id order by o.user_id), '{}') as \"owners!\"
              from action_items i where i.meeting_id = $1 and i.topic_id is null
              order by i.number",
-            id,
-        ),
+                id,
+            )
+            .fetch_all(db)
+            .await?
+        }
     };
-    let rows: Vec<ActionRow> = sqlx::query_as(query).bind(id).fetch_all(db).await?;
     Ok(rows
         .into_iter()
         .map(|row| ActionNotes {
@@ -229,7 +251,7 @@ pub(super) async fn actions_in(
             owners: row
                 .owners
                 .into_iter()
-                .map(Person::Slack)
+                .map(|id| Person::Slack(UserId::from(id)))
                 .chain(row.owner_names.into_iter().map(Person::Name))
                 .collect(),
         })

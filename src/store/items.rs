@@ -24,19 +24,18 @@ pub struct NewItem<'a> {
     pub source: Option<(&'a ChannelId, &'a str)>,
 }
 
-#[derive(sqlx::FromRow)]
 struct ItemRow {
     id: i64,
-    number: ItemNumber,
-    team_id: TeamId,
-    channel_id: ChannelId,
+    number: i32,
+    team_id: String,
+    channel_id: String,
     text: String,
-    owners: Vec<UserId>,
+    owners: Vec<String>,
     owner_names: Vec<String>,
     due_on: Option<NaiveDate>,
     topic_id: Option<i64>,
     meeting_id: Option<i64>,
-    created_by: UserId,
+    created_by: String,
     created_at: DateTime<Utc>,
     state: String,
     snoozed_until: Option<DateTime<Utc>>,
@@ -46,16 +45,16 @@ impl From<ItemRow> for ActionItem {
     fn from(row: ItemRow) -> Self {
         ActionItem {
             id: row.id,
-            number: row.number,
-            team_id: row.team_id,
-            channel_id: row.channel_id,
+            number: ItemNumber(row.number),
+            team_id: TeamId::from(row.team_id),
+            channel_id: ChannelId::from(row.channel_id),
             text: row.text,
-            owners: row.owners,
+            owners: row.owners.into_iter().map(UserId::from).collect(),
             owner_names: row.owner_names,
             due_on: row.due_on,
             topic_id: row.topic_id,
             meeting_id: row.meeting_id,
-            created_by: row.created_by,
+            created_by: UserId::from(row.created_by),
             created_at: row.created_at,
             // The column's check constraint admits only known states.
             state: ItemState::parse(&row.state).unwrap_or(ItemState::Open),
@@ -64,52 +63,56 @@ impl From<ItemRow> for ActionItem {
     }
 }
 
-/// Items with their owners (sorted), selected by a `where` clause on `i`.
-macro_rules! select_items {
-    ($where:literal) => {
-        concat!(
+/// A checked `sqlx::query_as!` reading items with their owners (sorted) as [`ItemRow`]s,
+/// selected by a `where` clause on `i` (the query macros join `+`-separated literals; they
+/// cannot expand `concat!`).
+macro_rules! query_items {
+    ($where:literal $(, $arg:expr)* $(,)?) => {
+        sqlx::query_as!(
+            ItemRow,
             "select i.id, i.number, i.team_id, i.channel_id, i.text,
                     coalesce(array(select o.user_id from action_owners o
-                                   where o.item_id = i.id order by o.user_id), '{}') as owners,
+                                   where o.item_id = i.id order by o.user_id), '{}') as \"owners!\",
                     i.owner_names, i.due_on, i.topic_id, i.meeting_id, i.created_by, i.created_at, i.state,
                     i.snoozed_until
-             from action_items i where ",
-            $where,
-            " order by i.created_at, i.number"
+             from action_items i where "
+                + $where
+                + " order by i.created_at, i.number"
+            $(, $arg)*
         )
     };
 }
 
 /// Stores an item and its owners under the workspace's next item number.
 pub async fn insert(db: &mut PgConnection, item: &NewItem<'_>) -> sqlx::Result<ActionItem> {
-    let number: ItemNumber = sqlx::query_scalar(
+    let number: i32 = sqlx::query_scalar!(
         "insert into workspaces (team_id, last_action_number) values ($1, 1)
          on conflict (team_id) do update
              set last_action_number = workspaces.last_action_number + 1
          returning last_action_number",
+        item.team_id.as_str()
     )
-    .bind(item.team_id)
     .fetch_one(&mut *db)
     .await?;
-    let id: i64 = sqlx::query_scalar(
+    let id: i64 = sqlx::query_scalar!(
         "insert into action_items
              (team_id, number, channel_id, text, due_on, topic_id, meeting_id, created_by,
               created_at, source_channel_id, source_ts, owner_names)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
          returning id",
+        item.team_id.as_str(),
+        number,
+        item.channel_id.as_str(),
+        item.text,
+        item.due_on,
+        item.topic_id,
+        item.meeting_id,
+        item.created_by.as_str(),
+        item.created_at,
+        item.source.map(|(channel, _)| channel.as_str()),
+        item.source.map(|(_, ts)| ts),
+        item.owner_names
     )
-    .bind(item.team_id)
-    .bind(number)
-    .bind(item.channel_id)
-    .bind(item.text)
-    .bind(item.due_on)
-    .bind(item.topic_id)
-    .bind(item.meeting_id)
-    .bind(item.created_by)
-    .bind(item.created_at)
-    .bind(item.source.map(|(channel, _)| channel))
-    .bind(item.source.map(|(_, ts)| ts))
-    .bind(item.owner_names)
     .fetch_one(&mut *db)
     .await?;
     set_owners(&mut *db, id, item.owners).await?;
@@ -122,25 +125,23 @@ pub async fn set_owners(
     item_id: i64,
     owners: &[UserId],
 ) -> sqlx::Result<()> {
-    sqlx::query("delete from action_owners where item_id = $1")
-        .bind(item_id)
+    sqlx::query!("delete from action_owners where item_id = $1", item_id)
         .execute(&mut *db)
         .await?;
-    sqlx::query(
+    sqlx::query!(
         "insert into action_owners (item_id, user_id)
          select $1, user_id from unnest($2::text[]) as t(user_id)
          on conflict do nothing",
+        item_id,
+        owners as _
     )
-    .bind(item_id)
-    .bind(owners)
     .execute(&mut *db)
     .await
     .map(|_| ())
 }
 
 pub async fn find(db: impl PgExecutor<'_>, item_id: i64) -> sqlx::Result<Option<ActionItem>> {
-    let row: Option<ItemRow> = sqlx::query_as(select_items!("i.id = $1"))
-        .bind(item_id)
+    let row: Option<ItemRow> = query_items!("i.id = $1", item_id)
         .fetch_optional(db)
         .await?;
     Ok(row.map(ActionItem::from))
@@ -151,19 +152,18 @@ pub async fn find_by_number(
     team_id: &TeamId,
     number: ItemNumber,
 ) -> sqlx::Result<Option<ActionItem>> {
-    let row: Option<ItemRow> = sqlx::query_as(select_items!("i.team_id = $1 and i.number = $2"))
-        .bind(team_id)
-        .bind(number)
-        .fetch_optional(db)
-        .await?;
+    let row: Option<ItemRow> = query_items!(
+        "i.team_id = $1 and i.number = $2",
+        team_id.as_str(),
+        number.0
+    )
+    .fetch_optional(db)
+    .await?;
     Ok(row.map(ActionItem::from))
 }
 
 pub async fn find_many(db: impl PgExecutor<'_>, ids: &[i64]) -> sqlx::Result<Vec<ActionItem>> {
-    let rows: Vec<ItemRow> = sqlx::query_as(select_items!("i.id = any($1)"))
-        .bind(ids)
-        .fetch_all(db)
-        .await?;
+    let rows: Vec<ItemRow> = query_items!("i.id = any($1)", ids).fetch_all(db).await?;
     Ok(rows.into_iter().map(ActionItem::from).collect())
 }
 
@@ -172,18 +172,18 @@ pub async fn open_in_channel(
     db: impl PgExecutor<'_>,
     channel_id: &ChannelId,
 ) -> sqlx::Result<Vec<ActionItem>> {
-    let rows: Vec<ItemRow> =
-        sqlx::query_as(select_items!("i.channel_id = $1 and i.state = 'open'"))
-            .bind(channel_id)
-            .fetch_all(db)
-            .await?;
+    let rows: Vec<ItemRow> = query_items!(
+        "i.channel_id = $1 and i.state = 'open'",
+        channel_id.as_str()
+    )
+    .fetch_all(db)
+    .await?;
     Ok(rows.into_iter().map(ActionItem::from).collect())
 }
 
 /// The items a meeting recorded.
 pub async fn of_meeting(db: impl PgExecutor<'_>, meeting_id: i64) -> sqlx::Result<Vec<ActionItem>> {
-    let rows: Vec<ItemRow> = sqlx::query_as(select_items!("i.meeting_id = $1"))
-        .bind(meeting_id)
+    let rows: Vec<ItemRow> = query_items!("i.meeting_id = $1", meeting_id)
         .fetch_all(db)
         .await?;
     Ok(rows.into_iter().map(ActionItem::from).collect())
@@ -194,11 +194,11 @@ pub async fn open_owned_by(
     db: impl PgExecutor<'_>,
     user_id: &UserId,
 ) -> sqlx::Result<Vec<ActionItem>> {
-    let rows: Vec<ItemRow> = sqlx::query_as(select_items!(
+    let rows: Vec<ItemRow> = query_items!(
         "i.state = 'open' and exists (select 1 from action_owners o
-                                       where o.item_id = i.id and o.user_id = $1)"
-    ))
-    .bind(user_id)
+                                       where o.item_id = i.id and o.user_id = $1)",
+        user_id.as_str()
+    )
     .fetch_all(db)
     .await?;
     Ok(rows.into_iter().map(ActionItem::from).collect())
@@ -212,14 +212,14 @@ pub async fn close(
     by: &UserId,
     now: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
-    let updated = sqlx::query(
+    let updated = sqlx::query!(
         "update action_items set state = $2, closed_by = $3, closed_at = $4
          where id = $1 and state = 'open'",
+        item_id,
+        state.as_str(),
+        by.as_str(),
+        now
     )
-    .bind(item_id)
-    .bind(state.as_str())
-    .bind(by)
-    .bind(now)
     .execute(db)
     .await?
     .rows_affected();
@@ -231,12 +231,14 @@ pub async fn snooze(
     item_id: i64,
     until: DateTime<Utc>,
 ) -> sqlx::Result<()> {
-    sqlx::query("update action_items set snoozed_until = $2 where id = $1")
-        .bind(item_id)
-        .bind(until)
-        .execute(db)
-        .await
-        .map(|_| ())
+    sqlx::query!(
+        "update action_items set snoozed_until = $2 where id = $1",
+        item_id,
+        until
+    )
+    .execute(db)
+    .await
+    .map(|_| ())
 }
 
 /// A decision or note about to be stored.
@@ -256,18 +258,18 @@ pub struct NewEntry<'a> {
 
 /// Stores a decision.
 pub async fn insert_decision(db: impl PgExecutor<'_>, entry: &NewEntry<'_>) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "insert into decisions (channel_id, topic_id, meeting_id, text, created_by, created_at,
                                 source_ts)
          values ($1, $2, $3, $4, $5, $6, $7) returning id",
+        entry.channel_id.as_str(),
+        entry.topic_id,
+        entry.meeting_id,
+        entry.text,
+        entry.by.as_str(),
+        entry.at,
+        entry.source_ts
     )
-    .bind(entry.channel_id)
-    .bind(entry.topic_id)
-    .bind(entry.meeting_id)
-    .bind(entry.text)
-    .bind(entry.by)
-    .bind(entry.at)
-    .bind(entry.source_ts)
     .fetch_one(db)
     .await
 }
@@ -279,22 +281,22 @@ pub async fn insert_note(
     entry: &NewEntry<'_>,
     position: i32,
 ) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "insert into notes (channel_id, topic_id, meeting_id, text, author_id, created_at,
                             source_ts, parent_id, position)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          on conflict (channel_id, source_ts) do nothing
          returning id",
+        entry.channel_id.as_str(),
+        entry.topic_id,
+        entry.meeting_id,
+        entry.text,
+        entry.by.as_str(),
+        entry.at,
+        entry.source_ts,
+        entry.parent,
+        position
     )
-    .bind(entry.channel_id)
-    .bind(entry.topic_id)
-    .bind(entry.meeting_id)
-    .bind(entry.text)
-    .bind(entry.by)
-    .bind(entry.at)
-    .bind(entry.source_ts)
-    .bind(entry.parent)
-    .bind(position)
     .fetch_optional(db)
     .await
 }
@@ -314,8 +316,8 @@ pub async fn last_captured(
     topic_id: i64,
     by: Option<&UserId>,
 ) -> sqlx::Result<Option<Captured>> {
-    let row: Option<(String, i64, String)> = sqlx::query_as(
-        "select kind, id, source_ts from (
+    let row: Option<(String, i64, String)> = sqlx::query!(
+        "select kind as \"kind!\", id as \"id!\", source_ts as \"source_ts!\" from (
              select 'item' as kind, id, source_ts, created_by from action_items
              where source_channel_id = $1 and topic_id = $2 and source_ts is not null
              union all
@@ -324,12 +326,13 @@ pub async fn last_captured(
          ) captured
          where $3::text is null or created_by = $3
          order by source_ts::numeric desc limit 1",
+        channel_id.as_str(),
+        topic_id,
+        by.map(UserId::as_str)
     )
-    .bind(channel_id)
-    .bind(topic_id)
-    .bind(by)
     .fetch_optional(db)
-    .await?;
+    .await?
+    .map(|row| (row.kind, row.id, row.source_ts));
     Ok(row.map(|(kind, id, source_ts)| match kind.as_str() {
         "item" => Captured::Item { id, source_ts },
         _ => Captured::Decision { id, source_ts },
@@ -340,10 +343,10 @@ pub async fn last_captured(
 pub async fn delete_captured(db: impl PgExecutor<'_>, captured: &Captured) -> sqlx::Result<()> {
     let query = match captured {
         Captured::Item { id, .. } => {
-            sqlx::query("delete from action_items where id = $1").bind(*id)
+            sqlx::query!("delete from action_items where id = $1", *id)
         }
         Captured::Decision { id, .. } => {
-            sqlx::query("delete from decisions where id = $1").bind(*id)
+            sqlx::query!("delete from decisions where id = $1", *id)
         }
     };
     query.execute(db).await.map(|_| ())

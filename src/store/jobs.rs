@@ -17,7 +17,6 @@ pub struct ClaimedJob {
     pub job: Job,
 }
 
-#[derive(sqlx::FromRow)]
 struct ClaimedRow {
     id: i64,
     dedupe_key: String,
@@ -33,7 +32,7 @@ pub async fn schedule(
     job: &ScheduledJob,
     now: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
-    let inserted = sqlx::query(
+    let inserted = sqlx::query!(
         "insert into jobs (dedupe_key, subject, payload, due_at, created_at)
          values ($1, $2, $3, $4, $5)
          on conflict (dedupe_key) do update
@@ -41,12 +40,12 @@ pub async fn schedule(
                  due_at = excluded.due_at, lease_until = null, last_error = null,
                  finished_at = null, attempts = 0
              where jobs.state = 'cancelled'",
+        &job.key,
+        &job.subject,
+        Json(&job.job) as _,
+        job.due_at,
+        now
     )
-    .bind(&job.key)
-    .bind(&job.subject)
-    .bind(Json(&job.job))
-    .bind(job.due_at)
-    .bind(now)
     .execute(db)
     .await?
     .rows_affected();
@@ -61,13 +60,13 @@ pub async fn cancel_subject(
     subject: &str,
     now: DateTime<Utc>,
 ) -> sqlx::Result<u64> {
-    sqlx::query(
+    sqlx::query!(
         "update jobs set state = 'cancelled', finished_at = $2
          where subject = $1 and state = 'pending'
            and (lease_until is null or lease_until <= $2)",
+        subject,
+        now
     )
-    .bind(subject)
-    .bind(now)
     .execute(db)
     .await
     .map(|done| done.rows_affected())
@@ -80,13 +79,13 @@ pub async fn bring_forward(
     kind: &str,
     now: DateTime<Utc>,
 ) -> sqlx::Result<u64> {
-    sqlx::query(
+    sqlx::query!(
         "update jobs set due_at = least(due_at, $3)
          where subject = $1 and state = 'pending' and payload ->> 'kind' = $2",
+        subject,
+        kind,
+        now
     )
-    .bind(subject)
-    .bind(kind)
-    .bind(now)
     .execute(db)
     .await
     .map(|done| done.rows_affected())
@@ -103,7 +102,8 @@ pub async fn claim_due(
     worker: &str,
     max_attempts: u32,
 ) -> sqlx::Result<Vec<ClaimedJob>> {
-    let rows: Vec<ClaimedRow> = sqlx::query_as(
+    let rows: Vec<ClaimedRow> = sqlx::query_as!(
+        ClaimedRow,
         "update jobs set lease_until = $2, attempts = jobs.attempts + 1, claimed_by = $4
          from (
              select id from jobs
@@ -114,13 +114,14 @@ pub async fn claim_due(
              for update skip locked
          ) due
          where jobs.id = due.id
-         returning jobs.id, jobs.dedupe_key, jobs.attempts, jobs.payload",
+         returning jobs.id, jobs.dedupe_key, jobs.attempts,
+                   jobs.payload as \"payload: Json<Job>\"",
+        now,
+        lease_until,
+        limit,
+        worker,
+        i32::try_from(max_attempts).unwrap_or(i32::MAX)
     )
-    .bind(now)
-    .bind(lease_until)
-    .bind(limit)
-    .bind(worker)
-    .bind(i32::try_from(max_attempts).unwrap_or(i32::MAX))
     .fetch_all(db)
     .await?;
     Ok(rows
@@ -141,13 +142,13 @@ pub async fn complete(
     claimed: &ClaimedJob,
     now: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
-    let updated = sqlx::query(
+    let updated = sqlx::query!(
         "update jobs set state = 'done', lease_until = null, finished_at = $3
          where id = $1 and attempts = $2 and state = 'pending'",
+        claimed.id,
+        claimed.attempt,
+        now
     )
-    .bind(claimed.id)
-    .bind(claimed.attempt)
-    .bind(now)
     .execute(db)
     .await?
     .rows_affected();
@@ -161,14 +162,14 @@ pub async fn retry(
     retry_at: DateTime<Utc>,
     error: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "update jobs set due_at = $3, last_error = $4, lease_until = null
          where id = $1 and attempts = $2 and state = 'pending'",
+        claimed.id,
+        claimed.attempt,
+        retry_at,
+        error
     )
-    .bind(claimed.id)
-    .bind(claimed.attempt)
-    .bind(retry_at)
-    .bind(error)
     .execute(db)
     .await
     .map(|_| ())
@@ -181,14 +182,14 @@ pub async fn fail(
     error: &str,
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "update jobs set state = 'failed', last_error = $3, lease_until = null, finished_at = $4
          where id = $1 and attempts = $2 and state = 'pending'",
+        claimed.id,
+        claimed.attempt,
+        error,
+        now
     )
-    .bind(claimed.id)
-    .bind(claimed.attempt)
-    .bind(error)
-    .bind(now)
     .execute(db)
     .await
     .map(|_| ())
@@ -202,15 +203,11 @@ pub async fn give_up_abandoned(
     now: DateTime<Utc>,
     max_attempts: u32,
 ) -> sqlx::Result<u64> {
-    sqlx::query(
-        "update jobs set state = 'failed', lease_until = null, finished_at = $1,
+    sqlx::query!("update jobs set state = 'failed', lease_until = null, finished_at = $1,
                          last_error = format('gave up after %s attempts that never finished (last error: %s)',
                                              attempts, coalesce(last_error, 'none'))
          where state = 'pending' and attempts >= $2
-           and (lease_until is null or lease_until <= $1)",
-    )
-    .bind(now)
-    .bind(i32::try_from(max_attempts).unwrap_or(i32::MAX))
+           and (lease_until is null or lease_until <= $1)", now, i32::try_from(max_attempts).unwrap_or(i32::MAX))
     .execute(db)
     .await
     .map(|done| done.rows_affected())
@@ -218,9 +215,9 @@ pub async fn give_up_abandoned(
 
 /// When the next pending job falls due (or its lease runs out).
 pub async fn next_due(db: impl PgExecutor<'_>) -> sqlx::Result<Option<DateTime<Utc>>> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "select min(greatest(due_at, coalesce(lease_until, due_at)))
-         from jobs where state = 'pending'",
+         from jobs where state = 'pending'"
     )
     .fetch_one(db)
     .await

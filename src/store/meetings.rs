@@ -8,7 +8,6 @@ use crate::domain::ids::{ChannelId, TeamId, UserId};
 use crate::domain::meeting::rules::Phase;
 use crate::domain::meeting::{DiscussedTopic, Meeting};
 
-#[derive(sqlx::FromRow)]
 struct MeetingRow {
     id: i64,
     team_id: TeamId,
@@ -23,10 +22,18 @@ struct MeetingRow {
     vote_message_ts: Option<String>,
 }
 
-macro_rules! meeting_columns {
-    () => {
-        "id, team_id, channel_id, started_by, started_at, phase, topic_id, round, \
-         phase_ends_at, version, vote_message_ts"
+/// A checked `sqlx::query_as!` reading [`MeetingRow`]s from the statement `$head`, the columns
+/// and `$tail` (the query macros join `+`-separated literals; they cannot expand `concat!`).
+macro_rules! query_meetings {
+    ($head:literal, $tail:literal $(, $arg:expr)* $(,)?) => {
+        sqlx::query_as!(
+            MeetingRow,
+            $head
+                + "id, team_id, channel_id, started_by, started_at, phase, topic_id, round, \
+                   phase_ends_at, version, vote_message_ts"
+                + $tail
+            $(, $arg)*
+        )
     };
 }
 
@@ -70,17 +77,17 @@ pub async fn insert_starting(
     now: DateTime<Utc>,
     held_on: NaiveDate,
 ) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "insert into meetings (team_id, channel_id, started_by, started_at, held_on)
          values ($1, $2, $3, $4, $5)
          on conflict (channel_id) where phase <> 'ended' do nothing
          returning id",
+        team_id.as_str(),
+        channel_id.as_str(),
+        started_by.as_str(),
+        now,
+        held_on
     )
-    .bind(team_id)
-    .bind(channel_id)
-    .bind(started_by)
-    .bind(now)
-    .bind(held_on)
     .fetch_optional(db)
     .await
 }
@@ -90,12 +97,11 @@ pub async fn running_in(
     db: impl PgExecutor<'_>,
     channel_id: &ChannelId,
 ) -> sqlx::Result<Option<Meeting>> {
-    let row: Option<MeetingRow> = sqlx::query_as(concat!(
+    let row: Option<MeetingRow> = query_meetings!(
         "select ",
-        meeting_columns!(),
-        " from meetings where channel_id = $1 and phase <> 'ended'"
-    ))
-    .bind(channel_id)
+        " from meetings where channel_id = $1 and phase <> 'ended'",
+        channel_id.as_str()
+    )
     .fetch_optional(db)
     .await?;
     Ok(row.map(Meeting::from))
@@ -103,26 +109,21 @@ pub async fn running_in(
 
 /// A meeting, locked until the caller's transaction ends: one change at a time.
 pub async fn lock(db: impl PgExecutor<'_>, meeting_id: i64) -> sqlx::Result<Option<Meeting>> {
-    let row: Option<MeetingRow> = sqlx::query_as(concat!(
+    let row: Option<MeetingRow> = query_meetings!(
         "select ",
-        meeting_columns!(),
-        " from meetings where id = $1 for update"
-    ))
-    .bind(meeting_id)
+        " from meetings where id = $1 for update",
+        meeting_id
+    )
     .fetch_optional(db)
     .await?;
     Ok(row.map(Meeting::from))
 }
 
 pub async fn find(db: impl PgExecutor<'_>, meeting_id: i64) -> sqlx::Result<Option<Meeting>> {
-    let row: Option<MeetingRow> = sqlx::query_as(concat!(
-        "select ",
-        meeting_columns!(),
-        " from meetings where id = $1"
-    ))
-    .bind(meeting_id)
-    .fetch_optional(db)
-    .await?;
+    let row: Option<MeetingRow> =
+        query_meetings!("select ", " from meetings where id = $1", meeting_id)
+            .fetch_optional(db)
+            .await?;
     Ok(row.map(Meeting::from))
 }
 
@@ -149,19 +150,19 @@ pub async fn set_phase(
         Phase::Idle => ("idle", None, None, None),
         Phase::Ended => ("ended", None, None, None),
     };
-    sqlx::query(
+    sqlx::query!(
         "update meetings set phase = $2, topic_id = $3, round = $4, phase_ends_at = $5,
              version = $6, vote_message_ts = null,
              ended_at = case when $2 = 'ended' then $7 else ended_at end
          where id = $1",
+        meeting_id,
+        name,
+        topic_id,
+        round.map(|r| i32::try_from(r).unwrap_or(i32::MAX)),
+        ends_at,
+        version,
+        now
     )
-    .bind(meeting_id)
-    .bind(name)
-    .bind(topic_id)
-    .bind(round.map(|r| i32::try_from(r).unwrap_or(i32::MAX)))
-    .bind(ends_at)
-    .bind(version)
-    .bind(now)
     .execute(db)
     .await
     .map(|_| ())
@@ -174,13 +175,15 @@ pub async fn set_vote_message(
     version: i32,
     ts: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query("update meetings set vote_message_ts = $3 where id = $1 and version = $2")
-        .bind(meeting_id)
-        .bind(version)
-        .bind(ts)
-        .execute(db)
-        .await
-        .map(|_| ())
+    sqlx::query!(
+        "update meetings set vote_message_ts = $3 where id = $1 and version = $2",
+        meeting_id,
+        version,
+        ts
+    )
+    .execute(db)
+    .await
+    .map(|_| ())
 }
 
 /// Records that a topic's discussion started.
@@ -192,18 +195,18 @@ pub async fn start_topic(
     planned_seconds: u64,
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "insert into meeting_topics
              (meeting_id, topic_id, position, votes, planned_seconds, started_at)
          values ($1, $2,
                  (select count(*) + 1 from meeting_topics where meeting_id = $1),
                  $3, $4, $5)",
+        meeting_id,
+        topic_id,
+        i32::try_from(votes).unwrap_or(i32::MAX),
+        i32::try_from(planned_seconds).unwrap_or(i32::MAX),
+        now
     )
-    .bind(meeting_id)
-    .bind(topic_id)
-    .bind(i32::try_from(votes).unwrap_or(i32::MAX))
-    .bind(i32::try_from(planned_seconds).unwrap_or(i32::MAX))
-    .bind(now)
     .execute(db)
     .await
     .map(|_| ())
@@ -217,14 +220,14 @@ pub async fn grant_box(
     round: u32,
     seconds: u64,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "update meeting_topics set rounds = $3, planned_seconds = planned_seconds + $4
          where meeting_id = $1 and topic_id = $2",
+        meeting_id,
+        topic_id,
+        i32::try_from(round).unwrap_or(i32::MAX),
+        i32::try_from(seconds).unwrap_or(i32::MAX)
     )
-    .bind(meeting_id)
-    .bind(topic_id)
-    .bind(i32::try_from(round).unwrap_or(i32::MAX))
-    .bind(i32::try_from(seconds).unwrap_or(i32::MAX))
     .execute(db)
     .await
     .map(|_| ())
@@ -238,20 +241,19 @@ pub async fn finish_topic(
     needs_follow_up: bool,
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "update meeting_topics set ended_at = $3, needs_follow_up = $4
          where meeting_id = $1 and topic_id = $2",
+        meeting_id,
+        topic_id,
+        now,
+        needs_follow_up
     )
-    .bind(meeting_id)
-    .bind(topic_id)
-    .bind(now)
-    .bind(needs_follow_up)
     .execute(db)
     .await
     .map(|_| ())
 }
 
-#[derive(sqlx::FromRow)]
 struct DiscussedRow {
     topic_id: i64,
     position: i32,
@@ -268,12 +270,13 @@ pub async fn discussed(
     db: impl PgExecutor<'_>,
     meeting_id: i64,
 ) -> sqlx::Result<Vec<DiscussedTopic>> {
-    let rows: Vec<DiscussedRow> = sqlx::query_as(
+    let rows: Vec<DiscussedRow> = sqlx::query_as!(
+        DiscussedRow,
         "select topic_id, position, votes, rounds, planned_seconds, started_at, ended_at,
                 needs_follow_up
          from meeting_topics where meeting_id = $1 order by position",
+        meeting_id
     )
-    .bind(meeting_id)
     .fetch_all(db)
     .await?;
     Ok(rows
@@ -298,13 +301,13 @@ pub async fn defer_open_topics(
     channel_id: &ChannelId,
     proposed_before: DateTime<Utc>,
 ) -> sqlx::Result<Vec<i64>> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "update topics set times_deferred = times_deferred + 1
          where channel_id = $1 and state = 'open' and created_at <= $2
          returning id",
+        channel_id.as_str(),
+        proposed_before
     )
-    .bind(channel_id)
-    .bind(proposed_before)
     .fetch_all(db)
     .await
 }

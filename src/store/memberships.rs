@@ -11,16 +11,17 @@ pub async fn get(
     db: impl PgExecutor<'_>,
     channel_id: &ChannelId,
 ) -> sqlx::Result<Option<Membership>> {
-    let row: Option<(bool, Option<String>)> =
-        sqlx::query_as("select is_member, reason from channel_memberships where channel_id = $1")
-            .bind(channel_id)
-            .fetch_optional(db)
-            .await?;
-    Ok(row.map(|(is_member, reason)| {
-        if is_member {
+    let row = sqlx::query!(
+        "select is_member, reason from channel_memberships where channel_id = $1",
+        channel_id.as_str()
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|row| {
+        if row.is_member {
             Membership::Member
         } else {
-            Membership::Outside(Outside::parse(reason.as_deref().unwrap_or("")))
+            Membership::Outside(Outside::parse(row.reason.as_deref().unwrap_or("")))
         }
     }))
 }
@@ -36,17 +37,17 @@ pub async fn set(
         Membership::Member => (true, None),
         Membership::Outside(why) => (false, Some(why.as_str())),
     };
-    sqlx::query(
+    sqlx::query!(
         "insert into channel_memberships (channel_id, is_member, reason, updated_at)
          values ($1, $2, $3, $4)
          on conflict (channel_id) do update
              set is_member = excluded.is_member, reason = excluded.reason,
                  updated_at = excluded.updated_at",
+        channel_id.as_str(),
+        is_member,
+        reason,
+        now
     )
-    .bind(channel_id)
-    .bind(is_member)
-    .bind(reason)
-    .bind(now)
     .execute(db)
     .await
     .map(|_| ())
@@ -58,21 +59,21 @@ pub async fn left_with_topics(
     db: impl PgExecutor<'_>,
     team_id: &TeamId,
 ) -> sqlx::Result<Vec<(String, Membership)>> {
-    let rows: Vec<(String, Option<String>)> = sqlx::query_as(
+    let rows = sqlx::query!(
         "select m.channel_id, m.reason from channel_memberships m
          where not m.is_member and m.reason in ('removed', 'archived')
            and exists (select 1 from topics t
                        where t.channel_id = m.channel_id and t.team_id = $1)
          order by m.channel_id",
+        team_id.as_str()
     )
-    .bind(team_id)
     .fetch_all(db)
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(channel, reason)| {
-            let why = Outside::parse(reason.as_deref().unwrap_or(""));
-            (channel, Membership::Outside(why))
+        .map(|row| {
+            let why = Outside::parse(row.reason.as_deref().unwrap_or(""));
+            (row.channel_id, Membership::Outside(why))
         })
         .collect())
 }

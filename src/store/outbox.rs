@@ -22,7 +22,6 @@ pub struct Claimed {
     pub created_at: DateTime<Utc>,
 }
 
-#[derive(sqlx::FromRow)]
 struct ClaimedRow {
     id: i64,
     idempotency_key: String,
@@ -44,37 +43,37 @@ pub async fn enqueue(
 ) -> sqlx::Result<bool> {
     let due = now + delivery.delay;
     let Some(coalesce_key) = &delivery.coalesce_key else {
-        let inserted = sqlx::query(
+        let inserted = sqlx::query!(
             "insert into outbox
                  (idempotency_key, call, after_send, next_attempt_at, created_at, sequence_key)
              values ($1, $2, $3, $4, $5, $6)
              on conflict (idempotency_key) do nothing",
+            &delivery.key,
+            Json(&delivery.outgoing) as _,
+            delivery.after_send.as_ref().map(Json) as _,
+            due,
+            now,
+            delivery.sequence_key.as_deref()
         )
-        .bind(&delivery.key)
-        .bind(Json(&delivery.outgoing))
-        .bind(delivery.after_send.as_ref().map(Json))
-        .bind(due)
-        .bind(now)
-        .bind(&delivery.sequence_key)
         .execute(db)
         .await?
         .rows_affected();
         return Ok(inserted == 1);
     };
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "insert into outbox
              (idempotency_key, call, after_send, next_attempt_at, created_at, coalesce_key)
          values ($1, $2, $3, $4, $5, $6)
          on conflict (coalesce_key) where coalesce_key is not null
          do update set next_attempt_at = least(outbox.next_attempt_at, excluded.next_attempt_at)
-         returning (xmax = 0)",
+         returning (xmax = 0) as \"inserted!\"",
+        &delivery.key,
+        Json(&delivery.outgoing) as _,
+        delivery.after_send.as_ref().map(Json) as _,
+        due,
+        now,
+        coalesce_key
     )
-    .bind(&delivery.key)
-    .bind(Json(&delivery.outgoing))
-    .bind(delivery.after_send.as_ref().map(Json))
-    .bind(due)
-    .bind(now)
-    .bind(coalesce_key)
     .fetch_one(db)
     .await
 }
@@ -96,7 +95,7 @@ pub async fn enqueue_coalesced(
         .iter()
         .map(|d| d.coalesce_key.as_deref())
         .collect();
-    sqlx::query(
+    sqlx::query!(
         "insert into outbox (idempotency_key, call, next_attempt_at, created_at, coalesce_key)
          select key, call, due, $5, coalesce_key
          from unnest($1::text[], $2::jsonb[], $3::timestamptz[], $4::text[])
@@ -104,12 +103,12 @@ pub async fn enqueue_coalesced(
          on conflict (coalesce_key) where coalesce_key is not null
          do update set next_attempt_at = excluded.next_attempt_at
          where excluded.next_attempt_at < outbox.next_attempt_at",
+        keys as _,
+        calls as _,
+        &due,
+        coalesce as _,
+        now
     )
-    .bind(keys)
-    .bind(calls)
-    .bind(due)
-    .bind(coalesce)
-    .bind(now)
     .execute(db)
     .await
     .map(|_| ())
@@ -123,34 +122,35 @@ pub async fn give_up_abandoned(
     now: DateTime<Utc>,
     max_attempts: u32,
 ) -> sqlx::Result<u64> {
-    sqlx::query(
-        "update outbox set state = 'dead', lease_until = null, finished_at = $1,
+    sqlx::query!("update outbox set state = 'dead', lease_until = null, finished_at = $1,
                            last_error = format('gave up after %s attempts whose outcome was never recorded (last error: %s)',
                                                attempts, coalesce(last_error, 'none'))
          where state = 'pending' and attempts >= $2
-           and lease_until is not null and lease_until <= $1",
-    )
-    .bind(now)
-    .bind(i32::try_from(max_attempts).unwrap_or(i32::MAX))
+           and lease_until is not null and lease_until <= $1", now, i32::try_from(max_attempts).unwrap_or(i32::MAX))
     .execute(db)
     .await
     .map(|done| done.rows_affected())
 }
 
-/// Claims up to `limit` due rows for `lease_until`, skipping rows other workers hold.
+/// Claims up to `limit` due rows for `lease_until`, skipping rows other workers hold and rows
+/// whose last lease ran out with `max_attempts` used and no outcome recorded (those are
+/// [`give_up_abandoned`]'s, whichever of the two runs first). A row whose outcome was recorded
+/// (a `Retry-After` to wait out) is claimed again whatever its attempts: Slack told it to wait.
 pub async fn claim_due(
     db: impl PgExecutor<'_>,
     now: DateTime<Utc>,
     lease_until: DateTime<Utc>,
     limit: i64,
+    max_attempts: u32,
 ) -> sqlx::Result<Vec<Claimed>> {
-    let rows: Vec<ClaimedRow> = sqlx::query_as(
+    let rows: Vec<ClaimedRow> = sqlx::query_as!(
+        ClaimedRow,
         "update outbox set lease_until = $2, attempts = outbox.attempts + 1, coalesce_key = null,
                            unconfirmed = true
          from (
              select id, unconfirmed from outbox o
              where state = 'pending' and next_attempt_at <= $1
-               and (lease_until is null or lease_until <= $1)
+               and (lease_until is null or (lease_until <= $1 and attempts < $4))
                and (sequence_key is null or not exists (
                    select 1 from outbox earlier
                    where earlier.sequence_key = o.sequence_key and earlier.state = 'pending'
@@ -160,12 +160,14 @@ pub async fn claim_due(
              for update skip locked
          ) due
          where outbox.id = due.id
-         returning outbox.id, outbox.idempotency_key, outbox.attempts, outbox.call,
-                   outbox.after_send, due.unconfirmed as was_unconfirmed, outbox.created_at",
+         returning outbox.id, outbox.idempotency_key, outbox.attempts,
+                   outbox.call as \"call: Json<Outgoing>\",
+                   outbox.after_send as \"after_send: Json<AfterSend>\", due.unconfirmed as was_unconfirmed, outbox.created_at",
+        now,
+        lease_until,
+        limit,
+        i32::try_from(max_attempts).unwrap_or(i32::MAX)
     )
-    .bind(now)
-    .bind(lease_until)
-    .bind(limit)
     .fetch_all(db)
     .await?;
     Ok(rows
@@ -189,14 +191,14 @@ pub async fn mark_done(
     receipt: &CallReceipt,
     now: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
-    let updated = sqlx::query(
+    let updated = sqlx::query!(
         "update outbox set state = 'done', receipt = $3, lease_until = null, finished_at = $4
          where id = $1 and attempts = $2 and state = 'pending'",
+        claimed.id,
+        claimed.attempt,
+        Json(receipt) as _,
+        now
     )
-    .bind(claimed.id)
-    .bind(claimed.attempt)
-    .bind(Json(receipt))
-    .bind(now)
     .execute(db)
     .await?
     .rows_affected();
@@ -212,16 +214,16 @@ pub async fn schedule_retry(
     error: &str,
     maybe_sent: bool,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "update outbox set next_attempt_at = $3, last_error = $4, lease_until = null,
                            unconfirmed = $5
          where id = $1 and attempts = $2 and state = 'pending'",
+        claimed.id,
+        claimed.attempt,
+        retry_at,
+        error,
+        maybe_sent
     )
-    .bind(claimed.id)
-    .bind(claimed.attempt)
-    .bind(retry_at)
-    .bind(error)
-    .bind(maybe_sent)
     .execute(db)
     .await
     .map(|_| ())
@@ -234,14 +236,14 @@ pub async fn mark_dead(
     error: &str,
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "update outbox set state = 'dead', last_error = $3, lease_until = null, finished_at = $4
          where id = $1 and attempts = $2 and state = 'pending'",
+        claimed.id,
+        claimed.attempt,
+        error,
+        now
     )
-    .bind(claimed.id)
-    .bind(claimed.attempt)
-    .bind(error)
-    .bind(now)
     .execute(db)
     .await
     .map(|_| ())
@@ -250,14 +252,14 @@ pub async fn mark_dead(
 /// When the next claimable row falls due (or its lease runs out). Rows waiting behind an
 /// earlier row of their sequence do not count: that row's completion wakes the worker.
 pub async fn next_due(db: impl PgExecutor<'_>) -> sqlx::Result<Option<DateTime<Utc>>> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "select min(greatest(next_attempt_at, coalesce(lease_until, next_attempt_at)))
          from outbox o
          where state = 'pending'
            and (sequence_key is null or not exists (
                select 1 from outbox earlier
                where earlier.sequence_key = o.sequence_key and earlier.state = 'pending'
-                 and earlier.id < o.id))",
+                 and earlier.id < o.id))"
     )
     .fetch_one(db)
     .await
@@ -265,9 +267,10 @@ pub async fn next_due(db: impl PgExecutor<'_>) -> sqlx::Result<Option<DateTime<U
 
 /// Rows waiting and rows given up on, for `/metrics`.
 pub async fn depth(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<(String, i64)>> {
-    sqlx::query_as(
-        "select state, count(*) from outbox where state in ('pending', 'dead') group by state",
+    sqlx::query!(
+        "select state, count(*) as \"count!\" from outbox where state in ('pending', 'dead') group by state"
     )
     .fetch_all(db)
     .await
+    .map(|rows| rows.into_iter().map(|row| (row.state, row.count)).collect())
 }

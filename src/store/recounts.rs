@@ -9,7 +9,7 @@ use crate::domain::ids::{ChannelId, TopicNumber, UserId};
 use crate::slack::api::Reactions;
 
 /// A recount as asked for.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recount {
     pub id: i64,
     pub channel_id: ChannelId,
@@ -34,10 +34,9 @@ pub struct CardRead {
     pub failure: Option<String>,
 }
 
-#[derive(sqlx::FromRow)]
 struct CardRow {
     topic_id: i64,
-    number: TopicNumber,
+    number: i32,
     channel_id: ChannelId,
     message_ts: String,
     reactions: Option<Json<Reactions>>,
@@ -54,16 +53,16 @@ pub async fn insert(
     meeting_id: Option<i64>,
     now: DateTime<Utc>,
 ) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "insert into recounts (channel_id, requested_by, meeting_id, created_at)
          values ($1, $2, $3, $4)
          on conflict (meeting_id) do nothing
          returning id",
+        channel_id.as_str(),
+        requested_by.map(UserId::as_str),
+        meeting_id,
+        now
     )
-    .bind(channel_id)
-    .bind(requested_by)
-    .bind(meeting_id)
-    .bind(now)
     .fetch_optional(db)
     .await
 }
@@ -76,15 +75,15 @@ pub async fn add_card(
     channel_id: &ChannelId,
     message_ts: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "insert into recount_cards (recount_id, topic_id, channel_id, message_ts)
          values ($1, $2, $3, $4)
          on conflict do nothing",
+        recount_id,
+        topic_id,
+        channel_id.as_str(),
+        message_ts
     )
-    .bind(recount_id)
-    .bind(topic_id)
-    .bind(channel_id)
-    .bind(message_ts)
     .execute(db)
     .await
     .map(|_| ())
@@ -93,13 +92,20 @@ pub async fn add_card(
 /// Locks a recount until the transaction ends: the reads that finish it and the step that
 /// repairs from them take turns, so the last read always sees every other one.
 pub async fn lock(db: impl PgExecutor<'_>, recount_id: i64) -> sqlx::Result<Option<Recount>> {
-    sqlx::query_as(
+    let row = sqlx::query!(
         "select id, channel_id, requested_by, meeting_id, finished_at
          from recounts where id = $1 for update",
+        recount_id
     )
-    .bind(recount_id)
     .fetch_optional(db)
-    .await
+    .await?;
+    Ok(row.map(|row| Recount {
+        id: row.id,
+        channel_id: ChannelId::from(row.channel_id),
+        requested_by: row.requested_by.map(UserId::from),
+        meeting_id: row.meeting_id,
+        finished_at: row.finished_at,
+    }))
 }
 
 /// Stores what Slack answered for one card, asked at `read_at`. A card read (or given up on)
@@ -111,14 +117,14 @@ pub async fn record_read(
     reactions: &Reactions,
     read_at: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
-    sqlx::query(
+    sqlx::query!(
         "update recount_cards set reactions = $3, read_at = $4
          where recount_id = $1 and topic_id = $2 and reactions is null and failure is null",
+        recount_id,
+        topic_id,
+        Json(reactions) as _,
+        read_at
     )
-    .bind(recount_id)
-    .bind(topic_id)
-    .bind(Json(reactions))
-    .bind(read_at)
     .execute(db)
     .await
     .map(|done| done.rows_affected() == 1)
@@ -131,13 +137,13 @@ pub async fn record_failure(
     topic_id: i64,
     failure: &str,
 ) -> sqlx::Result<bool> {
-    sqlx::query(
+    sqlx::query!(
         "update recount_cards set failure = $3
          where recount_id = $1 and topic_id = $2 and reactions is null and failure is null",
+        recount_id,
+        topic_id,
+        failure
     )
-    .bind(recount_id)
-    .bind(topic_id)
-    .bind(failure)
     .execute(db)
     .await
     .map(|done| done.rows_affected() == 1)
@@ -145,32 +151,34 @@ pub async fn record_failure(
 
 /// How many of a recount's cards still wait for Slack's answer.
 pub async fn waiting(db: impl PgExecutor<'_>, recount_id: i64) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
-        "select count(*) from recount_cards
+    sqlx::query_scalar!(
+        "select count(*) as \"count!\" from recount_cards
          where recount_id = $1 and reactions is null and failure is null",
+        recount_id
     )
-    .bind(recount_id)
     .fetch_one(db)
     .await
 }
 
 /// A recount's cards in the order their topics were proposed, with how each read went.
 pub async fn cards(db: impl PgExecutor<'_>, recount_id: i64) -> sqlx::Result<Vec<CardRead>> {
-    let rows: Vec<CardRow> = sqlx::query_as(
-        "select c.topic_id, t.number, c.channel_id, c.message_ts, c.reactions, c.read_at,
+    let rows: Vec<CardRow> = sqlx::query_as!(
+        CardRow,
+        "select c.topic_id, t.number, c.channel_id, c.message_ts,
+                c.reactions as \"reactions: Json<Reactions>\", c.read_at,
                 c.failure
          from recount_cards c join topics t on t.id = c.topic_id
          where c.recount_id = $1
          order by t.created_at, t.number",
+        recount_id
     )
-    .bind(recount_id)
     .fetch_all(db)
     .await?;
     Ok(rows
         .into_iter()
         .map(|row| CardRead {
             topic_id: row.topic_id,
-            number: row.number,
+            number: TopicNumber(row.number),
             channel_id: row.channel_id,
             message_ts: row.message_ts,
             read: row
@@ -188,10 +196,12 @@ pub async fn mark_finished(
     recount_id: i64,
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
-    sqlx::query("update recounts set finished_at = $2 where id = $1 and finished_at is null")
-        .bind(recount_id)
-        .bind(now)
-        .execute(db)
-        .await
-        .map(|_| ())
+    sqlx::query!(
+        "update recounts set finished_at = $2 where id = $1 and finished_at is null",
+        recount_id,
+        now
+    )
+    .execute(db)
+    .await
+    .map(|_| ())
 }

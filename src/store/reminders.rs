@@ -14,6 +14,27 @@ pub struct ReminderDm {
     pub message_ts: Option<String>,
 }
 
+/// A [`ReminderDm`] as the checked queries read it.
+struct DmRow {
+    run_key: String,
+    user_id: UserId,
+    item_ids: Vec<i64>,
+    dm_channel_id: Option<String>,
+    message_ts: Option<String>,
+}
+
+impl From<DmRow> for ReminderDm {
+    fn from(row: DmRow) -> Self {
+        ReminderDm {
+            run_key: row.run_key,
+            user_id: row.user_id,
+            item_ids: row.item_ids,
+            dm_channel_id: row.dm_channel_id.map(ChannelId::from),
+            message_ts: row.message_ts,
+        }
+    }
+}
+
 /// Starts a run. Returns false if a run with this key already happened (nothing to do).
 pub async fn start_run(
     db: impl PgExecutor<'_>,
@@ -22,14 +43,14 @@ pub async fn start_run(
     by: Option<&UserId>,
     now: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
-    let inserted = sqlx::query(
+    let inserted = sqlx::query!(
         "insert into reminder_runs (run_key, channel_id, started_at, started_by)
          values ($1, $2, $3, $4) on conflict (run_key) do nothing",
+        run_key,
+        channel_id.as_str(),
+        now,
+        by.map(UserId::as_str)
     )
-    .bind(run_key)
-    .bind(channel_id)
-    .bind(now)
-    .bind(by)
     .execute(db)
     .await?
     .rows_affected();
@@ -54,10 +75,12 @@ pub async fn run_started_at(
     db: impl PgExecutor<'_>,
     run_key: &str,
 ) -> sqlx::Result<Option<DateTime<Utc>>> {
-    sqlx::query_scalar("select started_at from reminder_runs where run_key = $1")
-        .bind(run_key)
-        .fetch_optional(db)
-        .await
+    sqlx::query_scalar!(
+        "select started_at from reminder_runs where run_key = $1",
+        run_key
+    )
+    .fetch_optional(db)
+    .await
 }
 
 /// Records the DM an owner gets in a run (one per owner per run: the primary key).
@@ -67,13 +90,13 @@ pub async fn add_dm(
     user_id: &UserId,
     item_ids: &[i64],
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "insert into reminder_dms (run_key, user_id, item_ids) values ($1, $2, $3)
          on conflict (run_key, user_id) do nothing",
+        run_key,
+        user_id.as_str(),
+        item_ids
     )
-    .bind(run_key)
-    .bind(user_id)
-    .bind(item_ids)
     .execute(db)
     .await
     .map(|_| ())
@@ -84,14 +107,16 @@ pub async fn dm(
     run_key: &str,
     user_id: &UserId,
 ) -> sqlx::Result<Option<ReminderDm>> {
-    sqlx::query_as(
+    let row = sqlx::query_as!(
+        DmRow,
         "select run_key, user_id, item_ids, dm_channel_id, message_ts
          from reminder_dms where run_key = $1 and user_id = $2",
+        run_key,
+        user_id.as_str()
     )
-    .bind(run_key)
-    .bind(user_id)
     .fetch_optional(db)
-    .await
+    .await?;
+    Ok(row.map(ReminderDm::from))
 }
 
 /// The DM as it is in Slack, found by its message.
@@ -100,14 +125,16 @@ pub async fn dm_by_message(
     dm_channel_id: &ChannelId,
     message_ts: &str,
 ) -> sqlx::Result<Option<ReminderDm>> {
-    sqlx::query_as(
+    let row = sqlx::query_as!(
+        DmRow,
         "select run_key, user_id, item_ids, dm_channel_id, message_ts
          from reminder_dms where dm_channel_id = $1 and message_ts = $2",
+        dm_channel_id.as_str(),
+        message_ts
     )
-    .bind(dm_channel_id)
-    .bind(message_ts)
     .fetch_optional(db)
-    .await
+    .await?;
+    Ok(row.map(ReminderDm::from))
 }
 
 /// Records where a DM went.
@@ -118,14 +145,14 @@ pub async fn record_dm(
     dm_channel_id: &ChannelId,
     message_ts: &str,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "update reminder_dms set dm_channel_id = $3, message_ts = $4
          where run_key = $1 and user_id = $2",
+        run_key,
+        user_id.as_str(),
+        dm_channel_id.as_str(),
+        message_ts
     )
-    .bind(run_key)
-    .bind(user_id)
-    .bind(dm_channel_id)
-    .bind(message_ts)
     .execute(db)
     .await
     .map(|_| ())
@@ -136,13 +163,14 @@ pub async fn dm_channel(
     db: impl PgExecutor<'_>,
     user_id: &UserId,
 ) -> sqlx::Result<Option<ChannelId>> {
-    sqlx::query_scalar::<_, Option<ChannelId>>(
+    sqlx::query_scalar!(
         "select dm_channel_id from slack_users where user_id = $1",
+        user_id.as_str()
     )
-    .bind(user_id)
     .fetch_optional(db)
     .await
     .map(Option::flatten)
+    .map(|channel| channel.map(ChannelId::from))
 }
 
 /// Remembers a user's DM channel with the bot.
@@ -151,12 +179,12 @@ pub async fn save_dm_channel(
     user_id: &UserId,
     dm_channel_id: &ChannelId,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "insert into slack_users (user_id, dm_channel_id) values ($1, $2)
          on conflict (user_id) do update set dm_channel_id = excluded.dm_channel_id",
+        user_id.as_str(),
+        dm_channel_id.as_str()
     )
-    .bind(user_id)
-    .bind(dm_channel_id)
     .execute(db)
     .await
     .map(|_| ())
@@ -167,11 +195,16 @@ pub async fn dms_listing(
     db: impl PgExecutor<'_>,
     item_id: i64,
 ) -> sqlx::Result<Vec<(String, UserId)>> {
-    sqlx::query_as(
+    sqlx::query!(
         "select run_key, user_id from reminder_dms
          where $1 = any(item_ids) and message_ts is not null",
+        item_id
     )
-    .bind(item_id)
     .fetch_all(db)
     .await
+    .map(|rows| {
+        rows.into_iter()
+            .map(|row| (row.run_key, UserId::from(row.user_id)))
+            .collect()
+    })
 }

@@ -13,14 +13,14 @@ pub async fn first_sighting(
     signature: &str,
     now: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
-    let inserted = sqlx::query(
+    let inserted = sqlx::query!(
         "with forgotten as (delete from seen_requests where seen_at < $3)
          insert into seen_requests (signature, seen_at) values ($1, $2)
          on conflict (signature) do nothing",
+        signature,
+        now,
+        now - REMEMBERED_FOR
     )
-    .bind(signature)
-    .bind(now)
-    .bind(now - REMEMBERED_FOR)
     .execute(db)
     .await?
     .rows_affected();

@@ -14,7 +14,7 @@ pub async fn search(
     words: &str,
     limit: i64,
 ) -> sqlx::Result<Vec<Found>> {
-    let ids: Vec<i64> = sqlx::query_scalar(
+    let ids: Vec<i64> = sqlx::query_scalar!(
         "with q as (select websearch_to_tsquery('english', $2) as query),
          hits as (
              select t.id as topic_id, 2 * ts_rank(t.search, q.query) as score
@@ -28,12 +28,12 @@ pub async fn search(
              from decisions d, q
              where d.channel_id = $1 and d.topic_id is not null and d.search @@ q.query
          )
-         select topic_id from hits group by topic_id
+         select topic_id as \"topic_id!\" from hits group by topic_id
          order by sum(score) desc, topic_id desc limit $3",
+        channel_id.as_str(),
+        words,
+        limit
     )
-    .bind(channel_id)
-    .bind(words)
-    .bind(limit)
     .fetch_all(&mut *db)
     .await?;
     details(db, &ids).await
@@ -62,7 +62,7 @@ pub async fn sharing_words(
     channel_id: &ChannelId,
     topic_id: i64,
 ) -> sqlx::Result<Sharing> {
-    let rows: Vec<(i64, Vec<String>, Vec<i32>, i32)> = sqlx::query_as(
+    let rows: Vec<(i64, Vec<String>, Vec<i32>, i32)> = sqlx::query!(
         "with channel as (
              select id, created_at, tsvector_to_array(search) as words
              from topics
@@ -79,19 +79,22 @@ pub async fn sharing_words(
              where word in (select unnest(words) from sharing)
              group by word
          )
-         select s.id, s.words,
+         select s.id, s.words as \"words!\",
                 array(select c.titles
                       from unnest(s.words) with ordinality as w(word, at)
                       join counted c using (word)
-                      order by w.at),
-                (select count(*) from channel)::int
+                      order by w.at) as \"titles!\",
+                (select count(*) from channel)::int as \"channel_titles!\"
          from sharing s
          order by s.created_at desc, s.id desc",
+        channel_id.as_str(),
+        topic_id
     )
-    .bind(channel_id)
-    .bind(topic_id)
     .fetch_all(&mut *db)
-    .await?;
+    .await?
+    .into_iter()
+    .map(|row| (row.id, row.words, row.titles, row.channel_titles))
+    .collect();
     let size = |n: i32| usize::try_from(n).unwrap_or(0);
     let mut sharing = Sharing::default();
     for (id, words, titles, channel_titles) in rows {
@@ -112,7 +115,6 @@ pub async fn sharing_words(
 }
 
 /// What the meeting and decision tables say about one found topic.
-#[derive(sqlx::FromRow)]
 struct TopicFacts {
     id: i64,
     held_on: Option<NaiveDate>,
@@ -124,15 +126,16 @@ struct TopicFacts {
 /// Topics with their meeting day, recorded votes, decisions and follow-up mark, in `ids` order.
 pub async fn details(db: &mut PgConnection, ids: &[i64]) -> sqlx::Result<Vec<Found>> {
     let mut topics = topics::find_many(&mut *db, ids).await?;
-    let facts: Vec<TopicFacts> = sqlx::query_as(
-        "select t.id, m.held_on, mt.votes, mt.needs_follow_up,
-                (select count(*) from decisions d where d.topic_id = t.id) as decisions
+    let facts: Vec<TopicFacts> = sqlx::query_as!(
+        TopicFacts,
+        "select t.id as \"id!\", m.held_on, mt.votes, mt.needs_follow_up,
+                (select count(*) from decisions d where d.topic_id = t.id) as \"decisions!\"
          from topics t
          left join meetings m on m.id = t.discussed_in
          left join meeting_topics mt on mt.meeting_id = t.discussed_in and mt.topic_id = t.id
          where t.id = any($1)",
+        ids
     )
-    .bind(ids)
     .fetch_all(&mut *db)
     .await?;
     let mut found = Vec::new();

@@ -10,12 +10,11 @@ use crate::domain::ids::{ChannelId, UserId};
 use crate::domain::meeting::{Schedule, Span, WeeklyTime};
 use crate::domain::settings::ChannelSettings;
 
-#[derive(sqlx::FromRow)]
 struct SettingsRow {
-    channel_id: ChannelId,
+    channel_id: String,
     vote_emoji: String,
     votes_per_person: i32,
-    facilitators: Vec<UserId>,
+    facilitators: Vec<String>,
     schedule_weekday: i16,
     schedule_time: NaiveTime,
     schedule_tz: String,
@@ -29,11 +28,20 @@ struct SettingsRow {
     reminders_time: NaiveTime,
 }
 
-macro_rules! settings_columns {
-    () => {
-        "channel_id, vote_emoji, votes_per_person, facilitators, schedule_weekday, \
-         schedule_time, schedule_tz, meeting_seconds, timebox_seconds, warning_seconds, \
-         vote_window_seconds, digest_weekday, digest_time, reminders_weekday, reminders_time"
+/// A checked `sqlx::query_as!` reading [`SettingsRow`]s from the statement `$head`, the columns
+/// and `$tail` (the query macros join `+`-separated literals; they cannot expand `concat!`).
+macro_rules! query_settings {
+    ($head:literal, $tail:literal $(, $arg:expr)* $(,)?) => {
+        sqlx::query_as!(
+            SettingsRow,
+            $head
+                + "channel_id, vote_emoji, votes_per_person, facilitators, schedule_weekday, \
+                   schedule_time, schedule_tz, meeting_seconds, timebox_seconds, warning_seconds, \
+                   vote_window_seconds, digest_weekday, digest_time, reminders_weekday, \
+                   reminders_time"
+                + $tail
+            $(, $arg)*
+        )
     };
 }
 
@@ -75,7 +83,7 @@ impl From<SettingsRow> for ChannelSettings {
                 weekday,
                 time: row.reminders_time,
             }),
-            facilitators: row.facilitators,
+            facilitators: row.facilitators.into_iter().map(UserId::from).collect(),
         }
     }
 }
@@ -98,12 +106,11 @@ pub async fn load(
     db: impl PgExecutor<'_>,
     channel_id: &ChannelId,
 ) -> sqlx::Result<ChannelSettings> {
-    let row: Option<SettingsRow> = sqlx::query_as(concat!(
+    let row: Option<SettingsRow> = query_settings!(
         "select ",
-        settings_columns!(),
-        " from channel_settings where channel_id = $1"
-    ))
-    .bind(channel_id)
+        " from channel_settings where channel_id = $1",
+        channel_id.as_str()
+    )
     .fetch_optional(db)
     .await?;
     Ok(row.map(ChannelSettings::from).unwrap_or_default())
@@ -116,10 +123,12 @@ pub async fn load_for_update(
     db: &mut sqlx::PgConnection,
     channel_id: &ChannelId,
 ) -> sqlx::Result<ChannelSettings> {
-    sqlx::query("select pg_advisory_xact_lock(hashtextextended('channel_settings:' || $1, 0))")
-        .bind(channel_id)
-        .execute(&mut *db)
-        .await?;
+    sqlx::query!(
+        "select pg_advisory_xact_lock(hashtextextended('channel_settings:' || $1, 0))",
+        channel_id.as_str()
+    )
+    .execute(&mut *db)
+    .await?;
     load(&mut *db, channel_id).await
 }
 
@@ -128,17 +137,16 @@ pub async fn load_many(
     db: impl PgExecutor<'_>,
     channel_ids: &[ChannelId],
 ) -> sqlx::Result<HashMap<ChannelId, ChannelSettings>> {
-    let rows: Vec<SettingsRow> = sqlx::query_as(concat!(
+    let rows: Vec<SettingsRow> = query_settings!(
         "select ",
-        settings_columns!(),
-        " from channel_settings where channel_id = any($1)"
-    ))
-    .bind(channel_ids)
+        " from channel_settings where channel_id = any($1)",
+        channel_ids as _
+    )
     .fetch_all(db)
     .await?;
     Ok(rows
         .into_iter()
-        .map(|row| (row.channel_id.clone(), row.into()))
+        .map(|row| (ChannelId::from(row.channel_id.as_str()), row.into()))
         .collect())
 }
 
@@ -151,7 +159,7 @@ pub async fn save(
 ) -> sqlx::Result<()> {
     let default_digest = WeeklyTime::parse("mon 09:00").map_or(NaiveTime::MIN, |w| w.time);
     let default_reminders = WeeklyTime::parse("tue 10:00").map_or(NaiveTime::MIN, |w| w.time);
-    sqlx::query(
+    sqlx::query!(
         "insert into channel_settings
              (channel_id, vote_emoji, votes_per_person, facilitators, schedule_weekday,
               schedule_time, schedule_tz, meeting_seconds, timebox_seconds, warning_seconds,
@@ -175,31 +183,29 @@ pub async fn save(
              reminders_time = excluded.reminders_time,
              updated_at = excluded.updated_at,
              updated_by = excluded.updated_by",
-    )
-    .bind(channel_id)
-    .bind(&settings.vote_emoji)
-    .bind(i32::try_from(settings.votes_per_person).unwrap_or(i32::MAX))
-    .bind(&settings.facilitators)
-    .bind(iso(settings.schedule.at.weekday))
-    .bind(settings.schedule.at.time)
-    .bind(settings.schedule.tz.name())
-    .bind(seconds(settings.schedule.length))
-    .bind(
-        settings
+        channel_id.as_str(),
+        &settings.vote_emoji,
+        i32::try_from(settings.votes_per_person).unwrap_or(i32::MAX),
+        &settings.facilitators as _,
+        iso(settings.schedule.at.weekday),
+        settings.schedule.at.time,
+        settings.schedule.tz.name(),
+        seconds(settings.schedule.length),
+        &settings
             .timebox
             .iter()
             .copied()
             .map(seconds)
             .collect::<Vec<_>>(),
+        seconds(settings.warning),
+        seconds(settings.vote_window),
+        settings.digest.map(|d| iso(d.weekday)),
+        settings.digest.map_or(default_digest, |d| d.time),
+        settings.reminders.map(|r| iso(r.weekday)),
+        settings.reminders.map_or(default_reminders, |r| r.time),
+        now,
+        by.as_str()
     )
-    .bind(seconds(settings.warning))
-    .bind(seconds(settings.vote_window))
-    .bind(settings.digest.map(|d| iso(d.weekday)))
-    .bind(settings.digest.map_or(default_digest, |d| d.time))
-    .bind(settings.reminders.map(|r| iso(r.weekday)))
-    .bind(settings.reminders.map_or(default_reminders, |r| r.time))
-    .bind(now)
-    .bind(by)
     .execute(db)
     .await
     .map(|_| ())

@@ -20,13 +20,12 @@ pub struct NewTopic<'a> {
     pub challenge_id: Option<i64>,
 }
 
-#[derive(sqlx::FromRow)]
 struct TopicRow {
     id: i64,
-    number: TopicNumber,
-    team_id: TeamId,
-    channel_id: ChannelId,
-    author_id: Option<UserId>,
+    number: i32,
+    team_id: String,
+    channel_id: String,
+    author_id: Option<String>,
     proposers: Vec<String>,
     intents: Vec<String>,
     title: String,
@@ -43,10 +42,10 @@ impl From<TopicRow> for Topic {
     fn from(row: TopicRow) -> Self {
         Topic {
             id: row.id,
-            number: row.number,
-            team_id: row.team_id,
-            channel_id: row.channel_id,
-            author_id: row.author_id,
+            number: TopicNumber(row.number),
+            team_id: TeamId::from(row.team_id),
+            channel_id: ChannelId::from(row.channel_id),
+            author_id: row.author_id.map(UserId::from),
             proposers: row.proposers.iter().map(|p| Person::read(p)).collect(),
             intents: Intents::from_stored(&row.intents),
             title: row.title,
@@ -62,11 +61,18 @@ impl From<TopicRow> for Topic {
     }
 }
 
-/// The columns a [`TopicRow`] reads, as a literal so queries stay `&'static str`.
-macro_rules! topic_columns {
-    () => {
-        "id, number, team_id, channel_id, author_id, proposers, intents, title, state, \
-         card_ts, times_deferred, discussed_in, imported_votes, created_at, challenge_id"
+/// A checked `sqlx::query_as!` reading [`TopicRow`]s from the statement `$head`, the columns
+/// and `$tail` (the query macros join `+`-separated literals; they cannot expand `concat!`).
+macro_rules! query_topics {
+    ($head:literal, $tail:literal $(, $arg:expr)* $(,)?) => {
+        sqlx::query_as!(
+            TopicRow,
+            $head
+                + "id, number, team_id, channel_id, author_id, proposers, intents, title, state, \
+                   card_ts, times_deferred, discussed_in, imported_votes, created_at, challenge_id"
+                + $tail
+            $(, $arg)*
+        )
     };
 }
 
@@ -76,14 +82,15 @@ pub async fn take_next_number(
     db: impl PgExecutor<'_>,
     team_id: &TeamId,
 ) -> sqlx::Result<TopicNumber> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "insert into workspaces (team_id, last_topic_number) values ($1, 1)
          on conflict (team_id) do update set last_topic_number = workspaces.last_topic_number + 1
          returning last_topic_number",
+        team_id.as_str()
     )
-    .bind(team_id)
     .fetch_one(db)
     .await
+    .map(TopicNumber)
 }
 
 /// Stores a new open topic under `number`.
@@ -92,21 +99,21 @@ pub async fn insert(
     topic: &NewTopic<'_>,
     number: TopicNumber,
 ) -> sqlx::Result<Topic> {
-    let row: TopicRow = sqlx::query_as(concat!(
+    let row: TopicRow = query_topics!(
         "insert into topics (team_id, number, channel_id, author_id, intents, title, created_at,
                              challenge_id)
          values ($1, $2, $3, $4, $5, $6, $7, $8)
          returning ",
-        topic_columns!()
-    ))
-    .bind(topic.team_id)
-    .bind(number)
-    .bind(topic.channel_id)
-    .bind(topic.author_id)
-    .bind(topic.intents.names())
-    .bind(topic.title)
-    .bind(topic.created_at)
-    .bind(topic.challenge_id)
+        "",
+        topic.team_id.as_str(),
+        number.0,
+        topic.channel_id.as_str(),
+        topic.author_id.as_str(),
+        &topic.intents.names(),
+        topic.title,
+        topic.created_at,
+        topic.challenge_id
+    )
     .fetch_one(db)
     .await?;
     Ok(row.into())
@@ -117,12 +124,11 @@ pub async fn open_in_channel(
     db: impl PgExecutor<'_>,
     channel_id: &ChannelId,
 ) -> sqlx::Result<Vec<Topic>> {
-    let rows: Vec<TopicRow> = sqlx::query_as(concat!(
+    let rows: Vec<TopicRow> = query_topics!(
         "select ",
-        topic_columns!(),
-        " from topics where channel_id = $1 and state = 'open' order by created_at, number"
-    ))
-    .bind(channel_id)
+        " from topics where channel_id = $1 and state = 'open' order by created_at, number",
+        channel_id.as_str()
+    )
     .fetch_all(db)
     .await?;
     Ok(rows.into_iter().map(Topic::from).collect())
@@ -130,9 +136,7 @@ pub async fn open_in_channel(
 
 /// Records where the topic's card was posted.
 pub async fn set_card_ts(db: impl PgExecutor<'_>, topic_id: i64, ts: &str) -> sqlx::Result<()> {
-    sqlx::query("update topics set card_ts = $2 where id = $1")
-        .bind(topic_id)
-        .bind(ts)
+    sqlx::query!("update topics set card_ts = $2 where id = $1", topic_id, ts)
         .execute(db)
         .await
         .map(|_| ())
@@ -146,14 +150,13 @@ pub async fn find_by_number(
     channel_id: &ChannelId,
     number: TopicNumber,
 ) -> sqlx::Result<Option<Topic>> {
-    let row: Option<TopicRow> = sqlx::query_as(concat!(
+    let row: Option<TopicRow> = query_topics!(
         "select ",
-        topic_columns!(),
-        " from topics where team_id = $1 and channel_id = $2 and number = $3"
-    ))
-    .bind(team_id)
-    .bind(channel_id)
-    .bind(number)
+        " from topics where team_id = $1 and channel_id = $2 and number = $3",
+        team_id.as_str(),
+        channel_id.as_str(),
+        number.0
+    )
     .fetch_optional(db)
     .await?;
     Ok(row.map(Topic::from))
@@ -167,28 +170,22 @@ pub async fn lock_by_number(
     channel_id: &ChannelId,
     number: TopicNumber,
 ) -> sqlx::Result<Option<Topic>> {
-    let row: Option<TopicRow> = sqlx::query_as(concat!(
+    let row: Option<TopicRow> = query_topics!(
         "select ",
-        topic_columns!(),
-        " from topics where team_id = $1 and channel_id = $2 and number = $3 for update"
-    ))
-    .bind(team_id)
-    .bind(channel_id)
-    .bind(number)
+        " from topics where team_id = $1 and channel_id = $2 and number = $3 for update",
+        team_id.as_str(),
+        channel_id.as_str(),
+        number.0
+    )
     .fetch_optional(db)
     .await?;
     Ok(row.map(Topic::from))
 }
 
 pub async fn find(db: impl PgExecutor<'_>, topic_id: i64) -> sqlx::Result<Option<Topic>> {
-    let row: Option<TopicRow> = sqlx::query_as(concat!(
-        "select ",
-        topic_columns!(),
-        " from topics where id = $1"
-    ))
-    .bind(topic_id)
-    .fetch_optional(db)
-    .await?;
+    let row: Option<TopicRow> = query_topics!("select ", " from topics where id = $1", topic_id)
+        .fetch_optional(db)
+        .await?;
     Ok(row.map(Topic::from))
 }
 
@@ -198,14 +195,13 @@ pub async fn find_by_cards(
     channel_ids: &[ChannelId],
     message_ts: &[String],
 ) -> sqlx::Result<Vec<Topic>> {
-    let rows: Vec<TopicRow> = sqlx::query_as(concat!(
+    let rows: Vec<TopicRow> = query_topics!(
         "select ",
-        topic_columns!(),
         " from topics where (channel_id, card_ts) in \
-          (select * from unnest($1::text[], $2::text[]))"
-    ))
-    .bind(channel_ids)
-    .bind(message_ts)
+          (select * from unnest($1::text[], $2::text[]))",
+        channel_ids as _,
+        message_ts
+    )
     .fetch_all(db)
     .await?;
     Ok(rows.into_iter().map(Topic::from).collect())
@@ -218,13 +214,13 @@ pub async fn withdraw(
     by: &UserId,
     now: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
-    let updated = sqlx::query(
+    let updated = sqlx::query!(
         "update topics set state = 'withdrawn', withdrawn_by = $2, withdrawn_at = $3
          where id = $1 and state = 'open'",
+        topic_id,
+        by.as_str(),
+        now
     )
-    .bind(topic_id)
-    .bind(by)
-    .bind(now)
     .execute(db)
     .await?
     .rows_affected();
@@ -238,13 +234,13 @@ pub async fn edit(
     intents: &Intents,
     title: &str,
 ) -> sqlx::Result<Option<Topic>> {
-    let row: Option<TopicRow> = sqlx::query_as(concat!(
+    let row: Option<TopicRow> = query_topics!(
         "update topics set intents = $2, title = $3 where id = $1 and state = 'open' returning ",
-        topic_columns!()
-    ))
-    .bind(topic_id)
-    .bind(intents.names())
-    .bind(title)
+        "",
+        topic_id,
+        &intents.names(),
+        title
+    )
     .fetch_optional(db)
     .await?;
     Ok(row.map(Topic::from))
@@ -257,12 +253,12 @@ pub async fn set_state(
     state: TopicState,
     meeting_id: Option<i64>,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "update topics set state = $2, discussed_in = coalesce($3, discussed_in) where id = $1",
+        topic_id,
+        state.as_str(),
+        meeting_id
     )
-    .bind(topic_id)
-    .bind(state.as_str())
-    .bind(meeting_id)
     .execute(db)
     .await
     .map(|_| ())
@@ -273,12 +269,11 @@ pub async fn open_by_author(
     db: impl PgExecutor<'_>,
     author_id: &UserId,
 ) -> sqlx::Result<Vec<Topic>> {
-    let rows: Vec<TopicRow> = sqlx::query_as(concat!(
+    let rows: Vec<TopicRow> = query_topics!(
         "select ",
-        topic_columns!(),
-        " from topics where author_id = $1 and state = 'open' order by created_at, number"
-    ))
-    .bind(author_id)
+        " from topics where author_id = $1 and state = 'open' order by created_at, number",
+        author_id.as_str()
+    )
     .fetch_all(db)
     .await?;
     Ok(rows.into_iter().map(Topic::from).collect())
@@ -291,16 +286,17 @@ pub async fn channels_voted_in(
     user_id: &UserId,
     limit: i64,
 ) -> sqlx::Result<Vec<ChannelId>> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "select v.channel_id from votes v
          join topics t on t.channel_id = v.channel_id and t.card_ts = v.message_ts
          where v.user_id = $1 and v.present and t.state = 'open'
          group by v.channel_id order by max(v.voted_at) desc limit $2",
+        user_id.as_str(),
+        limit
     )
-    .bind(user_id)
-    .bind(limit)
     .fetch_all(db)
     .await
+    .map(|ids| ids.into_iter().map(ChannelId::from).collect())
 }
 
 /// The first `limit` topics proposed in a channel after `since`, oldest first, and how many
@@ -311,22 +307,21 @@ pub async fn proposed_since(
     since: DateTime<Utc>,
     limit: i64,
 ) -> sqlx::Result<(Vec<Topic>, i64)> {
-    let rows: Vec<TopicRow> = sqlx::query_as(concat!(
+    let rows: Vec<TopicRow> = query_topics!(
         "select ",
-        topic_columns!(),
         " from topics where channel_id = $1 and created_at > $2 and not imported
-          order by created_at, number limit $3"
-    ))
-    .bind(channel_id)
-    .bind(since)
-    .bind(limit)
+          order by created_at, number limit $3",
+        channel_id.as_str(),
+        since,
+        limit
+    )
     .fetch_all(&mut *db)
     .await?;
-    let total: i64 = sqlx::query_scalar(
-        "select count(*) from topics where channel_id = $1 and created_at > $2 and not imported",
+    let total: i64 = sqlx::query_scalar!(
+        "select count(*) as \"count!\" from topics where channel_id = $1 and created_at > $2 and not imported",
+        channel_id.as_str(),
+        since
     )
-    .bind(channel_id)
-    .bind(since)
     .fetch_one(&mut *db)
     .await?;
     Ok((rows.into_iter().map(Topic::from).collect(), total))
@@ -334,14 +329,9 @@ pub async fn proposed_since(
 
 /// Topics by id, in no particular order.
 pub async fn find_many(db: impl PgExecutor<'_>, ids: &[i64]) -> sqlx::Result<Vec<Topic>> {
-    let rows: Vec<TopicRow> = sqlx::query_as(concat!(
-        "select ",
-        topic_columns!(),
-        " from topics where id = any($1)"
-    ))
-    .bind(ids)
-    .fetch_all(db)
-    .await?;
+    let rows: Vec<TopicRow> = query_topics!("select ", " from topics where id = any($1)", ids)
+        .fetch_all(db)
+        .await?;
     Ok(rows.into_iter().map(Topic::from).collect())
 }
 
@@ -350,10 +340,12 @@ pub async fn channel_has_topics(
     db: impl PgExecutor<'_>,
     channel_id: &ChannelId,
 ) -> sqlx::Result<bool> {
-    sqlx::query_scalar("select exists (select 1 from topics where channel_id = $1)")
-        .bind(channel_id)
-        .fetch_one(db)
-        .await
+    sqlx::query_scalar!(
+        "select exists (select 1 from topics where channel_id = $1) as \"exists!\"",
+        channel_id.as_str()
+    )
+    .fetch_one(db)
+    .await
 }
 
 /// The channel's open topics whose card was never posted (Slack refused it) and is not on its
@@ -362,18 +354,17 @@ pub async fn open_without_card(
     db: impl PgExecutor<'_>,
     channel_id: &ChannelId,
 ) -> sqlx::Result<Vec<Topic>> {
-    let rows: Vec<TopicRow> = sqlx::query_as(concat!(
+    let rows: Vec<TopicRow> = query_topics!(
         "select ",
-        topic_columns!(),
         " from topics t where channel_id = $1 and state = 'open' and card_ts is null
            and not imported
            and not exists (select 1 from outbox o
                            where o.state = 'pending'
                              and (o.idempotency_key = 'topic-card:' || t.id
                                   or o.idempotency_key like 'topic-card:' || t.id || ':%'))
-         order by number"
-    ))
-    .bind(channel_id)
+         order by number",
+        channel_id.as_str()
+    )
     .fetch_all(db)
     .await?;
     Ok(rows.into_iter().map(Topic::from).collect())

@@ -11,13 +11,14 @@ pub async fn get(
     user_id: &UserId,
     fresh_since: DateTime<Utc>,
 ) -> sqlx::Result<Option<UserKind>> {
-    let row: Option<(bool, bool)> = sqlx::query_as(
+    let row: Option<(bool, bool)> = sqlx::query!(
         "select is_bot, is_admin from slack_users where user_id = $1 and fetched_at >= $2",
+        user_id.as_str(),
+        fresh_since
     )
-    .bind(user_id)
-    .bind(fresh_since)
     .fetch_optional(db)
-    .await?;
+    .await?
+    .map(|row| (row.is_bot, row.is_admin));
     Ok(row.map(|(is_bot, is_admin)| UserKind { is_bot, is_admin }))
 }
 
@@ -28,7 +29,7 @@ pub async fn save(
     kind: UserKind,
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "with before as (select is_bot from slack_users where user_id = $1),
          saved as (
              insert into slack_users (user_id, is_bot, is_admin, fetched_at)
@@ -46,11 +47,11 @@ pub async fn save(
          update vote_tallies t set votes = t.votes - b.n
          from bot_votes b
          where t.channel_id = b.channel_id and t.message_ts = b.message_ts",
+        user_id.as_str(),
+        kind.is_bot,
+        kind.is_admin,
+        now
     )
-    .bind(user_id)
-    .bind(kind.is_bot)
-    .bind(kind.is_admin)
-    .bind(now)
     .execute(db)
     .await
     .map(|_| ())
@@ -58,12 +59,12 @@ pub async fn save(
 
 /// Notes users to look up (voters we have not seen before). Returns how many were new.
 pub async fn note_unknown(db: impl PgExecutor<'_>, user_ids: &[UserId]) -> sqlx::Result<u64> {
-    sqlx::query(
+    sqlx::query!(
         "insert into slack_users (user_id)
          select distinct id from unnest($1::text[]) as t(id)
          on conflict (user_id) do nothing",
+        user_ids as _
     )
-    .bind(user_ids)
     .execute(db)
     .await
     .map(|done| done.rows_affected())
@@ -71,12 +72,13 @@ pub async fn note_unknown(db: impl PgExecutor<'_>, user_ids: &[UserId]) -> sqlx:
 
 /// Users noted but not yet looked up.
 pub async fn to_look_up(db: impl PgExecutor<'_>, limit: i64) -> sqlx::Result<Vec<UserId>> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "select user_id from slack_users where fetched_at is null order by user_id limit $1",
+        limit
     )
-    .bind(limit)
     .fetch_all(db)
     .await
+    .map(|ids| ids.into_iter().map(UserId::from).collect())
 }
 
 /// Open topics (ids) a user votes on, to refresh once we learn they are a bot.
@@ -84,21 +86,24 @@ pub async fn open_topics_voted_by(
     db: impl PgExecutor<'_>,
     user_id: &UserId,
 ) -> sqlx::Result<Vec<i64>> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "select distinct t.id from votes v
          join topics t on t.channel_id = v.channel_id and t.card_ts = v.message_ts
          where v.user_id = $1 and v.present and t.state in ('open', 'discussing')
          order by t.id",
+        user_id.as_str()
     )
-    .bind(user_id)
     .fetch_all(db)
     .await
 }
 
 /// Which of `user_ids` are known bots.
 pub async fn bots_among(db: impl PgExecutor<'_>, user_ids: &[UserId]) -> sqlx::Result<Vec<UserId>> {
-    sqlx::query_scalar("select user_id from slack_users where is_bot and user_id = any($1)")
-        .bind(user_ids)
-        .fetch_all(db)
-        .await
+    sqlx::query_scalar!(
+        "select user_id from slack_users where is_bot and user_id = any($1)",
+        user_ids as _
+    )
+    .fetch_all(db)
+    .await
+    .map(|ids| ids.into_iter().map(UserId::from).collect())
 }

@@ -40,8 +40,9 @@ pub async fn apply(
         return Ok(Vec::new());
     }
     lock_channels(db, changes).await?;
-    let texts = |f: fn(&VoteChange) -> &str| changes.iter().map(f).collect::<Vec<_>>();
-    sqlx::query_as(
+    let column = |f: fn(&VoteChange) -> String| changes.iter().map(f).collect::<Vec<_>>();
+    sqlx::query_as!(
+        ChangedVote,
         "with incoming as (
              select * from unnest($1::text[], $2::text[], $3::text[], $4::bool[],
                                   $5::timestamptz[], $6::bigint[])
@@ -79,13 +80,13 @@ pub async fn apply(
              do update set votes = vote_tallies.votes + excluded.votes
          )
          select channel_id, message_ts, user_id, present, voted_at from changed",
+        &column(|c| c.channel_id.to_string()),
+        &column(|c| c.message_ts.clone()),
+        &column(|c| c.user_id.to_string()),
+        &changes.iter().map(|c| c.present).collect::<Vec<_>>(),
+        &changes.iter().map(|c| c.at).collect::<Vec<_>>(),
+        &changes.iter().map(|c| c.event_ts).collect::<Vec<_>>(),
     )
-    .bind(texts(|c| c.channel_id.as_str()))
-    .bind(texts(|c| c.message_ts.as_str()))
-    .bind(texts(|c| c.user_id.as_str()))
-    .bind(changes.iter().map(|c| c.present).collect::<Vec<_>>())
-    .bind(changes.iter().map(|c| c.at).collect::<Vec<_>>())
-    .bind(changes.iter().map(|c| c.event_ts).collect::<Vec<_>>())
     .fetch_all(db)
     .await
 }
@@ -93,21 +94,27 @@ pub async fn apply(
 /// The vote budget's rule, in one place: each person's present votes on the channel's (`$1`)
 /// open topics, numbered in the order they were cast (`nth`); under a budget of `$2` votes a
 /// vote is `counted` when it is among its voter's earliest `$2`. Bots' reactions are not votes.
-/// The argument narrows the voters (a voter's numbering does not depend on anyone else's).
-/// A macro so each query stays one literal statement.
-macro_rules! budgeted_votes {
-    ($voters:literal) => {
-        concat!(
-            "select v.user_id, v.message_ts, t.number as topic_number,
+/// `voters` narrows the voters (a voter's numbering does not depend on anyone else's).
+/// Expands to a whole checked `sqlx::$query!` call whose statement is `$head`, the rule and
+/// `$tail` joined with `+`: the query macros read `+`-joined literals, not `concat!`.
+macro_rules! query_budgeted_votes {
+    ($query:ident!($($record:ident,)? $head:literal, voters: $voters:literal, $tail:literal
+        $(, $arg:expr)* $(,)?)) => {
+        sqlx::$query!(
+            $($record,)?
+            $head
+                + "select v.user_id, v.message_ts, t.number as topic_number,
                     row_number() over cast_order as nth,
                     row_number() over cast_order <= $2 as counted
              from votes v
              join topics t on t.channel_id = v.channel_id and t.card_ts = v.message_ts
-             where v.channel_id = $1 and v.present and t.state = 'open' ",
-            $voters,
-            " and not exists (select 1 from slack_users u
+             where v.channel_id = $1 and v.present and t.state = 'open' "
+                + $voters
+                + " and not exists (select 1 from slack_users u
                               where u.user_id = v.user_id and u.is_bot)
              window cast_order as (partition by v.user_id order by v.voted_at, v.message_ts)"
+                + $tail
+            $(, $arg)*
         )
     };
 }
@@ -122,10 +129,12 @@ async fn lock_channels(db: &mut PgConnection, changes: &[VoteChange]) -> sqlx::R
     channels.sort_unstable();
     channels.dedup();
     for channel in channels {
-        sqlx::query("select pg_advisory_xact_lock(hashtextextended('votes:' || $1, 0))")
-            .bind(channel)
-            .execute(&mut *db)
-            .await?;
+        sqlx::query!(
+            "select pg_advisory_xact_lock(hashtextextended('votes:' || $1, 0))",
+            channel
+        )
+        .execute(&mut *db)
+        .await?;
     }
     Ok(())
 }
@@ -141,29 +150,32 @@ pub async fn counted_on_open_cards(
     let rows: Vec<(String, i64)> = if budget == 0 {
         // One tally lookup per open card: joining instead makes the planner hash the whole
         // channel's tallies, twice as slow over a long history (docs/BENCHMARKS.md).
-        let rows: Vec<(String, Option<i64>)> = sqlx::query_as(
+        let rows = sqlx::query!(
             "select t.card_ts,
                     (select v.votes::bigint from vote_tallies v
                      where v.channel_id = t.channel_id and v.message_ts = t.card_ts)
              from topics t
              where t.channel_id = $1 and t.state = 'open' and t.card_ts is not null",
+            channel_id.as_str(),
         )
-        .bind(channel_id)
         .fetch_all(db)
         .await?;
         rows.into_iter()
-            .filter_map(|(card, votes)| Some((card, votes?)))
+            .filter_map(|row| Some((row.card_ts?, row.votes?)))
             .collect()
     } else {
-        sqlx::query_as(concat!(
-            "select message_ts, count(*) filter (where counted) from (",
-            budgeted_votes!(""),
-            ") budgeted group by message_ts"
+        query_budgeted_votes!(query!(
+            "select message_ts, count(*) filter (where counted) as \"count!\" from (",
+            voters: "",
+            ") budgeted group by message_ts",
+            channel_id.as_str(),
+            i64::from(budget),
         ))
-        .bind(channel_id)
-        .bind(i64::from(budget))
         .fetch_all(db)
         .await?
+        .into_iter()
+        .map(|row| (row.message_ts, row.count))
+        .collect()
     };
     Ok(rows.into_iter().collect())
 }
@@ -177,27 +189,25 @@ pub async fn counted_on_card(
     budget: u32,
 ) -> sqlx::Result<i64> {
     if budget == 0 {
-        let tally: Option<i32> = sqlx::query_scalar(
+        let tally: Option<i32> = sqlx::query_scalar!(
             "select votes from vote_tallies where channel_id = $1 and message_ts = $2",
+            channel_id.as_str(),
+            message_ts
         )
-        .bind(channel_id)
-        .bind(message_ts)
         .fetch_optional(db)
         .await?;
         return Ok(i64::from(tally.unwrap_or(0)));
     }
     // Only this card's voters matter, and a voter's numbering does not depend on anyone else's.
-    sqlx::query_scalar(concat!(
-        "select count(*) from (",
-        budgeted_votes!(
-            "and v.user_id in (select user_id from votes
-                               where channel_id = $1 and message_ts = $3 and present)"
-        ),
-        ") budgeted where message_ts = $3 and counted"
+    query_budgeted_votes!(query_scalar!(
+        "select count(*) as \"count!\" from (",
+        voters: "and v.user_id in (select user_id from votes
+                               where channel_id = $1 and message_ts = $3 and present)",
+        ") budgeted where message_ts = $3 and counted",
+        channel_id.as_str(),
+        i64::from(budget),
+        message_ts,
     ))
-    .bind(channel_id)
-    .bind(i64::from(budget))
-    .bind(message_ts)
     .fetch_one(db)
     .await
 }
@@ -208,16 +218,17 @@ pub async fn voters(
     channel_id: &ChannelId,
     message_ts: &str,
 ) -> sqlx::Result<Vec<UserId>> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "select v.user_id from votes v
          where v.channel_id = $1 and v.message_ts = $2 and v.present
            and not exists (select 1 from slack_users u where u.user_id = v.user_id and u.is_bot)
          order by v.voted_at, v.user_id",
+        channel_id.as_str(),
+        message_ts
     )
-    .bind(channel_id)
-    .bind(message_ts)
     .fetch_all(db)
     .await
+    .map(|ids| ids.into_iter().map(UserId::from).collect())
 }
 
 /// Everyone the store says has the vote reaction on a message, bots included: what a recount
@@ -227,15 +238,16 @@ pub async fn holders(
     channel_id: &ChannelId,
     message_ts: &str,
 ) -> sqlx::Result<Vec<UserId>> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "select user_id from votes
          where channel_id = $1 and message_ts = $2 and present
          order by user_id",
+        channel_id.as_str(),
+        message_ts
     )
-    .bind(channel_id)
-    .bind(message_ts)
     .fetch_all(db)
     .await
+    .map(|ids| ids.into_iter().map(UserId::from).collect())
 }
 
 /// One person's vote on an open topic, and whether the channel's budget counts it.
@@ -254,14 +266,15 @@ pub async fn budgeted_votes_of(
     budget: u32,
     user_id: &UserId,
 ) -> sqlx::Result<Vec<BudgetedVote>> {
-    sqlx::query_as(concat!(
-        "select topic_number, message_ts, counted from (",
-        budgeted_votes!("and v.user_id = $3"),
-        ") budgeted order by nth"
+    query_budgeted_votes!(query_as!(
+        BudgetedVote,
+        "select topic_number, message_ts, counted as \"counted!\" from (",
+        voters: "and v.user_id = $3",
+        ") budgeted order by nth",
+        channel_id.as_str(),
+        i64::from(budget),
+        user_id.as_str(),
     ))
-    .bind(channel_id)
-    .bind(i64::from(budget))
-    .bind(user_id)
     .fetch_all(db)
     .await
 }
@@ -272,14 +285,14 @@ pub async fn open_topics_voted_by(
     channel_id: &ChannelId,
     users: &[UserId],
 ) -> sqlx::Result<Vec<i64>> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "select distinct t.id from votes v
          join topics t on t.channel_id = v.channel_id and t.card_ts = v.message_ts
          where v.channel_id = $1 and v.user_id = any($2) and v.present and t.state = 'open'
          order by t.id",
+        channel_id.as_str(),
+        users as _
     )
-    .bind(channel_id)
-    .bind(users)
     .fetch_all(db)
     .await
 }

@@ -29,21 +29,21 @@ pub(super) async fn find_or_start(
         return Ok((id, false));
     }
     let number = take_next_number(&mut *db, issue.team_id).await?;
-    let started: Option<i64> = sqlx::query_scalar(
+    let started: Option<i64> = sqlx::query_scalar!(
         "insert into challenge_issues (team_id, number, channel_id, category, title, imported,
                                        created_by, created_at)
          values ($1, $2, $3, $4, $5, $6, $7, $8)
          on conflict (channel_id, lower(category), lower(title)) do nothing
          returning id",
+        issue.team_id.as_str(),
+        number,
+        issue.channel_id.as_str(),
+        &category,
+        issue.title,
+        issue.imported,
+        issue.created_by.map(UserId::as_str),
+        issue.at
     )
-    .bind(issue.team_id)
-    .bind(number)
-    .bind(issue.channel_id)
-    .bind(&category)
-    .bind(issue.title)
-    .bind(issue.imported)
-    .bind(issue.created_by)
-    .bind(issue.at)
     .fetch_optional(&mut *db)
     .await?;
     match started {
@@ -64,12 +64,12 @@ async fn spelling(
     channel_id: &ChannelId,
     category: &str,
 ) -> sqlx::Result<Option<String>> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "select category from challenge_issues
          where channel_id = $1 and lower(category) = lower($2) order by id limit 1",
+        channel_id.as_str(),
+        category
     )
-    .bind(channel_id)
-    .bind(category)
     .fetch_optional(db)
     .await
 }
@@ -81,27 +81,27 @@ async fn lock_by_name(
     category: &str,
     title: &str,
 ) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "select id from challenge_issues
          where channel_id = $1 and lower(category) = lower($2) and lower(title) = lower($3)
          for update",
+        channel_id.as_str(),
+        category,
+        title
     )
-    .bind(channel_id)
-    .bind(category)
-    .bind(title)
     .fetch_optional(db)
     .await
 }
 
 /// Takes the workspace's next challenge number (the row lock lasts until commit).
 async fn take_next_number(db: &mut PgConnection, team_id: &TeamId) -> sqlx::Result<i32> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "insert into workspaces (team_id, last_challenge_number) values ($1, 1)
          on conflict (team_id) do update
              set last_challenge_number = workspaces.last_challenge_number + 1
          returning last_challenge_number",
+        team_id.as_str()
     )
-    .bind(team_id)
     .fetch_one(db)
     .await
 }

@@ -47,20 +47,20 @@ pub async fn import_page(
         } else {
             outcome.issues_already_there += 1;
         }
-        sqlx::query(
+        sqlx::query!(
             "update challenge_issues
              set occurrences = case when $2::int is null then occurrences
                                     else greatest(coalesce(occurrences, 0), $2) end,
                  status = case when status = '' then $3 else status end
              where id = $1",
+            issue_id,
+            issue.occurrences,
+            &issue.status
         )
-        .bind(issue_id)
-        .bind(issue.occurrences)
-        .bind(&issue.status)
         .execute(&mut *db)
         .await?;
         for anecdote in &issue.anecdotes {
-            let added = sqlx::query(
+            let added = sqlx::query!(
                 "insert into challenge_anecdotes (issue_id, channel_id, text, team, when_written,
                                                   happened_on, imported, recorded_at, position)
                  values ($1, $2, $3, $4, $5, $6, true, $7,
@@ -68,14 +68,14 @@ pub async fn import_page(
                           where issue_id = $1))
                  on conflict (issue_id, md5(coalesce(when_written, '') || '|' || text))
                      where imported do nothing",
+                issue_id,
+                channel_id.as_str(),
+                &anecdote.text,
+                anecdote.team.as_deref(),
+                anecdote.when.as_ref().map(|w| w.written.as_str()),
+                anecdote.when.as_ref().map(|w| w.on),
+                at
             )
-            .bind(issue_id)
-            .bind(channel_id)
-            .bind(&anecdote.text)
-            .bind(&anecdote.team)
-            .bind(anecdote.when.as_ref().map(|w| w.written.as_str()))
-            .bind(anecdote.when.as_ref().map(|w| w.on))
-            .bind(at)
             .execute(&mut *db)
             .await?
             .rows_affected();
@@ -85,7 +85,6 @@ pub async fn import_page(
     Ok(outcome)
 }
 
-#[derive(sqlx::FromRow)]
 struct PageRow {
     id: i64,
     category: String,
@@ -94,10 +93,8 @@ struct PageRow {
     status: String,
 }
 
-#[derive(sqlx::FromRow)]
 struct ChannelAnecdoteRow {
     issue_id: i64,
-    #[sqlx(flatten)]
     anecdote: AnecdoteRow,
 }
 
@@ -107,21 +104,33 @@ pub async fn page_of(
     db: &mut PgConnection,
     channel_id: &ChannelId,
 ) -> sqlx::Result<Vec<PageIssue>> {
-    let rows: Vec<PageRow> = sqlx::query_as(
+    let rows: Vec<PageRow> = sqlx::query_as!(
+        PageRow,
         "select id, category, title, occurrences, status from challenge_issues
          where channel_id = $1
          order by min(id) over (partition by lower(category)), id",
+        channel_id.as_str()
     )
-    .bind(channel_id)
     .fetch_all(&mut *db)
     .await?;
-    let told: Vec<ChannelAnecdoteRow> = sqlx::query_as(
+    let told: Vec<ChannelAnecdoteRow> = sqlx::query!(
         "select issue_id, text, team, when_written, happened_on from challenge_anecdotes
          where channel_id = $1 order by issue_id, position, id",
+        channel_id.as_str()
     )
-    .bind(channel_id)
     .fetch_all(&mut *db)
-    .await?;
+    .await?
+    .into_iter()
+    .map(|row| ChannelAnecdoteRow {
+        issue_id: row.issue_id,
+        anecdote: AnecdoteRow {
+            text: row.text,
+            team: row.team,
+            when_written: row.when_written,
+            happened_on: row.happened_on,
+        },
+    })
+    .collect();
     let mut by_issue: std::collections::HashMap<i64, Vec<Anecdote>> =
         std::collections::HashMap::new();
     for row in told {

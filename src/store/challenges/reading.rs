@@ -7,17 +7,16 @@ use sqlx::{PgConnection, PgExecutor};
 use crate::domain::challenges::{Anecdote, ChallengeIssue, RecentAnecdote, When};
 use crate::domain::ids::{ChannelId, TeamId, TopicNumber};
 
-#[derive(sqlx::FromRow)]
 struct IssueRow {
     id: i64,
     number: i32,
-    channel_id: ChannelId,
+    channel_id: String,
     category: String,
     title: String,
     occurrences: Option<i32>,
     status: String,
     last_seen: Option<NaiveDate>,
-    topic_number: Option<TopicNumber>,
+    topic_number: Option<i32>,
 }
 
 impl From<IssueRow> for ChallengeIssue {
@@ -25,39 +24,41 @@ impl From<IssueRow> for ChallengeIssue {
         ChallengeIssue {
             id: row.id,
             number: row.number,
-            channel_id: row.channel_id,
+            channel_id: ChannelId::from(row.channel_id),
             category: row.category,
             title: row.title,
             occurrences: row.occurrences,
             last_seen: row.last_seen,
             status: row.status,
-            topic_number: row.topic_number,
+            topic_number: row.topic_number.map(TopicNumber),
         }
     }
 }
 
-/// Selects [`IssueRow`]s from `challenge_issues i` filtered by `$where`.
-macro_rules! select_issues {
-    ($where:literal) => {
-        concat!(
+/// A checked `sqlx::query_as!` reading [`IssueRow`]s from `challenge_issues i` filtered by
+/// `$where` (the query macros join `+`-separated literals; they cannot expand `concat!`).
+macro_rules! query_issues {
+    ($where:literal $(, $arg:expr)* $(,)?) => {
+        sqlx::query_as!(
+            IssueRow,
             "select i.id, i.number, i.channel_id, i.category, i.title, i.occurrences, i.status,
                     (select max(a.happened_on) from challenge_anecdotes a
                      where a.issue_id = i.id) as last_seen,
                     (select t.number from topics t
                      where t.challenge_id = i.id and t.state in ('open', 'discussing')
                      limit 1) as topic_number
-             from challenge_issues i where ",
-            $where
+             from challenge_issues i where "
+                + $where
+            $(, $arg)*
         )
     };
 }
 
-#[derive(sqlx::FromRow)]
 pub(super) struct AnecdoteRow {
-    text: String,
-    team: Option<String>,
-    when_written: Option<String>,
-    happened_on: Option<NaiveDate>,
+    pub(super) text: String,
+    pub(super) team: Option<String>,
+    pub(super) when_written: Option<String>,
+    pub(super) happened_on: Option<NaiveDate>,
 }
 
 impl From<AnecdoteRow> for Anecdote {
@@ -78,16 +79,14 @@ pub async fn in_channel(
     db: impl PgExecutor<'_>,
     channel_id: &ChannelId,
 ) -> sqlx::Result<Vec<ChallengeIssue>> {
-    let rows: Vec<IssueRow> = sqlx::query_as(select_issues!("i.channel_id = $1"))
-        .bind(channel_id)
+    let rows: Vec<IssueRow> = query_issues!("i.channel_id = $1", channel_id.as_str())
         .fetch_all(db)
         .await?;
     Ok(rows.into_iter().map(ChallengeIssue::from).collect())
 }
 
 pub async fn find(db: impl PgExecutor<'_>, issue_id: i64) -> sqlx::Result<Option<ChallengeIssue>> {
-    let row: Option<IssueRow> = sqlx::query_as(select_issues!("i.id = $1"))
-        .bind(issue_id)
+    let row: Option<IssueRow> = query_issues!("i.id = $1", issue_id)
         .fetch_optional(db)
         .await?;
     Ok(row.map(ChallengeIssue::from))
@@ -101,12 +100,12 @@ pub async fn find_by_number(
     channel_id: &ChannelId,
     number: i32,
 ) -> sqlx::Result<Option<ChallengeIssue>> {
-    let row: Option<IssueRow> = sqlx::query_as(select_issues!(
-        "i.team_id = $1 and i.channel_id = $2 and i.number = $3"
-    ))
-    .bind(team_id)
-    .bind(channel_id)
-    .bind(number)
+    let row: Option<IssueRow> = query_issues!(
+        "i.team_id = $1 and i.channel_id = $2 and i.number = $3",
+        team_id.as_str(),
+        channel_id.as_str(),
+        number
+    )
     .fetch_optional(db)
     .await?;
     Ok(row.map(ChallengeIssue::from))
@@ -114,11 +113,12 @@ pub async fn find_by_number(
 
 /// An issue's anecdotes in the order they were told.
 pub async fn anecdotes(db: impl PgExecutor<'_>, issue_id: i64) -> sqlx::Result<Vec<Anecdote>> {
-    let rows: Vec<AnecdoteRow> = sqlx::query_as(
+    let rows: Vec<AnecdoteRow> = sqlx::query_as!(
+        AnecdoteRow,
         "select text, team, when_written, happened_on from challenge_anecdotes
          where issue_id = $1 order by position, id",
+        issue_id
     )
-    .bind(issue_id)
     .fetch_all(db)
     .await?;
     Ok(rows.into_iter().map(Anecdote::from).collect())
@@ -129,23 +129,21 @@ pub async fn categories(
     db: impl PgExecutor<'_>,
     channel_id: &ChannelId,
 ) -> sqlx::Result<Vec<String>> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "select category from (
              select distinct on (lower(category)) category, id from challenge_issues
              where channel_id = $1 order by lower(category), id
          ) first order by id",
+        channel_id.as_str()
     )
-    .bind(channel_id)
     .fetch_all(db)
     .await
 }
 
-#[derive(sqlx::FromRow)]
 struct RecentRow {
     number: i32,
     category: String,
     title: String,
-    #[sqlx(flatten)]
     anecdote: AnecdoteRow,
 }
 
@@ -157,23 +155,36 @@ pub async fn recorded_since(
     since: DateTime<Utc>,
     limit: i64,
 ) -> sqlx::Result<(Vec<RecentAnecdote>, i64)> {
-    let rows: Vec<RecentRow> = sqlx::query_as(
+    let rows: Vec<RecentRow> = sqlx::query!(
         "select i.number, i.category, i.title, a.text, a.team, a.when_written, a.happened_on
          from challenge_anecdotes a join challenge_issues i on i.id = a.issue_id
          where a.channel_id = $1 and not a.imported and a.recorded_at > $2
          order by a.recorded_at, a.id limit $3",
+        channel_id.as_str(),
+        since,
+        limit
     )
-    .bind(channel_id)
-    .bind(since)
-    .bind(limit)
     .fetch_all(&mut *db)
-    .await?;
-    let total: i64 = sqlx::query_scalar(
-        "select count(*) from challenge_anecdotes
+    .await?
+    .into_iter()
+    .map(|row| RecentRow {
+        number: row.number,
+        category: row.category,
+        title: row.title,
+        anecdote: AnecdoteRow {
+            text: row.text,
+            team: row.team,
+            when_written: row.when_written,
+            happened_on: row.happened_on,
+        },
+    })
+    .collect();
+    let total: i64 = sqlx::query_scalar!(
+        "select count(*) as \"count!\" from challenge_anecdotes
          where channel_id = $1 and not imported and recorded_at > $2",
+        channel_id.as_str(),
+        since
     )
-    .bind(channel_id)
-    .bind(since)
     .fetch_one(&mut *db)
     .await?;
     let recent = rows

@@ -39,11 +39,11 @@ pub async fn record(
 ) -> sqlx::Result<Option<Recorded>> {
     let (issue_id, new_issue) = match &recording.issue {
         IssueChoice::Existing(id) => {
-            let found: Option<i64> = sqlx::query_scalar(
+            let found: Option<i64> = sqlx::query_scalar!(
                 "select id from challenge_issues where id = $1 and channel_id = $2 for update",
+                id,
+                recording.channel_id.as_str()
             )
-            .bind(id)
-            .bind(recording.channel_id)
             .fetch_optional(&mut *db)
             .await?;
             match found {
@@ -69,7 +69,7 @@ pub async fn record(
     };
     let anecdote = &recording.anecdote;
     let when = When::of(anecdote.on);
-    let inserted: Option<i64> = sqlx::query_scalar(
+    let inserted: Option<i64> = sqlx::query_scalar!(
         "insert into challenge_anecdotes (issue_id, channel_id, text, team, when_written,
                                           happened_on, recorded_by, recorded_at, source, position)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9,
@@ -77,24 +77,24 @@ pub async fn record(
                   where issue_id = $1))
          on conflict (source) do nothing
          returning id",
+        issue_id,
+        recording.channel_id.as_str(),
+        &anecdote.text,
+        anecdote.team.as_deref(),
+        &when.written,
+        when.on,
+        recording.user_id.as_str(),
+        recording.at,
+        recording.source.as_deref()
     )
-    .bind(issue_id)
-    .bind(recording.channel_id)
-    .bind(&anecdote.text)
-    .bind(&anecdote.team)
-    .bind(&when.written)
-    .bind(when.on)
-    .bind(recording.user_id)
-    .bind(recording.at)
-    .bind(&recording.source)
     .fetch_optional(&mut *db)
     .await?;
     if inserted.is_some() {
-        sqlx::query(
+        sqlx::query!(
             "update challenge_issues set occurrences = coalesce(occurrences, 0) + 1
              where id = $1",
+            issue_id
         )
-        .bind(issue_id)
         .execute(&mut *db)
         .await?;
     }
@@ -116,14 +116,14 @@ pub async fn set_status(
     by: &UserId,
     at: DateTime<Utc>,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "update challenge_issues set status = $2, status_set_by = $3, status_set_at = $4
          where id = $1",
+        issue_id,
+        status,
+        by.as_str(),
+        at
     )
-    .bind(issue_id)
-    .bind(status)
-    .bind(by)
-    .bind(at)
     .execute(db)
     .await
     .map(|_| ())
@@ -132,10 +132,11 @@ pub async fn set_status(
 /// Locks an issue for the rest of the transaction (so two presses of "Discuss at Arch Hour"
 /// take turns).
 pub async fn lock(db: &mut PgConnection, issue_id: i64) -> sqlx::Result<bool> {
-    let found: Option<i64> =
-        sqlx::query_scalar("select id from challenge_issues where id = $1 for update")
-            .bind(issue_id)
-            .fetch_optional(db)
-            .await?;
+    let found: Option<i64> = sqlx::query_scalar!(
+        "select id from challenge_issues where id = $1 for update",
+        issue_id
+    )
+    .fetch_optional(db)
+    .await?;
     Ok(found.is_some())
 }

@@ -19,12 +19,13 @@ pub(super) async fn import_backlog(
     now: DateTime<Utc>,
     outcome: &mut ImportOutcome,
 ) -> sqlx::Result<()> {
-    let stored: Vec<StoredTopic> = sqlx::query_as(
+    let stored: Vec<StoredTopic> = sqlx::query_as!(
+        StoredTopic,
         "select id, title, intents, proposers, author_id, imported_votes from topics
          where channel_id = $1 and imported and state = 'open' and discussed_in is null
          order by id",
+        channel_id.as_str()
     )
-    .bind(channel_id)
     .fetch_all(&mut *tx)
     .await?;
     let stored_titles: Vec<&str> = stored.iter().map(|t| t.title.as_str()).collect();
@@ -44,12 +45,12 @@ pub(super) async fn import_backlog(
             }
             continue;
         }
-        let open: bool = sqlx::query_scalar(
+        let open: bool = sqlx::query_scalar!(
             "select exists (select 1 from topics
-                            where channel_id = $1 and title = $2 and state = 'open')",
+                            where channel_id = $1 and title = $2 and state = 'open') as \"exists!\"",
+            channel_id.as_str(),
+            &topic.title
         )
-        .bind(channel_id)
-        .bind(&topic.title)
         .fetch_one(&mut *tx)
         .await?;
         if open {

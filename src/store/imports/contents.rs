@@ -25,16 +25,20 @@ pub(super) async fn repair_contents(
     let notes = notes_of(&mut *tx, topic_id).await?;
     let decisions = decisions_on(&mut *tx, topic_id).await?;
     if notes != topic.notes || decisions != topic.decisions {
-        sqlx::query("delete from notes where topic_id = $1 and author_id = $2")
-            .bind(topic_id)
-            .bind(IMPORTER)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("delete from decisions where topic_id = $1 and created_by = $2")
-            .bind(topic_id)
-            .bind(IMPORTER)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query!(
+            "delete from notes where topic_id = $1 and author_id = $2",
+            topic_id,
+            IMPORTER
+        )
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query!(
+            "delete from decisions where topic_id = $1 and created_by = $2",
+            topic_id,
+            IMPORTER
+        )
+        .execute(&mut *tx)
+        .await?;
         let contents = TopicNotes {
             actions: Vec::new(),
             ..topic.clone()
@@ -55,17 +59,17 @@ pub(super) async fn repair_contents(
             stored.swap_remove(found);
             continue;
         }
-        let moved = sqlx::query(
+        let moved = sqlx::query!(
             "update action_items set topic_id = $3
              where id = (select id from action_items
                          where meeting_id = $1 and text = $2 and created_by = $4
                            and topic_id is distinct from $3
                          order by number limit 1)",
+            meeting_id,
+            &action.text,
+            topic_id,
+            IMPORTER
         )
-        .bind(meeting_id)
-        .bind(&action.text)
-        .bind(topic_id)
-        .bind(IMPORTER)
         .execute(&mut *tx)
         .await?;
         if moved.rows_affected() == 0 {

@@ -24,19 +24,19 @@ pub(super) async fn import_meeting(
         .date
         .and_time(NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default())
         .and_utc();
-    let added: Option<i64> = sqlx::query_scalar(
+    let added: Option<i64> = sqlx::query_scalar!(
         "insert into meetings (team_id, channel_id, started_by, started_at, ended_at, phase,
                                version, title, held_on, imported)
          values ($1, $2, $3, $4, $4, 'ended', 1, $5, $6, true)
          on conflict (channel_id, held_on, title) where imported do nothing
          returning id",
+        team_id.as_str(),
+        channel_id.as_str(),
+        IMPORTER,
+        at,
+        &meeting.title,
+        meeting.date
     )
-    .bind(team_id)
-    .bind(channel_id)
-    .bind(IMPORTER)
-    .bind(at)
-    .bind(&meeting.title)
-    .bind(meeting.date)
     .fetch_optional(&mut *tx)
     .await?;
     let place = Place {
@@ -57,13 +57,13 @@ pub(super) async fn import_meeting(
         }
         None => {
             outcome.meetings_already_there += 1;
-            let meeting_id: i64 = sqlx::query_scalar(
+            let meeting_id: i64 = sqlx::query_scalar!(
                 "select id from meetings
                  where channel_id = $1 and held_on = $2 and title = $3 and imported",
+                channel_id.as_str(),
+                meeting.date,
+                &meeting.title
             )
-            .bind(channel_id)
-            .bind(meeting.date)
-            .bind(&meeting.title)
             .fetch_one(&mut *tx)
             .await?;
             reimport_meeting(tx, &place, meeting_id, meeting, outcome).await?;
@@ -81,16 +81,16 @@ async fn add_to_meeting(
     topic: &TopicNotes,
 ) -> sqlx::Result<()> {
     let topic_id = insert_topic(tx, place, topic, Some(meeting_id)).await?;
-    sqlx::query(
+    sqlx::query!(
         "insert into meeting_topics (meeting_id, topic_id, position, votes, rounds,
                                      planned_seconds, started_at, ended_at)
          values ($1, $2, $3, $4, 1, 0, $5, $5)",
+        meeting_id,
+        topic_id,
+        position(index),
+        votes(topic.votes),
+        place.at
     )
-    .bind(meeting_id)
-    .bind(topic_id)
-    .bind(position(index))
-    .bind(votes(topic.votes))
-    .bind(place.at)
     .execute(&mut *tx)
     .await?;
     insert_contents(tx, place, topic, topic_id, meeting_id).await
@@ -115,14 +115,14 @@ async fn reimport_meeting(
             continue;
         };
         let mut repaired = repair_topic(tx, found, topic).await?;
-        let moved = sqlx::query(
+        let moved = sqlx::query!(
             "update meeting_topics set position = $3, votes = $4
              where meeting_id = $1 and topic_id = $2 and (position <> $3 or votes <> $4)",
+            meeting_id,
+            found.id,
+            position(index),
+            votes(topic.votes)
         )
-        .bind(meeting_id)
-        .bind(found.id)
-        .bind(position(index))
-        .bind(votes(topic.votes))
         .execute(&mut *tx)
         .await?;
         repaired |= moved.rows_affected() > 0;
@@ -137,23 +137,23 @@ async fn reimport_meeting(
         .map(|(_, t)| t.id)
         .collect();
     for (offset, topic_id) in kept.iter().enumerate() {
-        sqlx::query(
+        sqlx::query!(
             "update meeting_topics set position = $3
              where meeting_id = $1 and topic_id = $2 and position <> $3",
+            meeting_id,
+            topic_id,
+            position(meeting.topics.len() + offset)
         )
-        .bind(meeting_id)
-        .bind(topic_id)
-        .bind(position(meeting.topics.len() + offset))
         .execute(&mut *tx)
         .await?;
     }
     for action in &meeting.actions {
-        let known: bool = sqlx::query_scalar(
+        let known: bool = sqlx::query_scalar!(
             "select exists (select 1 from action_items
-                            where meeting_id = $1 and topic_id is null and text = $2)",
+                            where meeting_id = $1 and topic_id is null and text = $2) as \"exists!\"",
+            meeting_id,
+            &action.text
         )
-        .bind(meeting_id)
-        .bind(&action.text)
         .fetch_one(&mut *tx)
         .await?;
         if !known {
@@ -165,12 +165,13 @@ async fn reimport_meeting(
 
 /// A meeting's topics in its order.
 async fn topics_in(tx: &mut PgConnection, meeting_id: i64) -> sqlx::Result<Vec<StoredTopic>> {
-    sqlx::query_as(
+    sqlx::query_as!(
+        StoredTopic,
         "select t.id, t.title, t.intents, t.proposers, t.author_id, t.imported_votes
          from meeting_topics mt join topics t on t.id = mt.topic_id
          where mt.meeting_id = $1 order by mt.position, t.id",
+        meeting_id
     )
-    .bind(meeting_id)
     .fetch_all(tx)
     .await
 }

@@ -313,13 +313,14 @@ async fn f03_one_card_fought_over_by_two_processes_counts_exactly() {
         }
     }
     // Delivered as Slack does: an event answered with a 503 (not stored within the ack
-    // deadline, as happens when two loaded cores hold 1,350 requests) is sent again, up to
-    // Slack's three retries. Exactness is the invariant here, not how fast two cores store.
+    // deadline, as happens when two loaded cores hold 1,350 requests) is sent again. Slack
+    // spaces its three retries over minutes; sent back to back here, a loaded machine may
+    // need a few more. Exactness is the invariant here, not how fast two cores store.
     let processes = [&app, &peer];
     let answers = join_all(events.iter().enumerate().map(|(n, body)| async move {
         let process = processes[(n / 7) % 2];
         let mut answers = Vec::new();
-        for retry in 0..=3 {
+        for retry in 0..10 {
             answers.push(process.redeliver(body, retry).await);
             if answers.last() == Some(&200) {
                 break;

@@ -33,7 +33,7 @@ fn seconds(n: i64) -> DateTime<Utc> {
 }
 
 async fn claim(db: &Db, now: DateTime<Utc>, lease_until: DateTime<Utc>) -> Vec<Claimed> {
-    outbox::claim_due(&db.pool, now, lease_until, 10)
+    outbox::claim_due(&db.pool, now, lease_until, 10, MAX_ATTEMPTS)
         .await
         .expect("claiming rows")
 }
@@ -300,6 +300,9 @@ async fn a_row_whose_outcomes_are_never_recorded_is_given_up() {
             .unwrap(),
         0
     );
+    // Its last lease has run out with every attempt used: not claimed for a fourth call,
+    // whichever of the worker's two statements comes first.
+    assert!(claim(&db, at(3), at(4)).await.is_empty());
     assert_eq!(
         outbox::give_up_abandoned(&db.pool, at(3), MAX_ATTEMPTS)
             .await
@@ -334,6 +337,8 @@ async fn a_row_whose_outcomes_are_never_recorded_is_given_up() {
         0
     );
     assert_eq!(state(&db, "waiting").await.0, "pending");
+    // Its outcomes were recorded: it is claimed again once its wait is over.
+    assert_eq!(keys(&claim(&db, at(20), at(21)).await), ["waiting"]);
     assert_eq!(
         outbox::depth(&db.pool)
             .await
