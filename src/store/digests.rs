@@ -12,16 +12,19 @@ pub async fn lock_period(
     channel_id: &ChannelId,
     period: &str,
 ) -> sqlx::Result<bool> {
-    sqlx::query("select pg_advisory_xact_lock(hashtextextended('digest:' || $1 || ':' || $2, 0))")
-        .bind(channel_id)
-        .bind(period)
-        .execute(&mut *db)
-        .await?;
-    sqlx::query_scalar(
-        "select exists (select 1 from digests where channel_id = $1 and period = $2)",
+    sqlx::query!(
+        "select pg_advisory_xact_lock(hashtextextended('digest:' || $1 || ':' || $2, 0))",
+        channel_id.as_str(),
+        period
     )
-    .bind(channel_id)
-    .bind(period)
+    .execute(&mut *db)
+    .await?;
+    sqlx::query_scalar!(
+        "select exists (select 1 from digests where channel_id = $1 and period = $2)
+         as \"exists!\"",
+        channel_id.as_str(),
+        period
+    )
     .fetch_one(&mut *db)
     .await
 }

@@ -9,7 +9,7 @@ use crate::domain::ids::TopicNumber;
 /// Takes an id for a topic about to be stored. Ids were never gapless: one taken by a
 /// transaction that rolls back stays unused.
 pub async fn take_next_id(db: impl PgExecutor<'_>) -> sqlx::Result<i64> {
-    sqlx::query_scalar("select nextval(pg_get_serial_sequence('topics', 'id'))")
+    sqlx::query_scalar!("select nextval(pg_get_serial_sequence('topics', 'id')) as \"id!\"")
         .fetch_one(db)
         .await
 }
@@ -22,20 +22,20 @@ pub async fn insert(
     number: TopicNumber,
     topic: &NewTopic<'_>,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "insert into topics (id, team_id, number, channel_id, author_id, intents, title,
                              created_at, challenge_id)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        id,
+        topic.team_id.as_str(),
+        number.0,
+        topic.channel_id.as_str(),
+        topic.author_id.as_str(),
+        &topic.intents.names(),
+        topic.title,
+        topic.created_at,
+        topic.challenge_id
     )
-    .bind(id)
-    .bind(topic.team_id)
-    .bind(number)
-    .bind(topic.channel_id)
-    .bind(topic.author_id)
-    .bind(topic.intents.names())
-    .bind(topic.title)
-    .bind(topic.created_at)
-    .bind(topic.challenge_id)
     .execute(db)
     .await?;
     Ok(())

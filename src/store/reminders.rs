@@ -60,14 +60,18 @@ pub async fn start_run(
 /// Takes run `run_key`'s lock until the transaction ends, and says whether the run happened. A
 /// second process deciding the same run waits, then sees what the first one wrote.
 pub async fn lock_run(db: &mut PgConnection, run_key: &str) -> sqlx::Result<bool> {
-    sqlx::query("select pg_advisory_xact_lock(hashtextextended('reminder_run:' || $1, 0))")
-        .bind(run_key)
-        .execute(&mut *db)
-        .await?;
-    sqlx::query_scalar("select exists (select 1 from reminder_runs where run_key = $1)")
-        .bind(run_key)
-        .fetch_one(&mut *db)
-        .await
+    sqlx::query!(
+        "select pg_advisory_xact_lock(hashtextextended('reminder_run:' || $1, 0))",
+        run_key
+    )
+    .execute(&mut *db)
+    .await?;
+    sqlx::query_scalar!(
+        "select exists (select 1 from reminder_runs where run_key = $1) as \"exists!\"",
+        run_key
+    )
+    .fetch_one(&mut *db)
+    .await
 }
 
 /// When a run happened, if it did.

@@ -142,28 +142,9 @@ pub async fn set_card_ts(db: impl PgExecutor<'_>, topic_id: i64, ts: &str) -> sq
         .map(|_| ())
 }
 
-/// A topic by its workspace number, if it is in `channel_id`: a command in one channel never
-/// reaches (or names) another channel's topic.
-pub async fn find_by_number(
-    db: impl PgExecutor<'_>,
-    team_id: &TeamId,
-    channel_id: &ChannelId,
-    number: TopicNumber,
-) -> sqlx::Result<Option<Topic>> {
-    let row: Option<TopicRow> = query_topics!(
-        "select ",
-        " from topics where team_id = $1 and channel_id = $2 and number = $3",
-        team_id.as_str(),
-        channel_id.as_str(),
-        number.0
-    )
-    .fetch_optional(db)
-    .await?;
-    Ok(row.map(Topic::from))
-}
-
-/// [`find_by_number`], locking the topic's row until the transaction ends: what is decided
-/// about it still holds when the decision is written.
+/// A topic by its workspace number, if it is in `channel_id` (a command in one channel never
+/// reaches or names another channel's topic), locking its row until the transaction ends: what
+/// is decided about it still holds when the decision is written.
 pub async fn lock_by_number(
     db: impl PgExecutor<'_>,
     team_id: &TeamId,

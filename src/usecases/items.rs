@@ -60,7 +60,7 @@ async fn record(
         .context("loading the meeting")?;
     let named = match item.topic_number {
         Some(number) => {
-            let found = store::topics::find_by_number(
+            let found = store::topics::lock_by_number(
                 &mut *tx,
                 &command.team_id,
                 &command.channel_id,

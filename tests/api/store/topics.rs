@@ -102,7 +102,7 @@ async fn a_proposed_topic_reads_back_as_stored() {
         Some(expected.clone())
     );
     assert_eq!(
-        topics::find_by_number(
+        topics::lock_by_number(
             &db.pool,
             &TeamId::from(TEAM),
             &ChannelId::from(CHANNEL),
@@ -120,7 +120,7 @@ async fn a_number_finds_a_topic_only_in_its_channel() {
     let db = Db::fresh().await;
     propose(&db, CHANNEL, "U1", "Here", at(0)).await;
     assert!(
-        topics::find_by_number(
+        topics::lock_by_number(
             &db.pool,
             &TeamId::from(TEAM),
             &ChannelId::from(OTHER_CHANNEL),
@@ -131,7 +131,7 @@ async fn a_number_finds_a_topic_only_in_its_channel() {
         .is_none()
     );
     assert!(
-        topics::find_by_number(
+        topics::lock_by_number(
             &db.pool,
             &TeamId::from("T2"),
             &ChannelId::from(CHANNEL),
@@ -142,7 +142,7 @@ async fn a_number_finds_a_topic_only_in_its_channel() {
         .is_none()
     );
     assert!(
-        topics::find_by_number(
+        topics::lock_by_number(
             &db.pool,
             &TeamId::from(TEAM),
             &ChannelId::from(CHANNEL),
