@@ -14,6 +14,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::clock::SharedClock;
 use crate::config::{Config, ConfigError, SlackTransport};
+use crate::database;
 use crate::http::{self, HttpState};
 use crate::metrics::Metrics;
 use crate::outbox::user_directory::UserDirectory;
@@ -23,7 +24,7 @@ use crate::slack::sign_in::{REFUSED_TOKEN, missing_scopes, sign_in};
 use crate::socket::SocketMode;
 use crate::socket::health::SocketHealth;
 use crate::usecases::job_worker::JobWorker;
-use crate::usecases::reactions::{Batcher, ReactionIngest};
+use crate::usecases::reactions::{self, Batcher, ReactionIngest};
 use crate::usecases::{AppState, lock};
 
 /// The parts of the app that tests replace: the database pool and the clock.
@@ -84,7 +85,7 @@ fn shared_state(services: Services, slack: SlackApi, directory_wake: Arc<Notify>
     let metrics = Arc::new(Metrics::default());
     let outbox_wake = Arc::new(Notify::new());
     let reactions = ReactionIngest::start(Batcher {
-        db: services.db.clone(),
+        db: database::vote_batch_pool(&services.db, reactions::IN_FLIGHT_CONNECTIONS),
         clock: services.clock.clone(),
         metrics: metrics.clone(),
         outbox_wake: outbox_wake.clone(),

@@ -62,6 +62,8 @@ pub struct Metrics {
     outbox_depth: Family<OutboxLabels, Gauge>,
     socket_connected: Gauge,
     socket_envelopes: Family<EnvelopeLabels, Counter>,
+    vote_batch_seconds: Histogram,
+    vote_batch_events: Histogram,
 }
 
 fn latency_histogram() -> Histogram {
@@ -80,6 +82,10 @@ impl Default for Metrics {
         let outbox_depth = Family::<OutboxLabels, Gauge>::default();
         let socket_connected = Gauge::default();
         let socket_envelopes = Family::<EnvelopeLabels, Counter>::default();
+        // 0.25 ms to about 4 s.
+        let vote_batch_seconds = Histogram::new(exponential_buckets(0.00025, 2.0, 15));
+        // 1 to 512 events.
+        let vote_batch_events = Histogram::new(exponential_buckets(1.0, 2.0, 10));
         registry.register(
             "http_requests",
             "HTTP requests answered, by route and status",
@@ -120,6 +126,16 @@ impl Default for Metrics {
             "Socket Mode envelopes handled, by kind and outcome",
             socket_envelopes.clone(),
         );
+        registry.register(
+            "vote_batch_duration_seconds",
+            "Time to apply a batch of reaction events, commit included",
+            vote_batch_seconds.clone(),
+        );
+        registry.register(
+            "vote_batch_events",
+            "Reaction events per applied batch",
+            vote_batch_events.clone(),
+        );
         Self {
             registry,
             http_requests,
@@ -130,6 +146,8 @@ impl Default for Metrics {
             outbox_depth,
             socket_connected,
             socket_envelopes,
+            vote_batch_seconds,
+            vote_batch_events,
         }
     }
 }
@@ -172,6 +190,13 @@ impl Metrics {
                 outcome: outcome.to_string(),
             })
             .inc_by(u64::try_from(n).unwrap_or(u64::MAX));
+    }
+
+    /// One batch of reaction events applied (or failed) after `seconds`.
+    pub fn observe_vote_batch(&self, events: usize, seconds: f64) {
+        self.vote_batch_seconds.observe(seconds);
+        #[allow(clippy::cast_precision_loss)]
+        self.vote_batch_events.observe(events as f64);
     }
 
     pub fn socket_connected(&self, connected: bool) {

@@ -23,7 +23,7 @@ pub struct Database {
 /// 3 seconds, so waiting for a connection gives up well before that. Every connection also
 /// gives up on a statement or a lock after a minute and ends a transaction left idle for two,
 /// so nothing stuck (a forgotten `lock table`, a hung client) holds a connection forever; the
-/// vote batcher waits far less for its locks (`usecases::reactions`).
+/// vote batch waits far less for its locks (`apply_votes`, migrations/0016).
 pub fn pool_options() -> PgPoolOptions {
     PgPoolOptions::new()
         .max_connections(16)
@@ -41,6 +41,17 @@ pub fn pool_options() -> PgPoolOptions {
                 Ok(())
             })
         })
+}
+
+/// A pool of `connections` beside `main`, to the same database with the same settings, for the
+/// vote batches: no ping before each use, which would be a round trip on top of the batch's one
+/// statement. A connection that broke (the server restarted) fails the batch's statement and is
+/// dropped when returned (sqlx pings on release); the batcher retries on another.
+pub fn vote_batch_pool(main: &PgPool, connections: u32) -> PgPool {
+    pool_options()
+        .max_connections(connections)
+        .test_before_acquire(false)
+        .connect_lazy_with((*main.connect_options()).clone())
 }
 
 impl Database {

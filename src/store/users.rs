@@ -57,19 +57,6 @@ pub async fn save(
     .map(|_| ())
 }
 
-/// Notes users to look up (voters we have not seen before). Returns how many were new.
-pub async fn note_unknown(db: impl PgExecutor<'_>, user_ids: &[UserId]) -> sqlx::Result<u64> {
-    sqlx::query!(
-        "insert into slack_users (user_id)
-         select distinct id from unnest($1::text[]) as t(id)
-         on conflict (user_id) do nothing",
-        user_ids as _
-    )
-    .execute(db)
-    .await
-    .map(|done| done.rows_affected())
-}
-
 /// Users noted but not yet looked up.
 pub async fn to_look_up(db: impl PgExecutor<'_>, limit: i64) -> sqlx::Result<Vec<UserId>> {
     sqlx::query_scalar!(

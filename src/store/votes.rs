@@ -4,22 +4,28 @@ use std::collections::HashMap;
 
 use crate::domain::ids::{ChannelId, TopicNumber, UserId};
 use chrono::{DateTime, Utc};
-use sqlx::{PgConnection, PgExecutor};
+use sqlx::PgExecutor;
+use sqlx::postgres::types::PgInterval;
+use std::time::Duration;
 
-/// A reaction event (or a recount finding) to apply to one person's vote on one message.
+/// One change to one person's vote on one message: a reaction event, or a recount's repair.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VoteChange {
+    /// The event's id, so a redelivery changes nothing; `None` for a recount's repair, which
+    /// is always applied.
+    pub event_id: Option<String>,
     pub channel_id: ChannelId,
     pub message_ts: String,
     pub user_id: UserId,
+    /// The reaction without colons or skin tone; `None` when known to be the vote emoji.
+    pub reaction: Option<String>,
     pub present: bool,
-    pub at: DateTime<Utc>,
     /// Slack's event_ts in microseconds; a change older than the stored one is ignored.
     pub event_ts: i64,
 }
 
 /// A vote whose presence actually changed.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChangedVote {
     pub channel_id: ChannelId,
     pub message_ts: String,
@@ -28,67 +34,101 @@ pub struct ChangedVote {
     pub voted_at: DateTime<Utc>,
 }
 
-/// Applies changes (at most one per channel, message and user; sort them by that key so
-/// concurrent writers lock rows in the same order). Returns the votes whose presence changed.
-/// Newer events win whatever order they arrive in, so the stored state is always "who has the
-/// reaction now"; the same statement moves the messages' tallies.
+/// How a batch of changes is applied.
+#[derive(Debug, Clone)]
+pub struct Applying<'a> {
+    pub now: DateTime<Utc>,
+    /// The vote emoji of a channel without settings.
+    pub default_vote_emoji: &'a str,
+    /// How long a voted card's refresh waits for more votes.
+    pub refresh_delay: Duration,
+    /// Whether the caller commits (and may queue a budget's follow-up first). Outside a
+    /// transaction a batch touching a channel with a budget writes nothing and says so.
+    pub in_transaction: bool,
+}
+
+/// What applying a batch did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Applied {
+    /// Nothing was written: a channel of the batch has a budget, whose follow-up must be
+    /// queued in the same transaction; apply it again in one.
+    pub needs_transaction: bool,
+    /// The batch's channels that have a vote budget.
+    pub budgeted_channels: Vec<ChannelId>,
+    /// Events not seen before.
+    pub fresh_events: u64,
+    /// The votes whose presence changed, in (channel, message, user) order.
+    pub changed: Vec<ChangedVote>,
+    /// Voted cards whose refresh was queued (none when one was already waiting).
+    pub queued_refreshes: u64,
+    /// Voters not seen before, for the directory to look up.
+    pub new_voters: u64,
+}
+
+/// Applies a batch in one call (the `apply_votes` function of migration 0016): records the
+/// event ids, keeps the latest change per person and message among the new events with the
+/// channel's vote emoji, upserts the votes (newer events win whatever order they arrive in),
+/// moves the tallies, queues a refresh of each voted open card unless one is waiting, and notes
+/// new voters. Outside a transaction this is one round trip and one commit.
 pub async fn apply(
-    db: &mut PgConnection,
+    db: impl PgExecutor<'_>,
     changes: &[VoteChange],
-) -> sqlx::Result<Vec<ChangedVote>> {
-    if changes.is_empty() {
-        return Ok(Vec::new());
-    }
-    lock_channels(db, changes).await?;
-    let column = |f: fn(&VoteChange) -> String| changes.iter().map(f).collect::<Vec<_>>();
-    sqlx::query_as!(
-        ChangedVote,
-        "with incoming as (
-             select * from unnest($1::text[], $2::text[], $3::text[], $4::bool[],
-                                  $5::timestamptz[], $6::bigint[])
-                 as t(channel_id, message_ts, user_id, present, at, event_ts)
-         ),
-         before as (
-             select v.channel_id, v.message_ts, v.user_id, v.present
-             from votes v join incoming i using (channel_id, message_ts, user_id)
-         ),
-         written as (
-             insert into votes (channel_id, message_ts, user_id, present, voted_at, last_event_ts)
-             select channel_id, message_ts, user_id, present, at, event_ts from incoming
-             on conflict (channel_id, message_ts, user_id) do update
-                 set present = excluded.present,
-                     voted_at = case when excluded.present and not votes.present
-                                     then excluded.voted_at else votes.voted_at end,
-                     last_event_ts = excluded.last_event_ts
-                 where votes.last_event_ts < excluded.last_event_ts
-             returning channel_id, message_ts, user_id, present, voted_at
-         ),
-         changed as (
-             select w.channel_id, w.message_ts, w.user_id, w.present, w.voted_at
-             from written w left join before b using (channel_id, message_ts, user_id)
-             where w.present is distinct from coalesce(b.present, false)
-         ),
-         tallied as (
-             insert into vote_tallies (channel_id, message_ts, votes)
-             select channel_id, message_ts, sum(case when present then 1 else -1 end)
-             from changed c
-             where not exists (select 1 from slack_users u
-                               where u.user_id = c.user_id and u.is_bot)
-             group by channel_id, message_ts
-             order by channel_id, message_ts
-             on conflict (channel_id, message_ts)
-             do update set votes = vote_tallies.votes + excluded.votes
-         )
-         select channel_id, message_ts, user_id, present, voted_at from changed",
-        &column(|c| c.channel_id.to_string()),
-        &column(|c| c.message_ts.clone()),
-        &column(|c| c.user_id.to_string()),
+    applying: &Applying<'_>,
+) -> sqlx::Result<Applied> {
+    let texts = |f: fn(&VoteChange) -> Option<&str>| -> Vec<Option<&str>> {
+        changes.iter().map(f).collect()
+    };
+    let row = sqlx::query!(
+        r#"select needs_transaction as "needs_transaction!", budgeted_channels as "budgeted_channels!",
+                  fresh_events as "fresh_events!", changed_channel_ids as "changed_channel_ids!",
+                  changed_message_ts as "changed_message_ts!", changed_user_ids as "changed_user_ids!",
+                  changed_present as "changed_present!", changed_voted_at as "changed_voted_at!",
+                  queued_refreshes as "queued_refreshes!", new_voters as "new_voters!"
+           from apply_votes($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],
+                            $6::boolean[], $7::bigint[], $8, $9, $10, $11)"#,
+        &texts(|c| c.event_id.as_deref()) as _,
+        &texts(|c| Some(c.channel_id.as_str())) as _,
+        &texts(|c| Some(c.message_ts.as_str())) as _,
+        &texts(|c| Some(c.user_id.as_str())) as _,
+        &texts(|c| c.reaction.as_deref()) as _,
         &changes.iter().map(|c| c.present).collect::<Vec<_>>(),
-        &changes.iter().map(|c| c.at).collect::<Vec<_>>(),
         &changes.iter().map(|c| c.event_ts).collect::<Vec<_>>(),
+        applying.now,
+        applying.default_vote_emoji,
+        PgInterval::try_from(applying.refresh_delay).unwrap_or_default(),
+        applying.in_transaction,
     )
-    .fetch_all(db)
-    .await
+    .fetch_one(db)
+    .await?;
+    let changed = row
+        .changed_channel_ids
+        .into_iter()
+        .zip(row.changed_message_ts)
+        .zip(row.changed_user_ids)
+        .zip(row.changed_present.into_iter().zip(row.changed_voted_at))
+        .map(
+            |(((channel_id, message_ts), user_id), (present, voted_at))| ChangedVote {
+                channel_id: ChannelId::from(channel_id),
+                message_ts,
+                user_id: UserId::from(user_id),
+                present,
+                voted_at,
+            },
+        )
+        .collect();
+    let count = |n: i32| u64::try_from(n).unwrap_or(0);
+    Ok(Applied {
+        needs_transaction: row.needs_transaction,
+        budgeted_channels: row
+            .budgeted_channels
+            .into_iter()
+            .map(ChannelId::from)
+            .collect(),
+        fresh_events: count(row.fresh_events),
+        changed,
+        queued_refreshes: count(row.queued_refreshes),
+        new_voters: count(row.new_voters),
+    })
 }
 
 /// The vote budget's rule, in one place: each person's present votes on the channel's (`$1`)
@@ -117,26 +157,6 @@ macro_rules! query_budgeted_votes {
             $(, $arg)*
         )
     };
-}
-
-/// Takes each channel's vote lock until the transaction ends, in channel order. The statement
-/// in [`apply`] tells which votes changed by comparing with the rows as its snapshot saw them;
-/// a second process changing the same rows at the same moment would make that comparison wrong
-/// (and the tallies drift), so writers of one channel's votes take turns. Each statement after
-/// the lock sees everything committed before it.
-async fn lock_channels(db: &mut PgConnection, changes: &[VoteChange]) -> sqlx::Result<()> {
-    let mut channels: Vec<&str> = changes.iter().map(|c| c.channel_id.as_str()).collect();
-    channels.sort_unstable();
-    channels.dedup();
-    for channel in channels {
-        sqlx::query!(
-            "select pg_advisory_xact_lock(hashtextextended('votes:' || $1, 0))",
-            channel
-        )
-        .execute(&mut *db)
-        .await?;
-    }
-    Ok(())
 }
 
 /// Counted votes per open card in a channel: with a budget, only each person's earliest

@@ -1,41 +1,49 @@
 //! Turning reaction events into votes, many events per durable commit.
 //!
 //! Requests hand their event to one batching task and wait. The task takes every event that
-//! is waiting, applies them all in one transaction (dedupe by event id, vote upserts, card
-//! refreshes, budget notices), commits, and only then answers each request: every event is
-//! acknowledged after the commit that holds it, and one fsync covers the whole batch.
+//! is waiting and applies them in one call to the database (`store::votes::apply`: dedupe by
+//! event id, vote upserts, tallies, card refreshes, new voters), which outside a transaction
+//! is one round trip and one commit; only then are the requests answered, so every event is
+//! acknowledged after the commit that holds it. Up to [`IN_FLIGHT_CONNECTIONS`] batches are
+//! applied at once: while one commits, the next is collected and applied.
 //!
-//! The statements stay set-based (one per step of the batch, and per voter with a budget);
-//! what to do with their results is decided by pure functions: which events are new votes
-//! ([`vote_changes`]), then which cards to refresh and which budget notices to send
-//! ([`follow_up::decide`]).
+//! A batch that touches a channel with a vote budget runs in a transaction instead, since its
+//! budget notices are rendered here and queued before the commit ([`follow_up`]).
 
 pub(super) mod follow_up;
 #[cfg(test)]
 mod tests;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::sync::Arc;
-use std::time::Duration;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
+use chrono::{DateTime, Utc};
 use sqlx::PgPool;
-use tokio::sync::{Notify, mpsc, oneshot};
+use tokio::sync::{Notify, Semaphore, mpsc, oneshot};
 
 use crate::clock::SharedClock;
-use crate::domain::ids::{ChannelId, UserId};
+use crate::domain::ids::ChannelId;
 use crate::domain::settings::ChannelSettings;
-use crate::domain::votes::is_vote_reaction;
+use crate::domain::votes::normalise_emoji;
 use crate::metrics::Metrics;
 use crate::slack::inbound::ReactionEvent;
-use crate::store::{self, votes::VoteChange};
+use crate::slack::outgoing::CARD_REFRESH_DELAY;
+use crate::store::{
+    self,
+    votes::{Applied, Applying, VoteChange},
+};
 
-/// Events applied in one transaction at most.
+/// Events applied in one batch at most.
 const MAX_BATCH: usize = 512;
-/// How long a batch waits for any lock: well inside the time a request has to answer.
-const BATCH_LOCK_TIMEOUT: &str = "set local lock_timeout = '2s'";
-/// Attempts at a batch that hits a deadlock or serialization failure with another process.
-const MAX_TRIES: u32 = 3;
+/// Batches applied at once, each on a connection of the batcher's own pool (see
+/// `database::vote_batch_pool`). Concurrent batches on one channel are safe (the upserts tell
+/// what changed from the rows they lock), except where a budget makes them take turns.
+pub const IN_FLIGHT_CONNECTIONS: u32 = 4;
+/// Attempts at a batch that hits a deadlock or serialization failure with another writer, or a
+/// connection that broke (every connection of the pool may have, after a server restart).
+const MAX_TRIES: u32 = IN_FLIGHT_CONNECTIONS + 2;
 
 type Waiter = oneshot::Sender<Result<(), String>>;
 
@@ -57,11 +65,23 @@ pub struct Batcher {
     pub directory_wake: Arc<Notify>,
 }
 
+/// The running batcher: its settings and which channels had a budget when last seen (a hint
+/// that sends their batches straight to a transaction; the database has the last word).
+#[derive(Debug)]
+struct Running {
+    batcher: Batcher,
+    budgeted: Mutex<HashSet<ChannelId>>,
+}
+
 impl ReactionIngest {
     /// Starts the batching task; it ends when every handle is dropped.
     pub fn start(batcher: Batcher) -> ReactionIngest {
         let (queue, events) = mpsc::channel(4 * MAX_BATCH);
-        tokio::spawn(batcher.run(events));
+        let running = Arc::new(Running {
+            batcher,
+            budgeted: Mutex::new(HashSet::new()),
+        });
+        tokio::spawn(running.run(events));
         ReactionIngest { queue }
     }
 
@@ -79,9 +99,15 @@ impl ReactionIngest {
     }
 }
 
-impl Batcher {
-    async fn run(self, mut events: mpsc::Receiver<(ReactionEvent, Waiter)>) {
+impl Running {
+    /// Takes a slot, then every waiting event (more gather while all slots are busy), and
+    /// applies them beside the batches already running.
+    async fn run(self: Arc<Self>, mut events: mpsc::Receiver<(ReactionEvent, Waiter)>) {
+        let slots = Arc::new(Semaphore::new(IN_FLIGHT_CONNECTIONS as usize));
         while let Some(first) = events.recv().await {
+            let Ok(slot) = slots.clone().acquire_owned().await else {
+                return;
+            };
             let mut batch = vec![first];
             while batch.len() < MAX_BATCH {
                 match events.try_recv() {
@@ -89,138 +115,168 @@ impl Batcher {
                     Err(_) => break,
                 }
             }
-            let (reactions, waiters): (Vec<_>, Vec<_>) = batch.into_iter().unzip();
-            let result = self.apply_with_retries(&reactions).await;
-            if let Err(error) = &result {
-                tracing::error!(error = %format!("{error:#}"), events = reactions.len(), "a batch of votes failed; Slack will redeliver");
-            }
-            let answer = result.map_err(|error| format!("{error:#}"));
-            for waiter in waiters {
-                let _ = waiter.send(answer.clone());
-            }
+            let running = self.clone();
+            tokio::spawn(async move {
+                running.apply_and_answer(batch).await;
+                drop(slot);
+            });
+        }
+    }
+
+    async fn apply_and_answer(&self, batch: Vec<(ReactionEvent, Waiter)>) {
+        let (reactions, waiters): (Vec<_>, Vec<_>) = batch.into_iter().unzip();
+        let started = Instant::now();
+        let result = self.apply_with_retries(&reactions).await;
+        self.batcher
+            .metrics
+            .observe_vote_batch(reactions.len(), started.elapsed().as_secs_f64());
+        if let Err(error) = &result {
+            tracing::error!(error = %format!("{error:#}"), events = reactions.len(), "a batch of votes failed; Slack will redeliver");
+        }
+        let answer = result.map_err(|error| format!("{error:#}"));
+        for waiter in waiters {
+            let _ = waiter.send(answer.clone());
         }
     }
 
     async fn apply_with_retries(&self, events: &[ReactionEvent]) -> anyhow::Result<()> {
+        let changes = vote_changes(events);
         let mut tries = 0;
         loop {
             tries += 1;
-            match self.apply(events).await {
+            match self.apply(&changes).await {
                 Ok(()) => return Ok(()),
                 Err(error) if tries < MAX_TRIES && is_conflict(&error) => {
                     tracing::info!(error = %format!("{error:#}"), "vote batch conflicted with another writer; retrying");
                     tokio::time::sleep(Duration::from_millis(10 * u64::from(tries))).await;
+                }
+                Err(error) if tries < MAX_TRIES && is_broken_connection(&error) => {
+                    tracing::info!(error = %format!("{error:#}"), "vote batch lost its connection; retrying on another");
                 }
                 Err(error) => return Err(error),
             }
         }
     }
 
-    async fn apply(&self, events: &[ReactionEvent]) -> anyhow::Result<()> {
-        let now = self.clock.now();
-        let mut tx = self.db.begin().await.context("starting a transaction")?;
-        // One batcher serves every channel: a lock held elsewhere (a stuck transaction on one
-        // channel's votes) fails this batch, and Slack redelivers its events, rather than
-        // stopping every later vote behind it.
-        sqlx::query(BATCH_LOCK_TIMEOUT)
-            .execute(&mut *tx)
-            .await
-            .context("limiting lock waits")?;
-        let ids: Vec<String> = events.iter().map(|e| e.event_id.clone()).collect();
-        let fresh: HashSet<String> = store::events::record_new(&mut *tx, &ids, now)
-            .await
-            .context("recording event ids")?
-            .into_iter()
-            .collect();
-        let settings = store::settings::load_many(&mut *tx, &fresh_channels(events, &fresh))
-            .await
-            .context("loading channel settings")?;
-        let changes = vote_changes(events, &fresh, &settings, now);
-        let changed = store::votes::apply(&mut tx, &changes)
-            .await
-            .context("applying votes")?;
-        self.count(events.len(), fresh.len(), changed.len());
-        let loaded = follow_up::load(&mut tx, &changed, &settings).await?;
-        let queued = follow_up::decide(&changed, &settings, &loaded)
-            .write(&mut tx, self.clock.as_ref())
-            .await?;
-        let voters: Vec<UserId> = changed.iter().map(|v| v.user_id.clone()).collect();
-        let new_voters = store::users::note_unknown(&mut *tx, &voters)
-            .await
-            .context("noting new voters")?;
-        tx.commit().await.context("committing votes")?;
-        if queued {
-            self.outbox_wake.notify_one();
+    /// Applies a batch in one call, or in a transaction with its budget follow-up when a
+    /// channel of the batch has a budget; counts it, and wakes whoever has work from it.
+    async fn apply(&self, changes: &[VoteChange]) -> anyhow::Result<()> {
+        let batcher = &self.batcher;
+        let direct = if self.may_have_budget(changes) {
+            None
+        } else {
+            let applied = store::votes::apply(&batcher.db, changes, &self.applying(false))
+                .await
+                .context("applying votes")?;
+            (!applied.needs_transaction).then_some((applied, false))
+        };
+        let (applied, followed_up) = match direct {
+            Some(done) => done,
+            None => self.apply_with_budgets(changes).await?,
+        };
+        self.remember_budgets(changes, &applied.budgeted_channels);
+        self.count(changes.len(), &applied);
+        if applied.queued_refreshes > 0 || followed_up {
+            batcher.outbox_wake.notify_one();
         }
-        if new_voters > 0 {
-            self.directory_wake.notify_one();
+        if applied.new_voters > 0 {
+            batcher.directory_wake.notify_one();
         }
         Ok(())
     }
 
+    /// Applies a batch and queues its budget follow-up in one transaction. Returns whether the
+    /// follow-up queued anything.
+    async fn apply_with_budgets(&self, changes: &[VoteChange]) -> anyhow::Result<(Applied, bool)> {
+        let batcher = &self.batcher;
+        let mut tx = batcher.db.begin().await.context("starting a transaction")?;
+        let applied = store::votes::apply(&mut *tx, changes, &self.applying(true))
+            .await
+            .context("applying votes")?;
+        let settings = store::settings::load_many(&mut *tx, &applied.budgeted_channels)
+            .await
+            .context("loading channel settings")?;
+        let queued =
+            follow_up::queue(&mut tx, &applied.changed, &settings, batcher.clock.as_ref()).await?;
+        tx.commit().await.context("committing votes")?;
+        Ok((applied, queued))
+    }
+
+    fn applying(&self, in_transaction: bool) -> Applying<'static> {
+        applying(self.batcher.clock.now(), in_transaction)
+    }
+
+    fn may_have_budget(&self, changes: &[VoteChange]) -> bool {
+        let budgeted = self.budgeted.lock().unwrap_or_else(|e| e.into_inner());
+        !budgeted.is_empty() && changes.iter().any(|c| budgeted.contains(&c.channel_id))
+    }
+
+    /// Keeps the hint in step with what the database said of this batch's channels.
+    fn remember_budgets(&self, changes: &[VoteChange], budgeted_now: &[ChannelId]) {
+        let mut budgeted = self.budgeted.lock().unwrap_or_else(|e| e.into_inner());
+        for change in changes {
+            budgeted.remove(&change.channel_id);
+        }
+        budgeted.extend(budgeted_now.iter().cloned());
+    }
+
     /// Counts a batch's events: redeliveries, those that changed a vote, the rest.
-    fn count(&self, events: usize, fresh: usize, changed: usize) {
-        let metrics = &self.metrics;
-        metrics.count_events("reaction", "duplicate", events - fresh);
-        metrics.count_events("reaction", "changed_vote", changed);
-        metrics.count_events("reaction", "no_change", fresh.saturating_sub(changed));
+    fn count(&self, events: usize, applied: &Applied) {
+        let metrics = &self.batcher.metrics;
+        let fresh = usize::try_from(applied.fresh_events).unwrap_or(events);
+        metrics.count_events("reaction", "duplicate", events.saturating_sub(fresh));
+        metrics.count_events("reaction", "changed_vote", applied.changed.len());
+        metrics.count_events(
+            "reaction",
+            "no_change",
+            fresh.saturating_sub(applied.changed.len()),
+        );
     }
 }
 
-/// The channels of a batch's new events, each once, in order.
-fn fresh_channels(events: &[ReactionEvent], fresh: &HashSet<String>) -> Vec<ChannelId> {
-    events
-        .iter()
-        .filter(|e| fresh.contains(&e.event_id))
-        .map(|e| e.channel_id.clone())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect()
+/// How votes are applied at `now`: a channel without settings votes with the default emoji, and
+/// a voted card's refresh waits [`CARD_REFRESH_DELAY`] for more votes.
+pub(super) fn applying(now: DateTime<Utc>, in_transaction: bool) -> Applying<'static> {
+    static DEFAULT: std::sync::LazyLock<ChannelSettings> =
+        std::sync::LazyLock::new(ChannelSettings::default);
+    Applying {
+        now,
+        default_vote_emoji: &DEFAULT.vote_emoji,
+        refresh_delay: CARD_REFRESH_DELAY,
+        in_transaction,
+    }
 }
 
-/// The vote changes in a batch: fresh events with the channel's vote emoji, the latest per
-/// person and message, sorted so concurrent batches lock rows in the same order.
-fn vote_changes(
-    events: &[ReactionEvent],
-    fresh: &HashSet<String>,
-    settings: &HashMap<ChannelId, ChannelSettings>,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Vec<VoteChange> {
-    let default = ChannelSettings::default();
-    let mut seen = HashSet::new();
-    let mut latest: BTreeMap<(ChannelId, String, UserId), VoteChange> = BTreeMap::new();
-    for event in events {
-        if !fresh.contains(&event.event_id) || !seen.insert(&event.event_id) {
-            continue;
-        }
-        let vote_emoji = &settings
-            .get(&event.channel_id)
-            .unwrap_or(&default)
-            .vote_emoji;
-        if !is_vote_reaction(&event.reaction, vote_emoji) {
-            continue;
-        }
-        let key = (
-            event.channel_id.clone(),
-            event.message_ts.clone(),
-            event.user_id.clone(),
-        );
-        let change = VoteChange {
+/// A batch's events as vote changes, in arrival order: the reaction without colons or skin
+/// tone, for the database to compare with the channel's vote emoji.
+fn vote_changes(events: &[ReactionEvent]) -> Vec<VoteChange> {
+    events
+        .iter()
+        .map(|event| VoteChange {
+            event_id: Some(event.event_id.clone()),
             channel_id: event.channel_id.clone(),
             message_ts: event.message_ts.clone(),
             user_id: event.user_id.clone(),
+            reaction: Some(normalise_emoji(&event.reaction).to_string()),
             present: event.added,
-            at: now,
             event_ts: event.event_ts,
-        };
-        match latest.get(&key) {
-            Some(existing) if existing.event_ts >= change.event_ts => {}
-            _ => {
-                latest.insert(key, change);
-            }
-        }
-    }
-    latest.into_values().collect()
+        })
+        .collect()
+}
+
+/// A connection that broke under the statement: the server ended the session (SQLSTATE class
+/// 57P, "operator intervention", as a restart or `pg_terminate_backend` does; class 08, a
+/// connection exception) or the socket failed.
+fn is_broken_connection(error: &anyhow::Error) -> bool {
+    error
+        .chain()
+        .any(|cause| match cause.downcast_ref::<sqlx::Error>() {
+            Some(sqlx::Error::Io(_) | sqlx::Error::Protocol(_)) => true,
+            Some(sqlx::Error::Database(error)) => error
+                .code()
+                .is_some_and(|code| code.starts_with("57P") || code.starts_with("08")),
+            _ => false,
+        })
 }
 
 /// Deadlocks and serialization failures between concurrent batches are worth retrying.

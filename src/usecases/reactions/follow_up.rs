@@ -1,6 +1,8 @@
-//! What changed votes call for — which cards to refresh, which budget notices to send — decided
-//! by a pure function of what the batch's statements returned, and the one function that queues
-//! it (refreshes coalesced in one statement). Shared by the vote batch and a recount's repairs.
+//! What changed votes call for under a vote budget — which budget notices to send, which of a
+//! voter's other cards to refresh — decided by a pure function of what was read after the votes
+//! were applied, and the one function that queues it (refreshes coalesced in one statement).
+//! Shared by the vote batch and a recount's repairs; the voted cards' own refreshes are queued
+//! with the votes (`store::votes::apply`).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -10,7 +12,6 @@ use sqlx::PgConnection;
 use crate::clock::Clock;
 use crate::domain::ids::{ChannelId, TopicNumber, UserId};
 use crate::domain::settings::ChannelSettings;
-use crate::domain::topics::{Topic, TopicState};
 use crate::outbox;
 use crate::slack::blocks;
 use crate::slack::outgoing::{CARD_REFRESH_DELAY, Delivery};
@@ -28,12 +29,10 @@ pub struct VoterVotes {
     pub open_topics: Vec<i64>,
 }
 
-/// What the follow-up is decided from.
+/// What the follow-up is decided from: each voter (channel, user) with a budget, once however
+/// many of their votes changed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Loaded {
-    /// The topics whose cards the changed votes are on.
-    pub topics: Vec<Topic>,
-    /// Each voter (channel, user) with a budget, once however many of their votes changed.
     pub voters: BTreeMap<Voter, VoterVotes>,
 }
 
@@ -42,7 +41,8 @@ pub struct Loaded {
 pub struct FollowUp {
     /// A notice to each new vote beyond its voter's budget.
     pub notices: Vec<Delivery>,
-    /// An edit of each card whose count may have moved, in topic order.
+    /// An edit of each card of a voter with a budget, whose count may have moved, in topic
+    /// order.
     pub refreshes: Vec<Delivery>,
 }
 
@@ -58,21 +58,13 @@ pub fn budget_voters(
         .collect()
 }
 
-/// Reads what the follow-up of `changed` is decided from: the voted cards' topics, and for each
-/// voter with a budget (once per person) their budgeted votes and open topics.
+/// Reads what the follow-up of `changed` is decided from: for each voter with a budget (once per
+/// person) their budgeted votes and open topics.
 pub async fn load(
     tx: &mut PgConnection,
     changed: &[ChangedVote],
     settings: &HashMap<ChannelId, ChannelSettings>,
 ) -> anyhow::Result<Loaded> {
-    if changed.is_empty() {
-        return Ok(Loaded::default());
-    }
-    let channels: Vec<ChannelId> = changed.iter().map(|v| v.channel_id.clone()).collect();
-    let cards: Vec<String> = changed.iter().map(|v| v.message_ts.clone()).collect();
-    let topics = store::topics::find_by_cards(&mut *tx, &channels, &cards)
-        .await
-        .context("finding voted topics")?;
     let mut voters = BTreeMap::new();
     for (channel, user) in budget_voters(changed, settings) {
         let budget = settings_of(settings, &channel).votes_per_person;
@@ -89,23 +81,18 @@ pub async fn load(
         };
         voters.insert((channel, user), votes);
     }
-    Ok(Loaded { topics, voters })
+    Ok(Loaded { voters })
 }
 
-/// Decides what `changed` calls for: an edit of every open (or being discussed) card voted on
-/// and of every open card a voter with a budget votes on (a vote added or removed can move
-/// which of their votes count); and a notice for each new vote beyond its voter's budget.
+/// Decides what `changed` calls for under a budget: an edit of every open card a voter with a
+/// budget votes on (a vote added or removed can move which of their votes count), and a notice
+/// for each new vote beyond its voter's budget.
 pub fn decide(
     changed: &[ChangedVote],
     settings: &HashMap<ChannelId, ChannelSettings>,
     loaded: &Loaded,
 ) -> FollowUp {
-    let mut refresh: BTreeSet<i64> = loaded
-        .topics
-        .iter()
-        .filter(|t| matches!(t.state, TopicState::Open | TopicState::Discussing))
-        .map(|t| t.id)
-        .collect();
+    let mut refresh: BTreeSet<i64> = BTreeSet::new();
     let mut notices = Vec::new();
     for ((channel, user), votes) in &loaded.voters {
         let channel_settings = settings_of(settings, channel);

@@ -1,7 +1,7 @@
-//! The vote batch's decisions, without a database: which events are new votes, and what the
-//! changed votes call for (card refreshes, budget notices).
+//! The vote batch's decisions, without a database: events as vote changes, and what changed
+//! votes call for under a budget (notices, the voter's cards refreshed).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::{DateTime, TimeZone, Utc};
 
@@ -9,7 +9,6 @@ use super::follow_up::{self, Loaded, VoterVotes};
 use super::vote_changes;
 use crate::domain::ids::{ChannelId, TopicNumber, UserId};
 use crate::domain::settings::ChannelSettings;
-use crate::domain::topics::TopicState;
 use crate::slack::blocks;
 use crate::slack::call::SlackCall;
 use crate::slack::inbound::ReactionEvent;
@@ -33,10 +32,6 @@ fn event(id: &str, user: &str, card: &str, reaction: &str, added: bool, ts: i64)
     }
 }
 
-fn fresh(ids: &[&str]) -> HashSet<String> {
-    ids.iter().map(|id| id.to_string()).collect()
-}
-
 /// C1 with a budget of `budget` votes (:+1:).
 fn settings(budget: u32) -> HashMap<ChannelId, ChannelSettings> {
     let settings = ChannelSettings {
@@ -46,55 +41,33 @@ fn settings(budget: u32) -> HashMap<ChannelId, ChannelSettings> {
     HashMap::from([(ChannelId::from("C1"), settings)])
 }
 
-fn change(user: &str, card: &str, present: bool, ts: i64) -> VoteChange {
-    VoteChange {
-        channel_id: "C1".into(),
-        message_ts: card.into(),
-        user_id: user.into(),
-        present,
-        at: now(),
-        event_ts: ts,
-    }
-}
-
+/// Each event becomes a change in arrival order, duplicates and all (the database drops
+/// redeliveries and keeps the latest per person and card), its reaction without colons or skin
+/// tone.
 #[test]
-fn only_new_vote_reactions_become_changes_the_latest_per_person_and_card_in_key_order() {
+fn events_become_changes_with_the_reaction_as_settings_store_emoji() {
     let events = [
-        event("Ev1", "U2", "111.1", "+1", true, 10),
         event("Ev2", "U1", "111.1", "+1::skin-tone-3", true, 11),
-        event("Ev3", "U1", "111.1", "+1", false, 13),
-        event("Ev4", "U1", "111.1", "+1", true, 12),
-        event("Ev5", "U1", "222.2", "tada", true, 14),
-        event("Ev6", "U3", "111.1", "+1", true, 15),
-        // The same event twice in one batch counts once.
-        event("Ev1", "U2", "111.1", "+1", true, 10),
+        event("Ev1", "U2", "111.1", ":tada:", false, 10),
+        event("Ev2", "U1", "111.1", "+1::skin-tone-3", true, 11),
     ];
-    // Ev6 was seen before: a redelivery.
-    let changes = vote_changes(
-        &events,
-        &fresh(&["Ev1", "Ev2", "Ev3", "Ev4", "Ev5"]),
-        &settings(0),
-        now(),
-    );
+    let change = |id: &str, user: &str, reaction: &str, present, event_ts| VoteChange {
+        event_id: Some(id.into()),
+        channel_id: "C1".into(),
+        message_ts: "111.1".into(),
+        user_id: user.into(),
+        reaction: Some(reaction.into()),
+        present,
+        event_ts,
+    };
     assert_eq!(
-        changes,
+        vote_changes(&events),
         [
-            change("U1", "111.1", false, 13),
-            change("U2", "111.1", true, 10)
+            change("Ev2", "U1", "+1", true, 11),
+            change("Ev1", "U2", "tada", false, 10),
+            change("Ev2", "U1", "+1", true, 11),
         ]
     );
-}
-
-#[test]
-fn a_channel_s_own_vote_emoji_is_the_vote() {
-    let mut settings = settings(0);
-    settings.get_mut(&ChannelId::from("C1")).unwrap().vote_emoji = "tada".into();
-    let events = [
-        event("Ev1", "U1", "111.1", "+1", true, 10),
-        event("Ev2", "U1", "222.2", "tada", true, 11),
-    ];
-    let changes = vote_changes(&events, &fresh(&["Ev1", "Ev2"]), &settings, now());
-    assert_eq!(changes, [change("U1", "222.2", true, 11)]);
 }
 
 fn changed(user: &str, card: &str, present: bool) -> ChangedVote {
@@ -104,16 +77,6 @@ fn changed(user: &str, card: &str, present: bool) -> ChangedVote {
         user_id: user.into(),
         present,
         voted_at: now(),
-    }
-}
-
-fn topic(id: i64, number: i32, card: &str, state: TopicState) -> crate::domain::topics::Topic {
-    crate::domain::topics::Topic {
-        id,
-        number: TopicNumber(number),
-        card_ts: Some(card.into()),
-        state,
-        ..blocks::tests::topic()
     }
 }
 
@@ -152,27 +115,14 @@ fn each_voter_with_a_budget_is_loaded_once_and_only_where_there_is_a_budget() {
     assert!(follow_up::budget_voters(&votes, &settings(0)).is_empty());
 }
 
+/// Without a budget the follow-up has nothing to add: the voted cards' refreshes are queued
+/// with the votes.
 #[test]
-fn without_a_budget_the_open_and_discussed_cards_voted_on_are_refreshed_and_no_one_is_told() {
-    let votes = [
-        changed("U1", "111.1", true),
-        changed("U1", "333.3", true),
-        changed("U2", "444.4", false),
-    ];
-    let loaded = Loaded {
-        topics: vec![
-            topic(1, 1, "111.1", TopicState::Open),
-            topic(3, 3, "333.3", TopicState::Discussed),
-            topic(4, 4, "444.4", TopicState::Discussing),
-        ],
-        voters: Default::default(),
-    };
-    let follow_up = follow_up::decide(&votes, &settings(0), &loaded);
-    assert!(follow_up.notices.is_empty());
-    assert_eq!(
-        refreshed(&follow_up),
-        [(1, Some("card:1".into())), (4, Some("card:4".into()))]
-    );
+fn without_a_budget_no_one_is_told_and_nothing_more_is_refreshed() {
+    let votes = [changed("U1", "111.1", true), changed("U2", "444.4", false)];
+    assert!(follow_up::budget_voters(&votes, &settings(0)).is_empty());
+    let follow_up = follow_up::decide(&votes, &settings(0), &Loaded::default());
+    assert_eq!(follow_up, follow_up::FollowUp::default());
 }
 
 #[test]
@@ -185,7 +135,6 @@ fn a_vote_beyond_the_budget_is_told_naming_the_counted_ones_and_the_voter_s_card
         budgeted(2, "222.2", false),
     ];
     let loaded = Loaded {
-        topics: vec![topic(2, 2, "222.2", TopicState::Open)],
         voters: [(
             (ChannelId::from("C1"), UserId::from("U1")),
             VoterVotes {
@@ -218,15 +167,12 @@ fn a_vote_beyond_the_budget_is_told_naming_the_counted_ones_and_the_voter_s_card
     );
 }
 
+/// The voter's open cards refresh (#1, whose vote was removed, was refreshed with the votes).
 #[test]
 fn a_counted_vote_or_a_removed_one_is_not_told_but_the_voter_s_cards_refresh() {
     // U1 removed their vote on #1 (so #2's counts now) and added one on #3, counted.
     let votes = [changed("U1", "111.1", false), changed("U1", "333.3", true)];
     let loaded = Loaded {
-        topics: vec![
-            topic(1, 1, "111.1", TopicState::Open),
-            topic(3, 3, "333.3", TopicState::Open),
-        ],
         voters: [(
             (ChannelId::from("C1"), UserId::from("U1")),
             VoterVotes {
@@ -242,7 +188,7 @@ fn a_counted_vote_or_a_removed_one_is_not_told_but_the_voter_s_cards_refresh() {
         .into_iter()
         .map(|(id, _)| id)
         .collect();
-    assert_eq!(ids, [1, 2, 3]);
+    assert_eq!(ids, [2, 3]);
 }
 
 #[test]

@@ -18,7 +18,7 @@ use crate::slack::outgoing::Delivery;
 use crate::store::{self, recounts::CardRead, recounts::Recount, votes::VoteChange};
 use crate::usecases::AppState;
 use crate::usecases::decision::{Change, Decision};
-use crate::usecases::reactions::follow_up;
+use crate::usecases::reactions::{self, follow_up};
 
 /// A recount whose votes were repaired.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,7 +59,7 @@ pub async fn finish(
         return Ok(None);
     };
     let bot = state.bot.get().map(|b| b.user_id.clone());
-    let repairs = decide_repairs(&loaded, bot.as_ref(), state.clock.now());
+    let repairs = decide_repairs(&loaded, bot.as_ref());
     let settings = HashMap::from([(loaded.recount.channel_id.clone(), loaded.settings.clone())]);
     let mut repaired = Vec::new();
     for repair in &repairs {
@@ -108,7 +108,7 @@ async fn load(tx: &mut PgConnection, recount_id: i64) -> anyhow::Result<Option<L
 /// (someone reacted while the answer was on its way, or before this step ran) is left as that
 /// event made it, and an event newer than the read that arrives after the repair still
 /// applies. A second recount of the same moment changes nothing more.
-pub fn decide_repairs(loaded: &Loaded, bot: Option<&UserId>, now: DateTime<Utc>) -> Vec<Repair> {
+pub fn decide_repairs(loaded: &Loaded, bot: Option<&UserId>) -> Vec<Repair> {
     let no_one = BTreeSet::new();
     loaded
         .cards
@@ -117,7 +117,7 @@ pub fn decide_repairs(loaded: &Loaded, bot: Option<&UserId>, now: DateTime<Utc>)
             let (reactions, read_at) = card.read.as_ref()?;
             let in_slack = voters(reactions, &loaded.settings.vote_emoji, bot);
             let stored = loaded.holders.get(&card.message_ts).unwrap_or(&no_one);
-            let changes = differences(card, &in_slack, stored, *read_at, now);
+            let changes = differences(card, &in_slack, stored, *read_at);
             (!changes.is_empty()).then_some(Repair {
                 number: card.number,
                 changes,
@@ -142,18 +142,18 @@ fn differences(
     in_slack: &BTreeSet<UserId>,
     stored: &BTreeSet<UserId>,
     read_at: DateTime<Utc>,
-    now: DateTime<Utc>,
 ) -> Vec<VoteChange> {
     let mut changes: Vec<VoteChange> = in_slack
         .difference(stored)
         .map(|user| (user, true))
         .chain(stored.difference(in_slack).map(|user| (user, false)))
         .map(|(user, present)| VoteChange {
+            event_id: None,
             channel_id: card.channel_id.clone(),
             message_ts: card.message_ts.clone(),
             user_id: user.clone(),
+            reaction: None,
             present,
-            at: now,
             event_ts: read_at.timestamp_micros(),
         })
         .collect();
@@ -161,17 +161,20 @@ fn differences(
     changes
 }
 
-/// Applies one card's repair, queues what its changed votes call for, and notes new voters.
-/// `None` when a newer event already made the votes so.
+/// Applies one card's repair (which queues the card's refresh and notes new voters) and queues
+/// what its changed votes call for under a budget. `None` when a newer event already made the
+/// votes so.
 async fn write_repair(
     tx: &mut PgConnection,
     state: &AppState,
     repair: &Repair,
     settings: &HashMap<ChannelId, ChannelSettings>,
 ) -> anyhow::Result<Option<CardRepair>> {
-    let changed = store::votes::apply(tx, &repair.changes)
+    let applying = reactions::applying(state.clock.now(), true);
+    let changed = store::votes::apply(&mut *tx, &repair.changes, &applying)
         .await
-        .context("repairing votes")?;
+        .context("repairing votes")?
+        .changed;
     if changed.is_empty() {
         return Ok(None);
     }
@@ -179,9 +182,6 @@ async fn write_repair(
     let added: Vec<UserId> = added.into_iter().map(|v| v.user_id.clone()).collect();
     let removed: Vec<UserId> = removed.into_iter().map(|v| v.user_id.clone()).collect();
     follow_up::queue(tx, &changed, settings, state.clock.as_ref()).await?;
-    store::users::note_unknown(&mut *tx, &added)
-        .await
-        .context("noting new voters")?;
     Ok(Some(CardRepair {
         number: repair.number,
         added,

@@ -223,15 +223,16 @@ fn a_card_read_is_repaired_to_what_slack_showed_as_of_the_read_and_the_rest_are_
             card(3, "333.3", None, Some("ratelimited")),
         ],
     );
-    let repairs = decide_repairs(&loaded, None, now());
+    let repairs = decide_repairs(&loaded, None);
     assert_eq!(repairs.len(), 1, "{repairs:?}");
     assert_eq!(repairs[0].number, TopicNumber(1));
     let change = |user: &str, present| VoteChange {
+        event_id: None,
         channel_id: "C1".into(),
         message_ts: "111.1".into(),
         user_id: user.into(),
+        reaction: None,
         present,
-        at: now(),
         event_ts: read_at().timestamp_micros(),
     };
     assert_eq!(

@@ -22,6 +22,7 @@ mod search;
 mod settings;
 mod topics;
 mod users;
+mod vote_batches;
 mod votes;
 
 use archhour::domain::topics::{Intents, Topic};
@@ -141,20 +142,31 @@ pub async fn react(
     now: DateTime<Utc>,
     event_ts: i64,
 ) -> Vec<store::votes::ChangedVote> {
-    let mut conn = db.conn().await;
-    store::votes::apply(
-        &mut conn,
-        &[store::votes::VoteChange {
-            channel_id: ChannelId::from(channel.to_string()),
-            message_ts: ts.to_string(),
-            user_id: UserId::from(user.to_string()),
-            present,
-            at: now,
-            event_ts,
-        }],
-    )
-    .await
-    .expect("applying a vote")
+    let change = store::votes::VoteChange {
+        event_id: None,
+        channel_id: ChannelId::from(channel.to_string()),
+        message_ts: ts.to_string(),
+        user_id: UserId::from(user.to_string()),
+        reaction: None,
+        present,
+        event_ts,
+    };
+    let applying = store::votes::Applying { now, ..applying(0) };
+    store::votes::apply(&db.pool, &[change], &applying)
+        .await
+        .expect("applying a vote")
+        .changed
+}
+
+/// How the app applies votes (the default emoji, a one-second refresh delay), at minute
+/// `minute`, outside a transaction.
+pub fn applying(minute: i64) -> store::votes::Applying<'static> {
+    store::votes::Applying {
+        now: at(minute),
+        default_vote_emoji: "+1",
+        refresh_delay: std::time::Duration::from_secs(1),
+        in_transaction: false,
+    }
 }
 
 /// A plain outbox row under `key`: due at once, merging with nothing, in no sequence.

@@ -3,10 +3,11 @@
 
 use archhour::domain::topics::TopicState;
 use archhour::domain::users::UserKind;
+use archhour::store::votes::{self, VoteChange};
 use archhour::store::{topics, users};
 
-use super::{CHANNEL, Db, at, post_card, propose, react};
-use archhour::domain::ids::UserId;
+use super::{CHANNEL, Db, applying, at, post_card, propose, react};
+use archhour::domain::ids::{ChannelId, UserId};
 
 const PERSON: UserKind = UserKind {
     is_bot: false,
@@ -80,14 +81,34 @@ async fn a_user_is_known_while_the_answer_is_fresh() {
     );
 }
 
-/// Voters seen for the first time are queued for a look-up, once each, in user order; saving
-/// what users.info said takes them off the queue, and noting them again does not put them back.
+/// New votes by `voters` on message `card`, applied as one batch; returns how many voters the
+/// batch noted as not seen before.
+async fn vote(db: &Db, card: &str, voters: &[&str]) -> u64 {
+    let changes: Vec<VoteChange> = (1..)
+        .zip(voters)
+        .map(|(event_ts, user)| VoteChange {
+            event_id: None,
+            channel_id: ChannelId::from(CHANNEL),
+            message_ts: card.to_string(),
+            user_id: UserId::from(*user),
+            reaction: None,
+            present: true,
+            event_ts,
+        })
+        .collect();
+    votes::apply(&db.pool, &changes, &applying(0))
+        .await
+        .unwrap()
+        .new_voters
+}
+
+/// Voters seen for the first time (noted by the batch that applies their votes) are queued for
+/// a look-up, once each, in user order; saving what users.info said takes them off the queue,
+/// and voting again does not put them back.
 #[tokio::test]
 async fn new_voters_wait_for_a_look_up_once() {
     let db = Db::fresh().await;
-    let noted = users::note_unknown(&db.pool, &ids(&["U3", "U1", "U3", "U2"]))
-        .await
-        .unwrap();
+    let noted = vote(&db, "1.1", &["U3", "U1", "U3", "U2"]).await;
     assert_eq!(noted, 3, "U3 twice is one user");
     assert_eq!(
         users::to_look_up(&db.pool, 10).await.unwrap(),
@@ -114,9 +135,7 @@ async fn new_voters_wait_for_a_look_up_once() {
     );
 
     assert_eq!(
-        users::note_unknown(&db.pool, &ids(&["U1", "U4"]))
-            .await
-            .unwrap(),
+        vote(&db, "2.2", &["U1", "U4"]).await,
         1,
         "U1 is known: only U4 is new"
     );

@@ -8,21 +8,31 @@ use archhour::domain::users::UserKind;
 use archhour::store::votes::{self, ChangedVote, VoteChange};
 use archhour::store::{topics, users};
 
-use super::{CHANNEL, Db, at, post_card, propose, react};
+use super::{CHANNEL, Db, applying, at, post_card, propose, react};
 use archhour::domain::ids::{ChannelId, UserId};
 
 const CARD: &str = "1700000000.000100";
 const NOTHING: Vec<ChangedVote> = Vec::new();
 
-fn change(ts: &str, user: &str, present: bool, minute: i64, event_ts: i64) -> VoteChange {
+/// A change without an event (as a recount's repair is), known to be the vote emoji.
+fn change(ts: &str, user: &str, present: bool, event_ts: i64) -> VoteChange {
     VoteChange {
+        event_id: None,
         channel_id: ChannelId::from(CHANNEL.to_string()),
         message_ts: ts.to_string(),
         user_id: UserId::from(user.to_string()),
+        reaction: None,
         present,
-        at: at(minute),
         event_ts,
     }
+}
+
+/// Applies `batch` at minute `minute`, outside a transaction; returns the votes it changed.
+async fn apply_at(db: &Db, minute: i64, batch: &[VoteChange]) -> Vec<ChangedVote> {
+    votes::apply(&db.pool, batch, &applying(minute))
+        .await
+        .expect("applying votes")
+        .changed
 }
 
 fn changed(user: &str, present: bool, minute: i64) -> ChangedVote {
@@ -102,13 +112,12 @@ async fn the_newest_event_wins_whatever_order_they_arrive_in() {
 async fn voters_are_in_vote_order_and_bots_are_not_voters() {
     let db = Db::fresh().await;
     bot(&db, "B1").await;
-    let mut conn = db.conn().await;
     let batch = [
-        change(CARD, "B1", true, 1, 1),
-        change(CARD, "U2", true, 1, 2),
-        change(CARD, "U1", true, 1, 3),
+        change(CARD, "B1", true, 1),
+        change(CARD, "U2", true, 2),
+        change(CARD, "U1", true, 3),
     ];
-    assert_eq!(votes::apply(&mut conn, &batch).await.unwrap().len(), 3);
+    assert_eq!(apply_at(&db, 1, &batch).await.len(), 3);
     react(&db, CHANNEL, CARD, "U3", true, at(2), 4).await;
     assert_eq!(
         votes::voters(&db.pool, &ChannelId::from(CHANNEL), CARD)
@@ -142,14 +151,13 @@ async fn a_batch_moves_the_tally_by_its_net_change() {
     for (n, user) in ["U1", "U2", "U3"].iter().enumerate() {
         react(&db, CHANNEL, CARD, user, true, at(1), n as i64).await;
     }
-    let mut conn = db.conn().await;
     let batch = [
-        change(CARD, "U1", false, 2, 10),
-        change(CARD, "U2", false, 2, 11),
-        change(CARD, "U3", false, 2, 1), // older than U3's add: ignored
-        change(CARD, "U4", true, 2, 12),
+        change(CARD, "U1", false, 10),
+        change(CARD, "U2", false, 11),
+        change(CARD, "U3", false, 1), // older than U3's add: ignored
+        change(CARD, "U4", true, 12),
     ];
-    let applied = votes::apply(&mut conn, &batch).await.unwrap();
+    let applied = apply_at(&db, 2, &batch).await;
     assert_eq!(applied.len(), 3);
     assert_eq!(tally(&db, CARD).await, 2, "3 − 2 + 1");
     assert_eq!(
@@ -264,16 +272,12 @@ async fn votes_cast_together_use_the_budget_in_card_order() {
         let topic = propose(&db, CHANNEL, "U9", title, at(0)).await;
         post_card(&db, &topic, ts).await;
     }
-    let mut conn = db.conn().await;
-    votes::apply(
-        &mut conn,
-        &[
-            change("1.1", "U1", true, 1, 1),
-            change("1.2", "U1", true, 1, 2),
-        ],
+    apply_at(
+        &db,
+        1,
+        &[change("1.1", "U1", true, 1), change("1.2", "U1", true, 2)],
     )
-    .await
-    .unwrap();
+    .await;
     assert_eq!(
         votes::counted_on_open_cards(&db.pool, &ChannelId::from(CHANNEL), 1)
             .await
