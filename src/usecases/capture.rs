@@ -82,7 +82,7 @@ pub async fn thread_reply(state: &AppState, reply: ThreadReply) -> anyhow::Resul
 
 /// What a reply is, and, when it was an action item or decision over the length limit, which
 /// and how long: such a reply is kept as a note (nothing typed is lost) and its author told why.
-pub fn what_to_capture(text: &str) -> (Capture, Option<(&'static str, usize)>) {
+fn what_to_capture(text: &str) -> (Capture, Option<(&'static str, usize)>) {
     let classified = classify_reply(text);
     match over_limit(&classified) {
         Some(over) => {

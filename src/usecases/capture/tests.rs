@@ -1,18 +1,9 @@
 //! Capturing thread replies, decided without a database: what each kind of reply stores, how
 //! the bot reacts, what an over-long one becomes, and whose capture `undo` takes back.
 
-use chrono::TimeZone;
-
 use super::*;
-use crate::domain::actions::{ActionItem, ItemState};
 use crate::domain::ids::ItemNumber;
-use crate::slack::call::SlackCall;
-use crate::slack::outgoing::Outgoing;
-
-/// Monday 30 November 2026, 10:00 UTC; the default reminder run is Tuesday 10:00 UTC.
-fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 30, 10, 0, 0).unwrap()
-}
+use crate::usecases::items::record::tests::{a7, now};
 
 /// U9's reply `ts` in the thread of topic 501's card, in channel C1 of T1.
 fn reply(ts: &str) -> ThreadReply {
@@ -60,25 +51,10 @@ fn item_reading(text: &str, mentioned: &[&str]) -> Reading {
     }
 }
 
-/// A7 (id 70), open, by U9 from reply 200 on topic 501 in meeting 5.
+/// A7, captured from reply 200.
 fn stored(text: &str, owners: &[&str]) -> CaptureChange {
     CaptureChange::Item(StoreItem {
-        item: ActionItem {
-            id: 70,
-            number: ItemNumber(7),
-            team_id: "T1".into(),
-            channel_id: "C1".into(),
-            text: text.into(),
-            owners: owners.iter().map(|&u| UserId::from(u)).collect(),
-            owner_names: Vec::new(),
-            due_on: None,
-            topic_id: Some(501),
-            meeting_id: Some(5),
-            created_by: "U9".into(),
-            created_at: now(),
-            state: ItemState::Open,
-            snoozed_until: None,
-        },
+        item: a7(text, owners, None),
         source_ts: Some("1700000000.000200".into()),
     })
 }
@@ -179,22 +155,12 @@ fn an_item_or_decision_over_the_limit_is_kept_as_a_note_and_its_author_told() {
         vec![CaptureChange::Note(entry(&long_item))]
     );
     assert_eq!(keys(&decision), vec!["too-long:C1:1700000000.000200"]);
-    let Outgoing::Call(call) = &decision.calls[0].outgoing else {
-        panic!("expected a call, got {:?}", decision.calls[0].outgoing);
-    };
-    let SlackCall::PostEphemeral(request) = &**call else {
-        panic!("expected chat.postEphemeral, got {call:?}");
-    };
+    let (_, channel, user, text) = decision.calls[0].ephemeral_parts();
+    assert_eq!((channel.as_str(), user.as_str()), ("C1", "U9"));
     assert_eq!(
-        (request.channel.to_string(), request.user.to_string()),
-        ("C1".to_string(), "U9".to_string())
-    );
-    assert_eq!(
-        request.content.text.as_deref(),
-        Some(
-            "An action item can be at most 1000 characters; yours is 1001, so it was kept as a \
-             note on the topic. Post a shorter one to record it."
-        )
+        text,
+        "An action item can be at most 1000 characters; yours is 1001, so it was kept as a \
+         note on the topic. Post a shorter one to record it."
     );
 }
 

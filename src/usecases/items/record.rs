@@ -6,7 +6,7 @@
 //! schedules its reminders, before anything is written.
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
@@ -177,8 +177,9 @@ impl Taken {
     }
 
     /// The open item `by` records under what was taken, as it reads once stored: `item`'s text
-    /// and due date, its `owners` in the order they read back (sorted, each once), on
-    /// `topic_id` in `meeting_id`.
+    /// and due date, its `owners` in the order they read back (sorted, each once: the store
+    /// orders them by id, and Slack's ids are capital letters and digits, which sort alike in
+    /// any collation), on `topic_id` in `meeting_id`.
     pub fn item(
         self,
         by: &Asker<'_>,

@@ -5,8 +5,6 @@ use chrono::TimeZone;
 
 use super::*;
 use crate::domain::challenges::entry::{Field, FieldError, OneLineError};
-use crate::slack::call::SlackCall;
-use crate::slack::outgoing::Outgoing;
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 30, 10, 0, 0).unwrap()
@@ -14,15 +12,6 @@ fn now() -> DateTime<Utc> {
 
 fn day(d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
-}
-
-/// Leaked: the asker lives as long as the test.
-fn by() -> Asker<'static> {
-    Asker {
-        team_id: Box::leak(Box::new(TeamId::from("T1"))),
-        channel_id: Box::leak(Box::new(ChannelId::from("C1"))),
-        user_id: Box::leak(Box::new(UserId::from("U9"))),
-    }
 }
 
 /// C7, seen three times, last on 2 November.
@@ -120,7 +109,13 @@ fn a_line_that_cannot_be_read_is_refused_and_says_why() {
 
 #[test]
 fn an_anecdote_on_an_issue_in_the_log_is_one_more_occurrence() {
-    let decision = decide(&by(), Target::Existing(issue()), anecdote(), None, now());
+    let decision = decide(
+        &Asker::u9_in_c1(),
+        Target::Existing(issue()),
+        anecdote(),
+        None,
+        now(),
+    );
     assert_eq!(decision.changes, vec![added(40, None)]);
     assert_eq!(
         decision.reply.text,
@@ -133,7 +128,13 @@ fn an_anecdote_on_an_issue_in_the_log_is_one_more_occurrence() {
         occurrences: None,
         ..issue()
     };
-    let decision = decide(&by(), Target::Existing(uncounted), anecdote(), None, now());
+    let decision = decide(
+        &Asker::u9_in_c1(),
+        Target::Existing(uncounted),
+        anecdote(),
+        None,
+        now(),
+    );
     assert!(
         decision.reply.text.contains(" · now 1 occurrence.\n"),
         "{}",
@@ -143,7 +144,7 @@ fn an_anecdote_on_an_issue_in_the_log_is_one_more_occurrence() {
 
 #[test]
 fn an_anecdote_on_a_new_issue_starts_it_under_what_was_taken() {
-    let decision = decide(&by(), new_issue(), anecdote(), None, now());
+    let decision = decide(&Asker::u9_in_c1(), new_issue(), anecdote(), None, now());
     assert_eq!(decision.changes, vec![started(), added(41, None)]);
     assert_eq!(
         decision.reply.text,
@@ -172,19 +173,7 @@ fn submission(picked_issue: Option<i64>) -> ChallengeSubmission {
 /// The confirmation's key, channel, user and text.
 fn told(decision: &Decision<AnecdoteChange>) -> (&str, String, String, String) {
     assert_eq!(decision.calls.len(), 1, "{:?}", decision.calls);
-    let delivery = &decision.calls[0];
-    let Outgoing::Call(call) = &delivery.outgoing else {
-        panic!("expected a call, got {:?}", delivery.outgoing);
-    };
-    let SlackCall::PostEphemeral(request) = &**call else {
-        panic!("expected chat.postEphemeral, got {call:?}");
-    };
-    (
-        delivery.key.as_str(),
-        request.channel.to_string(),
-        request.user.to_string(),
-        request.content.text.clone().unwrap_or_default(),
-    )
+    decision.calls[0].ephemeral_parts()
 }
 
 #[test]

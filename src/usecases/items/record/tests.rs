@@ -4,20 +4,31 @@
 use chrono::{NaiveDate, TimeZone};
 
 use super::*;
-use crate::domain::ids::{ChannelId, TopicNumber};
+use crate::domain::ids::TopicNumber;
 use crate::domain::topics::{Intents, TopicState};
 
 /// Monday 30 November 2026, 10:00 UTC; the default reminder run is Tuesday 10:00 UTC.
-fn now() -> DateTime<Utc> {
+pub(crate) fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 30, 10, 0, 0).unwrap()
 }
 
-/// Leaked: the asker lives as long as the test.
-fn by() -> Asker<'static> {
-    Asker {
-        team_id: Box::leak(Box::new(TeamId::from("T1"))),
-        channel_id: Box::leak(Box::new(ChannelId::from("C1"))),
-        user_id: Box::leak(Box::new(UserId::from("U9"))),
+/// A7 (id 70), open, recorded by U9 in C1 of T1 at [`now`], on topic 501 in meeting 5.
+pub(crate) fn a7(text: &str, owners: &[&str], due_on: Option<NaiveDate>) -> ActionItem {
+    ActionItem {
+        id: 70,
+        number: ItemNumber(7),
+        team_id: "T1".into(),
+        channel_id: "C1".into(),
+        text: text.into(),
+        owners: owners.iter().map(|&id| UserId::from(id)).collect(),
+        owner_names: Vec::new(),
+        due_on,
+        topic_id: Some(501),
+        meeting_id: Some(5),
+        created_by: "U9".into(),
+        created_at: now(),
+        state: ItemState::Open,
+        snoozed_until: None,
     }
 }
 
@@ -69,7 +80,7 @@ fn owners(ids: &[&str]) -> Vec<UserId> {
 }
 
 fn refusal(owners: &[UserId], item: &ItemText, place: &Place) -> Option<Refusal> {
-    decide(&by(), owners, item, place, None, now()).err()
+    decide(&Asker::u9_in_c1(), owners, item, place, None, now()).err()
 }
 
 #[test]
@@ -117,7 +128,7 @@ fn the_item_is_stored_as_it_will_read_back_and_the_reply_names_its_topic() {
     let due = NaiveDate::from_ymd_opt(2026, 12, 2);
     let text = item("Ask <@U2> & co", due, Some(12));
     let decision = decide(
-        &by(),
+        &Asker::u9_in_c1(),
         &owners(&["U2", "U1"]),
         &text,
         &place(Some(topic())),
@@ -125,26 +136,10 @@ fn the_item_is_stored_as_it_will_read_back_and_the_reply_names_its_topic() {
         now(),
     )
     .expect("recorded");
-    let stored = ActionItem {
-        id: 70,
-        number: ItemNumber(7),
-        team_id: "T1".into(),
-        channel_id: "C1".into(),
-        text: "Ask <@U2> & co".into(),
-        owners: owners(&["U1", "U2"]),
-        owner_names: Vec::new(),
-        due_on: due,
-        topic_id: Some(501),
-        meeting_id: Some(5),
-        created_by: "U9".into(),
-        created_at: now(),
-        state: ItemState::Open,
-        snoozed_until: None,
-    };
     assert_eq!(
         decision.changes,
         vec![StoreItem {
-            item: stored,
+            item: a7("Ask <@U2> & co", &["U1", "U2"], due),
             source_ts: None
         }]
     );
@@ -177,7 +172,15 @@ fn the_item_is_stored_as_it_will_read_back_and_the_reply_names_its_topic() {
 fn without_a_number_the_item_goes_on_the_loaded_topic_or_none() {
     let text = item("Write it", None, None);
     let u1 = owners(&["U1"]);
-    let on_topic = decide(&by(), &u1, &text, &place(Some(topic())), None, now()).unwrap();
+    let on_topic = decide(
+        &Asker::u9_in_c1(),
+        &u1,
+        &text,
+        &place(Some(topic())),
+        None,
+        now(),
+    )
+    .unwrap();
     assert_eq!(on_topic.changes[0].item.topic_id, Some(501));
     assert_eq!(
         on_topic.reply.text,
@@ -185,7 +188,7 @@ fn without_a_number_the_item_goes_on_the_loaded_topic_or_none() {
     );
     let mut outside = place(None);
     outside.meeting_id = None;
-    let alone = decide(&by(), &u1, &text, &outside, None, now()).unwrap();
+    let alone = decide(&Asker::u9_in_c1(), &u1, &text, &outside, None, now()).unwrap();
     let stored = &alone.changes[0].item;
     assert_eq!((stored.topic_id, stored.meeting_id), (None, None));
     assert_eq!(alone.reply.text, "Recorded A7: Write it\nOwners: <@U1>");
@@ -198,7 +201,15 @@ fn a_due_date_already_past_and_reminders_turned_off_schedule_nothing() {
     // 09:00 on the day it is due has passed at 10:00.
     let today = NaiveDate::from_ymd_opt(2026, 11, 30);
     let text = item("Write it", today, None);
-    let decision = decide(&by(), &owners(&["U1"]), &text, &quiet, None, now()).unwrap();
+    let decision = decide(
+        &Asker::u9_in_c1(),
+        &owners(&["U1"]),
+        &text,
+        &quiet,
+        None,
+        now(),
+    )
+    .unwrap();
     assert!(decision.steps.is_empty(), "{:?}", decision.steps);
     assert_eq!(decision.changes[0].item.due_on, today);
 }
