@@ -10,6 +10,7 @@ use crate::compose;
 use crate::domain::actions::ActionItem;
 use crate::domain::ids::{ChannelId, UserId};
 use crate::domain::membership::{Membership, Outside};
+use crate::domain::topics::Topic;
 use crate::slack::blocks::home::{ChannelOutlook, HomeView, home};
 use crate::slack::blocks::items::{TopicRef, reminder_dm};
 use crate::slack::blocks::{self, Reply};
@@ -34,20 +35,23 @@ pub async fn topic_refs(
         else {
             continue;
         };
-        let link = match (bot, &topic.card_ts) {
-            (Some(bot), Some(ts)) => Some(bot.permalink(&topic.channel_id, ts)),
-            _ => None,
-        };
-        refs.insert(
-            topic_id,
-            TopicRef {
-                number: topic.number,
-                title: topic.title,
-                link,
-            },
-        );
+        refs.insert(topic_id, topic_ref(&topic, bot));
     }
     Ok(refs)
+}
+
+/// How an item names the topic it came from: its number and title, and a link to its card
+/// when the workspace is known and the card posted.
+pub fn topic_ref(topic: &Topic, bot: Option<&BotIdentity>) -> TopicRef {
+    let link = match (bot, &topic.card_ts) {
+        (Some(bot), Some(ts)) => Some(bot.permalink(&topic.channel_id, ts)),
+        _ => None,
+    };
+    TopicRef {
+        number: topic.number,
+        title: topic.title.clone(),
+        link,
+    }
 }
 
 /// The day it is in a channel's time zone.

@@ -306,3 +306,22 @@ impl Delivery {
         Delivery::call(key, SlackCall::post_ephemeral(channel, user, reply))
     }
 }
+
+#[cfg(test)]
+impl Delivery {
+    /// An ephemeral message's key, channel, user and text, for tests; panics on anything else.
+    pub fn ephemeral_parts(&self) -> (&str, String, String, String) {
+        let Outgoing::Call(call) = &self.outgoing else {
+            panic!("expected a call, got {:?}", self.outgoing);
+        };
+        let SlackCall::PostEphemeral(request) = &**call else {
+            panic!("expected chat.postEphemeral, got {call:?}");
+        };
+        (
+            self.key.as_str(),
+            request.channel.to_string(),
+            request.user.to_string(),
+            request.content.text.clone().unwrap_or_default(),
+        )
+    }
+}

@@ -83,25 +83,57 @@ macro_rules! query_items {
     };
 }
 
-/// Stores an item and its owners under the workspace's next item number.
+/// Stores an item and its owners under the workspace's next item number and a new id.
 pub async fn insert(db: &mut PgConnection, item: &NewItem<'_>) -> sqlx::Result<ActionItem> {
+    let number = take_next_number(&mut *db, item.team_id).await?;
+    let id = take_next_id(&mut *db).await?;
+    insert_taken(&mut *db, id, number, item).await?;
+    find(&mut *db, id).await?.ok_or(sqlx::Error::RowNotFound)
+}
+
+/// Takes the workspace's next item number (the row lock lasts until the transaction ends, and a
+/// rollback gives the number back).
+pub async fn take_next_number(
+    db: impl PgExecutor<'_>,
+    team_id: &TeamId,
+) -> sqlx::Result<ItemNumber> {
     let number: i32 = sqlx::query_scalar!(
         "insert into workspaces (team_id, last_action_number) values ($1, 1)
          on conflict (team_id) do update
              set last_action_number = workspaces.last_action_number + 1
          returning last_action_number",
-        item.team_id.as_str()
+        team_id.as_str()
     )
-    .fetch_one(&mut *db)
+    .fetch_one(db)
     .await?;
-    let id: i64 = sqlx::query_scalar!(
+    Ok(ItemNumber(number))
+}
+
+/// Takes an id for an item about to be stored, so what is decided about it can name it before
+/// it is written. Ids were never gapless: one taken by a transaction that rolls back stays
+/// unused.
+pub async fn take_next_id(db: impl PgExecutor<'_>) -> sqlx::Result<i64> {
+    sqlx::query_scalar!("select nextval(pg_get_serial_sequence('action_items', 'id')) as \"id!\"")
+        .fetch_one(db)
+        .await
+}
+
+/// Stores an item and its owners under an id from [`take_next_id`] and a number from
+/// [`take_next_number`].
+pub async fn insert_taken(
+    db: &mut PgConnection,
+    id: i64,
+    number: ItemNumber,
+    item: &NewItem<'_>,
+) -> sqlx::Result<()> {
+    sqlx::query!(
         "insert into action_items
-             (team_id, number, channel_id, text, due_on, topic_id, meeting_id, created_by,
+             (id, team_id, number, channel_id, text, due_on, topic_id, meeting_id, created_by,
               created_at, source_channel_id, source_ts, owner_names)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-         returning id",
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        id,
         item.team_id.as_str(),
-        number,
+        number.0,
         item.channel_id.as_str(),
         item.text,
         item.due_on,
@@ -113,10 +145,9 @@ pub async fn insert(db: &mut PgConnection, item: &NewItem<'_>) -> sqlx::Result<A
         item.source.map(|(_, ts)| ts),
         item.owner_names
     )
-    .fetch_one(&mut *db)
+    .execute(&mut *db)
     .await?;
-    set_owners(&mut *db, id, item.owners).await?;
-    find(&mut *db, id).await?.ok_or(sqlx::Error::RowNotFound)
+    set_owners(db, id, item.owners).await
 }
 
 /// Replaces an item's owners.

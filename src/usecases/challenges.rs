@@ -3,26 +3,26 @@
 //! "Discuss at Arch Hour" proposes a topic from an issue, once while it is on the agenda.
 
 mod discuss;
+pub mod record;
 mod status;
 
 use std::time::Duration;
 
 use anyhow::Context;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::PgExecutor;
 
 use crate::domain::challenges::entry;
-use crate::domain::challenges::form::{self, FormField, FormIssue, FormValues};
-use crate::domain::challenges::{ChallengeIssue, parse_one_line, ranking};
+use crate::domain::challenges::{ChallengeIssue, ranking};
 use crate::domain::command::ChallengeCommand;
 use crate::domain::ids::ChannelId;
-use crate::outbox;
 use crate::slack::blocks::{Reply, challenges as messages};
-use crate::slack::inbound::{ChallengeSubmission, SlashCommand};
-use crate::slack::outgoing::Delivery;
-use crate::store::{self, challenges::IssueChoice};
+use crate::slack::inbound::SlashCommand;
+use crate::store;
 use crate::usecases::AppState;
 
 pub use discuss::discuss;
+pub use record::submitted;
 
 /// How long `views.open` may take: Slack's trigger and our answer both expire at 3 s.
 const FORM_DEADLINE: Duration = Duration::from_millis(2000);
@@ -35,7 +35,7 @@ pub async fn command(
 ) -> anyhow::Result<Reply> {
     match challenge {
         ChallengeCommand::Form => open_form(state, command).await,
-        ChallengeCommand::Record(text) => record_one_line(state, command, &text).await,
+        ChallengeCommand::Record(text) => record::one_line(state, command, &text).await,
         ChallengeCommand::Show(number) => show(state, command, number).await,
         ChallengeCommand::SetStatus { number, status } => {
             status::set(state, command, number, &status).await
@@ -45,15 +45,15 @@ pub async fn command(
 }
 
 /// Today in the channel's time zone: the default date of an anecdote, and the latest allowed.
-async fn today(state: &AppState, channel_id: &ChannelId) -> anyhow::Result<NaiveDate> {
-    let settings = store::settings::load(&state.db, channel_id)
+async fn today(
+    db: impl PgExecutor<'_>,
+    channel_id: &ChannelId,
+    now: DateTime<Utc>,
+) -> anyhow::Result<NaiveDate> {
+    let settings = store::settings::load(db, channel_id)
         .await
         .context("loading settings")?;
-    Ok(state
-        .clock
-        .now()
-        .with_timezone(&settings.schedule.tz)
-        .date_naive())
+    Ok(now.with_timezone(&settings.schedule.tz).date_naive())
 }
 
 /// The channel's issues, most occurrences first.
@@ -66,7 +66,7 @@ async fn ranked(state: &AppState, channel_id: &ChannelId) -> anyhow::Result<Vec<
 
 /// `challenge`: opens the form, offering the log's categories and issues.
 async fn open_form(state: &AppState, command: &SlashCommand) -> anyhow::Result<Reply> {
-    let today = today(state, &command.channel_id).await?;
+    let today = today(&state.db, &command.channel_id, state.clock.now()).await?;
     let categories = store::challenges::categories(&state.db, &command.channel_id)
         .await
         .context("loading categories")?;
@@ -83,118 +83,6 @@ async fn open_form(state: &AppState, command: &SlashCommand) -> anyhow::Result<R
             Ok(messages::form_unavailable())
         }
     }
-}
-
-/// `challenge Category | Issue | what happened [| team [| date]]`.
-async fn record_one_line(
-    state: &AppState,
-    command: &SlashCommand,
-    text: &str,
-) -> anyhow::Result<Reply> {
-    let today = today(state, &command.channel_id).await?;
-    let recording = match parse_one_line(text, today) {
-        Ok(recording) => recording,
-        Err(error) => return Ok(messages::one_line_error(&error)),
-    };
-    let mut tx = state.db.begin().await.context("starting a transaction")?;
-    let recorded = store::challenges::record(
-        &mut tx,
-        &store::challenges::Recording {
-            team_id: &command.team_id,
-            channel_id: &command.channel_id,
-            user_id: &command.user_id,
-            issue: IssueChoice::Named {
-                category: recording.category,
-                title: recording.issue,
-            },
-            anecdote: recording.anecdote,
-            source: None,
-            at: state.clock.now(),
-        },
-    )
-    .await
-    .context("recording an anecdote")?
-    .context("a named issue is always found or started")?;
-    state.commit(tx, "an anecdote").await?;
-    Ok(messages::recorded(&recorded))
-}
-
-/// The form, submitted: the errors to show under its fields, or none once it is recorded (and
-/// the person told so in the channel).
-pub async fn submitted(
-    state: &AppState,
-    submission: &ChallengeSubmission,
-) -> anyhow::Result<Vec<(&'static str, String)>> {
-    let today = today(state, &submission.channel_id).await?;
-    let gone = || {
-        vec![(
-            messages::field_block(FormField::Issue),
-            "That issue is no longer in this channel's log.".to_string(),
-        )]
-    };
-    let picked_issue = match submission.picked_issue {
-        Some(id) => match store::challenges::find(&state.db, id)
-            .await
-            .context("loading the picked issue")?
-        {
-            Some(issue) if issue.channel_id == submission.channel_id => Some((id, issue.category)),
-            _ => return Ok(gone()),
-        },
-        None => None,
-    };
-    let values = FormValues {
-        picked_category: submission.picked_category.clone(),
-        typed_category: submission.typed_category.clone(),
-        picked_issue,
-        typed_issue: submission.typed_issue.clone(),
-        what_happened: submission.what_happened.clone(),
-        team: submission.team.clone(),
-        date: submission.date,
-    };
-    let checked = match form::check(&values, today) {
-        Ok(checked) => checked,
-        Err(errors) => {
-            return Ok(errors
-                .into_iter()
-                .map(|(field, message)| (messages::field_block(field), message))
-                .collect());
-        }
-    };
-    let mut tx = state.db.begin().await.context("starting a transaction")?;
-    let recorded = store::challenges::record(
-        &mut tx,
-        &store::challenges::Recording {
-            team_id: &submission.team_id,
-            channel_id: &submission.channel_id,
-            user_id: &submission.user_id,
-            issue: match checked.issue {
-                FormIssue::Picked(id) => IssueChoice::Existing(id),
-                FormIssue::Named { category, title } => IssueChoice::Named { category, title },
-            },
-            anecdote: checked.anecdote,
-            source: Some(format!("view:{}", submission.view_id)),
-            at: state.clock.now(),
-        },
-    )
-    .await
-    .context("recording an anecdote")?;
-    let Some(recorded) = recorded else {
-        return Ok(gone());
-    };
-    outbox::queue(
-        &mut tx,
-        &Delivery::ephemeral(
-            format!("challenge-recorded:{}", submission.view_id),
-            &submission.channel_id,
-            &submission.user_id,
-            messages::recorded(&recorded),
-        ),
-        state.clock.as_ref(),
-    )
-    .await
-    .context("queuing the confirmation")?;
-    state.commit(tx, "an anecdote").await?;
-    Ok(Vec::new())
 }
 
 /// `challenges [category]`.

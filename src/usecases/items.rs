@@ -2,12 +2,15 @@
 //! Done / Snooze buttons on reminder DMs and the App Home tab.
 //!
 //! Changing an item loads it (with who may change it, and the reminder DMs that list it), then
-//! decides purely ([`decide_reassign`], [`decide_close`], [`decide_press`]); a new item is
-//! checked purely ([`check_new`]) and then stored, since its number and reply come from the
-//! row. `mine` is a pure read.
+//! decides purely ([`decide_reassign`], [`decide_close`], [`decide_press`]); a new item loads
+//! where it goes and takes its number, then decides purely too ([`record::decide`]). `mine` is
+//! a pure read.
 
+pub mod record;
 #[cfg(test)]
 mod tests;
+
+pub use record::{StoreItem, Taken};
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
@@ -15,17 +18,15 @@ use sqlx::PgConnection;
 
 use super::decision::{Change, Decided, Decision};
 use super::refusal::Refusal;
-use super::{reminders, weekly};
 use crate::compose;
-use crate::domain::actions::{ActionItem, ItemState, ItemText};
+use crate::domain::actions::{ActionItem, ItemState};
 use crate::domain::command::ActionCommand;
 use crate::domain::ids::{ItemNumber, UserId};
-use crate::domain::meeting::rules::Phase;
 use crate::slack::actions::ItemControl;
 use crate::slack::blocks::{Reply, items as messages};
 use crate::slack::inbound::{ItemPress, SlashCommand};
 use crate::slack::outgoing::Delivery;
-use crate::store::{self, items::NewItem};
+use crate::store;
 use crate::usecases::AppState;
 
 /// `action …`.
@@ -35,117 +36,11 @@ pub async fn action(
     action: ActionCommand,
 ) -> anyhow::Result<Reply> {
     match action {
-        ActionCommand::New { owners, item } => record(state, command, owners, item).await,
+        ActionCommand::New { owners, item } => record::record(state, command, &owners, &item).await,
         ActionCommand::Reassign { number, owners } => {
             reassign(state, command, number, &owners).await
         }
     }
-}
-
-/// Records an item from the slash command: owned by its leading mentions, attached to the
-/// topic `#N` names or else the topic being discussed.
-async fn record(
-    state: &AppState,
-    command: &SlashCommand,
-    owners: Vec<UserId>,
-    item: ItemText,
-) -> anyhow::Result<Reply> {
-    if let Err(refusal) = check_new(&owners, &item) {
-        return Ok(refusal.reply());
-    }
-    let now = state.clock.now();
-    let mut tx = state.db.begin().await.context("starting a transaction")?;
-    let meeting = store::meetings::running_in(&mut *tx, &command.channel_id)
-        .await
-        .context("loading the meeting")?;
-    let named = match item.topic_number {
-        Some(number) => {
-            let found = store::topics::lock_by_number(
-                &mut *tx,
-                &command.team_id,
-                &command.channel_id,
-                number,
-            )
-            .await
-            .context("loading the named topic")?;
-            if found.is_none() {
-                return Ok(Refusal::NoSuchTopic(number).reply());
-            }
-            found
-        }
-        None => None,
-    };
-    let topic_id = named
-        .map(|topic| topic.id)
-        .or(match meeting.as_ref().map(|m| m.phase) {
-            Some(Phase::Discussing { topic_id, .. } | Phase::Voting { topic_id, .. }) => {
-                Some(topic_id)
-            }
-            _ => None,
-        });
-    let stored = store::items::insert(
-        &mut tx,
-        &NewItem {
-            team_id: &command.team_id,
-            channel_id: &command.channel_id,
-            text: &item.text,
-            owners: &owners,
-            owner_names: &[],
-            due_on: item.due,
-            topic_id,
-            meeting_id: meeting.as_ref().map(|m| m.id),
-            created_by: &command.user_id,
-            created_at: now,
-            source: None,
-        },
-    )
-    .await
-    .context("storing an action item")?;
-    after_recording(&mut tx, &stored, now).await?;
-    let topic = topic_ref(&mut tx, state, &stored).await?;
-    state.commit(tx, "an action item").await?;
-    Ok(messages::item_recorded(&stored, topic.as_ref()))
-}
-
-/// What a new item must have: an owner, something to do, and no more than the length limit.
-pub fn check_new(owners: &[UserId], item: &ItemText) -> Result<(), Refusal> {
-    if owners.is_empty() {
-        return Err(Refusal::ItemNeedsOwner);
-    }
-    if item.text.trim().is_empty() {
-        return Err(Refusal::ItemNeedsText);
-    }
-    if let Some(chars) = crate::domain::actions::too_long(&item.text) {
-        let what = "An action item";
-        return Err(Refusal::TooLong { what, chars });
-    }
-    Ok(())
-}
-
-/// Schedules what a new item needs: its due-date morning, and the channel's weekly run.
-pub(super) async fn after_recording(
-    tx: &mut PgConnection,
-    item: &ActionItem,
-    now: chrono::DateTime<chrono::Utc>,
-) -> anyhow::Result<()> {
-    let settings = store::settings::load(&mut *tx, &item.channel_id)
-        .await
-        .context("loading settings")?;
-    if let Some(date) = item.due_on {
-        reminders::schedule_due_morning(tx, &item.channel_id, &settings, date, now).await?;
-    }
-    weekly::reminder_run(&item.channel_id, &settings)
-        .ensure_next(tx, now, now)
-        .await
-}
-
-async fn topic_ref(
-    tx: &mut PgConnection,
-    state: &AppState,
-    item: &ActionItem,
-) -> anyhow::Result<Option<crate::slack::blocks::items::TopicRef>> {
-    let refs = compose::items::topic_refs(tx, std::slice::from_ref(item), state.bot.get()).await?;
-    Ok(item.topic_id.and_then(|id| refs.get(&id).cloned()))
 }
 
 /// An item someone asks to change, with who besides its owners and creator may.

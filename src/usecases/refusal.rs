@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
 use crate::domain::actions::ActionItem;
+use crate::domain::challenges::entry::OneLineError;
 use crate::domain::ids::{ItemNumber, TopicNumber, UserId};
 use crate::domain::topics::Topic;
 use crate::slack::blocks::{self, Reply, items};
@@ -42,6 +43,8 @@ pub enum Refusal {
     Unchanged(Box<Topic>),
     /// The channel's challenges log has no issue with this number.
     NoSuchChallenge(i32),
+    /// A one-line anecdote (`challenge Category | Issue | what happened …`) that cannot be read.
+    ChallengeLine(OneLineError),
     /// An issue's status of `chars` characters, over the `max`.
     StatusTooLong { chars: usize, max: usize },
     /// A new action item names no owner.
@@ -101,6 +104,7 @@ impl Refusal {
             }
             Refusal::Unchanged(topic) => blocks::edit_unchanged(topic),
             Refusal::NoSuchChallenge(number) => blocks::challenges::no_such_challenge(*number),
+            Refusal::ChallengeLine(error) => blocks::challenges::one_line_error(error),
             Refusal::StatusTooLong { chars, max } => {
                 blocks::challenges::status_too_long(*chars, *max)
             }

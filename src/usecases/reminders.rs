@@ -206,22 +206,6 @@ pub fn due_morning(
     })
 }
 
-/// Schedules the 09:00 run (channel time) on the day an item falls due, unless that is past.
-pub async fn schedule_due_morning(
-    tx: &mut PgConnection,
-    channel_id: &ChannelId,
-    settings: &ChannelSettings,
-    date: NaiveDate,
-    now: DateTime<Utc>,
-) -> anyhow::Result<()> {
-    if let Some(scheduled) = due_morning(channel_id, settings, date, now) {
-        store::jobs::schedule(&mut *tx, &scheduled, now)
-            .await
-            .context("scheduling a due-date reminder")?;
-    }
-    Ok(())
-}
-
 /// Runs a scheduled reminder run (weekly or due-date morning).
 pub async fn run_job(state: &AppState, claimed: &ClaimedJob) -> anyhow::Result<()> {
     let now = state.clock.now();

@@ -49,6 +49,18 @@ impl<'a> Asker<'a> {
     }
 }
 
+#[cfg(test)]
+impl Asker<'static> {
+    /// U9 asking in channel C1 of T1, for tests (leaked: it lives as long as the test).
+    pub fn u9_in_c1() -> Asker<'static> {
+        Asker {
+            team_id: Box::leak(Box::new(TeamId::from("T1"))),
+            channel_id: Box::leak(Box::new(ChannelId::from("C1"))),
+            user_id: Box::leak(Box::new(UserId::from("U9"))),
+        }
+    }
+}
+
 /// What to do when no one knows whether the person asking is a workspace admin.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IfUnknown<'a> {

@@ -28,6 +28,16 @@ pub enum Phase {
     Ended,
 }
 
+impl Phase {
+    /// The topic being discussed or voted on, if any.
+    pub fn topic_id(self) -> Option<i64> {
+        match self {
+            Phase::Discussing { topic_id, .. } | Phase::Voting { topic_id, .. } => Some(topic_id),
+            Phase::Starting | Phase::Idle | Phase::Ended => None,
+        }
+    }
+}
+
 /// The settings that time a meeting.
 #[derive(Debug, Clone, Copy)]
 pub struct Timing<'a> {

@@ -10,6 +10,10 @@ mod page;
 mod reading;
 mod recording;
 
+pub use issues::{Named, NewIssue, look_up, start, take_next_id, take_next_number};
 pub use page::{ImportOutcome, import_page, page_of};
 pub use reading::{anecdotes, categories, find, find_by_number, in_channel, recorded_since};
-pub use recording::{IssueChoice, Recording, lock, record, set_status};
+pub use recording::{
+    IssueChoice, Recording, Told, add_anecdote, lock, lock_in_channel, record, recorded_from,
+    set_status,
+};

@@ -1,5 +1,6 @@
-//! Adding to the log from Slack: an anecdote (starting its issue if need be), an issue's
-//! status, and the lock that makes two presses take turns.
+//! Adding to the log from Slack: an anecdote (starting its issue if need be), in one go or in
+//! the pieces a use case loads and writes around its decision; an issue's status; and the lock
+//! that makes two presses take turns.
 
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgExecutor};
@@ -39,14 +40,7 @@ pub async fn record(
 ) -> sqlx::Result<Option<Recorded>> {
     let (issue_id, new_issue) = match &recording.issue {
         IssueChoice::Existing(id) => {
-            let found: Option<i64> = sqlx::query_scalar!(
-                "select id from challenge_issues where id = $1 and channel_id = $2 for update",
-                id,
-                recording.channel_id.as_str()
-            )
-            .fetch_optional(&mut *db)
-            .await?;
-            match found {
+            match lock_in_channel(&mut *db, *id, recording.channel_id).await? {
                 Some(id) => (id, false),
                 None => return Ok(None),
             }
@@ -67,7 +61,62 @@ pub async fn record(
             .await?
         }
     };
-    let anecdote = &recording.anecdote;
+    let added = add_anecdote(
+        &mut *db,
+        issue_id,
+        &Told {
+            channel_id: recording.channel_id,
+            user_id: recording.user_id,
+            anecdote: &recording.anecdote,
+            source: recording.source.as_deref(),
+            at: recording.at,
+        },
+    )
+    .await?;
+    let issue = find(&mut *db, issue_id)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)?;
+    Ok(Some(Recorded {
+        issue,
+        new_issue,
+        added,
+    }))
+}
+
+/// Issue `issue_id` if it is in `channel_id`'s log, locked until the transaction ends.
+pub async fn lock_in_channel(
+    db: impl PgExecutor<'_>,
+    issue_id: i64,
+    channel_id: &ChannelId,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar!(
+        "select id from challenge_issues where id = $1 and channel_id = $2 for update",
+        issue_id,
+        channel_id.as_str()
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// An anecdote told in Slack: where, by whom, from what (a form's view) and when.
+#[derive(Debug, Clone, Copy)]
+pub struct Told<'a> {
+    pub channel_id: &'a ChannelId,
+    pub user_id: &'a UserId,
+    pub anecdote: &'a NewAnecdote,
+    /// What recorded it ("view:V123"), so the same submission records once.
+    pub source: Option<&'a str>,
+    pub at: DateTime<Utc>,
+}
+
+/// Adds an anecdote to an issue and counts one more occurrence. Returns false (and adds
+/// nothing) when its source was recorded already.
+pub async fn add_anecdote(
+    db: &mut PgConnection,
+    issue_id: i64,
+    told: &Told<'_>,
+) -> sqlx::Result<bool> {
+    let anecdote = told.anecdote;
     let when = When::of(anecdote.on);
     let inserted: Option<i64> = sqlx::query_scalar!(
         "insert into challenge_anecdotes (issue_id, channel_id, text, team, when_written,
@@ -78,14 +127,14 @@ pub async fn record(
          on conflict (source) do nothing
          returning id",
         issue_id,
-        recording.channel_id.as_str(),
+        told.channel_id.as_str(),
         &anecdote.text,
         anecdote.team.as_deref(),
         &when.written,
         when.on,
-        recording.user_id.as_str(),
-        recording.at,
-        recording.source.as_deref()
+        told.user_id.as_str(),
+        told.at,
+        told.source
     )
     .fetch_optional(&mut *db)
     .await?;
@@ -98,14 +147,17 @@ pub async fn record(
         .execute(&mut *db)
         .await?;
     }
-    let issue = find(&mut *db, issue_id)
-        .await?
-        .ok_or(sqlx::Error::RowNotFound)?;
-    Ok(Some(Recorded {
-        issue,
-        new_issue,
-        added: inserted.is_some(),
-    }))
+    Ok(inserted.is_some())
+}
+
+/// Whether an anecdote from `source` ("view:V123") was recorded already.
+pub async fn recorded_from(db: impl PgExecutor<'_>, source: &str) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(
+        "select exists (select 1 from challenge_anecdotes where source = $1) as \"exists!\"",
+        source
+    )
+    .fetch_one(db)
+    .await
 }
 
 /// `challenge N status …`.

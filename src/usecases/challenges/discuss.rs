@@ -124,8 +124,6 @@ mod tests {
 
     use super::*;
     use crate::domain::settings::ChannelSettings;
-    use crate::slack::call::SlackCall;
-    use crate::slack::outgoing::Outgoing;
 
     fn issue(topic_number: Option<i32>) -> ChallengeIssue {
         ChallengeIssue {
@@ -163,29 +161,13 @@ mod tests {
         Utc.with_ymd_and_hms(2026, 11, 30, 10, 0, 0).unwrap()
     }
 
-    /// The ephemeral answer's key, channel, user and text.
-    fn answer(delivery: &Delivery) -> (&str, String, String, String) {
-        let Outgoing::Call(call) = &delivery.outgoing else {
-            panic!("expected a call, got {:?}", delivery.outgoing);
-        };
-        let SlackCall::PostEphemeral(request) = &**call else {
-            panic!("expected chat.postEphemeral, got {call:?}");
-        };
-        (
-            delivery.key.as_str(),
-            request.channel.to_string(),
-            request.user.to_string(),
-            request.content.text.clone().unwrap_or_default(),
-        )
-    }
-
     #[test]
     fn an_issue_on_the_agenda_already_is_not_proposed_again() {
         let decision = decide(&issue(Some(12)), &press(), None, now()).unwrap();
         assert!(decision.changes.is_empty() && decision.steps.is_empty());
         assert_eq!(decision.calls.len(), 1);
         assert_eq!(
-            answer(&decision.calls[0]),
+            decision.calls[0].ephemeral_parts(),
             (
                 "discuss:TR1",
                 "C1".to_string(),
@@ -209,7 +191,7 @@ mod tests {
         let keys: Vec<&str> = decision.calls.iter().map(|c| c.key.as_str()).collect();
         assert_eq!(keys, vec!["topic-card:501", "discuss:TR1"]);
         assert_eq!(
-            answer(&decision.calls[1]).3,
+            decision.calls[1].ephemeral_parts().3,
             "#12 [analysis] Flaky &lt;CI&gt; is on the agenda, from *C7* Builds › Flaky &lt;CI&gt;. \
              Its card is being posted in the channel."
         );

@@ -3,7 +3,8 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 
-use super::{ItemChange, Subject, check_new, decide_close, decide_press, decide_reassign};
+use super::record::check_new;
+use super::{ItemChange, Subject, decide_close, decide_press, decide_reassign};
 use crate::domain::actions::{ActionItem, ItemState, ItemText};
 use crate::domain::ids::{ItemNumber, UserId};
 use crate::slack::actions::ItemControl;

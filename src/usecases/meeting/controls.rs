@@ -148,10 +148,7 @@ pub fn decide_control(
     control: MeetingControl,
     shown_for: Option<i64>,
 ) -> Result<ControlAction, Refusal> {
-    let current_topic = match phase {
-        Phase::Discussing { topic_id, .. } | Phase::Voting { topic_id, .. } => Some(topic_id),
-        _ => None,
-    };
+    let current_topic = phase.topic_id();
     if shown_for.is_some() && shown_for != current_topic {
         return Err(Refusal::StaleButton);
     }
