@@ -39,6 +39,10 @@ create function apply_votes(
     out new_voters integer
 )
 language plpgsql
+-- Planned once per connection: planning the statement below anew costs more than running it
+-- (about 1 ms against 0.3 ms for one event), and the default would plan it anew for the first
+-- calls on each connection and again after each analysis of these busy tables.
+set plan_cache_mode = force_generic_plan
 as $$
 #variable_conflict use_column
 begin

@@ -39,8 +39,11 @@ use crate::store::{
 const MAX_BATCH: usize = 512;
 /// Batches applied at once, each on a connection of the batcher's own pool (see
 /// `database::vote_batch_pool`). Concurrent batches on one channel are safe (the upserts tell
-/// what changed from the rows they lock), except where a budget makes them take turns.
-pub const IN_FLIGHT_CONNECTIONS: u32 = 4;
+/// what changed from the rows they lock), except where a budget makes them take turns. Two: one
+/// applies while the other commits, and a batch stuck on a lock does not stop the next. More
+/// were slower on two cores (docs/BENCHMARKS.md): with few cards, batches wait on each other's
+/// tally rows, and fewer events share each commit.
+pub const IN_FLIGHT_CONNECTIONS: u32 = 2;
 /// Attempts at a batch that hits a deadlock or serialization failure with another writer, or a
 /// connection that broke (every connection of the pool may have, after a server restart).
 const MAX_TRIES: u32 = IN_FLIGHT_CONNECTIONS + 2;
