@@ -147,3 +147,28 @@ async fn metrics_count_requests_by_route_and_status_and_show_the_outbox() {
         assert!(text.contains(line), "missing `{line}` in:\n{text}");
     }
 }
+
+/// Each vote batch is timed and sized: two reactions sent one after the other are two batches
+/// of one event each, every one of them answered within the buckets' range.
+#[tokio::test]
+async fn metrics_show_each_vote_batch_s_latency_and_size() {
+    let app = spawn_app().await;
+    let card = app.propose("[quest] What is paver used for today?").await;
+    app.react("U1", &card, "+1").await;
+    app.react("U2", &card, "+1").await;
+    let text = app
+        .get("/metrics")
+        .await
+        .text()
+        .await
+        .expect("metrics text");
+    for line in [
+        "archhour_vote_batch_events_count 2",
+        "archhour_vote_batch_events_sum 2.0",
+        r#"archhour_vote_batch_events_bucket{le="1.0"} 2"#,
+        "archhour_vote_batch_duration_seconds_count 2",
+        r#"archhour_vote_batch_duration_seconds_bucket{le="+Inf"} 2"#,
+    ] {
+        assert!(text.contains(line), "missing `{line}` in:\n{text}");
+    }
+}
