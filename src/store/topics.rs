@@ -93,32 +93,6 @@ pub async fn take_next_number(
     .map(TopicNumber)
 }
 
-/// Stores a new open topic under `number`.
-pub async fn insert(
-    db: impl PgExecutor<'_>,
-    topic: &NewTopic<'_>,
-    number: TopicNumber,
-) -> sqlx::Result<Topic> {
-    let row: TopicRow = query_topics!(
-        "insert into topics (team_id, number, channel_id, author_id, intents, title, created_at,
-                             challenge_id)
-         values ($1, $2, $3, $4, $5, $6, $7, $8)
-         returning ",
-        "",
-        topic.team_id.as_str(),
-        number.0,
-        topic.channel_id.as_str(),
-        topic.author_id.as_str(),
-        &topic.intents.names(),
-        topic.title,
-        topic.created_at,
-        topic.challenge_id
-    )
-    .fetch_one(db)
-    .await?;
-    Ok(row.into())
-}
-
 /// The open topics of a channel, oldest first.
 pub async fn open_in_channel(
     db: impl PgExecutor<'_>,

@@ -10,7 +10,7 @@ use archhour::store::challenges::{self, ImportOutcome, IssueChoice, Recording};
 use archhour::store::topics::{self, NewTopic};
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::{CHANNEL, Db, OTHER_CHANNEL, TEAM, at};
+use super::{CHANNEL, Db, OTHER_CHANNEL, TEAM, at, insert_topic};
 use archhour::domain::ids::{ChannelId, TeamId, UserId};
 
 fn date(year: i32, month: u32, day: u32) -> NaiveDate {
@@ -498,8 +498,8 @@ async fn an_issue_shows_its_topic_while_it_is_open() {
     let number = topics::take_next_number(&db.pool, &TeamId::from(TEAM))
         .await
         .unwrap();
-    let topic = topics::insert(
-        &db.pool,
+    let topic = insert_topic(
+        &mut *db.conn().await,
         &NewTopic {
             team_id: &TeamId::from(TEAM),
             channel_id: &ChannelId::from(CHANNEL),
@@ -511,8 +511,7 @@ async fn an_issue_shows_its_topic_while_it_is_open() {
         },
         number,
     )
-    .await
-    .unwrap();
+    .await;
     let mut tx = db.pool.begin().await.unwrap();
     assert!(challenges::lock(&mut tx, issue.id).await.unwrap());
     assert!(!challenges::lock(&mut tx, issue.id + 1).await.unwrap());

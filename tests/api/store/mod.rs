@@ -101,8 +101,8 @@ pub async fn propose_in(
     let number = store::topics::take_next_number(&mut *tx, &TeamId::from(team))
         .await
         .expect("numbering a topic");
-    let topic = store::topics::insert(
-        &mut *tx,
+    let topic = insert_topic(
+        &mut tx,
         &NewTopic {
             team_id: &TeamId::from(team),
             channel_id: &ChannelId::from(channel),
@@ -114,10 +114,28 @@ pub async fn propose_in(
         },
         number,
     )
-    .await
-    .expect("storing a topic");
+    .await;
     tx.commit().await.expect("committing a topic");
     topic
+}
+
+/// Stores a new open topic under `number` as a proposal does (its id taken first, then the
+/// row) and reads it back.
+pub async fn insert_topic(
+    db: &mut sqlx::PgConnection,
+    topic: &NewTopic<'_>,
+    number: archhour::domain::ids::TopicNumber,
+) -> Topic {
+    let id = store::proposals::take_next_id(&mut *db)
+        .await
+        .expect("taking an id");
+    store::proposals::insert(&mut *db, id, number, topic)
+        .await
+        .expect("storing a topic");
+    store::topics::find(&mut *db, id)
+        .await
+        .expect("reading a topic")
+        .expect("the topic just stored")
 }
 
 /// Records that `topic`'s card was posted as message `ts`, and returns the topic as stored.

@@ -6,7 +6,8 @@ use archhour::store::topics::{self, NewTopic};
 use archhour::store::{items, outbox};
 
 use super::{
-    CHANNEL, Db, OTHER_CHANNEL, TEAM, at, delivery, post_card, propose, propose_in, react,
+    CHANNEL, Db, OTHER_CHANNEL, TEAM, at, delivery, insert_topic, post_card, propose, propose_in,
+    react,
 };
 use archhour::domain::ids::{ChannelId, TeamId, TopicNumber, UserId};
 
@@ -59,8 +60,8 @@ async fn a_proposed_topic_reads_back_as_stored() {
     let number = topics::take_next_number(&db.pool, &TeamId::from(TEAM))
         .await
         .unwrap();
-    let stored = topics::insert(
-        &db.pool,
+    let stored = insert_topic(
+        &mut *db.conn().await,
         &NewTopic {
             team_id: &TeamId::from(TEAM),
             channel_id: &ChannelId::from(CHANNEL),
@@ -72,8 +73,7 @@ async fn a_proposed_topic_reads_back_as_stored() {
         },
         number,
     )
-    .await
-    .unwrap();
+    .await;
     let expected = Topic {
         id: stored.id,
         number: TopicNumber(1),
