@@ -60,3 +60,19 @@ pub struct RecentAnecdote {
     pub title: String,
     pub anecdote: Anecdote,
 }
+
+/// Issue #7 of C1, "Builds: Flaky <CI>", seen three times, for the use cases' tests.
+#[cfg(test)]
+pub fn flaky_ci_issue() -> ChallengeIssue {
+    ChallengeIssue {
+        id: 40,
+        number: 7,
+        channel_id: crate::domain::ids::ChannelId::from("C1"),
+        category: "Builds".to_string(),
+        title: "Flaky <CI>".to_string(),
+        occurrences: Some(3),
+        last_seen: None,
+        status: String::new(),
+        topic_number: None,
+    }
+}

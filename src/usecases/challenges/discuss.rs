@@ -127,15 +127,8 @@ mod tests {
 
     fn issue(topic_number: Option<i32>) -> ChallengeIssue {
         ChallengeIssue {
-            id: 40,
-            number: 7,
-            channel_id: ChannelId::from("C1".to_string()),
-            category: "Builds".to_string(),
-            title: "Flaky <CI>".to_string(),
-            occurrences: Some(3),
-            last_seen: None,
-            status: String::new(),
             topic_number: topic_number.map(TopicNumber),
+            ..crate::domain::challenges::flaky_ci_issue()
         }
     }
 

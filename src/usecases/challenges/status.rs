@@ -77,20 +77,9 @@ impl Change for IssueStatus {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::ids::ChannelId;
 
     fn issue() -> ChallengeIssue {
-        ChallengeIssue {
-            id: 40,
-            number: 7,
-            channel_id: ChannelId::from("C1".to_string()),
-            category: "Builds".to_string(),
-            title: "Flaky <CI>".to_string(),
-            occurrences: Some(3),
-            last_seen: None,
-            status: String::new(),
-            topic_number: None,
-        }
+        crate::domain::challenges::flaky_ci_issue()
     }
 
     #[test]
