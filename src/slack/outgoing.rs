@@ -324,4 +324,18 @@ impl Delivery {
             request.content.text.clone().unwrap_or_default(),
         )
     }
+
+    /// A channel message's channel and text, for tests; panics on anything else.
+    pub fn post_parts(&self) -> (String, String) {
+        let Outgoing::Call(call) = &self.outgoing else {
+            panic!("expected a call, got {:?}", self.outgoing);
+        };
+        let SlackCall::PostMessage(request) = &**call else {
+            panic!("expected chat.postMessage, got {call:?}");
+        };
+        (
+            request.channel.to_string(),
+            request.content.text.clone().unwrap_or_default(),
+        )
+    }
 }

@@ -75,8 +75,6 @@ mod tests {
 
     use super::*;
     use crate::domain::notes::MeetingNotes;
-    use crate::slack::call::SlackCall;
-    use crate::slack::outgoing::Outgoing;
 
     fn found() -> Minutes {
         Minutes::Found {
@@ -117,13 +115,7 @@ mod tests {
         let call = &decision.calls[0];
         assert_eq!(call.key, "minutes:C1:7:1795003200000000");
         assert_eq!(call.sequence_key.as_deref(), Some("C1"));
-        let Outgoing::Call(slack_call) = &call.outgoing else {
-            panic!("expected a call, got {:?}", call.outgoing);
-        };
-        let SlackCall::PostMessage(request) = slack_call.as_ref() else {
-            panic!("expected a post, got {slack_call:?}");
-        };
-        assert_eq!(request.channel.to_string(), "C1");
+        assert_eq!(call.post_parts().0, "C1");
         assert!(decision.changes.is_empty());
     }
 

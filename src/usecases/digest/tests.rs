@@ -4,9 +4,8 @@
 use chrono::{NaiveDate, TimeZone};
 
 use super::*;
+use crate::domain::job::ScheduledJob;
 use crate::domain::meeting::WeeklyTime;
-use crate::slack::call::SlackCall;
-use crate::slack::outgoing::Outgoing;
 
 /// Mondays at 09:00 UTC.
 fn settings() -> ChannelSettings {
@@ -73,16 +72,9 @@ fn posting_now_claims_the_period_and_queues_the_digest_in_the_channel() {
     let call = &decision.calls[0];
     assert_eq!(call.key, "digest:C1:from 2026-11-16T09:00:00+00:00");
     assert_eq!(call.sequence_key.as_deref(), Some("C1"));
-    let Outgoing::Call(slack_call) = &call.outgoing else {
-        panic!("expected a call, got {:?}", call.outgoing);
-    };
-    let SlackCall::PostMessage(request) = slack_call.as_ref() else {
-        panic!("expected a post, got {slack_call:?}");
-    };
-    assert_eq!(request.channel.to_string(), "C1");
     assert_eq!(
-        request.content.text.as_deref(),
-        Some("Arch Hour weekly digest")
+        call.post_parts(),
+        ("C1".to_string(), "Arch Hour weekly digest".to_string())
     );
     assert!(decision.steps.is_empty());
     assert_eq!(
@@ -107,18 +99,17 @@ fn the_scheduled_digest_posts_and_schedules_next_week_s() {
     assert_eq!(decision.changes.len(), 1);
     assert_eq!(decision.calls.len(), 1);
     assert_eq!(decision.steps.len(), 1);
-    let next = &decision.steps[0];
-    assert_eq!(next.key, "digest:C1:1795424400");
-    assert_eq!(next.subject, "digest:C1");
+    let due_at = Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap();
     assert_eq!(
-        next.due_at,
-        Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap()
-    );
-    assert_eq!(
-        next.job,
-        Job::Digest {
-            channel_id: "C1".into(),
-            occurrence: next.due_at,
+        &decision.steps[0],
+        &ScheduledJob {
+            key: "digest:C1:1795424400".to_string(),
+            subject: "digest:C1".to_string(),
+            due_at,
+            job: Job::Digest {
+                channel_id: "C1".into(),
+                occurrence: due_at,
+            }
         }
     );
 

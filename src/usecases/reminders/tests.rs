@@ -200,18 +200,17 @@ fn the_weekly_run_dms_and_schedules_the_next_one_a_week_later() {
     assert_eq!(decision.changes.len(), 4, "{:?}", decision.changes);
     assert_dms_to(&decision, key, &["U1", "U2", "U5"]);
     assert_eq!(decision.steps.len(), 1);
-    let next = &decision.steps[0];
-    assert_eq!(next.key, "reminder-run:C1:1795507200");
-    assert_eq!(next.subject, "reminders:C1");
+    let due_at = Utc.with_ymd_and_hms(2026, 11, 24, 8, 0, 0).unwrap();
     assert_eq!(
-        next.due_at,
-        Utc.with_ymd_and_hms(2026, 11, 24, 8, 0, 0).unwrap()
-    );
-    assert_eq!(
-        next.job,
-        Job::ReminderRun {
-            channel_id: "C1".into(),
-            occurrence: next.due_at,
+        &decision.steps[0],
+        &ScheduledJob {
+            key: "reminder-run:C1:1795507200".to_string(),
+            subject: "reminders:C1".to_string(),
+            due_at,
+            job: Job::ReminderRun {
+                channel_id: "C1".into(),
+                occurrence: due_at,
+            }
         }
     );
 

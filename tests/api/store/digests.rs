@@ -2,7 +2,7 @@
 
 use archhour::store::digests;
 
-use super::{CHANNEL, Db, OTHER_CHANNEL, at};
+use super::{CHANNEL, Db, OTHER_CHANNEL, assert_lock_not_available, at, impatient_transaction};
 use archhour::domain::ids::ChannelId;
 
 #[tokio::test]
@@ -84,25 +84,14 @@ async fn a_digest_being_decided_holds_off_the_same_one_until_it_commits() {
             .unwrap()
     );
 
-    let mut second = db.pool.begin().await.unwrap();
-    sqlx::query("set local lock_timeout = '10ms'")
-        .execute(&mut *second)
-        .await
-        .unwrap();
-    let code = digests::lock_period(&mut second, &ChannelId::from(CHANNEL), week)
-        .await
-        .expect_err("the second digest waits for the first")
-        .as_database_error()
-        .and_then(|e| e.code())
-        .map(|c| c.into_owned());
-    assert_eq!(code.as_deref(), Some("55P03"), "lock_not_available");
+    let mut second = impatient_transaction(&db).await;
+    assert_lock_not_available(
+        digests::lock_period(&mut second, &ChannelId::from(CHANNEL), week).await,
+        "the second digest waits for the first",
+    );
     second.rollback().await.unwrap();
 
-    let mut other = db.pool.begin().await.unwrap();
-    sqlx::query("set local lock_timeout = '10ms'")
-        .execute(&mut *other)
-        .await
-        .unwrap();
+    let mut other = impatient_transaction(&db).await;
     assert!(
         !digests::lock_period(&mut other, &ChannelId::from(OTHER_CHANNEL), week)
             .await

@@ -200,3 +200,42 @@ pub fn delivery(key: &str) -> Delivery {
         delay: std::time::Duration::ZERO,
     }
 }
+
+/// A transaction that gives up on any lock after 10 ms: what another process would block on
+/// fails at once with `lock_not_available`.
+pub async fn impatient_transaction(db: &Db) -> sqlx::Transaction<'static, Postgres> {
+    let mut tx = db.pool.begin().await.expect("a transaction");
+    sqlx::query("set local lock_timeout = '10ms'")
+        .execute(&mut *tx)
+        .await
+        .expect("limiting lock waits");
+    tx
+}
+
+/// Asserts that `result` failed because a lock was held (SQLSTATE 55P03, lock_not_available).
+pub fn assert_lock_not_available<T: std::fmt::Debug>(result: sqlx::Result<T>, what: &str) {
+    let code = result
+        .expect_err(what)
+        .as_database_error()
+        .and_then(|e| e.code())
+        .map(|c| c.into_owned());
+    assert_eq!(code.as_deref(), Some("55P03"), "lock_not_available: {what}");
+}
+
+/// Saves `chosen` as [`CHANNEL`]'s settings, changed by `by` at minute `minute`.
+pub async fn save_settings(
+    db: &Db,
+    chosen: &archhour::domain::settings::ChannelSettings,
+    by: &str,
+    minute: i64,
+) {
+    store::settings::save(
+        &db.pool,
+        &ChannelId::from(CHANNEL),
+        chosen,
+        &UserId::from(by),
+        at(minute),
+    )
+    .await
+    .expect("saving settings");
+}

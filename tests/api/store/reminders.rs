@@ -5,7 +5,7 @@ use archhour::domain::users::UserKind;
 use archhour::store::reminders::{self, ReminderDm};
 use archhour::store::users;
 
-use super::{CHANNEL, Db, at};
+use super::{CHANNEL, Db, assert_lock_not_available, at, impatient_transaction};
 use archhour::domain::ids::{ChannelId, UserId};
 
 const RUN: &str = "reminders:C_ARCH:2026-11-17T10:00:00Z";
@@ -188,25 +188,14 @@ async fn a_run_being_decided_holds_off_the_same_run_until_it_commits() {
     let mut first = db.pool.begin().await.unwrap();
     assert!(!reminders::lock_run(&mut first, RUN).await.unwrap());
 
-    let mut second = db.pool.begin().await.unwrap();
-    sqlx::query("set local lock_timeout = '10ms'")
-        .execute(&mut *second)
-        .await
-        .unwrap();
-    let code = reminders::lock_run(&mut second, RUN)
-        .await
-        .expect_err("the second run waits for the first")
-        .as_database_error()
-        .and_then(|e| e.code())
-        .map(|c| c.into_owned());
-    assert_eq!(code.as_deref(), Some("55P03"), "lock_not_available");
+    let mut second = impatient_transaction(&db).await;
+    assert_lock_not_available(
+        reminders::lock_run(&mut second, RUN).await,
+        "the second run waits for the first",
+    );
     second.rollback().await.unwrap();
 
-    let mut other = db.pool.begin().await.unwrap();
-    sqlx::query("set local lock_timeout = '10ms'")
-        .execute(&mut *other)
-        .await
-        .unwrap();
+    let mut other = impatient_transaction(&db).await;
     assert!(
         !reminders::lock_run(&mut other, "remind:C_ARCH:2026-11-17")
             .await

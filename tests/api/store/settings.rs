@@ -5,7 +5,9 @@ use archhour::domain::meeting::{Schedule, Span, WeeklyTime};
 use archhour::domain::settings::ChannelSettings;
 use archhour::store::settings;
 
-use super::{CHANNEL, Db, OTHER_CHANNEL, at};
+use super::{
+    CHANNEL, Db, OTHER_CHANNEL, assert_lock_not_available, at, impatient_transaction, save_settings,
+};
 use archhour::domain::ids::{ChannelId, UserId};
 
 /// Every field away from its default.
@@ -57,15 +59,7 @@ async fn the_column_defaults_are_the_documented_defaults() {
 #[tokio::test]
 async fn saved_settings_read_back_as_saved_and_saving_again_replaces_them() {
     let db = Db::fresh().await;
-    settings::save(
-        &db.pool,
-        &ChannelId::from(CHANNEL),
-        &customised(),
-        &UserId::from("U1"),
-        at(0),
-    )
-    .await
-    .unwrap();
+    save_settings(&db, &customised(), "U1", 0).await;
     assert_eq!(
         settings::load(&db.pool, &ChannelId::from(CHANNEL))
             .await
@@ -79,15 +73,7 @@ async fn saved_settings_read_back_as_saved_and_saving_again_replaces_them() {
         reminders: None,
         ..customised()
     };
-    settings::save(
-        &db.pool,
-        &ChannelId::from(CHANNEL),
-        &changed,
-        &UserId::from("U2"),
-        at(5),
-    )
-    .await
-    .unwrap();
+    save_settings(&db, &changed, "U2", 5).await;
     assert_eq!(
         settings::load(&db.pool, &ChannelId::from(CHANNEL))
             .await
@@ -107,15 +93,7 @@ async fn saved_settings_read_back_as_saved_and_saving_again_replaces_them() {
 #[tokio::test]
 async fn settings_of_several_channels_leave_out_those_with_defaults() {
     let db = Db::fresh().await;
-    settings::save(
-        &db.pool,
-        &ChannelId::from(CHANNEL),
-        &customised(),
-        &UserId::from("U1"),
-        at(0),
-    )
-    .await
-    .unwrap();
+    save_settings(&db, &customised(), "U1", 0).await;
     let loaded = settings::load_many(
         &db.pool,
         &[
@@ -140,18 +118,11 @@ async fn a_change_in_progress_holds_off_another_until_it_commits() {
         .unwrap();
     assert_eq!(before, ChannelSettings::default());
 
-    let mut second = db.pool.begin().await.unwrap();
-    sqlx::query("set local lock_timeout = '10ms'")
-        .execute(&mut *second)
-        .await
-        .unwrap();
-    let waited = settings::load_for_update(&mut second, &ChannelId::from(CHANNEL)).await;
-    let code = waited
-        .expect_err("the second change waits for the first")
-        .as_database_error()
-        .and_then(|e| e.code())
-        .map(|c| c.into_owned());
-    assert_eq!(code.as_deref(), Some("55P03"), "lock_not_available");
+    let mut second = impatient_transaction(&db).await;
+    assert_lock_not_available(
+        settings::load_for_update(&mut second, &ChannelId::from(CHANNEL)).await,
+        "the second change waits for the first",
+    );
     second.rollback().await.unwrap();
 
     settings::save(

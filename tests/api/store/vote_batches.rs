@@ -9,10 +9,10 @@ use archhour::domain::ids::{ChannelId, UserId};
 use archhour::domain::settings::ChannelSettings;
 use archhour::domain::topics::TopicState;
 use archhour::slack::outgoing::{Delivery, Outgoing, Render};
+use archhour::store::topics;
 use archhour::store::votes::{self, Applied, ChangedVote, VoteChange};
-use archhour::store::{settings, topics};
 
-use super::{CHANNEL, Db, applying, at, post_card, propose};
+use super::{CHANNEL, Db, applying, at, post_card, propose, save_settings};
 
 const CARD: &str = "1700000000.000100";
 
@@ -57,15 +57,7 @@ async fn set_channel(db: &Db, vote_emoji: &str, budget: u32) {
         votes_per_person: budget,
         ..ChannelSettings::default()
     };
-    settings::save(
-        &db.pool,
-        &ChannelId::from(CHANNEL),
-        &chosen,
-        &UserId::from("U9"),
-        at(0),
-    )
-    .await
-    .unwrap();
+    save_settings(db, &chosen, "U9", 0).await;
 }
 
 /// Ev1 twice in the batch counts once; Ev2 (U1's +1) is older than Ev3 (U1 removing it) so the
