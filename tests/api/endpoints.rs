@@ -127,6 +127,9 @@ async fn metrics_count_requests_by_route_and_status_and_show_the_outbox() {
     app.post_with("/slack/commands", FORM, b"x".to_vec(), None, None)
         .await;
     let delivered = r#"archhour_slack_calls_total{method="chat.postMessage",outcome="done"} 1"#;
+    // On a loaded machine CI once read one row still pending right after the card was counted
+    // (which row was not recorded): wait until the outbox is idle, then check the gauges.
+    let idle = r#"archhour_outbox_rows{state="pending"} 0"#;
     let text = eventually("the card's delivery to be counted", || async {
         let text = app
             .get("/metrics")
@@ -134,7 +137,7 @@ async fn metrics_count_requests_by_route_and_status_and_show_the_outbox() {
             .text()
             .await
             .expect("metrics text");
-        text.contains(delivered).then_some(text)
+        (text.contains(delivered) && text.contains(idle)).then_some(text)
     })
     .await;
     for line in [
