@@ -13,7 +13,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use crate::clock::SharedClock;
-use crate::config::{Config, ConfigError, SlackTransport};
+use crate::config::{Config, ConfigError, RetentionSettings, SlackTransport};
 use crate::database;
 use crate::http::{self, HttpState};
 use crate::metrics::Metrics;
@@ -55,7 +55,12 @@ pub async fn run(
         config.outbox.call_timeout,
     )?;
     let directory_wake = Arc::new(Notify::new());
-    let state = shared_state(services, slack, directory_wake.clone());
+    let state = shared_state(
+        services,
+        slack,
+        directory_wake.clone(),
+        config.retention.clone(),
+    );
     let background = Background::start(&config, &state, directory_wake);
     let (socket_mode, http_state) = start_transport(&config, &state).await?;
     tracing::info!(
@@ -81,7 +86,12 @@ pub async fn run(
 }
 
 /// The state every request and worker shares, with the reaction batcher started.
-fn shared_state(services: Services, slack: SlackApi, directory_wake: Arc<Notify>) -> AppState {
+fn shared_state(
+    services: Services,
+    slack: SlackApi,
+    directory_wake: Arc<Notify>,
+    retention: RetentionSettings,
+) -> AppState {
     let metrics = Arc::new(Metrics::default());
     let outbox_wake = Arc::new(Notify::new());
     let reactions = ReactionIngest::start(Batcher {
@@ -101,6 +111,7 @@ fn shared_state(services: Services, slack: SlackApi, directory_wake: Arc<Notify>
         bot: Arc::new(OnceLock::new()),
         sign_in_trouble: Arc::default(),
         reactions,
+        retention,
     }
 }
 

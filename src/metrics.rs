@@ -1,5 +1,10 @@
 //! Prometheus metrics: HTTP requests and latency by route and status, Slack calls by outcome,
 //! the outbox's depth, and Socket Mode's connection and envelopes. Each app owns its registry, so tests in one process stay apart.
+//! The retention job's are in `retention`.
+
+mod retention;
+
+pub use retention::RetentionMetrics;
 
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
@@ -24,7 +29,8 @@ pub struct SlackCallLabels {
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct EventLabels {
     pub kind: String,
-    /// `duplicate` (a redelivery), `changed_vote`, `no_change` (another emoji, an older event…).
+    /// `duplicate` (a redelivery), `changed_vote`, `no_change` (another emoji, an older event…),
+    /// `stale` (older than the vote event floor retention published: ignored).
     pub outcome: String,
 }
 
@@ -64,6 +70,8 @@ pub struct Metrics {
     socket_envelopes: Family<EnvelopeLabels, Counter>,
     vote_batch_seconds: Histogram,
     vote_batch_events: Histogram,
+    /// The retention job's.
+    pub retention: RetentionMetrics,
 }
 
 fn latency_histogram() -> Histogram {
@@ -136,7 +144,9 @@ impl Default for Metrics {
             "Reaction events per applied batch",
             vote_batch_events.clone(),
         );
+        let retention = RetentionMetrics::register(&mut registry);
         Self {
+            retention,
             registry,
             http_requests,
             http_latency,

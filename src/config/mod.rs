@@ -1,10 +1,13 @@
 //! Configuration read once from the environment (DESIGN §7), with errors that name the variable.
 //!
 //! This module reads the environment contract; `tuning` holds how the outbox and the Socket
-//! Mode connections run, which only tests change.
+//! Mode connections run, which only tests change; `retention` how long old delivery bookkeeping
+//! is kept.
 
+mod retention;
 mod tuning;
 
+pub use retention::RetentionSettings;
 pub use tuning::{OutboxSettings, SocketModeSettings};
 
 use std::net::SocketAddr;
@@ -54,6 +57,7 @@ pub struct Config {
     pub slack_api_url: Url,
     pub outbox: OutboxSettings,
     pub socket_mode: SocketModeSettings,
+    pub retention: RetentionSettings,
 }
 
 /// How Slack's traffic reaches the bot.
@@ -153,6 +157,7 @@ impl Config {
             slack_api_url,
             outbox: outbox_settings(lookup)?,
             socket_mode: SocketModeSettings::default(),
+            retention: retention::retention_settings(lookup)?,
         })
     }
 

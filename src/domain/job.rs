@@ -56,6 +56,10 @@ pub enum Job {
         /// Names the command (its trigger id), so the answer is sent once.
         request: String,
     },
+    /// The daily retention run of `day` (src/domain/retention.rs): forgets old delivery
+    /// bookkeeping in short batches. `round` counts the jobs the day's run took so far, each
+    /// going on where the last one ran out of time.
+    Retention { day: NaiveDate, round: u32 },
 }
 
 /// Which pre-meeting message.
@@ -84,6 +88,8 @@ impl Job {
     pub const RECOUNT_FINISH: &'static str = "recount_finish";
     /// [`Job::ChangeByAdmin`]'s kind, as stored (what `users.info`'s answer brings forward).
     pub const CHANGE_BY_ADMIN: &'static str = "change_by_admin";
+    /// [`Job::Retention`]'s kind, as stored (what the last run's time is read from).
+    pub const RETENTION: &'static str = "retention";
 
     /// The step's name, for logs and metrics.
     pub fn kind(&self) -> &'static str {
@@ -99,6 +105,7 @@ impl Job {
             Job::Digest { .. } => "digest",
             Job::RecountFinish { .. } => Job::RECOUNT_FINISH,
             Job::ChangeByAdmin { .. } => Job::CHANGE_BY_ADMIN,
+            Job::Retention { .. } => Job::RETENTION,
         }
     }
 }
@@ -136,6 +143,11 @@ pub fn recount_subject(recount_id: i64) -> String {
 /// Steps that wait for Slack to say who a user is (`users.info`).
 pub fn user_subject(user_id: &UserId) -> String {
     format!("user:{user_id}")
+}
+
+/// The daily retention runs (one subject for the whole database).
+pub fn retention_subject() -> String {
+    "retention".to_string()
 }
 
 /// A channel's due-date mornings.

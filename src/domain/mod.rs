@@ -12,6 +12,7 @@ pub mod membership;
 pub mod mrkdwn;
 pub mod notes;
 pub mod people;
+pub mod retention;
 pub mod settings;
 pub mod topics;
 pub mod users;

@@ -16,6 +16,7 @@ pub mod proposals;
 pub mod recounts;
 pub mod reminders;
 pub mod requests;
+pub mod retention;
 pub mod search;
 pub mod settings;
 pub mod topics;

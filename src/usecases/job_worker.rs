@@ -94,8 +94,11 @@ impl LeasedQueue for JobWorker {
 }
 
 impl JobWorker {
-    /// Runs due steps until `shutdown`.
+    /// Makes sure the daily retention run is scheduled, then runs due steps until `shutdown`.
     pub async fn run(self, shutdown: CancellationToken) {
+        if let Err(error) = usecases::retention::ensure_scheduled(&self.state).await {
+            tracing::error!(error = %format!("{error:#}"), "could not schedule the retention job; the last run's schedules the next");
+        }
         let drain = Drain {
             clock: self.state.clock.clone(),
             wake: self.state.jobs_wake.clone(),

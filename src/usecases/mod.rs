@@ -28,6 +28,7 @@ pub mod reactions;
 mod recount;
 mod refusal;
 pub mod reminders;
+pub mod retention;
 mod rights;
 pub mod scheduled;
 mod search;

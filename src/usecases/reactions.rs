@@ -9,7 +9,11 @@
 //!
 //! A batch that touches a channel with a vote budget runs in a transaction instead, since its
 //! budget notices are rendered here and queued before the commit ([`follow_up`]).
+//!
+//! Events older than the vote event floor retention publishes are acknowledged and ignored
+//! (counted as `stale`): the tombstone that would have stopped such an event may be gone.
 
+mod floor;
 pub(super) mod follow_up;
 #[cfg(test)]
 mod tests;
@@ -74,6 +78,7 @@ pub struct Batcher {
 struct Running {
     batcher: Batcher,
     budgeted: Mutex<HashSet<ChannelId>>,
+    floor: floor::KnownFloor,
 }
 
 impl ReactionIngest {
@@ -83,6 +88,7 @@ impl ReactionIngest {
         let running = Arc::new(Running {
             batcher,
             budgeted: Mutex::new(HashSet::new()),
+            floor: floor::KnownFloor::default(),
         });
         tokio::spawn(running.run(events));
         ReactionIngest { queue }
@@ -143,7 +149,10 @@ impl Running {
     }
 
     async fn apply_with_retries(&self, events: &[ReactionEvent]) -> anyhow::Result<()> {
-        let changes = vote_changes(events);
+        let changes = self.not_stale(vote_changes(events)).await?;
+        if changes.is_empty() {
+            return Ok(());
+        }
         let mut tries = 0;
         loop {
             tries += 1;
@@ -159,6 +168,23 @@ impl Running {
                 Err(error) => return Err(error),
             }
         }
+    }
+
+    /// The changes the vote event floor does not ignore. Those it ignores are counted as stale
+    /// and acknowledged: older than a tombstone retention may have pruned, they must not reach
+    /// the votes.
+    async fn not_stale(&self, changes: Vec<VoteChange>) -> anyhow::Result<Vec<VoteChange>> {
+        let batcher = &self.batcher;
+        let Some(floor) = self.floor.at(&batcher.db, batcher.clock.now()).await? else {
+            return Ok(changes);
+        };
+        let (stale, fresh): (Vec<_>, Vec<_>) = changes
+            .into_iter()
+            .partition(|change| floor.ignores(change.event_ts));
+        batcher
+            .metrics
+            .count_events("reaction", "stale", stale.len());
+        Ok(fresh)
     }
 
     /// Applies a batch in one call, or in a transaction with its budget follow-up when a

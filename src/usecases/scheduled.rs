@@ -36,6 +36,7 @@ pub async fn run(state: &AppState, claimed: &ClaimedJob) -> anyhow::Result<()> {
         | Job::MeetingAutoEnd { .. } => super::meeting::run_step(state, claimed).await,
         Job::RecountFinish { recount_id } => recount_finished(state, claimed, recount_id).await,
         Job::ChangeByAdmin { .. } => super::admin_check::run_job(state, claimed).await,
+        Job::Retention { .. } => super::retention::run_job(state, claimed).await,
     }
 }
 

@@ -1,5 +1,5 @@
 //! What the use cases share: the database, the clock, the Slack client, metrics, the workers'
-//! wake-ups, who the bot is, and the vote batcher.
+//! wake-ups, who the bot is, the vote batcher, and what retention keeps.
 
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -8,6 +8,7 @@ use tokio::sync::Notify;
 
 use super::reactions::ReactionIngest;
 use crate::clock::SharedClock;
+use crate::config::RetentionSettings;
 use crate::metrics::Metrics;
 use crate::slack::api::SlackApi;
 use crate::slack::identity::BotIdentity;
@@ -29,6 +30,8 @@ pub struct AppState {
     pub sign_in_trouble: Arc<Mutex<Option<String>>>,
     /// Where reaction events go to become votes.
     pub reactions: ReactionIngest,
+    /// What the daily retention job keeps, and how it deletes the rest.
+    pub retention: RetentionSettings,
 }
 
 impl AppState {

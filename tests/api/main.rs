@@ -22,6 +22,7 @@ mod minutes;
 mod outbox;
 mod proposing;
 mod recounting;
+mod retention;
 mod settings;
 mod socket_mode;
 mod store;

@@ -43,7 +43,8 @@ pub async fn run(state: &AppState, claimed: &ClaimedJob) -> anyhow::Result<()> {
         | Job::DueMorning { .. }
         | Job::Digest { .. }
         | Job::RecountFinish { .. }
-        | Job::ChangeByAdmin { .. } => {
+        | Job::ChangeByAdmin { .. }
+        | Job::Retention { .. } => {
             anyhow::bail!("not a meeting step")
         }
     }

@@ -18,6 +18,7 @@ mod proposals;
 mod recounts;
 mod reminders;
 mod requests;
+mod retention;
 mod search;
 mod settings;
 mod topics;

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use archhour::clock::ManualClock;
 use archhour::config::{
-    Config, DatabaseConfig, OutboxSettings, SlackTransport, SocketModeSettings,
+    Config, DatabaseConfig, OutboxSettings, RetentionSettings, SlackTransport, SocketModeSettings,
 };
 use archhour::slack::signature;
 use chrono::{DateTime, TimeZone, Utc};
@@ -60,6 +60,7 @@ pub struct TestApp {
     task: Option<JoinHandle<anyhow::Result<()>>>,
     database: AppDatabase,
     outbox: OutboxSettings,
+    retention: RetentionSettings,
     next_event: Arc<AtomicU64>,
 }
 
@@ -108,6 +109,21 @@ pub async fn spawn_app_with_call_timeout(call_timeout: Duration) -> TestApp {
         clock,
         http_transport(),
         outbox,
+    )
+    .await
+}
+
+/// Starts the app against a fresh database with its retention job on, keeping and deleting as
+/// `retention` says (other test apps keep everything); its peers and restarts keep the same.
+pub async fn spawn_app_with_retention(retention: RetentionSettings) -> TestApp {
+    init_logs();
+    launch_with(
+        AppDatabase::fresh().await,
+        FakeSlack::start().await,
+        Arc::new(ManualClock::new(test_start())),
+        http_transport(),
+        test_outbox_settings(),
+        retention,
     )
     .await
 }
@@ -169,12 +185,13 @@ fn http_transport() -> SlackTransport {
 impl TestApp {
     /// A second app process on the same database, fake Slack and clock.
     pub async fn spawn_peer(&self) -> TestApp {
-        launch_configured(
+        launch_with(
             self.database.clone(),
             self.slack.clone(),
             self.clock.clone(),
             http_transport(),
             self.outbox.clone(),
+            self.retention.clone(),
         )
         .await
     }
@@ -362,12 +379,13 @@ impl TestApp {
         let mut app = self;
         app.stop_now().await;
         f(&slack);
-        let mut restarted = launch_configured(
+        let mut restarted = launch_with(
             app.database.clone(),
             slack,
             app.clock.clone(),
             http_transport(),
             app.outbox.clone(),
+            app.retention.clone(),
         )
         .await;
         restarted.next_event = app.next_event.clone();
@@ -780,6 +798,30 @@ async fn launch_configured(
     transport: SlackTransport,
     outbox: OutboxSettings,
 ) -> TestApp {
+    launch_with(database, slack, clock, transport, outbox, keep_everything()).await
+}
+
+/// Retention off, as every age set to 0 turns it off: no retention job is scheduled, so a
+/// test's `jobs` table holds only the steps it caused, and no reaction is ever stale. The tests
+/// of retention turn it on ([`spawn_app_with_retention`]).
+fn keep_everything() -> RetentionSettings {
+    RetentionSettings {
+        events: None,
+        outbox_done: None,
+        outbox_dead: None,
+        jobs: None,
+        ..RetentionSettings::default()
+    }
+}
+
+async fn launch_with(
+    database: AppDatabase,
+    slack: FakeSlack,
+    clock: Arc<ManualClock>,
+    transport: SlackTransport,
+    outbox: OutboxSettings,
+    retention: RetentionSettings,
+) -> TestApp {
     let db = archhour::database::pool_options()
         .connect_with(database.options.clone())
         .await
@@ -800,6 +842,7 @@ async fn launch_configured(
             stagger_seconds: 0,
             retry_seconds: 1,
         },
+        retention: retention.clone(),
     };
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
@@ -823,6 +866,7 @@ async fn launch_configured(
         task: Some(task),
         database,
         outbox,
+        retention,
         next_event: Arc::new(AtomicU64::new(0)),
     }
 }
