@@ -9,7 +9,7 @@ use clap::Parser;
 use archhour::cli::{Cli, CliCommand};
 use archhour::clock::SystemClock;
 use archhour::config::{self, Config, ConfigError, DatabaseConfig};
-use archhour::database::Database;
+use archhour::database::{self, Database};
 use archhour::domain::ids::ChannelId;
 use archhour::{Services, store, tools};
 
@@ -60,6 +60,14 @@ fn main() -> ExitCode {
                 let date = if args.last { None } else { args.date };
                 tools::minutes::minutes(&db, &ChannelId::parse(&args.channel)?, date).await
             })),
+            Err(error) => return config_failure(&error),
+        },
+        CliCommand::Backup(args) => match DatabaseConfig::from_env() {
+            Ok(config) => runtime.block_on(report(database::backup::backup(&config, &args.file))),
+            Err(error) => return config_failure(&error),
+        },
+        CliCommand::Restore(args) => match DatabaseConfig::from_env() {
+            Ok(config) => runtime.block_on(report(database::backup::restore(&config, &args.file))),
             Err(error) => return config_failure(&error),
         },
         CliCommand::Challenges(args) => match DatabaseConfig::from_env() {
@@ -123,6 +131,12 @@ where
     let report = result?;
     closed?;
     print!("{report}");
+    Ok(())
+}
+
+/// Prints what a command reports once it is done.
+async fn report(command: impl Future<Output = anyhow::Result<String>>) -> anyhow::Result<()> {
+    print!("{}", command.await?);
     Ok(())
 }
 

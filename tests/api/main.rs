@@ -6,6 +6,7 @@
 
 mod actions;
 mod admins;
+mod backup;
 mod binary;
 mod challenges;
 mod editing;
