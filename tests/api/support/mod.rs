@@ -566,6 +566,17 @@ impl TestApp {
 }
 
 /// A button pressed on a message in the channel, as Slack sends it.
+/// Asserts that each of `parts` appears in `text`, in that order.
+pub fn assert_in_order(text: &str, parts: &[&str]) {
+    let mut from = 0;
+    for part in parts {
+        match text[from..].find(part) {
+            Some(at) => from += at + part.len(),
+            None => panic!("{part:?} missing or out of order in {text}"),
+        }
+    }
+}
+
 pub fn block_actions(user: &str, action_id: &str, value: &str, trigger_id: &str) -> Value {
     serde_json::json!({
         "type": "block_actions",
