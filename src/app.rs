@@ -16,7 +16,7 @@ use crate::clock::SharedClock;
 use crate::config::{Config, ConfigError, SlackTransport};
 use crate::database;
 use crate::http::{self, HttpState};
-use crate::metrics::Metrics;
+use crate::metrics::{self, Metrics};
 use crate::outbox::user_directory::UserDirectory;
 use crate::outbox::worker::OutboxWorker;
 use crate::slack::api::SlackApi;
@@ -60,6 +60,8 @@ pub async fn run(
     let (socket_mode, http_state) = start_transport(&config, &state).await?;
     tracing::info!(
         addr = %listener.local_addr()?,
+        version = metrics::VERSION,
+        commit = metrics::COMMIT,
         slack = config.transport.name(),
         "archhour is listening; Slack traffic arrives over {}",
         config.transport.name()
