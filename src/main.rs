@@ -1,5 +1,6 @@
 //! The `archhour` binary: reads the CLI and the environment, opens the database, and runs.
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -8,7 +9,9 @@ use clap::Parser;
 
 use archhour::cli::{Cli, CliCommand};
 use archhour::clock::SystemClock;
-use archhour::config::{self, Config, ConfigError, DatabaseConfig};
+use archhour::config::{
+    self, Config, ConfigError, DEFAULT_LOG_FILTER, DatabaseConfig, LogFormat, LogSettings,
+};
 use archhour::database::Database;
 use archhour::domain::ids::ChannelId;
 use archhour::{Services, store, tools};
@@ -20,16 +23,10 @@ fn main() -> ExitCode {
     // A .env file is a convenience for development; real environment variables win.
     let _ = dotenvy::dotenv();
     let cli = Cli::parse();
-    if let Err(error) = config::check_log_filter(&config::env_lookup) {
-        return config_failure(&error);
+    match LogSettings::from_lookup(&config::env_lookup, std::io::stderr().is_terminal()) {
+        Ok(logs) => init_logs(logs),
+        Err(error) => return config_failure(&error),
     }
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "archhour=info,warn".into()),
-        )
-        .init();
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(error) => return failure(&anyhow::Error::from(error)),
@@ -76,6 +73,21 @@ fn main() -> ExitCode {
             Some(config) => config_failure(config),
             None => failure(&error),
         },
+    }
+}
+
+/// Logs to stderr as `settings` say, filtered by `RUST_LOG`.
+fn init_logs(settings: LogSettings) {
+    let logs = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| DEFAULT_LOG_FILTER.into()),
+        );
+    match settings.format {
+        LogFormat::Text => logs.with_ansi(settings.colour).init(),
+        // Each line carries the event's target and fields and the spans it happened in.
+        LogFormat::Json => logs.json().init(),
     }
 }
 
