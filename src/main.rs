@@ -1,6 +1,7 @@
 //! The `archhour` binary: reads the CLI and the environment, opens the database, and runs.
 
 use std::io::IsTerminal;
+use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -14,7 +15,7 @@ use archhour::config::{
 };
 use archhour::database::Database;
 use archhour::domain::ids::ChannelId;
-use archhour::{Services, store, tools};
+use archhour::{Listeners, Services, store, tools};
 
 /// Exit code for a missing or invalid configuration value.
 const EXIT_CONFIG: u8 = 2;
@@ -100,14 +101,24 @@ async fn serve(config: Config) -> anyhow::Result<()> {
 
 async fn serve_on(config: Config, database: &Database) -> anyhow::Result<()> {
     store::migrate(&database.pool).await?;
-    let listener = tokio::net::TcpListener::bind(config.addr)
-        .await
-        .with_context(|| format!("listening on ARCHHOUR_ADDR {}", config.addr))?;
+    let listeners = Listeners {
+        app: listen("ARCHHOUR_ADDR", config.addr).await?,
+        metrics: match config.metrics_addr {
+            Some(addr) => Some(listen("ARCHHOUR_METRICS_ADDR", addr).await?),
+            None => None,
+        },
+    };
     let services = Services {
         db: database.pool.clone(),
         clock: Arc::new(SystemClock),
     };
-    archhour::run(config, services, listener, shutdown_signal()).await
+    archhour::run(config, services, listeners, shutdown_signal()).await
+}
+
+async fn listen(name: &str, addr: SocketAddr) -> anyhow::Result<tokio::net::TcpListener> {
+    tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("listening on {name} {addr}"))
 }
 
 async fn migrate(config: DatabaseConfig) -> anyhow::Result<()> {

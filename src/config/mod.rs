@@ -50,6 +50,9 @@ pub struct DatabaseConfig {
 #[derive(Debug, Clone)]
 pub struct Config {
     pub addr: SocketAddr,
+    /// `ARCHHOUR_METRICS_ADDR`: when set, `/metrics` and `/healthz` are served there and
+    /// `/metrics` no longer on `addr`.
+    pub metrics_addr: Option<SocketAddr>,
     pub database: DatabaseConfig,
     pub transport: SlackTransport,
     pub bot_token: SecretString,
@@ -111,6 +114,16 @@ impl Config {
             "ARCHHOUR_ADDR",
             &non_empty(lookup, "ARCHHOUR_ADDR").unwrap_or_else(|| DEFAULT_ADDR.into()),
         )?;
+        let metrics_addr = match non_empty(lookup, "ARCHHOUR_METRICS_ADDR") {
+            None => None,
+            Some(text) => Some(parse_addr("ARCHHOUR_METRICS_ADDR", &text)?),
+        };
+        if metrics_addr == Some(addr) {
+            return Err(ConfigError::Invalid {
+                name: "ARCHHOUR_METRICS_ADDR",
+                reason: format!("`{addr}` is ARCHHOUR_ADDR too; give the metrics another port"),
+            });
+        }
         let database = DatabaseConfig::from_lookup(lookup)?;
         let transport = match non_empty(lookup, "SLACK_APP_TOKEN") {
             Some(app_token) if app_token.starts_with("xapp-") => SlackTransport::SocketMode {
@@ -146,6 +159,7 @@ impl Config {
         )?;
         Ok(Self {
             addr,
+            metrics_addr,
             database,
             transport,
             bot_token: bot_token.into(),

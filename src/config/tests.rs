@@ -175,3 +175,34 @@ fn text_logs_are_coloured_only_on_a_terminal_and_never_with_no_color() {
     // no-color.org: an empty NO_COLOR is as good as unset.
     assert!(colour(true, &[("NO_COLOR", "")]));
 }
+
+#[test]
+fn a_metrics_address_is_optional_parsed_and_not_the_main_one() {
+    let plain = Config::from_lookup(&lookup_from(&REQUIRED)).expect("valid");
+    assert_eq!(plain.metrics_addr, None);
+    let mut pairs = REQUIRED.to_vec();
+    pairs.push(("ARCHHOUR_METRICS_ADDR", "127.0.0.1:9100"));
+    let separate = Config::from_lookup(&lookup_from(&pairs)).expect("valid");
+    assert_eq!(
+        separate
+            .metrics_addr
+            .map(|addr| addr.to_string())
+            .as_deref(),
+        Some("127.0.0.1:9100")
+    );
+    for (value, reason) in [
+        ("metrics", "`metrics` is not an address like 127.0.0.1:3000"),
+        (
+            "127.0.0.1:3000",
+            "`127.0.0.1:3000` is ARCHHOUR_ADDR too; give the metrics another port",
+        ),
+    ] {
+        let mut pairs = REQUIRED.to_vec();
+        pairs.push(("ARCHHOUR_METRICS_ADDR", value));
+        let err = Config::from_lookup(&lookup_from(&pairs)).expect_err(value);
+        assert_eq!(
+            err.to_string(),
+            format!("ARCHHOUR_METRICS_ADDR is invalid: {reason}")
+        );
+    }
+}

@@ -2,7 +2,9 @@
 
 use serde_json::json;
 
-use crate::support::{CHANNEL, FORM, TestApp, command_body, eventually, spawn_app};
+use crate::support::{
+    CHANNEL, FORM, TestApp, command_body, eventually, spawn_app, spawn_app_with_metrics_listener,
+};
 
 #[tokio::test]
 async fn url_verification_is_answered_with_the_challenge() {
@@ -299,4 +301,49 @@ fn checked_out_commit() -> Option<String> {
         .status
         .success()
         .then(|| String::from_utf8_lossy(&output.stdout).trim().to_string())
+}
+
+/// With `ARCHHOUR_METRICS_ADDR`, `/metrics` is served on that listener only, beside `/healthz`;
+/// Slack's endpoints stay on the main one.
+#[tokio::test]
+async fn a_separate_metrics_listener_serves_metrics_and_health_and_the_main_one_no_metrics() {
+    let app = spawn_app_with_metrics_listener().await;
+    let metrics_addr = app.metrics_addr.expect("a metrics listener");
+    let client = reqwest::Client::new();
+    let get = |addr: std::net::SocketAddr, path: &'static str| {
+        let client = client.clone();
+        async move {
+            let response = client
+                .get(format!("http://{addr}{path}"))
+                .send()
+                .await
+                .expect("request reaches the app");
+            let status = response.status().as_u16();
+            (status, response.text().await.expect("a body"))
+        }
+    };
+    let (status, text) = get(metrics_addr, "/metrics").await;
+    assert_eq!(status, 200, "{text}");
+    assert!(text.contains("archhour_build_info{"), "{text}");
+    assert!(text.contains("archhour_jobs_due 0"), "{text}");
+    assert_eq!(get(app.addr, "/metrics").await.0, 404);
+    for addr in [app.addr, metrics_addr] {
+        eventually("/healthz to answer 200", || async {
+            let (status, body) = get(addr, "/healthz").await;
+            (status == 200)
+                .then_some(())
+                .ok_or(format!("{status}: {body}"))
+        })
+        .await;
+    }
+    let on_metrics_listener = client
+        .post(format!("http://{metrics_addr}/slack/commands"))
+        .header("content-type", FORM)
+        .body(command_body(CHANNEL, "U_ANN", "help"))
+        .send()
+        .await
+        .expect("request reaches the app");
+    assert_eq!(on_metrics_listener.status(), 404);
+    // The main listener still answers Slack.
+    app.command("help").await;
 }
