@@ -118,6 +118,8 @@ async fn a_missing_or_invalid_variable_exits_2_with_one_line_naming_it() {
         ("ARCHHOUR_ADDR", Some("not-an-address")),
         ("RUST_LOG", Some("archhour=loud")),
         ("SLACK_APP_TOKEN", Some("xoxb-not-an-app-token")),
+        ("ARCHHOUR_LOG_FORMAT", Some("logfmt")),
+        ("ARCHHOUR_METRICS_ADDR", Some("not-an-address")),
     ];
     for (name, value) in cases {
         let mut command = archhour(dir.path(), &slack);

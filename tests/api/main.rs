@@ -15,6 +15,7 @@ mod endpoints;
 mod faults;
 mod history;
 mod import;
+mod logs;
 mod manifest;
 mod meeting;
 mod membership;

@@ -52,6 +52,8 @@ pub fn test_outbox_settings() -> OutboxSettings {
 /// A running app and everything around it.
 pub struct TestApp {
     pub addr: SocketAddr,
+    /// Where `/metrics` and `/healthz` are served apart, when the test asked for it.
+    pub metrics_addr: Option<SocketAddr>,
     pub db: PgPool,
     pub slack: FakeSlack,
     pub clock: Arc<ManualClock>,
@@ -90,6 +92,22 @@ fn init_logs() {
 pub async fn spawn_app() -> TestApp {
     init_logs();
     spawn_app_on(AppDatabase::fresh().await).await
+}
+
+/// Starts the app with a separate metrics listener (as `ARCHHOUR_METRICS_ADDR` does), on a fresh
+/// database with a new fake Slack and the usual test clock.
+pub async fn spawn_app_with_metrics_listener() -> TestApp {
+    init_logs();
+    let clock = Arc::new(ManualClock::new(test_start()));
+    launch_listening(
+        AppDatabase::fresh().await,
+        FakeSlack::start().await,
+        clock,
+        http_transport(),
+        test_outbox_settings(),
+        MetricsListener::Separate,
+    )
+    .await
 }
 
 /// Starts the app whose calls to Slack give up after `call_timeout` of real time, for tests
@@ -791,12 +809,40 @@ async fn launch_configured(
     transport: SlackTransport,
     outbox: OutboxSettings,
 ) -> TestApp {
+    launch_listening(
+        database,
+        slack,
+        clock,
+        transport,
+        outbox,
+        MetricsListener::Shared,
+    )
+    .await
+}
+
+/// Whether `/metrics` is served on the app's one listener or on a listener of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MetricsListener {
+    Shared,
+    Separate,
+}
+
+async fn launch_listening(
+    database: AppDatabase,
+    slack: FakeSlack,
+    clock: Arc<ManualClock>,
+    transport: SlackTransport,
+    outbox: OutboxSettings,
+    metrics_listener: MetricsListener,
+) -> TestApp {
     let db = archhour::database::pool_options()
         .connect_with(database.options.clone())
         .await
         .expect("connecting to the test database");
     let config = Config {
         addr: "127.0.0.1:0".parse().expect("address"),
+        // The test binds the listeners itself, on ports of the system's choosing.
+        metrics_addr: None,
         database: DatabaseConfig {
             url: None,
             data_dir: "unused".into(),
@@ -816,16 +862,32 @@ async fn launch_configured(
         .await
         .expect("binding a random port");
     let addr = listener.local_addr().expect("local address");
+    let metrics = match metrics_listener {
+        MetricsListener::Shared => None,
+        MetricsListener::Separate => Some(
+            tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("binding a random port for the metrics"),
+        ),
+    };
+    let metrics_addr = metrics
+        .as_ref()
+        .map(|listener| listener.local_addr().expect("local address"));
+    let listeners = archhour::Listeners {
+        app: listener,
+        metrics,
+    };
     let (shutdown, stopped) = oneshot::channel::<()>();
     let services = archhour::Services {
         db: db.clone(),
         clock: clock.clone(),
     };
-    let task = tokio::spawn(archhour::run(config, services, listener, async move {
+    let task = tokio::spawn(archhour::run(config, services, listeners, async move {
         let _ = stopped.await;
     }));
     TestApp {
         addr,
+        metrics_addr,
         db,
         slack,
         clock,
