@@ -15,8 +15,8 @@ use tokio_util::sync::CancellationToken;
 use crate::clock::SharedClock;
 use crate::config::{Config, ConfigError, RetentionSettings, SlackTransport};
 use crate::database;
-use crate::http::{self, HttpState};
-use crate::metrics::Metrics;
+use crate::http::{self, HttpState, MetricsRoute};
+use crate::metrics::{self, Metrics};
 use crate::outbox::user_directory::UserDirectory;
 use crate::outbox::worker::OutboxWorker;
 use crate::slack::api::SlackApi;
@@ -34,12 +34,22 @@ pub struct Services {
     pub clock: SharedClock,
 }
 
-/// Serves HTTP on `listener` and drains the outbox until `shutdown` resolves, then lets
+/// Where the app serves HTTP.
+#[derive(Debug)]
+pub struct Listeners {
+    /// Slack's endpoints and `/healthz` (`ARCHHOUR_ADDR`), and `/metrics` unless `metrics`
+    /// serves it.
+    pub app: TcpListener,
+    /// `/metrics` and `/healthz` alone (`ARCHHOUR_METRICS_ADDR`), when set.
+    pub metrics: Option<TcpListener>,
+}
+
+/// Serves HTTP on `listeners` and drains the outbox until `shutdown` resolves, then lets
 /// requests and calls in flight finish.
 pub async fn run(
     config: Config,
     services: Services,
-    listener: TcpListener,
+    listeners: Listeners,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     // A call must never outlive its claim, or a second worker could make it again meanwhile.
@@ -63,26 +73,56 @@ pub async fn run(
     );
     let background = Background::start(&config, &state, directory_wake);
     let (socket_mode, http_state) = start_transport(&config, &state).await?;
+    let metrics_addr = listeners.metrics.as_ref().map(TcpListener::local_addr);
     tracing::info!(
-        addr = %listener.local_addr()?,
+        addr = %listeners.app.local_addr()?,
+        metrics_addr = metrics_addr.transpose()?.map(tracing::field::display),
+        version = metrics::VERSION,
+        commit = metrics::COMMIT,
         slack = config.transport.name(),
         "archhour is listening; Slack traffic arrives over {}",
         config.transport.name()
     );
     let token_refused = background.token_refused.clone();
-    let served = axum::serve(listener, http::router(http_state))
-        .with_graceful_shutdown(async move {
-            tokio::select! {
-                () = shutdown => {}
-                () = token_refused.cancelled() => {}
-            }
-        })
-        .await;
+    let served = serve_http(listeners, http_state, async move {
+        tokio::select! {
+            () = shutdown => {}
+            () = token_refused.cancelled() => {}
+        }
+    })
+    .await;
     if let Some(socket_mode) = &socket_mode {
         socket_mode.stop().await;
     }
     background.stop().await?;
     served.map_err(Into::into)
+}
+
+/// Serves HTTP on `listeners` until `stop` resolves, then lets the requests in flight finish.
+async fn serve_http(
+    listeners: Listeners,
+    state: HttpState,
+    stop: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let Some(metrics_listener) = listeners.metrics else {
+        let router = http::router(state, MetricsRoute::Here);
+        return axum::serve(listeners.app, router)
+            .with_graceful_shutdown(stop)
+            .await;
+    };
+    let stopping = CancellationToken::new();
+    let app = axum::serve(
+        listeners.app,
+        http::router(state.clone(), MetricsRoute::Elsewhere),
+    )
+    .with_graceful_shutdown(stopping.clone().cancelled_owned());
+    let metrics = axum::serve(metrics_listener, http::metrics_router(state))
+        .with_graceful_shutdown(stopping.clone().cancelled_owned());
+    let (app, metrics, ()) = tokio::join!(app.into_future(), metrics.into_future(), async {
+        stop.await;
+        stopping.cancel();
+    });
+    app.and(metrics)
 }
 
 /// The state every request and worker shares, with the reaction batcher started.

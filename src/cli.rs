@@ -1,5 +1,6 @@
 //! The command line (DESIGN §7, contract): `archhour [serve]`, `archhour migrate`,
-//! `archhour import`, `archhour minutes`, `archhour challenges`.
+//! `archhour import`, `archhour minutes`, `archhour challenges`, `archhour backup`,
+//! `archhour restore`.
 
 use std::path::PathBuf;
 
@@ -30,6 +31,16 @@ pub enum CliCommand {
     Minutes(MinutesArgs),
     /// Print a channel's architecture challenges log as a Markdown table.
     Challenges(ChallengesArgs),
+    /// Write a consistent dump (pg_dump's custom format) of the database archhour uses.
+    Backup(DumpFileArgs),
+    /// Restore a dump `backup` wrote into the database archhour uses, which must be empty.
+    Restore(DumpFileArgs),
+}
+
+#[derive(Debug, Args, PartialEq, Eq)]
+pub struct DumpFileArgs {
+    /// The dump file.
+    pub file: PathBuf,
 }
 
 #[derive(Debug, Args, PartialEq, Eq)]

@@ -33,4 +33,4 @@ pub mod store;
 pub mod tools;
 pub mod usecases;
 
-pub use app::{Services, run};
+pub use app::{Listeners, Services, run};

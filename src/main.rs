@@ -1,5 +1,7 @@
 //! The `archhour` binary: reads the CLI and the environment, opens the database, and runs.
 
+use std::io::IsTerminal;
+use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -8,10 +10,12 @@ use clap::Parser;
 
 use archhour::cli::{Cli, CliCommand};
 use archhour::clock::SystemClock;
-use archhour::config::{self, Config, ConfigError, DatabaseConfig};
-use archhour::database::Database;
+use archhour::config::{
+    self, Config, ConfigError, DEFAULT_LOG_FILTER, DatabaseConfig, LogFormat, LogSettings,
+};
+use archhour::database::{self, Database};
 use archhour::domain::ids::ChannelId;
-use archhour::{Services, store, tools};
+use archhour::{Listeners, Services, store, tools};
 
 /// Exit code for a missing or invalid configuration value.
 const EXIT_CONFIG: u8 = 2;
@@ -20,16 +24,10 @@ fn main() -> ExitCode {
     // A .env file is a convenience for development; real environment variables win.
     let _ = dotenvy::dotenv();
     let cli = Cli::parse();
-    if let Err(error) = config::check_log_filter(&config::env_lookup) {
-        return config_failure(&error);
+    match LogSettings::from_lookup(&config::env_lookup, std::io::stderr().is_terminal()) {
+        Ok(logs) => init_logs(logs),
+        Err(error) => return config_failure(&error),
     }
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "archhour=info,warn".into()),
-        )
-        .init();
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(error) => return failure(&anyhow::Error::from(error)),
@@ -62,6 +60,14 @@ fn main() -> ExitCode {
             })),
             Err(error) => return config_failure(&error),
         },
+        CliCommand::Backup(args) => match DatabaseConfig::from_env() {
+            Ok(config) => runtime.block_on(report(database::backup::backup(&config, &args.file))),
+            Err(error) => return config_failure(&error),
+        },
+        CliCommand::Restore(args) => match DatabaseConfig::from_env() {
+            Ok(config) => runtime.block_on(report(database::backup::restore(&config, &args.file))),
+            Err(error) => return config_failure(&error),
+        },
         CliCommand::Challenges(args) => match DatabaseConfig::from_env() {
             Ok(config) => runtime.block_on(offline(config, |db| async move {
                 tools::challenges::export(&db, &ChannelId::parse(&args.channel)?).await
@@ -79,6 +85,21 @@ fn main() -> ExitCode {
     }
 }
 
+/// Logs to stderr as `settings` say, filtered by `RUST_LOG`.
+fn init_logs(settings: LogSettings) {
+    let logs = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| DEFAULT_LOG_FILTER.into()),
+        );
+    match settings.format {
+        LogFormat::Text => logs.with_ansi(settings.colour).init(),
+        // Each line carries the event's target and fields and the spans it happened in.
+        LogFormat::Json => logs.json().init(),
+    }
+}
+
 async fn serve(config: Config) -> anyhow::Result<()> {
     let database = Database::open(&config.database).await?;
     let served = serve_on(config, &database).await;
@@ -88,14 +109,24 @@ async fn serve(config: Config) -> anyhow::Result<()> {
 
 async fn serve_on(config: Config, database: &Database) -> anyhow::Result<()> {
     store::migrate(&database.pool).await?;
-    let listener = tokio::net::TcpListener::bind(config.addr)
-        .await
-        .with_context(|| format!("listening on ARCHHOUR_ADDR {}", config.addr))?;
+    let listeners = Listeners {
+        app: listen("ARCHHOUR_ADDR", config.addr).await?,
+        metrics: match config.metrics_addr {
+            Some(addr) => Some(listen("ARCHHOUR_METRICS_ADDR", addr).await?),
+            None => None,
+        },
+    };
     let services = Services {
         db: database.pool.clone(),
         clock: Arc::new(SystemClock),
     };
-    archhour::run(config, services, listener, shutdown_signal()).await
+    archhour::run(config, services, listeners, shutdown_signal()).await
+}
+
+async fn listen(name: &str, addr: SocketAddr) -> anyhow::Result<tokio::net::TcpListener> {
+    tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("listening on {name} {addr}"))
 }
 
 async fn migrate(config: DatabaseConfig) -> anyhow::Result<()> {
@@ -123,6 +154,12 @@ where
     let report = result?;
     closed?;
     print!("{report}");
+    Ok(())
+}
+
+/// Prints what a command reports once it is done.
+async fn report(command: impl Future<Output = anyhow::Result<String>>) -> anyhow::Result<()> {
+    print!("{}", command.await?);
     Ok(())
 }
 

@@ -1,17 +1,39 @@
-//! Prometheus metrics: HTTP requests and latency by route and status, Slack calls by outcome,
-//! the outbox's depth, and Socket Mode's connection and envelopes. Each app owns its registry, so tests in one process stay apart.
-//! The retention job's are in `retention`.
+//! Prometheus metrics: the build, HTTP requests and latency by route and status, Slack calls by
+//! outcome, the outbox's depth and oldest due row, the jobs due, Socket Mode's connection and
+//! envelopes, and the vote batches. Each app owns its registry, so tests in one process stay
+//! apart. The retention job's are in `retention`.
 
 mod retention;
 
 pub use retention::RetentionMetrics;
+
+use std::sync::atomic::AtomicU64;
+
+use chrono::{DateTime, Utc};
 
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
-use prometheus_client::registry::Registry;
+use prometheus_client::metrics::info::Info;
+use prometheus_client::registry::{Metric, Registry};
+
+/// The version built, for `archhour_build_info` and the start-up line.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The git commit built: `build.rs` finds it in a git checkout, or `ARCHHOUR_GIT_COMMIT` set
+/// for the build names it; `unknown` otherwise (a build from a tarball).
+pub const COMMIT: &str = match option_env!("ARCHHOUR_GIT_COMMIT") {
+    Some(commit) => commit,
+    None => "unknown",
+};
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct BuildLabels {
+    pub version: String,
+    pub commit: String,
+}
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct HttpLabels {
@@ -56,6 +78,20 @@ pub struct OutboxLabels {
 
 type HistogramFamily = Family<HttpLabels, Histogram, fn() -> Histogram>;
 
+/// A gauge of seconds.
+type Seconds = Gauge<f64, AtomicU64>;
+
+/// What is waiting in the queues at a scrape, read from the database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueLag {
+    /// Jobs due and not finished (running ones included).
+    pub jobs_due: i64,
+    /// When the longest-waiting of them fell due.
+    pub oldest_job_due_at: Option<DateTime<Utc>>,
+    /// When the longest-waiting pending outbox row that is due was queued.
+    pub oldest_pending_call_queued_at: Option<DateTime<Utc>>,
+}
+
 /// The app's metrics and the registry that exports them.
 #[derive(Debug)]
 pub struct Metrics {
@@ -65,7 +101,7 @@ pub struct Metrics {
     slack_calls: Family<SlackCallLabels, Counter>,
     dead_calls: Family<DeadLabels, Counter>,
     events: Family<EventLabels, Counter>,
-    outbox_depth: Family<OutboxLabels, Gauge>,
+    queues: QueueGauges,
     socket_connected: Gauge,
     socket_envelopes: Family<EnvelopeLabels, Counter>,
     vote_batch_seconds: Histogram,
@@ -79,70 +115,80 @@ fn latency_histogram() -> Histogram {
     Histogram::new(exponential_buckets(0.0005, 2.0, 15))
 }
 
+/// Registers `metric` under `name` and returns it, for the app to update.
+fn registered<M: Metric + Clone>(registry: &mut Registry, name: &str, help: &str, metric: M) -> M {
+    registry.register(name, help, metric.clone());
+    metric
+}
+
 impl Default for Metrics {
     fn default() -> Self {
         let mut registry = Registry::with_prefix("archhour");
-        let http_requests = Family::<HttpLabels, Counter>::default();
-        let http_latency: HistogramFamily = Family::new_with_constructor(latency_histogram);
-        let slack_calls = Family::<SlackCallLabels, Counter>::default();
-        let dead_calls = Family::<DeadLabels, Counter>::default();
-        let events = Family::<EventLabels, Counter>::default();
-        let outbox_depth = Family::<OutboxLabels, Gauge>::default();
-        let socket_connected = Gauge::default();
-        let socket_envelopes = Family::<EnvelopeLabels, Counter>::default();
-        // 0.25 ms to about 4 s.
-        let vote_batch_seconds = Histogram::new(exponential_buckets(0.00025, 2.0, 15));
-        // 1 to 512 events.
-        let vote_batch_events = Histogram::new(exponential_buckets(1.0, 2.0, 10));
+        let build = BuildLabels {
+            version: VERSION.to_string(),
+            commit: COMMIT.to_string(),
+        };
         registry.register(
+            "build",
+            "The version and git commit running",
+            Info::new(build),
+        );
+        let http_requests = registered(
+            &mut registry,
             "http_requests",
             "HTTP requests answered, by route and status",
-            http_requests.clone(),
+            Family::default(),
         );
-        registry.register(
+        let http_latency = registered(
+            &mut registry,
             "http_request_duration_seconds",
             "Time to answer HTTP requests, by route and status",
-            http_latency.clone(),
+            Family::new_with_constructor(latency_histogram as fn() -> Histogram),
         );
-        registry.register(
+        let slack_calls = registered(
+            &mut registry,
             "slack_calls",
             "Outbox calls to the Slack Web API, by method and outcome",
-            slack_calls.clone(),
+            Family::default(),
         );
-        registry.register(
+        let dead_calls = registered(
+            &mut registry,
             "slack_calls_dead",
             "Outbox calls given up on, by method and Slack's error",
-            dead_calls.clone(),
+            Family::default(),
         );
-        registry.register(
+        let events = registered(
+            &mut registry,
             "events",
             "Slack events applied, by kind and outcome",
-            events.clone(),
+            Family::default(),
         );
-        registry.register(
-            "outbox_rows",
-            "Outbox rows waiting (pending) or given up on (dead)",
-            outbox_depth.clone(),
-        );
-        registry.register(
+        let queues = QueueGauges::registered(&mut registry);
+        let socket_connected = registered(
+            &mut registry,
             "socket_mode_connected",
             "1 while Socket Mode is connected to Slack (hello received, no failure since)",
-            socket_connected.clone(),
+            Gauge::default(),
         );
-        registry.register(
+        let socket_envelopes = registered(
+            &mut registry,
             "socket_mode_envelopes",
             "Socket Mode envelopes handled, by kind and outcome",
-            socket_envelopes.clone(),
+            Family::default(),
         );
-        registry.register(
+        let vote_batch_seconds = registered(
+            &mut registry,
             "vote_batch_duration_seconds",
             "Time to apply a batch of reaction events, commit included",
-            vote_batch_seconds.clone(),
+            // 0.25 ms to about 4 s.
+            Histogram::new(exponential_buckets(0.00025, 2.0, 15)),
         );
-        registry.register(
+        let vote_batch_events = registered(
+            &mut registry,
             "vote_batch_events",
             "Reaction events per applied batch",
-            vote_batch_events.clone(),
+            // 1 to 512 events.
+            Histogram::new(exponential_buckets(1.0, 2.0, 10)),
         );
         let retention = RetentionMetrics::register(&mut registry);
         Self {
@@ -153,11 +199,51 @@ impl Default for Metrics {
             slack_calls,
             dead_calls,
             events,
-            outbox_depth,
+            queues,
             socket_connected,
             socket_envelopes,
             vote_batch_seconds,
             vote_batch_events,
+        }
+    }
+}
+
+/// The gauges read from the database at each scrape: how much work waits, and for how long.
+#[derive(Debug)]
+struct QueueGauges {
+    outbox_depth: Family<OutboxLabels, Gauge>,
+    outbox_oldest_pending: Seconds,
+    jobs_due: Gauge,
+    jobs_oldest_due: Seconds,
+}
+
+impl QueueGauges {
+    fn registered(registry: &mut Registry) -> Self {
+        Self {
+            outbox_depth: registered(
+                registry,
+                "outbox_rows",
+                "Outbox rows waiting (pending) or given up on (dead)",
+                Family::default(),
+            ),
+            outbox_oldest_pending: registered(
+                registry,
+                "outbox_oldest_pending_seconds",
+                "Seconds since the oldest pending outbox row that is due was queued (0 when none)",
+                Seconds::default(),
+            ),
+            jobs_due: registered(
+                registry,
+                "jobs_due",
+                "Scheduled jobs due and not finished, running ones included",
+                Gauge::default(),
+            ),
+            jobs_oldest_due: registered(
+                registry,
+                "jobs_oldest_due_seconds",
+                "Seconds since the oldest job due and not finished fell due (0 when none)",
+                Seconds::default(),
+            ),
         }
     }
 }
@@ -229,12 +315,24 @@ impl Metrics {
                 .iter()
                 .find(|(s, _)| s == state)
                 .map_or(0, |(_, n)| *n);
-            self.outbox_depth
+            self.queues
+                .outbox_depth
                 .get_or_create(&OutboxLabels {
                     state: state.to_string(),
                 })
                 .set(count);
         }
+    }
+
+    /// Sets the lag gauges from what the queues hold at `now`.
+    pub fn set_queue_lag(&self, lag: &QueueLag, now: DateTime<Utc>) {
+        self.queues.jobs_due.set(lag.jobs_due);
+        self.queues
+            .jobs_oldest_due
+            .set(seconds_since(lag.oldest_job_due_at, now));
+        self.queues
+            .outbox_oldest_pending
+            .set(seconds_since(lag.oldest_pending_call_queued_at, now));
     }
 
     /// The registry in Prometheus text format.
@@ -243,5 +341,31 @@ impl Metrics {
         // Writing into a String cannot fail.
         let _ = prometheus_client::encoding::text::encode(&mut out, &self.registry);
         out
+    }
+}
+
+/// Seconds from `then` to `now`: 0 when there is no `then`, or it is not past.
+fn seconds_since(then: Option<DateTime<Utc>>, now: DateTime<Utc>) -> f64 {
+    let Some(then) = then else { return 0.0 };
+    #[allow(clippy::cast_precision_loss)]
+    let millis = (now - then).num_milliseconds().max(0) as f64;
+    millis / 1000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    #[test]
+    fn ages_are_seconds_to_now_and_never_negative() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 18, 9, 0, 0).unwrap();
+        let earlier = now - chrono::Duration::milliseconds(90_500);
+        assert!((seconds_since(Some(earlier), now) - 90.5).abs() < f64::EPSILON);
+        assert!(seconds_since(None, now).abs() < f64::EPSILON);
+        // A row stamped by a process whose clock runs ahead is not waiting yet.
+        let later = now + chrono::Duration::seconds(5);
+        assert!(seconds_since(Some(later), now).abs() < f64::EPSILON);
     }
 }

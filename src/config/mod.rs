@@ -1,12 +1,14 @@
 //! Configuration read once from the environment (DESIGN §7), with errors that name the variable.
 //!
-//! This module reads the environment contract; `tuning` holds how the outbox and the Socket
-//! Mode connections run, which only tests change; `retention` how long old delivery bookkeeping
-//! is kept.
+//! This module reads the environment contract; `logs` how the logs are written, read first;
+//! `tuning` holds how the outbox and the Socket Mode connections run, which only tests change;
+//! `retention` how long old delivery bookkeeping is kept.
 
+mod logs;
 mod retention;
 mod tuning;
 
+pub use logs::{DEFAULT_LOG_FILTER, LogFormat, LogSettings, check_log_filter};
 pub use retention::RetentionSettings;
 pub use tuning::{OutboxSettings, SocketModeSettings};
 
@@ -51,6 +53,9 @@ pub struct DatabaseConfig {
 #[derive(Debug, Clone)]
 pub struct Config {
     pub addr: SocketAddr,
+    /// `ARCHHOUR_METRICS_ADDR`: when set, `/metrics` and `/healthz` are served there and
+    /// `/metrics` no longer on `addr`.
+    pub metrics_addr: Option<SocketAddr>,
     pub database: DatabaseConfig,
     pub transport: SlackTransport,
     pub bot_token: SecretString,
@@ -109,13 +114,20 @@ impl DatabaseConfig {
 impl Config {
     /// Reads every variable `serve` uses; the first problem found is returned.
     pub fn from_lookup(lookup: &impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let addr_text = non_empty(lookup, "ARCHHOUR_ADDR").unwrap_or_else(|| DEFAULT_ADDR.into());
-        let addr = addr_text
-            .parse::<SocketAddr>()
-            .map_err(|_| ConfigError::Invalid {
-                name: "ARCHHOUR_ADDR",
-                reason: format!("`{addr_text}` is not an address like 127.0.0.1:3000"),
-            })?;
+        let addr = parse_addr(
+            "ARCHHOUR_ADDR",
+            &non_empty(lookup, "ARCHHOUR_ADDR").unwrap_or_else(|| DEFAULT_ADDR.into()),
+        )?;
+        let metrics_addr = match non_empty(lookup, "ARCHHOUR_METRICS_ADDR") {
+            None => None,
+            Some(text) => Some(parse_addr("ARCHHOUR_METRICS_ADDR", &text)?),
+        };
+        if metrics_addr == Some(addr) {
+            return Err(ConfigError::Invalid {
+                name: "ARCHHOUR_METRICS_ADDR",
+                reason: format!("`{addr}` is ARCHHOUR_ADDR too; give the metrics another port"),
+            });
+        }
         let database = DatabaseConfig::from_lookup(lookup)?;
         let transport = match non_empty(lookup, "SLACK_APP_TOKEN") {
             Some(app_token) if app_token.starts_with("xapp-") => SlackTransport::SocketMode {
@@ -151,6 +163,7 @@ impl Config {
         )?;
         Ok(Self {
             addr,
+            metrics_addr,
             database,
             transport,
             bot_token: bot_token.into(),
@@ -189,6 +202,15 @@ fn outbox_settings(
     )))
 }
 
+/// Parses an address to listen on, such as `127.0.0.1:3000`, from the variable `name`.
+fn parse_addr(name: &'static str, text: &str) -> Result<SocketAddr, ConfigError> {
+    text.parse::<SocketAddr>()
+        .map_err(|_| ConfigError::Invalid {
+            name,
+            reason: format!("`{text}` is not an address like 127.0.0.1:3000"),
+        })
+}
+
 /// Parses `SLACK_API_URL`, insisting on http(s) and a trailing slash so method names append.
 fn parse_api_url(text: &str) -> Result<Url, ConfigError> {
     let invalid = |reason: String| ConfigError::Invalid {
@@ -221,19 +243,6 @@ fn is_loopback(url: &Url) -> bool {
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
         Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
         None => false,
-    }
-}
-
-/// Checks `RUST_LOG` the same way the logger will read it.
-pub fn check_log_filter(lookup: &impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
-    match non_empty(lookup, "RUST_LOG") {
-        None => Ok(()),
-        Some(filter) => tracing_subscriber::EnvFilter::try_new(&filter)
-            .map(|_| ())
-            .map_err(|e| ConfigError::Invalid {
-                name: "RUST_LOG",
-                reason: e.to_string(),
-            }),
     }
 }
 

@@ -138,3 +138,71 @@ fn secrets_never_appear_in_debug_output() {
         assert!(!printed.contains(secret), "{secret} leaked: {printed}");
     }
 }
+
+#[test]
+fn logs_are_text_unless_json_is_asked_for_and_anything_else_is_named() {
+    let read = |pairs: &[(&str, &str)]| LogSettings::from_lookup(&lookup_from(pairs), false);
+    assert_eq!(read(&[]).expect("default").format, LogFormat::Text);
+    for (value, format) in [
+        ("text", LogFormat::Text),
+        ("json", LogFormat::Json),
+        (" JSON ", LogFormat::Json),
+        ("", LogFormat::Text),
+    ] {
+        let settings = read(&[("ARCHHOUR_LOG_FORMAT", value)]).expect(value);
+        assert_eq!(settings.format, format, "{value:?}");
+    }
+    let err = read(&[("ARCHHOUR_LOG_FORMAT", "logfmt")]).expect_err("not a format");
+    assert_eq!(
+        err.to_string(),
+        "ARCHHOUR_LOG_FORMAT is invalid: `logfmt` is neither `text` nor `json`"
+    );
+    let err = read(&[("RUST_LOG", "archhour=loud")]).expect_err("bad filter");
+    assert!(err.to_string().starts_with("RUST_LOG is invalid"), "{err}");
+}
+
+#[test]
+fn text_logs_are_coloured_only_on_a_terminal_and_never_with_no_color() {
+    let colour = |terminal: bool, pairs: &[(&str, &str)]| {
+        LogSettings::from_lookup(&lookup_from(pairs), terminal)
+            .expect("valid")
+            .colour
+    };
+    assert!(colour(true, &[]));
+    assert!(!colour(false, &[]));
+    assert!(!colour(true, &[("NO_COLOR", "1")]));
+    assert!(!colour(false, &[("NO_COLOR", "1")]));
+    // no-color.org: an empty NO_COLOR is as good as unset.
+    assert!(colour(true, &[("NO_COLOR", "")]));
+}
+
+#[test]
+fn a_metrics_address_is_optional_parsed_and_not_the_main_one() {
+    let plain = Config::from_lookup(&lookup_from(&REQUIRED)).expect("valid");
+    assert_eq!(plain.metrics_addr, None);
+    let mut pairs = REQUIRED.to_vec();
+    pairs.push(("ARCHHOUR_METRICS_ADDR", "127.0.0.1:9100"));
+    let separate = Config::from_lookup(&lookup_from(&pairs)).expect("valid");
+    assert_eq!(
+        separate
+            .metrics_addr
+            .map(|addr| addr.to_string())
+            .as_deref(),
+        Some("127.0.0.1:9100")
+    );
+    for (value, reason) in [
+        ("metrics", "`metrics` is not an address like 127.0.0.1:3000"),
+        (
+            "127.0.0.1:3000",
+            "`127.0.0.1:3000` is ARCHHOUR_ADDR too; give the metrics another port",
+        ),
+    ] {
+        let mut pairs = REQUIRED.to_vec();
+        pairs.push(("ARCHHOUR_METRICS_ADDR", value));
+        let err = Config::from_lookup(&lookup_from(&pairs)).expect_err(value);
+        assert_eq!(
+            err.to_string(),
+            format!("ARCHHOUR_METRICS_ADDR is invalid: {reason}")
+        );
+    }
+}

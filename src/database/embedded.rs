@@ -10,6 +10,9 @@ use std::process::{Command, Output};
 use anyhow::{Context, bail};
 use sqlx::postgres::PgConnectOptions;
 
+use super::backup::Target;
+use super::binaries;
+
 /// The superuser initdb creates; connections come through the private socket with trust auth.
 pub const SUPERUSER: &str = "archhour";
 /// The database the app uses inside the cluster.
@@ -36,49 +39,18 @@ pub struct EmbeddedPostgres {
 /// archhour (one an operator started by hand is left alone).
 const STARTED_MARKER: &str = "started-by-archhour";
 
-/// Finds `initdb` and `pg_ctl`: `pg_config --bindir` first, then Debian's layout.
-pub fn find_bindir() -> anyhow::Result<PathBuf> {
-    let has_tools = |dir: &Path| dir.join("initdb").is_file() && dir.join("pg_ctl").is_file();
-    if let Ok(output) = Command::new("pg_config").arg("--bindir").output()
-        && output.status.success()
-    {
-        let dir = PathBuf::from(String::from_utf8_lossy(&output.stdout).trim());
-        if has_tools(&dir) {
-            return Ok(dir);
-        }
-    }
-    let mut debian: Vec<(u32, PathBuf)> = fs::read_dir("/usr/lib/postgresql")
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|entry| {
-            let version = entry.file_name().to_str()?.parse::<u32>().ok()?;
-            Some((version, entry.path().join("bin")))
-        })
-        .filter(|(_, dir)| has_tools(dir))
-        .collect();
-    debian.sort();
-    match debian.pop() {
-        Some((_, dir)) => Ok(dir),
-        None => bail!(
-            "DATABASE_URL is not set and no PostgreSQL binaries were found (tried `pg_config --bindir` \
-             and /usr/lib/postgresql/*/bin): install PostgreSQL (e.g. `apt-get install postgresql`) \
-             or set DATABASE_URL to an existing database"
-        ),
-    }
-}
+pub use super::binaries::find_bindir;
 
 impl EmbeddedPostgres {
     /// Starts (initialising if needed) the cluster kept under `root`. Blocking: it runs
     /// `initdb` and `pg_ctl`.
     pub fn start(root: &Path) -> anyhow::Result<Self> {
-        let bindir = find_bindir()?;
         fs::create_dir_all(root)
             .with_context(|| format!("creating ARCHHOUR_DATA_DIR {}", root.display()))?;
         let root = fs::canonicalize(root)
             .with_context(|| format!("resolving ARCHHOUR_DATA_DIR {}", root.display()))?;
         let cluster = EmbeddedPostgres {
-            bindir,
+            bindir: binaries::bindir_for(&root.join("pgdata"))?,
             data_dir: root.join("pgdata"),
             socket_dir: root.join("run"),
             run_as: cluster_user()?,
@@ -161,6 +133,11 @@ impl EmbeddedPostgres {
     /// The server's socket file (5432 is only its name: there is no TCP port).
     fn socket(&self) -> PathBuf {
         self.socket_dir.join(".s.PGSQL.5432")
+    }
+
+    /// How PostgreSQL's client programs reach the app's database in this cluster.
+    pub fn client_target(&self) -> Target {
+        Target::embedded(self.bindir.clone(), &self.socket_dir, SUPERUSER, DATABASE)
     }
 
     /// How to reach the given database in this cluster.

@@ -1,5 +1,7 @@
 //! Opening the database: the one at `DATABASE_URL`, or archhour's own embedded cluster.
 
+pub mod backup;
+pub mod binaries;
 pub mod embedded;
 
 use std::str::FromStr;

@@ -33,10 +33,21 @@ impl FromRef<HttpState> for AppState {
     }
 }
 
-/// The app's routes (DESIGN §1 and §7: contract paths).
+/// Where `/metrics` is served.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MetricsRoute {
+    /// Beside Slack's endpoints, on the one listener.
+    Here,
+    /// On the listener of `ARCHHOUR_METRICS_ADDR` ([`metrics_router`]), so a proxy in front of
+    /// `/slack/*` need not hide it.
+    Elsewhere,
+}
+
+/// The app's routes (DESIGN §1 and §7: contract paths): Slack's endpoints, `/healthz`, and
+/// `/metrics` when it is served `Here`.
 /// Slack's three endpoints are there only when Slack calls us over HTTP; in Socket Mode its
 /// traffic arrives over the socket instead.
-pub fn router(state: HttpState) -> Router {
+pub fn router(state: HttpState, metrics: MetricsRoute) -> Router {
     let slack_routes = if state.signing_secret.is_some() {
         Router::new()
             .route("/slack/commands", post(slack::commands))
@@ -45,9 +56,25 @@ pub fn router(state: HttpState) -> Router {
     } else {
         Router::new()
     };
-    slack_routes
+    let routes = slack_routes.route("/healthz", get(ops::healthz));
+    let routes = match metrics {
+        MetricsRoute::Here => routes.route("/metrics", get(ops::metrics)),
+        MetricsRoute::Elsewhere => routes,
+    };
+    tracked(routes, state)
+}
+
+/// The routes of the metrics listener (`ARCHHOUR_METRICS_ADDR`): `/metrics` and `/healthz`.
+pub fn metrics_router(state: HttpState) -> Router {
+    let routes = Router::new()
         .route("/healthz", get(ops::healthz))
-        .route("/metrics", get(ops::metrics))
+        .route("/metrics", get(ops::metrics));
+    tracked(routes, state)
+}
+
+/// `routes` with the body limit, and each request counted, timed and logged in its span.
+fn tracked(routes: Router<HttpState>, state: HttpState) -> Router {
+    routes
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn_with_state(
             state.app.clone(),

@@ -1,10 +1,11 @@
-//! Counting and timing every request by route and status.
+//! Counting and timing every request by route and status, and the span its log lines carry.
 
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
+use tracing::Instrument;
 
 use crate::usecases::AppState;
 
@@ -17,8 +18,10 @@ pub async fn track_requests(
         .extensions()
         .get::<MatchedPath>()
         .map_or_else(|| "unmatched".to_string(), |path| path.as_str().to_string());
+    // Lines logged while answering name the request (in JSON logs: `span.method`, `span.route`).
+    let span = tracing::info_span!("request", method = %request.method(), route = %route);
     let started = Instant::now();
-    let response = next.run(request).await;
+    let response = next.run(request).instrument(span).await;
     state.metrics.observe_request(
         &route,
         response.status().as_u16(),

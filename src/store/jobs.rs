@@ -222,3 +222,26 @@ pub async fn next_due(db: impl PgExecutor<'_>) -> sqlx::Result<Option<DateTime<U
     .fetch_one(db)
     .await
 }
+
+/// Jobs due at `now` and not finished (running ones included), for `/metrics`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueJobs {
+    pub count: i64,
+    /// When the longest-waiting of them fell due.
+    pub oldest_due_at: Option<DateTime<Utc>>,
+}
+
+/// The jobs due at `now` and not finished. Reads the `jobs_due` index's range up to `now`.
+pub async fn due(db: impl PgExecutor<'_>, now: DateTime<Utc>) -> sqlx::Result<DueJobs> {
+    let row = sqlx::query!(
+        "select count(*) as \"count!\", min(due_at) as oldest_due_at
+         from jobs where state = 'pending' and due_at <= $1",
+        now
+    )
+    .fetch_one(db)
+    .await?;
+    Ok(DueJobs {
+        count: row.count,
+        oldest_due_at: row.oldest_due_at,
+    })
+}

@@ -265,12 +265,31 @@ pub async fn next_due(db: impl PgExecutor<'_>) -> sqlx::Result<Option<DateTime<U
     .await
 }
 
-/// Rows waiting and rows given up on, for `/metrics`.
+/// Rows waiting and rows given up on, for `/metrics`. Each count reads its partial index
+/// (`outbox_due`, `outbox_dead`), never the done rows.
 pub async fn depth(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<(String, i64)>> {
-    sqlx::query!(
-        "select state, count(*) as \"count!\" from outbox where state in ('pending', 'dead') group by state"
+    let row = sqlx::query!(
+        "select (select count(*) from outbox where state = 'pending') as \"pending!\",
+                (select count(*) from outbox where state = 'dead') as \"dead!\""
     )
-    .fetch_all(db)
+    .fetch_one(db)
+    .await?;
+    Ok(vec![
+        ("pending".to_string(), row.pending),
+        ("dead".to_string(), row.dead),
+    ])
+}
+
+/// When the longest-waiting pending row that is due at `now` was queued (retries, and calls
+/// in flight, included), for `/metrics`. Reads the `outbox_due` index's range up to `now`.
+pub async fn oldest_due_pending(
+    db: impl PgExecutor<'_>,
+    now: DateTime<Utc>,
+) -> sqlx::Result<Option<DateTime<Utc>>> {
+    sqlx::query_scalar!(
+        "select min(created_at) from outbox where state = 'pending' and next_attempt_at <= $1",
+        now
+    )
+    .fetch_one(db)
     .await
-    .map(|rows| rows.into_iter().map(|row| (row.state, row.count)).collect())
 }

@@ -4,8 +4,9 @@
 //! is waiting and applies them in one call to the database (`store::votes::apply`: dedupe by
 //! event id, vote upserts, tallies, card refreshes, new voters), which outside a transaction
 //! is one round trip and one commit; only then are the requests answered, so every event is
-//! acknowledged after the commit that holds it. Up to [`IN_FLIGHT_CONNECTIONS`] batches are
-//! applied at once: while one commits, the next is collected and applied.
+//! acknowledged after the commit that holds it. One batch is applied at a time while the next
+//! gathers (the longer one takes, the more the next holds); a batch that waits longer than
+//! [`SPARE_AFTER`] for the one being applied (stuck on a lock, say) is applied beside it.
 //!
 //! A batch that touches a channel with a vote budget runs in a transaction instead, since its
 //! budget notices are rendered here and queued before the commit ([`follow_up`]).
@@ -25,7 +26,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
-use tokio::sync::{Notify, Semaphore, mpsc, oneshot};
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, mpsc, oneshot};
 
 use crate::clock::SharedClock;
 use crate::domain::ids::ChannelId;
@@ -41,13 +42,17 @@ use crate::store::{
 
 /// Events applied in one batch at most.
 const MAX_BATCH: usize = 512;
-/// Batches applied at once, each on a connection of the batcher's own pool (see
-/// `database::vote_batch_pool`). Concurrent batches on one channel are safe (the upserts tell
-/// what changed from the rows they lock), except where a budget makes them take turns. Two: one
-/// applies while the other commits, and a batch stuck on a lock does not stop the next. More
-/// were slower on two cores (docs/BENCHMARKS.md): with few cards, batches wait on each other's
-/// tally rows, and fewer events share each commit.
+/// Batches applied at once at most, each on a connection of the batcher's own pool (see
+/// `database::vote_batch_pool`): the one being applied and, once it has taken longer than
+/// [`SPARE_AFTER`], the next. Concurrent batches on one channel are safe (the upserts tell what
+/// changed from the rows they lock), except where a budget makes them take turns. Applying two
+/// at once all the time was slower at every concurrency (docs/BENCHMARKS.md): the database's
+/// cost is mostly per call, and batches taking turns hold twice the events each.
 pub const IN_FLIGHT_CONNECTIONS: u32 = 2;
+/// How long a gathered batch waits for the one being applied before it is applied beside it:
+/// far above a batch's usual time (a few milliseconds), far below the two seconds a batch waits
+/// for a lock held elsewhere before it gives up.
+const SPARE_AFTER: Duration = Duration::from_millis(50);
 /// Attempts at a batch that hits a deadlock or serialization failure with another writer, or a
 /// connection that broke (every connection of the pool may have, after a server restart).
 const MAX_TRIES: u32 = IN_FLIGHT_CONNECTIONS + 2;
@@ -81,6 +86,35 @@ struct Running {
     floor: floor::KnownFloor,
 }
 
+/// Whose turn it is to apply a batch: one at a time, and a spare for a batch that has waited
+/// [`SPARE_AFTER`].
+struct Turns {
+    first: Arc<Semaphore>,
+    spare: Arc<Semaphore>,
+}
+
+impl Turns {
+    fn new() -> Turns {
+        Turns {
+            first: Arc::new(Semaphore::new(1)),
+            spare: Arc::new(Semaphore::new(IN_FLIGHT_CONNECTIONS as usize - 1)),
+        }
+    }
+
+    /// Waits for the turn; `None` once the semaphores are closed (never, in practice).
+    async fn take(&self) -> Option<OwnedSemaphorePermit> {
+        let spare = async {
+            tokio::time::sleep(SPARE_AFTER).await;
+            self.spare.clone().acquire_owned().await
+        };
+        tokio::select! {
+            biased;
+            turn = self.first.clone().acquire_owned() => turn.ok(),
+            turn = spare => turn.ok(),
+        }
+    }
+}
+
 impl ReactionIngest {
     /// Starts the batching task; it ends when every handle is dropped.
     pub fn start(batcher: Batcher) -> ReactionIngest {
@@ -109,12 +143,12 @@ impl ReactionIngest {
 }
 
 impl Running {
-    /// Takes a slot, then every waiting event (more gather while all slots are busy), and
-    /// applies them beside the batches already running.
+    /// Takes a turn, then every waiting event (more gather while a batch is applied), and
+    /// applies them.
     async fn run(self: Arc<Self>, mut events: mpsc::Receiver<(ReactionEvent, Waiter)>) {
-        let slots = Arc::new(Semaphore::new(IN_FLIGHT_CONNECTIONS as usize));
+        let turns = Turns::new();
         while let Some(first) = events.recv().await {
-            let Ok(slot) = slots.clone().acquire_owned().await else {
+            let Some(slot) = turns.take().await else {
                 return;
             };
             let mut batch = vec![first];

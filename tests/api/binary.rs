@@ -1,7 +1,6 @@
 //! End-to-end runs of the `archhour` binary: its own embedded Postgres, a restart that keeps
 //! the data, configuration errors, and the `import` and `minutes` commands.
 
-use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
@@ -9,20 +8,10 @@ use std::time::Duration;
 use crate::support::eventually;
 use crate::support::fake_slack::FakeSlack;
 use crate::support::postgres::TestDatabase;
-use crate::support::process::{BINARY, Running, archhour, command, start_with, stop};
+use crate::support::process::{Running, archhour, command, offline, scratch_dir, start_with, stop};
 
 async fn start(data_dir: &Path, slack: &FakeSlack) -> Running {
     start_with(archhour(data_dir, slack)).await
-}
-
-fn scratch_dir() -> tempfile::TempDir {
-    // Short, under /tmp, and enterable by the postgres user when tests run as root.
-    let dir = tempfile::Builder::new()
-        .prefix("ah-e2e")
-        .tempdir_in("/tmp")
-        .expect("temp dir");
-    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
-    dir
 }
 
 #[tokio::test]
@@ -129,6 +118,8 @@ async fn a_missing_or_invalid_variable_exits_2_with_one_line_naming_it() {
         ("ARCHHOUR_ADDR", Some("not-an-address")),
         ("RUST_LOG", Some("archhour=loud")),
         ("SLACK_APP_TOKEN", Some("xoxb-not-an-app-token")),
+        ("ARCHHOUR_LOG_FORMAT", Some("logfmt")),
+        ("ARCHHOUR_METRICS_ADDR", Some("not-an-address")),
     ];
     for (name, value) in cases {
         let mut command = archhour(dir.path(), &slack);
@@ -142,23 +133,6 @@ async fn a_missing_or_invalid_variable_exits_2_with_one_line_naming_it() {
         assert_eq!(stderr.lines().count(), 1, "{name}: {stderr}");
         assert!(stderr.contains(name), "{name}: {stderr}");
     }
-}
-
-/// `archhour ARGS…` against `database`, as an operator runs the offline commands.
-fn offline(database: &TestDatabase, args: &[&str]) -> (Option<i32>, String, String) {
-    let output = Command::new(BINARY)
-        .args(args)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("DATABASE_URL", database.url())
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("running archhour");
-    (
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
 }
 
 #[tokio::test]
@@ -429,4 +403,38 @@ async fn scopes_the_token_lacks_are_named_once_at_start() {
         .collect();
     assert_eq!(naming.len(), 1, "{stderr}");
     assert!(naming[0].contains("channels:join, groups:read"), "{stderr}");
+}
+
+/// A cluster made by a PostgreSQL that is no longer installed (a distribution upgrade removed
+/// it) is refused in one line that says how to go on, and its files are left as they were.
+#[tokio::test]
+async fn an_embedded_cluster_of_a_version_not_installed_is_refused_in_one_line() {
+    let dir = scratch_dir();
+    let pgdata = dir.path().join("data/pgdata");
+    std::fs::create_dir_all(&pgdata).expect("creating pgdata");
+    std::fs::write(pgdata.join("PG_VERSION"), "9\n").expect("writing PG_VERSION");
+    let output = Command::new(crate::support::process::BINARY)
+        .arg("migrate")
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("ARCHHOUR_DATA_DIR", dir.path().join("data"))
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("running archhour");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("was made by PostgreSQL 9 and only PostgreSQL"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("`apt-get install postgresql-9`"),
+        "{stderr}"
+    );
+    let left: Vec<_> = std::fs::read_dir(&pgdata)
+        .expect("listing pgdata")
+        .map(|entry| entry.expect("entry").file_name())
+        .collect();
+    assert_eq!(left, ["PG_VERSION"]);
 }

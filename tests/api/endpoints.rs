@@ -2,7 +2,9 @@
 
 use serde_json::json;
 
-use crate::support::{CHANNEL, FORM, TestApp, command_body, eventually, spawn_app};
+use crate::support::{
+    CHANNEL, FORM, TestApp, command_body, eventually, spawn_app, spawn_app_with_metrics_listener,
+};
 
 #[tokio::test]
 async fn url_verification_is_answered_with_the_challenge() {
@@ -174,4 +176,174 @@ async fn metrics_show_each_vote_batch_s_latency_and_size() {
     ] {
         assert!(text.contains(line), "missing `{line}` in:\n{text}");
     }
+}
+
+/// `/metrics` names the build, and how long the queues have kept work waiting, on the app's
+/// clock (Wednesday 09:00:00): jobs due and not finished, the oldest of them, and the oldest
+/// due Slack call still pending. Rows "held by another process" (leased) stay as seeded.
+#[tokio::test]
+async fn metrics_show_the_build_and_how_long_due_jobs_and_calls_have_waited() {
+    let app = spawn_app().await;
+    let at = |time: &str| format!("2026-11-18 {time}+00");
+    for (key, state, due_at, lease_until) in [
+        // Due 300 s ago, being run elsewhere.
+        ("job:a", "pending", at("08:55:00"), Some(at("12:00:00"))),
+        // Due 30 s ago, being run elsewhere.
+        ("job:b", "pending", at("08:59:30"), Some(at("12:00:00"))),
+        // Due in half an hour.
+        ("job:c", "pending", at("09:30:00"), None),
+        // Finished long ago.
+        ("job:d", "done", at("08:00:00"), None),
+        ("job:e", "failed", at("07:00:00"), None),
+    ] {
+        sqlx::query(
+            "insert into jobs (dedupe_key, subject, payload, due_at, state, lease_until, created_at)
+             values ($1, 'test', '{}', $2::timestamptz, $3, $4::timestamptz, '2026-11-17 12:00+00')",
+        )
+        .bind(key)
+        .bind(due_at)
+        .bind(state)
+        .bind(lease_until)
+        .execute(&app.db)
+        .await
+        .expect("seeding a job");
+    }
+    for (key, state, created_at, next_attempt_at, lease_until) in [
+        // Queued 600 s ago, retried, now in flight elsewhere.
+        (
+            "call:p",
+            "pending",
+            at("08:50:00"),
+            at("08:58:00"),
+            Some(at("12:00:00")),
+        ),
+        // Queued two hours ago, backing off until 09:10: not due.
+        ("call:q", "pending", at("07:00:00"), at("09:10:00"), None),
+        ("call:r", "done", at("06:00:00"), at("06:00:00"), None),
+        ("call:s", "dead", at("05:00:00"), at("05:00:00"), None),
+    ] {
+        sqlx::query(
+            "insert into outbox (idempotency_key, call, state, attempts, created_at,
+                                 next_attempt_at, lease_until)
+             values ($1, '{\"method\": \"chat.postMessage\", \"args\": {}}', $2, 1,
+                     $3::timestamptz, $4::timestamptz, $5::timestamptz)",
+        )
+        .bind(key)
+        .bind(state)
+        .bind(created_at)
+        .bind(next_attempt_at)
+        .bind(lease_until)
+        .execute(&app.db)
+        .await
+        .expect("seeding an outbox row");
+    }
+    let scrape = || async {
+        app.get("/metrics")
+            .await
+            .text()
+            .await
+            .expect("metrics text")
+    };
+    let text = scrape().await;
+    let build = text
+        .lines()
+        .find(|line| line.starts_with("archhour_build_info{"))
+        .unwrap_or_else(|| panic!("no build info in:\n{text}"));
+    let version = format!(
+        r#"archhour_build_info{{version="{}",commit=""#,
+        env!("CARGO_PKG_VERSION")
+    );
+    assert!(build.starts_with(&version), "{build}");
+    assert!(build.ends_with(r#""} 1"#), "{build}");
+    let commit = &build[version.len()..build.len() - r#""} 1"#.len()];
+    assert!(
+        commit == "unknown"
+            || (commit.len() == 12 && commit.bytes().all(|b| b.is_ascii_hexdigit())),
+        "commit `{commit}`"
+    );
+    if let Some(head) = checked_out_commit() {
+        assert_eq!(commit, head, "the commit built is the one checked out");
+    }
+    for line in [
+        "archhour_jobs_due 2",
+        "archhour_jobs_oldest_due_seconds 300.0",
+        "archhour_outbox_oldest_pending_seconds 600.0",
+        r#"archhour_outbox_rows{state="pending"} 2"#,
+        r#"archhour_outbox_rows{state="dead"} 1"#,
+    ] {
+        assert!(text.contains(line), "missing `{line}` in:\n{text}");
+    }
+
+    // Ninety seconds later (still before the backed-off call's 09:10), both have waited longer.
+    app.clock.advance(chrono::Duration::seconds(90));
+    let text = scrape().await;
+    for line in [
+        "archhour_jobs_due 2",
+        "archhour_jobs_oldest_due_seconds 390.0",
+        "archhour_outbox_oldest_pending_seconds 690.0",
+    ] {
+        assert!(text.contains(line), "missing `{line}` in:\n{text}");
+    }
+}
+
+/// The commit `git` says is checked out here, when it answers and the build was not told
+/// another (`ARCHHOUR_GIT_COMMIT`).
+fn checked_out_commit() -> Option<String> {
+    if std::env::var_os("ARCHHOUR_GIT_COMMIT").is_some() {
+        return None;
+    }
+    let output = std::process::Command::new("git")
+        .args(["rev-parse", "--short=12", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .ok()?;
+    output
+        .status
+        .success()
+        .then(|| String::from_utf8_lossy(&output.stdout).trim().to_string())
+}
+
+/// With `ARCHHOUR_METRICS_ADDR`, `/metrics` is served on that listener only, beside `/healthz`;
+/// Slack's endpoints stay on the main one.
+#[tokio::test]
+async fn a_separate_metrics_listener_serves_metrics_and_health_and_the_main_one_no_metrics() {
+    let app = spawn_app_with_metrics_listener().await;
+    let metrics_addr = app.metrics_addr.expect("a metrics listener");
+    let client = reqwest::Client::new();
+    let get = |addr: std::net::SocketAddr, path: &'static str| {
+        let client = client.clone();
+        async move {
+            let response = client
+                .get(format!("http://{addr}{path}"))
+                .send()
+                .await
+                .expect("request reaches the app");
+            let status = response.status().as_u16();
+            (status, response.text().await.expect("a body"))
+        }
+    };
+    let (status, text) = get(metrics_addr, "/metrics").await;
+    assert_eq!(status, 200, "{text}");
+    assert!(text.contains("archhour_build_info{"), "{text}");
+    assert!(text.contains("archhour_jobs_due 0"), "{text}");
+    assert_eq!(get(app.addr, "/metrics").await.0, 404);
+    for addr in [app.addr, metrics_addr] {
+        eventually("/healthz to answer 200", || async {
+            let (status, body) = get(addr, "/healthz").await;
+            (status == 200)
+                .then_some(())
+                .ok_or(format!("{status}: {body}"))
+        })
+        .await;
+    }
+    let on_metrics_listener = client
+        .post(format!("http://{metrics_addr}/slack/commands"))
+        .header("content-type", FORM)
+        .body(command_body(CHANNEL, "U_ANN", "help"))
+        .send()
+        .await
+        .expect("request reaches the app");
+    assert_eq!(on_metrics_listener.status(), 404);
+    // The main listener still answers Slack.
+    app.command("help").await;
 }

@@ -6,6 +6,7 @@
 
 mod actions;
 mod admins;
+mod backup;
 mod binary;
 mod challenges;
 mod editing;
@@ -14,6 +15,7 @@ mod endpoints;
 mod faults;
 mod history;
 mod import;
+mod logs;
 mod manifest;
 mod meeting;
 mod membership;

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::support::{CHANNEL, TestApp, eventually, spawn_app};
+use crate::support::{CHANNEL, TestApp, assert_in_order, eventually, spawn_app};
 
 fn reply_text(reply: &Value) -> &str {
     assert_eq!(reply["response_type"], "ephemeral", "{reply}");
@@ -221,13 +221,11 @@ async fn list_shows_this_channels_open_topics_oldest_first_when_nobody_voted() {
 
     let reply = app.command("list").await;
     let blocks = reply["blocks"].to_string();
-    let first = blocks
-        .find("What is paver used for today?")
-        .expect("first topic listed");
-    let second = blocks
-        .find("Splitting LMS and Studio")
-        .expect("second topic listed");
-    assert!(first < second, "oldest first: {blocks}");
+    // Oldest first.
+    assert_in_order(
+        &blocks,
+        &["What is paver used for today?", "Splitting LMS and Studio"],
+    );
     assert!(
         !blocks.contains("Elsewhere"),
         "other channels are not listed"

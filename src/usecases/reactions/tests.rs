@@ -196,3 +196,37 @@ fn nothing_changed_calls_for_nothing() {
     let follow_up = follow_up::decide(&[], &settings(2), &Loaded::default());
     assert_eq!(follow_up, follow_up::FollowUp::default());
 }
+
+mod turns {
+    use std::time::Instant;
+
+    use futures::FutureExt;
+
+    use super::super::{SPARE_AFTER, Turns};
+
+    #[tokio::test]
+    async fn a_batch_goes_at_once_when_none_is_being_applied() {
+        let turns = Turns::new();
+        assert!(turns.take().now_or_never().flatten().is_some());
+    }
+
+    #[tokio::test]
+    async fn a_batch_waits_for_the_one_being_applied_then_goes_beside_it() {
+        let turns = Turns::new();
+        let _applying = turns.take().await.expect("the first turn");
+        let waited = Instant::now();
+        let _beside = turns.take().await.expect("the spare");
+        assert!(waited.elapsed() >= SPARE_AFTER, "{:?}", waited.elapsed());
+    }
+
+    #[tokio::test]
+    async fn with_two_being_applied_the_next_goes_when_one_is_done() {
+        let turns = Turns::new();
+        let first = turns.take().await.expect("the first turn");
+        let _spare = turns.take().await.expect("the spare");
+        let mut next = Box::pin(turns.take());
+        assert!((&mut next).now_or_never().is_none());
+        drop(first);
+        assert!(next.await.is_some());
+    }
+}

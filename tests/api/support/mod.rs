@@ -52,6 +52,8 @@ pub fn test_outbox_settings() -> OutboxSettings {
 /// A running app and everything around it.
 pub struct TestApp {
     pub addr: SocketAddr,
+    /// Where `/metrics` and `/healthz` are served apart, when the test asked for it.
+    pub metrics_addr: Option<SocketAddr>,
     pub db: PgPool,
     pub slack: FakeSlack,
     pub clock: Arc<ManualClock>,
@@ -93,6 +95,23 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_on(AppDatabase::fresh().await).await
 }
 
+/// Starts the app with a separate metrics listener (as `ARCHHOUR_METRICS_ADDR` does), on a fresh
+/// database with a new fake Slack and the usual test clock.
+pub async fn spawn_app_with_metrics_listener() -> TestApp {
+    init_logs();
+    let clock = Arc::new(ManualClock::new(test_start()));
+    launch_with(
+        AppDatabase::fresh().await,
+        FakeSlack::start().await,
+        clock,
+        http_transport(),
+        test_outbox_settings(),
+        MetricsListener::Separate,
+        keep_everything(),
+    )
+    .await
+}
+
 /// Starts the app whose calls to Slack give up after `call_timeout` of real time, for tests
 /// of calls Slack never answers. Nothing else in such a test may depend on a call's speed.
 pub async fn spawn_app_with_call_timeout(call_timeout: Duration) -> TestApp {
@@ -123,6 +142,7 @@ pub async fn spawn_app_with_retention(retention: RetentionSettings) -> TestApp {
         Arc::new(ManualClock::new(test_start())),
         http_transport(),
         test_outbox_settings(),
+        MetricsListener::Shared,
         retention,
     )
     .await
@@ -191,6 +211,7 @@ impl TestApp {
             self.clock.clone(),
             http_transport(),
             self.outbox.clone(),
+            MetricsListener::Shared,
             self.retention.clone(),
         )
         .await
@@ -385,6 +406,7 @@ impl TestApp {
             app.clock.clone(),
             http_transport(),
             app.outbox.clone(),
+            MetricsListener::Shared,
             app.retention.clone(),
         )
         .await;
@@ -584,6 +606,17 @@ impl TestApp {
 }
 
 /// A button pressed on a message in the channel, as Slack sends it.
+/// Asserts that each of `parts` appears in `text`, in that order.
+pub fn assert_in_order(text: &str, parts: &[&str]) {
+    let mut from = 0;
+    for part in parts {
+        match text[from..].find(part) {
+            Some(at) => from += at + part.len(),
+            None => panic!("{part:?} missing or out of order in {text}"),
+        }
+    }
+}
+
 pub fn block_actions(user: &str, action_id: &str, value: &str, trigger_id: &str) -> Value {
     serde_json::json!({
         "type": "block_actions",
@@ -798,7 +831,16 @@ async fn launch_configured(
     transport: SlackTransport,
     outbox: OutboxSettings,
 ) -> TestApp {
-    launch_with(database, slack, clock, transport, outbox, keep_everything()).await
+    launch_with(
+        database,
+        slack,
+        clock,
+        transport,
+        outbox,
+        MetricsListener::Shared,
+        keep_everything(),
+    )
+    .await
 }
 
 /// Retention off, as every age set to 0 turns it off: no retention job is scheduled, so a
@@ -814,12 +856,20 @@ fn keep_everything() -> RetentionSettings {
     }
 }
 
+/// Whether `/metrics` is served on the app's one listener or on a listener of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MetricsListener {
+    Shared,
+    Separate,
+}
+
 async fn launch_with(
     database: AppDatabase,
     slack: FakeSlack,
     clock: Arc<ManualClock>,
     transport: SlackTransport,
     outbox: OutboxSettings,
+    metrics_listener: MetricsListener,
     retention: RetentionSettings,
 ) -> TestApp {
     let db = archhour::database::pool_options()
@@ -828,6 +878,8 @@ async fn launch_with(
         .expect("connecting to the test database");
     let config = Config {
         addr: "127.0.0.1:0".parse().expect("address"),
+        // The test binds the listeners itself, on ports of the system's choosing.
+        metrics_addr: None,
         database: DatabaseConfig {
             url: None,
             data_dir: "unused".into(),
@@ -848,16 +900,32 @@ async fn launch_with(
         .await
         .expect("binding a random port");
     let addr = listener.local_addr().expect("local address");
+    let metrics = match metrics_listener {
+        MetricsListener::Shared => None,
+        MetricsListener::Separate => Some(
+            tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("binding a random port for the metrics"),
+        ),
+    };
+    let metrics_addr = metrics
+        .as_ref()
+        .map(|listener| listener.local_addr().expect("local address"));
+    let listeners = archhour::Listeners {
+        app: listener,
+        metrics,
+    };
     let (shutdown, stopped) = oneshot::channel::<()>();
     let services = archhour::Services {
         db: db.clone(),
         clock: clock.clone(),
     };
-    let task = tokio::spawn(archhour::run(config, services, listener, async move {
+    let task = tokio::spawn(archhour::run(config, services, listeners, async move {
         let _ = stopped.await;
     }));
     TestApp {
         addr,
+        metrics_addr,
         db,
         slack,
         clock,

@@ -1,6 +1,7 @@
 //! The `archhour` binary as a child process: started as an operator would, driven over HTTP,
 //! and stopped gracefully or killed outright.
 
+use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -10,6 +11,7 @@ use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 
 use super::fake_slack::FakeSlack;
+use super::postgres::TestDatabase;
 use super::{CHANNEL, FORM, SIGNING_SECRET, command_body, eventually};
 
 pub const BINARY: &str = env!("CARGO_BIN_EXE_archhour");
@@ -117,4 +119,32 @@ pub async fn stop(mut running: Running) {
 pub fn kill_hard(mut running: Running) {
     running.child.kill().expect("SIGKILL to archhour");
     running.child.wait().expect("archhour is reaped");
+}
+
+/// A scratch directory for the binary's own Postgres: short, under /tmp, and enterable by the
+/// postgres user when tests run as root.
+pub fn scratch_dir() -> tempfile::TempDir {
+    let dir = tempfile::Builder::new()
+        .prefix("ah-e2e")
+        .tempdir_in("/tmp")
+        .expect("temp dir");
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    dir
+}
+
+/// `archhour ARGS…` against `database`, as an operator runs the offline commands.
+pub fn offline(database: &TestDatabase, args: &[&str]) -> (Option<i32>, String, String) {
+    let output = Command::new(BINARY)
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("DATABASE_URL", database.url())
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("running archhour");
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
 }
