@@ -3,12 +3,13 @@
 //! limit allows.
 //!
 //! ```sh
-//! cargo build --release && cargo run --release --example fanout -- --owners 1000 --per-second 10
+//! cargo build --profile dist --bin archhour
+//! cargo run --profile dist --example fanout -- --owners 1000 --per-second 10
 //! ```
 //!
 //! It starts a fake Slack (limited to `--per-second` posts in each one-second window, answering
-//! the rest 429 with `Retry-After`, as Slack does), a fresh embedded Postgres and a release
-//! archhour, records one open action item for each of `--owners` people, then sends
+//! the rest 429 with `Retry-After`, as Slack does), a fresh embedded Postgres and the
+//! archhour built with the same profile (or `--binary`), records one open action item for each of `--owners` people, then sends
 //! `/archtopic remind` and waits until every owner's DM has been accepted.
 
 #[allow(dead_code)]
@@ -38,7 +39,7 @@ impl Options {
         let mut options = Options {
             owners: 1_000,
             per_second: 10,
-            binary: "target/release/archhour".into(),
+            binary: bench::default_binary(),
         };
         let mut args = std::env::args().skip(1);
         while let Some(flag) = args.next() {

@@ -1,13 +1,14 @@
 //! Vote ingestion benchmark: signed `reaction_added`/`reaction_removed` events, 10 % of them
-//! redelivered, from many connections at once, against a release build of archhour on a
-//! durable Postgres; then checks that the tallies equal the ground truth.
+//! redelivered, from many connections at once, against the dist build of archhour (the one
+//! published) on a durable Postgres; then checks that the tallies equal the ground truth.
 //!
 //! ```sh
-//! cargo build --release && cargo run --release --example loadgen -- --events 30000
+//! cargo build --profile dist --bin archhour && cargo run --profile dist --example loadgen -- --events 30000
 //! ```
 //!
 //! It starts its own fake Slack, a fresh embedded Postgres under a temporary directory (or
-//! uses `--database-url`) and its own archhour (`target/release/archhour`) on it. Three phases:
+//! uses `--database-url`) and its own archhour on it: the one built with the benchmark's own
+//! profile (`target/dist/archhour` above), or `--binary`. Three phases:
 //! 1. the raw durable insert rate of that Postgres: each event inserted by a single-statement
 //!    autocommit `insert` over the same number of concurrent connections (what a handler doing
 //!    one insert per request could at best reach);
@@ -61,7 +62,7 @@ impl Options {
             users: 500,
             connections: 64,
             duplicates: 0.10,
-            binary: "target/release/archhour".into(),
+            binary: bench::default_binary(),
             database_url: None,
             seed: 7,
             paced_events: 20_000,

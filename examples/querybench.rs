@@ -2,8 +2,8 @@
 //! topics and 1,000,000 votes (generated), timed through the same functions the bot calls.
 //!
 //! ```sh
-//! cargo run --release --example querybench
-//! cargo run --release --example querybench -- --topics 100000 --votes 1000000 --iterations 50
+//! cargo run --profile dist --example querybench
+//! cargo run --profile dist --example querybench -- --topics 100000 --votes 1000000 --iterations 50
 //! ```
 //!
 //! Uses the Postgres at `--database-url` (it creates and drops a database `archhour_querybench`

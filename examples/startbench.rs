@@ -1,9 +1,9 @@
-//! Start-up benchmark: how long the release binary takes from `exec` to answering `/healthz`
+//! Start-up benchmark: how long the dist binary takes from `exec` to answering `/healthz`
 //! with its own embedded Postgres, the first time (initdb included: cold) and then again on the
 //! same data directory (warm).
 //!
 //! ```sh
-//! cargo build --release && cargo run --release --example startbench -- --runs 5
+//! cargo build --profile dist --bin archhour && cargo run --profile dist --example startbench -- --runs 5
 //! ```
 //!
 //! Each run uses a fresh data directory for the cold start, then stops archhour (which stops
@@ -25,7 +25,7 @@ use bench::{free_port, scratch_dir, start_archhour, stop_archhour, wait_healthy}
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let mut runs = 5;
-    let mut binary = "target/release/archhour".to_string();
+    let mut binary = bench::default_binary();
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         let mut value = || args.next().context("a flag needs a value");

@@ -1,5 +1,5 @@
-//! What the benchmarks share: a fresh embedded Postgres, a release `archhour` started against
-//! it and a fake Slack, signed commands, and the process measurements.
+//! What the benchmarks share: a fresh embedded Postgres, an optimised `archhour` started
+//! against it and a fake Slack, signed commands, and the process measurements.
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -25,6 +25,22 @@ pub fn scratch_dir() -> anyhow::Result<tempfile::TempDir> {
     Ok(dir)
 }
 
+/// The `archhour` built with the same profile as the running benchmark (`target/<profile>/`,
+/// the parent of its `examples/`): `cargo run --profile dist --example …` measures the dist
+/// build, the one published and packaged.
+pub fn default_binary() -> String {
+    std::env::current_exe()
+        .ok()
+        .and_then(|example| Some(example.parent()?.parent()?.join("archhour")))
+        .map_or_else(
+            || "target/dist/archhour".into(),
+            |path| path.display().to_string(),
+        )
+}
+
+/// What to do when the binary is missing.
+const BUILD_IT: &str = "build it with the benchmark's profile first: `cargo build --profile dist --bin archhour`, or pass --binary";
+
 /// Starts a fresh embedded Postgres under `root` and makes database `name` in it; returns the
 /// cluster (stop it when done) and the database's URL.
 pub async fn own_postgres(root: &Path, name: &str) -> anyhow::Result<(EmbeddedPostgres, String)> {
@@ -44,7 +60,7 @@ pub async fn stop_postgres(cluster: EmbeddedPostgres) -> anyhow::Result<()> {
     tokio::task::spawn_blocking(move || cluster.stop()).await?
 }
 
-/// Starts the release binary on `addr`, on `database_url` or (without one) its own embedded
+/// Starts the binary on `addr`, on `database_url` or (without one) its own embedded
 /// Postgres under `data_dir/data`.
 pub fn start_archhour(
     binary: &str,
@@ -53,8 +69,7 @@ pub fn start_archhour(
     data_dir: &Path,
     database_url: Option<&str>,
 ) -> anyhow::Result<Child> {
-    let path = std::fs::canonicalize(binary)
-        .with_context(|| format!("{binary} (run `cargo build --release` first)"))?;
+    let path = std::fs::canonicalize(binary).with_context(|| format!("{binary} ({BUILD_IT})"))?;
     let mut command = Command::new(path);
     command
         .env_clear()
@@ -77,7 +92,7 @@ pub fn start_archhour(
     }
     command
         .spawn()
-        .with_context(|| format!("starting {binary} (run `cargo build --release` first)"))
+        .with_context(|| format!("starting {binary} ({BUILD_IT})"))
 }
 
 /// Stops the binary as SIGTERM would and waits for it.
