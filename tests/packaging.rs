@@ -17,7 +17,9 @@ fn configuration_variables(readme: &str) -> BTreeSet<String> {
         .split("\n## Configuration\n")
         .nth(1)
         .expect("README has a Configuration section");
-    let section = section.split("\n## ").next().unwrap_or(section);
+    // The table ends at the next heading of any level ("### Logs and metrics" has a table of
+    // metrics, not settings).
+    let section = section.split("\n#").next().unwrap_or(section);
     section
         .lines()
         .filter_map(|line| line.strip_prefix("| `"))
