@@ -2,7 +2,7 @@
 //!
 //! How the pieces fit, as layers (each names only the ones below it; `tests/architecture.rs`
 //! checks it):
-//! - [`app`] wires it together; `main.rs` only reads the CLI and config. [`http`] receives
+//! - [`entry`] is the binary's body (reads the CLI and config); [`app`] wires the bot together. [`http`] receives
 //!   Slack's requests (and serves `/healthz`, `/metrics`), or [`socket`] receives them over
 //!   Socket Mode; [`tools`] holds the offline commands ([`cli`] parses them).
 //! - [`usecases`] decides what each request and each due scheduled step means, whichever
@@ -24,6 +24,7 @@ pub mod compose;
 pub mod config;
 pub mod database;
 pub mod domain;
+pub mod entry;
 pub mod http;
 pub mod metrics;
 pub mod outbox;

@@ -32,6 +32,8 @@ const LAYERS: &[(&str, u8)] = &[
     ("tools", 6),
     // Wiring.
     ("app", 7),
+    // The binary's body: the command line's commands.
+    ("entry", 8),
 ];
 
 /// Edges between modules of one layer that are allowed, with why.
