@@ -15,6 +15,7 @@ use tokio_util::sync::CancellationToken;
 use crate::clock::SharedClock;
 use crate::config::{Config, ConfigError, SlackTransport};
 use crate::database;
+use crate::http::web::WebState;
 use crate::http::{self, HttpState};
 use crate::metrics::Metrics;
 use crate::outbox::user_directory::UserDirectory;
@@ -57,7 +58,14 @@ pub async fn run(
     let directory_wake = Arc::new(Notify::new());
     let state = shared_state(services, slack, directory_wake.clone());
     let background = Background::start(&config, &state, directory_wake);
-    let (socket_mode, http_state) = start_transport(&config, &state).await?;
+    let (socket_mode, mut http_state) = start_transport(&config, &state).await?;
+    http_state.web = config.web.clone().map(|web| {
+        Arc::new(WebState::new(
+            web,
+            config.slack_api_url.clone(),
+            config.outbox.call_timeout,
+        ))
+    });
     tracing::info!(
         addr = %listener.local_addr()?,
         slack = config.transport.name(),
@@ -185,7 +193,8 @@ impl Background {
 }
 
 /// Opens Socket Mode when the config chooses it, and the state the HTTP server needs either
-/// way: it verifies Slack's requests, or reports the Socket Mode connections on `/healthz`.
+/// way: it verifies Slack's requests, or reports the Socket Mode connections on `/healthz`
+/// (the web archive's part is added by `run`).
 async fn start_transport(
     config: &Config,
     state: &AppState,
@@ -197,6 +206,7 @@ async fn start_transport(
                 app: state.clone(),
                 signing_secret: Some(Arc::new(signing_secret.clone())),
                 socket: None,
+                web: None,
             },
         )),
         SlackTransport::SocketMode { app_token } => {
@@ -209,6 +219,7 @@ async fn start_transport(
                     app: state.clone(),
                     signing_secret: None,
                     socket: Some(health),
+                    web: None,
                 },
             ))
         }

@@ -1,11 +1,13 @@
 //! Configuration read once from the environment (DESIGN §7), with errors that name the variable.
 //!
-//! This module reads the environment contract; `tuning` holds how the outbox and the Socket
-//! Mode connections run, which only tests change.
+//! This module reads the environment contract, `web` the web archive's part of it; `tuning`
+//! holds how the outbox and the Socket Mode connections run, which only tests change.
 
 mod tuning;
+mod web;
 
 pub use tuning::{OutboxSettings, SocketModeSettings};
+pub use web::{DEFAULT_SLACK_OAUTH_URL, MIN_SECRET_KEY_BYTES, WEB_VARIABLES, WebConfig};
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -54,6 +56,9 @@ pub struct Config {
     pub slack_api_url: Url,
     pub outbox: OutboxSettings,
     pub socket_mode: SocketModeSettings,
+    /// The web archive and Sign in with Slack; `None` (the archive off) unless all of
+    /// [`WEB_VARIABLES`] are set.
+    pub web: Option<WebConfig>,
 }
 
 /// How Slack's traffic reaches the bot.
@@ -153,6 +158,7 @@ impl Config {
             slack_api_url,
             outbox: outbox_settings(lookup)?,
             socket_mode: SocketModeSettings::default(),
+            web: web::web_config(lookup)?,
         })
     }
 

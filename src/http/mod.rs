@@ -1,8 +1,9 @@
-//! The HTTP surface: Slack's three endpoints, health and metrics.
+//! The HTTP surface: Slack's three endpoints, health and metrics, and the web archive.
 
 mod ops;
 mod slack;
 mod track;
+pub mod web;
 
 use std::sync::Arc;
 
@@ -25,6 +26,8 @@ pub struct HttpState {
     pub signing_secret: Option<Arc<SecretString>>,
     /// Socket Mode's connection state, for `/healthz`; `None` over HTTP.
     pub socket: Option<Arc<SocketHealth>>,
+    /// The web archive's settings and state; `None` while it is off.
+    pub web: Option<Arc<web::WebState>>,
 }
 
 impl FromRef<HttpState> for AppState {
@@ -48,6 +51,7 @@ pub fn router(state: HttpState) -> Router {
     slack_routes
         .route("/healthz", get(ops::healthz))
         .route("/metrics", get(ops::metrics))
+        .merge(web::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn_with_state(
             state.app.clone(),

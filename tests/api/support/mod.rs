@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use archhour::clock::ManualClock;
 use archhour::config::{
-    Config, DatabaseConfig, OutboxSettings, SlackTransport, SocketModeSettings,
+    Config, DatabaseConfig, OutboxSettings, SlackTransport, SocketModeSettings, WebConfig,
 };
 use archhour::slack::signature;
 use chrono::{DateTime, TimeZone, Utc};
@@ -91,6 +91,26 @@ pub async fn spawn_app() -> TestApp {
     init_logs();
     spawn_app_on(AppDatabase::fresh().await).await
 }
+
+/// Starts the app with the web archive on: Sign in with Slack through the fake's authorize
+/// page and token methods, its public URL the app's own address (plain http, so cookies are not
+/// `Secure`).
+pub async fn spawn_archive_app() -> TestApp {
+    init_logs();
+    let clock = Arc::new(ManualClock::new(test_start()));
+    launch_full(
+        AppDatabase::fresh().await,
+        FakeSlack::start().await,
+        clock,
+        http_transport(),
+        test_outbox_settings(),
+        true,
+    )
+    .await
+}
+
+/// The key tests sign the archive's cookies with (hex, as `ARCHHOUR_SECRET_KEY` is written).
+pub const SECRET_KEY_HEX: &str = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
 
 /// Starts the app whose calls to Slack give up after `call_timeout` of real time, for tests
 /// of calls Slack never answers. Nothing else in such a test may depend on a call's speed.
@@ -780,12 +800,39 @@ async fn launch_configured(
     transport: SlackTransport,
     outbox: OutboxSettings,
 ) -> TestApp {
+    launch_full(database, slack, clock, transport, outbox, false).await
+}
+
+/// The web settings for an app listening at `addr`, signing in through `slack`.
+fn web_config(addr: SocketAddr, slack: &FakeSlack) -> WebConfig {
+    let key = hex::decode(SECRET_KEY_HEX).expect("hex");
+    WebConfig {
+        client_id: fake_slack::oidc::CLIENT_ID.into(),
+        client_secret: SecretString::from(fake_slack::oidc::CLIENT_SECRET),
+        public_url: format!("http://{addr}/").parse().expect("public URL"),
+        oauth_url: slack.oauth_url.parse().expect("fake OAuth URL"),
+        secret_key: secrecy::SecretBox::new(key.into_boxed_slice()),
+    }
+}
+
+async fn launch_full(
+    database: AppDatabase,
+    slack: FakeSlack,
+    clock: Arc<ManualClock>,
+    transport: SlackTransport,
+    outbox: OutboxSettings,
+    web: bool,
+) -> TestApp {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("binding a random port");
+    let addr = listener.local_addr().expect("local address");
     let db = archhour::database::pool_options()
         .connect_with(database.options.clone())
         .await
         .expect("connecting to the test database");
     let config = Config {
-        addr: "127.0.0.1:0".parse().expect("address"),
+        addr,
         database: DatabaseConfig {
             url: None,
             data_dir: "unused".into(),
@@ -800,11 +847,8 @@ async fn launch_configured(
             stagger_seconds: 0,
             retry_seconds: 1,
         },
+        web: web.then(|| web_config(addr, &slack)),
     };
-    let listener = tokio::net::TcpListener::bind(config.addr)
-        .await
-        .expect("binding a random port");
-    let addr = listener.local_addr().expect("local address");
     let (shutdown, stopped) = oneshot::channel::<()>();
     let services = archhour::Services {
         db: db.clone(),
