@@ -3,8 +3,9 @@
 //! How the pieces fit, as layers (each names only the ones below it; `tests/architecture.rs`
 //! checks it):
 //! - [`app`] wires it together; `main.rs` only reads the CLI and config. [`http`] receives
-//!   Slack's requests (and serves `/healthz`, `/metrics`), or [`socket`] receives them over
-//!   Socket Mode; [`tools`] holds the offline commands ([`cli`] parses them).
+//!   Slack's requests (and serves `/healthz`, `/metrics` and the web archive behind Sign in
+//!   with Slack), or [`socket`] receives them over Socket Mode; [`tools`] holds the offline
+//!   commands ([`cli`] parses them).
 //! - [`usecases`] decides what each request and each due scheduled step means, whichever
 //!   transport or worker brought it, and applies it.
 //! - [`outbox`] makes the calls to Slack a change queued (and the reads a later step waits
