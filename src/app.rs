@@ -15,6 +15,7 @@ use tokio_util::sync::CancellationToken;
 use crate::clock::SharedClock;
 use crate::config::{Config, ConfigError, RetentionSettings, SlackTransport};
 use crate::database;
+use crate::http::web::WebState;
 use crate::http::{self, HttpState, MetricsRoute};
 use crate::metrics::{self, Metrics};
 use crate::outbox::user_directory::UserDirectory;
@@ -72,7 +73,14 @@ pub async fn run(
         config.retention.clone(),
     );
     let background = Background::start(&config, &state, directory_wake);
-    let (socket_mode, http_state) = start_transport(&config, &state).await?;
+    let (socket_mode, mut http_state) = start_transport(&config, &state).await?;
+    http_state.web = config.web.clone().map(|web| {
+        Arc::new(WebState::new(
+            web,
+            config.slack_api_url.clone(),
+            config.outbox.call_timeout,
+        ))
+    });
     let metrics_addr = listeners.metrics.as_ref().map(TcpListener::local_addr);
     tracing::info!(
         addr = %listeners.app.local_addr()?,
@@ -236,7 +244,8 @@ impl Background {
 }
 
 /// Opens Socket Mode when the config chooses it, and the state the HTTP server needs either
-/// way: it verifies Slack's requests, or reports the Socket Mode connections on `/healthz`.
+/// way: it verifies Slack's requests, or reports the Socket Mode connections on `/healthz`
+/// (the web archive's part is added by `run`).
 async fn start_transport(
     config: &Config,
     state: &AppState,
@@ -248,6 +257,7 @@ async fn start_transport(
                 app: state.clone(),
                 signing_secret: Some(Arc::new(signing_secret.clone())),
                 socket: None,
+                web: None,
             },
         )),
         SlackTransport::SocketMode { app_token } => {
@@ -260,6 +270,7 @@ async fn start_transport(
                     app: state.clone(),
                     signing_secret: None,
                     socket: Some(health),
+                    web: None,
                 },
             ))
         }

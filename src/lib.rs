@@ -2,9 +2,10 @@
 //!
 //! How the pieces fit, as layers (each names only the ones below it; `tests/architecture.rs`
 //! checks it):
-//! - [`entry`] is the binary's body (reads the CLI and config); [`app`] wires the bot together. [`http`] receives
-//!   Slack's requests (and serves `/healthz`, `/metrics`), or [`socket`] receives them over
-//!   Socket Mode; [`tools`] holds the offline commands ([`cli`] parses them).
+//! - [`entry`] is the binary's body (reads the CLI and config); [`app`] wires the bot together.
+//!   [`http`] receives Slack's requests (and serves `/healthz`, `/metrics` and the web archive
+//!   behind Sign in with Slack), or [`socket`] receives them over Socket Mode; [`tools`] holds
+//!   the offline commands ([`cli`] parses them).
 //! - [`usecases`] decides what each request and each due scheduled step means, whichever
 //!   transport or worker brought it, and applies it.
 //! - [`outbox`] makes the calls to Slack a change queued (and the reads a later step waits

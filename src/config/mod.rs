@@ -2,15 +2,17 @@
 //!
 //! This module reads the environment contract; `logs` how the logs are written, read first;
 //! `tuning` holds how the outbox and the Socket Mode connections run, which only tests change;
-//! `retention` how long old delivery bookkeeping is kept.
+//! `retention` how long old delivery bookkeeping is kept; `web` the web archive's settings.
 
 mod logs;
 mod retention;
 mod tuning;
+mod web;
 
 pub use logs::{DEFAULT_LOG_FILTER, LogFormat, LogSettings, check_log_filter};
 pub use retention::RetentionSettings;
 pub use tuning::{OutboxSettings, SocketModeSettings};
+pub use web::{DEFAULT_SLACK_OAUTH_URL, MIN_SECRET_KEY_BYTES, WEB_VARIABLES, WebConfig};
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -63,6 +65,9 @@ pub struct Config {
     pub outbox: OutboxSettings,
     pub socket_mode: SocketModeSettings,
     pub retention: RetentionSettings,
+    /// The web archive and Sign in with Slack; `None` (the archive off) unless all of
+    /// [`WEB_VARIABLES`] are set.
+    pub web: Option<WebConfig>,
 }
 
 /// How Slack's traffic reaches the bot.
@@ -171,6 +176,7 @@ impl Config {
             outbox: outbox_settings(lookup)?,
             socket_mode: SocketModeSettings::default(),
             retention: retention::retention_settings(lookup)?,
+            web: web::web_config(lookup)?,
         })
     }
 

@@ -206,3 +206,77 @@ fn a_metrics_address_is_optional_parsed_and_not_the_main_one() {
         );
     }
 }
+
+/// The four web variables, valid, with the required ones.
+fn with_web(extra: &[(&'static str, &'static str)]) -> Vec<(&'static str, &'static str)> {
+    let mut pairs = REQUIRED.to_vec();
+    pairs.extend([
+        ("SLACK_CLIENT_ID", "1111.2222"),
+        ("SLACK_CLIENT_SECRET", "client-secret-value"),
+        ("ARCHHOUR_PUBLIC_URL", "https://archhour.example.com"),
+        (
+            "ARCHHOUR_SECRET_KEY",
+            "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f",
+        ),
+    ]);
+    pairs.extend_from_slice(extra);
+    pairs
+}
+
+#[test]
+fn the_web_archive_is_off_without_its_variables_and_on_with_all_four() {
+    let off = Config::from_lookup(&lookup_from(&REQUIRED)).expect("valid");
+    assert!(off.web.is_none());
+    let on = Config::from_lookup(&lookup_from(&with_web(&[]))).expect("valid");
+    let web = on.web.expect("on");
+    assert_eq!(
+        web.redirect_uri().as_str(),
+        "https://archhour.example.com/auth/slack/callback"
+    );
+    assert!(web.secure_cookies());
+    assert_eq!(web.oauth_url.as_str(), "https://slack.com/");
+    assert_eq!(web.secret_key_bytes().len(), 32);
+    let debug = format!("{web:?}");
+    assert!(!debug.contains("client-secret-value"), "{debug}");
+    assert!(!debug.contains("0a0b0c"), "{debug}");
+}
+
+#[test]
+fn some_web_variables_without_the_others_name_the_first_missing_one() {
+    let partial = lookup_from(&[
+        REQUIRED[0],
+        REQUIRED[1],
+        ("SLACK_CLIENT_ID", "1111.2222"),
+        ("ARCHHOUR_PUBLIC_URL", "https://archhour.example.com/"),
+    ]);
+    let error = Config::from_lookup(&partial).expect_err("partial");
+    let line = error.to_string();
+    assert!(
+        line.starts_with("SLACK_CLIENT_SECRET is not set: the web archive needs"),
+        "{line}"
+    );
+    assert!(!line.contains('\n'));
+}
+
+#[test]
+fn the_secret_key_must_be_hex_of_at_least_32_bytes() {
+    let short = with_web(&[("ARCHHOUR_SECRET_KEY", "00010203")]);
+    let error = Config::from_lookup(&lookup_from(&short)).expect_err("short");
+    assert!(
+        error
+            .to_string()
+            .starts_with("ARCHHOUR_SECRET_KEY is invalid: 4 bytes is too short"),
+        "{error}"
+    );
+    let not_hex = with_web(&[(
+        "ARCHHOUR_SECRET_KEY",
+        "this is not hex but it is long enough to be 32 bytes or more",
+    )]);
+    let error = Config::from_lookup(&lookup_from(&not_hex)).expect_err("not hex");
+    assert!(
+        error
+            .to_string()
+            .starts_with("ARCHHOUR_SECRET_KEY is invalid: expected hex digits"),
+        "{error}"
+    );
+}

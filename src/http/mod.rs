@@ -1,8 +1,9 @@
-//! The HTTP surface: Slack's three endpoints, health and metrics.
+//! The HTTP surface: Slack's three endpoints, health and metrics, and the web archive.
 
 mod ops;
 mod slack;
 mod track;
+pub mod web;
 
 use std::sync::Arc;
 
@@ -25,6 +26,8 @@ pub struct HttpState {
     pub signing_secret: Option<Arc<SecretString>>,
     /// Socket Mode's connection state, for `/healthz`; `None` over HTTP.
     pub socket: Option<Arc<SocketHealth>>,
+    /// The web archive's settings and state; `None` while it is off.
+    pub web: Option<Arc<web::WebState>>,
 }
 
 impl FromRef<HttpState> for AppState {
@@ -56,7 +59,9 @@ pub fn router(state: HttpState, metrics: MetricsRoute) -> Router {
     } else {
         Router::new()
     };
-    let routes = slack_routes.route("/healthz", get(ops::healthz));
+    let routes = slack_routes
+        .route("/healthz", get(ops::healthz))
+        .merge(web::routes());
     let routes = match metrics {
         MetricsRoute::Here => routes.route("/metrics", get(ops::metrics)),
         MetricsRoute::Elsewhere => routes,

@@ -142,7 +142,32 @@ impl SlackApi {
                 && !flags.is_im.unwrap_or(false)
                 && !flags.is_mpim.unwrap_or(false),
             is_archived: flags.is_archived.unwrap_or(false),
+            name: response.channel.name,
         })
+    }
+
+    /// Everyone in a channel the bot is in (`conversations.members`, every page of it).
+    pub async fn members_of(&self, channel: &ChannelId) -> Result<Vec<UserId>, CallError> {
+        let session = self.client.open_session(&self.token);
+        let mut members = Vec::new();
+        let mut cursor = None;
+        loop {
+            let request = SlackApiConversationsMembersRequest::new()
+                .with_channel(channel.as_str().into())
+                .with_limit(1000)
+                .opt_cursor(cursor);
+            let page = self
+                .bounded(session.conversations_members(&request))
+                .await?;
+            members.extend(page.members.into_iter().map(|user| UserId::from(user.0)));
+            cursor = page
+                .response_metadata
+                .and_then(|metadata| metadata.next_cursor)
+                .filter(|next| !next.0.is_empty());
+            if cursor.is_none() {
+                return Ok(members);
+            }
+        }
     }
 
     /// Joins a public channel (`conversations.join`; answering `already_in_channel` as a

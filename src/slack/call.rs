@@ -195,10 +195,11 @@ pub enum SlackMethod {
     ConversationsHistory,
     ConversationsJoin,
     ConversationsInfo,
+    ConversationsMembers,
 }
 
 impl SlackMethod {
-    pub const ALL: [SlackMethod; 14] = [
+    pub const ALL: [SlackMethod; 15] = [
         SlackMethod::AuthTest,
         SlackMethod::ChatPostMessage,
         SlackMethod::ChatUpdate,
@@ -213,6 +214,7 @@ impl SlackMethod {
         SlackMethod::ConversationsHistory,
         SlackMethod::ConversationsJoin,
         SlackMethod::ConversationsInfo,
+        SlackMethod::ConversationsMembers,
     ];
 
     pub fn name(self) -> &'static str {
@@ -231,6 +233,7 @@ impl SlackMethod {
             SlackMethod::ConversationsHistory => "conversations.history",
             SlackMethod::ConversationsJoin => "conversations.join",
             SlackMethod::ConversationsInfo => "conversations.info",
+            SlackMethod::ConversationsMembers => "conversations.members",
         }
     }
 
@@ -259,6 +262,8 @@ impl SlackMethod {
             // Whether the bot is in a channel, and whether it is public; the same scopes bring
             // the member_joined_channel and member_left_channel events.
             SlackMethod::ConversationsInfo => &["channels:read", "groups:read"],
+            // Who is in a private channel, before the archive shows it to someone.
+            SlackMethod::ConversationsMembers => &["channels:read", "groups:read"],
         }
     }
 }

@@ -7,6 +7,7 @@ pub mod blocks;
 pub mod call;
 pub mod identity;
 pub mod inbound;
+pub mod oidc;
 pub mod outcome;
 pub mod outgoing;
 pub mod sign_in;

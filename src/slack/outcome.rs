@@ -55,12 +55,14 @@ pub enum Read {
 }
 
 /// Where the bot stands in a channel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChannelStanding {
     pub is_member: bool,
     /// A public channel, which the bot may join by itself.
     pub is_public: bool,
     pub is_archived: bool,
+    /// The channel's name without `#`, when Slack gave it.
+    pub name: Option<String>,
 }
 
 /// A call that did not succeed, sorted by what to do about it.

@@ -324,3 +324,22 @@ pub async fn open_without_card(
     .await?;
     Ok(rows.into_iter().map(Topic::from).collect())
 }
+
+/// Every channel of `team_id` with topics, with how many of them are open, by channel id.
+pub async fn channels_with_open_counts(
+    db: impl PgExecutor<'_>,
+    team_id: &TeamId,
+) -> sqlx::Result<Vec<(ChannelId, i64)>> {
+    let rows = sqlx::query!(
+        "select channel_id, count(*) filter (where state = 'open') as \"open!\"
+         from topics where team_id = $1
+         group by channel_id order by channel_id",
+        team_id.as_str()
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| (ChannelId::from(row.channel_id), row.open))
+        .collect())
+}

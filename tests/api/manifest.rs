@@ -179,3 +179,29 @@ fn the_manifest_enables_interactivity_and_the_home_tab() {
     );
     assert!(manifest.features.app_home.home_tab_enabled);
 }
+
+#[test]
+fn the_manifests_let_people_sign_in_to_the_web_archive() {
+    for name in [HTTP, SOCKET_MODE] {
+        let value: serde_json::Value = serde_saphyr::from_str(&text(name)).expect("parses");
+        let oauth = &value["oauth_config"];
+        let user_scopes: Vec<&str> = oauth["scopes"]["user"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{name} lists user scopes"))
+            .iter()
+            .filter_map(serde_json::Value::as_str)
+            .collect();
+        for scope in archhour::slack::oidc::SCOPES.split(' ') {
+            assert!(user_scopes.contains(&scope), "{name} grants {scope}");
+        }
+        let redirects = oauth["redirect_urls"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{name} lists redirect URLs"));
+        assert!(
+            redirects.iter().any(|url| url
+                .as_str()
+                .is_some_and(|url| url.ends_with("/auth/slack/callback"))),
+            "{name}: {redirects:?}"
+        );
+    }
+}

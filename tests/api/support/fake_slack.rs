@@ -20,6 +20,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use serde_json::{Value, json};
 
+use oidc::Oidc;
+
+#[path = "fake_oidc.rs"]
+pub mod oidc;
+
 /// One call the bot made.
 #[derive(Debug, Clone)]
 pub struct RecordedCall {
@@ -84,6 +89,12 @@ struct Recorder {
     socket_url: Option<String>,
     /// Messages posted, newest last: (channel, ts, the call's arguments).
     posted: Vec<(String, String, Value)>,
+    /// Channel names `conversations.info` gives other than `arch-hour`.
+    names: HashMap<String, String>,
+    /// Who is in each channel, for `conversations.members`.
+    members: HashMap<String, Vec<String>>,
+    /// Sign in with Slack's codes and tokens.
+    oidc: Oidc,
     /// Rate limits per method: calls allowed per one-second window.
     limits: HashMap<String, usize>,
     /// The current window per limited method: when it started and the calls it has taken.
@@ -190,6 +201,8 @@ pub struct FakeSlack {
     recorder: Arc<Mutex<Recorder>>,
     /// What `SLACK_API_URL` should be set to.
     pub api_url: String,
+    /// What `SLACK_OAUTH_URL` should be set to: where the authorize page is.
+    pub oauth_url: String,
 }
 
 impl FakeSlack {
@@ -222,6 +235,26 @@ impl FakeSlack {
         self.lock().channel_mut(channel).archived = true;
     }
 
+    /// Puts `users` in `channel`, as `conversations.members` reports them.
+    pub fn set_members(&self, channel: &str, users: &[&str]) {
+        self.lock().members.insert(
+            channel.to_string(),
+            users.iter().map(|u| u.to_string()).collect(),
+        );
+    }
+
+    /// Names `channel` (`arch-hour` unless told).
+    pub fn name_channel(&self, channel: &str, name: &str) {
+        self.lock()
+            .names
+            .insert(channel.to_string(), name.to_string());
+    }
+
+    /// The person who signs in at the authorize page from now on.
+    pub fn sign_in_as(&self, person: oidc::SlackPerson) {
+        self.lock().oidc.signing_in = Some(person);
+    }
+
     /// Makes the token's granted scopes (what `auth.test` reports) exactly `scopes`.
     pub fn grant_scopes(&self, scopes: &[&str]) {
         self.lock().granted_scopes = Some(scopes.iter().map(|s| s.to_string()).collect());
@@ -244,6 +277,12 @@ impl FakeSlack {
         let recorder = Arc::new(Mutex::new(Recorder::default()));
         let app = Router::new()
             .route("/api/{method}", any(answer))
+            .route(
+                "/openid/connect/authorize",
+                axum::routing::get(oidc::authorize),
+            )
+            .route("/api/openid.connect.token", any(oidc::token))
+            .route("/api/openid.connect.userInfo", any(oidc::user_info))
             .with_state(recorder.clone());
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
@@ -251,6 +290,7 @@ impl FakeSlack {
         Ok(FakeSlack {
             recorder,
             api_url: format!("http://{addr}/api/"),
+            oauth_url: format!("http://{addr}/"),
         })
     }
 
@@ -513,11 +553,20 @@ fn default_answer(recorder: &Recorder, method: &str, args: &Value, ts: &str) -> 
             };
             json!({"ok": true, "channel": {"id": format!("D{user}")}})
         }
+        "conversations.members" => {
+            let members = recorder
+                .members
+                .get(&text_arg("channel"))
+                .cloned()
+                .unwrap_or_default();
+            json!({"ok": true, "members": members, "response_metadata": {"next_cursor": ""}})
+        }
         "conversations.join" | "conversations.info" => {
             let id = text_arg("channel");
             let found = recorder.channel(&id);
+            let name = recorder.names.get(&id).map_or("arch-hour", String::as_str);
             json!({"ok": true, "channel": {
-                "id": id, "name": "arch-hour", "is_channel": !id.starts_with('D') && !found.private,
+                "id": id, "name": name, "is_channel": !id.starts_with('D') && !found.private,
                 "is_group": found.private && !id.starts_with('D'), "is_im": id.starts_with('D'),
                 "is_mpim": false, "is_private": found.private, "is_archived": found.archived,
                 "is_member": found.bot_member, "created": 1_449_252_889

@@ -15,6 +15,7 @@ use std::time::Duration;
 use archhour::clock::ManualClock;
 use archhour::config::{
     Config, DatabaseConfig, OutboxSettings, RetentionSettings, SlackTransport, SocketModeSettings,
+    WebConfig,
 };
 use archhour::slack::signature;
 use chrono::{DateTime, TimeZone, Utc};
@@ -63,6 +64,8 @@ pub struct TestApp {
     database: AppDatabase,
     outbox: OutboxSettings,
     retention: RetentionSettings,
+    /// Whether the web archive is on (its peers and restarts keep it so).
+    web: bool,
     next_event: Arc<AtomicU64>,
 }
 
@@ -106,11 +109,36 @@ pub async fn spawn_app_with_metrics_listener() -> TestApp {
         clock,
         http_transport(),
         test_outbox_settings(),
-        MetricsListener::Separate,
-        keep_everything(),
+        Extras {
+            metrics_listener: MetricsListener::Separate,
+            ..Extras::default()
+        },
     )
     .await
 }
+
+/// Starts the app with the web archive on: Sign in with Slack through the fake's authorize
+/// page and token methods, its public URL the app's own address (plain http, so cookies are not
+/// `Secure`).
+pub async fn spawn_archive_app() -> TestApp {
+    init_logs();
+    let clock = Arc::new(ManualClock::new(test_start()));
+    launch_with(
+        AppDatabase::fresh().await,
+        FakeSlack::start().await,
+        clock,
+        http_transport(),
+        test_outbox_settings(),
+        Extras {
+            web: true,
+            ..Extras::default()
+        },
+    )
+    .await
+}
+
+/// The key tests sign the archive's cookies with (hex, as `ARCHHOUR_SECRET_KEY` is written).
+pub const SECRET_KEY_HEX: &str = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
 
 /// Starts the app whose calls to Slack give up after `call_timeout` of real time, for tests
 /// of calls Slack never answers. Nothing else in such a test may depend on a call's speed.
@@ -142,8 +170,10 @@ pub async fn spawn_app_with_retention(retention: RetentionSettings) -> TestApp {
         Arc::new(ManualClock::new(test_start())),
         http_transport(),
         test_outbox_settings(),
-        MetricsListener::Shared,
-        retention,
+        Extras {
+            retention,
+            ..Extras::default()
+        },
     )
     .await
 }
@@ -211,8 +241,11 @@ impl TestApp {
             self.clock.clone(),
             http_transport(),
             self.outbox.clone(),
-            MetricsListener::Shared,
-            self.retention.clone(),
+            Extras {
+                retention: self.retention.clone(),
+                web: self.web,
+                ..Extras::default()
+            },
         )
         .await
     }
@@ -406,8 +439,11 @@ impl TestApp {
             app.clock.clone(),
             http_transport(),
             app.outbox.clone(),
-            MetricsListener::Shared,
-            app.retention.clone(),
+            Extras {
+                retention: app.retention.clone(),
+                web: app.web,
+                ..Extras::default()
+            },
         )
         .await;
         restarted.next_event = app.next_event.clone();
@@ -831,16 +867,27 @@ async fn launch_configured(
     transport: SlackTransport,
     outbox: OutboxSettings,
 ) -> TestApp {
-    launch_with(
-        database,
-        slack,
-        clock,
-        transport,
-        outbox,
-        MetricsListener::Shared,
-        keep_everything(),
-    )
-    .await
+    launch_with(database, slack, clock, transport, outbox, Extras::default()).await
+}
+
+/// What a test app runs with beyond the usual, each off by default: a listener of its own for
+/// `/metrics`, retention (every test app keeps everything unless it says otherwise), and the web
+/// archive.
+#[derive(Debug, Clone)]
+struct Extras {
+    metrics_listener: MetricsListener,
+    retention: RetentionSettings,
+    web: bool,
+}
+
+impl Default for Extras {
+    fn default() -> Extras {
+        Extras {
+            metrics_listener: MetricsListener::Shared,
+            retention: keep_everything(),
+            web: false,
+        }
+    }
 }
 
 /// Retention off, as every age set to 0 turns it off: no retention job is scheduled, so a
@@ -863,21 +910,36 @@ enum MetricsListener {
     Separate,
 }
 
+/// The web settings for an app listening at `addr`, signing in through `slack`.
+fn web_config(addr: SocketAddr, slack: &FakeSlack) -> WebConfig {
+    let key = hex::decode(SECRET_KEY_HEX).expect("hex");
+    WebConfig {
+        client_id: fake_slack::oidc::CLIENT_ID.into(),
+        client_secret: SecretString::from(fake_slack::oidc::CLIENT_SECRET),
+        public_url: format!("http://{addr}/").parse().expect("public URL"),
+        oauth_url: slack.oauth_url.parse().expect("fake OAuth URL"),
+        secret_key: secrecy::SecretBox::new(key.into_boxed_slice()),
+    }
+}
+
 async fn launch_with(
     database: AppDatabase,
     slack: FakeSlack,
     clock: Arc<ManualClock>,
     transport: SlackTransport,
     outbox: OutboxSettings,
-    metrics_listener: MetricsListener,
-    retention: RetentionSettings,
+    extras: Extras,
 ) -> TestApp {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("binding a random port");
+    let addr = listener.local_addr().expect("local address");
     let db = archhour::database::pool_options()
         .connect_with(database.options.clone())
         .await
         .expect("connecting to the test database");
     let config = Config {
-        addr: "127.0.0.1:0".parse().expect("address"),
+        addr,
         // The test binds the listeners itself, on ports of the system's choosing.
         metrics_addr: None,
         database: DatabaseConfig {
@@ -894,13 +956,10 @@ async fn launch_with(
             stagger_seconds: 0,
             retry_seconds: 1,
         },
-        retention: retention.clone(),
+        retention: extras.retention.clone(),
+        web: extras.web.then(|| web_config(addr, &slack)),
     };
-    let listener = tokio::net::TcpListener::bind(config.addr)
-        .await
-        .expect("binding a random port");
-    let addr = listener.local_addr().expect("local address");
-    let metrics = match metrics_listener {
+    let metrics = match extras.metrics_listener {
         MetricsListener::Shared => None,
         MetricsListener::Separate => Some(
             tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -934,7 +993,8 @@ async fn launch_with(
         task: Some(task),
         database,
         outbox,
-        retention,
+        retention: extras.retention,
+        web: extras.web,
         next_event: Arc::new(AtomicU64::new(0)),
     }
 }

@@ -1,0 +1,70 @@
+//! The web archive and Sign in with Slack (DESIGN §7, "The web"): `GET /archive`, and
+//! `GET /auth/slack`, `GET /auth/slack/callback`, `POST /auth/signout`. Without the web
+//! settings each of them answers a short page saying the archive is off.
+
+mod archive;
+mod auth;
+pub mod cookies;
+pub mod pages;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use url::Url;
+
+use super::HttpState;
+use crate::config::WebConfig;
+use crate::usecases::archive::ChannelAccess;
+use cookies::Cookies;
+
+/// What the archive's handlers share.
+#[derive(Debug)]
+pub struct WebState {
+    pub config: WebConfig,
+    pub cookies: Cookies,
+    /// `SLACK_API_URL`, where `openid.connect.token` and `openid.connect.userInfo` are.
+    pub api_url: Url,
+    /// How long a call to Slack may take.
+    pub timeout: Duration,
+    pub access: ChannelAccess,
+}
+
+impl WebState {
+    pub fn new(config: WebConfig, api_url: Url, timeout: Duration) -> WebState {
+        WebState {
+            cookies: Cookies::new(config.secret_key_bytes(), config.secure_cookies()),
+            config,
+            api_url,
+            timeout,
+            access: ChannelAccess::default(),
+        }
+    }
+}
+
+/// The archive's routes.
+pub fn routes() -> Router<HttpState> {
+    Router::new()
+        .route("/archive", get(archive::index))
+        .route("/auth/slack", get(auth::start))
+        .route("/auth/slack/callback", get(auth::callback))
+        .route("/auth/signout", post(auth::sign_out))
+}
+
+/// A page as a response, never cached: each one is for one person.
+fn html(status: StatusCode, markup: maud::Markup) -> Response {
+    (
+        status,
+        [(header::CACHE_CONTROL, "no-store")],
+        Html(markup.into_string()),
+    )
+        .into_response()
+}
+
+/// What every web route answers while the archive is off: 404, with the page saying how to
+/// turn it on.
+fn off() -> Response {
+    html(StatusCode::NOT_FOUND, pages::archive_off())
+}

@@ -1,0 +1,165 @@
+//! What the web archive shows a signed-in person: the channels they may see, each with its next
+//! meeting and open-topic count. Public channels are for everyone in the workspace; a private
+//! one only for its members, asked of Slack (`conversations.members`) and remembered briefly. A
+//! channel Slack cannot tell about right now is left out: the archive never guesses in favour
+//! of showing.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
+
+use anyhow::Context;
+use chrono::{DateTime, Duration, Utc};
+use chrono_tz::Tz;
+
+use super::{AppState, lock};
+use crate::domain::ids::{ChannelId, TeamId, UserId};
+use crate::slack::api::CallError;
+use crate::store;
+
+/// How long what Slack said about a channel (its name, whether it is private, who is in it) is
+/// trusted: someone removed from a private channel loses sight of it within this.
+pub const FRESH_FOR: Duration = Duration::minutes(2);
+
+/// One channel as the archive's first page lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChannelSummary {
+    pub channel_id: ChannelId,
+    /// The name without `#`, or the id when Slack did not say.
+    pub name: String,
+    pub private: bool,
+    pub open_topics: i64,
+    pub next_meeting: DateTime<Utc>,
+    pub tz: Tz,
+}
+
+/// What Slack said about a channel.
+#[derive(Debug, Clone)]
+struct Facts {
+    name: Option<String>,
+    private: bool,
+}
+
+/// A value and when Slack said it.
+#[derive(Debug, Clone)]
+struct Remembered<T> {
+    at: DateTime<Utc>,
+    value: T,
+}
+
+/// What Slack said about channels lately, for deciding who sees them.
+#[derive(Debug, Default)]
+pub struct ChannelAccess {
+    facts: Mutex<HashMap<ChannelId, Remembered<Facts>>>,
+    members: Mutex<HashMap<ChannelId, Remembered<HashSet<UserId>>>>,
+}
+
+impl ChannelAccess {
+    async fn facts(&self, state: &AppState, channel: &ChannelId) -> Result<Facts, CallError> {
+        let now = state.clock.now();
+        if let Some(known) = fresh(&lock(&self.facts), channel, now) {
+            return Ok(known);
+        }
+        let standing = state.slack.standing_in(channel).await?;
+        let facts = Facts {
+            name: standing.name,
+            private: !standing.is_public,
+        };
+        lock(&self.facts).insert(
+            channel.clone(),
+            Remembered {
+                at: now,
+                value: facts.clone(),
+            },
+        );
+        Ok(facts)
+    }
+
+    async fn is_member(
+        &self,
+        state: &AppState,
+        channel: &ChannelId,
+        user: &UserId,
+    ) -> Result<bool, CallError> {
+        let now = state.clock.now();
+        if let Some(members) = fresh(&lock(&self.members), channel, now) {
+            return Ok(members.contains(user));
+        }
+        let members: HashSet<UserId> = state.slack.members_of(channel).await?.into_iter().collect();
+        let found = members.contains(user);
+        lock(&self.members).insert(
+            channel.clone(),
+            Remembered {
+                at: now,
+                value: members,
+            },
+        );
+        Ok(found)
+    }
+
+    /// What the archive may say about `channel` to `user`: its facts when they may see it.
+    async fn visible_to(
+        &self,
+        state: &AppState,
+        channel: &ChannelId,
+        user: &UserId,
+    ) -> Result<Option<Facts>, CallError> {
+        let facts = self.facts(state, channel).await?;
+        if facts.private && !self.is_member(state, channel, user).await? {
+            return Ok(None);
+        }
+        Ok(Some(facts))
+    }
+}
+
+fn fresh<T: Clone>(
+    known: &HashMap<ChannelId, Remembered<T>>,
+    channel: &ChannelId,
+    now: DateTime<Utc>,
+) -> Option<T> {
+    known
+        .get(channel)
+        .filter(|remembered| now - remembered.at < FRESH_FOR)
+        .map(|remembered| remembered.value.clone())
+}
+
+/// The channels of `team` with topics that `user` may see, by name.
+pub async fn channels_for(
+    state: &AppState,
+    access: &ChannelAccess,
+    team: &TeamId,
+    user: &UserId,
+) -> anyhow::Result<Vec<ChannelSummary>> {
+    let counted = store::topics::channels_with_open_counts(&state.db, team)
+        .await
+        .context("listing the channels with topics")?;
+    let ids: Vec<ChannelId> = counted.iter().map(|(id, _)| id.clone()).collect();
+    let settings = store::settings::load_many(&state.db, &ids)
+        .await
+        .context("loading the channels' settings")?;
+    let now = state.clock.now();
+    let mut shown = Vec::new();
+    for (channel_id, open_topics) in counted {
+        let facts = match access.visible_to(state, &channel_id, user).await {
+            Ok(Some(facts)) => facts,
+            Ok(None) => continue,
+            Err(error) => {
+                tracing::warn!(%channel_id, %error, "archive: leaving out a channel Slack could not tell about");
+                continue;
+            }
+        };
+        let schedule = settings
+            .get(&channel_id)
+            .map(|settings| settings.schedule)
+            .unwrap_or_default();
+        shown.push(ChannelSummary {
+            name: facts.name.unwrap_or_else(|| channel_id.to_string()),
+            private: facts.private,
+            open_topics,
+            next_meeting: schedule.next_after(now),
+            tz: schedule.tz,
+            channel_id,
+        });
+    }
+    shown.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(shown)
+}
