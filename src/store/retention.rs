@@ -47,9 +47,28 @@ pub async fn prune_vote_tombstones(
     .map(|done| done.rows_affected())
 }
 
-/// Deletes outbox rows Slack accepted that finished before `before`.
-pub async fn prune_outbox_done(
+/// How an outbox row finished, for pruning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FinishedCall {
+    /// Slack accepted it.
+    Done,
+    /// It was given up on.
+    Dead,
+}
+
+impl FinishedCall {
+    fn state(self) -> &'static str {
+        match self {
+            FinishedCall::Done => "done",
+            FinishedCall::Dead => "dead",
+        }
+    }
+}
+
+/// Deletes outbox rows that finished as `how` before `before`.
+pub async fn prune_outbox(
     db: impl PgExecutor<'_>,
+    how: FinishedCall,
     before: DateTime<Utc>,
     limit: i64,
 ) -> sqlx::Result<u64> {
@@ -57,29 +76,11 @@ pub async fn prune_outbox_done(
     sqlx::query!(
         "delete from outbox where ctid = any(array(
              select ctid from outbox
-             where state = 'done' and state <> 'pending' and finished_at < $1
+             where state = $3 and state <> 'pending' and finished_at < $1
              limit $2 for update skip locked))",
         before,
-        limit
-    )
-    .execute(db)
-    .await
-    .map(|done| done.rows_affected())
-}
-
-/// Deletes outbox rows given up on that finished before `before`.
-pub async fn prune_outbox_dead(
-    db: impl PgExecutor<'_>,
-    before: DateTime<Utc>,
-    limit: i64,
-) -> sqlx::Result<u64> {
-    sqlx::query!(
-        "delete from outbox where ctid = any(array(
-             select ctid from outbox
-             where state = 'dead' and state <> 'pending' and finished_at < $1
-             limit $2 for update skip locked))",
-        before,
-        limit
+        limit,
+        how.state()
     )
     .execute(db)
     .await

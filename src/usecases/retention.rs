@@ -183,8 +183,12 @@ impl Part {
         match self {
             Part::VoteTombstones(before) => prune::prune_vote_tombstones(db, before, limit).await,
             Part::SlackEvents(before) => prune::prune_events(db, before, limit).await,
-            Part::OutboxDone(before) => prune::prune_outbox_done(db, before, limit).await,
-            Part::OutboxDead(before) => prune::prune_outbox_dead(db, before, limit).await,
+            Part::OutboxDone(before) => {
+                prune::prune_outbox(db, prune::FinishedCall::Done, before, limit).await
+            }
+            Part::OutboxDead(before) => {
+                prune::prune_outbox(db, prune::FinishedCall::Dead, before, limit).await
+            }
             Part::Jobs(before) => prune::prune_jobs(db, before, limit).await,
         }
     }

@@ -89,7 +89,7 @@ async fn finished_outbox_rows_go_by_state_and_age_never_a_pending_one() {
     .await;
     let five_days_ago = at(0) - Duration::days(5);
     assert_eq!(
-        prune::prune_outbox_done(&db.pool, five_days_ago, 10)
+        prune::prune_outbox(&db.pool, prune::FinishedCall::Done, five_days_ago, 10)
             .await
             .unwrap(),
         1
@@ -103,7 +103,7 @@ async fn finished_outbox_rows_go_by_state_and_age_never_a_pending_one() {
         ["dead-1", "dead-10", "done-1", "pending-1", "pending-10"]
     );
     assert_eq!(
-        prune::prune_outbox_dead(&db.pool, five_days_ago, 10)
+        prune::prune_outbox(&db.pool, prune::FinishedCall::Dead, five_days_ago, 10)
             .await
             .unwrap(),
         1

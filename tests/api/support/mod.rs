@@ -101,19 +101,10 @@ pub async fn spawn_app() -> TestApp {
 /// Starts the app with a separate metrics listener (as `ARCHHOUR_METRICS_ADDR` does), on a fresh
 /// database with a new fake Slack and the usual test clock.
 pub async fn spawn_app_with_metrics_listener() -> TestApp {
-    init_logs();
-    let clock = Arc::new(ManualClock::new(test_start()));
-    launch_with(
-        AppDatabase::fresh().await,
-        FakeSlack::start().await,
-        clock,
-        http_transport(),
-        test_outbox_settings(),
-        Extras {
-            metrics_listener: MetricsListener::Separate,
-            ..Extras::default()
-        },
-    )
+    spawn_app_with_extras(Extras {
+        metrics_listener: MetricsListener::Separate,
+        ..Extras::default()
+    })
     .await
 }
 
@@ -121,19 +112,10 @@ pub async fn spawn_app_with_metrics_listener() -> TestApp {
 /// page and token methods, its public URL the app's own address (plain http, so cookies are not
 /// `Secure`).
 pub async fn spawn_archive_app() -> TestApp {
-    init_logs();
-    let clock = Arc::new(ManualClock::new(test_start()));
-    launch_with(
-        AppDatabase::fresh().await,
-        FakeSlack::start().await,
-        clock,
-        http_transport(),
-        test_outbox_settings(),
-        Extras {
-            web: true,
-            ..Extras::default()
-        },
-    )
+    spawn_app_with_extras(Extras {
+        web: true,
+        ..Extras::default()
+    })
     .await
 }
 
@@ -163,6 +145,16 @@ pub async fn spawn_app_with_call_timeout(call_timeout: Duration) -> TestApp {
 /// Starts the app against a fresh database with its retention job on, keeping and deleting as
 /// `retention` says (other test apps keep everything); its peers and restarts keep the same.
 pub async fn spawn_app_with_retention(retention: RetentionSettings) -> TestApp {
+    spawn_app_with_extras(Extras {
+        retention,
+        ..Extras::default()
+    })
+    .await
+}
+
+/// Starts the app with `extras` on a fresh database, with a new fake Slack and the usual test
+/// clock.
+async fn spawn_app_with_extras(extras: Extras) -> TestApp {
     init_logs();
     launch_with(
         AppDatabase::fresh().await,
@@ -170,10 +162,7 @@ pub async fn spawn_app_with_retention(retention: RetentionSettings) -> TestApp {
         Arc::new(ManualClock::new(test_start())),
         http_transport(),
         test_outbox_settings(),
-        Extras {
-            retention,
-            ..Extras::default()
-        },
+        extras,
     )
     .await
 }
