@@ -4,6 +4,7 @@
 
 pub mod agenda;
 pub mod cards;
+pub mod charts;
 pub mod digest;
 pub mod items;
 pub mod minutes;

@@ -159,10 +159,7 @@ pub async fn meeting_notes(
 }
 
 /// A topic's decisions, in order.
-pub(super) async fn decisions_on(
-    db: &mut PgConnection,
-    topic_id: i64,
-) -> sqlx::Result<Vec<String>> {
+pub async fn decisions_on(db: &mut PgConnection, topic_id: i64) -> sqlx::Result<Vec<String>> {
     sqlx::query_scalar!(
         "select text from decisions where topic_id = $1 order by created_at, id",
         topic_id
@@ -172,7 +169,7 @@ pub(super) async fn decisions_on(
 }
 
 /// A topic's notes as a tree, siblings in order.
-pub(super) async fn notes_of(db: &mut PgConnection, topic_id: i64) -> sqlx::Result<Vec<Note>> {
+pub async fn notes_of(db: &mut PgConnection, topic_id: i64) -> sqlx::Result<Vec<Note>> {
     let rows: Vec<(i64, Option<i64>, String)> = sqlx::query!(
         "select id, parent_id, text from notes where topic_id = $1
          order by position, created_at, id",

@@ -220,6 +220,14 @@ pub async fn of_meeting(db: impl PgExecutor<'_>, meeting_id: i64) -> sqlx::Resul
     Ok(rows.into_iter().map(ActionItem::from).collect())
 }
 
+/// A topic's items, in the order they were made.
+pub async fn of_topic(db: impl PgExecutor<'_>, topic_id: i64) -> sqlx::Result<Vec<ActionItem>> {
+    let rows = query_items!("i.topic_id = $1", topic_id)
+        .fetch_all(db)
+        .await?;
+    Ok(rows.into_iter().map(ActionItem::from).collect())
+}
+
 /// A person's open items in any channel, oldest first.
 pub async fn open_owned_by(
     db: impl PgExecutor<'_>,

@@ -137,6 +137,25 @@ pub async fn lock_by_number(
     Ok(row.map(Topic::from))
 }
 
+/// A topic of `channel_id` by its workspace number, read without a lock (the web archive).
+pub async fn find_by_number(
+    db: impl PgExecutor<'_>,
+    team_id: &TeamId,
+    channel_id: &ChannelId,
+    number: TopicNumber,
+) -> sqlx::Result<Option<Topic>> {
+    let row: Option<TopicRow> = query_topics!(
+        "select ",
+        " from topics where team_id = $1 and channel_id = $2 and number = $3",
+        team_id.as_str(),
+        channel_id.as_str(),
+        number.0
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(Topic::from))
+}
+
 pub async fn find(db: impl PgExecutor<'_>, topic_id: i64) -> sqlx::Result<Option<Topic>> {
     let row: Option<TopicRow> = query_topics!("select ", " from topics where id = $1", topic_id)
         .fetch_optional(db)

@@ -3,6 +3,18 @@
 //! one only for its members, asked of Slack (`conversations.members`) and remembered briefly. A
 //! channel Slack cannot tell about right now is left out: the archive never guesses in favour
 //! of showing.
+//!
+//! The pages of one channel: `channel` (the agenda, past meetings and charts), `meeting`, `topic`
+//! (a topic's history and similar earlier ones); search and the challenges log reuse what the
+//! slash command and `archhour challenges` read.
+
+mod channel;
+mod meeting;
+mod topic;
+
+pub use channel::{ChannelPage, MEETINGS_PER_PAGE, channel_page};
+pub use meeting::{MeetingPage, MeetingTopic, meeting_page};
+pub use topic::{TopicPage, topic_page};
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
@@ -30,6 +42,15 @@ pub struct ChannelSummary {
     pub open_topics: i64,
     pub next_meeting: DateTime<Utc>,
     pub tz: Tz,
+}
+
+/// A channel a signed-in person opened and may see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenChannel {
+    pub channel_id: ChannelId,
+    /// The name without `#`, or the id when Slack did not say.
+    pub name: String,
+    pub private: bool,
 }
 
 /// What Slack said about a channel.
@@ -162,4 +183,31 @@ pub async fn channels_for(
     }
     shown.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(shown)
+}
+
+/// `channel` for `user` of `team`, when the archive has something of it in that workspace and
+/// they may see it; `None` for a channel unknown there and for a private one they are not in
+/// (the same answer, so a page does not tell outsiders which private channels exist).
+pub async fn open_channel(
+    state: &AppState,
+    access: &ChannelAccess,
+    team: &TeamId,
+    user: &UserId,
+    channel: &ChannelId,
+) -> anyhow::Result<Option<OpenChannel>> {
+    let known = store::archive::channel_known(&state.db, team, channel)
+        .await
+        .context("looking the channel up")?;
+    if !known {
+        return Ok(None);
+    }
+    let facts = access
+        .visible_to(state, channel, user)
+        .await
+        .with_context(|| format!("asking Slack about {channel}"))?;
+    Ok(facts.map(|facts| OpenChannel {
+        name: facts.name.unwrap_or_else(|| channel.to_string()),
+        private: facts.private,
+        channel_id: channel.clone(),
+    }))
 }

@@ -32,7 +32,7 @@ pub mod reminders;
 pub mod retention;
 mod rights;
 pub mod scheduled;
-mod search;
+pub mod search;
 mod settings;
 mod state;
 pub mod weekly;

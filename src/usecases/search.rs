@@ -3,14 +3,15 @@
 use anyhow::Context;
 use sqlx::PgConnection;
 
-use crate::domain::topics::{Topic, most_similar};
+use crate::domain::ids::ChannelId;
+use crate::domain::topics::{Found, Topic, most_similar};
 use crate::slack::blocks::{Reply, search as messages};
 use crate::slack::inbound::SlashCommand;
 use crate::store;
 use crate::usecases::AppState;
 
 /// Results shown for a search.
-const RESULTS: i64 = 10;
+pub const RESULTS: i64 = 10;
 /// Similar topics shown with a proposal.
 const SIMILAR: usize = 3;
 
@@ -20,10 +21,20 @@ pub async fn search(
     words: &str,
 ) -> anyhow::Result<Reply> {
     let mut conn = state.db.acquire().await.context("connecting")?;
-    let found = store::search::search(&mut conn, &command.channel_id, words, RESULTS)
-        .await
-        .context("searching")?;
+    let found = search_channel(&mut conn, &command.channel_id, words).await?;
     Ok(messages::search_results(words, &found, state.bot.get()))
+}
+
+/// The channel's topics matching `words`, best first: what `search` shows, in Slack and on the
+/// web.
+pub async fn search_channel(
+    db: &mut PgConnection,
+    channel_id: &ChannelId,
+    words: &str,
+) -> anyhow::Result<Vec<Found>> {
+    store::search::search(db, channel_id, words, RESULTS)
+        .await
+        .context("searching")
 }
 
 /// Up to three earlier topics of the channel that look like `topic`, most alike first, as
@@ -33,12 +44,17 @@ pub async fn similar_to(
     state: &AppState,
     topic: &Topic,
 ) -> anyhow::Result<Vec<String>> {
+    let found = similar_found(db, topic).await?;
+    Ok(messages::similar_lines(&found, state.bot.get()))
+}
+
+/// Up to three earlier topics of the channel that look like `topic`, most alike first.
+pub async fn similar_found(db: &mut PgConnection, topic: &Topic) -> anyhow::Result<Vec<Found>> {
     let sharing = store::search::sharing_words(db, &topic.channel_id, topic.id)
         .await
         .context("finding similar topics")?;
     let ids = most_similar(&sharing.counts, &sharing.words, &sharing.earlier, SIMILAR);
-    let found = store::search::details(db, &ids)
+    store::search::details(db, &ids)
         .await
-        .context("loading similar topics")?;
-    Ok(messages::similar_lines(&found, state.bot.get()))
+        .context("loading similar topics")
 }

@@ -1,12 +1,12 @@
 //! `GET /archive`: the channels the signed-in person may see.
 
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 
-use super::cookies::{SESSION_COOKIE, Session};
+use super::guard::{signed_in, to_sign_in};
 use super::pages::{self, Viewer};
-use super::{WebState, html, off};
+use super::{html, off};
 use crate::domain::ids::{TeamId, UserId};
 use crate::http::HttpState;
 use crate::usecases::archive::channels_for;
@@ -16,7 +16,7 @@ pub async fn index(State(http): State<HttpState>, headers: HeaderMap) -> Respons
         return off();
     };
     let Some(session) = signed_in(web, &headers, &http) else {
-        return to_sign_in(web);
+        return to_sign_in(web, "/archive");
     };
     let team = TeamId::from(session.team_id.as_str());
     let user = UserId::from(session.user_id.as_str());
@@ -44,27 +44,4 @@ pub async fn index(State(http): State<HttpState>, headers: HeaderMap) -> Respons
             )
         }
     }
-}
-
-/// The request's session, when its cookie is signed by us and not expired.
-fn signed_in(web: &WebState, headers: &HeaderMap, http: &HttpState) -> Option<Session> {
-    let now = http.app.clock.now();
-    web.cookies
-        .open::<Session>(headers, SESSION_COOKIE)
-        .filter(|session| session.expires_at > now)
-}
-
-/// Off to sign in (coming back to `/archive`), forgetting a cookie that is no good.
-fn to_sign_in(web: &WebState) -> Response {
-    (
-        StatusCode::SEE_OTHER,
-        [
-            (
-                header::LOCATION,
-                HeaderValue::from_static("/auth/slack?return_to=/archive"),
-            ),
-            (header::SET_COOKIE, web.cookies.clear(SESSION_COOKIE, "/")),
-        ],
-    )
-        .into_response()
 }

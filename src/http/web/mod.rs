@@ -1,11 +1,18 @@
-//! The web archive and Sign in with Slack (DESIGN §7, "The web"): `GET /archive`, and
+//! The web archive and Sign in with Slack (DESIGN §7, "The web"): `GET /archive` and a
+//! channel's pages (one module each: `channel`, `meeting`, `topic`, `search`, `challenges`), and
 //! `GET /auth/slack`, `GET /auth/slack/callback`, `POST /auth/signout`. Without the web
 //! settings each of them answers a short page saying the archive is off.
 
 mod archive;
 mod auth;
+mod challenges;
+mod channel;
 pub mod cookies;
+mod guard;
+mod meeting;
 pub mod pages;
+mod search;
+mod topic;
 
 use std::time::Duration;
 
@@ -48,6 +55,11 @@ impl WebState {
 pub fn routes() -> Router<HttpState> {
     Router::new()
         .route("/archive", get(archive::index))
+        .route("/archive/{channel}", get(channel::show))
+        .route("/archive/{channel}/search", get(search::show))
+        .route("/archive/{channel}/challenges", get(challenges::show))
+        .route("/archive/{channel}/topics/{number}", get(topic::show))
+        .route("/archive/{channel}/{day}", get(meeting::show))
         .route("/auth/slack", get(auth::start))
         .route("/auth/slack/callback", get(auth::callback))
         .route("/auth/signout", post(auth::sign_out))

@@ -24,8 +24,18 @@ ul.channels{list-style:none;padding:0}\
 ul.channels li{border-bottom:1px solid #ddd;padding:.75rem 0}\
 .meta{color:#444;margin:.25rem 0 0}\
 button{font:inherit;padding:.4rem .8rem;border:1px solid #1a1a1a;background:#f4f4f4;color:#1a1a1a;border-radius:4px;cursor:pointer}\
-button:focus,a:focus{outline:3px solid #0b4f8a;outline-offset:2px}\
-code{background:#f4f4f4;padding:0 .2rem}";
+button:focus,a:focus,input:focus{outline:3px solid #0b4f8a;outline-offset:2px}\
+code{background:#f4f4f4;padding:0 .2rem}\
+table{border-collapse:collapse;width:100%;font-size:.95rem}\
+th,td{border-bottom:1px solid #ddd;padding:.4rem;text-align:left;vertical-align:top}\
+.table{overflow-x:auto}\
+figure{margin:1rem 0}\
+figure svg{max-width:100%;height:auto}\
+figcaption{color:#444}\
+input{font:inherit;padding:.3rem;border:1px solid #555;border-radius:4px}\
+nav.crumbs{margin:.5rem 0}\
+.state-open{color:#9e1b32}\
+.state-done{color:#2e6b2e}";
 
 /// Who is signed in, for the page's header.
 #[derive(Debug, Clone, Copy)]
@@ -35,7 +45,7 @@ pub struct Viewer<'a> {
 
 /// The frame of every page: title, styles, the header with the sign-out button when someone is
 /// signed in.
-fn page(title: &str, viewer: Option<Viewer<'_>>, body: Markup) -> Markup {
+pub(super) fn page(title: &str, viewer: Option<Viewer<'_>>, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en" {
@@ -131,6 +141,52 @@ pub fn refusal(title: &str, explanation: &str) -> Markup {
             p { a href="/auth/slack" { "Sign in with Slack" } }
         },
     )
+}
+
+/// A page that is not there, or not for this person.
+pub fn not_found(viewer: Viewer<'_>) -> Markup {
+    problem(
+        viewer,
+        "Not found",
+        "There is no such page in the archive, or it is in a channel you cannot see.",
+    )
+}
+
+/// An address the archive cannot read.
+pub fn bad_request(viewer: Viewer<'_>, explanation: &str) -> Markup {
+    problem(viewer, "Not a page the archive has", explanation)
+}
+
+/// A short page for a signed-in person saying what went wrong, with the way back.
+pub fn problem(viewer: Viewer<'_>, title: &str, explanation: &str) -> Markup {
+    page(
+        title,
+        Some(viewer),
+        html! {
+            h1 { (title) }
+            p { (explanation) }
+            p { a href="/archive" { "Back to the channels" } }
+        },
+    )
+}
+
+/// A chart with its summary beside it: the SVG names itself (`role="img"`, `<title>`), and the
+/// sentence says in words what it shows.
+pub(super) fn chart(chart: &crate::compose::charts::Chart) -> Markup {
+    html! {
+        figure {
+            (maud::PreEscaped(crate::compose::charts::svg(chart, 640, 320)))
+            figcaption { (chart.summary) }
+        }
+    }
+}
+
+/// Someone the records name: `@U123` for a Slack user, the name as written otherwise.
+pub(super) fn person(person: &crate::domain::people::Person) -> String {
+    match person {
+        crate::domain::people::Person::Slack(id) => format!("@{id}"),
+        crate::domain::people::Person::Name(name) => name.clone(),
+    }
 }
 
 /// After signing out.

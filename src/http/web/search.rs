@@ -1,0 +1,80 @@
+//! `GET /archive/{channel}/search?q=`: the search `/archtopic search` runs, on the web.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use maud::html;
+use serde::Deserialize;
+
+use super::channel::heading;
+use super::guard::{bad_request, failed, visit};
+use super::html;
+use super::pages::page;
+use super::topic::found_list;
+use crate::http::HttpState;
+use crate::usecases::search::search_channel;
+
+/// The longest query searched, in characters.
+pub const LONGEST_QUERY: usize = 200;
+
+#[derive(Debug, Deserialize)]
+pub struct SearchQuery {
+    q: Option<String>,
+}
+
+pub async fn show(
+    State(http): State<HttpState>,
+    headers: HeaderMap,
+    Path(channel): Path<String>,
+    Query(query): Query<SearchQuery>,
+) -> Response {
+    let words = query.q.unwrap_or_default().trim().to_string();
+    let path = format!("/archive/{channel}/search");
+    let visit = match visit(&http, &headers, &channel, &path).await {
+        Ok(visit) => visit,
+        Err(refusal) => return refusal,
+    };
+    if words.chars().count() > LONGEST_QUERY {
+        return bad_request(
+            visit.viewer(),
+            "That search is too long: search for at most 200 characters.",
+        );
+    }
+    let base = format!("/archive/{}", visit.channel.channel_id);
+    let found = if words.is_empty() {
+        Vec::new()
+    } else {
+        let searched = match http.app.db.acquire().await {
+            Ok(mut conn) => search_channel(&mut conn, &visit.channel.channel_id, &words).await,
+            Err(error) => Err(error.into()),
+        };
+        match searched {
+            Ok(found) => found,
+            Err(error) => return failed(visit.viewer(), &error),
+        }
+    };
+    let title = if words.is_empty() {
+        "Search".to_string()
+    } else {
+        format!("Search: {words}")
+    };
+    let markup = page(
+        &title,
+        Some(visit.viewer()),
+        html! {
+            nav.crumbs { a href="/archive" { "Channels" } " › "
+                a href=(base) { (heading(&visit.channel)) } }
+            h1 { (title) }
+            form method="get" action={ (base) "/search" } role="search" {
+                label for="q" { "Search topics, notes and decisions " }
+                input id="q" name="q" type="search" maxlength="200" value=(words);
+                " "
+                button type="submit" { "Search" }
+            }
+            @if !words.is_empty() {
+                (found_list(&base, &found, "No topic matches."))
+            }
+        },
+    );
+    html(StatusCode::OK, markup)
+}

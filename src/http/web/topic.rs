@@ -1,0 +1,102 @@
+//! `GET /archive/{channel}/topics/{number}`: one topic's history (its state, votes, deferrals,
+//! the meeting it was discussed in, notes, decisions, action items) and similar earlier topics.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use maud::{Markup, html};
+
+use super::channel::heading;
+use super::guard::{Visit, bad_request, failed, not_found, visit};
+use super::html;
+use super::meeting::{item_list, note_list};
+use super::pages::{page, person};
+use crate::domain::actions::ActionItem;
+use crate::domain::ids::TopicNumber;
+use crate::domain::topics::Found;
+use crate::http::HttpState;
+use crate::usecases::archive::{TopicPage, topic_page};
+
+pub async fn show(
+    State(http): State<HttpState>,
+    headers: HeaderMap,
+    Path((channel, number)): Path<(String, String)>,
+) -> Response {
+    let path = format!("/archive/{channel}/topics/{number}");
+    let visit = match visit(&http, &headers, &channel, &path).await {
+        Ok(visit) => visit,
+        Err(refusal) => return refusal,
+    };
+    let number = match number.trim_start_matches('#').parse::<i32>() {
+        Ok(number) if number >= 1 => TopicNumber(number),
+        _ => {
+            return bad_request(
+                visit.viewer(),
+                "A topic's address ends with its number, as in /topics/12.",
+            );
+        }
+    };
+    match topic_page(&http.app, &visit.team(), &visit.channel.channel_id, number).await {
+        Ok(Some(shown)) => html(StatusCode::OK, render(&visit, &shown)),
+        Ok(None) => not_found(visit.viewer()),
+        Err(error) => failed(visit.viewer(), &error),
+    }
+}
+
+fn render(visit: &Visit, shown: &TopicPage) -> Markup {
+    let base = format!("/archive/{}", visit.channel.channel_id);
+    let topic = &shown.found.topic;
+    let title = format!("#{} {}", topic.number, topic.title);
+    let items: Vec<&ActionItem> = shown.items.iter().collect();
+    page(
+        &title,
+        Some(visit.viewer()),
+        html! {
+            nav.crumbs { a href="/archive" { "Channels" } " › "
+                a href=(base) { (heading(&visit.channel)) } }
+            h1 { (title) }
+            p.meta {
+                (topic.state.as_str()) " · " (shown.found.votes)
+                @if shown.found.votes == 1 { " vote" } @else { " votes" }
+                @if !topic.intents.as_slice().is_empty() { " · " (topic.intents.names().join(", ")) }
+                " · proposed " (topic.created_at.format("%Y-%m-%d"))
+                @let proposers = topic.proposed_by_whom();
+                @if !proposers.is_empty() {
+                    " by " (proposers.iter().map(person).collect::<Vec<_>>().join(", "))
+                }
+                @if topic.times_deferred > 0 { " · deferred " (topic.times_deferred) " time(s)" }
+            }
+            p {
+                @if let Some(day) = shown.found.discussed_on {
+                    "Discussed on " a href={ (base) "/" (day) } { (day) } "."
+                } @else { "Not discussed yet." }
+                @if let Some(thread) = &shown.thread { " " a href=(thread) { "Thread in Slack" } }
+            }
+            @if !shown.notes.is_empty() { h2 { "Notes" } (note_list(&shown.notes)) }
+            @if !shown.decisions.is_empty() {
+                h2 { "Decisions" }
+                ul { @for decision in &shown.decisions { li { (decision) } } }
+            }
+            (item_list(&items))
+            h2 { "Similar earlier topics" }
+            (found_list(&base, &shown.similar, "None look like it."))
+        },
+    )
+}
+
+/// Topics found (by a search, or as similar), each linked to its page.
+pub fn found_list(base: &str, found: &[Found], none: &str) -> Markup {
+    html! {
+        @if found.is_empty() { p { (none) } } @else {
+            ul { @for hit in found { li {
+                a href={ (base) "/topics/" (hit.topic.number.0) } {
+                    "#" (hit.topic.number) " " (hit.topic.title) }
+                " · " (hit.votes) @if hit.votes == 1 { " vote" } @else { " votes" }
+                @if let Some(day) = hit.discussed_on {
+                    " · discussed " a href={ (base) "/" (day) } { (day) }
+                }
+                @if hit.decisions > 0 { " · " (hit.decisions) " decision(s)" }
+            } } }
+        }
+    }
+}

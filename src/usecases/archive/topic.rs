@@ -1,0 +1,71 @@
+//! One topic's page: the topic, where it was discussed, its notes, decisions and action items,
+//! and the earlier topics that look like it.
+
+use anyhow::Context;
+
+use super::meeting::thread_link;
+use crate::domain::actions::ActionItem;
+use crate::domain::ids::{ChannelId, TeamId, TopicNumber};
+use crate::domain::notes::Note;
+use crate::domain::topics::Found;
+use crate::store;
+use crate::usecases::AppState;
+use crate::usecases::search::similar_found;
+
+/// What a topic's page shows.
+#[derive(Debug, Clone)]
+pub struct TopicPage {
+    /// The topic with its votes, meeting day and decision count.
+    pub found: Found,
+    pub thread: Option<String>,
+    pub notes: Vec<Note>,
+    pub decisions: Vec<String>,
+    pub items: Vec<ActionItem>,
+    /// Earlier topics that look like it, most alike first.
+    pub similar: Vec<Found>,
+}
+
+/// Topic `number` of `channel_id`, or `None`.
+pub async fn topic_page(
+    state: &AppState,
+    team_id: &TeamId,
+    channel_id: &ChannelId,
+    number: TopicNumber,
+) -> anyhow::Result<Option<TopicPage>> {
+    let mut conn = state.db.acquire().await.context("connecting")?;
+    let Some(topic) = store::topics::find_by_number(&mut *conn, team_id, channel_id, number)
+        .await
+        .context("finding the topic")?
+    else {
+        return Ok(None);
+    };
+    let similar = similar_found(&mut conn, &topic).await?;
+    let notes = store::history::notes_of(&mut conn, topic.id)
+        .await
+        .context("loading the notes")?;
+    let decisions = store::history::decisions_on(&mut conn, topic.id)
+        .await
+        .context("loading the decisions")?;
+    let items = store::items::of_topic(&mut *conn, topic.id)
+        .await
+        .context("loading the action items")?;
+    let Some(found) = store::search::details(&mut conn, &[topic.id])
+        .await
+        .context("loading the topic's details")?
+        .pop()
+    else {
+        return Ok(None);
+    };
+    let thread = topic
+        .card_ts
+        .as_deref()
+        .map(|ts| thread_link(state.bot.get(), channel_id, ts));
+    Ok(Some(TopicPage {
+        found,
+        thread,
+        notes,
+        decisions,
+        items,
+        similar,
+    }))
+}
