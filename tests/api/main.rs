@@ -9,6 +9,7 @@ mod admins;
 mod archive_signin;
 mod backup;
 mod binary;
+mod browser;
 mod challenges;
 mod editing;
 mod embedded;
