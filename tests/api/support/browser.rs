@@ -36,7 +36,7 @@ pub struct Browser {
     /// `None` only once [`Browser::quit`] has taken it.
     client: Option<Client>,
     driver: Child,
-    /// Chromium's `--user-data-dir`, and where chromedriver's log goes.
+    /// Chromium's `--user-data-dir` and temporary files, and chromedriver's log.
     scratch: tempfile::TempDir,
 }
 
@@ -113,8 +113,12 @@ impl Browser {
         let port = free_port();
         let log = std::fs::File::create(scratch.path().join("chromedriver.log"))
             .expect("chromedriver's log file");
+        // Chromium's own temporary files go in the scratch directory too, which goes at the end.
+        let browser_tmp = scratch.path().join("tmp");
+        std::fs::create_dir(&browser_tmp).expect("the browser's temporary directory");
         let driver = Command::new("chromedriver")
             .arg(format!("--port={port}"))
+            .env("TMPDIR", &browser_tmp)
             .stdin(Stdio::null())
             .stdout(log.try_clone().expect("log file"))
             .stderr(log)
