@@ -10,6 +10,7 @@ mod archive_pages;
 mod archive_signin;
 mod backup;
 mod binary;
+mod browser;
 mod challenges;
 mod editing;
 mod embedded;

@@ -255,6 +255,12 @@ impl FakeSlack {
         self.lock().oidc.signing_in = Some(person);
     }
 
+    /// No one approves at the authorize page from now on: it stays there, as Slack's page does
+    /// for a browser signed out of Slack.
+    pub fn sign_in_nobody(&self) {
+        self.lock().oidc.signing_in = None;
+    }
+
     /// Makes the token's granted scopes (what `auth.test` reports) exactly `scopes`.
     pub fn grant_scopes(&self, scopes: &[&str]) {
         self.lock().granted_scopes = Some(scopes.iter().map(|s| s.to_string()).collect());

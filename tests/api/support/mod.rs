@@ -1,6 +1,7 @@
 //! The test harness: the real app on a random port, a fresh database, a recording fake Slack,
 //! and a clock the test moves.
 
+pub mod browser;
 pub mod fake_slack;
 pub mod fake_socket;
 pub mod postgres;
