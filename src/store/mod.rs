@@ -1,6 +1,7 @@
 //! Postgres: the one place for queries. One file per aggregate, plain functions over
 //! `impl PgExecutor`; callers own transactions.
 
+pub mod calendars;
 pub mod challenges;
 pub mod digests;
 pub mod events;

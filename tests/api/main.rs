@@ -9,6 +9,7 @@ mod admins;
 mod archive_signin;
 mod backup;
 mod binary;
+mod calendar;
 mod challenges;
 mod editing;
 mod embedded;
