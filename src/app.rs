@@ -71,6 +71,7 @@ pub async fn run(
         slack,
         directory_wake.clone(),
         config.retention.clone(),
+        config.public_url.clone(),
     );
     let background = Background::start(&config, &state, directory_wake);
     let (socket_mode, mut http_state) = start_transport(&config, &state).await?;
@@ -139,6 +140,7 @@ fn shared_state(
     slack: SlackApi,
     directory_wake: Arc<Notify>,
     retention: RetentionSettings,
+    public_url: Option<url::Url>,
 ) -> AppState {
     let metrics = Arc::new(Metrics::default());
     let outbox_wake = Arc::new(Notify::new());
@@ -161,6 +163,7 @@ fn shared_state(
         sign_in_trouble: Arc::default(),
         reactions,
         retention,
+        public_url,
     }
 }
 

@@ -11,6 +11,8 @@
 
 #[path = "messages/agenda.rs"]
 mod agenda;
+#[path = "messages/calendar.rs"]
+mod calendar;
 #[path = "messages/cards.rs"]
 mod cards;
 #[path = "messages/challenges.rs"]

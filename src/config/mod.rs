@@ -2,7 +2,8 @@
 //!
 //! This module reads the environment contract; `logs` how the logs are written, read first;
 //! `tuning` holds how the outbox and the Socket Mode connections run, which only tests change;
-//! `retention` how long old delivery bookkeeping is kept; `web` the web archive's settings.
+//! `retention` how long old delivery bookkeeping is kept; `web` the public address and the web
+//! archive's settings.
 
 mod logs;
 mod retention;
@@ -65,6 +66,9 @@ pub struct Config {
     pub outbox: OutboxSettings,
     pub socket_mode: SocketModeSettings,
     pub retention: RetentionSettings,
+    /// `ARCHHOUR_PUBLIC_URL`: where people reach archhour (ending in `/`). The calendar feed's
+    /// address is built from it; `None` leaves `/archtopic calendar` saying to set it.
+    pub public_url: Option<Url>,
     /// The web archive and Sign in with Slack; `None` (the archive off) unless all of
     /// [`WEB_VARIABLES`] are set.
     pub web: Option<WebConfig>,
@@ -176,6 +180,7 @@ impl Config {
             outbox: outbox_settings(lookup)?,
             socket_mode: SocketModeSettings::default(),
             retention: retention::retention_settings(lookup)?,
+            public_url: web::public_url(lookup)?,
             web: web::web_config(lookup)?,
         })
     }

@@ -280,3 +280,39 @@ fn the_secret_key_must_be_hex_of_at_least_32_bytes() {
         "{error}"
     );
 }
+
+#[test]
+fn the_public_url_alone_serves_the_calendar_without_turning_the_archive_on() {
+    let off = Config::from_lookup(&lookup_from(&REQUIRED)).expect("valid");
+    assert_eq!(off.public_url, None);
+    let mut pairs = REQUIRED.to_vec();
+    pairs.push(("ARCHHOUR_PUBLIC_URL", " https://archhour.example.com/bot "));
+    let alone = Config::from_lookup(&lookup_from(&pairs)).expect("valid alone");
+    assert!(alone.web.is_none());
+    // A trailing slash is added, so paths join onto the URL rather than replacing its last part.
+    assert_eq!(
+        alone.public_url.map(|url| url.to_string()).as_deref(),
+        Some("https://archhour.example.com/bot/")
+    );
+    let with_all = Config::from_lookup(&lookup_from(&with_web(&[]))).expect("valid");
+    assert_eq!(
+        with_all.public_url.map(|url| url.to_string()).as_deref(),
+        Some("https://archhour.example.com/")
+    );
+    for (bad, reason) in [
+        (
+            "ftp://archhour.example.com/",
+            "must be an http:// or https:// URL",
+        ),
+        ("archhour.example.com", "relative URL without a base"),
+    ] {
+        let mut pairs = REQUIRED.to_vec();
+        pairs.push(("ARCHHOUR_PUBLIC_URL", bad));
+        let error = Config::from_lookup(&lookup_from(&pairs)).expect_err(bad);
+        let line = error.to_string();
+        assert!(
+            line.starts_with("ARCHHOUR_PUBLIC_URL is invalid:") && line.contains(reason),
+            "{line}"
+        );
+    }
+}

@@ -1,6 +1,8 @@
-//! The web archive's settings (DESIGN §7, "The web"): on only when all four of
-//! `SLACK_CLIENT_ID`, `SLACK_CLIENT_SECRET`, `ARCHHOUR_PUBLIC_URL` and `ARCHHOUR_SECRET_KEY` are
-//! set; some of them without the others is a mistake, named at start.
+//! The web's settings (DESIGN §7, "The web"): `ARCHHOUR_PUBLIC_URL` alone, where people reach
+//! archhour, which the calendar feed's address is built from; and the web archive's, on only
+//! when all four of `SLACK_CLIENT_ID`, `SLACK_CLIENT_SECRET`, `ARCHHOUR_PUBLIC_URL` and
+//! `ARCHHOUR_SECRET_KEY` are set (some of the archive's own three without the others is a
+//! mistake, named at start).
 
 use secrecy::{ExposeSecret, SecretBox, SecretString};
 use url::Url;
@@ -60,12 +62,27 @@ impl WebConfig {
     }
 }
 
-/// The web settings when all four variables are set, `None` when none is.
+/// `ARCHHOUR_PUBLIC_URL`, where people reach archhour, when set: the calendar feed needs it
+/// alone.
+pub fn public_url(lookup: &impl Fn(&str) -> Option<String>) -> Result<Option<Url>, ConfigError> {
+    non_empty(lookup, PUBLIC_URL)
+        .map(|text| base_url(PUBLIC_URL, &text))
+        .transpose()
+}
+
+const PUBLIC_URL: &str = "ARCHHOUR_PUBLIC_URL";
+
+/// The web settings when all four variables are set; `None` when none is, or only
+/// `ARCHHOUR_PUBLIC_URL` (which serves the calendar feed on its own).
 pub fn web_config(
     lookup: &impl Fn(&str) -> Option<String>,
 ) -> Result<Option<WebConfig>, ConfigError> {
     let values = WEB_VARIABLES.map(|name| non_empty(lookup, name));
-    if values.iter().all(Option::is_none) {
+    if WEB_VARIABLES
+        .iter()
+        .zip(&values)
+        .all(|(name, value)| value.is_none() || *name == PUBLIC_URL)
+    {
         return Ok(None);
     }
     if let Some(missing) = WEB_VARIABLES
@@ -92,7 +109,7 @@ pub fn web_config(
     Ok(Some(WebConfig {
         client_id: client_id.trim().to_string(),
         client_secret: client_secret.into(),
-        public_url: base_url("ARCHHOUR_PUBLIC_URL", &public_url)?,
+        public_url: base_url(PUBLIC_URL, &public_url)?,
         oauth_url: base_url("SLACK_OAUTH_URL", &oauth_url)?,
         secret_key: parse_secret_key(&secret_key)?,
     }))

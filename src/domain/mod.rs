@@ -3,6 +3,7 @@
 //! about the database, Slack's Web API or the workers.
 
 pub mod actions;
+pub mod calendar;
 pub mod challenges;
 pub mod command;
 pub mod ids;

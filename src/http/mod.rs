@@ -1,5 +1,7 @@
-//! The HTTP surface: Slack's three endpoints, health and metrics, and the web archive.
+//! The HTTP surface: Slack's three endpoints, health and metrics, the calendar feeds, and the web
+//! archive.
 
+mod calendar;
 mod ops;
 mod slack;
 mod track;
@@ -61,6 +63,7 @@ pub fn router(state: HttpState, metrics: MetricsRoute) -> Router {
     };
     let routes = slack_routes
         .route("/healthz", get(ops::healthz))
+        .route("/calendar/{file}", get(calendar::feed))
         .merge(web::routes());
     let routes = match metrics {
         MetricsRoute::Here => routes.route("/metrics", get(ops::metrics)),

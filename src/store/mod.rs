@@ -2,6 +2,7 @@
 //! `impl PgExecutor`; callers own transactions.
 
 pub mod archive;
+pub mod calendars;
 pub mod challenges;
 pub mod digests;
 pub mod events;

@@ -5,7 +5,8 @@ use anyhow::Context;
 use super::challenges;
 use super::membership::{self, Admission};
 use super::{
-    digest, edit, items, meeting, minutes, propose, recount, reminders, search, settings, withdraw,
+    calendar, digest, edit, items, meeting, minutes, propose, recount, reminders, search, settings,
+    withdraw,
 };
 use crate::compose;
 use crate::domain::command::{self, ChallengeCommand, Command, CommandError};
@@ -74,6 +75,7 @@ pub async fn handle(state: &AppState, command: SlashCommand) -> anyhow::Result<R
         Ok(Command::Minutes { post, date }) => minutes::minutes(state, &command, post, date).await,
         Ok(Command::Meeting(control)) => meeting::control(state, &command, control).await,
         Ok(Command::Challenge(challenge)) => challenges::command(state, &command, challenge).await,
+        Ok(Command::Calendar { reset }) => calendar::command(state, &command, reset).await,
         Ok(Command::ShowConfig) => {
             let settings = store::settings::load(&state.db, &command.channel_id)
                 .await

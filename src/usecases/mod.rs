@@ -8,6 +8,7 @@ pub const ACK_DEADLINE: std::time::Duration = std::time::Duration::from_millis(2
 mod admin_check;
 mod apply;
 pub mod archive;
+pub mod calendar;
 mod capture;
 mod challenges;
 pub mod commands;

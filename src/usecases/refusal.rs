@@ -145,6 +145,8 @@ pub enum FacilitatorsOnly {
     RecountVotes,
     /// `config key value`, `config facilitators …`.
     Configure,
+    /// `calendar reset`.
+    ResetCalendar,
 }
 
 impl FacilitatorsOnly {
@@ -161,6 +163,7 @@ impl FacilitatorsOnly {
                 blocks::facilitator_refusal("recount votes", facilitators)
             }
             FacilitatorsOnly::Configure => blocks::settings_refusal(facilitators),
+            FacilitatorsOnly::ResetCalendar => blocks::calendar::reset_refusal(facilitators),
         }
     }
 }

@@ -1,10 +1,12 @@
 //! What the use cases share: the database, the clock, the Slack client, metrics, the workers'
-//! wake-ups, who the bot is, the vote batcher, and what retention keeps.
+//! wake-ups, who the bot is, the vote batcher, what retention keeps, and where people reach
+//! the bot.
 
 use std::sync::{Arc, Mutex, OnceLock};
 
 use sqlx::PgPool;
 use tokio::sync::Notify;
+use url::Url;
 
 use super::reactions::ReactionIngest;
 use crate::clock::SharedClock;
@@ -32,6 +34,8 @@ pub struct AppState {
     pub reactions: ReactionIngest,
     /// What the daily retention job keeps, and how it deletes the rest.
     pub retention: RetentionSettings,
+    /// `ARCHHOUR_PUBLIC_URL`, ending in `/`: the calendar feed's address starts with it.
+    pub public_url: Option<Url>,
 }
 
 impl AppState {

@@ -11,6 +11,7 @@ mod archive_signin;
 mod backup;
 mod binary;
 mod browser;
+mod calendar;
 mod challenges;
 mod editing;
 mod embedded;

@@ -57,6 +57,8 @@ pub enum Command {
     /// `minutes [post] [last | YYYY-MM-DD]`: a meeting's minutes, to me or posted in the
     /// channel; the last meeting's without a date.
     Minutes { post: bool, date: Option<NaiveDate> },
+    /// `calendar`: the channel's calendar feed address; `calendar reset`: a new one.
+    Calendar { reset: bool },
     /// `challenge …`, `challenges [category]`: the architecture challenges log.
     Challenge(ChallengeCommand),
     /// `config`: show the channel's settings.

@@ -69,6 +69,11 @@ pub fn parse(text: &str) -> Result<Command, CommandError> {
         }
         ("digest", _) => usage(DIGEST_USAGE),
         ("minutes", rest) => parse_minutes(rest).map_or(usage(MINUTES_USAGE), Ok),
+        ("calendar", "") => Ok(Command::Calendar { reset: false }),
+        ("calendar", rest) if rest.eq_ignore_ascii_case("reset") => {
+            Ok(Command::Calendar { reset: true })
+        }
+        ("calendar", _) => usage(CALENDAR_USAGE),
         ("search", "") => usage(SEARCH_USAGE),
         ("search", words) => Ok(Command::Search(mrkdwn::to_plain(words))),
         ("challenge", "") => Ok(Command::Challenge(ChallengeCommand::Form)),

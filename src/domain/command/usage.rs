@@ -36,3 +36,6 @@ pub const MINUTES_USAGE: &str = "/archtopic minutes [post] [last | YYYY-MM-DD]";
 
 /// How to use `search`.
 pub const SEARCH_USAGE: &str = "/archtopic search documentation strategy";
+
+/// How to use `calendar`.
+pub const CALENDAR_USAGE: &str = "/archtopic calendar [reset]";

@@ -161,6 +161,7 @@ pub fn help() -> Reply {
          • `search words`: past and open topics · `digest preview`: this week's digest, to me · `digest`: post it (facilitators)\n\
          • `minutes [last | YYYY-MM-DD]`: a meeting's minutes, to me · `minutes post [last | YYYY-MM-DD]`: post them in the channel (facilitators)\n\
          • `challenge`: record something that slowed your team down in the architecture challenges log (a form; or in one line, `challenge Category | Issue | what happened`) · `challenges [category]`: the log · `challenge 7`: one issue, and a button to discuss it · `challenge 7 status …`: where it stands\n\
+         • `calendar`: this channel's meeting as a calendar feed to subscribe to, with the next agenda · `calendar reset`: a new feed address, the old one stops working (facilitators)\n\
          • `config`: this channel's settings; `config KEY VALUE` changes one (facilitators) · `help`: this message\n\
          *Notes in the meeting*: reply in the thread of a topic's card (the \"Now discussing\" message links to it). Each reply is recorded on that topic:\n\
          • `ACTION @owner what they will do due 2026-12-01`, `AI: …` or `[ ] …`: an action item. Its owners are the people it mentions, else you; `due YYYY-MM-DD` or `by YYYY-MM-DD` sets its due date.\n\

@@ -2,6 +2,7 @@
 //! All user-facing wording lives in this module.
 
 mod agenda;
+pub mod calendar;
 mod cards;
 pub mod challenges;
 mod commands;

@@ -120,6 +120,24 @@ pub async fn spawn_archive_app() -> TestApp {
     .await
 }
 
+/// Starts the app with `ARCHHOUR_PUBLIC_URL` set to its own address (and the web archive off),
+/// so `/archtopic calendar` gives feed addresses.
+pub async fn spawn_calendar_app() -> TestApp {
+    init_logs();
+    launch_with(
+        AppDatabase::fresh().await,
+        FakeSlack::start().await,
+        Arc::new(ManualClock::new(test_start())),
+        http_transport(),
+        test_outbox_settings(),
+        Extras {
+            public_url: true,
+            ..Extras::default()
+        },
+    )
+    .await
+}
+
 /// The key tests sign the archive's cookies with (hex, as `ARCHHOUR_SECRET_KEY` is written).
 pub const SECRET_KEY_HEX: &str = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
 
@@ -868,6 +886,9 @@ struct Extras {
     metrics_listener: MetricsListener,
     retention: RetentionSettings,
     web: bool,
+    /// Whether `ARCHHOUR_PUBLIC_URL` is set (the app's own address), as the web archive sets
+    /// it too.
+    public_url: bool,
 }
 
 impl Default for Extras {
@@ -876,6 +897,7 @@ impl Default for Extras {
             metrics_listener: MetricsListener::Shared,
             retention: keep_everything(),
             web: false,
+            public_url: false,
         }
     }
 }
@@ -947,6 +969,8 @@ async fn launch_with(
             retry_seconds: 1,
         },
         retention: extras.retention.clone(),
+        public_url: (extras.public_url || extras.web)
+            .then(|| format!("http://{addr}/").parse().expect("public URL")),
         web: extras.web.then(|| web_config(addr, &slack)),
     };
     let metrics = match extras.metrics_listener {

@@ -266,3 +266,21 @@ fn an_unknown_single_word_is_unknown_not_a_topic() {
         Ok(Command::Unknown("frobnicate".into()))
     );
 }
+
+#[test]
+fn calendar_takes_nothing_or_reset() {
+    assert_eq!(parse("calendar"), Ok(Command::Calendar { reset: false }));
+    assert_eq!(
+        parse("Calendar RESET"),
+        Ok(Command::Calendar { reset: true })
+    );
+    for text in ["calendar now", "calendar reset please"] {
+        assert_eq!(
+            parse(text),
+            Err(CommandError::Usage(UsageError {
+                usage: CALENDAR_USAGE
+            })),
+            "{text}"
+        );
+    }
+}
