@@ -146,7 +146,6 @@ fn shared_state(
     let outbox_wake = Arc::new(Notify::new());
     let reactions = ReactionIngest::start(Batcher {
         db: database::vote_batch_pool(&services.db, reactions::IN_FLIGHT_CONNECTIONS),
-        flush: database::vote_flush_pool(&services.db),
         clock: services.clock.clone(),
         metrics: metrics.clone(),
         outbox_wake: outbox_wake.clone(),

@@ -49,33 +49,11 @@ pub fn pool_options() -> PgPoolOptions {
 /// vote batches: no ping before each use, which would be a round trip on top of the batch's one
 /// statement. A connection that broke (the server restarted) fails the batch's statement and is
 /// dropped when returned (sqlx pings on release); the batcher retries on another.
-///
-/// Its commits do not wait for the disk (`synchronous_commit = off`), so the next batch may
-/// start while this one's WAL is written: the batcher acknowledges a batch's events only after
-/// a flush on [`vote_flush_pool`] has covered its commit, and the WAL reaches the disk in
-/// order, so a crash can lose only commits no one was told of, and every later one with them.
 pub fn vote_batch_pool(main: &PgPool, connections: u32) -> PgPool {
     pool_options()
         .max_connections(connections)
         .test_before_acquire(false)
-        .connect_lazy_with(
-            (*main.connect_options())
-                .clone()
-                .options([("synchronous_commit", "off")]),
-        )
-}
-
-/// One connection beside `main` for the vote batches' flushes (`store::votes::flush_commits`),
-/// its commits waiting for the disk whatever the server's default.
-pub fn vote_flush_pool(main: &PgPool) -> PgPool {
-    pool_options()
-        .max_connections(1)
-        .test_before_acquire(false)
-        .connect_lazy_with(
-            (*main.connect_options())
-                .clone()
-                .options([("synchronous_commit", "on")]),
-        )
+        .connect_lazy_with((*main.connect_options()).clone())
 }
 
 impl Database {

@@ -159,17 +159,6 @@ macro_rules! query_budgeted_votes {
     };
 }
 
-/// Returns once every commit made before it began is on disk, on a connection whose commits
-/// wait for the disk: taking a transaction id makes its commit write a WAL record, and waiting
-/// for that record flushes the WAL before it, the vote batches' commits included (they do not
-/// wait themselves: `database::vote_batch_pool`).
-pub async fn flush_commits(db: impl PgExecutor<'_>) -> sqlx::Result<()> {
-    sqlx::query_scalar!(r#"select pg_current_xact_id()::text as "xid!""#)
-        .fetch_one(db)
-        .await
-        .map(|_| ())
-}
-
 /// Counted votes per open card in a channel: with a budget, only each person's earliest
 /// `budget` votes on open topics count (computed over the channel's votes); without one, the
 /// tallies. Bots' reactions never count.

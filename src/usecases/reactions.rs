@@ -3,12 +3,10 @@
 //! Requests hand their event to one batching task and wait. The task takes every event that
 //! is waiting and applies them in one call to the database (`store::votes::apply`: dedupe by
 //! event id, vote upserts, tallies, card refreshes, new voters), which outside a transaction
-//! is one round trip and one commit. That commit does not wait for the disk: the next batch
-//! may start at once, while a flush ([`flush`]) covers this one's; only then are the requests
-//! answered, so every event is acknowledged after the commit that holds it is on disk. One
-//! batch is applied at a time while the next gathers (the longer one takes, the more the next
-//! holds); a batch that waits longer than [`SPARE_AFTER`] for the one being applied (stuck on a
-//! lock, say) is applied beside it.
+//! is one round trip and one commit; only then are the requests answered, so every event is
+//! acknowledged after the commit that holds it. One batch is applied at a time while the next
+//! gathers (the longer one takes, the more the next holds); a batch that waits longer than
+//! [`SPARE_AFTER`] for the one being applied (stuck on a lock, say) is applied beside it.
 //!
 //! A batch that touches a channel with a vote budget runs in a transaction instead, since its
 //! budget notices are rendered here and queued before the commit ([`follow_up`]).
@@ -17,7 +15,6 @@
 //! (counted as `stale`): the tombstone that would have stopped such an event may be gone.
 
 mod floor;
-mod flush;
 pub(super) mod follow_up;
 #[cfg(test)]
 mod tests;
@@ -71,11 +68,7 @@ pub struct ReactionIngest {
 /// What the batching task needs.
 #[derive(Debug, Clone)]
 pub struct Batcher {
-    /// Where batches are applied: `database::vote_batch_pool`, whose commits do not wait for
-    /// the disk.
     pub db: PgPool,
-    /// Where their commits are flushed: `database::vote_flush_pool`.
-    pub flush: PgPool,
     pub clock: SharedClock,
     pub metrics: Arc<Metrics>,
     /// Woken when a batch queued Slack calls.
@@ -89,7 +82,6 @@ pub struct Batcher {
 #[derive(Debug)]
 struct Running {
     batcher: Batcher,
-    flusher: flush::Flusher,
     budgeted: Mutex<HashSet<ChannelId>>,
     floor: floor::KnownFloor,
 }
@@ -128,7 +120,6 @@ impl ReactionIngest {
     pub fn start(batcher: Batcher) -> ReactionIngest {
         let (queue, events) = mpsc::channel(4 * MAX_BATCH);
         let running = Arc::new(Running {
-            flusher: flush::Flusher::start(batcher.flush.clone()),
             batcher,
             budgeted: Mutex::new(HashSet::new()),
             floor: floor::KnownFloor::default(),
@@ -137,8 +128,7 @@ impl ReactionIngest {
         ReactionIngest { queue }
     }
 
-    /// Applies one event durably; returns once the transaction holding it has committed and is
-    /// on disk.
+    /// Applies one event durably; returns once the transaction holding it has committed.
     pub async fn submit(&self, event: ReactionEvent) -> anyhow::Result<()> {
         let (done, committed) = oneshot::channel();
         self.queue
@@ -169,26 +159,17 @@ impl Running {
                 }
             }
             let running = self.clone();
-            tokio::spawn(async move { running.apply_and_answer(batch, slot).await });
+            tokio::spawn(async move {
+                running.apply_and_answer(batch).await;
+                drop(slot);
+            });
         }
     }
 
-    /// Applies a batch, gives up the turn, and answers once the batch is on disk. A batch that
-    /// wrote nothing (all redeliveries) waits for the flush too: the first delivery's commit
-    /// may not have reached the disk yet.
-    async fn apply_and_answer(
-        &self,
-        batch: Vec<(ReactionEvent, Waiter)>,
-        turn: OwnedSemaphorePermit,
-    ) {
+    async fn apply_and_answer(&self, batch: Vec<(ReactionEvent, Waiter)>) {
         let (reactions, waiters): (Vec<_>, Vec<_>) = batch.into_iter().unzip();
         let started = Instant::now();
-        let applied = self.apply_with_retries(&reactions).await;
-        drop(turn);
-        let result = match applied {
-            Ok(()) => self.flusher.flushed().await,
-            Err(error) => Err(error),
-        };
+        let result = self.apply_with_retries(&reactions).await;
         self.batcher
             .metrics
             .observe_vote_batch(reactions.len(), started.elapsed().as_secs_f64());
