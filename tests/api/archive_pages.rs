@@ -206,8 +206,8 @@ async fn an_imported_meeting_renders_and_its_markdown_is_what_minutes_prints() {
     let app = spawn_archive_app().await;
     app.propose("[discuss] Something to make the channel ours")
         .await;
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/fixtures/notes/arch-hour-2020-12-17.txt");
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/notes/arch-hour-2020-12-17.txt");
     import(
         &app.db,
         app.clock.as_ref(),
@@ -260,8 +260,8 @@ async fn the_challenges_log_sorts_by_the_column_asked_for() {
     let app = spawn_archive_app().await;
     app.propose("[discuss] Something to make the channel ours")
         .await;
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/fixtures/notes/arch-challenges-2020.txt");
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/notes/arch-challenges-2020.txt");
     let text = std::fs::read_to_string(&fixture).expect("the fixture");
     archhour::tools::challenges::import(
         &app.db,
