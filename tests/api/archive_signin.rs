@@ -35,6 +35,11 @@ impl Browser {
         self.client.get(url).send().await.expect("request answered")
     }
 
+    /// The page at `url`, whatever its status.
+    async fn page(&self, url: &str) -> String {
+        self.get(url).await.text().await.expect("a page")
+    }
+
     /// The cookies the browser would send to `url`.
     fn cookies_for(&self, url: &str) -> String {
         self.jar
@@ -322,24 +327,14 @@ async fn a_private_channel_is_listed_for_its_members_only() {
     app.slack.sign_in_as(SlackPerson::new("U_BO", TEAM, "Bo"));
     let outsider = Browser::new();
     assert_eq!(outsider.sign_in(&app).await.status(), 303);
-    let page = outsider
-        .get(&app.url("/archive"))
-        .await
-        .text()
-        .await
-        .expect("a page");
+    let page = outsider.page(&app.url("/archive")).await;
     assert!(page.contains("#arch-hour"), "{page}");
     assert!(!page.contains("secret-plans"), "{page}");
 
     app.slack.sign_in_as(SlackPerson::new("U_ANN", TEAM, "Ann"));
     let member = Browser::new();
     assert_eq!(member.sign_in(&app).await.status(), 303);
-    let page = member
-        .get(&app.url("/archive"))
-        .await
-        .text()
-        .await
-        .expect("a page");
+    let page = member.page(&app.url("/archive")).await;
     assert!(page.contains("<h2>#secret-plans (private)</h2>"), "{page}");
     assert!(page.contains("<h2>#arch-hour</h2>"), "{page}");
     // Who is in the channel was asked once and remembered for the second person.
