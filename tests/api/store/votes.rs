@@ -326,3 +326,42 @@ async fn a_vote_that_arrives_before_its_card_is_recorded_counts_later() {
         [topic.id]
     );
 }
+
+/// A vote batch commits without waiting for the disk; `flush_commits` on the same connection
+/// returns only once that commit is on disk (the WAL flushed past the batch's last record).
+/// Checked right after: the WAL writer flushes an asynchronous commit within its delay (200 ms
+/// by default), so without the flush the check fails.
+#[tokio::test]
+async fn a_flush_puts_the_connection_s_asynchronous_commits_on_disk() {
+    let db = Db::fresh().await;
+    let mut conn = db.conn().await;
+    sqlx::query("set synchronous_commit = off")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    sqlx::query("insert into workspaces (team_id) values ('T-FLUSH')")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    let written: String = sqlx::query_scalar("select pg_current_wal_insert_lsn()::text")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+
+    votes::flush_commits(&mut *conn).await.expect("flushing");
+
+    let on_disk: bool = sqlx::query_scalar("select pg_current_wal_flush_lsn() >= $1::text::pg_lsn")
+        .bind(&written)
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    assert!(on_disk, "the commit before the flush is on disk");
+    let setting: String = sqlx::query_scalar("show synchronous_commit")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    assert_eq!(
+        setting, "off",
+        "the flush changes the setting for itself only"
+    );
+}
