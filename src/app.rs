@@ -24,6 +24,7 @@ use crate::slack::api::SlackApi;
 use crate::slack::sign_in::{REFUSED_TOKEN, missing_scopes, sign_in};
 use crate::socket::SocketMode;
 use crate::socket::health::SocketHealth;
+use crate::usecases::installs;
 use crate::usecases::job_worker::JobWorker;
 use crate::usecases::reactions::{self, Batcher, ReactionIngest};
 use crate::usecases::{AppState, lock};
@@ -82,6 +83,15 @@ pub async fn run(
             config.outbox.call_timeout,
         ))
     });
+    if let Some(web) = &http_state.web {
+        // After a key rotation: seal again with the new key what the previous one sealed.
+        if let Err(error) = installs::reseal_stale(&state.db, &web.tokens).await {
+            tracing::error!(
+                error = format!("{error:#}"),
+                "sealing bot tokens again with the current key failed"
+            );
+        }
+    }
     let metrics_addr = listeners.metrics.as_ref().map(TcpListener::local_addr);
     tracing::info!(
         addr = %listeners.app.local_addr()?,

@@ -19,6 +19,7 @@ mod endpoints;
 mod faults;
 mod history;
 mod import;
+mod installing;
 mod logs;
 mod manifest;
 mod meeting;
