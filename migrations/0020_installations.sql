@@ -24,3 +24,8 @@ create table installations (
     -- The last re-install (equal to installed_at until one).
     updated_at timestamptz not null
 );
+
+-- The workspace a queued call is for: the worker makes it with that workspace's installation's
+-- token, or SLACK_BOT_TOKEN when it has none (single-workspace mode). Null, as every row queued
+-- before this and every row queued without a workspace: SLACK_BOT_TOKEN.
+alter table outbox add column team_id text;

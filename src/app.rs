@@ -18,10 +18,12 @@ use crate::database;
 use crate::http::web::WebState;
 use crate::http::{self, HttpState, MetricsRoute};
 use crate::metrics::{self, Metrics};
+use crate::outbox::tokens::TokenBook;
 use crate::outbox::user_directory::UserDirectory;
 use crate::outbox::worker::OutboxWorker;
 use crate::slack::api::SlackApi;
 use crate::slack::sign_in::{REFUSED_TOKEN, missing_scopes, sign_in};
+use crate::slack::token_cipher::TokenCipher;
 use crate::socket::SocketMode;
 use crate::socket::health::SocketHealth;
 use crate::usecases::installs;
@@ -217,6 +219,16 @@ impl Background {
             metrics: state.metrics.clone(),
             bot: state.bot.clone(),
             rate_limits: Default::default(),
+            tokens: Arc::new(TokenBook::new(
+                state.db.clone(),
+                config.web.as_ref().map(|web| {
+                    Arc::new(TokenCipher::new(
+                        web.secret_key_bytes(),
+                        web.previous_secret_key_bytes(),
+                    ))
+                }),
+                state.slack.clone(),
+            )),
         };
         let worker_task = tokio::spawn(worker.run(shutdown.child_token()));
         let refusal = Arc::new(OnceLock::new());

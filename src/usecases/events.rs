@@ -40,7 +40,7 @@ pub async fn handle(state: &AppState, event: InboundEvent) -> anyhow::Result<()>
             super::membership::learned(state, &channel_id, joined).await
         }
         InboundEvent::Uninstalled { team_id, why } => {
-            super::installs::forget(&state.db, &team_id, why).await
+            super::installs::forget(&state.db, &team_id, why, state.clock.now()).await
         }
         InboundEvent::Ignored { kind } => {
             tracing::debug!(%kind, "event acknowledged and ignored");

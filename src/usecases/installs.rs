@@ -78,11 +78,23 @@ pub async fn reseal_stale(db: &PgPool, cipher: &TokenCipher) -> anyhow::Result<u
 }
 
 /// Forgets `team`'s installation: Slack said the app was uninstalled there, or its bot token
-/// revoked. The workspace's topics, votes and meetings stay.
-pub async fn forget(db: &PgPool, team: &TeamId, why: &str) -> anyhow::Result<()> {
-    let deleted = store::installations::delete(db, team)
+/// revoked. The calls still queued for it are given up (kept as dead rows saying why); the
+/// workspace's topics, votes and meetings stay.
+pub async fn forget(
+    db: &PgPool,
+    team: &TeamId,
+    why: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let mut tx = db.begin().await.context("starting a transaction")?;
+    let deleted = store::installations::delete(&mut *tx, team)
         .await
         .context("deleting an installation")?;
-    tracing::info!(team_id = %team, why, deleted, "workspace uninstalled");
+    let reason = format!("not sent: the app was uninstalled from the workspace ({why})");
+    let given_up = store::outbox::give_up_for_team(&mut *tx, team, &reason, now)
+        .await
+        .context("giving up the workspace's queued calls")?;
+    tx.commit().await.context("committing an uninstall")?;
+    tracing::info!(team_id = %team, why, deleted, given_up, "workspace uninstalled");
     Ok(())
 }

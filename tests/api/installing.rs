@@ -18,12 +18,12 @@ use crate::support::fake_slack::install::{APP_ID, Installer};
 use crate::support::{SECRET_KEY_HEX, SecretKeys, TestApp, spawn_archive_app};
 
 /// A browser: keeps cookies, and follows no redirect by itself, so each step is seen.
-struct Browser {
+pub struct Browser {
     client: reqwest::Client,
 }
 
 impl Browser {
-    fn new() -> Browser {
+    pub fn new() -> Browser {
         let client = reqwest::Client::builder()
             .cookie_provider(Arc::new(reqwest::cookie::Jar::default()))
             .redirect(Policy::none())
@@ -57,7 +57,7 @@ impl Browser {
     }
 
     /// The whole round trip for `installer`: the redirect's status and page.
-    async fn install(&self, app: &TestApp, installer: Installer) -> (u16, String) {
+    pub async fn install(&self, app: &TestApp, installer: Installer) -> (u16, String) {
         app.slack.install_as(installer);
         let back = self.to_slack_and_back(app).await;
         let answer = self.get(&back).await;
@@ -104,7 +104,7 @@ fn cipher(current: &str, previous: Option<&str>) -> TokenCipher {
 }
 
 /// The token the fake handed out for `team`.
-fn issued_token(app: &TestApp, team: &str) -> String {
+pub fn issued_token(app: &TestApp, team: &str) -> String {
     let tokens: Vec<String> = app
         .slack
         .installed_tokens()
@@ -366,7 +366,7 @@ async fn after_a_key_rotation_the_tokens_are_sealed_again_with_the_new_key() {
     );
 }
 
-fn lifecycle_event(event_id: &str, team: &str, event: Value) -> Value {
+pub fn lifecycle_event(event_id: &str, team: &str, event: Value) -> Value {
     json!({
         "token": "legacy", "team_id": team, "api_app_id": APP_ID, "type": "event_callback",
         "event_id": event_id, "event_time": 1_700_000_000, "event": event

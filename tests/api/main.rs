@@ -35,3 +35,4 @@ mod socket_mode;
 mod store;
 mod support;
 mod voting;
+mod workspace_tokens;
