@@ -18,12 +18,15 @@ use crate::database;
 use crate::http::web::WebState;
 use crate::http::{self, HttpState, MetricsRoute};
 use crate::metrics::{self, Metrics};
+use crate::outbox::tokens::TokenBook;
 use crate::outbox::user_directory::UserDirectory;
 use crate::outbox::worker::OutboxWorker;
 use crate::slack::api::SlackApi;
 use crate::slack::sign_in::{REFUSED_TOKEN, missing_scopes, sign_in};
+use crate::slack::token_cipher::TokenCipher;
 use crate::socket::SocketMode;
 use crate::socket::health::SocketHealth;
+use crate::usecases::installs;
 use crate::usecases::job_worker::JobWorker;
 use crate::usecases::reactions::{self, Batcher, ReactionIngest};
 use crate::usecases::{AppState, lock};
@@ -82,6 +85,15 @@ pub async fn run(
             config.outbox.call_timeout,
         ))
     });
+    if let Some(web) = &http_state.web {
+        // After a key rotation: seal again with the new key what the previous one sealed.
+        if let Err(error) = installs::reseal_stale(&state.db, &web.tokens).await {
+            tracing::error!(
+                error = format!("{error:#}"),
+                "sealing bot tokens again with the current key failed"
+            );
+        }
+    }
     let metrics_addr = listeners.metrics.as_ref().map(TcpListener::local_addr);
     tracing::info!(
         addr = %listeners.app.local_addr()?,
@@ -207,6 +219,16 @@ impl Background {
             metrics: state.metrics.clone(),
             bot: state.bot.clone(),
             rate_limits: Default::default(),
+            tokens: Arc::new(TokenBook::new(
+                state.db.clone(),
+                config.web.as_ref().map(|web| {
+                    Arc::new(TokenCipher::new(
+                        web.secret_key_bytes(),
+                        web.previous_secret_key_bytes(),
+                    ))
+                }),
+                state.slack.clone(),
+            )),
         };
         let worker_task = tokio::spawn(worker.run(shutdown.child_token()));
         let refusal = Arc::new(OnceLock::new());

@@ -316,3 +316,47 @@ fn the_public_url_alone_serves_the_calendar_without_turning_the_archive_on() {
         );
     }
 }
+
+#[test]
+fn a_previous_secret_key_is_read_beside_the_current_one_and_refused_without_it() {
+    let previous = "1f1e1d1c1b1a191817161514131211100f0e0d0c0b0a09080706050403020100";
+    let rotating = with_web(&[("ARCHHOUR_SECRET_KEY_PREVIOUS", previous)]);
+    let web = Config::from_lookup(&lookup_from(&rotating))
+        .expect("valid")
+        .web
+        .expect("on");
+    assert_eq!(
+        web.previous_secret_key_bytes().map(|key| key[0]),
+        Some(0x1f)
+    );
+    assert_eq!(
+        web.install_redirect_uri().as_str(),
+        "https://archhour.example.com/slack/oauth_redirect"
+    );
+    assert!(!format!("{web:?}").contains("1f1e1d"));
+    let unrotated = Config::from_lookup(&lookup_from(&with_web(&[]))).expect("valid");
+    assert!(
+        unrotated
+            .web
+            .expect("on")
+            .previous_secret_key_bytes()
+            .is_none()
+    );
+    let mut alone = REQUIRED.to_vec();
+    alone.push(("ARCHHOUR_SECRET_KEY_PREVIOUS", previous));
+    let line = Config::from_lookup(&lookup_from(&alone))
+        .expect_err("previous alone")
+        .to_string();
+    assert!(
+        line.starts_with("ARCHHOUR_SECRET_KEY is not set:"),
+        "{line}"
+    );
+    let short = with_web(&[("ARCHHOUR_SECRET_KEY_PREVIOUS", "0001")]);
+    let line = Config::from_lookup(&lookup_from(&short))
+        .expect_err("short previous")
+        .to_string();
+    assert!(
+        line.starts_with("ARCHHOUR_SECRET_KEY_PREVIOUS is invalid: 2 bytes is too short"),
+        "{line}"
+    );
+}

@@ -2,7 +2,9 @@
 //! archhour, which the calendar feed's address is built from; and the web archive's, on only
 //! when all four of `SLACK_CLIENT_ID`, `SLACK_CLIENT_SECRET`, `ARCHHOUR_PUBLIC_URL` and
 //! `ARCHHOUR_SECRET_KEY` are set (some of the archive's own three without the others is a
-//! mistake, named at start).
+//! mistake, named at start). The same settings turn on the "Add to Slack" install, whose bot
+//! tokens are sealed with a key derived from `ARCHHOUR_SECRET_KEY`; during a rotation
+//! `ARCHHOUR_SECRET_KEY_PREVIOUS` still opens what the old key sealed.
 
 use secrecy::{ExposeSecret, SecretBox, SecretString};
 use url::Url;
@@ -39,8 +41,12 @@ pub struct WebConfig {
     pub public_url: Url,
     /// `SLACK_OAUTH_URL`: where Slack's authorize page lives.
     pub oauth_url: Url,
-    /// `ARCHHOUR_SECRET_KEY`, decoded: the key the cookies' signing key is derived from.
+    /// `ARCHHOUR_SECRET_KEY`, decoded: the key the cookies' signing key and the bot tokens'
+    /// sealing key are derived from.
     pub secret_key: SecretBox<[u8]>,
+    /// `ARCHHOUR_SECRET_KEY_PREVIOUS`, decoded, during a key rotation: bot tokens it sealed
+    /// still open, and are sealed again with `secret_key` at start.
+    pub previous_secret_key: Option<SecretBox<[u8]>>,
 }
 
 impl WebConfig {
@@ -60,6 +66,20 @@ impl WebConfig {
     pub fn secret_key_bytes(&self) -> &[u8] {
         self.secret_key.expose_secret()
     }
+
+    pub fn previous_secret_key_bytes(&self) -> Option<&[u8]> {
+        self.previous_secret_key
+            .as_ref()
+            .map(|key| key.expose_secret())
+    }
+
+    /// Where Slack sends an installer back after "Add to Slack": listed among the Slack app's
+    /// redirect URLs too.
+    pub fn install_redirect_uri(&self) -> Url {
+        self.public_url
+            .join("slack/oauth_redirect")
+            .unwrap_or_else(|_| self.public_url.clone())
+    }
 }
 
 /// `ARCHHOUR_PUBLIC_URL`, where people reach archhour, when set: the calendar feed needs it
@@ -71,6 +91,7 @@ pub fn public_url(lookup: &impl Fn(&str) -> Option<String>) -> Result<Option<Url
 }
 
 const PUBLIC_URL: &str = "ARCHHOUR_PUBLIC_URL";
+const PREVIOUS_KEY: &str = "ARCHHOUR_SECRET_KEY_PREVIOUS";
 
 /// The web settings when all four variables are set; `None` when none is, or only
 /// `ARCHHOUR_PUBLIC_URL` (which serves the calendar feed on its own).
@@ -78,11 +99,18 @@ pub fn web_config(
     lookup: &impl Fn(&str) -> Option<String>,
 ) -> Result<Option<WebConfig>, ConfigError> {
     let values = WEB_VARIABLES.map(|name| non_empty(lookup, name));
+    let previous = non_empty(lookup, PREVIOUS_KEY);
     if WEB_VARIABLES
         .iter()
         .zip(&values)
         .all(|(name, value)| value.is_none() || *name == PUBLIC_URL)
     {
+        if previous.is_some() {
+            return Err(ConfigError::Missing {
+                name: "ARCHHOUR_SECRET_KEY",
+                hint: "ARCHHOUR_SECRET_KEY_PREVIOUS is set, which only makes sense beside the current key and the web settings; set them, or unset it",
+            });
+        }
         return Ok(None);
     }
     if let Some(missing) = WEB_VARIABLES
@@ -111,7 +139,10 @@ pub fn web_config(
         client_secret: client_secret.into(),
         public_url: base_url(PUBLIC_URL, &public_url)?,
         oauth_url: base_url("SLACK_OAUTH_URL", &oauth_url)?,
-        secret_key: parse_secret_key(&secret_key)?,
+        secret_key: parse_secret_key("ARCHHOUR_SECRET_KEY", &secret_key)?,
+        previous_secret_key: previous
+            .map(|text| parse_secret_key(PREVIOUS_KEY, &text))
+            .transpose()?,
     }))
 }
 
@@ -136,13 +167,11 @@ fn base_url(name: &'static str, text: &str) -> Result<Url, ConfigError> {
     Ok(url)
 }
 
-/// `ARCHHOUR_SECRET_KEY` is hex (`openssl rand -hex 32`): one way to write it, so a key is never
-/// read two ways. It must decode to at least [`MIN_SECRET_KEY_BYTES`] bytes.
-fn parse_secret_key(text: &str) -> Result<SecretBox<[u8]>, ConfigError> {
-    let invalid = |reason: String| ConfigError::Invalid {
-        name: "ARCHHOUR_SECRET_KEY",
-        reason,
-    };
+/// `ARCHHOUR_SECRET_KEY` (and `ARCHHOUR_SECRET_KEY_PREVIOUS`) is hex (`openssl rand -hex 32`):
+/// one way to write it, so a key is never read two ways. It must decode to at least
+/// [`MIN_SECRET_KEY_BYTES`] bytes.
+fn parse_secret_key(name: &'static str, text: &str) -> Result<SecretBox<[u8]>, ConfigError> {
+    let invalid = |reason: String| ConfigError::Invalid { name, reason };
     let bytes = hex::decode(text.trim()).map_err(|_| {
         invalid("expected hex digits (make one with `openssl rand -hex 32`)".to_string())
     })?;

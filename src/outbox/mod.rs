@@ -1,7 +1,8 @@
 //! The outbox: Slack calls queued in the transaction of the change that caused them (and the
 //! reads a later step acts on), and the worker that makes them durably, with retries, timeouts
 //! and Slack's rate limits. Also the leased-queue loop and backoff the jobs worker shares, and
-//! the background look-up of new voters (which calls `users.info` itself).
+//! the background look-up of new voters (which calls `users.info` itself), and which bot token
+//! each call is made with (`tokens`).
 
 mod after_send;
 pub mod backoff;
@@ -9,6 +10,7 @@ mod dead_letters;
 pub mod drain;
 pub mod rate_limits;
 mod render;
+pub mod tokens;
 pub mod user_directory;
 pub mod worker;
 

@@ -16,6 +16,7 @@ use super::backoff::{may_try_again, retry_delay};
 use super::dead_letters;
 use super::drain::{Drain, LeasedQueue};
 use super::rate_limits::RateLimits;
+use super::tokens::TokenBook;
 use crate::clock::SharedClock;
 use crate::config::OutboxSettings;
 use crate::domain::membership::{Membership, Outside};
@@ -40,6 +41,9 @@ pub struct OutboxWorker {
     pub bot: Arc<OnceLock<BotIdentity>>,
     /// Slack's rate limits met so far.
     pub rate_limits: Arc<RateLimits>,
+    /// Each workspace's bot token; `slack` is replaced by the row's workspace's client for each
+    /// delivery.
+    pub tokens: Arc<TokenBook>,
 }
 
 /// A call Slack accepted.
@@ -78,7 +82,25 @@ impl LeasedQueue for OutboxWorker {
     }
 
     async fn process(&self, row: Claimed) {
-        self.deliver(row).await;
+        match self.tokens.slack_for(row.team.as_ref()).await {
+            Ok(slack) => {
+                OutboxWorker {
+                    slack,
+                    ..self.clone()
+                }
+                .deliver(row)
+                .await
+            }
+            Err(error) => {
+                let method = row.outgoing.method_name();
+                let unknown = CallError::Retryable {
+                    reason: format!("{error:#}"),
+                    retry_after: None,
+                    maybe_sent: false,
+                };
+                self.record(&row, method, None, Err(unknown)).await;
+            }
+        }
     }
 
     async fn next_due(&self) -> anyhow::Result<Option<chrono::DateTime<chrono::Utc>>> {

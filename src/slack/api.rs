@@ -60,6 +60,16 @@ impl SlackApi {
         })
     }
 
+    /// The same client acting with another bot token: a workspace's installed through "Add to
+    /// Slack".
+    pub fn with_token(&self, token: &SecretString) -> SlackApi {
+        SlackApi {
+            client: self.client.clone(),
+            token: SlackApiToken::new(token.expose_secret().to_string().into()),
+            timeout: self.timeout,
+        }
+    }
+
     /// The underlying slack-morphism client, for the Socket Mode listener.
     pub fn client(&self) -> Arc<SlackClient<Connector>> {
         self.client.clone()

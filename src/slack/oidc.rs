@@ -178,7 +178,7 @@ pub async fn user_name(
     Ok(answer["name"].as_str().map(str::to_string))
 }
 
-fn unreadable(reason: String) -> CallError {
+pub(super) fn unreadable(reason: String) -> CallError {
     CallError::Retryable {
         reason,
         retry_after: None,
@@ -186,8 +186,9 @@ fn unreadable(reason: String) -> CallError {
     }
 }
 
-/// POSTs a form to a Web API method and returns Slack's answer when `ok`.
-async fn call(
+/// POSTs a form to a Web API method and returns Slack's answer when `ok` (the OAuth v2
+/// install's `oauth.v2.access` too).
+pub(super) async fn call(
     api_url: &Url,
     method: &str,
     token: Option<&SecretString>,

@@ -9,6 +9,7 @@ pub mod events;
 pub mod history;
 mod ids;
 pub mod imports;
+pub mod installations;
 pub mod items;
 pub mod jobs;
 pub mod meetings;

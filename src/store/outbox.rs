@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
 use sqlx::types::Json;
 
+use crate::domain::ids::TeamId;
 use crate::slack::api::CallReceipt;
 use crate::slack::outgoing::{AfterSend, Delivery, Outgoing};
 
@@ -20,6 +21,8 @@ pub struct Claimed {
     /// An earlier attempt may have reached Slack without its outcome being recorded.
     pub maybe_sent: bool,
     pub created_at: DateTime<Utc>,
+    /// The workspace the call is for, whose token makes it; `None`: `SLACK_BOT_TOKEN`.
+    pub team: Option<TeamId>,
 }
 
 struct ClaimedRow {
@@ -30,6 +33,7 @@ struct ClaimedRow {
     after_send: Option<Json<AfterSend>>,
     was_unconfirmed: bool,
     created_at: DateTime<Utc>,
+    team_id: Option<String>,
 }
 
 /// Queues a delivery, due `delivery.delay` after `now`. Returns false when nothing new was
@@ -162,7 +166,8 @@ pub async fn claim_due(
          where outbox.id = due.id
          returning outbox.id, outbox.idempotency_key, outbox.attempts,
                    outbox.call as \"call: Json<Outgoing>\",
-                   outbox.after_send as \"after_send: Json<AfterSend>\", due.unconfirmed as was_unconfirmed, outbox.created_at",
+                   outbox.after_send as \"after_send: Json<AfterSend>\", due.unconfirmed as was_unconfirmed, outbox.created_at,
+                   outbox.team_id",
         now,
         lease_until,
         limit,
@@ -180,8 +185,29 @@ pub async fn claim_due(
             after_send: row.after_send.map(|json| json.0),
             maybe_sent: row.was_unconfirmed,
             created_at: row.created_at,
+            team: row.team_id.as_deref().map(TeamId::from),
         })
         .collect())
+}
+
+/// Gives up on every call still queued for `team` (the app was uninstalled there): each stays
+/// as a dead row saying so, for the record. Returns how many.
+pub async fn give_up_for_team(
+    db: impl PgExecutor<'_>,
+    team: &TeamId,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<u64> {
+    sqlx::query!(
+        "update outbox set state = 'dead', last_error = $2, lease_until = null, finished_at = $3
+         where team_id = $1 and state = 'pending'",
+        team.as_str(),
+        reason,
+        now
+    )
+    .execute(db)
+    .await
+    .map(|done| done.rows_affected())
 }
 
 /// Marks a claimed row delivered. Returns false if the claim was lost meanwhile.

@@ -1,4 +1,6 @@
-//! Events API callbacks: reactions become votes; everything else is acknowledged.
+//! Events API callbacks: reactions become votes, thread replies notes, membership changes
+//! the bot's standing, an uninstall forgets the workspace's installation; everything else is
+//! acknowledged.
 
 use crate::slack::inbound::InboundEvent;
 use crate::usecases::AppState;
@@ -36,6 +38,9 @@ pub async fn handle(state: &AppState, event: InboundEvent) -> anyhow::Result<()>
                 return Ok(());
             }
             super::membership::learned(state, &channel_id, joined).await
+        }
+        InboundEvent::Uninstalled { team_id, why } => {
+            super::installs::forget(&state.db, &team_id, why, state.clock.now()).await
         }
         InboundEvent::Ignored { kind } => {
             tracing::debug!(%kind, "event acknowledged and ignored");

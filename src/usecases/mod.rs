@@ -18,6 +18,7 @@ mod edit;
 pub mod events;
 mod facilitators;
 mod home;
+pub mod installs;
 pub mod interactions;
 mod items;
 pub mod job_worker;

@@ -25,6 +25,8 @@ pub const SIGN_IN_COOKIE: &str = "archhour_sign_in";
 pub const SESSION_LENGTH: Duration = Duration::hours(12);
 /// How long a person has to finish signing in at Slack.
 pub const SIGN_IN_WINDOW: Duration = Duration::minutes(10);
+/// The `state` of an "Add to Slack" install under way.
+pub const INSTALL_COOKIE: &str = "archhour_install";
 
 /// Who is signed in, until when.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,6 +44,13 @@ pub struct SignInAttempt {
     pub nonce: String,
     /// The archive page to open once signed in (a path on this site).
     pub return_to: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// An install sent to Slack and not yet back: the `state` the redirect must carry, until when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InstallAttempt {
+    pub state: String,
     pub expires_at: DateTime<Utc>,
 }
 

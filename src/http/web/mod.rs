@@ -1,7 +1,8 @@
 //! The web archive and Sign in with Slack (DESIGN §7, "The web"): `GET /archive` and a
 //! channel's pages (one module each: `channel`, `meeting`, `topic`, `search`, `challenges`), and
-//! `GET /auth/slack`, `GET /auth/slack/callback`, `POST /auth/signout`. Without the web
-//! settings each of them answers a short page saying the archive is off.
+//! `GET /auth/slack`, `GET /auth/slack/callback`, `POST /auth/signout`; and "Add to Slack",
+//! `GET /slack/install` and `GET /slack/oauth_redirect` (`install`). Without the web settings
+//! each of them answers a short page saying the archive is off.
 
 mod archive;
 mod auth;
@@ -9,6 +10,7 @@ mod challenges;
 mod channel;
 pub mod cookies;
 mod guard;
+mod install;
 mod meeting;
 pub mod pages;
 mod search;
@@ -24,6 +26,7 @@ use url::Url;
 
 use super::HttpState;
 use crate::config::WebConfig;
+use crate::slack::token_cipher::TokenCipher;
 use crate::usecases::archive::ChannelAccess;
 use cookies::Cookies;
 
@@ -37,12 +40,18 @@ pub struct WebState {
     /// How long a call to Slack may take.
     pub timeout: Duration,
     pub access: ChannelAccess,
+    /// Seals the bot tokens "Add to Slack" installs hand over.
+    pub tokens: TokenCipher,
 }
 
 impl WebState {
     pub fn new(config: WebConfig, api_url: Url, timeout: Duration) -> WebState {
         WebState {
             cookies: Cookies::new(config.secret_key_bytes(), config.secure_cookies()),
+            tokens: TokenCipher::new(
+                config.secret_key_bytes(),
+                config.previous_secret_key_bytes(),
+            ),
             config,
             api_url,
             timeout,
@@ -63,6 +72,8 @@ pub fn routes() -> Router<HttpState> {
         .route("/auth/slack", get(auth::start))
         .route("/auth/slack/callback", get(auth::callback))
         .route("/auth/signout", post(auth::sign_out))
+        .route("/slack/install", get(install::start))
+        .route("/slack/oauth_redirect", get(install::redirect))
 }
 
 /// A page as a response, never cached: each one is for one person.

@@ -143,6 +143,35 @@ pub fn refusal(title: &str, explanation: &str) -> Markup {
     )
 }
 
+/// "Add to Slack" went through: what to do next in the workspace.
+pub fn installed(team_id: &str) -> Markup {
+    page(
+        "Arch Hour is installed",
+        None,
+        html! {
+            h1 { "Arch Hour is installed" }
+            p { "Arch Hour now serves your Slack workspace (" code { (team_id) } ")." }
+            p { "Next: in the channel that holds your architecture meeting, propose a topic with "
+                code { "/archtopic propose …" } " (Arch Hour joins a public channel by itself; "
+                "invite it to a private one with " code { "/invite @Arch Hour" } "), and see "
+                code { "/archtopic help" } " for the rest." }
+        },
+    )
+}
+
+/// "Add to Slack" did not go through: why, and the way to start again.
+pub fn install_refused(title: &str, explanation: &str) -> Markup {
+    page(
+        title,
+        None,
+        html! {
+            h1 { (title) }
+            p { (explanation) }
+            p { a href="/slack/install" { "Add to Slack again" } }
+        },
+    )
+}
+
 /// A page that is not there, or not for this person.
 pub fn not_found(viewer: Viewer<'_>) -> Markup {
     problem(

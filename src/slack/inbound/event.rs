@@ -33,6 +33,12 @@ pub enum InboundEvent {
         user_id: Option<UserId>,
         joined: bool,
     },
+    /// The app was uninstalled from the workspace (`app_uninstalled`), or its bot token revoked
+    /// (`tokens_revoked` naming bot tokens): the workspace's installation is void.
+    Uninstalled {
+        team_id: TeamId,
+        why: &'static str,
+    },
     Ignored {
         kind: String,
     },
@@ -157,21 +163,40 @@ pub fn callback_event(callback: SlackPushEventCallback) -> InboundEvent {
             user_id: Some(UserId::from(left.user.0)),
             joined: false,
         },
-        SlackEventCallbackBody::Unknown(raw) => {
-            match (raw["type"].as_str(), raw["channel"].as_str()) {
-                // Not modelled by slack-morphism: sent to the bot when it is removed.
-                (Some("channel_left" | "group_left"), Some(channel)) => InboundEvent::Membership {
-                    channel_id: ChannelId::from(channel),
-                    user_id: None,
-                    joined: false,
-                },
-                (kind, _) => InboundEvent::Ignored {
-                    kind: kind.unwrap_or("unknown").to_string(),
-                },
-            }
-        }
+        SlackEventCallbackBody::AppUninstalled(_) => InboundEvent::Uninstalled {
+            team_id,
+            why: "app_uninstalled",
+        },
+        SlackEventCallbackBody::Unknown(raw) => unmodelled(team_id, &raw),
         other => InboundEvent::Ignored {
             kind: event_kind(&other),
+        },
+    }
+}
+
+/// An event slack-morphism does not model, read from its JSON.
+fn unmodelled(team_id: TeamId, raw: &serde_json::Value) -> InboundEvent {
+    match (raw["type"].as_str(), raw["channel"].as_str()) {
+        // Only revoked bot tokens void the install (a person's revoked Sign in with Slack token
+        // does not).
+        (Some("tokens_revoked"), _)
+            if raw["tokens"]["bot"]
+                .as_array()
+                .is_some_and(|bots| !bots.is_empty()) =>
+        {
+            InboundEvent::Uninstalled {
+                team_id,
+                why: "tokens_revoked",
+            }
+        }
+        // Sent to the bot when it is removed.
+        (Some("channel_left" | "group_left"), Some(channel)) => InboundEvent::Membership {
+            channel_id: ChannelId::from(channel),
+            user_id: None,
+            joined: false,
+        },
+        (kind, _) => InboundEvent::Ignored {
+            kind: kind.unwrap_or("unknown").to_string(),
         },
     }
 }
@@ -324,5 +349,34 @@ mod tests {
                 challenge: "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P".into()
             }
         );
+    }
+
+    #[test]
+    fn an_uninstall_or_revoked_bot_token_voids_the_workspaces_install() {
+        let callback = |event: &str| {
+            format!(
+                r#"{{"token":"x","team_id":"T9","api_app_id":"A1","type":"event_callback",
+                   "event_id":"Ev9","event_time":1700000100,"event":{event}}}"#
+            )
+        };
+        let uninstalled = |why| {
+            EventRequest::Callback(InboundEvent::Uninstalled {
+                team_id: TeamId::from("T9"),
+                why,
+            })
+        };
+        let parsed = |event: &str| parse_event(callback(event).as_bytes()).expect("parses");
+        assert_eq!(
+            parsed(r#"{"type":"app_uninstalled"}"#),
+            uninstalled("app_uninstalled")
+        );
+        assert_eq!(
+            parsed(r#"{"type":"tokens_revoked","tokens":{"oauth":[],"bot":["UBOT"]}}"#),
+            uninstalled("tokens_revoked")
+        );
+        assert!(matches!(
+            parsed(r#"{"type":"tokens_revoked","tokens":{"oauth":["U1"],"bot":[]}}"#),
+            EventRequest::Callback(InboundEvent::Ignored { .. })
+        ));
     }
 }

@@ -20,8 +20,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use serde_json::{Value, json};
 
+use install::Installs;
 use oidc::Oidc;
 
+#[path = "fake_install.rs"]
+pub mod install;
 #[path = "fake_oidc.rs"]
 pub mod oidc;
 
@@ -95,6 +98,8 @@ struct Recorder {
     members: HashMap<String, Vec<String>>,
     /// Sign in with Slack's codes and tokens.
     oidc: Oidc,
+    /// "Add to Slack"'s codes and the bot tokens it handed out.
+    installs: Installs,
     /// Rate limits per method: calls allowed per one-second window.
     limits: HashMap<String, usize>,
     /// The current window per limited method: when it started and the calls it has taken.
@@ -122,6 +127,8 @@ impl Recorder {
         match token {
             None => Some("not_authed"),
             Some(token) if ACCEPTED_TOKENS.contains(&token) => None,
+            Some(token) if self.installs.team_of(token).is_some() => None,
+            Some(token) if self.installs.revoked.contains(token) => Some("token_revoked"),
             Some(_) => Some("invalid_auth"),
         }
     }
@@ -261,6 +268,31 @@ impl FakeSlack {
         self.lock().oidc.signing_in = None;
     }
 
+    /// The workspace (and person) that approves at the "Add to Slack" authorize page from now
+    /// on.
+    pub fn install_as(&self, installer: install::Installer) {
+        self.lock().installs.installing = Some(installer);
+    }
+
+    /// The app is removed from `team`, as Slack does before it sends `app_uninstalled`: every
+    /// bot token it handed out there answers `token_revoked` from now on.
+    pub fn uninstall_from(&self, team: &str) {
+        let mut recorder = self.lock();
+        let tokens: Vec<String> = recorder
+            .installs
+            .tokens
+            .iter()
+            .filter(|(_, of)| of.as_str() == team)
+            .map(|(token, _)| token.clone())
+            .collect();
+        recorder.installs.revoked.extend(tokens);
+    }
+
+    /// The workspace of each bot token the install handed out.
+    pub fn installed_tokens(&self) -> HashMap<String, String> {
+        self.lock().installs.tokens.clone()
+    }
+
     /// Makes the token's granted scopes (what `auth.test` reports) exactly `scopes`.
     pub fn grant_scopes(&self, scopes: &[&str]) {
         self.lock().granted_scopes = Some(scopes.iter().map(|s| s.to_string()).collect());
@@ -287,6 +319,11 @@ impl FakeSlack {
                 "/openid/connect/authorize",
                 axum::routing::get(oidc::authorize),
             )
+            .route(
+                "/oauth/v2/authorize",
+                axum::routing::get(install::authorize),
+            )
+            .route("/api/oauth.v2.access", any(install::access))
             .route("/api/openid.connect.token", any(oidc::token))
             .route("/api/openid.connect.userInfo", any(oidc::user_info))
             .with_state(recorder.clone());
@@ -444,7 +481,7 @@ async fn answer(
         );
         recorder.calls.push(RecordedCall {
             method: method.clone(),
-            token,
+            token: token.clone(),
             args: args.clone(),
             succeeded: takes_effect,
         });
@@ -456,7 +493,13 @@ async fn answer(
             let channel = args["channel"].as_str().unwrap_or("").to_string();
             recorder.posted.push((channel, ts.clone(), args.clone()));
         }
-        let answer = default_answer(&recorder, &method, &args, &ts);
+        let mut answer = default_answer(&recorder, &method, &args, &ts);
+        if method == "auth.test"
+            && let Some(team) = token.as_deref().and_then(|t| recorder.installs.team_of(t))
+        {
+            answer["team_id"] = json!(team);
+            answer["user_id"] = json!(install::bot_user_of(team));
+        }
         (scripted, answer)
     };
     match scripted {

@@ -67,6 +67,8 @@ pub struct TestApp {
     retention: RetentionSettings,
     /// Whether the web archive is on (its peers and restarts keep it so).
     web: bool,
+    /// `ARCHHOUR_SECRET_KEY` and `ARCHHOUR_SECRET_KEY_PREVIOUS`, hex, when the web is on.
+    keys: SecretKeys,
     next_event: Arc<AtomicU64>,
 }
 
@@ -252,6 +254,7 @@ impl TestApp {
             Extras {
                 retention: self.retention.clone(),
                 web: self.web,
+                keys: self.keys.clone(),
                 ..Extras::default()
             },
         )
@@ -437,6 +440,17 @@ impl TestApp {
     /// Stops the app gracefully (as SIGTERM would), runs `f` while it is down, and starts it
     /// again on the same database, fake Slack and clock.
     pub async fn while_stopped(self, f: impl FnOnce(&FakeSlack)) -> TestApp {
+        let keys = self.keys.clone();
+        self.restarted_with(keys, f).await
+    }
+
+    /// Stops the app gracefully and starts it again on the same database, fake Slack and
+    /// clock, with the web's keys `keys` (a key rotation).
+    pub async fn restart_with_keys(self, keys: SecretKeys) -> TestApp {
+        self.restarted_with(keys, |_| {}).await
+    }
+
+    async fn restarted_with(self, keys: SecretKeys, f: impl FnOnce(&FakeSlack)) -> TestApp {
         let slack = self.slack.clone();
         let mut app = self;
         app.stop_now().await;
@@ -450,6 +464,7 @@ impl TestApp {
             Extras {
                 retention: app.retention.clone(),
                 web: app.web,
+                keys,
                 ..Extras::default()
             },
         )
@@ -889,6 +904,23 @@ struct Extras {
     /// Whether `ARCHHOUR_PUBLIC_URL` is set (the app's own address), as the web archive sets
     /// it too.
     public_url: bool,
+    keys: SecretKeys,
+}
+
+/// The web's keys, hex: the current one and, during a rotation, the previous one.
+#[derive(Debug, Clone)]
+pub struct SecretKeys {
+    pub current: String,
+    pub previous: Option<String>,
+}
+
+impl Default for SecretKeys {
+    fn default() -> SecretKeys {
+        SecretKeys {
+            current: SECRET_KEY_HEX.into(),
+            previous: None,
+        }
+    }
 }
 
 impl Default for Extras {
@@ -898,6 +930,7 @@ impl Default for Extras {
             retention: keep_everything(),
             web: false,
             public_url: false,
+            keys: SecretKeys::default(),
         }
     }
 }
@@ -923,14 +956,19 @@ enum MetricsListener {
 }
 
 /// The web settings for an app listening at `addr`, signing in through `slack`.
-fn web_config(addr: SocketAddr, slack: &FakeSlack) -> WebConfig {
-    let key = hex::decode(SECRET_KEY_HEX).expect("hex");
+fn web_config(addr: SocketAddr, slack: &FakeSlack, keys: &SecretKeys) -> WebConfig {
+    let key = hex::decode(&keys.current).expect("hex");
+    let previous = keys
+        .previous
+        .as_ref()
+        .map(|previous| hex::decode(previous).expect("hex"));
     WebConfig {
         client_id: fake_slack::oidc::CLIENT_ID.into(),
         client_secret: SecretString::from(fake_slack::oidc::CLIENT_SECRET),
         public_url: format!("http://{addr}/").parse().expect("public URL"),
         oauth_url: slack.oauth_url.parse().expect("fake OAuth URL"),
         secret_key: secrecy::SecretBox::new(key.into_boxed_slice()),
+        previous_secret_key: previous.map(|key| secrecy::SecretBox::new(key.into_boxed_slice())),
     }
 }
 
@@ -971,7 +1009,7 @@ async fn launch_with(
         retention: extras.retention.clone(),
         public_url: (extras.public_url || extras.web)
             .then(|| format!("http://{addr}/").parse().expect("public URL")),
-        web: extras.web.then(|| web_config(addr, &slack)),
+        web: extras.web.then(|| web_config(addr, &slack, &extras.keys)),
     };
     let metrics = match extras.metrics_listener {
         MetricsListener::Shared => None,
@@ -1009,6 +1047,7 @@ async fn launch_with(
         outbox,
         retention: extras.retention,
         web: extras.web,
+        keys: extras.keys,
         next_event: Arc::new(AtomicU64::new(0)),
     }
 }
