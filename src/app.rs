@@ -75,6 +75,11 @@ pub async fn run(
         directory_wake.clone(),
         config.retention.clone(),
         config.public_url.clone(),
+        // The archive's pages, when it is on: the digest links to the channel's.
+        config
+            .web
+            .as_ref()
+            .and_then(|web| web.public_url.join("archive/").ok()),
     );
     let background = Background::start(&config, &state, directory_wake);
     let (socket_mode, mut http_state) = start_transport(&config, &state).await?;
@@ -153,6 +158,7 @@ fn shared_state(
     directory_wake: Arc<Notify>,
     retention: RetentionSettings,
     public_url: Option<url::Url>,
+    archive_url: Option<url::Url>,
 ) -> AppState {
     let metrics = Arc::new(Metrics::default());
     let outbox_wake = Arc::new(Notify::new());
@@ -175,6 +181,7 @@ fn shared_state(
         reactions,
         retention,
         public_url,
+        archive_url,
     }
 }
 

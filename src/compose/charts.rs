@@ -1,11 +1,16 @@
 //! The archive's charts, drawn with plotters as pure functions of data: bar charts (grouped or
 //! stacked) and line charts. [`draw`] takes any plotters backend, so the same builder makes the
-//! web's SVG ([`svg`]) and, later, a PNG for Slack; text is left to the backend (SVG `<text>`
-//! elements), so no font files are needed.
+//! web's SVG ([`svg`]) and the PNG Slack shows in the weekly digest ([`png()`]). Text is laid
+//! out with a font compiled into the binary ([`font`]); the SVG leaves drawing it to the
+//! browser (`<text>` elements), the PNG draws it with that font.
 
 mod archive;
+pub mod digest;
+mod font;
+mod png;
 
 pub use archive::{action_items, intent_mix, time_per_topic, votes_per_topic};
+pub use png::png;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -70,6 +75,7 @@ pub fn draw<DB: DrawingBackend>(
     chart: &Chart,
     root: &DrawingArea<DB, Shift>,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    font::register();
     root.fill(&WHITE)?;
     let count = chart.categories.len();
     if count == 0 || chart.series.is_empty() {

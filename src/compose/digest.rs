@@ -1,4 +1,5 @@
-//! The weekly digest's contents, gathered from the store for one channel.
+//! The weekly digest's contents, gathered from the store for one channel, and the months its
+//! chart draws.
 
 use std::collections::BTreeMap;
 
@@ -9,6 +10,7 @@ use sqlx::PgConnection;
 use crate::compose;
 use crate::domain::actions::ActionItem;
 use crate::domain::challenges::ranking;
+use crate::domain::digest_chart::{self, MonthEnd};
 use crate::domain::ids::ChannelId;
 use crate::domain::meeting::DiscussedTopic;
 use crate::domain::topics::Intent;
@@ -61,6 +63,20 @@ pub async fn gather(
         intent_counts,
         challenges,
     })
+}
+
+/// The channel's open and closed action items at the end of each month up to `now`'s, as the
+/// digest's chart draws them; empty when the channel never had an item. Months are UTC months,
+/// as the channel page's chart counts them.
+pub async fn chart_months(
+    db: &mut PgConnection,
+    channel_id: &ChannelId,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Vec<MonthEnd>> {
+    let rows = store::archive::items_per_month(&mut *db, channel_id)
+        .await
+        .context("counting action items per month")?;
+    Ok(digest_chart::month_ends(&rows, now.date_naive()))
 }
 
 /// Anecdotes recorded since `since`, and the three issues hit most often.

@@ -6,6 +6,7 @@ pub mod actions;
 pub mod calendar;
 pub mod challenges;
 pub mod command;
+pub mod digest_chart;
 pub mod ids;
 pub mod job;
 pub mod meeting;

@@ -1,7 +1,8 @@
-//! The HTTP surface: Slack's three endpoints, health and metrics, the calendar feeds, and the web
-//! archive.
+//! The HTTP surface: Slack's three endpoints, health and metrics, the calendar feeds, the
+//! digest's chart images, and the web archive.
 
 mod calendar;
+mod charts;
 mod ops;
 mod slack;
 mod track;
@@ -64,6 +65,7 @@ pub fn router(state: HttpState, metrics: MetricsRoute) -> Router {
     let routes = slack_routes
         .route("/healthz", get(ops::healthz))
         .route("/calendar/{file}", get(calendar::feed))
+        .route("/charts/{file}", get(charts::image))
         .merge(web::routes());
     let routes = match metrics {
         MetricsRoute::Here => routes.route("/metrics", get(ops::metrics)),

@@ -34,8 +34,12 @@ pub struct AppState {
     pub reactions: ReactionIngest,
     /// What the daily retention job keeps, and how it deletes the rest.
     pub retention: RetentionSettings,
-    /// `ARCHHOUR_PUBLIC_URL`, ending in `/`: the calendar feed's address starts with it.
+    /// `ARCHHOUR_PUBLIC_URL`, ending in `/`: the calendar feed's and the digest chart's
+    /// addresses start with it.
     pub public_url: Option<Url>,
+    /// Where the web archive's pages are (`{ARCHHOUR_PUBLIC_URL}archive/`), when it is on: the
+    /// digest links to the channel's page.
+    pub archive_url: Option<Url>,
 }
 
 impl AppState {

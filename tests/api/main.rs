@@ -13,6 +13,7 @@ mod binary;
 mod browser;
 mod calendar;
 mod challenges;
+mod digest_chart;
 mod editing;
 mod embedded;
 mod endpoints;

@@ -6,7 +6,8 @@ use archhour::domain::challenges::{Anecdote, ChallengeIssue, When};
 use archhour::domain::meeting::DiscussedTopic;
 use archhour::domain::topics::{Intent, Topic, TopicState};
 use archhour::slack::blocks::digest::{
-    ChallengesDigest, Digest, LastMeeting, MeetingTopic, digest, post_refusal,
+    ChallengesDigest, ChartImage, Digest, DigestLinks, LastMeeting, MeetingTopic, digest,
+    digest_with, post_refusal,
 };
 use insta::assert_json_snapshot;
 
@@ -164,5 +165,33 @@ fn posting_the_digest_is_for_facilitators() {
     assert_json_snapshot!(
         "digest_post_refusal",
         message(&post_refusal(&facilitators()))
+    );
+}
+
+/// With the web on: the chart's image after the open action items, and the archive's link last.
+#[test]
+fn the_digest_with_its_chart_and_a_link_to_the_archive() {
+    let links = DigestLinks {
+        chart: Some(ChartImage {
+            url: format!(
+                "https://archhour.example.com/charts/{}.png",
+                "3f".repeat(32)
+            )
+            .parse()
+            .expect("a URL"),
+            title: "Open and closed action items over time".into(),
+            alt_text: "Line chart of this channel's action items at the end of each month from \
+                       2025-12 to 2026-11: at the end of 2026-11, 5 open and 12 closed."
+                .into(),
+        }),
+        archive: Some(
+            "https://archhour.example.com/archive/C0ARCH"
+                .parse()
+                .expect("a URL"),
+        ),
+    };
+    assert_json_snapshot!(
+        "digest_with_chart_and_archive",
+        message(&digest_with(&full(), &links))
     );
 }

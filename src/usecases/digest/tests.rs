@@ -41,6 +41,8 @@ fn posting(digest: Option<messages::Digest>) -> Posting {
         channel_id: "C1".into(),
         period: "from 2026-11-16T09:00:00+00:00".into(),
         digest,
+        chart: None,
+        archive: None,
     }
 }
 
@@ -66,6 +68,7 @@ fn posting_now_claims_the_period_and_queues_the_digest_in_the_channel() {
         vec![PeriodClaim {
             channel_id: "C1".into(),
             period: "from 2026-11-16T09:00:00+00:00".into(),
+            chart: None,
         }]
     );
     assert_eq!(decision.calls.len(), 1);

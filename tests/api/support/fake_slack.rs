@@ -7,7 +7,9 @@
 //! history or post ephemerals. A private channel is invisible to the bot (`channel_not_found`)
 //! until someone invites it. An archived channel refuses everything (`is_archived`). A DM (`D…`)
 //! always has the bot in it. `reactions.get` on a message that is not there (never posted, or
-//! deleted) is `message_not_found`.
+//! deleted) is `message_not_found`. A message whose image block breaks Block Kit's rules (no
+//! `alt_text`, or one over 2,000 characters; an `image_url` that is missing, not http(s), or
+//! over 3,000 characters; a title that is not plain text within 2,000) is `invalid_blocks`.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -468,7 +470,8 @@ async fn answer(
         let refused = match &scripted {
             None | Some(Scripted::AcceptThenHang | Scripted::HeldUntil(_)) => recorder
                 .refuse_token(token.as_deref())
-                .or_else(|| recorder.refuse_in_channel(&method, &args)),
+                .or_else(|| recorder.refuse_in_channel(&method, &args))
+                .or_else(|| refuse_blocks(&method, &args)),
             Some(_) => None,
         };
         let scripted = match refused {
@@ -655,6 +658,44 @@ fn default_answer(recorder: &Recorder, method: &str, args: &Value, ts: &str) -> 
         }
         _ => json!({"ok": true}),
     }
+}
+
+/// Slack's refusal of a message whose blocks it would not take, if any: an image block that
+/// breaks the limits of the Block Kit reference ("Image block").
+fn refuse_blocks(method: &str, args: &Value) -> Option<&'static str> {
+    if !matches!(
+        method,
+        "chat.postMessage" | "chat.postEphemeral" | "chat.update"
+    ) {
+        return None;
+    }
+    let blocks = match args.get("blocks") {
+        Some(Value::String(text)) => serde_json::from_str(text).unwrap_or(Value::Null),
+        Some(blocks) => blocks.clone(),
+        None => return None,
+    };
+    let images = blocks
+        .as_array()?
+        .iter()
+        .filter(|block| block["type"] == "image");
+    let within = |text: &Value, most: usize| {
+        text.as_str()
+            .is_some_and(|text| !text.is_empty() && text.chars().count() <= most)
+    };
+    for image in images.collect::<Vec<_>>() {
+        let url_ok = within(&image["image_url"], 3000)
+            && image["image_url"]
+                .as_str()
+                .is_some_and(|url| url.starts_with("https://") || url.starts_with("http://"));
+        let title_ok = match image.get("title") {
+            None => true,
+            Some(title) => title["type"] == "plain_text" && within(&title["text"], 2000),
+        };
+        if !(url_ok && within(&image["alt_text"], 2000) && title_ok) {
+            return Some("invalid_blocks");
+        }
+    }
+    None
 }
 
 /// The call's arguments, whichever way they were sent: JSON body, form body, or query string.

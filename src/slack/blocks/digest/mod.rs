@@ -1,9 +1,11 @@
 //! The weekly digest: the next meeting, the agenda so far, new topics, the last meeting, open
-//! action items by owner, the challenges log, and topics by intent, within Slack's block limits.
-//! The longer parts live in submodules; this one holds what a digest is and puts it together.
+//! action items by owner (and their chart, when the web is on), the challenges log, topics by
+//! intent, and a link to the web archive when it is on, within Slack's block limits. The
+//! longer parts live in submodules; this one holds what a digest is and puts it together.
 
 mod challenges;
 mod last_meeting;
+mod links;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
@@ -22,6 +24,7 @@ use crate::domain::topics::{Intent, Topic};
 use crate::domain::votes::RankedTopic;
 use challenges::challenges_part;
 use last_meeting::last_meeting;
+pub use links::{ChartImage, DigestLinks, MAX_ALT_TEXT, MAX_IMAGE_URL};
 
 /// How many rows each part lists before "…and N more".
 const ROWS: usize = 10;
@@ -113,6 +116,12 @@ fn open_items_part(digest: &Digest) -> Vec<String> {
 /// The digest as a channel message: each part one or more sections (split at line breaks to
 /// stay under Slack's 3,000 characters), parts separated by dividers.
 pub fn digest(digest: &Digest) -> Reply {
+    digest_with(digest, &DigestLinks::default())
+}
+
+/// The digest with `links`: the chart's image after the open action items, the archive's line
+/// last. Text is cut first when the blocks run over Slack's limit, never the links.
+pub fn digest_with(digest: &Digest, links: &DigestLinks) -> Reply {
     let when = local_time(digest.next_meeting, digest.tz, Moment::LongDate);
     let parts = [
         vec![format!("*Arch Hour weekly digest* · next meeting {when}")],
@@ -126,16 +135,32 @@ pub fn digest(digest: &Digest) -> Reply {
         challenges_part(&digest.challenges),
         vec![intents_line(digest)],
     ];
+    /// The open items part: the chart follows it.
+    const OPEN_ITEMS: usize = 4;
     let mut blocks: Vec<SlackBlock> = Vec::new();
-    for part in parts.iter().filter(|part| !part.is_empty()) {
+    let mut chart_at = 0;
+    for (index, part) in parts.iter().enumerate() {
+        if part.is_empty() {
+            continue;
+        }
         if !blocks.is_empty() {
             blocks.push(SlackDividerBlock::new().into());
         }
         let lines: Vec<&str> = part.iter().map(String::as_str).collect();
         blocks.extend(sections(&lines));
+        if index == OPEN_ITEMS {
+            chart_at = blocks.len();
+        }
     }
     // Only titles thousands of characters long could get here.
-    blocks.truncate(super::MAX_BLOCKS);
+    blocks.truncate(super::MAX_BLOCKS - links.block_count());
+    if let Some(image) = links.chart.as_ref().and_then(links::image_block) {
+        blocks.insert(chart_at.min(blocks.len()), image);
+    }
+    if let Some(archive) = &links.archive {
+        blocks.push(SlackDividerBlock::new().into());
+        blocks.extend(sections(&[links::archive_line(archive).as_str()]));
+    }
     Reply {
         text: "Arch Hour weekly digest".to_string(),
         blocks,
