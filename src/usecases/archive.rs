@@ -22,6 +22,7 @@ use std::sync::Mutex;
 use anyhow::Context;
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
+use sqlx::PgPool;
 
 use super::{AppState, lock};
 use crate::domain::ids::{ChannelId, TeamId, UserId};
@@ -143,6 +144,39 @@ fn fresh<T: Clone>(
         .map(|remembered| remembered.value.clone())
 }
 
+/// The channels of `team` with topics, by id, each named by its id and taken as public until
+/// Slack says otherwise: what `/archive` lists before asking who may see what.
+pub async fn channels_with_topics(
+    db: &PgPool,
+    team: &TeamId,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Vec<ChannelSummary>> {
+    let counted = store::topics::channels_with_open_counts(db, team)
+        .await
+        .context("listing the channels with topics")?;
+    let ids: Vec<ChannelId> = counted.iter().map(|(id, _)| id.clone()).collect();
+    let settings = store::settings::load_many(db, &ids)
+        .await
+        .context("loading the channels' settings")?;
+    Ok(counted
+        .into_iter()
+        .map(|(channel_id, open_topics)| {
+            let schedule = settings
+                .get(&channel_id)
+                .map(|settings| settings.schedule)
+                .unwrap_or_default();
+            ChannelSummary {
+                name: channel_id.to_string(),
+                private: false,
+                open_topics,
+                next_meeting: schedule.next_after(now),
+                tz: schedule.tz,
+                channel_id,
+            }
+        })
+        .collect())
+}
+
 /// The channels of `team` with topics that `user` may see, by name.
 pub async fn channels_for(
     state: &AppState,
@@ -150,17 +184,11 @@ pub async fn channels_for(
     team: &TeamId,
     user: &UserId,
 ) -> anyhow::Result<Vec<ChannelSummary>> {
-    let counted = store::topics::channels_with_open_counts(&state.db, team)
-        .await
-        .context("listing the channels with topics")?;
-    let ids: Vec<ChannelId> = counted.iter().map(|(id, _)| id.clone()).collect();
-    let settings = store::settings::load_many(&state.db, &ids)
-        .await
-        .context("loading the channels' settings")?;
-    let now = state.clock.now();
+    let candidates = channels_with_topics(&state.db, team, state.clock.now()).await?;
     let mut shown = Vec::new();
-    for (channel_id, open_topics) in counted {
-        let facts = match access.visible_to(state, &channel_id, user).await {
+    for mut summary in candidates {
+        let channel_id = &summary.channel_id;
+        let facts = match access.visible_to(state, channel_id, user).await {
             Ok(Some(facts)) => facts,
             Ok(None) => continue,
             Err(error) => {
@@ -168,18 +196,11 @@ pub async fn channels_for(
                 continue;
             }
         };
-        let schedule = settings
-            .get(&channel_id)
-            .map(|settings| settings.schedule)
-            .unwrap_or_default();
-        shown.push(ChannelSummary {
-            name: facts.name.unwrap_or_else(|| channel_id.to_string()),
-            private: facts.private,
-            open_topics,
-            next_meeting: schedule.next_after(now),
-            tz: schedule.tz,
-            channel_id,
-        });
+        if let Some(name) = facts.name {
+            summary.name = name;
+        }
+        summary.private = facts.private;
+        shown.push(summary);
     }
     shown.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(shown)

@@ -16,7 +16,7 @@ use crate::support::fake_slack::oidc::SlackPerson;
 use crate::support::{CHANNEL, TEAM, TestApp, spawn_archive_app};
 
 /// A browser signed in as `user` (cookies kept, redirects not followed).
-async fn signed_in(app: &TestApp, user: &str) -> reqwest::Client {
+pub(crate) async fn signed_in(app: &TestApp, user: &str) -> reqwest::Client {
     app.slack
         .sign_in_as(SlackPerson::new(user, TEAM, "Someone"));
     let client = reqwest::Client::builder()
@@ -45,7 +45,7 @@ async fn signed_in(app: &TestApp, user: &str) -> reqwest::Client {
 }
 
 /// The status and text of a page.
-async fn open(client: &reqwest::Client, app: &TestApp, path: &str) -> (u16, String) {
+pub(crate) async fn open(client: &reqwest::Client, app: &TestApp, path: &str) -> (u16, String) {
     let response = client.get(app.url(path)).send().await.expect("answered");
     let status = response.status().as_u16();
     (status, response.text().await.expect("a body"))

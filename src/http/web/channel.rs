@@ -7,9 +7,9 @@ use axum::response::Response;
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::guard::{Visit, bad_request, failed, not_found, visit};
+use super::guard::{bad_request, failed, not_found, visit};
 use super::html;
-use super::pages::{chart, page};
+use super::pages::{Viewer, chart, page};
 use crate::http::HttpState;
 use crate::usecases::archive::{ChannelPage, MEETINGS_PER_PAGE, OpenChannel, channel_page};
 
@@ -39,8 +39,11 @@ pub async fn show(
             );
         }
     };
-    match channel_page(&http.app, &visit.channel.channel_id, number).await {
-        Ok(Some(shown)) => html(StatusCode::OK, render(&visit, &shown)),
+    match channel_page(&http.app.db, &visit.channel.channel_id, number).await {
+        Ok(Some(shown)) => html(
+            StatusCode::OK,
+            render(&visit.channel, visit.viewer(), &shown),
+        ),
         Ok(None) => not_found(visit.viewer()),
         Err(error) => failed(visit.viewer(), &error),
     }
@@ -55,12 +58,12 @@ pub fn heading(channel: &OpenChannel) -> String {
     )
 }
 
-fn render(visit: &Visit, shown: &ChannelPage) -> Markup {
-    let channel = &visit.channel;
+/// The channel's page as `viewer` sees it.
+pub fn render(channel: &OpenChannel, viewer: Viewer<'_>, shown: &ChannelPage) -> Markup {
     let base = format!("/archive/{}", channel.channel_id);
     page(
         &heading(channel),
-        Some(visit.viewer()),
+        Some(viewer),
         html! {
             nav.crumbs { a href="/archive" { "Channels" } }
             h1 { (heading(channel)) }

@@ -10,15 +10,15 @@ use chrono::NaiveDate;
 use maud::{Markup, html};
 
 use super::channel::heading;
-use super::guard::{Visit, bad_request, failed, not_found, visit};
+use super::guard::{bad_request, failed, not_found, visit};
 use super::html;
-use super::pages::{chart, page, person};
+use super::pages::{Viewer, chart, page, person};
 use crate::compose::minutes::{self, Minutes};
 use crate::domain::actions::ActionItem;
 use crate::domain::notes::{Note, render_meeting};
 use crate::domain::people::Person;
 use crate::http::HttpState;
-use crate::usecases::archive::{MeetingPage, meeting_page};
+use crate::usecases::archive::{MeetingPage, OpenChannel, meeting_page};
 
 pub async fn show(
     State(http): State<HttpState>,
@@ -59,8 +59,11 @@ pub async fn show(
             Err(error) => failed(visit.viewer(), &error),
         };
     }
-    match meeting_page(&http.app, channel_id, date).await {
-        Ok(Some(shown)) => html(StatusCode::OK, render(&visit, date, &shown)),
+    match meeting_page(&http.app.db, http.app.bot.get(), channel_id, date).await {
+        Ok(Some(shown)) => html(
+            StatusCode::OK,
+            render(&visit.channel, visit.viewer(), date, &shown),
+        ),
         Ok(None) => not_found(visit.viewer()),
         Err(error) => failed(visit.viewer(), &error),
     }
@@ -72,16 +75,22 @@ fn parse_day(text: &str) -> Option<NaiveDate> {
     (date.format("%Y-%m-%d").to_string() == text).then_some(date)
 }
 
-fn render(visit: &Visit, date: NaiveDate, shown: &MeetingPage) -> Markup {
-    let base = format!("/archive/{}", visit.channel.channel_id);
+/// The meeting's page as `viewer` sees it.
+pub fn render(
+    channel: &OpenChannel,
+    viewer: Viewer<'_>,
+    date: NaiveDate,
+    shown: &MeetingPage,
+) -> Markup {
+    let base = format!("/archive/{}", channel.channel_id);
     let notes = &shown.notes;
     let title = format!("{}, {}", notes.title, notes.date);
     page(
         &title,
-        Some(visit.viewer()),
+        Some(viewer),
         html! {
             nav.crumbs { a href="/archive" { "Channels" } " › "
-                a href=(base) { (heading(&visit.channel)) } }
+                a href=(base) { (heading(channel)) } }
             h1 { (title) }
             p { a href={ (base) "/" (date) ".md" } { "These minutes as Markdown" } }
             @if notes.topics.is_empty() { p { "No topics were discussed." } }

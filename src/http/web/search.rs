@@ -3,15 +3,17 @@
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use maud::html;
+use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::channel::heading;
 use super::guard::{bad_request, failed, visit};
 use super::html;
-use super::pages::page;
+use super::pages::{Viewer, page};
 use super::topic::found_list;
+use crate::domain::topics::Found;
 use crate::http::HttpState;
+use crate::usecases::archive::OpenChannel;
 use crate::usecases::search::search_channel;
 
 /// The longest query searched, in characters.
@@ -40,7 +42,6 @@ pub async fn show(
             "That search is too long: search for at most 200 characters.",
         );
     }
-    let base = format!("/archive/{}", visit.channel.channel_id);
     let found = if words.is_empty() {
         Vec::new()
     } else {
@@ -53,17 +54,26 @@ pub async fn show(
             Err(error) => return failed(visit.viewer(), &error),
         }
     };
+    html(
+        StatusCode::OK,
+        render(&visit.channel, visit.viewer(), &words, &found),
+    )
+}
+
+/// The search page for `words` (none yet when empty) with what they `found`.
+pub fn render(channel: &OpenChannel, viewer: Viewer<'_>, words: &str, found: &[Found]) -> Markup {
+    let base = format!("/archive/{}", channel.channel_id);
     let title = if words.is_empty() {
         "Search".to_string()
     } else {
         format!("Search: {words}")
     };
-    let markup = page(
+    page(
         &title,
-        Some(visit.viewer()),
+        Some(viewer),
         html! {
             nav.crumbs { a href="/archive" { "Channels" } " › "
-                a href=(base) { (heading(&visit.channel)) } }
+                a href=(base) { (heading(channel)) } }
             h1 { (title) }
             form method="get" action={ (base) "/search" } role="search" {
                 label for="q" { "Search topics, notes and decisions " }
@@ -72,9 +82,8 @@ pub async fn show(
                 button type="submit" { "Search" }
             }
             @if !words.is_empty() {
-                (found_list(&base, &found, "No topic matches."))
+                (found_list(&base, found, "No topic matches."))
             }
         },
-    );
-    html(StatusCode::OK, markup)
+    )
 }

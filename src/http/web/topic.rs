@@ -7,15 +7,15 @@ use axum::response::Response;
 use maud::{Markup, html};
 
 use super::channel::heading;
-use super::guard::{Visit, bad_request, failed, not_found, visit};
+use super::guard::{bad_request, failed, not_found, visit};
 use super::html;
 use super::meeting::{item_list, note_list};
-use super::pages::{page, person};
+use super::pages::{Viewer, page, person};
 use crate::domain::actions::ActionItem;
 use crate::domain::ids::TopicNumber;
 use crate::domain::topics::Found;
 use crate::http::HttpState;
-use crate::usecases::archive::{TopicPage, topic_page};
+use crate::usecases::archive::{OpenChannel, TopicPage, topic_page};
 
 pub async fn show(
     State(http): State<HttpState>,
@@ -36,24 +36,36 @@ pub async fn show(
             );
         }
     };
-    match topic_page(&http.app, &visit.team(), &visit.channel.channel_id, number).await {
-        Ok(Some(shown)) => html(StatusCode::OK, render(&visit, &shown)),
+    let shown = topic_page(
+        &http.app.db,
+        http.app.bot.get(),
+        &visit.team(),
+        &visit.channel.channel_id,
+        number,
+    )
+    .await;
+    match shown {
+        Ok(Some(shown)) => html(
+            StatusCode::OK,
+            render(&visit.channel, visit.viewer(), &shown),
+        ),
         Ok(None) => not_found(visit.viewer()),
         Err(error) => failed(visit.viewer(), &error),
     }
 }
 
-fn render(visit: &Visit, shown: &TopicPage) -> Markup {
-    let base = format!("/archive/{}", visit.channel.channel_id);
+/// The topic's page as `viewer` sees it.
+pub fn render(channel: &OpenChannel, viewer: Viewer<'_>, shown: &TopicPage) -> Markup {
+    let base = format!("/archive/{}", channel.channel_id);
     let topic = &shown.found.topic;
     let title = format!("#{} {}", topic.number, topic.title);
     let items: Vec<&ActionItem> = shown.items.iter().collect();
     page(
         &title,
-        Some(visit.viewer()),
+        Some(viewer),
         html! {
             nav.crumbs { a href="/archive" { "Channels" } " › "
-                a href=(base) { (heading(&visit.channel)) } }
+                a href=(base) { (heading(channel)) } }
             h1 { (title) }
             p.meta {
                 (topic.state.as_str()) " · " (shown.found.votes)

@@ -3,14 +3,15 @@
 
 use anyhow::Context;
 use chrono::NaiveDate;
+use sqlx::PgPool;
 
 use crate::compose::charts::{self, Chart};
 use crate::compose::minutes::{self, Minutes};
 use crate::domain::actions::ActionItem;
 use crate::domain::ids::{ChannelId, TopicNumber};
 use crate::domain::notes::MeetingNotes;
+use crate::slack::identity::BotIdentity;
 use crate::store;
-use crate::usecases::AppState;
 
 /// A topic of the meeting, beyond its notes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,13 +35,15 @@ pub struct MeetingPage {
     pub time_chart: Chart,
 }
 
-/// The channel's meeting on `date` (its last that day), or `None`.
+/// The channel's meeting on `date` (its last that day), or `None`; `bot`, when known, makes the
+/// threads' links the workspace's own.
 pub async fn meeting_page(
-    state: &AppState,
+    db: &PgPool,
+    bot: Option<&BotIdentity>,
     channel_id: &ChannelId,
     date: NaiveDate,
 ) -> anyhow::Result<Option<MeetingPage>> {
-    let mut conn = state.db.acquire().await.context("connecting")?;
+    let mut conn = db.acquire().await.context("connecting")?;
     let Minutes::Found { meeting_id, notes } =
         minutes::find(&mut conn, channel_id, Some(date)).await?
     else {
@@ -56,7 +59,6 @@ pub async fn meeting_page(
     let items = store::items::of_meeting(&mut *conn, meeting_id)
         .await
         .context("loading the meeting's action items")?;
-    let bot = state.bot.get();
     let topics: Vec<MeetingTopic> = discussed
         .iter()
         .filter_map(|discussed| {
@@ -89,11 +91,7 @@ pub async fn meeting_page(
 
 /// A message's thread: the workspace's permalink when the bot knows its address, Slack's
 /// generic one otherwise.
-pub fn thread_link(
-    bot: Option<&crate::slack::identity::BotIdentity>,
-    channel_id: &ChannelId,
-    ts: &str,
-) -> String {
+pub fn thread_link(bot: Option<&BotIdentity>, channel_id: &ChannelId, ts: &str) -> String {
     match bot {
         Some(bot) => bot.permalink(channel_id, ts),
         None => format!(

@@ -2,14 +2,15 @@
 //! and the earlier topics that look like it.
 
 use anyhow::Context;
+use sqlx::PgPool;
 
 use super::meeting::thread_link;
 use crate::domain::actions::ActionItem;
 use crate::domain::ids::{ChannelId, TeamId, TopicNumber};
 use crate::domain::notes::Note;
 use crate::domain::topics::Found;
+use crate::slack::identity::BotIdentity;
 use crate::store;
-use crate::usecases::AppState;
 use crate::usecases::search::similar_found;
 
 /// What a topic's page shows.
@@ -25,14 +26,16 @@ pub struct TopicPage {
     pub similar: Vec<Found>,
 }
 
-/// Topic `number` of `channel_id`, or `None`.
+/// Topic `number` of `channel_id`, or `None`; `bot`, when known, makes the thread's link the
+/// workspace's own.
 pub async fn topic_page(
-    state: &AppState,
+    db: &PgPool,
+    bot: Option<&BotIdentity>,
     team_id: &TeamId,
     channel_id: &ChannelId,
     number: TopicNumber,
 ) -> anyhow::Result<Option<TopicPage>> {
-    let mut conn = state.db.acquire().await.context("connecting")?;
+    let mut conn = db.acquire().await.context("connecting")?;
     let Some(topic) = store::topics::find_by_number(&mut *conn, team_id, channel_id, number)
         .await
         .context("finding the topic")?
@@ -59,7 +62,7 @@ pub async fn topic_page(
     let thread = topic
         .card_ts
         .as_deref()
-        .map(|ts| thread_link(state.bot.get(), channel_id, ts));
+        .map(|ts| thread_link(bot, channel_id, ts));
     Ok(Some(TopicPage {
         found,
         thread,
