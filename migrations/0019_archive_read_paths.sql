@@ -5,6 +5,10 @@
 -- topics' items in one statement) read them so.
 create index action_items_by_topic on action_items (topic_id);
 
+-- `/archive` lists a workspace's channels with topics by skipping from one channel id to the
+-- next in this index (a loose index scan) instead of grouping every topic of the workspace.
+create index topics_by_team_channel on topics (team_id, channel_id);
+
 -- The intent mix per quarter (the channel page's chart), maintained rather than counted: how
 -- many of a channel's topics (not withdrawn) proposed in a quarter (UTC) carry an intent. A
 -- topic with two intents counts for both. Counting it from `topics` read every topic of the
@@ -21,6 +25,10 @@ create table topic_intent_counts (
 -- (channel, quarter, intent) however many topics a statement writes (an import, a generated
 -- benchmark), and none when a change leaves the counts as they were (a topic discussed, edited).
 -- Each changed topic's intents count +1 as the topic is now and -1 as it was.
+-- Concurrent statements do not lose counts: the upsert adds to the row as last committed (a
+-- second writer waits for the first's row lock, then adds to its result), never to a value read
+-- earlier; the rows are written in key order, so two statements touching the same counts lock
+-- them in the same order and cannot deadlock each other. tests/api/archive_counts.rs checks it.
 create function topic_intent_counts_apply() returns trigger language plpgsql as $$
 declare
     changes text := case tg_op
@@ -42,6 +50,7 @@ begin
          where state <> ''withdrawn''
          group by 1, 2, 3
          having sum(change) <> 0
+         order by 1, 2, 3
          on conflict (channel_id, quarter, intent) do update set topics = c.topics + excluded.topics',
         changes);
     return null;

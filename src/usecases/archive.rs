@@ -22,10 +22,13 @@ use std::sync::Mutex;
 use anyhow::Context;
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 
 use super::{AppState, lock};
+use crate::domain::actions::ActionItem;
 use crate::domain::ids::{ChannelId, TeamId, UserId};
+use crate::domain::notes::Note;
+use crate::domain::people::{Names, mentioned};
 use crate::slack::api::CallError;
 use crate::store;
 
@@ -142,6 +145,49 @@ fn fresh<T: Clone>(
         .get(channel)
         .filter(|remembered| now - remembered.at < FRESH_FOR)
         .map(|remembered| remembered.value.clone())
+}
+
+/// The names of `users` as the user directory stored them, to show people by name without
+/// asking Slack while a page is served; those it knows no name of are noted for its background
+/// look-up (the page shows them by id meanwhile).
+async fn names_of(db: &mut PgConnection, mut users: Vec<UserId>) -> anyhow::Result<Names> {
+    users.sort();
+    users.dedup();
+    if users.is_empty() {
+        return Ok(Names::default());
+    }
+    let known = store::users::names_of(&mut *db, &users)
+        .await
+        .context("reading people's names")?;
+    let unknown: Vec<UserId> = users
+        .into_iter()
+        .filter(|user| !known.contains_key(user))
+        .collect();
+    if !unknown.is_empty() {
+        store::users::note_unknown(&mut *db, &unknown)
+            .await
+            .context("noting people to look up")?;
+    }
+    Ok(Names::new(known))
+}
+
+/// The Slack users named in `notes` (nested ones included), `decisions` and `items` (their
+/// owners and their text).
+fn people_in(notes: &[Note], decisions: &[String], items: &[ActionItem]) -> Vec<UserId> {
+    fn in_notes(notes: &[Note], found: &mut Vec<UserId>) {
+        for note in notes {
+            found.extend(mentioned(&note.text));
+            in_notes(&note.children, found);
+        }
+    }
+    let mut found = Vec::new();
+    in_notes(notes, &mut found);
+    found.extend(decisions.iter().flat_map(|decision| mentioned(decision)));
+    for item in items {
+        found.extend(item.owners.iter().cloned());
+        found.extend(mentioned(&item.text));
+    }
+    found
 }
 
 /// The channels of `team` with topics, by id, each named by its id and taken as public until

@@ -132,11 +132,21 @@ async fn every_page_and_chart_renders_for_a_channel_of_three_thousand_topics() {
     );
     assert!(page.contains("<li>we decided about kubernetes upgrade number 1200</li>"));
     assert_eq!(page.matches("class=\"state-done\"").count(), 1, "{page}");
-    // Its words are in 600 titles of 3,001 or in all of them: too common to make any alike.
-    assert!(
-        page.contains("<h2>Similar earlier topics</h2><p>None look like it.</p>"),
-        "{page}"
-    );
+    // Its similar earlier topics, ranked and at most ten: the latest before it that share three
+    // of its four words ("kubernetes upgrade number": i = 1195, 1190, …, 1150), ahead of the
+    // "topic number …" ones sharing one.
+    let (_, similar) = page
+        .split_once("<h2>Similar earlier topics</h2>")
+        .expect("the similar topics");
+    let expected: Vec<String> = (0..10)
+        .map(|k| {
+            let i = 1195 - 5 * k;
+            format!("#{} kubernetes upgrade number {i}</a>", i + 1)
+        })
+        .collect();
+    let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
+    crate::support::assert_in_order(similar, &expected);
+    assert_eq!(similar.matches("/topics/").count(), 10, "{similar}");
 
     let (status, page) = open(&browser, &app, "/archive/C_ARCH/search?q=kubernetes").await;
     assert_eq!(status, 200, "{page}");

@@ -4,14 +4,14 @@
 
 use std::cmp::Ordering;
 
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::channel::heading;
-use super::guard::{bad_request, failed, visit};
+use super::guard::{Visit, bad_request, failed};
 use super::html;
 use super::pages::{Viewer, page};
 use crate::domain::challenges::PageIssue;
@@ -39,15 +39,9 @@ pub type Sorting<'a> = Option<(&'a str, bool)>;
 
 pub async fn show(
     State(http): State<HttpState>,
-    headers: HeaderMap,
-    Path(channel): Path<String>,
+    visit: Visit,
     Query(query): Query<SortQuery>,
 ) -> Response {
-    let path = format!("/archive/{channel}/challenges");
-    let visit = match visit(&http, &headers, &channel, &path).await {
-        Ok(visit) => visit,
-        Err(refusal) => return refusal,
-    };
     let Some(sorting) = sorting(&query) else {
         return bad_request(
             visit.viewer(),

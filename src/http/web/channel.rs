@@ -1,13 +1,13 @@
 //! `GET /archive/{channel}`: the agenda ranked with votes, intents and deferrals; the past
 //! meetings newest first, 50 a page (`?page=2`); a search box; and the channel's charts.
 
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::guard::{bad_request, failed, not_found, visit};
+use super::guard::{Visit, bad_request, failed, not_found};
 use super::html;
 use super::pages::{Viewer, chart, page};
 use crate::http::HttpState;
@@ -20,15 +20,9 @@ pub struct ChannelQuery {
 
 pub async fn show(
     State(http): State<HttpState>,
-    headers: HeaderMap,
-    Path(channel): Path<String>,
+    visit: Visit,
     Query(query): Query<ChannelQuery>,
 ) -> Response {
-    let path = format!("/archive/{channel}");
-    let visit = match visit(&http, &headers, &channel, &path).await {
-        Ok(visit) => visit,
-        Err(refusal) => return refusal,
-    };
     let number = match query.page.as_deref().map(str::parse::<i64>) {
         None => 1,
         Some(Ok(number)) if number >= 1 => number,

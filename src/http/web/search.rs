@@ -1,13 +1,13 @@
 //! `GET /archive/{channel}/search?q=`: the search `/archtopic search` runs, on the web.
 
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::channel::heading;
-use super::guard::{bad_request, failed, visit};
+use super::guard::{Visit, bad_request, failed};
 use super::html;
 use super::pages::{Viewer, page};
 use super::topic::found_list;
@@ -26,16 +26,10 @@ pub struct SearchQuery {
 
 pub async fn show(
     State(http): State<HttpState>,
-    headers: HeaderMap,
-    Path(channel): Path<String>,
+    visit: Visit,
     Query(query): Query<SearchQuery>,
 ) -> Response {
     let words = query.q.unwrap_or_default().trim().to_string();
-    let path = format!("/archive/{channel}/search");
-    let visit = match visit(&http, &headers, &channel, &path).await {
-        Ok(visit) => visit,
-        Err(refusal) => return refusal,
-    };
     if words.chars().count() > LONGEST_QUERY {
         return bad_request(
             visit.viewer(),

@@ -5,11 +5,13 @@ use anyhow::Context;
 use chrono::NaiveDate;
 use sqlx::PgPool;
 
+use super::{names_of, people_in};
 use crate::compose::charts::{self, Chart};
 use crate::compose::minutes::{self, Minutes};
 use crate::domain::actions::ActionItem;
 use crate::domain::ids::{ChannelId, TopicNumber};
 use crate::domain::notes::MeetingNotes;
+use crate::domain::people::{Names, slack_users};
 use crate::slack::identity::BotIdentity;
 use crate::store;
 
@@ -32,7 +34,11 @@ pub struct MeetingPage {
     /// One per topic of `notes`, in the same order.
     pub topics: Vec<MeetingTopic>,
     pub items: Vec<ActionItem>,
-    pub time_chart: Chart,
+    /// Time planned and used per topic; `None` when the meeting recorded no times (one imported
+    /// from a notes page), which would draw empty axes.
+    pub time_chart: Option<Chart>,
+    /// The names of the people it mentions.
+    pub names: Names,
 }
 
 /// The channel's meeting on `date` (its last that day), or `None`; `bot`, when known, makes the
@@ -81,12 +87,27 @@ pub async fn meeting_page(
         .iter()
         .map(|topic| (topic.number, topic.planned_seconds, topic.used_seconds))
         .collect();
+    let mut people = slack_users(notes.topics.iter().flat_map(|topic| &topic.proposers));
+    for topic in &notes.topics {
+        people.extend(people_in(&topic.notes, &topic.decisions, &[]));
+    }
+    people.extend(people_in(&[], &[], &items));
+    let names = names_of(&mut conn, people).await?;
     Ok(Some(MeetingPage {
+        names,
         notes,
         topics,
         items,
-        time_chart: charts::time_per_topic(&timings),
+        time_chart: times_recorded(&timings).then(|| charts::time_per_topic(&timings)),
     }))
+}
+
+/// Whether any topic had time planned or used: a meeting imported from notes has neither (its
+/// topics are stored with nothing planned, started and ended at once).
+fn times_recorded(timings: &[(TopicNumber, i32, Option<i64>)]) -> bool {
+    timings
+        .iter()
+        .any(|(_, planned, used)| *planned > 0 || used.is_some_and(|used| used > 0))
 }
 
 /// A message's thread: the workspace's permalink when the bot knows its address, Slack's

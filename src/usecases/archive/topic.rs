@@ -5,13 +5,17 @@ use anyhow::Context;
 use sqlx::PgPool;
 
 use super::meeting::thread_link;
+use super::{names_of, people_in};
 use crate::domain::actions::ActionItem;
 use crate::domain::ids::{ChannelId, TeamId, TopicNumber};
 use crate::domain::notes::Note;
+use crate::domain::people::{Names, slack_users};
 use crate::domain::topics::Found;
 use crate::slack::identity::BotIdentity;
 use crate::store;
-use crate::usecases::search::similar_found;
+
+/// Similar earlier topics listed on a topic's page.
+pub const SIMILAR: i64 = 10;
 
 /// What a topic's page shows.
 #[derive(Debug, Clone)]
@@ -22,8 +26,10 @@ pub struct TopicPage {
     pub notes: Vec<Note>,
     pub decisions: Vec<String>,
     pub items: Vec<ActionItem>,
-    /// Earlier topics that look like it, most alike first.
+    /// Earlier topics sharing words of its title, most alike first (at most [`SIMILAR`]).
     pub similar: Vec<Found>,
+    /// The names of the people it mentions.
+    pub names: Names,
 }
 
 /// Topic `number` of `channel_id`, or `None`; `bot`, when known, makes the thread's link the
@@ -42,7 +48,12 @@ pub async fn topic_page(
     else {
         return Ok(None);
     };
-    let similar = similar_found(&mut conn, &topic).await?;
+    let similar_ids = store::search::similar_titles(&mut conn, channel_id, topic.id, SIMILAR)
+        .await
+        .context("finding similar topics")?;
+    let similar = store::search::details(&mut conn, &similar_ids)
+        .await
+        .context("loading similar topics")?;
     let notes = store::history::notes_of(&mut conn, topic.id)
         .await
         .context("loading the notes")?;
@@ -59,6 +70,9 @@ pub async fn topic_page(
     else {
         return Ok(None);
     };
+    let mut people = slack_users(&topic.proposed_by_whom());
+    people.extend(people_in(&notes, &decisions, &items));
+    let names = names_of(&mut conn, people).await?;
     let thread = topic
         .card_ts
         .as_deref()
@@ -70,5 +84,6 @@ pub async fn topic_page(
         decisions,
         items,
         similar,
+        names,
     }))
 }
