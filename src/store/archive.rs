@@ -59,7 +59,7 @@ pub async fn meeting_count(db: impl PgExecutor<'_>, channel_id: &ChannelId) -> s
 
 /// How many of the channel's topics (not withdrawn) proposed in each quarter carry each intent
 /// (a topic with two intents counts for both; one with none is not counted), by quarter. Read
-/// from the counts the database keeps as topics change (migration 0018), not counted here.
+/// from the counts the database keeps as topics change (migration 0019), not counted here.
 pub async fn intents_per_quarter(
     db: impl PgExecutor<'_>,
     channel_id: &ChannelId,
