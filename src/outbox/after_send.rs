@@ -68,10 +68,18 @@ pub async fn apply(
             Ok(())
         }
         AfterSend::RecordUser { user_id } => {
-            let Some(Read::User(kind)) = &receipt.read else {
-                anyhow::bail!("Slack's answer to users.info held no user");
+            let (kind, name) = match &receipt.read {
+                Some(Read::Person { kind, name }) => (*kind, Some(name.as_deref())),
+                Some(Read::User(kind)) => (*kind, None),
+                _ => anyhow::bail!("Slack's answer to users.info held no user"),
             };
-            user_directory::record(tx, user_id, *kind, clock).await?;
+            user_directory::record(tx, user_id, kind, clock).await?;
+            // The name too, when the answer was read with it: the directory need not ask again.
+            if let Some(name) = name {
+                store::users::save_name(&mut *tx, user_id, name)
+                    .await
+                    .context("saving a user's name")?;
+            }
             waiting_for_user(tx, user_id, clock).await
         }
     }

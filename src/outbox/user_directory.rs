@@ -1,5 +1,5 @@
-//! Looking up Slack users we meet as voters (is this a bot?), cached in `slack_users`: a
-//! background task that calls `users.info` itself, in batches, outside the outbox (it waits out
+//! Looking up Slack users we meet as voters (is this a bot?) or that the web archive shows (their
+//! names), cached in `slack_users`: a background task that calls `users.info` itself, in batches, outside the outbox (it waits out
 //! Slack's `Retry-After` on its own), and is never on a request's path. Whether someone is an
 //! admin (for `withdraw` and `edit`) is asked through the outbox instead, and recorded here by
 //! [`record`].
@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
@@ -60,33 +61,58 @@ impl UserDirectory {
     /// Looks up one batch. Returns how long to pause: zero when more may be waiting, Slack's
     /// `Retry-After` when rate limited, `None` for the usual poll.
     async fn look_up_some(&self) -> anyhow::Result<Option<Duration>> {
-        let users = store::users::to_look_up(&self.db, BATCH)
+        let mut users = store::users::to_look_up(&self.db, BATCH)
             .await
             .context("listing users to look up")?;
+        if (users.len() as i64) < BATCH {
+            let unnamed = store::users::to_name(&self.db, BATCH - users.len() as i64)
+                .await
+                .context("listing users to name")?;
+            users.extend(unnamed);
+        }
         for user in &users {
-            let kind = match self.slack.user_kind(user).await {
-                Ok(kind) => kind,
+            let (kind, name) = match self.slack.user_facts(user).await {
+                Ok(facts) => facts,
                 Err(CallError::Retryable { retry_after, .. }) => {
                     return Ok(Some(retry_after.unwrap_or(Duration::from_secs(5))));
                 }
-                // user_not_found and the like: a person we cannot see is not a bot we know of.
+                // user_not_found and the like: a person we cannot see is not a bot we know of;
+                // one known before (asked again for a name) stays as Slack described them.
                 Err(CallError::Permanent { reason, .. }) => {
                     tracing::info!(%user, %reason, "users.info refused; treating as a person");
-                    UserKind {
+                    let known = store::users::get(&self.db, user, DateTime::<Utc>::MIN_UTC)
+                        .await
+                        .context("reading a user")?;
+                    if known.is_some() {
+                        store::users::save_name(&self.db, user, None)
+                            .await
+                            .context("saving a user's name")?;
+                        continue;
+                    }
+                    let person = UserKind {
                         is_bot: false,
                         is_admin: false,
-                    }
+                    };
+                    (person, None)
                 }
             };
-            self.record(user, kind).await?;
+            self.record(user, kind, name.as_deref()).await?;
         }
         Ok((users.len() as i64 == BATCH).then_some(Duration::ZERO))
     }
 
     /// Stores what we learned, waking the outbox for the cards it redraws.
-    async fn record(&self, user: &UserId, kind: UserKind) -> anyhow::Result<()> {
+    async fn record(
+        &self,
+        user: &UserId,
+        kind: UserKind,
+        name: Option<&str>,
+    ) -> anyhow::Result<()> {
         let mut tx = self.db.begin().await.context("starting a transaction")?;
         let redrawn = record(&mut tx, user, kind, self.clock.as_ref()).await?;
+        store::users::save_name(&mut *tx, user, name)
+            .await
+            .context("saving a user's name")?;
         tx.commit().await.context("committing a user")?;
         if redrawn {
             self.outbox_wake.notify_one();

@@ -121,7 +121,10 @@ impl SlackApi {
             SlackCall::UserInfo(request) => {
                 let response = self.bounded(session.users_info(request)).await?;
                 Ok(CallReceipt {
-                    read: Some(Read::User(kind_of(&response.user))),
+                    read: Some(Read::Person {
+                        kind: kind_of(&response.user),
+                        name: name_of(&response.user),
+                    }),
                     ..CallReceipt::default()
                 })
             }
@@ -263,13 +266,13 @@ impl SlackApi {
         }
     }
 
-    /// Whether a user is a bot, and whether a workspace admin or owner (`users.info`, made at
-    /// once: for the background look-up of new voters).
-    pub async fn user_kind(&self, user: &UserId) -> Result<UserKind, CallError> {
+    /// Whether a user is a bot, whether a workspace admin or owner, and the name Slack shows
+    /// for them (`users.info`, made at once: for the background look-up of users).
+    pub async fn user_facts(&self, user: &UserId) -> Result<(UserKind, Option<String>), CallError> {
         let session = self.client.open_session(&self.token);
         let request = SlackApiUsersInfoRequest::new(user.as_str().into());
         let response = self.bounded(session.users_info(&request)).await?;
-        Ok(kind_of(&response.user))
+        Ok((kind_of(&response.user), name_of(&response.user)))
     }
 
     async fn bounded<T>(
@@ -306,6 +309,22 @@ fn reactions_of(response: SlackApiReactionsGetResponse) -> Reactions {
                 .collect(),
         })
         .collect()
+}
+
+/// The name Slack shows for a user: their display name, else their full name; `None` when
+/// the profile has neither (the handle, `name`, is not how people know each other).
+fn name_of(user: &SlackUser) -> Option<String> {
+    let profile = user.profile.as_ref();
+    [
+        profile.and_then(|profile| profile.display_name.as_deref()),
+        profile.and_then(|profile| profile.real_name.as_deref()),
+        user.real_name.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .map(str::trim)
+    .find(|name| !name.is_empty())
+    .map(str::to_string)
 }
 
 /// A user as `users.info` describes them: owners and the primary owner are admins too.

@@ -51,7 +51,13 @@ impl From<Reaction> for (String, Vec<UserId>) {
 #[serde(rename_all = "snake_case")]
 pub enum Read {
     Reactions(Reactions),
+    /// A user's kind, as reads recorded before names were kept say it.
     User(UserKind),
+    /// A user's kind and the name Slack shows for them (`users.info`).
+    Person {
+        kind: UserKind,
+        name: Option<String>,
+    },
 }
 
 /// Where the bot stands in a channel.

@@ -15,6 +15,20 @@ struct CalendarRow {
     series_sequence: i32,
 }
 
+/// `query_as!` reading [`CalendarRow`]s: the columns, then `$tail` (`where …`) with its
+/// arguments. One column list for every way a feed is found.
+macro_rules! query_calendars {
+    ($tail:literal $(, $arg:expr)* $(,)?) => {
+        sqlx::query_as!(
+            CalendarRow,
+            "select channel_id, team_id, token, series_schedule, series_start, series_sequence
+             from channel_calendars "
+                + $tail
+            $(, $arg)*
+        )
+    };
+}
+
 impl From<CalendarRow> for ChannelCalendar {
     fn from(row: CalendarRow) -> Self {
         ChannelCalendar {
@@ -42,14 +56,9 @@ pub async fn lock_for_channel(
     )
     .execute(&mut *db)
     .await?;
-    let row = sqlx::query_as!(
-        CalendarRow,
-        "select channel_id, team_id, token, series_schedule, series_start, series_sequence
-         from channel_calendars where channel_id = $1",
-        channel_id.as_str()
-    )
-    .fetch_optional(db)
-    .await?;
+    let row = query_calendars!("where channel_id = $1", channel_id.as_str())
+        .fetch_optional(db)
+        .await?;
     Ok(row.map(ChannelCalendar::from))
 }
 
@@ -58,14 +67,9 @@ pub async fn by_token(
     db: impl PgExecutor<'_>,
     token: &CalendarToken,
 ) -> sqlx::Result<Option<ChannelCalendar>> {
-    let row = sqlx::query_as!(
-        CalendarRow,
-        "select channel_id, team_id, token, series_schedule, series_start, series_sequence
-         from channel_calendars where token = $1",
-        token.as_str()
-    )
-    .fetch_optional(db)
-    .await?;
+    let row = query_calendars!("where token = $1", token.as_str())
+        .fetch_optional(db)
+        .await?;
     Ok(row.map(ChannelCalendar::from))
 }
 

@@ -1,5 +1,7 @@
 //! The group's history read back: a channel's meetings, and a meeting as notes for minutes.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgConnection;
 
@@ -129,26 +131,30 @@ pub async fn meeting_notes(
     )
     .fetch_all(&mut *db)
     .await?;
-    let mut topics = Vec::new();
-    for row in rows {
-        let proposers = if row.proposers.is_empty() {
-            row.author_id
-                .into_iter()
-                .map(|id| Person::Slack(UserId::from(id)))
-                .collect()
-        } else {
-            row.proposers.iter().map(|p| Person::read(p)).collect()
-        };
-        topics.push(TopicNotes {
+    // Each topic's notes, decisions and action items in one statement each, not three per topic.
+    let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
+    let mut notes = notes_of_topics(db, &ids).await?;
+    let mut decisions = decisions_on_topics(db, &ids).await?;
+    let mut actions = actions_of_topics(db, &ids).await?;
+    let topics = rows
+        .into_iter()
+        .map(|row| TopicNotes {
+            proposers: if row.proposers.is_empty() {
+                row.author_id
+                    .into_iter()
+                    .map(|id| Person::Slack(UserId::from(id)))
+                    .collect()
+            } else {
+                row.proposers.iter().map(|p| Person::read(p)).collect()
+            },
             title: row.title,
             intents: Intents::from_stored(&row.intents).as_slice().to_vec(),
-            proposers,
             votes: u32::try_from(row.votes).unwrap_or(0),
-            notes: notes_of(db, row.id).await?,
-            decisions: decisions_on(db, row.id).await?,
-            actions: actions_in(db, ActionScope::Topic(row.id)).await?,
-        });
-    }
+            notes: notes.remove(&row.id).unwrap_or_default(),
+            decisions: decisions.remove(&row.id).unwrap_or_default(),
+            actions: actions.remove(&row.id).unwrap_or_default(),
+        })
+        .collect();
     let actions = actions_in(db, ActionScope::MeetingOnly(meeting_id)).await?;
     Ok(Some(MeetingNotes {
         title,
@@ -160,26 +166,58 @@ pub async fn meeting_notes(
 
 /// A topic's decisions, in order.
 pub async fn decisions_on(db: &mut PgConnection, topic_id: i64) -> sqlx::Result<Vec<String>> {
-    sqlx::query_scalar!(
-        "select text from decisions where topic_id = $1 order by created_at, id",
-        topic_id
+    Ok(decisions_on_topics(db, &[topic_id])
+        .await?
+        .remove(&topic_id)
+        .unwrap_or_default())
+}
+
+/// The decisions on each of `topic_ids` that has any, in order.
+async fn decisions_on_topics(
+    db: &mut PgConnection,
+    topic_ids: &[i64],
+) -> sqlx::Result<HashMap<i64, Vec<String>>> {
+    let rows = sqlx::query!(
+        "select topic_id as \"topic_id!\", text from decisions where topic_id = any($1)
+         order by created_at, id",
+        topic_ids
     )
     .fetch_all(db)
-    .await
+    .await?;
+    let mut decisions: HashMap<i64, Vec<String>> = HashMap::new();
+    for row in rows {
+        decisions.entry(row.topic_id).or_default().push(row.text);
+    }
+    Ok(decisions)
 }
 
 /// A topic's notes as a tree, siblings in order.
 pub async fn notes_of(db: &mut PgConnection, topic_id: i64) -> sqlx::Result<Vec<Note>> {
-    let rows: Vec<(i64, Option<i64>, String)> = sqlx::query!(
-        "select id, parent_id, text from notes where topic_id = $1
-         order by position, created_at, id",
-        topic_id
+    Ok(notes_of_topics(db, &[topic_id])
+        .await?
+        .remove(&topic_id)
+        .unwrap_or_default())
+}
+
+/// The notes of each of `topic_ids` that has any, as a tree, siblings in order.
+async fn notes_of_topics(
+    db: &mut PgConnection,
+    topic_ids: &[i64],
+) -> sqlx::Result<HashMap<i64, Vec<Note>>> {
+    let rows = sqlx::query!(
+        "select topic_id as \"topic_id!\", id, parent_id, text from notes
+         where topic_id = any($1) order by position, created_at, id",
+        topic_ids
     )
     .fetch_all(db)
-    .await?
-    .into_iter()
-    .map(|row| (row.id, row.parent_id, row.text))
-    .collect();
+    .await?;
+    let mut by_topic: HashMap<i64, Vec<(i64, Option<i64>, String)>> = HashMap::new();
+    for row in rows {
+        by_topic
+            .entry(row.topic_id)
+            .or_default()
+            .push((row.id, row.parent_id, row.text));
+    }
     fn children(parent: Option<i64>, rows: &[(i64, Option<i64>, String)]) -> Vec<Note> {
         rows.iter()
             .filter(|(_, p, _)| *p == parent)
@@ -189,7 +227,10 @@ pub async fn notes_of(db: &mut PgConnection, topic_id: i64) -> sqlx::Result<Vec<
             })
             .collect()
     }
-    Ok(children(None, &rows))
+    Ok(by_topic
+        .into_iter()
+        .map(|(topic_id, rows)| (topic_id, children(None, &rows)))
+        .collect())
 }
 
 /// Which action items minutes list in one place.
@@ -202,47 +243,16 @@ pub(super) enum ActionScope {
 }
 
 struct ActionRow {
+    topic_id: Option<i64>,
     text: String,
     due_on: Option<NaiveDate>,
     owner_names: Vec<String>,
     owners: Vec<String>,
 }
 
-/// Action items as notes: Slack owners (by id), then owners by name.
-pub(super) async fn actions_in(
-    db: &mut PgConnection,
-    scope: ActionScope,
-) -> sqlx::Result<Vec<ActionNotes>> {
-    let rows: Vec<ActionRow> = match scope {
-        ActionScope::Topic(id) => {
-            sqlx::query_as!(
-                ActionRow,
-                "select i.text, i.due_on, i.owner_names,
-                    coalesce(array(select o.user_id from action_owners o
-                                   where o.item_id = i.id order by o.user_id), '{}') as \"owners!\"
-             from action_items i where i.topic_id = $1 order by i.number",
-                id,
-            )
-            .fetch_all(db)
-            .await?
-        }
-        ActionScope::MeetingOnly(id) => {
-            sqlx::query_as!(
-                ActionRow,
-                "select i.text, i.due_on, i.owner_names,
-                    coalesce(array(select o.user_id from action_owners o
-                                   where o.item_id = i.id order by o.user_id), '{}') as \"owners!\"
-             from action_items i where i.meeting_id = $1 and i.topic_id is null
-             order by i.number",
-                id,
-            )
-            .fetch_all(db)
-            .await?
-        }
-    };
-    Ok(rows
-        .into_iter()
-        .map(|row| ActionNotes {
+impl From<ActionRow> for ActionNotes {
+    fn from(row: ActionRow) -> ActionNotes {
+        ActionNotes {
             text: row.text,
             due: row.due_on,
             owners: row
@@ -251,6 +261,57 @@ pub(super) async fn actions_in(
                 .map(|id| Person::Slack(UserId::from(id)))
                 .chain(row.owner_names.into_iter().map(Person::Name))
                 .collect(),
-        })
-        .collect())
+        }
+    }
+}
+
+/// Action items as notes: Slack owners (by id), then owners by name.
+pub(super) async fn actions_in(
+    db: &mut PgConnection,
+    scope: ActionScope,
+) -> sqlx::Result<Vec<ActionNotes>> {
+    match scope {
+        ActionScope::Topic(id) => Ok(actions_of_topics(db, &[id])
+            .await?
+            .remove(&id)
+            .unwrap_or_default()),
+        ActionScope::MeetingOnly(id) => {
+            let rows = sqlx::query_as!(
+                ActionRow,
+                "select i.topic_id, i.text, i.due_on, i.owner_names,
+                    coalesce(array(select o.user_id from action_owners o
+                                   where o.item_id = i.id order by o.user_id), '{}') as \"owners!\"
+             from action_items i where i.meeting_id = $1 and i.topic_id is null
+             order by i.number",
+                id,
+            )
+            .fetch_all(db)
+            .await?;
+            Ok(rows.into_iter().map(ActionNotes::from).collect())
+        }
+    }
+}
+
+/// The action items of each of `topic_ids` that has any, as notes, in number order.
+async fn actions_of_topics(
+    db: &mut PgConnection,
+    topic_ids: &[i64],
+) -> sqlx::Result<HashMap<i64, Vec<ActionNotes>>> {
+    let rows = sqlx::query_as!(
+        ActionRow,
+        "select i.topic_id, i.text, i.due_on, i.owner_names,
+            coalesce(array(select o.user_id from action_owners o
+                           where o.item_id = i.id order by o.user_id), '{}') as \"owners!\"
+         from action_items i where i.topic_id = any($1) order by i.number",
+        topic_ids,
+    )
+    .fetch_all(db)
+    .await?;
+    let mut actions: HashMap<i64, Vec<ActionNotes>> = HashMap::new();
+    for row in rows {
+        if let Some(topic_id) = row.topic_id {
+            actions.entry(topic_id).or_default().push(row.into());
+        }
+    }
+    Ok(actions)
 }

@@ -1,5 +1,7 @@
 //! What users.info told us about Slack users.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
 
@@ -55,6 +57,68 @@ pub async fn save(
     .execute(db)
     .await
     .map(|_| ())
+}
+
+/// Stores the name `users.info` gave `user_id`, `""` when it gave none (so that the user is
+/// not looked up again for it).
+pub async fn save_name(
+    db: impl PgExecutor<'_>,
+    user_id: &UserId,
+    name: Option<&str>,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update slack_users set display_name = $2 where user_id = $1",
+        user_id.as_str(),
+        name.unwrap_or("")
+    )
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+/// The names stored for those of `user_ids` that have one.
+pub async fn names_of(
+    db: impl PgExecutor<'_>,
+    user_ids: &[UserId],
+) -> sqlx::Result<HashMap<UserId, String>> {
+    let rows = sqlx::query!(
+        "select user_id, display_name as \"display_name!\" from slack_users
+         where user_id = any($1) and display_name <> ''",
+        user_ids as _
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| (UserId::from(row.user_id), row.display_name))
+        .collect())
+}
+
+/// Notes those of `user_ids` the directory does not know, for the background look-up to ask
+/// Slack about them (a page showing them names them once it has).
+pub async fn note_unknown(db: impl PgExecutor<'_>, user_ids: &[UserId]) -> sqlx::Result<()> {
+    sqlx::query!(
+        "insert into slack_users (user_id) select distinct unnest($1::text[])
+         on conflict (user_id) do nothing",
+        user_ids as _
+    )
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+/// Users known but not by name: looked up before names were kept, or asked about through the
+/// outbox (an admin check), which keeps only their kind.
+pub async fn to_name(db: impl PgExecutor<'_>, limit: i64) -> sqlx::Result<Vec<UserId>> {
+    sqlx::query_scalar!(
+        "select user_id from slack_users
+         where display_name is null and fetched_at is not null
+         order by user_id limit $1",
+        limit
+    )
+    .fetch_all(db)
+    .await
+    .map(|ids| ids.into_iter().map(UserId::from).collect())
 }
 
 /// Users noted but not yet looked up.

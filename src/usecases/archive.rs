@@ -22,9 +22,13 @@ use std::sync::Mutex;
 use anyhow::Context;
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
+use sqlx::{PgConnection, PgPool};
 
 use super::{AppState, lock};
+use crate::domain::actions::ActionItem;
 use crate::domain::ids::{ChannelId, TeamId, UserId};
+use crate::domain::notes::Note;
+use crate::domain::people::{Names, mentioned};
 use crate::slack::api::CallError;
 use crate::store;
 
@@ -143,6 +147,82 @@ fn fresh<T: Clone>(
         .map(|remembered| remembered.value.clone())
 }
 
+/// The names of `users` as the user directory stored them, to show people by name without
+/// asking Slack while a page is served; those it knows no name of are noted for its background
+/// look-up (the page shows them by id meanwhile).
+async fn names_of(db: &mut PgConnection, mut users: Vec<UserId>) -> anyhow::Result<Names> {
+    users.sort();
+    users.dedup();
+    if users.is_empty() {
+        return Ok(Names::default());
+    }
+    let known = store::users::names_of(&mut *db, &users)
+        .await
+        .context("reading people's names")?;
+    let unknown: Vec<UserId> = users
+        .into_iter()
+        .filter(|user| !known.contains_key(user))
+        .collect();
+    if !unknown.is_empty() {
+        store::users::note_unknown(&mut *db, &unknown)
+            .await
+            .context("noting people to look up")?;
+    }
+    Ok(Names::new(known))
+}
+
+/// The Slack users named in `notes` (nested ones included), `decisions` and `items` (their
+/// owners and their text).
+fn people_in(notes: &[Note], decisions: &[String], items: &[ActionItem]) -> Vec<UserId> {
+    fn in_notes(notes: &[Note], found: &mut Vec<UserId>) {
+        for note in notes {
+            found.extend(mentioned(&note.text));
+            in_notes(&note.children, found);
+        }
+    }
+    let mut found = Vec::new();
+    in_notes(notes, &mut found);
+    found.extend(decisions.iter().flat_map(|decision| mentioned(decision)));
+    for item in items {
+        found.extend(item.owners.iter().cloned());
+        found.extend(mentioned(&item.text));
+    }
+    found
+}
+
+/// The channels of `team` with topics, by id, each named by its id and taken as public until
+/// Slack says otherwise: what `/archive` lists before asking who may see what.
+pub async fn channels_with_topics(
+    db: &PgPool,
+    team: &TeamId,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Vec<ChannelSummary>> {
+    let counted = store::topics::channels_with_open_counts(db, team)
+        .await
+        .context("listing the channels with topics")?;
+    let ids: Vec<ChannelId> = counted.iter().map(|(id, _)| id.clone()).collect();
+    let settings = store::settings::load_many(db, &ids)
+        .await
+        .context("loading the channels' settings")?;
+    Ok(counted
+        .into_iter()
+        .map(|(channel_id, open_topics)| {
+            let schedule = settings
+                .get(&channel_id)
+                .map(|settings| settings.schedule)
+                .unwrap_or_default();
+            ChannelSummary {
+                name: channel_id.to_string(),
+                private: false,
+                open_topics,
+                next_meeting: schedule.next_after(now),
+                tz: schedule.tz,
+                channel_id,
+            }
+        })
+        .collect())
+}
+
 /// The channels of `team` with topics that `user` may see, by name.
 pub async fn channels_for(
     state: &AppState,
@@ -150,17 +230,11 @@ pub async fn channels_for(
     team: &TeamId,
     user: &UserId,
 ) -> anyhow::Result<Vec<ChannelSummary>> {
-    let counted = store::topics::channels_with_open_counts(&state.db, team)
-        .await
-        .context("listing the channels with topics")?;
-    let ids: Vec<ChannelId> = counted.iter().map(|(id, _)| id.clone()).collect();
-    let settings = store::settings::load_many(&state.db, &ids)
-        .await
-        .context("loading the channels' settings")?;
-    let now = state.clock.now();
+    let candidates = channels_with_topics(&state.db, team, state.clock.now()).await?;
     let mut shown = Vec::new();
-    for (channel_id, open_topics) in counted {
-        let facts = match access.visible_to(state, &channel_id, user).await {
+    for mut summary in candidates {
+        let channel_id = &summary.channel_id;
+        let facts = match access.visible_to(state, channel_id, user).await {
             Ok(Some(facts)) => facts,
             Ok(None) => continue,
             Err(error) => {
@@ -168,18 +242,11 @@ pub async fn channels_for(
                 continue;
             }
         };
-        let schedule = settings
-            .get(&channel_id)
-            .map(|settings| settings.schedule)
-            .unwrap_or_default();
-        shown.push(ChannelSummary {
-            name: facts.name.unwrap_or_else(|| channel_id.to_string()),
-            private: facts.private,
-            open_topics,
-            next_meeting: schedule.next_after(now),
-            tz: schedule.tz,
-            channel_id,
-        });
+        if let Some(name) = facts.name {
+            summary.name = name;
+        }
+        summary.private = facts.private;
+        shown.push(summary);
     }
     shown.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(shown)

@@ -4,7 +4,6 @@
 
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Duration;
 
 use reqwest::cookie::Jar;
 use reqwest::redirect::Policy;
@@ -13,10 +12,11 @@ use archhour::domain::ids::ChannelId;
 use archhour::tools::import::{ImportOptions, import};
 
 use crate::support::fake_slack::oidc::SlackPerson;
+use crate::support::meetings::{OneTopic, hold_one_topic_meeting};
 use crate::support::{CHANNEL, TEAM, TestApp, spawn_archive_app};
 
 /// A browser signed in as `user` (cookies kept, redirects not followed).
-async fn signed_in(app: &TestApp, user: &str) -> reqwest::Client {
+pub(crate) async fn signed_in(app: &TestApp, user: &str) -> reqwest::Client {
     app.slack
         .sign_in_as(SlackPerson::new(user, TEAM, "Someone"));
     let client = reqwest::Client::builder()
@@ -45,7 +45,7 @@ async fn signed_in(app: &TestApp, user: &str) -> reqwest::Client {
 }
 
 /// The status and text of a page.
-async fn open(client: &reqwest::Client, app: &TestApp, path: &str) -> (u16, String) {
+pub(crate) async fn open(client: &reqwest::Client, app: &TestApp, path: &str) -> (u16, String) {
     let response = client.get(app.url(path)).send().await.expect("answered");
     let status = response.status().as_u16();
     (status, response.text().await.expect("a body"))
@@ -54,23 +54,15 @@ async fn open(client: &reqwest::Client, app: &TestApp, path: &str) -> (u16, Stri
 /// Holds a meeting on 2026-11-18 on one topic (#1, one vote) for five minutes with a note, a
 /// decision and an action item, and leaves a second topic (#2, two votes) on the agenda.
 async fn hold_a_meeting(app: &TestApp) {
-    let card = app
-        .propose_in(CHANNEL, "UANN", "[discuss] Adopt a message queue")
-        .await;
-    app.react("UV1", &card, "+1").await;
-    app.start_meeting().await;
-    app.reply_in_thread("UANN", &card, "Kafka and RabbitMQ are the candidates")
-        .await;
-    app.reply_in_thread("UBOB", &card, "Decided: start with RabbitMQ")
-        .await;
-    app.reply_in_thread(
-        "UANN",
-        &card,
-        "ACTION <@UBOB> compare the costs due 2026-12-01",
+    hold_one_topic_meeting(
+        app,
+        OneTopic {
+            proposal: "[discuss] Adopt a message queue",
+            note: "Kafka and RabbitMQ are the candidates",
+            decision: "Decided: start with RabbitMQ",
+        },
     )
     .await;
-    app.advance(Duration::from_secs(5 * 60)).await;
-    app.end_meeting().await;
     let next = app.propose("[inform/quest] The new CI runners").await;
     app.react("UV1", &next, "+1").await;
     app.react("UV2", &next, "+1").await;
@@ -173,6 +165,42 @@ async fn a_channel_with_one_held_meeting_shows_it_on_every_page() {
 }
 
 #[tokio::test]
+async fn people_are_shown_by_the_names_slack_gave_once_the_user_directory_has_them() {
+    let app = spawn_archive_app().await;
+    app.slack.name_user("UANN", "Ann Archer");
+    app.slack.name_user("UBOB", "Bob Builder");
+    hold_a_meeting(&app).await;
+    let browser = signed_in(&app, "U_ANN").await;
+
+    // A page notes the people it can only show by id; the directory looks them up in the
+    // background, and the page shows their names from then on.
+    let page = crate::support::eventually("the names on the meeting page", || async {
+        let (status, page) = open(&browser, &app, "/archive/C_ARCH/2026-11-18").await;
+        assert_eq!(status, 200, "{page}");
+        (page.contains("1 vote · discuss · proposed by Ann Archer")
+            && page.contains("compare the costs · owners: Bob Builder · due 2026-12-01"))
+        .then_some(page)
+    })
+    .await;
+    assert!(!page.contains("@UANN") && !page.contains("@UBOB"), "{page}");
+    let (status, page) = open(&browser, &app, "/archive/C_ARCH/topics/1").await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("proposed 2026-11-18 by Ann Archer"), "{page}");
+    assert!(page.contains("owners: Bob Builder"), "{page}");
+
+    // Pages are served from what is stored: opening them again asks Slack nothing.
+    let asked = app.slack.calls_to("users.info").len();
+    for path in ["/archive/C_ARCH/2026-11-18", "/archive/C_ARCH/topics/1"] {
+        let (status, _) = open(&browser, &app, path).await;
+        assert_eq!(status, 200);
+    }
+    assert_eq!(app.slack.calls_to("users.info").len(), asked);
+    // The Markdown stays what `archhour minutes` prints: Slack mentions.
+    let (_, markdown) = open(&browser, &app, "/archive/C_ARCH/2026-11-18.md").await;
+    assert!(markdown.contains("<@UANN>"), "{markdown}");
+}
+
+#[tokio::test]
 async fn a_channel_without_meetings_renders_every_page_empty() {
     let app = spawn_archive_app().await;
     app.propose("[discuss] Adopt a message queue").await;
@@ -229,6 +257,14 @@ async fn an_imported_meeting_renders_and_its_markdown_is_what_minutes_prints() {
         "{page}"
     );
     assert!(page.contains("4 votes"), "{page}");
+    // The notes recorded no times: said in words, with no chart of empty axes and no
+    // "Planned 0 min" under each topic.
+    assert!(
+        page.contains("<p>No times were recorded for this meeting (imported from notes).</p>"),
+        "{page}"
+    );
+    assert!(!page.contains("<svg"), "{page}");
+    assert!(!page.contains("Planned "), "{page}");
     let markdown = browser
         .get(app.url("/archive/C_ARCH/2020-12-17.md"))
         .send()

@@ -54,9 +54,9 @@ async fn sign_in_at_the_archive(browser: &Browser, app: &TestApp) {
     assert!(exchanged[0].succeeded);
 }
 
-/// The meeting page of `channel` on `date` (`YYYY-MM-DD`), as the browser shows it: its
-/// topics, the chart of time planned and used, the Markdown link followed, and a screenshot of
-/// each.
+/// The meeting page of `channel` on `date` (`YYYY-MM-DD`), imported from notes, as the browser
+/// shows it: its topics, the sentence saying no times were recorded in place of an empty chart,
+/// the Markdown link followed, and a screenshot of each.
 async fn check_meeting_page(
     browser: &Browser,
     app: &TestApp,
@@ -71,14 +71,17 @@ async fn check_meeting_page(
     for topic in topics {
         assert!(page.contains(topic), "{topic} on the page: {page}");
     }
-    let chart = browser
-        .client()
-        .find(Locator::Css("main svg"))
-        .await
-        .expect("the chart of time planned and used is on the page");
     assert!(
-        chart.is_displayed().await.expect("visible"),
-        "the chart shows"
+        page.contains("No times were recorded for this meeting (imported from notes)."),
+        "{page}"
+    );
+    assert!(
+        browser
+            .client()
+            .find(Locator::Css("main svg"))
+            .await
+            .is_err(),
+        "no chart of times that were never recorded"
     );
     browser.screenshot(&format!("meeting-{date}")).await;
 
@@ -141,6 +144,19 @@ async fn a_browser_signs_in_with_slack_sees_the_archive_and_signs_out() {
     let screenshot = browser.screenshot("archive-signed-in").await;
     assert!(screenshot.is_file());
 
+    // The channel's page with its charts drawn.
+    browser.open(&app.url(&format!("/archive/{CHANNEL}"))).await;
+    let chart = browser
+        .client()
+        .find(Locator::Css("main svg"))
+        .await
+        .expect("the channel's charts are on the page");
+    assert!(
+        chart.is_displayed().await.expect("visible"),
+        "the chart shows"
+    );
+    browser.screenshot("channel").await;
+
     // The meeting the notes page recorded, as its own page and as Markdown.
     check_meeting_page(
         &browser,
@@ -190,5 +206,54 @@ async fn a_browser_signs_in_with_slack_sees_the_archive_and_signs_out() {
     );
     assert_eq!(app.slack.calls_to("openid/connect/authorize").len(), 2);
     assert_eq!(app.slack.calls_to("openid.connect.token").len(), 1);
+    browser.quit().await;
+}
+
+#[tokio::test]
+async fn a_long_topic_title_stays_a_readable_heading_on_a_phone() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = spawn_archive_app().await;
+    let title = format!(
+        "Should we {} today?",
+        "rework the deployment pipeline and ".repeat(8).trim_end()
+    );
+    assert_eq!(title.chars().count(), 296);
+    let card = app.propose(&format!("[discuss] {title}")).await;
+    app.slack
+        .sign_in_as(SlackPerson::new("U_ANN", TEAM, "Ann Archer"));
+    sign_in_at_the_archive(&browser, &app).await;
+    browser
+        .client()
+        .set_window_size(390, 844)
+        .await
+        .expect("a phone's width");
+    browser
+        .open(&app.url(&format!("/archive/{CHANNEL}/topics/{}", card.number)))
+        .await;
+    assert_eq!(
+        browser.text_of("h1").await,
+        format!("#{} {title}", card.number)
+    );
+    let measured = browser
+        .client()
+        .execute(
+            "const h1 = document.querySelector('h1');
+             return [parseFloat(getComputedStyle(h1).fontSize),
+                     document.documentElement.scrollWidth, window.innerWidth];",
+            vec![],
+        )
+        .await
+        .expect("measured");
+    let [font, page_width, screen_width] =
+        [0, 1, 2].map(|at| measured[at].as_f64().expect("a number"));
+    // h1.long: at most 1.4rem (22.4px), where a plain h1 would be 2rem (32px).
+    assert!(font <= 22.4 + 0.01, "the heading's font is {font}px");
+    assert!(
+        page_width <= screen_width,
+        "the page is {page_width}px wide on a {screen_width}px screen"
+    );
+    browser.screenshot("topic-long-title-phone").await;
     browser.quit().await;
 }

@@ -6,6 +6,8 @@
 
 mod actions;
 mod admins;
+mod archive_counts;
+mod archive_large;
 mod archive_pages;
 mod archive_signin;
 mod backup;

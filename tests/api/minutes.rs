@@ -1,10 +1,9 @@
 //! `minutes [last | YYYY-MM-DD]` and `minutes post …`: a meeting's minutes in Slack, the same
 //! content as `archhour minutes`, for this channel's meetings only.
 
-use std::time::Duration;
-
 use serde_json::Value;
 
+use crate::support::meetings::{OneTopic, hold_one_topic_meeting};
 use crate::support::{CHANNEL, TestApp, eventually, spawn_app};
 use archhour::domain::ids::ChannelId;
 
@@ -12,23 +11,15 @@ use archhour::domain::ids::ChannelId;
 /// each typed with characters Slack escapes.
 async fn hold_a_meeting(app: &TestApp) {
     // Proposed by a user id as Slack writes them (letters and digits), so it shows as a mention.
-    let card = app
-        .propose_in(CHANNEL, "UANN", "[quest] Should we adopt a message queue?")
-        .await;
-    app.react("UV1", &card, "+1").await;
-    app.start_meeting().await;
-    app.reply_in_thread("UANN", &card, "Kafka &amp; RabbitMQ are the candidates")
-        .await;
-    app.reply_in_thread("UBOB", &card, "Decided: start with &lt;RabbitMQ&gt;")
-        .await;
-    app.reply_in_thread(
-        "UANN",
-        &card,
-        "ACTION <@UBOB> compare the costs due 2026-12-01",
+    hold_one_topic_meeting(
+        app,
+        OneTopic {
+            proposal: "[quest] Should we adopt a message queue?",
+            note: "Kafka &amp; RabbitMQ are the candidates",
+            decision: "Decided: start with &lt;RabbitMQ&gt;",
+        },
     )
     .await;
-    app.advance(Duration::from_secs(5 * 60)).await;
-    app.end_meeting().await;
 }
 
 /// The minutes as Slack shows them: headings in bold, user text escaped once, mentions kept.

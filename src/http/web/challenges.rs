@@ -4,19 +4,20 @@
 
 use std::cmp::Ordering;
 
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::channel::heading;
-use super::guard::{bad_request, failed, visit};
+use super::guard::{Visit, bad_request, failed};
 use super::html;
-use super::pages::page;
+use super::pages::{Viewer, page};
 use crate::domain::challenges::PageIssue;
 use crate::http::HttpState;
 use crate::store;
+use crate::usecases::archive::OpenChannel;
 
 /// The table's columns, as `?sort=` names them, with their headers.
 const COLUMNS: [(&str, &str); 5] = [
@@ -34,19 +35,13 @@ pub struct SortQuery {
 }
 
 /// The column sorted on and whether downwards.
-type Sorting<'a> = Option<(&'a str, bool)>;
+pub type Sorting<'a> = Option<(&'a str, bool)>;
 
 pub async fn show(
     State(http): State<HttpState>,
-    headers: HeaderMap,
-    Path(channel): Path<String>,
+    visit: Visit,
     Query(query): Query<SortQuery>,
 ) -> Response {
-    let path = format!("/archive/{channel}/challenges");
-    let visit = match visit(&http, &headers, &channel, &path).await {
-        Ok(visit) => visit,
-        Err(refusal) => return refusal,
-    };
     let Some(sorting) = sorting(&query) else {
         return bad_request(
             visit.viewer(),
@@ -66,19 +61,31 @@ pub async fn show(
     if let Some((column, descending)) = sorting {
         sort(&mut issues, column, descending);
     }
-    let base = format!("/archive/{}", visit.channel.channel_id);
-    let markup = page(
+    html(
+        StatusCode::OK,
+        render(&visit.channel, visit.viewer(), &issues, sorting),
+    )
+}
+
+/// The challenges log as sorted, as `viewer` sees it.
+pub fn render(
+    channel: &OpenChannel,
+    viewer: Viewer<'_>,
+    issues: &[PageIssue],
+    sorting: Sorting<'_>,
+) -> Markup {
+    let base = format!("/archive/{}", channel.channel_id);
+    page(
         "Challenges log",
-        Some(visit.viewer()),
+        Some(viewer),
         html! {
             nav.crumbs { a href="/archive" { "Channels" } " › "
-                a href=(base) { (heading(&visit.channel)) } }
+                a href=(base) { (heading(channel)) } }
             h1 { "Challenges log" }
             @if issues.is_empty() { p { "This channel has no challenges log yet." } }
-            @else { (table(&base, &issues, sorting)) }
+            @else { (table(&base, issues, sorting)) }
         },
-    );
-    html(StatusCode::OK, markup)
+    )
 }
 
 /// What the query asks for: `Some(None)` for the log's own order, `None` when it cannot be read.
@@ -98,7 +105,7 @@ fn sorting(query: &SortQuery) -> Option<Sorting<'static>> {
 }
 
 /// Sorts by `column`; ties keep the log's order.
-fn sort(issues: &mut [PageIssue], column: &str, descending: bool) {
+pub fn sort(issues: &mut [PageIssue], column: &str, descending: bool) {
     let compare = |a: &PageIssue, b: &PageIssue| -> Ordering {
         match column {
             "category" => a.category.to_lowercase().cmp(&b.category.to_lowercase()),

@@ -1,15 +1,15 @@
 //! `GET /archive/{channel}`: the agenda ranked with votes, intents and deferrals; the past
 //! meetings newest first, 50 a page (`?page=2`); a search box; and the channel's charts.
 
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::guard::{Visit, bad_request, failed, not_found, visit};
+use super::guard::{Visit, bad_request, failed, not_found};
 use super::html;
-use super::pages::{chart, page};
+use super::pages::{Viewer, chart, page};
 use crate::http::HttpState;
 use crate::usecases::archive::{ChannelPage, MEETINGS_PER_PAGE, OpenChannel, channel_page};
 
@@ -20,15 +20,9 @@ pub struct ChannelQuery {
 
 pub async fn show(
     State(http): State<HttpState>,
-    headers: HeaderMap,
-    Path(channel): Path<String>,
+    visit: Visit,
     Query(query): Query<ChannelQuery>,
 ) -> Response {
-    let path = format!("/archive/{channel}");
-    let visit = match visit(&http, &headers, &channel, &path).await {
-        Ok(visit) => visit,
-        Err(refusal) => return refusal,
-    };
     let number = match query.page.as_deref().map(str::parse::<i64>) {
         None => 1,
         Some(Ok(number)) if number >= 1 => number,
@@ -39,8 +33,11 @@ pub async fn show(
             );
         }
     };
-    match channel_page(&http.app, &visit.channel.channel_id, number).await {
-        Ok(Some(shown)) => html(StatusCode::OK, render(&visit, &shown)),
+    match channel_page(&http.app.db, &visit.channel.channel_id, number).await {
+        Ok(Some(shown)) => html(
+            StatusCode::OK,
+            render(&visit.channel, visit.viewer(), &shown),
+        ),
         Ok(None) => not_found(visit.viewer()),
         Err(error) => failed(visit.viewer(), &error),
     }
@@ -55,12 +52,12 @@ pub fn heading(channel: &OpenChannel) -> String {
     )
 }
 
-fn render(visit: &Visit, shown: &ChannelPage) -> Markup {
-    let channel = &visit.channel;
+/// The channel's page as `viewer` sees it.
+pub fn render(channel: &OpenChannel, viewer: Viewer<'_>, shown: &ChannelPage) -> Markup {
     let base = format!("/archive/{}", channel.channel_id);
     page(
         &heading(channel),
-        Some(visit.viewer()),
+        Some(viewer),
         html! {
             nav.crumbs { a href="/archive" { "Channels" } }
             h1 { (heading(channel)) }

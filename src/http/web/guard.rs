@@ -2,6 +2,10 @@
 //! coming back to the same page), and for a channel's pages one they may see (else 404, as for
 //! a channel the archive does not know).
 
+use std::collections::HashMap;
+
+use axum::extract::{FromRequestParts, Path};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
@@ -69,8 +73,24 @@ pub fn to_sign_in(web: &WebState, path: &str) -> Response {
         .into_response()
 }
 
+/// A channel's page (its route has `{channel}`) opened by someone who may see it: extracting
+/// one checks the session and the channel before the handler runs, and answers the refusal
+/// (sign in first, 404, the archive off) in its place.
+impl FromRequestParts<HttpState> for Visit {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, http: &HttpState) -> Result<Self, Response> {
+        let Path(params) = Path::<HashMap<String, String>>::from_request_parts(parts, http)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let channel = params.get("channel").map_or("", String::as_str);
+        let path = parts.uri.path().to_string();
+        visit(http, &parts.headers, channel, &path).await
+    }
+}
+
 /// The visit to a page at `path` of `channel`, or the response that refuses it.
-pub async fn visit(
+async fn visit(
     http: &HttpState,
     headers: &HeaderMap,
     channel: &str,

@@ -4,32 +4,27 @@
 //! minutes` prints.
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use maud::{Markup, html};
 
 use super::channel::heading;
-use super::guard::{Visit, bad_request, failed, not_found, visit};
+use super::guard::{Visit, bad_request, failed, not_found};
 use super::html;
-use super::pages::{chart, page, person};
+use super::pages::{Viewer, chart, page, title_heading};
 use crate::compose::minutes::{self, Minutes};
 use crate::domain::actions::ActionItem;
 use crate::domain::notes::{Note, render_meeting};
-use crate::domain::people::Person;
+use crate::domain::people::{Names, Person};
 use crate::http::HttpState;
-use crate::usecases::archive::{MeetingPage, meeting_page};
+use crate::usecases::archive::{MeetingPage, OpenChannel, meeting_page};
 
 pub async fn show(
     State(http): State<HttpState>,
-    headers: HeaderMap,
-    Path((channel, day)): Path<(String, String)>,
+    visit: Visit,
+    Path((_, day)): Path<(String, String)>,
 ) -> Response {
-    let path = format!("/archive/{channel}/{day}");
-    let visit = match visit(&http, &headers, &channel, &path).await {
-        Ok(visit) => visit,
-        Err(refusal) => return refusal,
-    };
     let (day, markdown) = match day.strip_suffix(".md") {
         Some(day) => (day, true),
         None => (day.as_str(), false),
@@ -59,8 +54,11 @@ pub async fn show(
             Err(error) => failed(visit.viewer(), &error),
         };
     }
-    match meeting_page(&http.app, channel_id, date).await {
-        Ok(Some(shown)) => html(StatusCode::OK, render(&visit, date, &shown)),
+    match meeting_page(&http.app.db, http.app.bot.get(), channel_id, date).await {
+        Ok(Some(shown)) => html(
+            StatusCode::OK,
+            render(&visit.channel, visit.viewer(), date, &shown),
+        ),
         Ok(None) => not_found(visit.viewer()),
         Err(error) => failed(visit.viewer(), &error),
     }
@@ -72,20 +70,27 @@ fn parse_day(text: &str) -> Option<NaiveDate> {
     (date.format("%Y-%m-%d").to_string() == text).then_some(date)
 }
 
-fn render(visit: &Visit, date: NaiveDate, shown: &MeetingPage) -> Markup {
-    let base = format!("/archive/{}", visit.channel.channel_id);
+/// The meeting's page as `viewer` sees it.
+pub fn render(
+    channel: &OpenChannel,
+    viewer: Viewer<'_>,
+    date: NaiveDate,
+    shown: &MeetingPage,
+) -> Markup {
+    let base = format!("/archive/{}", channel.channel_id);
     let notes = &shown.notes;
     let title = format!("{}, {}", notes.title, notes.date);
     page(
         &title,
-        Some(visit.viewer()),
+        Some(viewer),
         html! {
             nav.crumbs { a href="/archive" { "Channels" } " › "
-                a href=(base) { (heading(&visit.channel)) } }
-            h1 { (title) }
+                a href=(base) { (heading(channel)) } }
+            (title_heading(&title))
             p { a href={ (base) "/" (date) ".md" } { "These minutes as Markdown" } }
             @if notes.topics.is_empty() { p { "No topics were discussed." } }
-            @else { (chart(&shown.time_chart)) }
+            @else if let Some(time_chart) = &shown.time_chart { (chart(time_chart)) }
+            @else { p { "No times were recorded for this meeting (imported from notes)." } }
             @for (at, topic) in notes.topics.iter().enumerate() {
                 @let extra = shown.topics.get(at);
                 section {
@@ -97,57 +102,66 @@ fn render(visit: &Visit, date: NaiveDate, shown: &MeetingPage) -> Markup {
                         @if !topic.intents.is_empty() {
                             " · " (topic.intents.iter().map(|i| i.as_str()).collect::<Vec<_>>().join(", "))
                         }
-                        @if !topic.proposers.is_empty() { " · proposed by " (people(&topic.proposers)) }
+                        @if !topic.proposers.is_empty() { " · proposed by " (people(&shown.names, &topic.proposers)) }
                     }
-                    @if let Some(extra) = extra {
+                    @let timed = shown.time_chart.is_some();
+                    @if let Some(extra) = extra.filter(|extra| timed || extra.thread.is_some()) {
                         p.meta {
-                            "Planned " (minutes(i64::from(extra.planned_seconds)))
-                            @if let Some(used) = extra.used_seconds { ", used " (minutes(used)) }
+                            @if timed {
+                                "Planned " (minutes(i64::from(extra.planned_seconds)))
+                                @if let Some(used) = extra.used_seconds { ", used " (minutes(used)) }
+                            }
                             @if let Some(thread) = &extra.thread {
-                                " · " a href=(thread) { "Thread in Slack" }
+                                @if timed { " · " }
+                                a href=(thread) { "Thread in Slack" }
                             }
                         }
                     }
-                    @if !topic.notes.is_empty() { h3 { "Notes" } (note_list(&topic.notes)) }
+                    @if !topic.notes.is_empty() { h3 { "Notes" } (note_list(&shown.names, &topic.notes)) }
                     @if !topic.decisions.is_empty() {
                         h3 { "Decisions" }
-                        ul { @for decision in &topic.decisions { li { (decision) } } }
+                        ul { @for decision in &topic.decisions { li { (shown.names.in_text(decision)) } } }
                     }
                     @let items: Vec<&ActionItem> = shown.items.iter()
                         .filter(|item| extra.is_some_and(|e| item.topic_id == Some(e.topic_id)))
                         .collect();
-                    (item_list(&items))
+                    (item_list(&shown.names, &items))
                 }
             }
             @let loose: Vec<&ActionItem> = shown.items.iter().filter(|i| i.topic_id.is_none()).collect();
-            @if !loose.is_empty() { h2 { "Other action items" } (item_list(&loose)) }
+            @if !loose.is_empty() { h2 { "Other action items" } (item_list(&shown.names, &loose)) }
         },
     )
 }
 
 /// Notes as nested lists.
-pub fn note_list(notes: &[Note]) -> Markup {
-    html! { ul { @for note in notes { li { (note.text)
-    @if !note.children.is_empty() { (note_list(&note.children)) } } } } }
+pub fn note_list(names: &Names, notes: &[Note]) -> Markup {
+    html! { ul { @for note in notes { li { (names.in_text(&note.text))
+    @if !note.children.is_empty() { (note_list(names, &note.children)) } } } } }
 }
 
 /// Action items with their owners, due dates and states.
-pub fn item_list(items: &[&ActionItem]) -> Markup {
+pub fn item_list(names: &Names, items: &[&ActionItem]) -> Markup {
     html! { @if !items.is_empty() {
         h3 { "Action items" }
         ul { @for item in items { li {
-            "A" (item.number) " " (item.text)
+            "A" (item.number) " " (names.in_text(&item.text))
             @let owners: Vec<Person> = item.owners.iter().cloned().map(Person::Slack)
                 .chain(item.owner_names.iter().cloned().map(Person::Name)).collect();
-            @if !owners.is_empty() { " · owners: " (people(&owners)) }
+            @if !owners.is_empty() { " · owners: " (people(names, &owners)) }
             @if let Some(due) = item.due_on { " · due " (due) }
             " · " span class={ "state-" (item.state.as_str()) } { (item.state.as_str()) }
         } } }
     } }
 }
 
-fn people(people: &[Person]) -> String {
-    people.iter().map(person).collect::<Vec<_>>().join(", ")
+/// People by name (Slack users the directory has no name for by id), in order.
+fn people(names: &Names, people: &[Person]) -> String {
+    people
+        .iter()
+        .map(|person| names.show(person))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// `12 min`, `1 min 30 s`.

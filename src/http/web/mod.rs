@@ -6,15 +6,15 @@
 
 mod archive;
 mod auth;
-mod challenges;
-mod channel;
+pub mod challenges;
+pub mod channel;
 pub mod cookies;
 mod guard;
 mod install;
-mod meeting;
+pub mod meeting;
 pub mod pages;
-mod search;
-mod topic;
+pub mod search;
+pub mod topic;
 
 use std::time::Duration;
 

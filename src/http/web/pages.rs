@@ -17,6 +17,9 @@ use crate::usecases::archive::ChannelSummary;
 /// Dark text on white, links in a blue with 7:1 contrast, focus outlines kept.
 const STYLE: &str = "\
 body{font:16px/1.5 system-ui,sans-serif;color:#1a1a1a;background:#fff;margin:0}\
+h1{font-size:clamp(1.4rem,1rem + 2vw,2rem);line-height:1.25}\
+h1.long{font-size:clamp(1.1rem,.95rem + 1vw,1.4rem)}\
+h1,h2,h3,li,td,p{overflow-wrap:anywhere}\
 main,header{max-width:40rem;margin:0 auto;padding:0 1rem}\
 header{display:flex;justify-content:space-between;align-items:center;border-bottom:1px solid #ccc}\
 a{color:#0b4f8a}\
@@ -37,6 +40,27 @@ nav.crumbs{margin:.5rem 0}\
 .state-open{color:#9e1b32}\
 .state-done{color:#2e6b2e}";
 
+/// Titles longer than this many characters are cut in the browser's tab and set smaller as a
+/// heading ([`title_heading`]): a topic's title may run to hundreds.
+const LONG_TITLE: usize = 80;
+
+/// The page's `h1`: a long title in a smaller size, so that it does not fill a phone's screen.
+pub(super) fn title_heading(title: &str) -> Markup {
+    html! {
+        @if title.chars().count() > LONG_TITLE { h1.long { (title) } } @else { h1 { (title) } }
+    }
+}
+
+/// The title as the browser's tab shows it: cut at a word boundary with `…` when long.
+fn tab_title(title: &str) -> String {
+    if title.chars().count() <= LONG_TITLE {
+        return title.to_string();
+    }
+    let cut: String = title.chars().take(LONG_TITLE).collect();
+    let at_word = cut.rsplit_once(' ').map_or(cut.as_str(), |(kept, _)| kept);
+    format!("{}…", at_word.trim_end())
+}
+
 /// Who is signed in, for the page's header.
 #[derive(Debug, Clone, Copy)]
 pub struct Viewer<'a> {
@@ -52,7 +76,7 @@ pub(super) fn page(title: &str, viewer: Option<Viewer<'_>>, body: Markup) -> Mar
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " · Arch Hour archive" }
+                title { (tab_title(title)) " · Arch Hour archive" }
                 style { (STYLE) }
             }
             body {
@@ -210,14 +234,6 @@ pub(super) fn chart(chart: &crate::compose::charts::Chart) -> Markup {
     }
 }
 
-/// Someone the records name: `@U123` for a Slack user, the name as written otherwise.
-pub(super) fn person(person: &crate::domain::people::Person) -> String {
-    match person {
-        crate::domain::people::Person::Slack(id) => format!("@{id}"),
-        crate::domain::people::Person::Name(name) => name.clone(),
-    }
-}
-
 /// After signing out.
 pub fn signed_out() -> Markup {
     refusal(
@@ -231,6 +247,33 @@ mod tests {
     use super::*;
     use crate::domain::ids::ChannelId;
     use chrono::TimeZone;
+
+    #[test]
+    fn a_long_title_is_cut_at_a_word_in_the_tab_and_set_smaller_as_the_heading() {
+        let long = ["word"; 60].join(" ");
+        assert_eq!(long.len(), 299);
+        // The first 80 characters are 16 words and a space: the 16 words are kept.
+        assert_eq!(tab_title(&long), format!("{}…", ["word"; 16].join(" ")));
+        assert_eq!(tab_title("#12 Short"), "#12 Short");
+        let unbroken = "x".repeat(100);
+        assert_eq!(tab_title(&unbroken), format!("{}…", "x".repeat(80)));
+        assert_eq!(
+            title_heading(&long).into_string(),
+            format!(r#"<h1 class="long">{long}</h1>"#)
+        );
+        assert_eq!(
+            title_heading("#12 Short").into_string(),
+            "<h1>#12 Short</h1>"
+        );
+        let html = page(&long, None, html! { p { "body" } }).into_string();
+        assert!(
+            html.contains(&format!(
+                "<title>{}… · Arch Hour archive</title>",
+                ["word"; 16].join(" ")
+            )),
+            "{html}"
+        );
+    }
 
     #[test]
     fn the_channel_list_names_each_channel_with_its_count_and_next_meeting() {

@@ -1,17 +1,19 @@
 //! `GET /archive/{channel}/search?q=`: the search `/archtopic search` runs, on the web.
 
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
 use axum::response::Response;
-use maud::html;
+use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::channel::heading;
-use super::guard::{bad_request, failed, visit};
+use super::guard::{Visit, bad_request, failed};
 use super::html;
-use super::pages::page;
+use super::pages::{Viewer, page};
 use super::topic::found_list;
+use crate::domain::topics::Found;
 use crate::http::HttpState;
+use crate::usecases::archive::OpenChannel;
 use crate::usecases::search::search_channel;
 
 /// The longest query searched, in characters.
@@ -24,23 +26,16 @@ pub struct SearchQuery {
 
 pub async fn show(
     State(http): State<HttpState>,
-    headers: HeaderMap,
-    Path(channel): Path<String>,
+    visit: Visit,
     Query(query): Query<SearchQuery>,
 ) -> Response {
     let words = query.q.unwrap_or_default().trim().to_string();
-    let path = format!("/archive/{channel}/search");
-    let visit = match visit(&http, &headers, &channel, &path).await {
-        Ok(visit) => visit,
-        Err(refusal) => return refusal,
-    };
     if words.chars().count() > LONGEST_QUERY {
         return bad_request(
             visit.viewer(),
             "That search is too long: search for at most 200 characters.",
         );
     }
-    let base = format!("/archive/{}", visit.channel.channel_id);
     let found = if words.is_empty() {
         Vec::new()
     } else {
@@ -53,17 +48,26 @@ pub async fn show(
             Err(error) => return failed(visit.viewer(), &error),
         }
     };
+    html(
+        StatusCode::OK,
+        render(&visit.channel, visit.viewer(), &words, &found),
+    )
+}
+
+/// The search page for `words` (none yet when empty) with what they `found`.
+pub fn render(channel: &OpenChannel, viewer: Viewer<'_>, words: &str, found: &[Found]) -> Markup {
+    let base = format!("/archive/{}", channel.channel_id);
     let title = if words.is_empty() {
         "Search".to_string()
     } else {
         format!("Search: {words}")
     };
-    let markup = page(
+    page(
         &title,
-        Some(visit.viewer()),
+        Some(viewer),
         html! {
             nav.crumbs { a href="/archive" { "Channels" } " › "
-                a href=(base) { (heading(&visit.channel)) } }
+                a href=(base) { (heading(channel)) } }
             h1 { (title) }
             form method="get" action={ (base) "/search" } role="search" {
                 label for="q" { "Search topics, notes and decisions " }
@@ -72,9 +76,8 @@ pub async fn show(
                 button type="submit" { "Search" }
             }
             @if !words.is_empty() {
-                (found_list(&base, &found, "No topic matches."))
+                (found_list(&base, found, "No topic matches."))
             }
         },
-    );
-    html(StatusCode::OK, markup)
+    )
 }

@@ -2,31 +2,26 @@
 //! the meeting it was discussed in, notes, decisions, action items) and similar earlier topics.
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{Markup, html};
 
 use super::channel::heading;
-use super::guard::{Visit, bad_request, failed, not_found, visit};
+use super::guard::{Visit, bad_request, failed, not_found};
 use super::html;
 use super::meeting::{item_list, note_list};
-use super::pages::{page, person};
+use super::pages::{Viewer, page, title_heading};
 use crate::domain::actions::ActionItem;
 use crate::domain::ids::TopicNumber;
 use crate::domain::topics::Found;
 use crate::http::HttpState;
-use crate::usecases::archive::{TopicPage, topic_page};
+use crate::usecases::archive::{OpenChannel, TopicPage, topic_page};
 
 pub async fn show(
     State(http): State<HttpState>,
-    headers: HeaderMap,
-    Path((channel, number)): Path<(String, String)>,
+    visit: Visit,
+    Path((_, number)): Path<(String, String)>,
 ) -> Response {
-    let path = format!("/archive/{channel}/topics/{number}");
-    let visit = match visit(&http, &headers, &channel, &path).await {
-        Ok(visit) => visit,
-        Err(refusal) => return refusal,
-    };
     let number = match number.trim_start_matches('#').parse::<i32>() {
         Ok(number) if number >= 1 => TopicNumber(number),
         _ => {
@@ -36,25 +31,37 @@ pub async fn show(
             );
         }
     };
-    match topic_page(&http.app, &visit.team(), &visit.channel.channel_id, number).await {
-        Ok(Some(shown)) => html(StatusCode::OK, render(&visit, &shown)),
+    let shown = topic_page(
+        &http.app.db,
+        http.app.bot.get(),
+        &visit.team(),
+        &visit.channel.channel_id,
+        number,
+    )
+    .await;
+    match shown {
+        Ok(Some(shown)) => html(
+            StatusCode::OK,
+            render(&visit.channel, visit.viewer(), &shown),
+        ),
         Ok(None) => not_found(visit.viewer()),
         Err(error) => failed(visit.viewer(), &error),
     }
 }
 
-fn render(visit: &Visit, shown: &TopicPage) -> Markup {
-    let base = format!("/archive/{}", visit.channel.channel_id);
+/// The topic's page as `viewer` sees it.
+pub fn render(channel: &OpenChannel, viewer: Viewer<'_>, shown: &TopicPage) -> Markup {
+    let base = format!("/archive/{}", channel.channel_id);
     let topic = &shown.found.topic;
     let title = format!("#{} {}", topic.number, topic.title);
     let items: Vec<&ActionItem> = shown.items.iter().collect();
     page(
         &title,
-        Some(visit.viewer()),
+        Some(viewer),
         html! {
             nav.crumbs { a href="/archive" { "Channels" } " › "
-                a href=(base) { (heading(&visit.channel)) } }
-            h1 { (title) }
+                a href=(base) { (heading(channel)) } }
+            (title_heading(&title))
             p.meta {
                 (topic.state.as_str()) " · " (shown.found.votes)
                 @if shown.found.votes == 1 { " vote" } @else { " votes" }
@@ -62,7 +69,7 @@ fn render(visit: &Visit, shown: &TopicPage) -> Markup {
                 " · proposed " (topic.created_at.format("%Y-%m-%d"))
                 @let proposers = topic.proposed_by_whom();
                 @if !proposers.is_empty() {
-                    " by " (proposers.iter().map(person).collect::<Vec<_>>().join(", "))
+                    " by " (proposers.iter().map(|person| shown.names.show(person)).collect::<Vec<_>>().join(", "))
                 }
                 @if topic.times_deferred > 0 { " · deferred " (topic.times_deferred) " time(s)" }
             }
@@ -72,12 +79,12 @@ fn render(visit: &Visit, shown: &TopicPage) -> Markup {
                 } @else { "Not discussed yet." }
                 @if let Some(thread) = &shown.thread { " " a href=(thread) { "Thread in Slack" } }
             }
-            @if !shown.notes.is_empty() { h2 { "Notes" } (note_list(&shown.notes)) }
+            @if !shown.notes.is_empty() { h2 { "Notes" } (note_list(&shown.names, &shown.notes)) }
             @if !shown.decisions.is_empty() {
                 h2 { "Decisions" }
-                ul { @for decision in &shown.decisions { li { (decision) } } }
+                ul { @for decision in &shown.decisions { li { (shown.names.in_text(decision)) } } }
             }
-            (item_list(&items))
+            (item_list(&shown.names, &items))
             h2 { "Similar earlier topics" }
             (found_list(&base, &shown.similar, "None look like it."))
         },

@@ -2,6 +2,7 @@
 //! drawn from them.
 
 use anyhow::Context;
+use sqlx::PgPool;
 
 use crate::compose;
 use crate::compose::charts::{self, Chart};
@@ -9,7 +10,6 @@ use crate::domain::ids::ChannelId;
 use crate::domain::votes::RankedTopic;
 use crate::store;
 use crate::store::archive::PastMeeting;
-use crate::usecases::AppState;
 
 /// Past meetings listed on one page.
 pub const MEETINGS_PER_PAGE: i64 = 50;
@@ -36,11 +36,11 @@ pub struct ChannelPage {
 /// The channel's page with page `page` (from 1) of its past meetings; `None` when there is no
 /// such page.
 pub async fn channel_page(
-    state: &AppState,
+    db: &PgPool,
     channel_id: &ChannelId,
     page: i64,
 ) -> anyhow::Result<Option<ChannelPage>> {
-    let mut conn = state.db.acquire().await.context("connecting")?;
+    let mut conn = db.acquire().await.context("connecting")?;
     let offset = (page.max(1) - 1).saturating_mul(MEETINGS_PER_PAGE);
     let (meetings, meetings_total) =
         store::archive::past_meetings(&mut *conn, channel_id, MEETINGS_PER_PAGE, offset)

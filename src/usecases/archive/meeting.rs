@@ -3,14 +3,17 @@
 
 use anyhow::Context;
 use chrono::NaiveDate;
+use sqlx::PgPool;
 
+use super::{names_of, people_in};
 use crate::compose::charts::{self, Chart};
 use crate::compose::minutes::{self, Minutes};
 use crate::domain::actions::ActionItem;
 use crate::domain::ids::{ChannelId, TopicNumber};
 use crate::domain::notes::MeetingNotes;
+use crate::domain::people::{Names, slack_users};
+use crate::slack::identity::BotIdentity;
 use crate::store;
-use crate::usecases::AppState;
 
 /// A topic of the meeting, beyond its notes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,16 +34,22 @@ pub struct MeetingPage {
     /// One per topic of `notes`, in the same order.
     pub topics: Vec<MeetingTopic>,
     pub items: Vec<ActionItem>,
-    pub time_chart: Chart,
+    /// Time planned and used per topic; `None` when the meeting recorded no times (one imported
+    /// from a notes page), which would draw empty axes.
+    pub time_chart: Option<Chart>,
+    /// The names of the people it mentions.
+    pub names: Names,
 }
 
-/// The channel's meeting on `date` (its last that day), or `None`.
+/// The channel's meeting on `date` (its last that day), or `None`; `bot`, when known, makes the
+/// threads' links the workspace's own.
 pub async fn meeting_page(
-    state: &AppState,
+    db: &PgPool,
+    bot: Option<&BotIdentity>,
     channel_id: &ChannelId,
     date: NaiveDate,
 ) -> anyhow::Result<Option<MeetingPage>> {
-    let mut conn = state.db.acquire().await.context("connecting")?;
+    let mut conn = db.acquire().await.context("connecting")?;
     let Minutes::Found { meeting_id, notes } =
         minutes::find(&mut conn, channel_id, Some(date)).await?
     else {
@@ -56,7 +65,6 @@ pub async fn meeting_page(
     let items = store::items::of_meeting(&mut *conn, meeting_id)
         .await
         .context("loading the meeting's action items")?;
-    let bot = state.bot.get();
     let topics: Vec<MeetingTopic> = discussed
         .iter()
         .filter_map(|discussed| {
@@ -79,21 +87,32 @@ pub async fn meeting_page(
         .iter()
         .map(|topic| (topic.number, topic.planned_seconds, topic.used_seconds))
         .collect();
+    let mut people = slack_users(notes.topics.iter().flat_map(|topic| &topic.proposers));
+    for topic in &notes.topics {
+        people.extend(people_in(&topic.notes, &topic.decisions, &[]));
+    }
+    people.extend(people_in(&[], &[], &items));
+    let names = names_of(&mut conn, people).await?;
     Ok(Some(MeetingPage {
+        names,
         notes,
         topics,
         items,
-        time_chart: charts::time_per_topic(&timings),
+        time_chart: times_recorded(&timings).then(|| charts::time_per_topic(&timings)),
     }))
+}
+
+/// Whether any topic had time planned or used: a meeting imported from notes has neither (its
+/// topics are stored with nothing planned, started and ended at once).
+fn times_recorded(timings: &[(TopicNumber, i32, Option<i64>)]) -> bool {
+    timings
+        .iter()
+        .any(|(_, planned, used)| *planned > 0 || used.is_some_and(|used| used > 0))
 }
 
 /// A message's thread: the workspace's permalink when the bot knows its address, Slack's
 /// generic one otherwise.
-pub fn thread_link(
-    bot: Option<&crate::slack::identity::BotIdentity>,
-    channel_id: &ChannelId,
-    ts: &str,
-) -> String {
+pub fn thread_link(bot: Option<&BotIdentity>, channel_id: &ChannelId, ts: &str) -> String {
     match bot {
         Some(bot) => bot.permalink(channel_id, ts),
         None => format!(

@@ -90,6 +90,8 @@ struct Recorder {
     reactions: HashMap<(String, String), Reactions>,
     /// What users.info answers for users other than plain people: (is_bot, is_admin).
     users: HashMap<String, (bool, bool)>,
+    /// The display names users.info gives (none for other users).
+    user_names: HashMap<String, String>,
     /// The WebSocket address `apps.connections.open` hands out (Socket Mode).
     socket_url: Option<String>,
     /// Messages posted, newest last: (channel, ts, the call's arguments).
@@ -415,6 +417,14 @@ impl FakeSlack {
             .insert(user.to_string(), (is_bot, is_admin));
     }
 
+    /// Makes `users.info` give `user` the display name `name` (and a full name, which the bot
+    /// uses only without a display name).
+    pub fn name_user(&self, user: &str, name: &str) {
+        self.lock()
+            .user_names
+            .insert(user.to_string(), name.to_string());
+    }
+
     /// Every call so far, in order.
     pub fn calls(&self) -> Vec<RecordedCall> {
         self.lock().calls.clone()
@@ -582,7 +592,12 @@ fn default_answer(recorder: &Recorder, method: &str, args: &Value, ts: &str) -> 
         "users.info" => {
             let user = text_arg("user");
             let (is_bot, is_admin) = recorder.users.get(&user).copied().unwrap_or((false, false));
-            json!({"ok": true, "user": {"id": user, "name": "someone", "is_bot": is_bot, "is_admin": is_admin}})
+            let mut answer =
+                json!({"id": user, "name": "someone", "is_bot": is_bot, "is_admin": is_admin});
+            if let Some(name) = recorder.user_names.get(&user) {
+                answer["profile"] = json!({"display_name": name, "real_name": "Full Name"});
+            }
+            json!({"ok": true, "user": answer})
         }
         "auth.test" => json!({
             "ok": true, "url": "https://acme.slack.com/", "team": "Acme", "user": "archhour",

@@ -4,6 +4,7 @@
 pub mod browser;
 pub mod fake_slack;
 pub mod fake_socket;
+pub mod meetings;
 pub mod postgres;
 pub mod process;
 pub mod timing;

@@ -1,5 +1,6 @@
 //! Read-path benchmark: `list`, the weekly digest and `search` over a channel with 100,000
-//! topics and 1,000,000 votes (generated), timed through the same functions the bot calls.
+//! topics and 1,000,000 votes (generated), timed through the same functions the bot calls; then
+//! the web archive's pages (`pages`), data and HTML.
 //!
 //! ```sh
 //! cargo run --profile dist --example querybench
@@ -8,6 +9,8 @@
 //!
 //! Uses the Postgres at `--database-url` (it creates and drops a database `archhour_querybench`
 //! there) or, without one, an embedded cluster under /tmp/archhour-querybench.
+
+mod pages;
 
 use std::time::{Duration, Instant};
 
@@ -19,7 +22,7 @@ use chrono::{TimeZone, Utc};
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{Connection, PgConnection, PgPool};
 
-use archhour::domain::ids::ChannelId;
+use archhour::domain::ids::{ChannelId, TopicNumber};
 
 const CHANNEL: &str = "CBENCH";
 
@@ -117,16 +120,15 @@ async fn main() -> anyhow::Result<()> {
         )
     })
     .await?;
-    println!("| operation | p50 | p99 | max |");
-    println!("|---|---|---|---|");
-    for (name, timings) in [("list", list), ("digest", digest), ("search", search)] {
-        println!(
-            "| {name} | {:.1} ms | {:.1} ms | {:.1} ms |",
-            ms(percentile(&timings, 0.50)),
-            ms(percentile(&timings, 0.99)),
-            ms(timings[timings.len() - 1])
-        );
-    }
+    print_table(
+        "operation",
+        &[("list", list), ("digest", digest), ("search", search)],
+    );
+    // A discussed topic with a decision and an action item (every tenth has them).
+    let topic = TopicNumber(i32::try_from((options.topics / 20).max(1) * 10)?);
+    let shown = pages::measure_pages(&db, options.iterations, topic, now).await?;
+    println!();
+    print_table("page (data + HTML)", &shown);
     db.close().await;
     if !options.keep {
         sqlx::query("drop database if exists archhour_querybench with (force)")
@@ -134,6 +136,20 @@ async fn main() -> anyhow::Result<()> {
             .await?;
     }
     Ok(())
+}
+
+/// A Markdown table of p50, p99 and max per row.
+fn print_table(first: &str, rows: &[(&str, Vec<Duration>)]) {
+    println!("| {first} | p50 | p99 | max |");
+    println!("|---|---|---|---|");
+    for (name, timings) in rows {
+        println!(
+            "| {name} | {:.1} ms | {:.1} ms | {:.1} ms |",
+            ms(percentile(timings, 0.50)),
+            ms(percentile(timings, 0.99)),
+            ms(timings[timings.len() - 1])
+        );
+    }
 }
 
 /// Times `op` after five warm-up runs; sorted durations.
@@ -168,10 +184,11 @@ fn ms(duration: Duration) -> f64 {
 
 /// A channel's history: 2% of the topics open (the backlog), the rest discussed over 2,000
 /// meetings; 90% of the votes on discussed topics' cards and 10% on open ones; two notes per
-/// topic, a decision and an action item (5% still open) per ten.
+/// topic, a decision and an action item (5% still open) per ten; a challenges log of 200 issues.
 async fn generate(db: &PgPool, options: &Options) -> anyhow::Result<()> {
     let statements = topic_statements(options)
         .into_iter()
+        .chain(pages::challenge_statements(200))
         .chain(content_statements(options));
     for statement in statements {
         sqlx::query(sqlx::AssertSqlSafe(statement.clone()))
