@@ -91,7 +91,9 @@ pub fn draw<DB: DrawingBackend>(
         root.draw_text("Nothing to show yet", &style, middle)?;
         return root.present();
     }
-    let top = highest(chart).max(1.0) * 1.1;
+    // Room above the data for the legend's box, which sits in the upper right corner.
+    let headroom = if chart.series.len() > 1 { 1.3 } else { 1.1 };
+    let top = highest(chart).max(1.0) * headroom;
     let last = i32::try_from(count).unwrap_or(i32::MAX);
     let mut context = ChartBuilder::on(root)
         .margin(12)
@@ -111,6 +113,7 @@ pub fn draw<DB: DrawingBackend>(
         .disable_x_mesh()
         .x_labels(count.min(X_LABELS))
         .x_label_formatter(&label)
+        .y_label_formatter(&|value: &f64| y_label(chart, *value))
         .y_desc(chart.y_label.as_str())
         .axis_desc_style(("sans-serif", 14))
         .label_style(("sans-serif", 12))
@@ -189,6 +192,21 @@ fn bars(
         shown.push(bar);
     }
     shown
+}
+
+/// A y axis label: counts (every value whole) are labelled at whole numbers only and without
+/// a decimal point; other values with one decimal.
+fn y_label(chart: &Chart, value: f64) -> String {
+    let counts = chart
+        .series
+        .iter()
+        .flat_map(|series| &series.values)
+        .all(|value| value.fract() == 0.0);
+    match (value.fract() == 0.0, counts) {
+        (true, _) => format!("{value:.0}"),
+        (false, true) => String::new(),
+        (false, false) => format!("{value:.1}"),
+    }
 }
 
 /// The top of the y axis's data: the tallest stack, bar or point.

@@ -97,9 +97,10 @@ async fn every_page_and_chart_renders_for_a_channel_of_three_thousand_topics() {
     assert_eq!(status, 200, "{page}");
     assert_eq!(
         page.matches("<svg role=\"img\"").count(),
-        1,
-        "the time chart"
+        2,
+        "the votes and the time chart"
     );
+    assert!(page.contains("<title>Votes per topic</title>"), "{page}");
     assert!(
         page.contains("71 topic(s): 710 minutes planned, 710 minutes used."),
         "{page}"

@@ -55,8 +55,8 @@ async fn sign_in_at_the_archive(browser: &Browser, app: &TestApp) {
 }
 
 /// The meeting page of `channel` on `date` (`YYYY-MM-DD`), imported from notes, as the browser
-/// shows it: its topics, the sentence saying no times were recorded in place of an empty chart,
-/// the Markdown link followed, and a screenshot of each.
+/// shows it: its topics, the chart of their votes, the sentence saying no times were recorded in
+/// place of an empty chart, the Markdown link followed, and a screenshot of each.
 async fn check_meeting_page(
     browser: &Browser,
     app: &TestApp,
@@ -75,14 +75,26 @@ async fn check_meeting_page(
         page.contains("No times were recorded for this meeting (imported from notes)."),
         "{page}"
     );
+    // The chart of the votes the notes recorded (and none of times they did not).
+    let charts = browser
+        .client()
+        .find_all(Locator::Css("main svg"))
+        .await
+        .expect("finding the charts");
+    assert_eq!(charts.len(), 1, "the votes chart only");
     assert!(
-        browser
-            .client()
-            .find(Locator::Css("main svg"))
-            .await
-            .is_err(),
-        "no chart of times that were never recorded"
+        charts[0].is_displayed().await.expect("visible"),
+        "the chart shows"
     );
+    let caption = browser
+        .client()
+        .find(Locator::Css("main figcaption"))
+        .await
+        .expect("the chart's caption")
+        .text()
+        .await
+        .expect("its text");
+    assert!(caption.contains("10 vote(s) in all"), "{caption}");
     browser.screenshot(&format!("meeting-{date}")).await;
 
     browser

@@ -57,6 +57,34 @@ pub fn time_per_topic(topics: &[(TopicNumber, i32, Option<i64>)]) -> Chart {
     }
 }
 
+/// The votes each topic of a meeting had, in the order they were taken up: a meeting imported
+/// from notes has its votes (the `+1`s) but no times.
+pub fn votes_in_meeting(topics: &[(TopicNumber, u32)]) -> Chart {
+    let total: u32 = topics.iter().map(|(_, votes)| votes).sum();
+    // The first of those with the most: `max_by_key` keeps the last, so search from the end.
+    let summary = match topics.iter().rev().max_by_key(|(_, votes)| *votes) {
+        Some((number, most)) if *most > 0 => format!(
+            "{} topic(s), {total} vote(s) in all; #{number} had the most, {most}.",
+            topics.len()
+        ),
+        _ => format!("{} topic(s), none with votes.", topics.len()),
+    };
+    Chart {
+        kind: Kind::Bars(Layout::Grouped),
+        title: "Votes per topic".into(),
+        summary,
+        y_label: "votes".into(),
+        categories: topics
+            .iter()
+            .map(|(number, _)| format!("#{number}"))
+            .collect(),
+        series: vec![Series {
+            name: "votes".into(),
+            values: topics.iter().map(|(_, votes)| f64::from(*votes)).collect(),
+        }],
+    }
+}
+
 /// The top of the agenda, as ranked, with their votes.
 pub fn votes_per_topic(agenda: &[RankedTopic]) -> Chart {
     let top = &agenda[..agenda.len().min(TOP_TOPICS)];
@@ -204,6 +232,24 @@ mod tests {
             chart.summary,
             "2 topic(s): 25 minutes planned, 12 minutes used."
         );
+    }
+
+    #[test]
+    fn votes_in_a_meeting_name_the_topic_with_the_most() {
+        let chart = votes_in_meeting(&[
+            (TopicNumber(3), 2),
+            (TopicNumber(7), 5),
+            (TopicNumber(8), 0),
+            (TopicNumber(9), 5),
+        ]);
+        assert_eq!(chart.categories, ["#3", "#7", "#8", "#9"]);
+        assert_eq!(chart.series[0].values, [2.0, 5.0, 0.0, 5.0]);
+        assert_eq!(
+            chart.summary,
+            "4 topic(s), 12 vote(s) in all; #7 had the most, 5."
+        );
+        let unvoted = votes_in_meeting(&[(TopicNumber(1), 0)]);
+        assert_eq!(unvoted.summary, "1 topic(s), none with votes.");
     }
 
     #[test]

@@ -133,3 +133,17 @@ fn a_chart_without_data_says_so() {
     assert!(drawn.contains(">\nNothing to show yet\n</text>"), "{drawn}");
     assert!(!drawn.contains(&fill(0)));
 }
+
+#[test]
+fn counts_are_labelled_at_whole_numbers_without_a_decimal_point() {
+    let mut chart = planned_and_used();
+    chart.series[1].values = vec![12.0, 0.0, 7.0];
+    let drawn = svg(&chart, 600, 300);
+    // The axis runs to 15 × 1.3 = 19.5; its ticks, every 2 or 5, include 10, labelled "10".
+    assert!(drawn.contains(">\n10\n</text>"), "{drawn}");
+    assert!(!drawn.contains(".0\n</text>"), "{drawn}");
+    assert!(!drawn.contains(".5\n</text>"), "{drawn}");
+
+    let drawn = svg(&planned_and_used(), 600, 300);
+    assert!(drawn.contains(".0\n</text>"), "minutes keep their decimal: {drawn}");
+}

@@ -89,8 +89,11 @@ pub fn render(
             (title_heading(&title))
             p { a href={ (base) "/" (date) ".md" } { "These minutes as Markdown" } }
             @if notes.topics.is_empty() { p { "No topics were discussed." } }
-            @else if let Some(time_chart) = &shown.time_chart { (chart(time_chart)) }
-            @else { p { "No times were recorded for this meeting (imported from notes)." } }
+            @else {
+                (chart(&shown.votes_chart))
+                @if let Some(time_chart) = &shown.time_chart { (chart(time_chart)) }
+                @else { p { "No times were recorded for this meeting (imported from notes)." } }
+            }
             @for (at, topic) in notes.topics.iter().enumerate() {
                 @let extra = shown.topics.get(at);
                 section {

@@ -37,6 +37,8 @@ pub struct MeetingPage {
     /// Time planned and used per topic; `None` when the meeting recorded no times (one imported
     /// from a notes page), which would draw empty axes.
     pub time_chart: Option<Chart>,
+    /// The votes per topic, in the order they were taken up.
+    pub votes_chart: Chart,
     /// The names of the people it mentions.
     pub names: Names,
 }
@@ -93,7 +95,13 @@ pub async fn meeting_page(
     }
     people.extend(people_in(&[], &[], &items));
     let names = names_of(&mut conn, people).await?;
+    let votes: Vec<(TopicNumber, u32)> = topics
+        .iter()
+        .zip(&notes.topics)
+        .map(|(topic, noted)| (topic.number, noted.votes))
+        .collect();
     Ok(Some(MeetingPage {
+        votes_chart: charts::votes_in_meeting(&votes),
         names,
         notes,
         topics,
