@@ -49,19 +49,11 @@ pub fn pool_options() -> PgPoolOptions {
 /// vote batches: no ping before each use, which would be a round trip on top of the batch's one
 /// statement. A connection that broke (the server restarted) fails the batch's statement and is
 /// dropped when returned (sqlx pings on release); the batcher retries on another.
-///
-/// Its commits do not wait for the disk (`synchronous_commit = off`), so the next batch may be
-/// applied while this one's WAL is written: the batcher answers a batch only after
-/// `store::votes::flush_commits` has returned on the connection that committed it.
 pub fn vote_batch_pool(main: &PgPool, connections: u32) -> PgPool {
     pool_options()
         .max_connections(connections)
         .test_before_acquire(false)
-        .connect_lazy_with(
-            (*main.connect_options())
-                .clone()
-                .options([("synchronous_commit", "off")]),
-        )
+        .connect_lazy_with((*main.connect_options()).clone())
 }
 
 impl Database {

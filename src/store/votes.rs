@@ -131,23 +131,6 @@ pub async fn apply(
     })
 }
 
-/// Returns once every commit this connection made is on disk, whatever its
-/// `synchronous_commit`: the statement's own commit waits for the disk
-/// (`set_config(…, true)` lasts until it), and a commit waits only when its transaction wrote
-/// WAL, which the logical message does (taking a transaction id alone does not). The WAL
-/// reaches the disk in order, so the earlier commits of this connection are flushed with it.
-/// Run it on the connection that committed: after a server crash a flush on another
-/// connection says nothing of commits the crash lost.
-pub async fn flush_commits(db: impl PgExecutor<'_>) -> sqlx::Result<()> {
-    sqlx::query!(
-        r#"select set_config('synchronous_commit', 'on', true) as "setting!",
-                  pg_logical_emit_message(true, 'archhour', 'vote batch flushed')::text as "lsn!""#
-    )
-    .fetch_one(db)
-    .await
-    .map(|_| ())
-}
-
 /// The vote budget's rule, in one place: each person's present votes on the channel's (`$1`)
 /// open topics, numbered in the order they were cast (`nth`); under a budget of `$2` votes a
 /// vote is `counted` when it is among its voter's earliest `$2`. Bots' reactions are not votes.

@@ -3,13 +3,10 @@
 //! Requests hand their event to one batching task and wait. The task takes every event that
 //! is waiting and applies them in one call to the database (`store::votes::apply`: dedupe by
 //! event id, vote upserts, tallies, card refreshes, new voters), which outside a transaction
-//! is one round trip and one commit. That commit does not wait for the disk: the turn passes
-//! to the next batch at once, and this one is flushed on its own connection
-//! (`store::votes::flush_commits`) while the next is applied; only then are the requests
-//! answered, so every event is acknowledged after the commit that holds it is on disk. One
-//! batch is applied at a time while the next gathers (the longer one takes, the more the next
-//! holds); a batch that waits longer than [`SPARE_AFTER`] for the one being applied (stuck on a
-//! lock, say) is applied beside it.
+//! is one round trip and one commit; only then are the requests answered, so every event is
+//! acknowledged after the commit that holds it. One batch is applied at a time while the next
+//! gathers (the longer one takes, the more the next holds); a batch that waits longer than
+//! [`SPARE_AFTER`] for the one being applied (stuck on a lock, say) is applied beside it.
 //!
 //! A batch that touches a channel with a vote budget runs in a transaction instead, since its
 //! budget notices are rendered here and queued before the commit ([`follow_up`]).
@@ -28,8 +25,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
-use sqlx::pool::PoolConnection;
-use sqlx::{Acquire, PgConnection, PgPool, Postgres};
+use sqlx::PgPool;
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, mpsc, oneshot};
 
 use crate::clock::SharedClock;
@@ -46,15 +42,13 @@ use crate::store::{
 
 /// Events applied in one batch at most.
 const MAX_BATCH: usize = 512;
-/// Batches applied at once at most: the one being applied and, once it has taken longer than
+/// Batches applied at once at most, each on a connection of the batcher's own pool (see
+/// `database::vote_batch_pool`): the one being applied and, once it has taken longer than
 /// [`SPARE_AFTER`], the next. Concurrent batches on one channel are safe (the upserts tell what
 /// changed from the rows they lock), except where a budget makes them take turns. Applying two
 /// at once all the time was slower at every concurrency (docs/BENCHMARKS.md): the database's
 /// cost is mostly per call, and batches taking turns hold twice the events each.
-const APPLYING_AT_ONCE: u32 = 2;
-/// The batcher's own pool (see `database::vote_batch_pool`): a connection for each batch being
-/// applied, and two for batches that have given up their turn and wait for their flush.
-pub const IN_FLIGHT_CONNECTIONS: u32 = APPLYING_AT_ONCE + 2;
+pub const IN_FLIGHT_CONNECTIONS: u32 = 2;
 /// How long a gathered batch waits for the one being applied before it is applied beside it:
 /// far above a batch's usual time (a few milliseconds), far below the two seconds a batch waits
 /// for a lock held elsewhere before it gives up.
@@ -103,7 +97,7 @@ impl Turns {
     fn new() -> Turns {
         Turns {
             first: Arc::new(Semaphore::new(1)),
-            spare: Arc::new(Semaphore::new(APPLYING_AT_ONCE as usize - 1)),
+            spare: Arc::new(Semaphore::new(IN_FLIGHT_CONNECTIONS as usize - 1)),
         }
     }
 
@@ -134,7 +128,7 @@ impl ReactionIngest {
         ReactionIngest { queue }
     }
 
-    /// Applies one event durably; returns once the commit holding it is on disk.
+    /// Applies one event durably; returns once the transaction holding it has committed.
     pub async fn submit(&self, event: ReactionEvent) -> anyhow::Result<()> {
         let (done, committed) = oneshot::channel();
         self.queue
@@ -165,18 +159,17 @@ impl Running {
                 }
             }
             let running = self.clone();
-            tokio::spawn(async move { running.apply_and_answer(batch, slot).await });
+            tokio::spawn(async move {
+                running.apply_and_answer(batch).await;
+                drop(slot);
+            });
         }
     }
 
-    async fn apply_and_answer(
-        &self,
-        batch: Vec<(ReactionEvent, Waiter)>,
-        turn: OwnedSemaphorePermit,
-    ) {
+    async fn apply_and_answer(&self, batch: Vec<(ReactionEvent, Waiter)>) {
         let (reactions, waiters): (Vec<_>, Vec<_>) = batch.into_iter().unzip();
         let started = Instant::now();
-        let result = self.apply_durably(&reactions, turn).await;
+        let result = self.apply_with_retries(&reactions).await;
         self.batcher
             .metrics
             .observe_vote_batch(reactions.len(), started.elapsed().as_secs_f64());
@@ -189,43 +182,16 @@ impl Running {
         }
     }
 
-    /// Applies a batch with its turn, gives the turn up, and returns once the batch's commit is
-    /// on disk. A batch that wrote nothing (all redeliveries) is flushed too: the first
-    /// delivery's commit may not have reached the disk yet. A flush that fails is not tried
-    /// again on another connection (it would say nothing of a commit a crash lost): the batch
-    /// is refused and Slack redelivers it.
-    async fn apply_durably(
-        &self,
-        events: &[ReactionEvent],
-        turn: OwnedSemaphorePermit,
-    ) -> anyhow::Result<()> {
+    async fn apply_with_retries(&self, events: &[ReactionEvent]) -> anyhow::Result<()> {
         let changes = self.not_stale(vote_changes(events)).await?;
         if changes.is_empty() {
             return Ok(());
         }
-        let mut connection = self.apply_with_retries(&changes).await?;
-        drop(turn);
-        store::votes::flush_commits(&mut *connection)
-            .await
-            .context("waiting for the vote batch to reach the disk")
-    }
-
-    /// Applies a batch, trying again on a conflict or a broken connection; returns the
-    /// connection that committed it.
-    async fn apply_with_retries(
-        &self,
-        changes: &[VoteChange],
-    ) -> anyhow::Result<PoolConnection<Postgres>> {
         let mut tries = 0;
         loop {
             tries += 1;
-            let attempt = async {
-                let mut connection = self.batcher.db.acquire().await?;
-                self.apply(&mut connection, changes).await?;
-                anyhow::Ok(connection)
-            };
-            match attempt.await {
-                Ok(connection) => return Ok(connection),
+            match self.apply(&changes).await {
+                Ok(()) => return Ok(()),
                 Err(error) if tries < MAX_TRIES && is_conflict(&error) => {
                     tracing::info!(error = %format!("{error:#}"), "vote batch conflicted with another writer; retrying");
                     tokio::time::sleep(Duration::from_millis(10 * u64::from(tries))).await;
@@ -257,23 +223,19 @@ impl Running {
 
     /// Applies a batch in one call, or in a transaction with its budget follow-up when a
     /// channel of the batch has a budget; counts it, and wakes whoever has work from it.
-    async fn apply(
-        &self,
-        connection: &mut PgConnection,
-        changes: &[VoteChange],
-    ) -> anyhow::Result<()> {
+    async fn apply(&self, changes: &[VoteChange]) -> anyhow::Result<()> {
         let batcher = &self.batcher;
         let direct = if self.may_have_budget(changes) {
             None
         } else {
-            let applied = store::votes::apply(&mut *connection, changes, &self.applying(false))
+            let applied = store::votes::apply(&batcher.db, changes, &self.applying(false))
                 .await
                 .context("applying votes")?;
             (!applied.needs_transaction).then_some((applied, false))
         };
         let (applied, followed_up) = match direct {
             Some(done) => done,
-            None => self.apply_with_budgets(connection, changes).await?,
+            None => self.apply_with_budgets(changes).await?,
         };
         self.remember_budgets(changes, &applied.budgeted_channels);
         self.count(changes.len(), &applied);
@@ -288,13 +250,9 @@ impl Running {
 
     /// Applies a batch and queues its budget follow-up in one transaction. Returns whether the
     /// follow-up queued anything.
-    async fn apply_with_budgets(
-        &self,
-        connection: &mut PgConnection,
-        changes: &[VoteChange],
-    ) -> anyhow::Result<(Applied, bool)> {
+    async fn apply_with_budgets(&self, changes: &[VoteChange]) -> anyhow::Result<(Applied, bool)> {
         let batcher = &self.batcher;
-        let mut tx = connection.begin().await.context("starting a transaction")?;
+        let mut tx = batcher.db.begin().await.context("starting a transaction")?;
         let applied = store::votes::apply(&mut *tx, changes, &self.applying(true))
             .await
             .context("applying votes")?;
