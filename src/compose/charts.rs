@@ -9,7 +9,7 @@ pub mod digest;
 mod font;
 mod png;
 
-pub use archive::{action_items, intent_mix, time_per_topic, votes_per_topic};
+pub use archive::{action_items, intent_mix, time_per_topic, votes_in_meeting, votes_per_topic};
 pub use png::png;
 
 use plotters::coord::Shift;

@@ -259,14 +259,17 @@ async fn an_imported_meeting_renders_and_its_markdown_is_what_minutes_prints() {
     assert!(page.contains("4 votes"), "{page}");
     // The notes recorded no times: said in words, with no chart of empty axes and no
     // "Planned 0 min" under each topic. Their votes are charted: the nine topics had
-    // 0, +1 +1 +1+1, +2, 0, 0, +3, 0, 0 and +1, numbered #1 to #9 in the notes' order.
+    // 0, +1 +1 +1+1, +2, 0, 0, +3, 0, 0 and +1, numbered #2 to #10 in the notes' order (#1 is
+    // the topic proposed first).
     assert!(
         page.contains("<p>No times were recorded for this meeting (imported from notes).</p>"),
         "{page}"
     );
     assert_eq!(page.matches("<svg").count(), 1, "only the votes: {page}");
     assert!(
-        page.contains("<figcaption>9 topic(s), 10 vote(s) in all; #2 had the most, 4.</figcaption>"),
+        page.contains(
+            "<figcaption>9 topic(s), 10 vote(s) in all; #3 had the most, 4.</figcaption>"
+        ),
         "{page}"
     );
     assert!(!page.contains("Planned "), "{page}");

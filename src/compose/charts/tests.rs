@@ -143,7 +143,4 @@ fn counts_are_labelled_at_whole_numbers_without_a_decimal_point() {
     assert!(drawn.contains(">\n10\n</text>"), "{drawn}");
     assert!(!drawn.contains(".0\n</text>"), "{drawn}");
     assert!(!drawn.contains(".5\n</text>"), "{drawn}");
-
-    let drawn = svg(&planned_and_used(), 600, 300);
-    assert!(drawn.contains(".0\n</text>"), "minutes keep their decimal: {drawn}");
 }
