@@ -1,9 +1,7 @@
 //! The fake Slack's "Add to Slack" (OAuth v2): the authorize page, which sends the browser
 //! straight back to `redirect_uri` with a code and the `state` for the workspace the test
-//! chose, and `oauth.v2.access`, which refuses what Slack refuses: an unknown or already used
-//! code (`invalid_code`), another app's id (`invalid_client_id`), a wrong secret
-//! (`bad_client_secret`), a `redirect_uri` other than the authorize request's
-//! (`bad_redirect_uri`). The bot tokens it hands out are accepted by the Web API until the test
+//! chose, and `oauth.v2.access`, which refuses a code Slack would not exchange
+//! (`fake_oauth_codes.rs`). The bot tokens it hands out are accepted by the Web API until the test
 //! uninstalls the app from their workspace, after which they answer `token_revoked`.
 //! `oauth.v2.access`'s answer has the shape of the example in Slack's documentation.
 
@@ -13,10 +11,11 @@ use std::sync::{Arc, Mutex};
 use axum::body::Bytes;
 use axum::extract::{Query, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::oidc::{CLIENT_ID, CLIENT_SECRET};
+use super::codes::Codes;
+use super::oidc::CLIENT_ID;
 use super::{RecordedCall, Recorder, arguments};
 
 /// The app id `oauth.v2.access` reports.
@@ -40,19 +39,11 @@ impl Installer {
     }
 }
 
-/// A code the authorize page handed out, and what for.
-#[derive(Debug, Clone)]
-struct Issued {
-    installer: Installer,
-    redirect_uri: String,
-    used: bool,
-}
-
 #[derive(Debug, Default)]
 pub struct Installs {
     /// Who approves at the authorize page.
     pub installing: Option<Installer>,
-    codes: HashMap<String, Issued>,
+    codes: Codes<Installer>,
     /// The bot tokens handed out, and their workspace.
     pub tokens: HashMap<String, String>,
     /// Tokens of workspaces the app was uninstalled from.
@@ -94,22 +85,12 @@ pub(super) async fn authorize(
     let Some(installer) = recorder.installs.installing.clone() else {
         return (StatusCode::BAD_REQUEST, "the test chose no one to install").into_response();
     };
-    recorder.installs.issued += 1;
-    let code = format!("install-code-{}", recorder.installs.issued);
-    recorder.installs.codes.insert(
-        code.clone(),
-        Issued {
-            installer,
-            redirect_uri: arg("redirect_uri"),
-            used: false,
-        },
-    );
-    let back = format!(
-        "{}?{}",
-        arg("redirect_uri"),
-        serde_urlencoded::to_string([("code", code), ("state", arg("state"))]).expect("encodes")
-    );
-    Redirect::to(&back).into_response()
+    recorder.installs.codes.hand_out(
+        "install-code",
+        installer,
+        &arg("redirect_uri"),
+        &arg("state"),
+    )
 }
 
 /// `oauth.v2.access`: a code for the workspace's bot token.
@@ -132,26 +113,10 @@ pub(super) async fn access(
 }
 
 fn exchange(installs: &mut Installs, args: &Value) -> Value {
-    let arg = |name: &str| args[name].as_str().unwrap_or_default().to_string();
-    if arg("client_id") != CLIENT_ID {
-        return json!({"ok": false, "error": "invalid_client_id"});
-    }
-    if arg("client_secret") != CLIENT_SECRET {
-        return json!({"ok": false, "error": "bad_client_secret"});
-    }
-    let Some(issued) = installs
-        .codes
-        .get_mut(&arg("code"))
-        .filter(|issued| !issued.used)
-    else {
-        return json!({"ok": false, "error": "invalid_code"});
+    let installer = match installs.codes.redeem(args) {
+        Ok(installer) => installer,
+        Err(refusal) => return refusal,
     };
-    // A code is good for one exchange, whatever its outcome.
-    issued.used = true;
-    if issued.redirect_uri != arg("redirect_uri") {
-        return json!({"ok": false, "error": "bad_redirect_uri"});
-    }
-    let installer = issued.installer.clone();
     installs.issued += 1;
     let token = format!("xoxb-{}-{}", installer.team_id, installs.issued);
     installs

@@ -1,9 +1,8 @@
 //! The fake Slack's Sign in with Slack: the authorize page, which sends the browser straight
 //! back to `redirect_uri` with a code and the `state` for the person the test chose, and
-//! `openid.connect.token` and `openid.connect.userInfo`, which refuse what Slack refuses: an
-//! unknown or already used code (`invalid_code`), another app's id (`invalid_client_id`), a
-//! wrong secret (`bad_client_secret`), a `redirect_uri` other than the authorize request's
-//! (`bad_redirect_uri`), and a token it never issued (`invalid_auth`).
+//! `openid.connect.token` and `openid.connect.userInfo`, which refuse what Slack refuses: a code
+//! Slack would not exchange (`fake_oauth_codes.rs`), and a token it never issued
+//! (`invalid_auth`).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -11,10 +10,11 @@ use std::sync::{Arc, Mutex};
 use axum::body::Bytes;
 use axum::extract::{Query, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use serde_json::{Value, json};
 
+use super::codes::Codes;
 use super::{RecordedCall, Recorder, arguments};
 
 /// The Slack app's client id and secret the fake knows.
@@ -39,20 +39,18 @@ impl SlackPerson {
     }
 }
 
-/// A code the authorize page handed out, and what it was handed out for.
+/// What a code of the authorize page is for: the person, and the client's nonce.
 #[derive(Debug, Clone)]
-struct Issued {
+struct SigningIn {
     person: SlackPerson,
-    redirect_uri: String,
     nonce: Option<String>,
-    used: bool,
 }
 
 #[derive(Debug, Default)]
 pub struct Oidc {
     /// Who signs in at the authorize page.
     pub signing_in: Option<SlackPerson>,
-    codes: HashMap<String, Issued>,
+    codes: Codes<SigningIn>,
     /// The people's tokens `openid.connect.token` handed out.
     tokens: HashMap<String, SlackPerson>,
     issued: u64,
@@ -86,23 +84,14 @@ pub(super) async fn authorize(
     let Some(person) = recorder.oidc.signing_in.clone() else {
         return (StatusCode::BAD_REQUEST, "the test chose no one to sign in").into_response();
     };
-    recorder.oidc.issued += 1;
-    let code = format!("code-{}", recorder.oidc.issued);
-    recorder.oidc.codes.insert(
-        code.clone(),
-        Issued {
-            person,
-            redirect_uri: arg("redirect_uri"),
-            nonce: query.get("nonce").cloned(),
-            used: false,
-        },
-    );
-    let back = format!(
-        "{}?{}",
-        arg("redirect_uri"),
-        serde_urlencoded::to_string([("code", code), ("state", arg("state"))]).expect("encodes")
-    );
-    Redirect::to(&back).into_response()
+    let signing_in = SigningIn {
+        person,
+        nonce: query.get("nonce").cloned(),
+    };
+    recorder
+        .oidc
+        .codes
+        .hand_out("code", signing_in, &arg("redirect_uri"), &arg("state"))
 }
 
 /// `openid.connect.token`: a code for the person's token and an `id_token`.
@@ -125,26 +114,10 @@ pub(super) async fn token(
 }
 
 fn exchange(oidc: &mut Oidc, args: &Value) -> Value {
-    let arg = |name: &str| args[name].as_str().unwrap_or_default().to_string();
-    if arg("client_id") != CLIENT_ID {
-        return json!({"ok": false, "error": "invalid_client_id"});
-    }
-    if arg("client_secret") != CLIENT_SECRET {
-        return json!({"ok": false, "error": "bad_client_secret"});
-    }
-    let Some(issued) = oidc
-        .codes
-        .get_mut(&arg("code"))
-        .filter(|issued| !issued.used)
-    else {
-        return json!({"ok": false, "error": "invalid_code"});
+    let issued = match oidc.codes.redeem(args) {
+        Ok(issued) => issued,
+        Err(refusal) => return refusal,
     };
-    // A code is good for one exchange, whatever its outcome.
-    issued.used = true;
-    if issued.redirect_uri != arg("redirect_uri") {
-        return json!({"ok": false, "error": "bad_redirect_uri"});
-    }
-    let issued = issued.clone();
     oidc.issued += 1;
     let access_token = format!("xoxp-oidc-{}", oidc.issued);
     oidc.tokens

@@ -25,6 +25,8 @@ use serde_json::{Value, json};
 use install::Installs;
 use oidc::Oidc;
 
+#[path = "fake_oauth_codes.rs"]
+mod codes;
 #[path = "fake_install.rs"]
 pub mod install;
 #[path = "fake_oidc.rs"]
