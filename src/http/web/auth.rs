@@ -73,11 +73,12 @@ pub async fn callback(
     };
     let forget_attempt = web.cookies.clear(SIGN_IN_COOKIE, SIGN_IN_PATH);
     let now = http.app.clock.now();
-    let attempt = web
-        .cookies
-        .open::<SignInAttempt>(&headers, SIGN_IN_COOKIE)
-        .filter(|attempt| attempt.expires_at > now)
-        .filter(|attempt| query.state.as_deref() == Some(attempt.state.as_str()));
+    let attempt = web.cookies.returning::<SignInAttempt>(
+        &headers,
+        SIGN_IN_COOKIE,
+        query.state.as_deref(),
+        now,
+    );
     let Some(attempt) = attempt else {
         return refused(
             StatusCode::BAD_REQUEST,

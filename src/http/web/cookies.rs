@@ -54,6 +54,31 @@ pub struct InstallAttempt {
     pub expires_at: DateTime<Utc>,
 }
 
+/// An OAuth round trip to Slack and back (a sign-in or an install) kept in a cookie until the
+/// redirect returns: the `state` the redirect must carry, and until when.
+pub trait Attempt {
+    fn state(&self) -> &str;
+    fn expires_at(&self) -> DateTime<Utc>;
+}
+
+impl Attempt for SignInAttempt {
+    fn state(&self) -> &str {
+        &self.state
+    }
+    fn expires_at(&self) -> DateTime<Utc> {
+        self.expires_at
+    }
+}
+
+impl Attempt for InstallAttempt {
+    fn state(&self) -> &str {
+        &self.state
+    }
+    fn expires_at(&self) -> DateTime<Utc> {
+        self.expires_at
+    }
+}
+
 /// Signs and reads the archive's cookies.
 pub struct Cookies {
     key: Key,
@@ -124,6 +149,21 @@ impl Cookies {
         let payload = verified.value().strip_prefix(name)?.strip_prefix('.')?;
         let json = URL_SAFE_NO_PAD.decode(payload).ok()?;
         serde_json::from_slice(&json).ok()
+    }
+
+    /// The attempt in cookie `name` that Slack's redirect returns to: signed, not expired at
+    /// `now`, and with the `state` the redirect carries. `None` for a forged, missing or expired
+    /// one, or one started in another browser.
+    pub fn returning<T: Attempt + DeserializeOwned>(
+        &self,
+        headers: &HeaderMap,
+        name: &str,
+        state: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Option<T> {
+        self.open::<T>(headers, name)
+            .filter(|attempt| attempt.expires_at() > now)
+            .filter(|attempt| state == Some(attempt.state()))
     }
 
     fn header(&self, cookie: cookie::CookieBuilder<'static>) -> HeaderValue {

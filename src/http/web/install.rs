@@ -69,9 +69,8 @@ pub async fn redirect(
     let now = http.app.clock.now();
     let started_here = web
         .cookies
-        .open::<InstallAttempt>(&headers, INSTALL_COOKIE)
-        .filter(|attempt| attempt.expires_at > now)
-        .is_some_and(|attempt| query.state.as_deref() == Some(attempt.state.as_str()));
+        .returning::<InstallAttempt>(&headers, INSTALL_COOKIE, query.state.as_deref(), now)
+        .is_some();
     let answer = |status, title, explanation| {
         (
             AppendHeaders([(header::SET_COOKIE, forget_attempt.clone())]),
