@@ -68,6 +68,17 @@ impl Browser {
     }
 }
 
+/// Installs the app in each `(team, installer)` through the whole flow, each from a browser of
+/// its own.
+pub(crate) async fn install_workspaces(app: &TestApp, workspaces: &[(&str, &str)]) {
+    for (team, user) in workspaces {
+        let (status, page) = Browser::new()
+            .install(app, Installer::new(team, user))
+            .await;
+        assert_eq!(status, 200, "installing in {team}: {page}");
+    }
+}
+
 fn location(response: &reqwest::Response) -> String {
     response.headers()["location"]
         .to_str()
@@ -376,15 +387,7 @@ pub fn lifecycle_event(event_id: &str, team: &str, event: Value) -> Value {
 #[tokio::test]
 async fn app_uninstalled_and_revoked_bot_tokens_forget_that_workspace_only() {
     let app = spawn_archive_app().await;
-    for (team, user) in [("T2", "U_ANN"), ("T3", "U_BOB"), ("T4", "U_CAT")] {
-        assert_eq!(
-            Browser::new()
-                .install(&app, Installer::new(team, user))
-                .await
-                .0,
-            200
-        );
-    }
+    install_workspaces(&app, &[("T2", "U_ANN"), ("T3", "U_BOB"), ("T4", "U_CAT")]).await;
     app.propose("[discuss] Adopt a message queue").await;
     let topics = app.count("topics").await;
 

@@ -10,8 +10,7 @@ use archhour::slack::blocks::Reply;
 use archhour::slack::outgoing::Delivery;
 use serde_json::json;
 
-use crate::installing::{Browser, issued_token, lifecycle_event};
-use crate::support::fake_slack::install::Installer;
+use crate::installing::{install_workspaces, issued_token, lifecycle_event};
 use crate::support::{TestApp, eventually, spawn_archive_app};
 
 /// Queues a message to `channel` for `team` (none: no workspace), due after `delay`.
@@ -53,15 +52,7 @@ async fn token_of_post_to(app: &TestApp, channel: &str) -> Option<String> {
 #[tokio::test]
 async fn each_queued_call_carries_its_workspaces_token() {
     let app = spawn_archive_app().await;
-    for (team, user) in [("T2", "U_ANN"), ("T3", "U_BOB")] {
-        assert_eq!(
-            Browser::new()
-                .install(&app, Installer::new(team, user))
-                .await
-                .0,
-            200
-        );
-    }
+    install_workspaces(&app, &[("T2", "U_ANN"), ("T3", "U_BOB")]).await;
     queue_for(&app, Some("T2"), "C_T2", Duration::ZERO).await;
     queue_for(&app, Some("T3"), "C_T3", Duration::ZERO).await;
     queue_for(&app, Some("T9"), "C_T9", Duration::ZERO).await;
@@ -89,15 +80,7 @@ async fn each_queued_call_carries_its_workspaces_token() {
 #[tokio::test]
 async fn an_uninstalled_workspaces_queued_calls_are_given_up_and_never_sent() {
     let app = spawn_archive_app().await;
-    for (team, user) in [("T2", "U_ANN"), ("T3", "U_BOB")] {
-        assert_eq!(
-            Browser::new()
-                .install(&app, Installer::new(team, user))
-                .await
-                .0,
-            200
-        );
-    }
+    install_workspaces(&app, &[("T2", "U_ANN"), ("T3", "U_BOB")]).await;
     let later = Duration::from_secs(3600);
     queue_for(&app, Some("T2"), "C_T2", later).await;
     queue_for(&app, Some("T3"), "C_T3", later).await;
