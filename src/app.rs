@@ -18,9 +18,9 @@ use crate::database;
 use crate::http::web::WebState;
 use crate::http::{self, HttpState, MetricsRoute};
 use crate::metrics::{self, Metrics};
-use crate::outbox::tokens::TokenBook;
 use crate::outbox::user_directory::UserDirectory;
 use crate::outbox::worker::OutboxWorker;
+use crate::outbox::workspaces::Workspaces;
 use crate::slack::api::SlackApi;
 use crate::slack::sign_in::{REFUSED_TOKEN, missing_scopes, sign_in};
 use crate::slack::token_cipher::TokenCipher;
@@ -63,15 +63,28 @@ pub async fn run(
         config.outbox.lease,
         config.outbox.call_timeout
     );
+    // Without SLACK_BOT_TOKEN the client has no token of its own: every call is made with an
+    // installed workspace's (see `Workspaces`).
+    let no_token = SecretString::from("");
     let slack = SlackApi::new(
         &config.slack_api_url,
-        &config.bot_token,
+        config.bot_token.as_ref().unwrap_or(&no_token),
         config.outbox.call_timeout,
     )?;
     let directory_wake = Arc::new(Notify::new());
+    let cipher = config.web.as_ref().map(|web| {
+        Arc::new(TokenCipher::new(
+            web.secret_key_bytes(),
+            web.previous_secret_key_bytes(),
+        ))
+    });
     let state = shared_state(
         services,
-        slack,
+        Bots {
+            default: config.bot_token.as_ref().map(|_| slack.clone()),
+            template: slack,
+            cipher,
+        },
         directory_wake.clone(),
         config.retention.clone(),
         config.public_url.clone(),
@@ -151,10 +164,20 @@ async fn serve_http(
     app.and(metrics)
 }
 
+/// The Slack clients the workspaces' bots are made from.
+struct Bots {
+    /// With no particular token: Slack's address and timeouts.
+    template: SlackApi,
+    /// With `SLACK_BOT_TOKEN`, when it is set.
+    default: Option<SlackApi>,
+    /// Opens the installations' tokens, when installing is on.
+    cipher: Option<Arc<TokenCipher>>,
+}
+
 /// The state every request and worker shares, with the reaction batcher started.
 fn shared_state(
     services: Services,
-    slack: SlackApi,
+    bots: Bots,
     directory_wake: Arc<Notify>,
     retention: RetentionSettings,
     public_url: Option<url::Url>,
@@ -169,14 +192,23 @@ fn shared_state(
         outbox_wake: outbox_wake.clone(),
         directory_wake,
     });
+    let bot = Arc::new(OnceLock::new());
+    let workspaces = Arc::new(Workspaces::new(
+        services.db.clone(),
+        bots.cipher,
+        bots.template.clone(),
+        bots.default,
+        bot.clone(),
+    ));
     AppState {
         db: services.db,
         clock: services.clock,
-        slack,
+        slack: bots.template,
+        workspaces,
         metrics,
         outbox_wake,
         jobs_wake: Arc::new(Notify::new()),
-        bot: Arc::new(OnceLock::new()),
+        bot,
         sign_in_trouble: Arc::default(),
         reactions,
         retention,
@@ -204,7 +236,7 @@ impl Background {
         let shutdown = CancellationToken::new();
         let directory = UserDirectory {
             db: state.db.clone(),
-            slack: state.slack.clone(),
+            workspaces: state.workspaces.clone(),
             clock: state.clock.clone(),
             wake: directory_wake,
             outbox_wake: state.outbox_wake.clone(),
@@ -224,36 +256,30 @@ impl Background {
             settings: config.outbox.clone(),
             wake: state.outbox_wake.clone(),
             metrics: state.metrics.clone(),
-            bot: state.bot.clone(),
+            bot: None,
             rate_limits: Default::default(),
-            tokens: Arc::new(TokenBook::new(
-                state.db.clone(),
-                config.web.as_ref().map(|web| {
-                    Arc::new(TokenCipher::new(
-                        web.secret_key_bytes(),
-                        web.previous_secret_key_bytes(),
-                    ))
-                }),
-                state.slack.clone(),
-            )),
+            workspaces: state.workspaces.clone(),
         };
         let worker_task = tokio::spawn(worker.run(shutdown.child_token()));
         let refusal = Arc::new(OnceLock::new());
         let token_refused = CancellationToken::new();
-        let identity_task = tokio::spawn(learn_identity(
-            SignInTarget {
-                api_url: config.slack_api_url.clone(),
-                token: config.bot_token.clone(),
-                timeout: config.outbox.call_timeout,
-            },
-            state.clone(),
-            refusal.clone(),
-            token_refused.clone(),
-            shutdown.child_token(),
-        ));
+        let mut tasks = vec![worker_task, directory_task, job_task];
+        if let Some(token) = &config.bot_token {
+            tasks.push(tokio::spawn(learn_identity(
+                SignInTarget {
+                    api_url: config.slack_api_url.clone(),
+                    token: token.clone(),
+                    timeout: config.outbox.call_timeout,
+                },
+                state.clone(),
+                refusal.clone(),
+                token_refused.clone(),
+                shutdown.child_token(),
+            )));
+        }
         Background {
             shutdown,
-            tasks: vec![worker_task, identity_task, directory_task, job_task],
+            tasks,
             token_refused,
             refusal,
         }

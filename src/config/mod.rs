@@ -61,7 +61,10 @@ pub struct Config {
     pub metrics_addr: Option<SocketAddr>,
     pub database: DatabaseConfig,
     pub transport: SlackTransport,
-    pub bot_token: SecretString,
+    /// `SLACK_BOT_TOKEN`: the bot of single-workspace mode. Optional when "Add to Slack" is set
+    /// up (`web`): then each installed workspace's own token is used, and this one (if set)
+    /// only in its own workspace.
+    pub bot_token: Option<SecretString>,
     pub slack_api_url: Url,
     pub outbox: OutboxSettings,
     pub socket_mode: SocketModeSettings,
@@ -157,11 +160,18 @@ impl Config {
                     .into(),
             },
         };
-        let bot_token = non_empty(lookup, "SLACK_BOT_TOKEN").ok_or(ConfigError::Missing {
-            name: "SLACK_BOT_TOKEN",
-            hint: "copy the xoxb- token from your Slack app's OAuth & Permissions page",
-        })?;
-        if !bot_token.starts_with("xoxb-") {
+        let web = web::web_config(lookup)?;
+        let bot_token = non_empty(lookup, "SLACK_BOT_TOKEN");
+        if bot_token.is_none() && web.is_none() {
+            return Err(ConfigError::Missing {
+                name: "SLACK_BOT_TOKEN",
+                hint: "copy the xoxb- token from your Slack app's OAuth & Permissions page (or set up \"Add to Slack\": SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, ARCHHOUR_PUBLIC_URL and ARCHHOUR_SECRET_KEY)",
+            });
+        }
+        if bot_token
+            .as_deref()
+            .is_some_and(|token| !token.starts_with("xoxb-"))
+        {
             return Err(ConfigError::Invalid {
                 name: "SLACK_BOT_TOKEN",
                 reason: "a bot token starts with xoxb-".into(),
@@ -175,13 +185,13 @@ impl Config {
             metrics_addr,
             database,
             transport,
-            bot_token: bot_token.into(),
+            bot_token: bot_token.map(SecretString::from),
             slack_api_url,
             outbox: outbox_settings(lookup)?,
             socket_mode: SocketModeSettings::default(),
             retention: retention::retention_settings(lookup)?,
             public_url: web::public_url(lookup)?,
-            web: web::web_config(lookup)?,
+            web,
         })
     }
 

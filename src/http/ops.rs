@@ -44,6 +44,10 @@ pub async fn healthz(State(http): State<HttpState>) -> impl IntoResponse {
             "slack: signed in as {} in {}\n",
             bot.user_id, bot.team_id
         )),
+        // No SLACK_BOT_TOKEN: each workspace's installed token is used.
+        None if !state.workspaces.waiting_for_slack() => {
+            body.push_str("slack: no SLACK_BOT_TOKEN; installed workspaces' tokens\n");
+        }
         // Until Slack has answered once, nothing the bot queues can be delivered.
         None => {
             status = StatusCode::SERVICE_UNAVAILABLE;

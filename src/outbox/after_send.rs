@@ -11,23 +11,27 @@ use sqlx::PgConnection;
 
 use super::user_directory;
 use crate::clock::Clock;
-use crate::domain::ids::UserId;
+use crate::domain::ids::{TeamId, UserId};
 use crate::domain::job::{Job, recount_subject, user_subject};
 use crate::slack::api::{CallReceipt, Read};
 use crate::slack::outgoing::{AfterSend, Delivery};
 use crate::store;
 
 /// Records what Slack's acceptance of a call means. `sent_at` is when the call was made: a
-/// read shows Slack's state at least as new as that.
+/// read shows Slack's state at least as new as that; `team` is the row's workspace, whose
+/// calls this may queue.
 pub async fn apply(
     tx: &mut PgConnection,
     after_send: &AfterSend,
+    team: Option<&TeamId>,
     receipt: &CallReceipt,
     sent_at: DateTime<Utc>,
     clock: &dyn Clock,
 ) -> anyhow::Result<()> {
     match after_send {
-        AfterSend::RecordTopicCard { topic_id } => record_card(tx, *topic_id, receipt, clock).await,
+        AfterSend::RecordTopicCard { topic_id } => {
+            record_card(tx, *topic_id, team, receipt, clock).await
+        }
         AfterSend::RecordVoteMessage {
             meeting_id,
             version,
@@ -121,6 +125,7 @@ pub async fn read_failed(
 async fn record_card(
     tx: &mut PgConnection,
     topic_id: i64,
+    team: Option<&TeamId>,
     receipt: &CallReceipt,
     clock: &dyn Clock,
 ) -> anyhow::Result<()> {
@@ -134,7 +139,8 @@ async fn record_card(
         .await
         .context("checking for early votes")?;
     if !early_votes.is_empty() {
-        super::queue(tx, &Delivery::refresh_card(topic_id, Duration::ZERO), clock)
+        let refresh = Delivery::refresh_card(topic_id, Duration::ZERO).for_team_if(team);
+        super::queue(tx, &refresh, clock)
             .await
             .context("queuing a card refresh")?;
     }

@@ -7,7 +7,7 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
-use crate::domain::ids::ChannelId;
+use crate::domain::ids::{ChannelId, TeamId};
 use crate::domain::membership::{Membership, Outside};
 use crate::slack::api::CallError;
 use crate::slack::outgoing::{AfterSend, Delivery};
@@ -37,10 +37,12 @@ fn membership_after(code: &str) -> Option<Membership> {
 }
 
 /// In the transaction that marks a row dead: when Slack refused it (`error` has Slack's code),
-/// remembers what that says about the channel, and queues the proposer's DM for a card.
+/// remembers what that says about the channel, and queues the proposer's DM for a card (in the
+/// row's workspace, `team`).
 /// Returns whether a DM was queued.
 pub async fn report(
     tx: &mut PgConnection,
+    team: Option<&TeamId>,
     after_send: Option<&AfterSend>,
     channel: Option<&ChannelId>,
     error: &CallError,
@@ -56,7 +58,8 @@ pub async fn report(
     }
     let queued = match after_send {
         Some(AfterSend::RecordTopicCard { topic_id }) if fixable(code) => {
-            store::outbox::enqueue(tx, &Delivery::card_not_posted(*topic_id, code), now)
+            let dm = Delivery::card_not_posted(*topic_id, code).for_team_if(team);
+            store::outbox::enqueue(tx, &dm, now)
                 .await
                 .context("queuing the proposer's DM")?
         }

@@ -1,8 +1,8 @@
 //! The outbox: Slack calls queued in the transaction of the change that caused them (and the
 //! reads a later step acts on), and the worker that makes them durably, with retries, timeouts
 //! and Slack's rate limits. Also the leased-queue loop and backoff the jobs worker shares, and
-//! the background look-up of new voters (which calls `users.info` itself), and which bot token
-//! each call is made with (`tokens`).
+//! the background look-up of new voters (which calls `users.info` itself), and which bot acts
+//! in each workspace (`workspaces`).
 
 mod after_send;
 pub mod backoff;
@@ -10,9 +10,9 @@ mod dead_letters;
 pub mod drain;
 pub mod rate_limits;
 mod render;
-pub mod tokens;
 pub mod user_directory;
 pub mod worker;
+pub mod workspaces;
 
 use sqlx::PgConnection;
 

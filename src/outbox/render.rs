@@ -30,8 +30,13 @@ impl OutboxWorker {
             Outgoing::Render(Render::AppHome { user_id }) => {
                 let rendered = async {
                     let mut conn = self.db.acquire().await?;
-                    compose::items::home_tab(&mut conn, user_id, self.bot.get(), self.clock.now())
-                        .await
+                    compose::items::home_tab(
+                        &mut conn,
+                        user_id,
+                        self.bot.as_ref(),
+                        self.clock.now(),
+                    )
+                    .await
                 };
                 rendered.await.map_err(|error| CallError::Retryable {
                     reason: format!("rendering the App Home tab: {error:#}"),
@@ -82,7 +87,7 @@ impl OutboxWorker {
             &mut conn,
             run_key,
             user_id,
-            self.bot.get(),
+            self.bot.as_ref(),
             self.clock.now(),
         )
         .await

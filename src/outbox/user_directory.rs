@@ -13,10 +13,11 @@ use sqlx::{PgConnection, PgPool};
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
+use super::workspaces::Workspaces;
 use crate::clock::{Clock, SharedClock};
 use crate::domain::ids::UserId;
 use crate::domain::users::UserKind;
-use crate::slack::api::{CallError, SlackApi};
+use crate::slack::api::CallError;
 use crate::slack::outgoing::{CARD_REFRESH_DELAY, Delivery};
 use crate::store;
 
@@ -27,7 +28,9 @@ const BATCH: i64 = 20;
 #[derive(Debug, Clone)]
 pub struct UserDirectory {
     pub db: PgPool,
-    pub slack: SlackApi,
+    /// Each workspace's bot: a user is asked about with the token of the workspace they were
+    /// met in.
+    pub workspaces: Arc<Workspaces>,
     pub clock: SharedClock,
     /// Notified when voters we have not looked up appear.
     pub wake: Arc<Notify>,
@@ -70,14 +73,22 @@ impl UserDirectory {
                 .context("listing users to name")?;
             users.extend(unnamed);
         }
-        for user in &users {
-            let (kind, name) = match self.slack.user_facts(user).await {
+        for met in &users {
+            let user = &met.user_id;
+            let facts = match self.workspaces.slack_for(met.team.as_ref()).await? {
+                Some(slack) => slack.user_facts(user).await,
+                None => Err(CallError::impossible(
+                    "no bot of ours acts in their workspace (uninstalled)",
+                )),
+            };
+            let (kind, name) = match facts {
                 Ok(facts) => facts,
                 Err(CallError::Retryable { retry_after, .. }) => {
                     return Ok(Some(retry_after.unwrap_or(Duration::from_secs(5))));
                 }
-                // user_not_found and the like: a person we cannot see is not a bot we know of;
-                // one known before (asked again for a name) stays as Slack described them.
+                // user_not_found and the like (or no bot to ask with): a person we cannot see is
+                // not a bot we know of; one known before (asked again for a name) stays as Slack
+                // described them.
                 Err(CallError::Permanent { reason, .. }) => {
                     tracing::info!(%user, %reason, "users.info refused; treating as a person");
                     let known = store::users::get(&self.db, user, DateTime::<Utc>::MIN_UTC)
@@ -138,14 +149,11 @@ pub async fn record(
     let topics = store::users::open_topics_voted_by(&mut *tx, user)
         .await
         .context("finding a bot's reactions")?;
-    for topic_id in &topics {
-        super::queue(
-            tx,
-            &Delivery::refresh_card(*topic_id, CARD_REFRESH_DELAY),
-            clock,
-        )
-        .await
-        .context("queuing a card refresh")?;
+    for (topic_id, team) in &topics {
+        let refresh = Delivery::refresh_card(*topic_id, CARD_REFRESH_DELAY).for_team(team);
+        super::queue(tx, &refresh, clock)
+            .await
+            .context("queuing a card refresh")?;
     }
     Ok(!topics.is_empty())
 }

@@ -2,7 +2,7 @@
 //! success (with its bookkeeping, [`super::after_send`]), a retry with backoff, or a dead row
 //! with its error. Rows rendered at send time are resolved in [`super::render`].
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -16,7 +16,7 @@ use super::backoff::{may_try_again, retry_delay};
 use super::dead_letters;
 use super::drain::{Drain, LeasedQueue};
 use super::rate_limits::RateLimits;
-use super::tokens::TokenBook;
+use super::workspaces::Workspaces;
 use crate::clock::SharedClock;
 use crate::config::OutboxSettings;
 use crate::domain::membership::{Membership, Outside};
@@ -31,19 +31,21 @@ use crate::store::outbox::Claimed;
 #[derive(Debug, Clone)]
 pub struct OutboxWorker {
     pub db: PgPool,
+    /// The client of the row being delivered's workspace (set for each delivery).
     pub slack: SlackApi,
     pub clock: SharedClock,
     pub settings: OutboxSettings,
     /// Notified when rows are queued, so the loop looks again at once.
     pub wake: Arc<Notify>,
     pub metrics: Arc<Metrics>,
-    /// Who the bot is (for links to messages in rendered DMs), once known.
-    pub bot: Arc<OnceLock<BotIdentity>>,
+    /// Who the bot is in the row being delivered's workspace (set for each delivery; for
+    /// links to messages in rendered DMs), once known.
+    pub bot: Option<BotIdentity>,
     /// Slack's rate limits met so far.
     pub rate_limits: Arc<RateLimits>,
-    /// Each workspace's bot token; `slack` is replaced by the row's workspace's client for each
+    /// Each workspace's bot: `slack` and `bot` are replaced by the row's workspace's for each
     /// delivery.
-    pub tokens: Arc<TokenBook>,
+    pub workspaces: Arc<Workspaces>,
 }
 
 /// A call Slack accepted.
@@ -82,10 +84,20 @@ impl LeasedQueue for OutboxWorker {
     }
 
     async fn process(&self, row: Claimed) {
-        match self.tokens.slack_for(row.team.as_ref()).await {
-            Ok(slack) => {
+        match self.workspaces.slack_for(row.team.as_ref()).await {
+            Ok(None) => {
+                let method = row.outgoing.method_name();
+                let team = row.team.as_ref().map_or("?", |team| team.as_str());
+                let why = CallError::impossible(format!(
+                    "archhour is not installed in workspace {team}: no bot token acts there"
+                ));
+                self.record(&row, method, None, Err(why)).await;
+            }
+            Ok(Some(slack)) => {
+                let bot = self.workspaces.bot_for(row.team.as_ref()).await;
                 OutboxWorker {
                     slack,
+                    bot,
                     ..self.clone()
                 }
                 .deliver(row)
@@ -269,6 +281,7 @@ impl OutboxWorker {
         let channel = call.and_then(SlackCall::channel);
         let queued = dead_letters::report(
             &mut tx,
+            row.team.as_ref(),
             row.after_send.as_ref(),
             channel.as_ref(),
             error,
@@ -340,7 +353,8 @@ impl OutboxWorker {
         }
         if let Some(after_send) = &row.after_send {
             let clock = self.clock.as_ref();
-            after_send::apply(&mut tx, after_send, &sent.receipt, sent.at, clock).await?;
+            let team = row.team.as_ref();
+            after_send::apply(&mut tx, after_send, team, &sent.receipt, sent.at, clock).await?;
         }
         tx.commit().await.context("committing an outbox outcome")
     }

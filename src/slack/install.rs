@@ -45,6 +45,9 @@ pub struct Installed {
     pub scopes: String,
     /// Who approved the install.
     pub installer: UserId,
+    /// The workspace's address, as `auth.test` with the new token answers (asked after the
+    /// exchange: `oauth.v2.access` does not say it).
+    pub team_url: Option<String>,
 }
 
 /// `oauth.v2.access`: the code for the workspace's bot token. Slack's refusals
@@ -89,6 +92,7 @@ fn installed_from(answer: &serde_json::Value) -> Result<Installed, &'static str>
         app_id: text(&answer["app_id"], "app_id")?,
         scopes: text(&answer["scope"], "scope")?,
         installer: UserId::from(text(&answer["authed_user"]["id"], "authed_user.id")?.as_str()),
+        team_url: None,
     })
 }
 

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::ids::{ChannelId, UserId};
+use crate::domain::ids::{ChannelId, TeamId, UserId};
 use crate::domain::topics::Topic;
 use crate::slack::blocks::Reply;
 use crate::slack::call::SlackCall;
@@ -88,9 +88,31 @@ pub struct Delivery {
     pub sequence_key: Option<String>,
     /// Not sent before this long after queuing.
     pub delay: Duration,
+    /// The workspace the call is for: the outbox makes it with that workspace's bot token.
+    /// `None` until the use case that decided it is carried out for its workspace (see
+    /// [`Delivery::for_team`]); a row queued without one is made with `SLACK_BOT_TOKEN`.
+    pub team: Option<TeamId>,
 }
 
 impl Delivery {
+    /// The same delivery, for `team` (kept when it already names one: a call about another
+    /// workspace's object stays with that workspace).
+    #[must_use]
+    pub fn for_team(mut self, team: &TeamId) -> Delivery {
+        self.team.get_or_insert_with(|| team.clone());
+        self
+    }
+
+    /// The same delivery, for `team` when there is one (a call queued while delivering a row
+    /// stays with that row's workspace).
+    #[must_use]
+    pub fn for_team_if(self, team: Option<&TeamId>) -> Delivery {
+        match team {
+            Some(team) => self.for_team(team),
+            None => self,
+        }
+    }
+
     fn call(key: String, call: SlackCall) -> Delivery {
         Delivery {
             key,
@@ -99,14 +121,17 @@ impl Delivery {
             coalesce_key: None,
             sequence_key: None,
             delay: Duration::ZERO,
+            team: None,
         }
     }
 
-    /// Posts a new topic's card in its channel and remembers where it went. Cards keep their
-    /// own order (the order topics were proposed), apart from the channel's other messages.
+    /// Posts a new topic's card in its channel (with its workspace's bot) and remembers where it
+    /// went. Cards keep their own order (the order topics were proposed), apart from the
+    /// channel's other messages.
     pub fn topic_card(topic: &Topic, card: Reply) -> Delivery {
         Delivery {
             sequence_key: Some(format!("cards:{}", topic.channel_id)),
+            team: Some(topic.team_id.clone()),
             ..Delivery::post_then(
                 format!("topic-card:{}", topic.id),
                 &topic.channel_id,
@@ -135,6 +160,7 @@ impl Delivery {
             coalesce_key: Some(format!("card:{topic_id}")),
             sequence_key: None,
             delay,
+            team: None,
         }
     }
 
@@ -200,6 +226,7 @@ impl Delivery {
             coalesce_key: None,
             sequence_key: None,
             delay: Duration::ZERO,
+            team: None,
         }
     }
 
@@ -218,20 +245,23 @@ impl Delivery {
             coalesce_key: Some(format!("dm:{run_key}:{user_id}")),
             sequence_key: None,
             delay: Duration::ZERO,
+            team: None,
         }
     }
 
-    /// Republishes a user's App Home tab, merged with any republish still waiting.
-    pub fn app_home(user_id: &UserId) -> Delivery {
+    /// Republishes a user's App Home tab in `team` (showing that workspace's items), merged with
+    /// any republish of it still waiting.
+    pub fn app_home(team: &TeamId, user_id: &UserId) -> Delivery {
         Delivery {
-            key: format!("home:{user_id}:{:016x}", rand::random::<u64>()),
+            key: format!("home:{team}:{user_id}:{:016x}", rand::random::<u64>()),
             outgoing: Outgoing::Render(Render::AppHome {
                 user_id: user_id.clone(),
             }),
             after_send: None,
-            coalesce_key: Some(format!("home:{user_id}")),
+            coalesce_key: Some(format!("home:{team}:{user_id}")),
             sequence_key: None,
             delay: Duration::ZERO,
+            team: Some(team.clone()),
         }
     }
 
@@ -264,6 +294,7 @@ impl Delivery {
             coalesce_key: None,
             sequence_key: None,
             delay: Duration::ZERO,
+            team: None,
         }
     }
 
@@ -298,6 +329,7 @@ impl Delivery {
             coalesce_key: Some(format!("users-info:{user_id}")),
             sequence_key: None,
             delay: Duration::ZERO,
+            team: None,
         }
     }
 

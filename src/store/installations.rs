@@ -15,6 +15,8 @@ pub struct Installation {
     pub enterprise_id: Option<String>,
     pub token: SealedToken,
     pub bot_user_id: UserId,
+    /// The workspace's address, as `auth.test` answered at install (`None` before it was asked).
+    pub team_url: Option<String>,
     pub app_id: String,
     pub scopes: String,
     pub installer: UserId,
@@ -29,6 +31,7 @@ struct InstallationRow {
     bot_token_nonce: Vec<u8>,
     key_id: String,
     bot_user_id: String,
+    team_url: Option<String>,
     app_id: String,
     scopes: String,
     installer_user_id: String,
@@ -47,6 +50,7 @@ impl From<InstallationRow> for Installation {
                 key_id: row.key_id,
             },
             bot_user_id: UserId::from(row.bot_user_id.as_str()),
+            team_url: row.team_url,
             app_id: row.app_id,
             scopes: row.scopes,
             installer: UserId::from(row.installer_user_id.as_str()),
@@ -62,14 +66,15 @@ pub async fn save(db: impl PgExecutor<'_>, installation: &Installation) -> sqlx:
     sqlx::query!(
         "insert into installations
              (team_id, enterprise_id, bot_token_ciphertext, bot_token_nonce, key_id, bot_user_id,
-              app_id, scopes, installer_user_id, installed_at, updated_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
+              app_id, scopes, installer_user_id, installed_at, updated_at, team_url)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11)
          on conflict (team_id) do update set
              enterprise_id = excluded.enterprise_id,
              bot_token_ciphertext = excluded.bot_token_ciphertext,
              bot_token_nonce = excluded.bot_token_nonce,
              key_id = excluded.key_id,
              bot_user_id = excluded.bot_user_id,
+             team_url = excluded.team_url,
              app_id = excluded.app_id,
              scopes = excluded.scopes,
              installer_user_id = excluded.installer_user_id,
@@ -84,6 +89,7 @@ pub async fn save(db: impl PgExecutor<'_>, installation: &Installation) -> sqlx:
         &installation.scopes,
         installation.installer.as_str(),
         installation.updated_at,
+        installation.team_url.as_deref(),
     )
     .execute(db)
     .await?;
@@ -95,7 +101,7 @@ pub async fn find(db: impl PgExecutor<'_>, team: &TeamId) -> sqlx::Result<Option
     let row = sqlx::query_as!(
         InstallationRow,
         "select team_id, enterprise_id, bot_token_ciphertext, bot_token_nonce, key_id,
-                bot_user_id, app_id, scopes, installer_user_id, installed_at, updated_at
+                bot_user_id, team_url, app_id, scopes, installer_user_id, installed_at, updated_at
          from installations where team_id = $1",
         team.as_str()
     )
@@ -112,7 +118,7 @@ pub async fn sealed_with_other_keys(
     let rows = sqlx::query_as!(
         InstallationRow,
         "select team_id, enterprise_id, bot_token_ciphertext, bot_token_nonce, key_id,
-                bot_user_id, app_id, scopes, installer_user_id, installed_at, updated_at
+                bot_user_id, team_url, app_id, scopes, installer_user_id, installed_at, updated_at
          from installations where key_id <> $1 order by team_id",
         current_key_id
     )

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
 use sqlx::types::Json;
 
+use crate::domain::ids::TeamId;
 use crate::domain::job::{Job, ScheduledJob};
 
 /// A job a worker has claimed. `attempt` fences its completion: once the lease runs out and
@@ -15,6 +16,9 @@ pub struct ClaimedJob {
     pub key: String,
     pub attempt: i32,
     pub job: Job,
+    /// The workspace the step is for (its calls carry that workspace's token); `None`: about no
+    /// workspace, or scheduled before workspaces were recorded.
+    pub team: Option<TeamId>,
 }
 
 struct ClaimedRow {
@@ -22,29 +26,32 @@ struct ClaimedRow {
     dedupe_key: String,
     attempts: i32,
     payload: Json<Job>,
+    team_id: Option<String>,
 }
 
-/// Schedules a job. A key that was cancelled is armed again (a setting changed and changed
+/// Schedules a job for `team` (whose token its calls carry). A key that was cancelled is armed again (a setting changed and changed
 /// back, or a weekly step replaced by itself); a key pending, done or failed stays as it is,
 /// so a step never runs twice. Returns false when nothing was scheduled.
 pub async fn schedule(
     db: impl PgExecutor<'_>,
     job: &ScheduledJob,
+    team: Option<&TeamId>,
     now: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
     let inserted = sqlx::query!(
-        "insert into jobs (dedupe_key, subject, payload, due_at, created_at)
-         values ($1, $2, $3, $4, $5)
+        "insert into jobs (dedupe_key, subject, payload, due_at, created_at, team_id)
+         values ($1, $2, $3, $4, $5, $6)
          on conflict (dedupe_key) do update
              set state = 'pending', subject = excluded.subject, payload = excluded.payload,
                  due_at = excluded.due_at, lease_until = null, last_error = null,
-                 finished_at = null, attempts = 0
+                 finished_at = null, attempts = 0, team_id = excluded.team_id
              where jobs.state = 'cancelled'",
         &job.key,
         &job.subject,
         Json(&job.job) as _,
         job.due_at,
-        now
+        now,
+        team.map(TeamId::as_str)
     )
     .execute(db)
     .await?
@@ -65,6 +72,25 @@ pub async fn cancel_subject(
          where subject = $1 and state = 'pending'
            and (lease_until is null or lease_until <= $2)",
         subject,
+        now
+    )
+    .execute(db)
+    .await
+    .map(|done| done.rows_affected())
+}
+
+/// Cancels every pending step of `team` (the app was uninstalled there), held by a worker or
+/// not: a step being run finds itself cancelled when it completes, and its effects are rolled
+/// back. Returns how many.
+pub async fn cancel_for_team(
+    db: impl PgExecutor<'_>,
+    team: &TeamId,
+    now: DateTime<Utc>,
+) -> sqlx::Result<u64> {
+    sqlx::query!(
+        "update jobs set state = 'cancelled', finished_at = $2
+         where team_id = $1 and state = 'pending'",
+        team.as_str(),
         now
     )
     .execute(db)
@@ -115,7 +141,7 @@ pub async fn claim_due(
          ) due
          where jobs.id = due.id
          returning jobs.id, jobs.dedupe_key, jobs.attempts,
-                   jobs.payload as \"payload: Json<Job>\"",
+                   jobs.payload as \"payload: Json<Job>\", jobs.team_id",
         now,
         lease_until,
         limit,
@@ -131,6 +157,7 @@ pub async fn claim_due(
             key: row.dedupe_key,
             attempt: row.attempts,
             job: row.payload.0,
+            team: row.team_id.map(TeamId::from),
         })
         .collect())
 }

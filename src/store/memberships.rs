@@ -1,4 +1,4 @@
-//! Which channels the bot is in, as it last learned.
+//! Which channels the bot is in, as it last learned, and which workspace a channel is in.
 
 use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
@@ -76,4 +76,19 @@ pub async fn left_with_topics(
             (row.channel_id, Membership::Outside(why))
         })
         .collect())
+}
+
+/// The workspace a channel's topics were proposed in (`None`: it has none). A channel belongs
+/// to one workspace; a channel shared between workspaces is answered for by its first topic's.
+pub async fn team_of_channel(
+    db: impl PgExecutor<'_>,
+    channel_id: &ChannelId,
+) -> sqlx::Result<Option<TeamId>> {
+    sqlx::query_scalar!(
+        "select team_id from topics where channel_id = $1 order by created_at limit 1",
+        channel_id.as_str()
+    )
+    .fetch_optional(db)
+    .await
+    .map(|team| team.map(TeamId::from))
 }

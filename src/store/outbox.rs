@@ -49,15 +49,17 @@ pub async fn enqueue(
     let Some(coalesce_key) = &delivery.coalesce_key else {
         let inserted = sqlx::query!(
             "insert into outbox
-                 (idempotency_key, call, after_send, next_attempt_at, created_at, sequence_key)
-             values ($1, $2, $3, $4, $5, $6)
+                 (idempotency_key, call, after_send, next_attempt_at, created_at, sequence_key,
+                  team_id)
+             values ($1, $2, $3, $4, $5, $6, $7)
              on conflict (idempotency_key) do nothing",
             &delivery.key,
             Json(&delivery.outgoing) as _,
             delivery.after_send.as_ref().map(Json) as _,
             due,
             now,
-            delivery.sequence_key.as_deref()
+            delivery.sequence_key.as_deref(),
+            delivery.team.as_ref().map(TeamId::as_str)
         )
         .execute(db)
         .await?
@@ -66,8 +68,9 @@ pub async fn enqueue(
     };
     sqlx::query_scalar!(
         "insert into outbox
-             (idempotency_key, call, after_send, next_attempt_at, created_at, coalesce_key)
-         values ($1, $2, $3, $4, $5, $6)
+             (idempotency_key, call, after_send, next_attempt_at, created_at, coalesce_key,
+              team_id)
+         values ($1, $2, $3, $4, $5, $6, $7)
          on conflict (coalesce_key) where coalesce_key is not null
          do update set next_attempt_at = least(outbox.next_attempt_at, excluded.next_attempt_at)
          returning (xmax = 0) as \"inserted!\"",
@@ -76,7 +79,8 @@ pub async fn enqueue(
         delivery.after_send.as_ref().map(Json) as _,
         due,
         now,
-        coalesce_key
+        coalesce_key,
+        delivery.team.as_ref().map(TeamId::as_str)
     )
     .fetch_one(db)
     .await
@@ -99,11 +103,16 @@ pub async fn enqueue_coalesced(
         .iter()
         .map(|d| d.coalesce_key.as_deref())
         .collect();
+    let teams: Vec<Option<&str>> = deliveries
+        .iter()
+        .map(|d| d.team.as_ref().map(TeamId::as_str))
+        .collect();
     sqlx::query!(
-        "insert into outbox (idempotency_key, call, next_attempt_at, created_at, coalesce_key)
-         select key, call, due, $5, coalesce_key
-         from unnest($1::text[], $2::jsonb[], $3::timestamptz[], $4::text[])
-             as t(key, call, due, coalesce_key)
+        "insert into outbox
+             (idempotency_key, call, next_attempt_at, created_at, coalesce_key, team_id)
+         select key, call, due, $5, coalesce_key, team_id
+         from unnest($1::text[], $2::jsonb[], $3::timestamptz[], $4::text[], $6::text[])
+             as t(key, call, due, coalesce_key, team_id)
          on conflict (coalesce_key) where coalesce_key is not null
          do update set next_attempt_at = excluded.next_attempt_at
          where excluded.next_attempt_at < outbox.next_attempt_at",
@@ -111,7 +120,8 @@ pub async fn enqueue_coalesced(
         calls as _,
         &due,
         coalesce as _,
-        now
+        now,
+        teams as _
     )
     .execute(db)
     .await

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sqlx::PgExecutor;
 
-use crate::domain::ids::UserId;
+use crate::domain::ids::{TeamId, UserId};
 use crate::domain::users::UserKind;
 
 pub async fn get(
@@ -109,36 +109,60 @@ pub async fn note_unknown(db: impl PgExecutor<'_>, user_ids: &[UserId]) -> sqlx:
 
 /// Users known but not by name: looked up before names were kept, or asked about through the
 /// outbox (an admin check), which keeps only their kind.
-pub async fn to_name(db: impl PgExecutor<'_>, limit: i64) -> sqlx::Result<Vec<UserId>> {
-    sqlx::query_scalar!(
-        "select user_id from slack_users
+pub async fn to_name(db: impl PgExecutor<'_>, limit: i64) -> sqlx::Result<Vec<MetUser>> {
+    sqlx::query!(
+        "select user_id, team_id from slack_users
          where display_name is null and fetched_at is not null
          order by user_id limit $1",
         limit
     )
     .fetch_all(db)
     .await
-    .map(|ids| ids.into_iter().map(UserId::from).collect())
+    .map(|rows| {
+        rows.into_iter()
+            .map(|row| MetUser {
+                user_id: UserId::from(row.user_id),
+                team: row.team_id.map(TeamId::from),
+            })
+            .collect()
+    })
 }
 
 /// Users noted but not yet looked up.
-pub async fn to_look_up(db: impl PgExecutor<'_>, limit: i64) -> sqlx::Result<Vec<UserId>> {
-    sqlx::query_scalar!(
-        "select user_id from slack_users where fetched_at is null order by user_id limit $1",
+pub async fn to_look_up(db: impl PgExecutor<'_>, limit: i64) -> sqlx::Result<Vec<MetUser>> {
+    sqlx::query!(
+        "select user_id, team_id from slack_users where fetched_at is null
+         order by user_id limit $1",
         limit
     )
     .fetch_all(db)
     .await
-    .map(|ids| ids.into_iter().map(UserId::from).collect())
+    .map(|rows| {
+        rows.into_iter()
+            .map(|row| MetUser {
+                user_id: UserId::from(row.user_id),
+                team: row.team_id.map(TeamId::from),
+            })
+            .collect()
+    })
 }
 
-/// Open topics (ids) a user votes on, to refresh once we learn they are a bot.
+/// A user to ask Slack about, and the workspace they were met in (whose token asks).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MetUser {
+    pub user_id: UserId,
+    /// `None`: met before workspaces were recorded, or outside a workspace's card.
+    pub team: Option<TeamId>,
+}
+
+/// Open topics (ids, and their workspaces) a user votes on, to refresh once we learn they
+/// are a bot.
 pub async fn open_topics_voted_by(
     db: impl PgExecutor<'_>,
     user_id: &UserId,
-) -> sqlx::Result<Vec<i64>> {
-    sqlx::query_scalar!(
-        "select distinct t.id from votes v
+) -> sqlx::Result<Vec<(i64, TeamId)>> {
+    sqlx::query!(
+        "select distinct t.id, t.team_id from votes v
          join topics t on t.channel_id = v.channel_id and t.card_ts = v.message_ts
          where v.user_id = $1 and v.present and t.state in ('open', 'discussing')
          order by t.id",
@@ -146,6 +170,11 @@ pub async fn open_topics_voted_by(
     )
     .fetch_all(db)
     .await
+    .map(|rows| {
+        rows.into_iter()
+            .map(|row| (row.id, TeamId::from(row.team_id)))
+            .collect()
+    })
 }
 
 /// Which of `user_ids` are known bots.

@@ -38,13 +38,13 @@ pub async fn run_job(state: &AppState, claimed: &ClaimedJob) -> anyhow::Result<(
             let decided =
                 withdraw::load_and_decide(&mut tx, state, &asker, number, IfUnknown::Refuse)
                     .await?;
-            state.write(&mut tx, decided).await?
+            state.write(&mut tx, Some(team_id), decided).await?
         }
         Ok(Command::Edit { number, proposal }) => {
             let decided =
                 edit::load_and_decide(&mut tx, state, &asker, number, &proposal, IfUnknown::Refuse)
                     .await?;
-            state.write(&mut tx, decided).await?
+            state.write(&mut tx, Some(team_id), decided).await?
         }
         _ => {
             tracing::warn!(key = %claimed.key, "a deferred change is neither withdraw nor edit");
@@ -56,7 +56,8 @@ pub async fn run_job(state: &AppState, claimed: &ClaimedJob) -> anyhow::Result<(
         channel_id,
         user_id,
         reply,
-    );
+    )
+    .for_team(team_id);
     outbox::queue(&mut tx, &answer, state.clock.as_ref())
         .await
         .context("queuing the answer")?;

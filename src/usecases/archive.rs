@@ -79,12 +79,22 @@ pub struct ChannelAccess {
 }
 
 impl ChannelAccess {
-    async fn facts(&self, state: &AppState, channel: &ChannelId) -> Result<Facts, CallError> {
+    async fn facts(
+        &self,
+        state: &AppState,
+        team: &TeamId,
+        channel: &ChannelId,
+    ) -> Result<Facts, CallError> {
         let now = state.clock.now();
         if let Some(known) = fresh(&lock(&self.facts), channel, now) {
             return Ok(known);
         }
-        let standing = state.slack.standing_in(channel).await?;
+        let standing = state
+            .workspaces
+            .slack_in(team)
+            .await?
+            .standing_in(channel)
+            .await?;
         let facts = Facts {
             name: standing.name,
             private: !standing.is_public,
@@ -102,6 +112,7 @@ impl ChannelAccess {
     async fn is_member(
         &self,
         state: &AppState,
+        team: &TeamId,
         channel: &ChannelId,
         user: &UserId,
     ) -> Result<bool, CallError> {
@@ -109,7 +120,8 @@ impl ChannelAccess {
         if let Some(members) = fresh(&lock(&self.members), channel, now) {
             return Ok(members.contains(user));
         }
-        let members: HashSet<UserId> = state.slack.members_of(channel).await?.into_iter().collect();
+        let slack = state.workspaces.slack_in(team).await?;
+        let members: HashSet<UserId> = slack.members_of(channel).await?.into_iter().collect();
         let found = members.contains(user);
         lock(&self.members).insert(
             channel.clone(),
@@ -121,15 +133,17 @@ impl ChannelAccess {
         Ok(found)
     }
 
-    /// What the archive may say about `channel` to `user`: its facts when they may see it.
+    /// What the archive may say about `channel` of `team` to `user`: its facts when they may
+    /// see it (asked of Slack with that workspace's bot).
     async fn visible_to(
         &self,
         state: &AppState,
+        team: &TeamId,
         channel: &ChannelId,
         user: &UserId,
     ) -> Result<Option<Facts>, CallError> {
-        let facts = self.facts(state, channel).await?;
-        if facts.private && !self.is_member(state, channel, user).await? {
+        let facts = self.facts(state, team, channel).await?;
+        if facts.private && !self.is_member(state, team, channel, user).await? {
             return Ok(None);
         }
         Ok(Some(facts))
@@ -234,7 +248,7 @@ pub async fn channels_for(
     let mut shown = Vec::new();
     for mut summary in candidates {
         let channel_id = &summary.channel_id;
-        let facts = match access.visible_to(state, channel_id, user).await {
+        let facts = match access.visible_to(state, team, channel_id, user).await {
             Ok(Some(facts)) => facts,
             Ok(None) => continue,
             Err(error) => {
@@ -269,7 +283,7 @@ pub async fn open_channel(
         return Ok(None);
     }
     let facts = access
-        .visible_to(state, channel, user)
+        .visible_to(state, team, channel, user)
         .await
         .with_context(|| format!("asking Slack about {channel}"))?;
     Ok(facts.map(|facts| OpenChannel {

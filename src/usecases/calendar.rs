@@ -44,7 +44,9 @@ pub async fn command(
     let subject = Subject { settings, existing };
     let fresh = CalendarToken::from_bytes(rand::random());
     let decided = decide(&Asker::of(command), reset, subject, fresh, public_url, now);
-    state.carry_out(tx, decided, "the calendar").await
+    state
+        .carry_out(tx, Some(&command.team_id), decided, "the calendar")
+        .await
 }
 
 /// What `calendar` decides on: the channel's settings, and its feed if it has one.

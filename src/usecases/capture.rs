@@ -33,8 +33,9 @@ const UNDO_EMOJI: &str = "leftwards_arrow_with_hook";
 /// Handles one reply; returns once what it captured is committed.
 pub async fn thread_reply(state: &AppState, reply: ThreadReply) -> anyhow::Result<()> {
     let ours = state
-        .bot
-        .get()
+        .workspaces
+        .bot_in(&reply.team_id)
+        .await
         .is_some_and(|bot| bot.user_id == reply.user_id);
     if ours {
         return Ok(());
@@ -76,7 +77,9 @@ pub async fn thread_reply(state: &AppState, reply: ThreadReply) -> anyhow::Resul
         meeting_id,
     };
     let decision = decide(&place, reading, over_limit, now);
-    state.carry_out(tx, Ok(decision), "a reply").await?;
+    state
+        .carry_out(tx, Some(&reply.team_id), Ok(decision), "a reply")
+        .await?;
     Ok(())
 }
 

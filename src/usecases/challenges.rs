@@ -72,11 +72,15 @@ async fn open_form(state: &AppState, command: &SlashCommand) -> anyhow::Result<R
         .context("loading categories")?;
     let issues = ranked(state, &command.channel_id).await?;
     let view = messages::challenge_form(&command.channel_id, &categories, &issues, today);
-    match state
-        .slack
-        .open_view(&command.trigger_id, view, FORM_DEADLINE)
-        .await
-    {
+    let opened = match state.workspaces.slack_in(&command.team_id).await {
+        Ok(slack) => {
+            slack
+                .open_view(&command.trigger_id, view, FORM_DEADLINE)
+                .await
+        }
+        Err(error) => Err(error),
+    };
+    match opened {
         Ok(()) => Ok(Reply::nothing()),
         Err(error) => {
             tracing::warn!(%error, "could not open the challenge form");

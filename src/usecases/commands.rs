@@ -37,6 +37,13 @@ pub async fn handle(state: &AppState, command: SlashCommand) -> anyhow::Result<R
             | Command::ChangeConfig(_))
             | Err(CommandError::Proposal(_))
     );
+    if !state.workspaces.acts_in(&command.team_id).await? {
+        let install = state
+            .public_url
+            .as_ref()
+            .map(|url| format!("{url}slack/install"));
+        return Ok(blocks::not_installed(install.as_deref()));
+    }
     if needs_channel && command.is_direct_message() {
         return Ok(blocks::direct_message_refusal());
     }
@@ -44,7 +51,8 @@ pub async fn handle(state: &AppState, command: SlashCommand) -> anyhow::Result<R
     // input is answered first: it asks nothing of Slack.)
     if needs_channel
         && parsed.is_ok()
-        && let Admission::Outside(why) = membership::ensure(state, &command.channel_id).await?
+        && let Admission::Outside(why) =
+            membership::ensure(state, &command.team_id, &command.channel_id).await?
     {
         return Ok(blocks::not_in_channel(why));
     }

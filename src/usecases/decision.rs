@@ -14,6 +14,7 @@ use sqlx::{PgConnection, Postgres, Transaction};
 
 use super::AppState;
 use super::refusal::Refusal;
+use crate::domain::ids::TeamId;
 use crate::domain::job::ScheduledJob;
 use crate::outbox;
 use crate::slack::blocks::Reply;
@@ -89,11 +90,14 @@ impl Change for NoChange {
 }
 
 impl AppState {
-    /// Writes what was decided in `tx`, queues its calls and schedules its steps; the caller
-    /// commits. A refusal writes nothing. Returns the reply either way.
+    /// Writes what was decided in `tx`, queues its calls and schedules its steps for `team`
+    /// (the workspace the use case acts in, whose bot makes them; `None` for a step scheduled
+    /// before workspaces were recorded: `SLACK_BOT_TOKEN`'s); the caller commits. A refusal
+    /// writes nothing. Returns the reply either way.
     pub async fn write<C: Change>(
         &self,
         tx: &mut PgConnection,
+        team: Option<&TeamId>,
         decided: Decided<C>,
     ) -> anyhow::Result<Reply> {
         let decision = match decided {
@@ -104,31 +108,33 @@ impl AppState {
         for change in &decision.changes {
             change.write(tx, now).await?;
         }
-        for call in &decision.calls {
-            outbox::queue(tx, call, self.clock.as_ref())
+        for call in decision.calls {
+            outbox::queue(tx, &call.for_team_if(team), self.clock.as_ref())
                 .await
                 .context("queuing a call to Slack")?;
         }
         for step in &decision.steps {
-            store::jobs::schedule(&mut *tx, step, now)
+            store::jobs::schedule(&mut *tx, step, team, now)
                 .await
                 .context("scheduling a step")?;
         }
         Ok(decision.reply)
     }
 
-    /// Carries out what a use case decided: writes it in `tx`, commits, and wakes the workers.
+    /// Carries out what a use case decided for `team`: writes it in `tx`, commits, and wakes
+    /// the workers.
     /// A refusal rolls back whatever `tx` did and becomes the reply.
     pub async fn carry_out<C: Change>(
         &self,
         mut tx: Transaction<'_, Postgres>,
+        team: Option<&TeamId>,
         decided: Decided<C>,
         what: &str,
     ) -> anyhow::Result<Reply> {
         if let Err(refusal) = decided {
             return Ok(refusal.reply());
         }
-        let reply = self.write(&mut tx, decided).await?;
+        let reply = self.write(&mut tx, team, decided).await?;
         self.commit(tx, what).await?;
         Ok(reply)
     }

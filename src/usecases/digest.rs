@@ -241,7 +241,9 @@ pub async fn post_now(state: &AppState, command: &SlashCommand) -> anyhow::Resul
         }
         Err(refusal) => Err(refusal),
     };
-    state.carry_out(tx, decided, "the digest").await
+    state
+        .carry_out(tx, Some(&command.team_id), decided, "the digest")
+        .await
 }
 
 /// Runs a scheduled digest.
@@ -259,6 +261,8 @@ pub async fn run_job(state: &AppState, claimed: &ClaimedJob) -> anyhow::Result<(
         .context("loading settings")?;
     let posting = Posting::load(state, &mut tx, channel_id, &settings, state.clock.now()).await?;
     let decision = decide_scheduled(&posting, &settings, *occurrence);
-    state.write(&mut tx, Ok(decision)).await?;
+    state
+        .write(&mut tx, claimed.team.as_ref(), Ok(decision))
+        .await?;
     state.complete_job(tx, claimed).await
 }

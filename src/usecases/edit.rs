@@ -32,7 +32,9 @@ pub async fn edit(
     let (asker, if_unknown) = (Asker::of(command), IfUnknown::answering(command));
     let mut tx = state.db.begin().await.context("starting a transaction")?;
     let decided = load_and_decide(&mut tx, state, &asker, number, proposal, if_unknown).await?;
-    state.carry_out(tx, decided, "an edit").await
+    state
+        .carry_out(tx, Some(&command.team_id), decided, "an edit")
+        .await
 }
 
 /// Loads topic `number` (locked) and the votes it shows, and decides.

@@ -11,8 +11,9 @@ pub async fn handle(state: &AppState, event: InboundEvent) -> anyhow::Result<()>
     match event {
         InboundEvent::Reaction(reaction) => {
             let ours = state
-                .bot
-                .get()
+                .workspaces
+                .bot_in(&reaction.team_id)
+                .await
                 .is_some_and(|bot| bot.user_id == reaction.user_id);
             if ours {
                 return Ok(());
@@ -20,15 +21,19 @@ pub async fn handle(state: &AppState, event: InboundEvent) -> anyhow::Result<()>
             state.reactions.submit(reaction).await
         }
         InboundEvent::ThreadReply(reply) => super::capture::thread_reply(state, reply).await,
-        InboundEvent::HomeOpened { event_id, user_id } => {
-            super::home::opened(state, &event_id, &user_id).await
-        }
+        InboundEvent::HomeOpened {
+            event_id,
+            team_id,
+            user_id,
+        } => super::home::opened(state, &event_id, &team_id, &user_id).await,
         InboundEvent::Membership {
+            team_id,
             channel_id,
             user_id,
             joined,
         } => {
-            let about_the_bot = match (&user_id, state.bot.get()) {
+            let bot = state.workspaces.bot_in(&team_id).await;
+            let about_the_bot = match (&user_id, bot) {
                 (None, _) => true,
                 (Some(user), Some(bot)) => *user == bot.user_id,
                 // Who the bot is is not known yet: the next proposal asks Slack instead.
@@ -37,10 +42,10 @@ pub async fn handle(state: &AppState, event: InboundEvent) -> anyhow::Result<()>
             if !about_the_bot {
                 return Ok(());
             }
-            super::membership::learned(state, &channel_id, joined).await
+            super::membership::learned(state, &team_id, &channel_id, joined).await
         }
         InboundEvent::Uninstalled { team_id, why } => {
-            super::installs::forget(&state.db, &team_id, why, state.clock.now()).await
+            super::installs::forget(state, &team_id, why).await
         }
         InboundEvent::Ignored { kind } => {
             tracing::debug!(%kind, "event acknowledged and ignored");

@@ -2,13 +2,18 @@
 
 use anyhow::Context;
 
-use crate::domain::ids::UserId;
+use crate::domain::ids::{TeamId, UserId};
 use crate::outbox;
 use crate::slack::outgoing::Delivery;
 use crate::store;
 use crate::usecases::AppState;
 
-pub async fn opened(state: &AppState, event_id: &str, user_id: &UserId) -> anyhow::Result<()> {
+pub async fn opened(
+    state: &AppState,
+    event_id: &str,
+    team: &TeamId,
+    user_id: &UserId,
+) -> anyhow::Result<()> {
     let mut tx = state.db.begin().await.context("starting a transaction")?;
     let fresh = store::events::record_new(
         &mut *tx,
@@ -20,7 +25,7 @@ pub async fn opened(state: &AppState, event_id: &str, user_id: &UserId) -> anyho
     if !fresh.is_empty() {
         outbox::queue_coalesced(
             &mut tx,
-            &mut [Delivery::app_home(user_id)],
+            &mut [Delivery::app_home(team, user_id)],
             state.clock.as_ref(),
         )
         .await

@@ -11,6 +11,7 @@ use crate::slack::install::Installed;
 use crate::slack::token_cipher::TokenCipher;
 use crate::store;
 use crate::store::installations::Installation;
+use crate::usecases::AppState;
 
 /// Records the installation Slack confirmed at `now` (a re-install replaces the token and
 /// details, keeping when it was first installed).
@@ -28,6 +29,7 @@ pub async fn record(
         app_id: installed.app_id.clone(),
         scopes: installed.scopes.clone(),
         installer: installed.installer.clone(),
+        team_url: installed.team_url.clone(),
         installed_at: now,
         updated_at: now,
     };
@@ -78,15 +80,11 @@ pub async fn reseal_stale(db: &PgPool, cipher: &TokenCipher) -> anyhow::Result<u
 }
 
 /// Forgets `team`'s installation: Slack said the app was uninstalled there, or its bot token
-/// revoked. The calls still queued for it are given up (kept as dead rows saying why); the
-/// workspace's topics, votes and meetings stay.
-pub async fn forget(
-    db: &PgPool,
-    team: &TeamId,
-    why: &str,
-    now: DateTime<Utc>,
-) -> anyhow::Result<()> {
-    let mut tx = db.begin().await.context("starting a transaction")?;
+/// revoked. The calls still queued for it are given up (kept as dead rows saying why) and its
+/// pending steps cancelled; the workspace's topics, votes and meetings stay.
+pub async fn forget(state: &AppState, team: &TeamId, why: &str) -> anyhow::Result<()> {
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await.context("starting a transaction")?;
     let deleted = store::installations::delete(&mut *tx, team)
         .await
         .context("deleting an installation")?;
@@ -94,7 +92,11 @@ pub async fn forget(
     let given_up = store::outbox::give_up_for_team(&mut *tx, team, &reason, now)
         .await
         .context("giving up the workspace's queued calls")?;
+    let cancelled = store::jobs::cancel_for_team(&mut *tx, team, now)
+        .await
+        .context("cancelling the workspace's steps")?;
     tx.commit().await.context("committing an uninstall")?;
-    tracing::info!(team_id = %team, why, deleted, given_up, "workspace uninstalled");
+    state.workspaces.forget(team);
+    tracing::info!(team_id = %team, why, deleted, given_up, cancelled, "workspace uninstalled");
     Ok(())
 }

@@ -68,7 +68,9 @@ async fn reassign(
         Some(subject) => decide_reassign(&subject, &command.user_id, owners),
         None => Err(Refusal::NoSuchItem(number)),
     };
-    state.carry_out(tx, decided, "a reassignment").await
+    state
+        .carry_out(tx, Some(&command.team_id), decided, "a reassignment")
+        .await
 }
 
 /// `done N` / `drop N`.
@@ -86,7 +88,9 @@ pub async fn close(
         Some(subject) => decide_close(&subject, &command.user_id, closed),
         None => Err(Refusal::NoSuchItem(number)),
     };
-    state.carry_out(tx, decided, "a closed item").await
+    state
+        .carry_out(tx, Some(&command.team_id), decided, "a closed item")
+        .await
 }
 
 /// Done or Snooze on a reminder DM or the App Home tab. A refusal is told to the presser in
@@ -101,7 +105,9 @@ pub async fn button(state: &AppState, press: &ItemPress) -> anyhow::Result<()> {
         return Ok(());
     };
     let decision = decide_press(&subject, press, state.clock.now());
-    state.carry_out(tx, Ok(decision), "a button press").await?;
+    state
+        .carry_out(tx, Some(&press.team_id), Ok(decision), "a button press")
+        .await?;
     Ok(())
 }
 
@@ -166,7 +172,11 @@ pub fn decide_close(subject: &Subject, user: &UserId, closed: ItemState) -> Deci
         .dms
         .iter()
         .map(|(run_key, user)| Delivery::reminder_dm_edit(run_key, user))
-        .chain(item.owners.iter().map(Delivery::app_home))
+        .chain(
+            item.owners
+                .iter()
+                .map(|owner| Delivery::app_home(&item.team_id, owner)),
+        )
         .collect();
     // In coalesce-key order, so concurrent closes lock the waiting rows in the same order.
     redraws.sort_by(|a, b| a.coalesce_key.cmp(&b.coalesce_key));
@@ -257,11 +267,6 @@ impl Change for ItemChange {
 /// `mine`.
 pub async fn mine(state: &AppState, command: &SlashCommand) -> anyhow::Result<Reply> {
     let mut conn = state.db.acquire().await.context("connecting")?;
-    compose::items::mine(
-        &mut conn,
-        &command.user_id,
-        state.bot.get(),
-        state.clock.now(),
-    )
-    .await
+    let bot = state.workspaces.bot_in(&command.team_id).await;
+    compose::items::mine(&mut conn, &command.user_id, bot.as_ref(), state.clock.now()).await
 }

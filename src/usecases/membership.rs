@@ -7,7 +7,7 @@ use std::time::Duration;
 use anyhow::Context;
 
 use crate::compose;
-use crate::domain::ids::ChannelId;
+use crate::domain::ids::{ChannelId, TeamId};
 use crate::domain::membership::{Membership, Outside};
 use crate::outbox;
 use crate::slack::api::CallError;
@@ -29,8 +29,13 @@ pub enum Admission {
     Outside(Outside),
 }
 
-/// Where the bot stands in `channel_id`, joining it when it is public and the bot is not in it.
-pub async fn ensure(state: &AppState, channel_id: &ChannelId) -> anyhow::Result<Admission> {
+/// Where the bot of `team` stands in `channel_id`, joining it when it is public and the bot is
+/// not in it.
+pub async fn ensure(
+    state: &AppState,
+    team: &TeamId,
+    channel_id: &ChannelId,
+) -> anyhow::Result<Admission> {
     // A direct message is nowhere a meeting can gather.
     if channel_id.as_str().starts_with('D') {
         return Ok(Admission::Outside(Outside::Private));
@@ -41,7 +46,7 @@ pub async fn ensure(state: &AppState, channel_id: &ChannelId) -> anyhow::Result<
     if known == Some(Membership::Member) {
         return Ok(Admission::In);
     }
-    let learned = match tokio::time::timeout(WITHIN, ask_slack(state, channel_id)).await {
+    let learned = match tokio::time::timeout(WITHIN, ask_slack(state, team, channel_id)).await {
         Ok(learned) => learned,
         Err(_) => return Ok(Admission::Unknown),
     };
@@ -65,9 +70,13 @@ enum Learned {
     Unknown,
 }
 
-/// Asks Slack whether the bot is in the channel, and joins it when it is public.
-async fn ask_slack(state: &AppState, channel_id: &ChannelId) -> Learned {
-    let standing = match state.slack.standing_in(channel_id).await {
+/// Asks Slack whether the bot of `team` is in the channel, and joins it when it is public.
+async fn ask_slack(state: &AppState, team: &TeamId, channel_id: &ChannelId) -> Learned {
+    let slack = match state.workspaces.slack_in(team).await {
+        Ok(slack) => slack,
+        Err(error) => return from_error(&error),
+    };
+    let standing = match slack.standing_in(channel_id).await {
         Ok(standing) => standing,
         Err(error) => return from_error(&error),
     };
@@ -80,7 +89,7 @@ async fn ask_slack(state: &AppState, channel_id: &ChannelId) -> Learned {
     if !standing.is_public {
         return Learned::Outside(Outside::Private);
     }
-    match state.slack.join(channel_id).await {
+    match slack.join(channel_id).await {
         Ok(()) => {
             tracing::info!(channel = %channel_id, "joined the channel");
             Learned::Member
@@ -105,7 +114,12 @@ fn from_error(error: &CallError) -> Learned {
 
 /// Slack said the bot joined or left `channel_id`. Joining (an invitation) resumes the
 /// channel's meeting notices and digest; leaving stops them, and the App Home tab says so.
-pub async fn learned(state: &AppState, channel_id: &ChannelId, joined: bool) -> anyhow::Result<()> {
+pub async fn learned(
+    state: &AppState,
+    team: &TeamId,
+    channel_id: &ChannelId,
+    joined: bool,
+) -> anyhow::Result<()> {
     let now = state.clock.now();
     let mut tx = state.db.begin().await.context("starting a transaction")?;
     let membership = if joined {
@@ -120,9 +134,9 @@ pub async fn learned(state: &AppState, channel_id: &ChannelId, joined: bool) -> 
         let settings = store::settings::load(&mut *tx, channel_id)
             .await
             .context("loading settings")?;
-        super::pre_meeting::ensure_notices(&mut tx, channel_id, &settings, now, now).await?;
+        super::pre_meeting::ensure_notices(&mut tx, team, channel_id, &settings, now, now).await?;
         super::weekly::digest(channel_id, &settings)
-            .ensure_next(&mut tx, now, now)
+            .ensure_next(&mut tx, team, now, now)
             .await?;
         // Cards Slack refused while the bot was not in the channel are posted now.
         let attempt = format!("invited-{}", now.timestamp_micros());

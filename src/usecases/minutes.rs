@@ -38,7 +38,9 @@ pub async fn minutes(
             decide(&found, channel_id, post, state.clock.now())
         }
     };
-    state.carry_out(tx, decided, "the minutes").await
+    state
+        .carry_out(tx, Some(&command.team_id), decided, "the minutes")
+        .await
 }
 
 /// What `minutes` does with the meeting `found` in `channel_id`: shows its notes, or (`post`)

@@ -8,7 +8,7 @@ use sqlx::PgConnection;
 
 use super::decision::{Decision, NoChange};
 use crate::compose;
-use crate::domain::ids::ChannelId;
+use crate::domain::ids::{ChannelId, TeamId};
 use crate::domain::job::{Job, PreMeetingNotice, ScheduledJob, schedule_subject};
 use crate::domain::settings::ChannelSettings;
 use crate::domain::votes::RankedTopic;
@@ -25,17 +25,19 @@ fn lead(notice: PreMeetingNotice) -> Duration {
     }
 }
 
-/// Schedules the notices for the first meeting after `after` (those not already past).
+/// Schedules the notices for the first meeting after `after` (those not already past), for
+/// `team`.
 /// Scheduling the same occurrence again changes nothing.
 pub async fn ensure_notices(
     tx: &mut PgConnection,
+    team: &TeamId,
     channel_id: &ChannelId,
     settings: &ChannelSettings,
     after: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
     for scheduled in notices(channel_id, settings, after, now) {
-        store::jobs::schedule(&mut *tx, &scheduled, now)
+        store::jobs::schedule(&mut *tx, &scheduled, Some(team), now)
             .await
             .context("scheduling a pre-meeting notice")?;
     }
@@ -67,19 +69,6 @@ pub fn notices(
             due_at: occurrence - lead(notice),
         })
         .collect()
-}
-
-/// Replaces the channel's pending notices after its schedule changed.
-pub async fn reschedule_notices(
-    tx: &mut PgConnection,
-    channel_id: &ChannelId,
-    settings: &ChannelSettings,
-    now: DateTime<Utc>,
-) -> anyhow::Result<()> {
-    store::jobs::cancel_subject(&mut *tx, &schedule_subject(channel_id), now)
-        .await
-        .context("cancelling old notices")?;
-    ensure_notices(tx, channel_id, settings, now, now).await
 }
 
 /// Notice `notice` of the meeting at `occurrence`, falling due: posted under the step's `key`
@@ -135,7 +124,9 @@ pub async fn run(state: &AppState, claimed: &ClaimedJob) -> anyhow::Result<()> {
         &ranked,
         now,
     );
-    state.write(&mut tx, Ok(decision)).await?;
+    state
+        .write(&mut tx, claimed.team.as_ref(), Ok(decision))
+        .await?;
     state.complete_job(tx, claimed).await
 }
 

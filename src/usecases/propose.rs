@@ -68,7 +68,9 @@ pub async fn command(
     let title = proposal.title.as_str();
     let now = state.clock.now();
     let Proposed { topic, decision } = decide(&taken, &by, &proposal.intents, title, None, now);
-    state.write(&mut tx, Ok(decision)).await?;
+    state
+        .write(&mut tx, Some(&command.team_id), Ok(decision))
+        .await?;
     // Similar topics compare the stored title's words (as Postgres stems them) with the
     // channel's, so they are read once it is written.
     let similar = search::similar_to(&mut tx, state, &topic).await?;

@@ -23,7 +23,7 @@ use sqlx::PgConnection;
 
 use super::decision::{Change, Decided, Decision};
 use super::facilitators::{FacilitatorsOnly::RecountVotes, allowed};
-use crate::domain::ids::{ChannelId, UserId};
+use crate::domain::ids::{ChannelId, TeamId, UserId};
 use crate::domain::job::{Job, ScheduledJob, recount_subject};
 use crate::domain::settings::ChannelSettings;
 use crate::slack::blocks::{self, Reply};
@@ -61,6 +61,8 @@ pub struct Card {
 /// A recount to record: what it reads, for whom, and when its step finishes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
+    /// The workspace of the channel: its bot reads the cards.
+    pub team: TeamId,
     pub channel_id: ChannelId,
     /// Who typed `recount`, if a person did.
     pub person: Option<UserId>,
@@ -80,7 +82,9 @@ pub async fn start(state: &AppState, command: &SlashCommand) -> anyhow::Result<R
         .context("loading settings")?;
     let cards = cards_to_check(&mut tx, &command.channel_id).await?;
     let decided = decide_start(settings, command, cards, state.clock.now());
-    state.carry_out(tx, decided, "a recount").await
+    state
+        .carry_out(tx, Some(&command.team_id), decided, "a recount")
+        .await
 }
 
 /// A person's `recount` of the channel's `cards`: refused to someone who may not facilitate;
@@ -97,7 +101,8 @@ pub fn decide_start(
         return Ok(answer);
     }
     let requester = Requester::Person(&command.user_id);
-    Ok(answer.change(Plan::new(&command.channel_id, requester, cards, now)))
+    let (team, channel) = (&command.team_id, &command.channel_id);
+    Ok(answer.change(Plan::new(team, channel, requester, cards, now)))
 }
 
 /// Records a recount of `channel_id`'s open cards in `tx`: one `reactions.get` per card through
@@ -106,12 +111,13 @@ pub fn decide_start(
 pub async fn request(
     tx: &mut PgConnection,
     state: &AppState,
+    team: &TeamId,
     channel_id: &ChannelId,
     requester: Requester<'_>,
 ) -> anyhow::Result<usize> {
     let cards = cards_to_check(tx, channel_id).await?;
     let now = state.clock.now();
-    Plan::new(channel_id, requester, cards, now)
+    Plan::new(team, channel_id, requester, cards, now)
         .record(tx, now)
         .await
 }
@@ -140,6 +146,7 @@ impl Plan {
     /// A recount of `cards` for `requester`, asked at `now`: a person's waits up to an hour for
     /// Slack, a meeting's half a minute, and one with nothing to read finishes at once.
     pub fn new(
+        team: &TeamId,
         channel_id: &ChannelId,
         requester: Requester<'_>,
         cards: Vec<Card>,
@@ -155,6 +162,7 @@ impl Plan {
             patience
         };
         Plan {
+            team: team.clone(),
             channel_id: channel_id.clone(),
             person,
             meeting,
@@ -169,6 +177,7 @@ impl Plan {
             .iter()
             .map(|card| {
                 Delivery::read_reactions(recount_id, card.topic_id, &self.channel_id, &card.ts)
+                    .for_team(&self.team)
             })
             .collect()
     }
@@ -206,7 +215,8 @@ impl Plan {
                 .await
                 .context("queuing a card's read")?;
         }
-        store::jobs::schedule(&mut *tx, &self.finish_step(recount_id), now)
+        let finish = self.finish_step(recount_id);
+        store::jobs::schedule(&mut *tx, &finish, Some(&self.team), now)
             .await
             .context("scheduling the recount's end")?;
         Ok(self.cards.len())

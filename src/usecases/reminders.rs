@@ -184,7 +184,9 @@ pub async fn remind(state: &AppState, command: &SlashCommand) -> anyhow::Result<
         }
         Err(refusal) => Err(refusal),
     };
-    state.carry_out(tx, decided, "a reminder run").await
+    state
+        .carry_out(tx, Some(&command.team_id), decided, "a reminder run")
+        .await
 }
 
 /// The 09:00 run (channel time) on the day an item falls due; `None` if that is past.
@@ -246,6 +248,8 @@ pub async fn run_job(state: &AppState, claimed: &ClaimedJob) -> anyhow::Result<(
         Some(occurrence) => decide_weekly(&run, &settings, occurrence, now),
         None => decide_due_morning(&run, now),
     };
-    state.write(&mut tx, Ok(decision)).await?;
+    state
+        .write(&mut tx, claimed.team.as_ref(), Ok(decision))
+        .await?;
     state.complete_job(tx, claimed).await
 }

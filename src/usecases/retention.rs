@@ -46,7 +46,7 @@ pub async fn ensure_scheduled(state: &AppState) -> anyhow::Result<()> {
     }
     let now = state.clock.now();
     let next = retention::daily_job(retention::next_run(now));
-    store::jobs::schedule(&state.db, &next, now)
+    store::jobs::schedule(&state.db, &next, None, now)
         .await
         .context("scheduling the next retention run")?;
     if let Some(at) = store::retention::last_completed_run(&state.db)
@@ -71,7 +71,7 @@ pub async fn run_job(state: &AppState, claimed: &ClaimedJob) -> anyhow::Result<(
     }
     let now = state.clock.now();
     let tomorrow = retention::daily_job(retention::next_run(now));
-    store::jobs::schedule(&state.db, &tomorrow, now)
+    store::jobs::schedule(&state.db, &tomorrow, None, now)
         .await
         .context("scheduling the next retention run")?;
     let pruned = prune(&state.db, &state.retention, now, &state.metrics.retention).await?;
@@ -89,9 +89,14 @@ pub async fn run_job(state: &AppState, claimed: &ClaimedJob) -> anyhow::Result<(
     );
     let mut tx = state.db.begin().await.context("starting a transaction")?;
     if !pruned.finished {
-        store::jobs::schedule(&mut *tx, &retention::round_job(day, round + 1, now), now)
-            .await
-            .context("scheduling the next retention round")?;
+        store::jobs::schedule(
+            &mut *tx,
+            &retention::round_job(day, round + 1, now),
+            None,
+            now,
+        )
+        .await
+        .context("scheduling the next retention round")?;
     }
     state.complete_job(tx, claimed).await?;
     state.metrics.retention.ran_at(state.clock.now());

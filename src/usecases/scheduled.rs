@@ -48,7 +48,8 @@ async fn recount_finished(
     recount_id: i64,
 ) -> anyhow::Result<()> {
     let mut tx = state.db.begin().await.context("starting a transaction")?;
-    if let Some(finished) = super::recount::finish(&mut tx, state, recount_id).await?
+    let team = claimed.team.as_ref();
+    if let Some(finished) = super::recount::finish(&mut tx, state, team, recount_id).await?
         && let Some(meeting_id) = finished.meeting_id
     {
         super::meeting::post_agenda(&mut tx, state, meeting_id, finished.all_read).await?;

@@ -22,7 +22,8 @@ pub async fn search(
 ) -> anyhow::Result<Reply> {
     let mut conn = state.db.acquire().await.context("connecting")?;
     let found = search_channel(&mut conn, &command.channel_id, words).await?;
-    Ok(messages::search_results(words, &found, state.bot.get()))
+    let bot = state.workspaces.bot_in(&command.team_id).await;
+    Ok(messages::search_results(words, &found, bot.as_ref()))
 }
 
 /// The channel's topics matching `words`, best first: what `search` shows, in Slack and on the
@@ -45,7 +46,8 @@ pub async fn similar_to(
     topic: &Topic,
 ) -> anyhow::Result<Vec<String>> {
     let found = similar_found(db, topic).await?;
-    Ok(messages::similar_lines(&found, state.bot.get()))
+    let bot = state.workspaces.bot_in(&topic.team_id).await;
+    Ok(messages::similar_lines(&found, bot.as_ref()))
 }
 
 /// Up to three earlier topics of the channel that look like `topic`, most alike first.

@@ -32,7 +32,9 @@ pub async fn change(
     let mut tx = state.db.begin().await.context("starting a transaction")?;
     let asker = Asker::of(command);
     let decided = load_and_decide(&mut tx, state, &asker, change).await?;
-    state.carry_out(tx, decided, "settings").await
+    state
+        .carry_out(tx, Some(&command.team_id), decided, "settings")
+        .await
 }
 
 /// Loads the channel's settings (locked until `tx` ends, so a concurrent change waits and

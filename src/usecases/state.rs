@@ -12,6 +12,7 @@ use super::reactions::ReactionIngest;
 use crate::clock::SharedClock;
 use crate::config::RetentionSettings;
 use crate::metrics::Metrics;
+use crate::outbox::workspaces::Workspaces;
 use crate::slack::api::SlackApi;
 use crate::slack::identity::BotIdentity;
 
@@ -20,13 +21,18 @@ use crate::slack::identity::BotIdentity;
 pub struct AppState {
     pub db: PgPool,
     pub clock: SharedClock,
+    /// A Slack client with `SLACK_BOT_TOKEN` (or none, when it is unset): its address and
+    /// timeouts. Calls for a workspace are made with [`AppState::workspaces`]' client for it.
     pub slack: SlackApi,
+    /// Which bot acts in each workspace: its client and who it is.
+    pub workspaces: Arc<Workspaces>,
     pub metrics: Arc<Metrics>,
     /// Wakes the outbox worker after a transaction that queued deliveries commits.
     pub outbox_wake: Arc<Notify>,
     /// Wakes the job worker after a transaction that scheduled steps commits.
     pub jobs_wake: Arc<Notify>,
-    /// Who the bot is, once `auth.test` has answered.
+    /// Who `SLACK_BOT_TOKEN`'s bot is, once `auth.test` has answered (set at start; read who
+    /// the bot is in a workspace with [`Workspaces::bot_in`]).
     pub bot: Arc<OnceLock<BotIdentity>>,
     /// Why `auth.test` has not answered yet (Slack unreachable, a 5xx…), for `/healthz`.
     pub sign_in_trouble: Arc<Mutex<Option<String>>>,

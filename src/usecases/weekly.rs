@@ -7,7 +7,7 @@ use sqlx::PgConnection;
 
 use anyhow::Context;
 
-use crate::domain::ids::ChannelId;
+use crate::domain::ids::{ChannelId, TeamId};
 use crate::domain::job::{Job, ScheduledJob, digest_subject, reminders_subject};
 use crate::domain::meeting::WeeklyTime;
 use crate::domain::settings::ChannelSettings;
@@ -81,27 +81,21 @@ impl Weekly<'_> {
         })
     }
 
-    /// Schedules the first run after `after` (none when off). Scheduling it again is a no-op.
+    /// Schedules the first run after `after` (none when off) for `team`. Scheduling it again
+    /// is a no-op.
     pub async fn ensure_next(
         &self,
         tx: &mut PgConnection,
+        team: &TeamId,
         after: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> anyhow::Result<()> {
         let Some(scheduled) = self.next(after) else {
             return Ok(());
         };
-        store::jobs::schedule(&mut *tx, &scheduled, now)
+        store::jobs::schedule(&mut *tx, &scheduled, Some(team), now)
             .await
             .with_context(|| format!("scheduling the next {}", self.name))?;
         Ok(())
-    }
-
-    /// Cancels the pending run and schedules the next one from `now`.
-    pub async fn replace(&self, tx: &mut PgConnection, now: DateTime<Utc>) -> anyhow::Result<()> {
-        store::jobs::cancel_subject(&mut *tx, &self.subject, now)
-            .await
-            .with_context(|| format!("cancelling the pending {}", self.name))?;
-        self.ensure_next(tx, now, now).await
     }
 }

@@ -26,7 +26,9 @@ pub async fn withdraw(
     let (asker, if_unknown) = (Asker::of(command), IfUnknown::answering(command));
     let mut tx = state.db.begin().await.context("starting a transaction")?;
     let decided = load_and_decide(&mut tx, state, &asker, number, if_unknown).await?;
-    state.carry_out(tx, decided, "a withdrawal").await
+    state
+        .carry_out(tx, Some(&command.team_id), decided, "a withdrawal")
+        .await
 }
 
 /// Loads topic `number` (locked) and what its withdrawal touches, and decides.

@@ -37,5 +37,6 @@ mod settings;
 mod socket_mode;
 mod store;
 mod support;
+mod two_workspaces;
 mod voting;
 mod workspace_tokens;

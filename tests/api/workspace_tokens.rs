@@ -1,7 +1,8 @@
 //! Which token each queued call carries: a call queued for a workspace installed through "Add
-//! to Slack" carries that workspace's token, one for a workspace without an installation (or
-//! queued without a workspace) carries `SLACK_BOT_TOKEN`; an uninstalled workspace's queued
-//! calls are given up, kept as dead rows saying why, and never reach Slack.
+//! to Slack" carries that workspace's token, one for `SLACK_BOT_TOKEN`'s own workspace (or
+//! queued without a workspace) carries that token, one for any other workspace is given up;
+//! an uninstalled workspace's queued calls are given up, kept as dead rows saying why, and
+//! never reach Slack.
 
 use std::time::Duration;
 
@@ -53,8 +54,12 @@ async fn token_of_post_to(app: &TestApp, channel: &str) -> Option<String> {
 async fn each_queued_call_carries_its_workspaces_token() {
     let app = spawn_archive_app().await;
     install_workspaces(&app, &[("T2", "U_ANN"), ("T3", "U_BOB")]).await;
+    app.slack.place_channel("C_T2", "T2");
+    app.slack.place_channel("C_T3", "T3");
+    app.slack.place_channel("C_T9", "T9");
     queue_for(&app, Some("T2"), "C_T2", Duration::ZERO).await;
     queue_for(&app, Some("T3"), "C_T3", Duration::ZERO).await;
+    queue_for(&app, Some("T1"), "C_T1", Duration::ZERO).await;
     queue_for(&app, Some("T9"), "C_T9", Duration::ZERO).await;
     queue_for(&app, None, "C_NONE", Duration::ZERO).await;
 
@@ -66,14 +71,37 @@ async fn each_queued_call_carries_its_workspaces_token() {
         token_of_post_to(&app, "C_T3").await,
         Some(issued_token(&app, "T3"))
     );
-    // No installation: the single-workspace token, as before.
+    // SLACK_BOT_TOKEN's own workspace (T1, as auth.test says), and a row of no workspace: that
+    // token, as before.
     assert_eq!(
-        token_of_post_to(&app, "C_T9").await.as_deref(),
+        token_of_post_to(&app, "C_T1").await.as_deref(),
         Some("xoxb-test-token")
     );
     assert_eq!(
         token_of_post_to(&app, "C_NONE").await.as_deref(),
         Some("xoxb-test-token")
+    );
+    // A workspace with no installation that is not SLACK_BOT_TOKEN's: no token of ours acts
+    // there (T1's would be another workspace's), so the call is given up, never made.
+    let given_up = eventually("the call for T9 to be given up", || async {
+        sqlx::query_scalar::<_, Option<String>>(
+            "select last_error from outbox where team_id = 'T9' and state = 'dead'",
+        )
+        .fetch_optional(&app.db)
+        .await
+        .expect("reading the row")
+        .flatten()
+    })
+    .await;
+    assert_eq!(
+        given_up,
+        "archhour is not installed in workspace T9: no bot token acts there"
+    );
+    assert!(
+        app.slack
+            .calls_to("chat.postMessage")
+            .iter()
+            .all(|call| call.args["channel"] != "C_T9")
     );
 }
 
@@ -81,6 +109,8 @@ async fn each_queued_call_carries_its_workspaces_token() {
 async fn an_uninstalled_workspaces_queued_calls_are_given_up_and_never_sent() {
     let app = spawn_archive_app().await;
     install_workspaces(&app, &[("T2", "U_ANN"), ("T3", "U_BOB")]).await;
+    app.slack.place_channel("C_T2", "T2");
+    app.slack.place_channel("C_T3", "T3");
     let later = Duration::from_secs(3600);
     queue_for(&app, Some("T2"), "C_T2", later).await;
     queue_for(&app, Some("T3"), "C_T3", later).await;

@@ -7,7 +7,7 @@ use archhour::domain::topics::{Intent, IntentError, TitleError};
 use archhour::slack::blocks::search::similar_lines;
 use archhour::slack::blocks::{
     control_done, direct_message_refusal, edit_error, help, internal_error, not_in_channel,
-    proposal_confirmation, proposal_error, unknown_command, usage,
+    not_installed, proposal_confirmation, proposal_error, unknown_command, usage,
 };
 use insta::assert_json_snapshot;
 
@@ -140,6 +140,14 @@ fn a_channel_without_the_bot_is_told_why_nothing_was_stored() {
     ] {
         assert_json_snapshot!(name, message(&not_in_channel(why)));
     }
+}
+
+/// A command from a workspace the app was uninstalled from: where an admin adds it again.
+#[test]
+fn a_workspace_without_the_app_is_told_how_to_add_it_again() {
+    let install = "https://archhour.example.com/slack/install";
+    assert_json_snapshot!("not_installed", message(&not_installed(Some(install))));
+    assert_json_snapshot!("not_installed_no_address", message(&not_installed(None)));
 }
 
 #[test]

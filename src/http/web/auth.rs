@@ -105,15 +105,16 @@ pub async fn callback(
         Ok(confirmed) => confirmed,
         Err(refusal) => return refusal.into_response_with(forget_attempt),
     };
-    match http.app.bot.get() {
-        Some(bot) if bot.team_id == person.team_id => {}
-        Some(_) => {
+    let workspaces = &http.app.workspaces;
+    match workspaces.bot_in(&person.team_id).await {
+        Some(_) => {}
+        None if !workspaces.waiting_for_slack() => {
             tracing::info!(team_id = %person.team_id, "sign-in refused: another workspace");
             return refused(
                 StatusCode::FORBIDDEN,
                 forget_attempt,
                 "Not this workspace",
-                "This archive belongs to another Slack workspace. Sign in with your account in the workspace where Arch Hour runs.",
+                "This archive belongs to the Slack workspaces Arch Hour is installed in, and yours is not one of them. Sign in with your account in a workspace where Arch Hour runs.",
             );
         }
         None => {

@@ -129,5 +129,9 @@ async fn exchange(web: &WebState, code: &str) -> Result<Installed, crate::slack:
         redirect_uri: &redirect_uri,
         timeout: web.timeout,
     };
-    install::exchange_code(&exchange, code).await
+    let mut installed = install::exchange_code(&exchange, code).await?;
+    let signed =
+        crate::slack::sign_in::sign_in(&web.api_url, &installed.bot_token, web.timeout).await?;
+    installed.team_url = Some(signed.identity.url);
+    Ok(installed)
 }

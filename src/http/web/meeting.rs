@@ -54,7 +54,8 @@ pub async fn show(
             Err(error) => failed(visit.viewer(), &error),
         };
     }
-    match meeting_page(&http.app.db, http.app.bot.get(), channel_id, date).await {
+    let bot = http.app.workspaces.bot_in(&visit.team()).await;
+    match meeting_page(&http.app.db, bot.as_ref(), channel_id, date).await {
         Ok(Some(shown)) => html(
             StatusCode::OK,
             render(&visit.channel, visit.viewer(), date, &shown),

@@ -31,9 +31,10 @@ pub async fn show(
             );
         }
     };
+    let bot = http.app.workspaces.bot_in(&visit.team()).await;
     let shown = topic_page(
         &http.app.db,
-        http.app.bot.get(),
+        bot.as_ref(),
         &visit.team(),
         &visit.channel.channel_id,
         number,

@@ -138,6 +138,18 @@ pub fn not_in_channel(why: Outside) -> Reply {
     Reply::markdown(text.to_string())
 }
 
+/// The command came from a workspace Arch Hour is not installed in (it was uninstalled, or
+/// its bot token revoked): nothing was done; `install` is where to add it again, when known.
+pub fn not_installed(install: Option<&str>) -> Reply {
+    let again = match install {
+        Some(address) => format!("A workspace admin can add it again at <{address}|Add to Slack>."),
+        None => "A workspace admin can add it again from the app's page.".to_string(),
+    };
+    Reply::markdown(format!(
+        "Arch Hour is not installed in this workspace any more, so it cannot act here. {again} Nothing was stored."
+    ))
+}
+
 /// Our own failure: nothing was saved, and trying again is safe.
 pub fn internal_error() -> Reply {
     Reply::markdown(

@@ -21,7 +21,7 @@ pub use agenda::agenda;
 pub use cards::{CardView, card_not_posted, topic_card};
 pub use commands::{
     control_done, direct_message_refusal, edit_error, help, internal_error, not_in_channel,
-    proposal_confirmation, proposal_error, unknown_command, usage,
+    not_installed, proposal_confirmation, proposal_error, unknown_command, usage,
 };
 pub use edits::{edit_not_open, edit_refused, edit_unchanged, edited};
 pub use phrases::age;

@@ -29,7 +29,9 @@ pub async fn discuss(state: &AppState, press: &DiscussPress) -> anyhow::Result<(
         None => Some(propose::load(&mut tx, &proposer(&issue, press)).await?),
     };
     let decision = decide(&issue, press, taken.as_ref(), state.clock.now())?;
-    state.carry_out(tx, Ok(decision), "the topic").await?;
+    state
+        .carry_out(tx, Some(&press.team_id), Ok(decision), "the topic")
+        .await?;
     if let Some(taken) = taken {
         tracing::info!(
             number = taken.number.0,

@@ -74,7 +74,9 @@ pub async fn one_line(
         }
         Err(refusal) => Err(refusal),
     };
-    state.carry_out(tx, decided, "an anecdote").await
+    state
+        .carry_out(tx, Some(&command.team_id), decided, "an anecdote")
+        .await
 }
 
 /// A one-line anecdote read against `today` (its date may not be later), or why it cannot be.
@@ -116,7 +118,10 @@ pub async fn submitted(
         .context("looking for the submission")?;
     let from = Submitted { source, already };
     let decision = decide_form(submission, target, anecdote, from, now);
-    state.carry_out(tx, Ok(decision), "an anecdote").await?;
+    let team = &submission.team_id;
+    state
+        .carry_out(tx, Some(team), Ok(decision), "an anecdote")
+        .await?;
     Ok(Vec::new())
 }
 

@@ -29,7 +29,9 @@ pub async fn set(
             .await
             .context("finding the issue")?;
     let decided = decide(issue, number, status, &command.user_id);
-    state.carry_out(tx, decided, "a status").await
+    state
+        .carry_out(tx, Some(&command.team_id), decided, "a status")
+        .await
 }
 
 /// Gives issue `number` (`issue`, if the channel has it) the `status` `by` typed, its

@@ -52,8 +52,11 @@ pub async fn record(
     let place = load(&mut tx, command, item).await?;
     let by = Asker::of(command);
     let now = state.clock.now();
-    let decided = decide(&by, owners, item, &place, state.bot.get(), now);
-    state.carry_out(tx, decided, "an action item").await
+    let bot = state.workspaces.bot_in(&command.team_id).await;
+    let decided = decide(&by, owners, item, &place, bot.as_ref(), now);
+    state
+        .carry_out(tx, Some(&command.team_id), decided, "an action item")
+        .await
 }
 
 /// Loads the channel's meeting, the topic the item goes on (locking one `#N` names), the

@@ -145,14 +145,15 @@ fn closing_redraws_the_dms_that_list_it_and_the_owners_homes_in_key_order() {
         [
             "dm:weekly:C1:2026-11-16:U1",
             "dm:weekly:C1:2026-11-23:U2",
-            "home:U1",
-            "home:U2"
+            "home:T1:U1",
+            "home:T1:U2"
         ]
     );
 }
 
 fn press(control: ItemControl, user: &str, in_dm: bool) -> ItemPress {
     ItemPress {
+        team_id: "T1".into(),
         user_id: user.into(),
         trigger_id: "trigger-1".into(),
         control,

@@ -53,7 +53,9 @@ pub async fn start(state: &AppState, command: &SlashCommand) -> anyhow::Result<R
         }
         Err(refusal) => Err(refusal),
     };
-    state.carry_out(tx, decided, "the meeting").await
+    state
+        .carry_out(tx, Some(&command.team_id), decided, "the meeting")
+        .await
 }
 
 /// The meeting `started` (`None` when one was running already): its kickoff now, and its
@@ -119,7 +121,9 @@ pub async fn button(state: &AppState, press: &ButtonPress) -> anyhow::Result<()>
     };
     let key = format!("button-reply:{}", press.trigger_id);
     let delivery = Delivery::ephemeral(key, &press.channel_id, &press.user_id, refusal.reply());
-    state.queue_alone(&delivery, "a button reply").await
+    state
+        .queue_alone(&delivery.for_team(&press.team_id), "a button reply")
+        .await
 }
 
 /// What a command that worked says.

@@ -13,6 +13,7 @@ use crate::domain::settings::ChannelSettings;
 use crate::domain::topics::{Topic, TopicState};
 use crate::outbox;
 use crate::slack::blocks::meeting as messages;
+use crate::slack::identity::BotIdentity;
 use crate::slack::outgoing::{AfterSend, Delivery};
 use crate::store;
 use crate::usecases::AppState;
@@ -26,6 +27,7 @@ pub(super) async fn apply(
     settings: &ChannelSettings,
     effects: &[Effect],
 ) -> anyhow::Result<()> {
+    let bot = state.workspaces.bot_in(&meeting.team_id).await;
     for (index, effect) in effects.iter().enumerate() {
         let step = Step {
             state,
@@ -33,8 +35,10 @@ pub(super) async fn apply(
             version,
             settings,
             index,
+            bot: bot.as_ref(),
         };
         for delivery in step.apply(tx, effect).await? {
+            let delivery = delivery.for_team(&meeting.team_id);
             outbox::queue(tx, &delivery, state.clock.as_ref())
                 .await
                 .context("queuing a meeting message")?;
@@ -51,6 +55,8 @@ struct Step<'a> {
     settings: &'a ChannelSettings,
     /// Its place among the transition's effects.
     index: usize,
+    /// Who the bot is in the meeting's workspace (for links to its messages), once known.
+    bot: Option<&'a BotIdentity>,
 }
 
 impl Step<'_> {
@@ -94,7 +100,7 @@ impl Step<'_> {
                     ends_at,
                     tz,
                     grant: Some(grant),
-                    bot: self.state.bot.get(),
+                    bot: self.bot,
                 });
                 vec![self.post("now", message)]
             }
@@ -154,7 +160,7 @@ impl Step<'_> {
             ends_at,
             tz: self.settings.schedule.tz,
             grant: None,
-            bot: self.state.bot.get(),
+            bot: self.bot,
         });
         Ok(vec![
             self.post("now", message),

@@ -50,7 +50,7 @@ pub(crate) async fn advance(
         .context("cancelling the previous phase's steps")?;
     for due in rules::steps_due(transition.phase, &timing, now) {
         let scheduled = step_for(meeting.id, version, due);
-        store::jobs::schedule(&mut *tx, &scheduled, now)
+        store::jobs::schedule(&mut *tx, &scheduled, Some(&meeting.team_id), now)
             .await
             .context("scheduling a meeting step")?;
     }

@@ -7,7 +7,7 @@ use sqlx::PgConnection;
 
 use super::advance;
 use crate::compose;
-use crate::domain::ids::{ChannelId, UserId};
+use crate::domain::ids::{ChannelId, TeamId, UserId};
 use crate::domain::job::Job;
 use crate::domain::meeting::Span;
 use crate::domain::meeting::rules::{Input, Phase};
@@ -57,7 +57,8 @@ async fn kickoff(state: &AppState, claimed: &ClaimedJob, meeting_id: i64) -> any
     let meeting = store::meetings::lock(&mut *tx, meeting_id).await?;
     if let Some(meeting) = meeting.filter(|m| m.phase == Phase::Starting) {
         let requester = recount::Requester::Meeting(meeting_id);
-        recount::request(&mut tx, state, &meeting.channel_id, requester).await?;
+        let (team, channel) = (&meeting.team_id, &meeting.channel_id);
+        recount::request(&mut tx, state, team, channel, requester).await?;
     }
     state.complete_job(tx, claimed).await
 }
@@ -94,7 +95,8 @@ pub async fn post_agenda(
             format!("meeting:{meeting_id}:agenda"),
             &meeting.channel_id,
             message,
-        ),
+        )
+        .for_team(&meeting.team_id),
         state.clock.as_ref(),
     )
     .await
@@ -132,7 +134,8 @@ async fn warning(
                 format!("warning:meeting:{meeting_id}:v{version}"),
                 &meeting.channel_id,
                 message,
-            ),
+            )
+            .for_team(&meeting.team_id),
             state.clock.as_ref(),
         )
         .await
@@ -174,7 +177,7 @@ async fn close_vote(
         return complete_alone(state, claimed).await;
     };
     let (up, down) = match &meeting.vote_message_ts {
-        Some(ts) => count_thumbs(state, &meeting.channel_id, ts).await?,
+        Some(ts) => count_thumbs(state, &meeting.team_id, &meeting.channel_id, ts).await?,
         // The message never reached Slack: nobody could vote.
         None => (0, 0),
     };
@@ -191,15 +194,18 @@ async fn close_vote(
 /// People (not bots) with 👍 and with 👎 on a message, in any skin tone.
 async fn count_thumbs(
     state: &AppState,
+    team: &TeamId,
     channel: &ChannelId,
     ts: &str,
 ) -> anyhow::Result<(u32, u32)> {
     let reactions = state
-        .slack
+        .workspaces
+        .slack_in(team)
+        .await?
         .reactions_on(channel, ts)
         .await
         .context("reading the vote's reactions")?;
-    let bot = state.bot.get().map(|b| b.user_id.clone());
+    let bot = state.workspaces.bot_in(team).await.map(|b| b.user_id);
     let people = |emoji: &str| -> Vec<UserId> {
         let mut users: Vec<UserId> = reactions
             .iter()

@@ -10,7 +10,7 @@ use anyhow::Context;
 use sqlx::PgConnection;
 
 use crate::clock::Clock;
-use crate::domain::ids::{ChannelId, TopicNumber, UserId};
+use crate::domain::ids::{ChannelId, TeamId, TopicNumber, UserId};
 use crate::domain::settings::ChannelSettings;
 use crate::outbox;
 use crate::slack::blocks;
@@ -34,6 +34,8 @@ pub struct VoterVotes {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Loaded {
     pub voters: BTreeMap<Voter, VoterVotes>,
+    /// The workspace of each of their channels: its bot sends the notices and edits the cards.
+    pub teams: BTreeMap<ChannelId, TeamId>,
 }
 
 /// What changed votes call for.
@@ -66,7 +68,15 @@ pub async fn load(
     settings: &HashMap<ChannelId, ChannelSettings>,
 ) -> anyhow::Result<Loaded> {
     let mut voters = BTreeMap::new();
+    let mut teams = BTreeMap::new();
     for (channel, user) in budget_voters(changed, settings) {
+        if !teams.contains_key(&channel)
+            && let Some(team) = store::memberships::team_of_channel(&mut *tx, &channel)
+                .await
+                .context("finding the channel's workspace")?
+        {
+            teams.insert(channel.clone(), team);
+        }
         let budget = settings_of(settings, &channel).votes_per_person;
         let budgeted = store::votes::budgeted_votes_of(&mut *tx, &channel, budget, &user)
             .await
@@ -81,7 +91,7 @@ pub async fn load(
         };
         voters.insert((channel, user), votes);
     }
-    Ok(Loaded { voters })
+    Ok(Loaded { voters, teams })
 }
 
 /// Decides what `changed` calls for under a budget: an edit of every open card a voter with a
@@ -92,19 +102,26 @@ pub fn decide(
     settings: &HashMap<ChannelId, ChannelSettings>,
     loaded: &Loaded,
 ) -> FollowUp {
-    let mut refresh: BTreeSet<i64> = BTreeSet::new();
+    let mut refresh: BTreeMap<i64, Option<&TeamId>> = BTreeMap::new();
     let mut notices = Vec::new();
     for ((channel, user), votes) in &loaded.voters {
         let channel_settings = settings_of(settings, channel);
+        let team = loaded.teams.get(channel);
         let theirs = changed
             .iter()
             .filter(|v| v.present && &v.channel_id == channel && &v.user_id == user);
-        notices.extend(theirs.filter_map(|vote| budget_notice(vote, channel_settings, votes)));
-        refresh.extend(votes.open_topics.iter().copied());
+        notices.extend(
+            theirs
+                .filter_map(|vote| budget_notice(vote, channel_settings, votes))
+                .map(|notice| notice.for_team_if(team)),
+        );
+        refresh.extend(votes.open_topics.iter().map(|topic_id| (*topic_id, team)));
     }
     let refreshes = refresh
         .into_iter()
-        .map(|topic_id| Delivery::refresh_card(topic_id, CARD_REFRESH_DELAY))
+        .map(|(topic_id, team)| {
+            Delivery::refresh_card(topic_id, CARD_REFRESH_DELAY).for_team_if(team)
+        })
         .collect();
     FollowUp { notices, refreshes }
 }

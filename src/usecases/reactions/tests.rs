@@ -1,13 +1,13 @@
 //! The vote batch's decisions, without a database: events as vote changes, and what changed
 //! votes call for under a budget (notices, the voter's cards refreshed).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, TimeZone, Utc};
 
 use super::follow_up::{self, Loaded, VoterVotes};
 use super::vote_changes;
-use crate::domain::ids::{ChannelId, TopicNumber, UserId};
+use crate::domain::ids::{ChannelId, TeamId, TopicNumber, UserId};
 use crate::domain::settings::ChannelSettings;
 use crate::slack::blocks;
 use crate::slack::call::SlackCall;
@@ -143,6 +143,7 @@ fn a_vote_beyond_the_budget_is_told_naming_the_counted_ones_and_the_voter_s_card
             },
         )]
         .into(),
+        teams: [(ChannelId::from("C1"), TeamId::from("T7"))].into(),
     };
     let follow_up = follow_up::decide(&votes, &settings(2), &loaded);
     assert_eq!(follow_up.notices.len(), 1);
@@ -165,6 +166,11 @@ fn a_vote_beyond_the_budget_is_told_naming_the_counted_ones_and_the_voter_s_card
             (3, Some("card:3".into()))
         ]
     );
+    // The channel's workspace's bot sends the notice and edits the cards.
+    let teams: Vec<Option<&str>> = (follow_up.notices.iter().chain(&follow_up.refreshes))
+        .map(|delivery| delivery.team.as_ref().map(TeamId::as_str))
+        .collect();
+    assert_eq!(teams, [Some("T7"); 4]);
 }
 
 /// The voter's open cards refresh (#1, whose vote was removed, was refreshed with the votes).
@@ -181,6 +187,7 @@ fn a_counted_vote_or_a_removed_one_is_not_told_but_the_voter_s_cards_refresh() {
             },
         )]
         .into(),
+        teams: BTreeMap::new(),
     };
     let follow_up = follow_up::decide(&votes, &settings(2), &loaded);
     assert!(follow_up.notices.is_empty(), "{:?}", follow_up.notices);

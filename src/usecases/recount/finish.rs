@@ -9,7 +9,7 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
-use crate::domain::ids::{ChannelId, TopicNumber, UserId};
+use crate::domain::ids::{ChannelId, TeamId, TopicNumber, UserId};
 use crate::domain::settings::ChannelSettings;
 use crate::domain::votes::{CardRepair, UnreadCard, is_vote_reaction};
 use crate::slack::api::Reactions;
@@ -46,19 +46,20 @@ pub struct Repair {
     pub changes: Vec<VoteChange>,
 }
 
-/// The `RecountFinish` step, in the job's transaction: repairs each card read, marks the
+/// The `RecountFinish` step for `team`, in the job's transaction: repairs each card read, marks the
 /// recount finished and queues the report for the person who asked. A card Slack did not
 /// answer for keeps its votes and is named in the report. `None` when the recount is gone or
 /// finished already.
 pub async fn finish(
     tx: &mut PgConnection,
     state: &AppState,
+    team: Option<&TeamId>,
     recount_id: i64,
 ) -> anyhow::Result<Option<Finished>> {
     let Some(loaded) = load(tx, recount_id).await? else {
         return Ok(None);
     };
-    let bot = state.bot.get().map(|b| b.user_id.clone());
+    let bot = state.workspaces.bot_for(team).await.map(|b| b.user_id);
     let repairs = decide_repairs(&loaded, bot.as_ref());
     let settings = HashMap::from([(loaded.recount.channel_id.clone(), loaded.settings.clone())]);
     let mut repaired = Vec::new();
@@ -68,7 +69,7 @@ pub async fn finish(
         }
     }
     let (finished, decision) = decide_finish(&loaded, &repaired);
-    state.write(tx, Ok(decision)).await?;
+    state.write(tx, team, Ok(decision)).await?;
     Ok(Some(finished))
 }
 

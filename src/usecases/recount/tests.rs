@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 
 use super::finish::{Finished, Loaded, decide_finish, decide_repairs, voters};
 use super::{Card, Plan, Requester, decide_start};
-use crate::domain::ids::{ChannelId, TopicNumber, UserId};
+use crate::domain::ids::{ChannelId, TeamId, TopicNumber, UserId};
 use crate::domain::job::Job;
 use crate::domain::settings::ChannelSettings;
 use crate::domain::votes::CardRepair;
@@ -91,6 +91,7 @@ fn a_person_s_recount_reads_each_card_and_finishes_within_an_hour() {
         "Recounting the votes on 2 open cards from Slack. I'll tell you what changed."
     );
     let expected = Plan {
+        team: "T1".into(),
         channel_id: "C1".into(),
         person: Some("U9".into()),
         meeting: None,
@@ -103,6 +104,7 @@ fn a_person_s_recount_reads_each_card_and_finishes_within_an_hour() {
 #[test]
 fn a_meeting_s_recount_waits_half_a_minute_and_one_with_nothing_to_read_not_at_all() {
     let plan = Plan::new(
+        &TeamId::from("T1"),
         &ChannelId::from("C1"),
         Requester::Meeting(3),
         cards(),
@@ -111,6 +113,7 @@ fn a_meeting_s_recount_waits_half_a_minute_and_one_with_nothing_to_read_not_at_a
     assert_eq!((plan.person.clone(), plan.meeting), (None, Some(3)));
     assert_eq!(plan.finish_at, now() + Duration::seconds(30));
     let empty = Plan::new(
+        &TeamId::from("T1"),
         &ChannelId::from("C1"),
         Requester::Meeting(3),
         Vec::new(),
@@ -122,6 +125,7 @@ fn a_meeting_s_recount_waits_half_a_minute_and_one_with_nothing_to_read_not_at_a
 #[test]
 fn the_reads_and_the_step_are_named_by_the_recount() {
     let plan = Plan::new(
+        &TeamId::from("T1"),
         &ChannelId::from("C1"),
         Requester::Person(&UserId::from("U9")),
         cards(),

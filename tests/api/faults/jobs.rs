@@ -12,7 +12,7 @@ use crate::support::fake_slack::FakeSlack;
 use crate::support::postgres::TestDatabase;
 use crate::support::process::{archhour, start_with, stop};
 use crate::support::{CHANNEL, TestApp, eventually, spawn_app};
-use archhour::domain::ids::ChannelId;
+use archhour::domain::ids::{ChannelId, TeamId};
 
 /// When the next weekly digest falls due on default settings (Monday 09:00 UTC).
 fn next_digest(app: &TestApp) -> DateTime<Utc> {
@@ -29,7 +29,7 @@ async fn schedule_digest(app: &TestApp, channel: &str, occurrence: DateTime<Utc>
     let mut conn = app.db.acquire().await.expect("a connection");
     let before = occurrence - chrono::Duration::seconds(1);
     archhour::usecases::weekly::digest(&ChannelId::from(channel), &ChannelSettings::default())
-        .ensure_next(&mut conn, before, app.now())
+        .ensure_next(&mut conn, &TeamId::from("T1"), before, app.now())
         .await
         .expect("scheduling a digest");
 }
@@ -103,7 +103,12 @@ async fn f09_three_processes_racing_for_1000_due_jobs_run_each_once() {
     let mut tx = db.begin().await.expect("a transaction");
     for channel in &channels {
         archhour::usecases::weekly::digest(&ChannelId::from(channel.as_str()), &settings)
-            .ensure_next(&mut tx, occurrence - chrono::Duration::seconds(1), now)
+            .ensure_next(
+                &mut tx,
+                &TeamId::from("T1"),
+                occurrence - chrono::Duration::seconds(1),
+                now,
+            )
             .await
             .expect("scheduling a digest");
     }

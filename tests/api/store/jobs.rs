@@ -76,12 +76,12 @@ fn keys(claimed: &[ClaimedJob]) -> Vec<(&str, i32)> {
 async fn a_step_is_scheduled_once_unless_it_was_cancelled() {
     let db = Db::fresh().await;
     assert!(
-        jobs::schedule(&db.pool, &box_end("k", at(10)), at(0))
+        jobs::schedule(&db.pool, &box_end("k", at(10)), None, at(0))
             .await
             .unwrap()
     );
     assert!(
-        !jobs::schedule(&db.pool, &box_end("k", at(20)), at(1))
+        !jobs::schedule(&db.pool, &box_end("k", at(20)), None, at(1))
             .await
             .unwrap()
     );
@@ -98,7 +98,7 @@ async fn a_step_is_scheduled_once_unless_it_was_cancelled() {
     );
     assert_eq!(row(&db, "k").await.0, "cancelled");
     assert!(
-        jobs::schedule(&db.pool, &box_end("k", at(30)), at(3))
+        jobs::schedule(&db.pool, &box_end("k", at(30)), None, at(3))
             .await
             .unwrap()
     );
@@ -110,13 +110,13 @@ async fn a_step_is_scheduled_once_unless_it_was_cancelled() {
     let claimed = claim(&db, 30, 35, 10, "w1").await;
     assert!(jobs::complete(&db.pool, &claimed[0], at(31)).await.unwrap());
     assert!(
-        !jobs::schedule(&db.pool, &box_end("k", at(40)), at(32))
+        !jobs::schedule(&db.pool, &box_end("k", at(40)), None, at(32))
             .await
             .unwrap()
     );
     assert_eq!(row(&db, "k").await.0, "done", "a step never runs twice");
 
-    jobs::schedule(&db.pool, &box_end("f", at(30)), at(3))
+    jobs::schedule(&db.pool, &box_end("f", at(30)), None, at(3))
         .await
         .unwrap();
     let claimed = claim(&db, 30, 35, 10, "w1").await;
@@ -124,7 +124,7 @@ async fn a_step_is_scheduled_once_unless_it_was_cancelled() {
         .await
         .unwrap();
     assert!(
-        !jobs::schedule(&db.pool, &box_end("f", at(40)), at(32))
+        !jobs::schedule(&db.pool, &box_end("f", at(40)), None, at(32))
             .await
             .unwrap()
     );
@@ -138,7 +138,7 @@ async fn a_step_is_scheduled_once_unless_it_was_cancelled() {
 async fn due_steps_are_claimed_in_order_under_a_lease() {
     let db = Db::fresh().await;
     for (key, due) in [("j1", 5), ("j2", 2), ("j3", 2), ("j4", 20)] {
-        jobs::schedule(&db.pool, &box_end(key, at(due)), at(0))
+        jobs::schedule(&db.pool, &box_end(key, at(due)), None, at(0))
             .await
             .unwrap();
     }
@@ -188,7 +188,7 @@ async fn due_steps_are_claimed_in_order_under_a_lease() {
 #[tokio::test]
 async fn a_step_is_retried_later_then_failed() {
     let db = Db::fresh().await;
-    jobs::schedule(&db.pool, &box_end("k", at(0)), at(0))
+    jobs::schedule(&db.pool, &box_end("k", at(0)), None, at(0))
         .await
         .unwrap();
     let first = claim(&db, 0, 5, 10, "w1").await;
@@ -226,7 +226,7 @@ async fn a_step_is_retried_later_then_failed() {
 #[tokio::test]
 async fn a_step_whose_attempts_never_finish_is_given_up() {
     let db = Db::fresh().await;
-    jobs::schedule(&db.pool, &box_end("k", at(0)), at(0))
+    jobs::schedule(&db.pool, &box_end("k", at(0)), None, at(0))
         .await
         .unwrap();
     let first = claim(&db, 0, 1, 10, "w1").await;
@@ -273,7 +273,7 @@ async fn a_step_whose_attempts_never_finish_is_given_up() {
 async fn cancelling_a_subject_leaves_a_step_being_run() {
     let db = Db::fresh().await;
     for (key, due) in [("running", 0), ("done", 0), ("waiting", 30)] {
-        jobs::schedule(&db.pool, &box_end(key, at(due)), at(0))
+        jobs::schedule(&db.pool, &box_end(key, at(due)), None, at(0))
             .await
             .unwrap();
     }
@@ -283,7 +283,7 @@ async fn cancelling_a_subject_leaves_a_step_being_run() {
         Job::MeetingAutoEnd { meeting_id: 2 },
         at(30),
     );
-    jobs::schedule(&db.pool, &other, at(0)).await.unwrap();
+    jobs::schedule(&db.pool, &other, None, at(0)).await.unwrap();
     let claimed = claim(&db, 0, 10, 10, "w1").await;
     let [running, done] = claimed.as_slice() else {
         panic!("two due steps, got {claimed:?}")
@@ -306,7 +306,7 @@ async fn cancelling_a_subject_leaves_a_step_being_run() {
     );
 
     // A step whose worker's lease has run out is no longer being run: it is cancelled.
-    jobs::schedule(&db.pool, &box_end("stalled", at(0)), at(0))
+    jobs::schedule(&db.pool, &box_end("stalled", at(0)), None, at(0))
         .await
         .unwrap();
     claim(&db, 3, 5, 10, "w1").await;
@@ -335,13 +335,13 @@ async fn bringing_steps_forward_only_makes_them_due_sooner() {
             at(due),
         )
     };
-    jobs::schedule(&db.pool, &vote_close("later", 40), at(0))
+    jobs::schedule(&db.pool, &vote_close("later", 40), None, at(0))
         .await
         .unwrap();
-    jobs::schedule(&db.pool, &vote_close("sooner", 5), at(0))
+    jobs::schedule(&db.pool, &vote_close("sooner", 5), None, at(0))
         .await
         .unwrap();
-    jobs::schedule(&db.pool, &box_end("box", at(30)), at(0))
+    jobs::schedule(&db.pool, &box_end("box", at(30)), None, at(0))
         .await
         .unwrap();
 
@@ -359,13 +359,13 @@ async fn bringing_steps_forward_only_makes_them_due_sooner() {
 async fn the_next_wake_up_is_the_earliest_due_step_or_lease_end() {
     let db = Db::fresh().await;
     assert_eq!(jobs::next_due(&db.pool).await.unwrap(), None);
-    jobs::schedule(&db.pool, &box_end("held", at(30)), at(0))
+    jobs::schedule(&db.pool, &box_end("held", at(30)), None, at(0))
         .await
         .unwrap();
     assert_eq!(jobs::next_due(&db.pool).await.unwrap(), Some(at(30)));
     claim(&db, 30, 50, 10, "w1").await;
     assert_eq!(jobs::next_due(&db.pool).await.unwrap(), Some(at(50)));
-    jobs::schedule(&db.pool, &box_end("later", at(40)), at(0))
+    jobs::schedule(&db.pool, &box_end("later", at(40)), None, at(0))
         .await
         .unwrap();
     assert_eq!(jobs::next_due(&db.pool).await.unwrap(), Some(at(40)));

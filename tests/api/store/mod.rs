@@ -198,6 +198,7 @@ pub fn delivery(key: &str) -> Delivery {
         after_send: None,
         coalesce_key: None,
         sequence_key: None,
+        team: None,
         delay: std::time::Duration::ZERO,
     }
 }

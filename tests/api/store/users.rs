@@ -7,7 +7,7 @@ use archhour::store::votes::{self, VoteChange};
 use archhour::store::{topics, users};
 
 use super::{CHANNEL, Db, applying, at, post_card, propose, react};
-use archhour::domain::ids::{ChannelId, UserId};
+use archhour::domain::ids::{ChannelId, TeamId, UserId};
 
 const PERSON: UserKind = UserKind {
     is_bot: false,
@@ -81,6 +81,38 @@ async fn a_user_is_known_while_the_answer_is_fresh() {
     );
 }
 
+/// The users waiting for a look-up (at most `limit`), by id.
+async fn looked_up(db: &Db, limit: i64) -> Vec<UserId> {
+    let waiting = users::to_look_up(&db.pool, limit).await.unwrap();
+    waiting.into_iter().map(|met| met.user_id).collect()
+}
+
+/// A voter is looked up in the workspace of the card they voted on (its token asks Slack), and
+/// a voter on a message that is no topic's card in none (SLACK_BOT_TOKEN's).
+#[tokio::test]
+async fn new_voters_are_looked_up_in_the_workspace_they_voted_in() {
+    let db = Db::fresh().await;
+    let other = super::propose_in(&db, "T2", "C_T2", "U1", "In T2", at(0)).await;
+    let card = post_card(&db, &other, "300.1").await;
+    react(
+        &db,
+        "C_T2",
+        card.card_ts.as_deref().unwrap(),
+        "U_T2",
+        true,
+        at(1),
+        1,
+    )
+    .await;
+    vote(&db, "9.9", &["U_NOWHERE"]).await;
+    let waiting = users::to_look_up(&db.pool, 10).await.unwrap();
+    let teams: Vec<(&str, Option<&str>)> = waiting
+        .iter()
+        .map(|met| (met.user_id.as_str(), met.team.as_ref().map(TeamId::as_str)))
+        .collect();
+    assert_eq!(teams, [("U_NOWHERE", None), ("U_T2", Some("T2"))]);
+}
+
 /// New votes by `voters` on message `card`, applied as one batch; returns how many voters the
 /// batch noted as not seen before.
 async fn vote(db: &Db, card: &str, voters: &[&str]) -> u64 {
@@ -110,14 +142,8 @@ async fn new_voters_wait_for_a_look_up_once() {
     let db = Db::fresh().await;
     let noted = vote(&db, "1.1", &["U3", "U1", "U3", "U2"]).await;
     assert_eq!(noted, 3, "U3 twice is one user");
-    assert_eq!(
-        users::to_look_up(&db.pool, 10).await.unwrap(),
-        ids(&["U1", "U2", "U3"])
-    );
-    assert_eq!(
-        users::to_look_up(&db.pool, 2).await.unwrap(),
-        ids(&["U1", "U2"])
-    );
+    assert_eq!(looked_up(&db, 10).await, ids(&["U1", "U2", "U3"]));
+    assert_eq!(looked_up(&db, 2).await, ids(&["U1", "U2"]));
     // Not looked up yet is not known: a noted user has no kind.
     assert_eq!(
         users::get(&db.pool, &UserId::from("U1"), at(-1000))
@@ -129,20 +155,14 @@ async fn new_voters_wait_for_a_look_up_once() {
     users::save(&db.pool, &UserId::from("U1"), PERSON, at(0))
         .await
         .unwrap();
-    assert_eq!(
-        users::to_look_up(&db.pool, 10).await.unwrap(),
-        ids(&["U2", "U3"])
-    );
+    assert_eq!(looked_up(&db, 10).await, ids(&["U2", "U3"]));
 
     assert_eq!(
         vote(&db, "2.2", &["U1", "U4"]).await,
         1,
         "U1 is known: only U4 is new"
     );
-    assert_eq!(
-        users::to_look_up(&db.pool, 10).await.unwrap(),
-        ids(&["U2", "U3", "U4"])
-    );
+    assert_eq!(looked_up(&db, 10).await, ids(&["U2", "U3", "U4"]));
     assert_eq!(
         users::get(&db.pool, &UserId::from("U1"), at(0))
             .await
@@ -263,12 +283,15 @@ async fn a_bot_s_open_topics_are_those_it_still_votes_on() {
         users::open_topics_voted_by(&db.pool, &UserId::from("B"))
             .await
             .unwrap(),
-        [open.id, discussing.id]
+        [
+            (open.id, TeamId::from("T1")),
+            (discussing.id, TeamId::from("T1"))
+        ]
     );
     assert_eq!(
         users::open_topics_voted_by(&db.pool, &UserId::from("U9"))
             .await
             .unwrap(),
-        Vec::<i64>::new()
+        Vec::<(i64, TeamId)>::new()
     );
 }

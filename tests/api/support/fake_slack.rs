@@ -10,6 +10,7 @@
 //! deleted) is `message_not_found`. A message whose image block breaks Block Kit's rules (no
 //! `alt_text`, or one over 2,000 characters; an `image_url` that is missing, not http(s), or
 //! over 3,000 characters; a title that is not plain text within 2,000) is `invalid_blocks`.
+//! A bot token sees only its own workspace's channels and people (`fake_workspaces.rs`).
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -24,6 +25,7 @@ use serde_json::{Value, json};
 
 use install::Installs;
 use oidc::Oidc;
+use workspaces::Homes;
 
 #[path = "fake_oauth_codes.rs"]
 mod codes;
@@ -31,6 +33,8 @@ mod codes;
 pub mod install;
 #[path = "fake_oidc.rs"]
 pub mod oidc;
+#[path = "fake_workspaces.rs"]
+pub mod workspaces;
 
 /// One call the bot made.
 #[derive(Debug, Clone)]
@@ -106,6 +110,8 @@ struct Recorder {
     oidc: Oidc,
     /// "Add to Slack"'s codes and the bot tokens it handed out.
     installs: Installs,
+    /// Which workspace each channel and person belongs to.
+    homes: Homes,
     /// Rate limits per method: calls allowed per one-second window.
     limits: HashMap<String, usize>,
     /// The current window per limited method: when it started and the calls it has taken.
@@ -136,6 +142,15 @@ impl Recorder {
             Some(token) if self.installs.team_of(token).is_some() => None,
             Some(token) if self.installs.revoked.contains(token) => Some("token_revoked"),
             Some(_) => Some("invalid_auth"),
+        }
+    }
+
+    /// The workspace a bot token acts in: the test apps' tokens T1's, an installed one its
+    /// workspace's.
+    fn team_of_token(&self, token: Option<&str>) -> Option<String> {
+        match token? {
+            token if ACCEPTED_TOKENS.contains(&token) => Some(workspaces::DEFAULT_TEAM.into()),
+            token => self.installs.team_of(token).map(str::to_string),
         }
     }
 
@@ -292,6 +307,16 @@ impl FakeSlack {
             .map(|(token, _)| token.clone())
             .collect();
         recorder.installs.revoked.extend(tokens);
+    }
+
+    /// Makes `channel` one of `team`'s: only that workspace's bot can see it.
+    pub fn place_channel(&self, channel: &str, team: &str) {
+        self.lock().homes.place_channel(channel, team);
+    }
+
+    /// Makes `user` a person of `team`: only that workspace's bot can see them.
+    pub fn place_person(&self, user: &str, team: &str) {
+        self.lock().homes.place_person(user, team);
     }
 
     /// The workspace of each bot token the install handed out.
@@ -482,6 +507,10 @@ async fn answer(
         let refused = match &scripted {
             None | Some(Scripted::AcceptThenHang | Scripted::HeldUntil(_)) => recorder
                 .refuse_token(token.as_deref())
+                .or_else(|| {
+                    let team = recorder.team_of_token(token.as_deref())?;
+                    recorder.homes.refuse_outsider(&team, &args)
+                })
                 .or_else(|| recorder.refuse_in_channel(&method, &args))
                 .or_else(|| refuse_blocks(&method, &args)),
             Some(_) => None,
@@ -514,6 +543,7 @@ async fn answer(
         {
             answer["team_id"] = json!(team);
             answer["user_id"] = json!(install::bot_user_of(team));
+            answer["url"] = json!(format!("https://{}.slack.com/", team.to_lowercase()));
         }
         (scripted, answer)
     };

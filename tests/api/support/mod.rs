@@ -998,7 +998,7 @@ async fn launch_with(
             data_dir: "unused".into(),
         },
         transport,
-        bot_token: SecretString::from("xoxb-test-token"),
+        bot_token: Some(SecretString::from("xoxb-test-token")),
         slack_api_url: slack.api_url.parse().expect("fake Slack URL"),
         outbox: outbox.clone(),
         // One connection, so a test knows which one its envelopes travel on.
