@@ -9,6 +9,7 @@ use crate::usecases::AppState;
 /// may acknowledge it.
 pub async fn handle(state: &AppState, event: InboundEvent) -> anyhow::Result<()> {
     match event {
+        // A vote is on the message Slack says it was added to: keyed by that channel's card.
         InboundEvent::Reaction(reaction) => {
             let ours = state
                 .bot
@@ -20,10 +21,15 @@ pub async fn handle(state: &AppState, event: InboundEvent) -> anyhow::Result<()>
             state.reactions.submit(reaction).await
         }
         InboundEvent::ThreadReply(reply) => super::capture::thread_reply(state, reply).await,
-        InboundEvent::HomeOpened { event_id, user_id } => {
-            super::home::opened(state, &event_id, &user_id).await
-        }
+        InboundEvent::HomeOpened {
+            event_id,
+            team_id,
+            user_id,
+        } => super::home::opened(state, &event_id, &team_id, &user_id).await,
+        // The channel the event is about is the one the bot joined or left: its standing there
+        // is the channel's, whichever workspace says so.
         InboundEvent::Membership {
+            team_id: _,
             channel_id,
             user_id,
             joined,

@@ -2,13 +2,23 @@
 
 use anyhow::Context;
 
-use crate::domain::ids::UserId;
+use crate::domain::ids::{TeamId, UserId};
 use crate::outbox;
 use crate::slack::outgoing::Delivery;
 use crate::store;
 use crate::usecases::AppState;
 
-pub async fn opened(state: &AppState, event_id: &str, user_id: &UserId) -> anyhow::Result<()> {
+/// `user_id` opened their App Home tab in workspace `team_id`, whose items and topics alone it
+/// lists (`compose::items::home_tab`).
+pub async fn opened(
+    state: &AppState,
+    event_id: &str,
+    team_id: &TeamId,
+    user_id: &UserId,
+) -> anyhow::Result<()> {
+    // Until deliveries name their workspace, the tab is rendered from every workspace's items
+    // (`outbox::render` passes no team to `home_tab`): the delivery must carry `team_id`.
+    tracing::debug!(team = %team_id, user = %user_id, "App Home opened");
     let mut tx = state.db.begin().await.context("starting a transaction")?;
     let fresh = store::events::record_new(
         &mut *tx,

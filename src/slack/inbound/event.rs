@@ -21,14 +21,17 @@ pub enum EventRequest {
 pub enum InboundEvent {
     Reaction(ReactionEvent),
     ThreadReply(ThreadReply),
-    /// Someone opened the bot's App Home tab.
+    /// Someone opened the bot's App Home tab in workspace `team_id`.
     HomeOpened {
         event_id: String,
+        team_id: TeamId,
         user_id: UserId,
     },
     /// Someone joined or left a channel (`member_joined_channel`, `member_left_channel`), or the
-    /// bot itself was removed (`channel_left`, `group_left`: `user_id` is `None`).
+    /// bot itself was removed (`channel_left`, `group_left`: `user_id` is `None`); `team_id` is
+    /// the workspace the event came from.
     Membership {
+        team_id: TeamId,
         channel_id: ChannelId,
         user_id: Option<UserId>,
         joined: bool,
@@ -150,15 +153,18 @@ pub fn callback_event(callback: SlackPushEventCallback) -> InboundEvent {
         {
             InboundEvent::HomeOpened {
                 event_id,
+                team_id,
                 user_id: UserId::from(opened.user.0),
             }
         }
         SlackEventCallbackBody::MemberJoinedChannel(joined) => InboundEvent::Membership {
+            team_id,
             channel_id: ChannelId::from(joined.channel.0),
             user_id: Some(UserId::from(joined.user.0)),
             joined: true,
         },
         SlackEventCallbackBody::MemberLeftChannel(left) => InboundEvent::Membership {
+            team_id,
             channel_id: ChannelId::from(left.channel.0),
             user_id: Some(UserId::from(left.user.0)),
             joined: false,
@@ -191,6 +197,7 @@ fn unmodelled(team_id: TeamId, raw: &serde_json::Value) -> InboundEvent {
         }
         // Sent to the bot when it is removed.
         (Some("channel_left" | "group_left"), Some(channel)) => InboundEvent::Membership {
+            team_id,
             channel_id: ChannelId::from(channel),
             user_id: None,
             joined: false,
