@@ -30,8 +30,16 @@ impl OutboxWorker {
             Outgoing::Render(Render::AppHome { user_id }) => {
                 let rendered = async {
                     let mut conn = self.db.acquire().await?;
-                    compose::items::home_tab(&mut conn, user_id, self.bot.get(), self.clock.now())
-                        .await
+                    // Every workspace's items until the delivery names the tab's workspace.
+                    let team = None;
+                    compose::items::home_tab(
+                        &mut conn,
+                        team,
+                        user_id,
+                        self.bot.get(),
+                        self.clock.now(),
+                    )
+                    .await
                 };
                 rendered.await.map_err(|error| CallError::Retryable {
                     reason: format!("rendering the App Home tab: {error:#}"),

@@ -88,7 +88,8 @@ pub async fn insert(db: &mut PgConnection, item: &NewItem<'_>) -> sqlx::Result<A
     let number = take_next_number(&mut *db, item.team_id).await?;
     let id = take_next_id(&mut *db).await?;
     insert_taken(&mut *db, id, number, item).await?;
-    find(&mut *db, id).await?.ok_or(sqlx::Error::RowNotFound)
+    let stored = find(&mut *db, item.team_id, id).await?;
+    stored.ok_or(sqlx::Error::RowNotFound)
 }
 
 /// Takes the workspace's next item number (the row lock lasts until the transaction ends, and a
@@ -171,8 +172,13 @@ pub async fn set_owners(
     .map(|_| ())
 }
 
-pub async fn find(db: impl PgExecutor<'_>, item_id: i64) -> sqlx::Result<Option<ActionItem>> {
-    let row: Option<ItemRow> = query_items!("i.id = $1", item_id)
+/// Item `item_id` if it is `team_id`'s: an id a request carries reaches no other workspace's.
+pub async fn find(
+    db: impl PgExecutor<'_>,
+    team_id: &TeamId,
+    item_id: i64,
+) -> sqlx::Result<Option<ActionItem>> {
+    let row = query_items!("i.team_id = $1 and i.id = $2", team_id.as_str(), item_id)
         .fetch_optional(db)
         .await?;
     Ok(row.map(ActionItem::from))
@@ -228,15 +234,17 @@ pub async fn of_topic(db: impl PgExecutor<'_>, topic_id: i64) -> sqlx::Result<Ve
     Ok(rows.into_iter().map(ActionItem::from).collect())
 }
 
-/// A person's open items in any channel, oldest first.
+/// A person's open items in `team_id`'s channels (every workspace's when `None`), oldest first.
 pub async fn open_owned_by(
     db: impl PgExecutor<'_>,
+    team_id: Option<&TeamId>,
     user_id: &UserId,
 ) -> sqlx::Result<Vec<ActionItem>> {
     let rows: Vec<ItemRow> = query_items!(
-        "i.state = 'open' and exists (select 1 from action_owners o
-                                       where o.item_id = i.id and o.user_id = $1)",
-        user_id.as_str()
+        "i.state = 'open' and ($2::text is null or i.team_id = $2)
+         and exists (select 1 from action_owners o where o.item_id = i.id and o.user_id = $1)",
+        user_id.as_str(),
+        team_id.map(TeamId::as_str)
     )
     .fetch_all(db)
     .await?;

@@ -93,7 +93,7 @@ pub async fn close(
 /// the DM; in the App Home there is nowhere to say it, and the tab only lists their own items.
 pub async fn button(state: &AppState, press: &ItemPress) -> anyhow::Result<()> {
     let mut tx = state.db.begin().await.context("starting a transaction")?;
-    let found = store::items::find(&mut *tx, press.item_id)
+    let found = store::items::find(&mut *tx, &press.team_id, press.item_id)
         .await
         .context("loading an item")?;
     let closing = press.control == ItemControl::Done;
@@ -259,6 +259,7 @@ pub async fn mine(state: &AppState, command: &SlashCommand) -> anyhow::Result<Re
     let mut conn = state.db.acquire().await.context("connecting")?;
     compose::items::mine(
         &mut conn,
+        &command.team_id,
         &command.user_id,
         state.bot.get(),
         state.clock.now(),

@@ -45,6 +45,8 @@ pub struct ButtonPress {
 /// Done or Snooze pressed on an action item.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ItemPress {
+    /// The workspace it was pressed in: only its items may be changed.
+    pub team_id: TeamId,
     pub user_id: UserId,
     pub trigger_id: String,
     pub control: ItemControl,
@@ -234,6 +236,7 @@ fn item_press(actions: &SlackInteractionBlockActionsEvent) -> Option<ItemPress> 
         _ => None,
     };
     Some(ItemPress {
+        team_id: TeamId::from(actions.team.id.0.clone()),
         user_id: UserId::from(actions.user.as_ref()?.id.0.clone()),
         trigger_id: actions.trigger_id.to_string(),
         control,

@@ -153,6 +153,7 @@ fn closing_redraws_the_dms_that_list_it_and_the_owners_homes_in_key_order() {
 
 fn press(control: ItemControl, user: &str, in_dm: bool) -> ItemPress {
     ItemPress {
+        team_id: "T1".into(),
         user_id: user.into(),
         trigger_id: "trigger-1".into(),
         control,
