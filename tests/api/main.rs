@@ -38,4 +38,5 @@ mod socket_mode;
 mod store;
 mod support;
 mod voting;
+mod workspace_isolation;
 mod workspace_tokens;
