@@ -172,13 +172,13 @@ pub async fn set_owners(
     .map(|_| ())
 }
 
-/// Item `item_id` if it is `team_id`'s: an id a request carries reaches no other workspace's.
 pub async fn find(
     db: impl PgExecutor<'_>,
     team_id: &TeamId,
     item_id: i64,
 ) -> sqlx::Result<Option<ActionItem>> {
-    let row = query_items!("i.team_id = $1 and i.id = $2", team_id.as_str(), item_id)
+    let teams = super::history::reachable_from(team_id);
+    let row = query_items!("i.team_id = any($1) and i.id = $2", &teams, item_id)
         .fetch_optional(db)
         .await?;
     Ok(row.map(ActionItem::from))
@@ -234,17 +234,17 @@ pub async fn of_topic(db: impl PgExecutor<'_>, topic_id: i64) -> sqlx::Result<Ve
     Ok(rows.into_iter().map(ActionItem::from).collect())
 }
 
-/// A person's open items in `team_id`'s channels (every workspace's when `None`), oldest first.
+/// A person's open items in workspaces `teams` (every workspace's when none), oldest first.
 pub async fn open_owned_by(
     db: impl PgExecutor<'_>,
-    team_id: Option<&TeamId>,
+    teams: &[String],
     user_id: &UserId,
 ) -> sqlx::Result<Vec<ActionItem>> {
     let rows: Vec<ItemRow> = query_items!(
-        "i.state = 'open' and ($2::text is null or i.team_id = $2)
+        "i.state = 'open' and (cardinality($2::text[]) = 0 or i.team_id = any($2))
          and exists (select 1 from action_owners o where o.item_id = i.id and o.user_id = $1)",
         user_id.as_str(),
-        team_id.map(TeamId::as_str)
+        teams
     )
     .fetch_all(db)
     .await?;

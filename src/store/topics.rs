@@ -253,18 +253,18 @@ pub async fn set_state(
     .map(|_| ())
 }
 
-/// A person's open topics in `team_id` (in every workspace when `None`), oldest first.
+/// A person's open topics in workspaces `teams` (every workspace's when none), oldest first.
 pub async fn open_by_author(
     db: impl PgExecutor<'_>,
-    team_id: Option<&TeamId>,
+    teams: &[String],
     author_id: &UserId,
 ) -> sqlx::Result<Vec<Topic>> {
     let rows: Vec<TopicRow> = query_topics!(
         "select ",
         " from topics where author_id = $1 and state = 'open'
-           and ($2::text is null or team_id = $2) order by created_at, number",
+           and (cardinality($2::text[]) = 0 or team_id = any($2)) order by created_at, number",
         author_id.as_str(),
-        team_id.map(TeamId::as_str)
+        teams
     )
     .fetch_all(db)
     .await?;
@@ -273,10 +273,10 @@ pub async fn open_by_author(
 
 /// Channels where `user_id` votes on an open topic, most recent vote first: channels the person
 /// is known to see, for an App Home tab that has no items or topics of theirs to go by. Only
-/// topics of `team_id` count (every workspace's when `None`).
+/// topics of workspaces `teams` count (every workspace's when none).
 pub async fn channels_voted_in(
     db: impl PgExecutor<'_>,
-    team_id: Option<&TeamId>,
+    teams: &[String],
     user_id: &UserId,
     limit: i64,
 ) -> sqlx::Result<Vec<ChannelId>> {
@@ -284,11 +284,11 @@ pub async fn channels_voted_in(
         "select v.channel_id from votes v
          join topics t on t.channel_id = v.channel_id and t.card_ts = v.message_ts
          where v.user_id = $1 and v.present and t.state = 'open'
-           and ($3::text is null or t.team_id = $3)
+           and (cardinality($3::text[]) = 0 or t.team_id = any($3))
          group by v.channel_id order by max(v.voted_at) desc limit $2",
         user_id.as_str(),
         limit,
-        team_id.map(TeamId::as_str)
+        teams
     )
     .fetch_all(db)
     .await

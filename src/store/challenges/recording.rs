@@ -9,6 +9,7 @@ use super::issues::{NewIssue, find_or_start};
 use super::reading::find;
 use crate::domain::challenges::{NewAnecdote, Recorded, When};
 use crate::domain::ids::{ChannelId, TeamId, UserId};
+use crate::store::history::reachable_from;
 
 /// Which issue an anecdote is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,8 +84,8 @@ pub async fn record(
     }))
 }
 
-/// Issue `issue_id` if it is `team_id`'s and in `channel_id`'s log, locked until the
-/// transaction ends.
+/// Issue `issue_id` if it is in `channel_id`'s log and `team_id` may reach it
+/// ([`reachable_from`]), locked until the transaction ends.
 pub async fn lock_in_channel(
     db: impl PgExecutor<'_>,
     team_id: &TeamId,
@@ -93,10 +94,10 @@ pub async fn lock_in_channel(
 ) -> sqlx::Result<Option<i64>> {
     sqlx::query_scalar!(
         "select id from challenge_issues
-         where id = $1 and channel_id = $2 and team_id = $3 for update",
+         where id = $1 and channel_id = $2 and team_id = any($3) for update",
         issue_id,
         channel_id.as_str(),
-        team_id.as_str()
+        &reachable_from(team_id)
     )
     .fetch_optional(db)
     .await
@@ -185,13 +186,13 @@ pub async fn set_status(
     .map(|_| ())
 }
 
-/// Locks an issue of `team_id` for the rest of the transaction (so two presses of "Discuss at
-/// Arch Hour" take turns); false when `team_id` has no such issue.
+/// Locks an issue `team_id` may reach ([`reachable_from`]) for the rest of the transaction (so
+/// two presses of "Discuss at Arch Hour" take turns); false when there is no such issue.
 pub async fn lock(db: &mut PgConnection, team_id: &TeamId, issue_id: i64) -> sqlx::Result<bool> {
     let found: Option<i64> = sqlx::query_scalar!(
-        "select id from challenge_issues where id = $1 and team_id = $2 for update",
+        "select id from challenge_issues where id = $1 and team_id = any($2) for update",
         issue_id,
-        team_id.as_str()
+        &reachable_from(team_id)
     )
     .fetch_optional(db)
     .await?;

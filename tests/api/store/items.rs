@@ -187,7 +187,7 @@ async fn open_items_are_listed_oldest_first() {
     );
     assert_eq!(
         numbers(
-            &items::open_owned_by(&db.pool, None, &UserId::from("U1"))
+            &items::open_owned_by(&db.pool, &[], &UserId::from("U1"))
                 .await
                 .unwrap()
         ),
@@ -195,7 +195,7 @@ async fn open_items_are_listed_oldest_first() {
     );
     assert_eq!(
         numbers(
-            &items::open_owned_by(&db.pool, None, &UserId::from("U2"))
+            &items::open_owned_by(&db.pool, &[], &UserId::from("U2"))
                 .await
                 .unwrap()
         ),
