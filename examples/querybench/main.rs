@@ -22,7 +22,7 @@ use chrono::{TimeZone, Utc};
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{Connection, PgConnection, PgPool};
 
-use archhour::domain::ids::{ChannelId, TopicNumber};
+use archhour::domain::ids::{ChannelId, TeamId, TopicNumber};
 
 const CHANNEL: &str = "CBENCH";
 
@@ -108,6 +108,7 @@ async fn main() -> anyhow::Result<()> {
         let mut conn = db.acquire().await?;
         let found = store::search::search(
             &mut conn,
+            &TeamId::from("T1"),
             &ChannelId::from(CHANNEL),
             "kubernetes upgrade",
             10,

@@ -120,7 +120,7 @@ async fn measure_lookups(
         measure(iterations, || async {
             let mut conn = db.acquire().await?;
             let words = "kubernetes upgrade";
-            let found = search_channel(&mut conn, channel_id, words).await?;
+            let found = search_channel(&mut conn, &TeamId::from("T1"), channel_id, words).await?;
             Ok(search::render(open, VIEWER, words, &found)
                 .into_string()
                 .len())

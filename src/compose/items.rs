@@ -8,7 +8,7 @@ use sqlx::PgConnection;
 
 use crate::compose;
 use crate::domain::actions::ActionItem;
-use crate::domain::ids::{ChannelId, UserId};
+use crate::domain::ids::{ChannelId, TeamId, UserId};
 use crate::domain::membership::{Membership, Outside};
 use crate::domain::topics::Topic;
 use crate::slack::blocks::home::{ChannelOutlook, HomeView, home};
@@ -17,6 +17,7 @@ use crate::slack::blocks::{self, Reply};
 use crate::slack::call::SlackCall;
 use crate::slack::identity::BotIdentity;
 use crate::store;
+use crate::store::history::reachable_from;
 
 /// The topics items came from, with links to their cards when the workspace is known.
 pub async fn topic_refs(
@@ -94,18 +95,22 @@ pub async fn reminder(
     Ok(Some((dm, reply)))
 }
 
-/// The `views.publish` for a user's App Home tab.
+/// The `views.publish` for a user's App Home tab in workspace `team_id`: only the items, topics
+/// and channels it may reach (`reachable_from`; every workspace's when `None`, as for a tab
+/// queued before deliveries named their workspace).
 pub async fn home_tab(
     db: &mut PgConnection,
+    team_id: Option<&TeamId>,
     user_id: &UserId,
     bot: Option<&BotIdentity>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<SlackCall> {
-    let items = store::items::open_owned_by(&mut *db, user_id)
+    let teams = team_id.map(reachable_from).unwrap_or_default();
+    let items = store::items::open_owned_by(&mut *db, &teams, user_id)
         .await
         .context("loading the user's items")?;
     let item_topics = topic_refs(db, &items, bot).await?;
-    let my_topics = store::topics::open_by_author(&mut *db, user_id)
+    let my_topics = store::topics::open_by_author(&mut *db, &teams, user_id)
         .await
         .context("loading the user's topics")?;
     let mut channels: Vec<ChannelId> = items
@@ -115,7 +120,7 @@ pub async fn home_tab(
         .collect();
     // Nothing of theirs: the channels they vote in, never channels they may not see.
     if channels.is_empty() {
-        channels = store::topics::channels_voted_in(&mut *db, user_id, 3)
+        channels = store::topics::channels_voted_in(&mut *db, &teams, user_id, 3)
             .await
             .context("finding channels")?;
     }
@@ -175,14 +180,15 @@ pub async fn home_tab(
     Ok(SlackCall::publish_home(user_id, blocks))
 }
 
-/// `mine`: a person's open items.
+/// `mine`: a person's open items that workspace `team_id` may reach.
 pub async fn mine(
     db: &mut PgConnection,
+    team_id: &TeamId,
     user_id: &UserId,
     bot: Option<&BotIdentity>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Reply> {
-    let items = store::items::open_owned_by(&mut *db, user_id)
+    let items = store::items::open_owned_by(&mut *db, &reachable_from(team_id), user_id)
         .await
         .context("loading the user's items")?;
     let topics = topic_refs(db, &items, bot).await?;

@@ -5,7 +5,7 @@
 
 use super::worker::OutboxWorker;
 use crate::compose;
-use crate::domain::ids::UserId;
+use crate::domain::ids::{TeamId, UserId};
 use crate::slack::api::CallError;
 use crate::slack::blocks;
 use crate::slack::call::SlackCall;
@@ -13,8 +13,13 @@ use crate::slack::outgoing::{CARD_REFRESH_DELAY, Outgoing, Render};
 use crate::store;
 
 impl OutboxWorker {
-    /// The call to make: as stored, or rendered now from the database.
-    pub(super) async fn resolve(&self, outgoing: &Outgoing) -> Result<SlackCall, CallError> {
+    /// The call to make: as stored, or rendered now from the database (an App Home tab shows
+    /// the items of `team`, the row's workspace; every workspace's for a row without one).
+    pub(super) async fn resolve(
+        &self,
+        outgoing: &Outgoing,
+        team: Option<&TeamId>,
+    ) -> Result<SlackCall, CallError> {
         match outgoing {
             Outgoing::Call(call) => Ok(call.as_ref().clone()),
             Outgoing::Render(Render::TopicCard { topic_id }) => self.render_card(*topic_id).await,
@@ -32,6 +37,7 @@ impl OutboxWorker {
                     let mut conn = self.db.acquire().await?;
                     compose::items::home_tab(
                         &mut conn,
+                        team,
                         user_id,
                         self.bot.as_ref(),
                         self.clock.now(),

@@ -138,7 +138,7 @@ impl OutboxWorker {
     /// Makes one claimed call and records what happened.
     async fn deliver(&self, row: Claimed) {
         let method = row.outgoing.method_name();
-        let call = match self.resolve(&row.outgoing).await {
+        let call = match self.resolve(&row.outgoing, row.team.as_ref()).await {
             Ok(call) => call.with_delivery_marker(&row.key),
             Err(error) => return self.record(&row, method, None, Err(error)).await,
         };

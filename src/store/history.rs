@@ -13,6 +13,13 @@ use crate::domain::topics::Intents;
 /// the database knows no workspace or more than one.
 pub const UNKNOWN_TEAM: &str = "T_IMPORTED";
 
+/// The workspaces whose rows a request from `team_id` may reach by an id it carries: its own,
+/// and those of pages imported before any workspace was known ([`UNKNOWN_TEAM`]), which are
+/// their channel's.
+pub fn reachable_from(team_id: &TeamId) -> Vec<String> {
+    vec![team_id.to_string(), UNKNOWN_TEAM.to_string()]
+}
+
 /// The channel's workspace, as its existing topics, meetings or challenges say; the only
 /// workspace there is; or [`UNKNOWN_TEAM`].
 pub async fn team_of_channel(

@@ -88,7 +88,8 @@ pub async fn insert(db: &mut PgConnection, item: &NewItem<'_>) -> sqlx::Result<A
     let number = take_next_number(&mut *db, item.team_id).await?;
     let id = take_next_id(&mut *db).await?;
     insert_taken(&mut *db, id, number, item).await?;
-    find(&mut *db, id).await?.ok_or(sqlx::Error::RowNotFound)
+    let stored = find(&mut *db, item.team_id, id).await?;
+    stored.ok_or(sqlx::Error::RowNotFound)
 }
 
 /// Takes the workspace's next item number (the row lock lasts until the transaction ends, and a
@@ -171,8 +172,13 @@ pub async fn set_owners(
     .map(|_| ())
 }
 
-pub async fn find(db: impl PgExecutor<'_>, item_id: i64) -> sqlx::Result<Option<ActionItem>> {
-    let row: Option<ItemRow> = query_items!("i.id = $1", item_id)
+pub async fn find(
+    db: impl PgExecutor<'_>,
+    team_id: &TeamId,
+    item_id: i64,
+) -> sqlx::Result<Option<ActionItem>> {
+    let teams = super::history::reachable_from(team_id);
+    let row = query_items!("i.team_id = any($1) and i.id = $2", &teams, item_id)
         .fetch_optional(db)
         .await?;
     Ok(row.map(ActionItem::from))
@@ -228,15 +234,17 @@ pub async fn of_topic(db: impl PgExecutor<'_>, topic_id: i64) -> sqlx::Result<Ve
     Ok(rows.into_iter().map(ActionItem::from).collect())
 }
 
-/// A person's open items in any channel, oldest first.
+/// A person's open items in workspaces `teams` (every workspace's when none), oldest first.
 pub async fn open_owned_by(
     db: impl PgExecutor<'_>,
+    teams: &[String],
     user_id: &UserId,
 ) -> sqlx::Result<Vec<ActionItem>> {
     let rows: Vec<ItemRow> = query_items!(
-        "i.state = 'open' and exists (select 1 from action_owners o
-                                       where o.item_id = i.id and o.user_id = $1)",
-        user_id.as_str()
+        "i.state = 'open' and (cardinality($2::text[]) = 0 or i.team_id = any($2))
+         and exists (select 1 from action_owners o where o.item_id = i.id and o.user_id = $1)",
+        user_id.as_str(),
+        teams
     )
     .fetch_all(db)
     .await?;

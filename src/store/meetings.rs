@@ -92,15 +92,18 @@ pub async fn insert_starting(
     .await
 }
 
-/// The channel's meeting that has not ended, if any.
+/// The channel's meeting of `team_id` that has not ended, if any (in a channel shared between
+/// workspaces, another workspace's meeting is not this one's to run or add to).
 pub async fn running_in(
     db: impl PgExecutor<'_>,
+    team_id: &TeamId,
     channel_id: &ChannelId,
 ) -> sqlx::Result<Option<Meeting>> {
     let row: Option<MeetingRow> = query_meetings!(
         "select ",
-        " from meetings where channel_id = $1 and phase <> 'ended'",
-        channel_id.as_str()
+        " from meetings where channel_id = $1 and phase <> 'ended' and team_id = $2",
+        channel_id.as_str(),
+        team_id.as_str()
     )
     .fetch_optional(db)
     .await?;

@@ -3,13 +3,16 @@
 use chrono::NaiveDate;
 use sqlx::PgConnection;
 
+use super::history::{UNKNOWN_TEAM, reachable_from};
 use super::topics;
-use crate::domain::ids::ChannelId;
+use crate::domain::ids::{ChannelId, TeamId};
 use crate::domain::topics::{Found, WordCounts};
 
-/// Topics of a channel matching `words` in their title, notes or decisions, best first.
+/// Topics of a channel that `team_id` may reach ([`reachable_from`]) matching `words` in their
+/// title, notes or decisions, best first.
 pub async fn search(
     db: &mut PgConnection,
+    team_id: &TeamId,
     channel_id: &ChannelId,
     words: &str,
     limit: i64,
@@ -28,11 +31,14 @@ pub async fn search(
              from decisions d, q
              where d.channel_id = $1 and d.topic_id is not null and d.search @@ q.query
          )
-         select topic_id as \"topic_id!\" from hits group by topic_id
-         order by sum(score) desc, topic_id desc limit $3",
+         select h.topic_id as \"topic_id!\" from hits h
+         join topics t on t.id = h.topic_id and t.team_id = any($4)
+         group by h.topic_id
+         order by sum(h.score) desc, h.topic_id desc limit $3",
         channel_id.as_str(),
         words,
-        limit
+        limit,
+        &reachable_from(team_id)
     )
     .fetch_all(&mut *db)
     .await?;
@@ -53,9 +59,11 @@ pub struct Sharing {
 }
 
 /// The words of topic `topic_id`'s title, the channel's earlier topics sharing one, and how
-/// often each of their words occurs in the channel's titles. The words are counted in one pass
-/// over the channel's title vectors rather than by an index lookup per word: a channel has
-/// hundreds of topics, not millions. Every sharing topic is read (no limit), so that one
+/// often each of their words occurs in the channel's titles: those of the topic's workspace and
+/// imported ones of none known ([`UNKNOWN_TEAM`]), as in a channel shared between workspaces
+/// the others' topics are not its to name. The words are
+/// counted in one pass over the channel's title vectors rather than by an index lookup per
+/// word: a channel has hundreds of topics, not millions. Every sharing topic is read (no limit), so that one
 /// sharing a single rare word is not cut off by others sharing more common ones.
 pub async fn sharing_words(
     db: &mut PgConnection,
@@ -67,6 +75,7 @@ pub async fn sharing_words(
              select id, created_at, tsvector_to_array(search) as words
              from topics
              where channel_id = $1 and state <> 'withdrawn'
+               and team_id in ((select team_id from topics where id = $2), $3)
          ),
          sharing as (
              select c.id, c.created_at, c.words
@@ -88,7 +97,8 @@ pub async fn sharing_words(
          from sharing s
          order by s.created_at desc, s.id desc",
         channel_id.as_str(),
-        topic_id
+        topic_id,
+        UNKNOWN_TEAM
     )
     .fetch_all(&mut *db)
     .await?
@@ -121,8 +131,9 @@ pub async fn sharing_words(
 /// them (about 100 ms); these 5,000 take a few milliseconds.
 pub const SIMILAR_WINDOW: i64 = 5_000;
 
-/// Up to `limit` topics of the channel (not withdrawn), among the [`SIMILAR_WINDOW`] proposed
-/// last before topic `topic_id`, that share a word of its title, most alike first: ranked by
+/// Up to `limit` topics of the channel, of topic `topic_id`'s workspace or [`UNKNOWN_TEAM`] (not
+/// withdrawn), among the [`SIMILAR_WINDOW`] proposed last before topic `topic_id`, that share a
+/// word of its title, most alike first: ranked by
 /// `ts_rank` of their title vectors against its words (more of its words, in a shorter title,
 /// rank higher), then newest first.
 pub async fn similar_titles(
@@ -136,7 +147,7 @@ pub async fn similar_titles(
     // The earlier topics come newest first from `topics_by_channel_created`, cut at the window.
     sqlx::query_scalar!(
         r#"with target as materialized (
-             select id, created_at,
+             select id, created_at, team_id,
                     (select string_agg(
                                 '''' || replace(replace(word, '\', '\\'), '''', '''''') || '''',
                                 ' | ')
@@ -146,6 +157,7 @@ pub async fn similar_titles(
          earlier as (
              select t.id, t.search, t.created_at, t.state from topics t
              where t.channel_id = $1 and t.created_at <= (select created_at from target)
+               and t.team_id in ((select team_id from target), $5)
              order by t.created_at desc
              limit $4
          )
@@ -157,7 +169,8 @@ pub async fn similar_titles(
         channel_id.as_str(),
         topic_id,
         limit,
-        SIMILAR_WINDOW
+        SIMILAR_WINDOW,
+        UNKNOWN_TEAM
     )
     .fetch_all(db)
     .await

@@ -176,18 +176,20 @@ pub async fn find(db: impl PgExecutor<'_>, topic_id: i64) -> sqlx::Result<Option
     Ok(row.map(Topic::from))
 }
 
-/// The topics whose cards are these messages (`channel_ids[i]`, `message_ts[i]`).
+/// The topics of `team_id` whose cards are these messages (`channel_ids[i]`, `message_ts[i]`).
 pub async fn find_by_cards(
     db: impl PgExecutor<'_>,
+    team_id: &TeamId,
     channel_ids: &[ChannelId],
     message_ts: &[String],
 ) -> sqlx::Result<Vec<Topic>> {
     let rows: Vec<TopicRow> = query_topics!(
         "select ",
         " from topics where (channel_id, card_ts) in \
-          (select * from unnest($1::text[], $2::text[]))",
+          (select * from unnest($1::text[], $2::text[])) and team_id = $3",
         channel_ids as _,
-        message_ts
+        message_ts,
+        team_id.as_str()
     )
     .fetch_all(db)
     .await?;
@@ -251,15 +253,18 @@ pub async fn set_state(
     .map(|_| ())
 }
 
-/// A person's open topics, oldest first.
+/// A person's open topics in workspaces `teams` (every workspace's when none), oldest first.
 pub async fn open_by_author(
     db: impl PgExecutor<'_>,
+    teams: &[String],
     author_id: &UserId,
 ) -> sqlx::Result<Vec<Topic>> {
     let rows: Vec<TopicRow> = query_topics!(
         "select ",
-        " from topics where author_id = $1 and state = 'open' order by created_at, number",
-        author_id.as_str()
+        " from topics where author_id = $1 and state = 'open'
+           and (cardinality($2::text[]) = 0 or team_id = any($2)) order by created_at, number",
+        author_id.as_str(),
+        teams
     )
     .fetch_all(db)
     .await?;
@@ -267,9 +272,11 @@ pub async fn open_by_author(
 }
 
 /// Channels where `user_id` votes on an open topic, most recent vote first: channels the person
-/// is known to see, for an App Home tab that has no items or topics of theirs to go by.
+/// is known to see, for an App Home tab that has no items or topics of theirs to go by. Only
+/// topics of workspaces `teams` count (every workspace's when none).
 pub async fn channels_voted_in(
     db: impl PgExecutor<'_>,
+    teams: &[String],
     user_id: &UserId,
     limit: i64,
 ) -> sqlx::Result<Vec<ChannelId>> {
@@ -277,9 +284,11 @@ pub async fn channels_voted_in(
         "select v.channel_id from votes v
          join topics t on t.channel_id = v.channel_id and t.card_ts = v.message_ts
          where v.user_id = $1 and v.present and t.state = 'open'
+           and (cardinality($3::text[]) = 0 or t.team_id = any($3))
          group by v.channel_id order by max(v.voted_at) desc limit $2",
         user_id.as_str(),
-        limit
+        limit,
+        teams
     )
     .fetch_all(db)
     .await

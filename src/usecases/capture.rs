@@ -42,8 +42,11 @@ pub async fn thread_reply(state: &AppState, reply: ThreadReply) -> anyhow::Resul
     }
     let now = state.clock.now();
     let mut tx = state.db.begin().await.context("starting a transaction")?;
+    // Only the replying workspace's topic: in a channel shared between workspaces, a reply on
+    // another workspace's card is that workspace's to capture.
     let topic = store::topics::find_by_cards(
         &mut *tx,
+        &reply.team_id,
         std::slice::from_ref(&reply.channel_id),
         std::slice::from_ref(&reply.thread_ts),
     )
@@ -62,7 +65,7 @@ pub async fn thread_reply(state: &AppState, reply: ThreadReply) -> anyhow::Resul
         // A redelivery.
         return Ok(());
     }
-    let meeting_id = match store::meetings::running_in(&mut *tx, &reply.channel_id)
+    let meeting_id = match store::meetings::running_in(&mut *tx, &reply.team_id, &reply.channel_id)
         .await
         .context("loading the meeting")?
     {

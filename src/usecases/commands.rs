@@ -84,6 +84,7 @@ pub async fn handle(state: &AppState, command: SlashCommand) -> anyhow::Result<R
         Ok(Command::Meeting(control)) => meeting::control(state, &command, control).await,
         Ok(Command::Challenge(challenge)) => challenges::command(state, &command, challenge).await,
         Ok(Command::Calendar { reset }) => calendar::command(state, &command, reset).await,
+        // Settings are the channel's: the one Slack says the command came from.
         Ok(Command::ShowConfig) => {
             let settings = store::settings::load(&state.db, &command.channel_id)
                 .await

@@ -9,6 +9,7 @@ use crate::usecases::AppState;
 /// may acknowledge it.
 pub async fn handle(state: &AppState, event: InboundEvent) -> anyhow::Result<()> {
     match event {
+        // A vote is on the message Slack says it was added to: keyed by that channel's card.
         InboundEvent::Reaction(reaction) => {
             let ours = state
                 .workspaces
@@ -26,6 +27,8 @@ pub async fn handle(state: &AppState, event: InboundEvent) -> anyhow::Result<()>
             team_id,
             user_id,
         } => super::home::opened(state, &event_id, &team_id, &user_id).await,
+        // The channel the event is about is the one the bot joined or left: its standing there
+        // is the channel's, whichever workspace says so.
         InboundEvent::Membership {
             team_id,
             channel_id,

@@ -8,6 +8,8 @@ use crate::slack::outgoing::Delivery;
 use crate::store;
 use crate::usecases::AppState;
 
+/// `user_id` opened their App Home tab in workspace `team`, whose items and topics alone it
+/// lists (`compose::items::home_tab`, rendered by that workspace's bot).
 pub async fn opened(
     state: &AppState,
     event_id: &str,

@@ -97,7 +97,7 @@ pub async fn close(
 /// the DM; in the App Home there is nowhere to say it, and the tab only lists their own items.
 pub async fn button(state: &AppState, press: &ItemPress) -> anyhow::Result<()> {
     let mut tx = state.db.begin().await.context("starting a transaction")?;
-    let found = store::items::find(&mut *tx, press.item_id)
+    let found = store::items::find(&mut *tx, &press.team_id, press.item_id)
         .await
         .context("loading an item")?;
     let closing = press.control == ItemControl::Done;
@@ -268,5 +268,6 @@ impl Change for ItemChange {
 pub async fn mine(state: &AppState, command: &SlashCommand) -> anyhow::Result<Reply> {
     let mut conn = state.db.acquire().await.context("connecting")?;
     let bot = state.workspaces.bot_in(&command.team_id).await;
-    compose::items::mine(&mut conn, &command.user_id, bot.as_ref(), state.clock.now()).await
+    let (team, user) = (&command.team_id, &command.user_id);
+    compose::items::mine(&mut conn, team, user, bot.as_ref(), state.clock.now()).await
 }

@@ -3,7 +3,7 @@
 use anyhow::Context;
 use sqlx::PgConnection;
 
-use crate::domain::ids::ChannelId;
+use crate::domain::ids::{ChannelId, TeamId};
 use crate::domain::topics::{Found, Topic, most_similar};
 use crate::slack::blocks::{Reply, search as messages};
 use crate::slack::inbound::SlashCommand;
@@ -21,19 +21,20 @@ pub async fn search(
     words: &str,
 ) -> anyhow::Result<Reply> {
     let mut conn = state.db.acquire().await.context("connecting")?;
-    let found = search_channel(&mut conn, &command.channel_id, words).await?;
+    let found = search_channel(&mut conn, &command.team_id, &command.channel_id, words).await?;
     let bot = state.workspaces.bot_in(&command.team_id).await;
     Ok(messages::search_results(words, &found, bot.as_ref()))
 }
 
-/// The channel's topics matching `words`, best first: what `search` shows, in Slack and on the
-/// web.
+/// The channel's topics of `team_id` matching `words`, best first: what `search` shows, in
+/// Slack and on the web.
 pub async fn search_channel(
     db: &mut PgConnection,
+    team_id: &TeamId,
     channel_id: &ChannelId,
     words: &str,
 ) -> anyhow::Result<Vec<Found>> {
-    store::search::search(db, channel_id, words, RESULTS)
+    store::search::search(db, team_id, channel_id, words, RESULTS)
         .await
         .context("searching")
 }

@@ -39,4 +39,5 @@ mod store;
 mod support;
 mod two_workspaces;
 mod voting;
+mod workspace_isolation;
 mod workspace_tokens;

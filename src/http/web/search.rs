@@ -40,7 +40,9 @@ pub async fn show(
         Vec::new()
     } else {
         let searched = match http.app.db.acquire().await {
-            Ok(mut conn) => search_channel(&mut conn, &visit.channel.channel_id, &words).await,
+            Ok(mut conn) => {
+                search_channel(&mut conn, &visit.team(), &visit.channel.channel_id, &words).await
+            }
             Err(error) => Err(error.into()),
         };
         match searched {

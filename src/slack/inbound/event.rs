@@ -21,14 +21,15 @@ pub enum EventRequest {
 pub enum InboundEvent {
     Reaction(ReactionEvent),
     ThreadReply(ThreadReply),
-    /// Someone opened the bot's App Home tab.
+    /// Someone opened the bot's App Home tab in workspace `team_id`.
     HomeOpened {
         event_id: String,
         team_id: TeamId,
         user_id: UserId,
     },
     /// Someone joined or left a channel (`member_joined_channel`, `member_left_channel`), or the
-    /// bot itself was removed (`channel_left`, `group_left`: `user_id` is `None`).
+    /// bot itself was removed (`channel_left`, `group_left`: `user_id` is `None`); `team_id` is
+    /// the workspace the event came from.
     Membership {
         team_id: TeamId,
         channel_id: ChannelId,

@@ -45,6 +45,7 @@ pub struct ButtonPress {
 /// Done or Snooze pressed on an action item.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ItemPress {
+    /// The workspace it was pressed in: only its items may be changed.
     pub team_id: TeamId,
     pub user_id: UserId,
     pub trigger_id: String,

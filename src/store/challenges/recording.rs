@@ -9,6 +9,7 @@ use super::issues::{NewIssue, find_or_start};
 use super::reading::find;
 use crate::domain::challenges::{NewAnecdote, Recorded, When};
 use crate::domain::ids::{ChannelId, TeamId, UserId};
+use crate::store::history::reachable_from;
 
 /// Which issue an anecdote is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,7 +41,7 @@ pub async fn record(
 ) -> sqlx::Result<Option<Recorded>> {
     let (issue_id, new_issue) = match &recording.issue {
         IssueChoice::Existing(id) => {
-            match lock_in_channel(&mut *db, *id, recording.channel_id).await? {
+            match lock_in_channel(&mut *db, recording.team_id, *id, recording.channel_id).await? {
                 Some(id) => (id, false),
                 None => return Ok(None),
             }
@@ -83,16 +84,20 @@ pub async fn record(
     }))
 }
 
-/// Issue `issue_id` if it is in `channel_id`'s log, locked until the transaction ends.
+/// Issue `issue_id` if it is in `channel_id`'s log and `team_id` may reach it
+/// ([`reachable_from`]), locked until the transaction ends.
 pub async fn lock_in_channel(
     db: impl PgExecutor<'_>,
+    team_id: &TeamId,
     issue_id: i64,
     channel_id: &ChannelId,
 ) -> sqlx::Result<Option<i64>> {
     sqlx::query_scalar!(
-        "select id from challenge_issues where id = $1 and channel_id = $2 for update",
+        "select id from challenge_issues
+         where id = $1 and channel_id = $2 and team_id = any($3) for update",
         issue_id,
-        channel_id.as_str()
+        channel_id.as_str(),
+        &reachable_from(team_id)
     )
     .fetch_optional(db)
     .await
@@ -181,12 +186,13 @@ pub async fn set_status(
     .map(|_| ())
 }
 
-/// Locks an issue for the rest of the transaction (so two presses of "Discuss at Arch Hour"
-/// take turns).
-pub async fn lock(db: &mut PgConnection, issue_id: i64) -> sqlx::Result<bool> {
+/// Locks an issue `team_id` may reach ([`reachable_from`]) for the rest of the transaction (so
+/// two presses of "Discuss at Arch Hour" take turns); false when there is no such issue.
+pub async fn lock(db: &mut PgConnection, team_id: &TeamId, issue_id: i64) -> sqlx::Result<bool> {
     let found: Option<i64> = sqlx::query_scalar!(
-        "select id from challenge_issues where id = $1 for update",
-        issue_id
+        "select id from challenge_issues where id = $1 and team_id = any($2) for update",
+        issue_id,
+        &reachable_from(team_id)
     )
     .fetch_optional(db)
     .await?;

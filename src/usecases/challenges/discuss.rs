@@ -43,18 +43,18 @@ pub async fn discuss(state: &AppState, press: &DiscussPress) -> anyhow::Result<(
 }
 
 /// The pressed issue, locked until `tx` ends; `None` (and nothing proposed) when it is gone or
-/// belongs to another channel than the one the button was pressed in.
+/// belongs to another workspace, or to another channel than the one the button was pressed in.
 async fn lock_issue(
     tx: &mut PgConnection,
     press: &DiscussPress,
 ) -> anyhow::Result<Option<ChallengeIssue>> {
-    if !store::challenges::lock(&mut *tx, press.issue_id)
+    if !store::challenges::lock(&mut *tx, &press.team_id, press.issue_id)
         .await
         .context("locking the issue")?
     {
         tracing::info!(
             issue = press.issue_id,
-            "Discuss pressed on an issue that is gone"
+            "Discuss pressed on an issue that is gone (or another workspace's)"
         );
         return Ok(None);
     }

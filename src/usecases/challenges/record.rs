@@ -94,7 +94,7 @@ pub async fn submitted(
     let mut tx = state.db.begin().await.context("starting a transaction")?;
     let today = super::today(&mut *tx, &submission.channel_id, now).await?;
     let picked = match submission.picked_issue {
-        Some(id) => lock_picked(&mut tx, id, &submission.channel_id).await?,
+        Some(id) => lock_picked(&mut tx, &asker(submission), id).await?,
         None => None,
     };
     let (choice, anecdote) = match check_form(submission, picked, today) {
@@ -106,6 +106,9 @@ pub async fn submitted(
                 .collect());
         }
     };
+    // The form's channel is its private metadata, which only the bot sets (where `/archtopic
+    // challenge` opened it) and Slack hands back as set; a named issue is the log's of that
+    // channel (one log per channel), a picked one must be the workspace's too.
     let target = match choice {
         Choice::Picked(issue) => Target::Existing(issue),
         Choice::Named { category, title } => {
@@ -134,16 +137,17 @@ fn asker(submission: &ChallengeSubmission) -> Asker<'_> {
     }
 }
 
-/// The issue picked from the form's menu, if it is in `channel_id`'s log, locked until the
-/// transaction ends.
+/// The issue picked from the form's menu, if it is in the log of `by`'s workspace and channel,
+/// locked until the transaction ends.
 async fn lock_picked(
     tx: &mut PgConnection,
+    by: &Asker<'_>,
     issue_id: i64,
-    channel_id: &ChannelId,
 ) -> anyhow::Result<Option<ChallengeIssue>> {
-    let Some(id) = store::challenges::lock_in_channel(&mut *tx, issue_id, channel_id)
-        .await
-        .context("locking the picked issue")?
+    let Some(id) =
+        store::challenges::lock_in_channel(&mut *tx, by.team_id, issue_id, by.channel_id)
+            .await
+            .context("locking the picked issue")?
     else {
         return Ok(None);
     };

@@ -67,7 +67,7 @@ async fn load(
     item: &ItemText,
 ) -> anyhow::Result<Place> {
     let channel = &command.channel_id;
-    let meeting = store::meetings::running_in(&mut *tx, channel)
+    let meeting = store::meetings::running_in(&mut *tx, &command.team_id, channel)
         .await
         .context("loading the meeting")?;
     let topic = match (

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use super::advance;
-use crate::domain::ids::ChannelId;
+use crate::domain::ids::{ChannelId, TeamId};
 use crate::domain::job::{Job, ScheduledJob, box_subject, meeting_subject};
 use crate::domain::meeting::MeetingControl;
 use crate::domain::meeting::rules::{self, Input, Phase};
@@ -92,7 +92,7 @@ pub async fn control(
         return Ok(refusal.reply());
     }
     Ok(
-        match apply_control(state, &command.channel_id, control, None).await? {
+        match apply_control(state, &command.team_id, &command.channel_id, control, None).await? {
             Ok(()) => blocks::control_done(done(control)),
             Err(refusal) => refusal.reply(),
         },
@@ -108,6 +108,7 @@ pub async fn button(state: &AppState, press: &ButtonPress) -> anyhow::Result<()>
         Ok(_) => {
             apply_control(
                 state,
+                &press.team_id,
                 &press.channel_id,
                 press.control,
                 Some(press.topic_id),
@@ -173,10 +174,12 @@ pub fn refused_by_rules(refusal: rules::Refusal, tz: Tz) -> Refusal {
     }
 }
 
-/// Applies a control to the channel's running meeting, or says why not. `shown_for` is the
-/// topic a button was shown for.
+/// Applies a control to the channel's running meeting of `team_id`, or says why not (the
+/// meeting is the channel's, whatever meeting id a button carries). `shown_for` is the topic a
+/// button was shown for.
 async fn apply_control(
     state: &AppState,
+    team_id: &TeamId,
     channel_id: &ChannelId,
     control: MeetingControl,
     shown_for: Option<i64>,
@@ -185,7 +188,7 @@ async fn apply_control(
         .await
         .context("loading settings")?;
     let mut tx = state.db.begin().await.context("starting a transaction")?;
-    let Some(running) = store::meetings::running_in(&mut *tx, channel_id)
+    let Some(running) = store::meetings::running_in(&mut *tx, team_id, channel_id)
         .await
         .context("loading the meeting")?
     else {

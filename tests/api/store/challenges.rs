@@ -513,8 +513,16 @@ async fn an_issue_shows_its_topic_while_it_is_open() {
     )
     .await;
     let mut tx = db.pool.begin().await.unwrap();
-    assert!(challenges::lock(&mut tx, issue.id).await.unwrap());
-    assert!(!challenges::lock(&mut tx, issue.id + 1).await.unwrap());
+    assert!(
+        challenges::lock(&mut tx, &TeamId::from(TEAM), issue.id)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !challenges::lock(&mut tx, &TeamId::from(TEAM), issue.id + 1)
+            .await
+            .unwrap()
+    );
     tx.commit().await.unwrap();
 
     let shown = challenges::find(&db.pool, issue.id).await.unwrap().unwrap();

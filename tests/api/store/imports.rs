@@ -371,7 +371,10 @@ async fn an_item_under_the_wrong_topic_moves_with_its_state() {
     );
     let outcome = import(&db, &right, at(20)).await;
     assert_eq!(outcome.topics_repaired, 1);
-    let moved = items::find(&db.pool, item.id).await.unwrap().unwrap();
+    let moved = items::find(&db.pool, &TeamId::from(TEAM), item.id)
+        .await
+        .unwrap()
+        .unwrap();
     let records: i64 = sqlx::query_scalar("select id from topics where title = 'Decision records'")
         .fetch_one(&db.pool)
         .await

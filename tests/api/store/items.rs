@@ -135,7 +135,10 @@ async fn an_item_reads_back_with_its_owners_sorted() {
         .await
         .unwrap();
     items::snooze(&db.pool, stored.id, at(600)).await.unwrap();
-    let changed = items::find(&db.pool, stored.id).await.unwrap().unwrap();
+    let changed = items::find(&db.pool, &TeamId::from(TEAM), stored.id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(
         changed,
         ActionItem {
@@ -184,7 +187,7 @@ async fn open_items_are_listed_oldest_first() {
     );
     assert_eq!(
         numbers(
-            &items::open_owned_by(&db.pool, &UserId::from("U1"))
+            &items::open_owned_by(&db.pool, &[], &UserId::from("U1"))
                 .await
                 .unwrap()
         ),
@@ -192,7 +195,7 @@ async fn open_items_are_listed_oldest_first() {
     );
     assert_eq!(
         numbers(
-            &items::open_owned_by(&db.pool, &UserId::from("U2"))
+            &items::open_owned_by(&db.pool, &[], &UserId::from("U2"))
                 .await
                 .unwrap()
         ),
@@ -389,7 +392,9 @@ async fn undo_takes_back_the_newest_capture_by_reply_order() {
         .unwrap();
     assert_eq!(reply_of(&left), Some("999999999.999999"));
     assert_eq!(
-        items::find(&db.pool, item.id).await.unwrap(),
+        items::find(&db.pool, &TeamId::from(TEAM), item.id)
+            .await
+            .unwrap(),
         None,
         "the item is gone"
     );

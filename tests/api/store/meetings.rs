@@ -28,7 +28,7 @@ async fn start(db: &Db, channel: &str, now: DateTime<Utc>) -> Option<i64> {
 }
 
 async fn running(db: &Db) -> Meeting {
-    meetings::running_in(&db.pool, &ChannelId::from(CHANNEL))
+    meetings::running_in(&db.pool, &TeamId::from(TEAM), &ChannelId::from(CHANNEL))
         .await
         .unwrap()
         .expect("a running meeting")
@@ -62,7 +62,7 @@ async fn a_channel_runs_one_meeting_at_a_time() {
         .await
         .unwrap();
     assert_eq!(
-        meetings::running_in(&db.pool, &ChannelId::from(CHANNEL))
+        meetings::running_in(&db.pool, &TeamId::from(TEAM), &ChannelId::from(CHANNEL))
             .await
             .unwrap(),
         None

@@ -66,9 +66,15 @@ async fn matches_in_titles_count_double_and_add_up() {
         .unwrap();
 
     let mut conn = db.conn().await;
-    let found = search::search(&mut conn, &ChannelId::from(CHANNEL), "kafka", 10)
-        .await
-        .unwrap();
+    let found = search::search(
+        &mut conn,
+        &TeamId::from(TEAM),
+        &ChannelId::from(CHANNEL),
+        "kafka",
+        10,
+    )
+    .await
+    .unwrap();
     assert_eq!(
         titles(&found),
         [
@@ -78,14 +84,26 @@ async fn matches_in_titles_count_double_and_add_up() {
             "Database migrations"
         ]
     );
-    let top = search::search(&mut conn, &ChannelId::from(CHANNEL), "kafka", 2)
-        .await
-        .unwrap();
+    let top = search::search(
+        &mut conn,
+        &TeamId::from(TEAM),
+        &ChannelId::from(CHANNEL),
+        "kafka",
+        2,
+    )
+    .await
+    .unwrap();
     assert_eq!(titles(&top), ["Consumer lag", "Kafka upgrades"]);
     // Words are stemmed: "upgrade" finds "upgrades".
-    let upgrade = search::search(&mut conn, &ChannelId::from(CHANNEL), "upgrade", 10)
-        .await
-        .unwrap();
+    let upgrade = search::search(
+        &mut conn,
+        &TeamId::from(TEAM),
+        &ChannelId::from(CHANNEL),
+        "upgrade",
+        10,
+    )
+    .await
+    .unwrap();
     assert_eq!(titles(&upgrade), ["Kafka upgrades"]);
 }
 

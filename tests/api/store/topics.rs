@@ -177,7 +177,7 @@ async fn the_backlog_is_open_topics_oldest_first() {
         .await
         .unwrap();
     assert_eq!(numbers(&backlog), [2, 3, 1]);
-    let mine = topics::open_by_author(&db.pool, &UserId::from("U1"))
+    let mine = topics::open_by_author(&db.pool, &[], &UserId::from("U1"))
         .await
         .unwrap();
     assert_eq!(numbers(&mine), [6, 3, 1], "U1's open topics in any channel");
@@ -298,6 +298,7 @@ async fn cards_find_their_topics() {
     .await;
     let mut found = topics::find_by_cards(
         &db.pool,
+        &TeamId::from(TEAM),
         &[
             ChannelId::from(CHANNEL.to_string()),
             ChannelId::from(OTHER_CHANNEL.to_string()),
@@ -350,13 +351,13 @@ async fn a_voter_s_channels_are_ordered_by_their_latest_vote() {
         .unwrap();
 
     assert_eq!(
-        topics::channels_voted_in(&db.pool, &UserId::from("U1"), 10)
+        topics::channels_voted_in(&db.pool, &[], &UserId::from("U1"), 10)
             .await
             .unwrap(),
         [CHANNEL, OTHER_CHANNEL]
     );
     assert_eq!(
-        topics::channels_voted_in(&db.pool, &UserId::from("U1"), 1)
+        topics::channels_voted_in(&db.pool, &[], &UserId::from("U1"), 1)
             .await
             .unwrap(),
         [CHANNEL]

@@ -314,6 +314,11 @@ impl FakeSlack {
         self.lock().homes.place_channel(channel, team);
     }
 
+    /// Shares `channel` with `team` (Slack Connect): its bot sees it too.
+    pub fn share_channel(&self, channel: &str, team: &str) {
+        self.lock().homes.share_channel(channel, team);
+    }
+
     /// Makes `user` a person of `team`: only that workspace's bot can see them.
     pub fn place_person(&self, user: &str, team: &str) {
         self.lock().homes.place_person(user, team);
