@@ -241,6 +241,27 @@ fn the_web_archive_is_off_without_its_variables_and_on_with_all_four() {
     assert!(!debug.contains("0a0b0c"), "{debug}");
 }
 
+/// With "Add to Slack" set up, each installed workspace brings its own token:
+/// `SLACK_BOT_TOKEN` may be left out (and is still checked when set).
+#[test]
+fn the_bot_token_is_optional_only_with_add_to_slack() {
+    let without_token: Vec<_> = with_web(&[])
+        .into_iter()
+        .filter(|(name, _)| *name != "SLACK_BOT_TOKEN")
+        .collect();
+    let config = Config::from_lookup(&lookup_from(&without_token)).expect("valid");
+    assert!(config.bot_token.is_none());
+    assert!(config.web.is_some());
+    let error = Config::from_lookup(&lookup_from(&[REQUIRED[0]])).expect_err("no token");
+    let line = error.to_string();
+    assert!(line.starts_with("SLACK_BOT_TOKEN is not set"), "{line}");
+    assert!(line.contains("Add to Slack"), "{line}");
+    let mut wrong = without_token.clone();
+    wrong.push(("SLACK_BOT_TOKEN", "xoxp-a-user-token"));
+    let error = Config::from_lookup(&lookup_from(&wrong)).expect_err("not a bot token");
+    assert!(error.to_string().starts_with("SLACK_BOT_TOKEN is invalid"));
+}
+
 #[test]
 fn some_web_variables_without_the_others_name_the_first_missing_one() {
     let partial = lookup_from(&[

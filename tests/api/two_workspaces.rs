@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 use crate::installing::{install_workspaces, issued_token, lifecycle_event};
 use crate::support::{
     Card, FORM, TestApp, command_body, eventually, reaction_event, spawn_archive_app,
+    spawn_installs_only_app,
 };
 
 /// Each workspace's channel, and its people (the proposer first).
@@ -381,4 +382,47 @@ async fn uninstalling_one_workspace_stops_its_steps_and_not_the_others() {
             .await
             .expect("counting T3's calls");
     assert_eq!(for_t3, 0, "nothing queued for the uninstalled workspace");
+}
+
+/// Without SLACK_BOT_TOKEN archhour serves the installed workspaces alone: healthy, each
+/// workspace's calls with its token, and a workspace with no installation told so.
+#[tokio::test]
+async fn without_a_bot_token_only_installed_workspaces_are_served() {
+    let app = spawn_installs_only_app().await;
+    let health = app.get("/healthz").await;
+    assert_eq!(health.status(), 200);
+    let health = health.text().await.expect("a body");
+    assert!(
+        health.contains("slack: no SLACK_BOT_TOKEN; installed workspaces' tokens"),
+        "{health}"
+    );
+
+    install_workspaces(&app, &[("T2", "UANN2")]).await;
+    app.slack.place_channel(T2.channel, T2.team);
+    T2.propose(&app, "[quest] What is paver used for today?", 1)
+        .await;
+    let token2 = issued_token(&app, "T2");
+    let cards: Vec<_> = app
+        .slack
+        .calls_to("chat.postMessage")
+        .into_iter()
+        .map(|call| (call.args["channel"].clone(), call.token))
+        .collect();
+    assert_eq!(cards, [(json!("C_T2"), Some(token2))]);
+
+    // T1 (the fake's default workspace) has no installation and no token serves it.
+    let reply = app.command("[quest] Anyone there?").await;
+    let text = reply["text"].as_str().unwrap_or_default();
+    assert!(
+        text.starts_with("Arch Hour is not installed in this workspace"),
+        "{text}"
+    );
+    assert_eq!(app.count("topics").await, 1);
+    assert!(
+        app.slack
+            .calls()
+            .iter()
+            .all(|call| call.token.as_deref() != Some("xoxb-test-token")),
+        "no call with a token archhour was not given"
+    );
 }

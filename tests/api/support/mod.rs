@@ -123,6 +123,17 @@ pub async fn spawn_archive_app() -> TestApp {
     .await
 }
 
+/// Starts the app as [`spawn_archive_app`] does but without `SLACK_BOT_TOKEN`: it serves only
+/// the workspaces installed through "Add to Slack".
+pub async fn spawn_installs_only_app() -> TestApp {
+    spawn_app_with_extras(Extras {
+        web: true,
+        bot_token: false,
+        ..Extras::default()
+    })
+    .await
+}
+
 /// Starts the app with `ARCHHOUR_PUBLIC_URL` set to its own address (and the web archive off),
 /// so `/archtopic calendar` gives feed addresses.
 pub async fn spawn_calendar_app() -> TestApp {
@@ -906,6 +917,9 @@ struct Extras {
     /// it too.
     public_url: bool,
     keys: SecretKeys,
+    /// Whether `SLACK_BOT_TOKEN` is set (T1's bot); without it only installed workspaces are
+    /// served.
+    bot_token: bool,
 }
 
 /// The web's keys, hex: the current one and, during a rotation, the previous one.
@@ -932,6 +946,7 @@ impl Default for Extras {
             web: false,
             public_url: false,
             keys: SecretKeys::default(),
+            bot_token: true,
         }
     }
 }
@@ -998,7 +1013,9 @@ async fn launch_with(
             data_dir: "unused".into(),
         },
         transport,
-        bot_token: Some(SecretString::from("xoxb-test-token")),
+        bot_token: extras
+            .bot_token
+            .then(|| SecretString::from("xoxb-test-token")),
         slack_api_url: slack.api_url.parse().expect("fake Slack URL"),
         outbox: outbox.clone(),
         // One connection, so a test knows which one its envelopes travel on.
