@@ -110,41 +110,29 @@ pub async fn note_unknown(db: impl PgExecutor<'_>, user_ids: &[UserId]) -> sqlx:
 /// Users known but not by name: looked up before names were kept, or asked about through the
 /// outbox (an admin check), which keeps only their kind.
 pub async fn to_name(db: impl PgExecutor<'_>, limit: i64) -> sqlx::Result<Vec<MetUser>> {
-    sqlx::query!(
+    let rows = sqlx::query_as!(
+        MetUserRow,
         "select user_id, team_id from slack_users
          where display_name is null and fetched_at is not null
          order by user_id limit $1",
         limit
     )
     .fetch_all(db)
-    .await
-    .map(|rows| {
-        rows.into_iter()
-            .map(|row| MetUser {
-                user_id: UserId::from(row.user_id),
-                team: row.team_id.map(TeamId::from),
-            })
-            .collect()
-    })
+    .await?;
+    Ok(rows.into_iter().map(MetUser::from).collect())
 }
 
 /// Users noted but not yet looked up.
 pub async fn to_look_up(db: impl PgExecutor<'_>, limit: i64) -> sqlx::Result<Vec<MetUser>> {
-    sqlx::query!(
+    let rows = sqlx::query_as!(
+        MetUserRow,
         "select user_id, team_id from slack_users where fetched_at is null
          order by user_id limit $1",
         limit
     )
     .fetch_all(db)
-    .await
-    .map(|rows| {
-        rows.into_iter()
-            .map(|row| MetUser {
-                user_id: UserId::from(row.user_id),
-                team: row.team_id.map(TeamId::from),
-            })
-            .collect()
-    })
+    .await?;
+    Ok(rows.into_iter().map(MetUser::from).collect())
 }
 
 /// A user to ask Slack about, and the workspace they were met in (whose token asks).
@@ -153,6 +141,20 @@ pub struct MetUser {
     pub user_id: UserId,
     /// `None`: met before workspaces were recorded, or outside a workspace's card.
     pub team: Option<TeamId>,
+}
+
+struct MetUserRow {
+    user_id: String,
+    team_id: Option<String>,
+}
+
+impl From<MetUserRow> for MetUser {
+    fn from(row: MetUserRow) -> Self {
+        MetUser {
+            user_id: UserId::from(row.user_id),
+            team: row.team_id.map(TeamId::from),
+        }
+    }
 }
 
 /// Open topics (ids, and their workspaces) a user votes on, to refresh once we learn they

@@ -11,8 +11,7 @@ use serde_json::{Value, json};
 
 use crate::installing::{install_workspaces, issued_token, lifecycle_event};
 use crate::support::{
-    Card, FORM, TestApp, command_body, eventually, reaction_event, spawn_archive_app,
-    spawn_installs_only_app,
+    Card, TestApp, eventually, reaction_event, spawn_archive_app, spawn_installs_only_app,
 };
 
 /// Each workspace's channel, and its people (the proposer first).
@@ -36,40 +35,16 @@ struct Workspace {
 impl Workspace {
     /// `/archtopic text` from `user` in the workspace's channel; the JSON reply.
     async fn command(&self, app: &TestApp, user: &str, text: &str) -> Value {
-        let body = String::from_utf8(command_body(self.channel, user, text)).expect("a form");
-        let body = body.replace("team_id=T1&", &format!("team_id={}&", self.team));
-        let response = app
-            .post_signed("/slack/commands", FORM, body.into_bytes())
-            .await;
-        assert_eq!(response.status(), 200, "slash command status");
-        response.json().await.expect("a JSON reply")
+        app.command_from(self.team, self.channel, user, text).await
     }
 
     /// Proposes `title`, expecting topic `number` of the workspace, and waits for its card.
     async fn propose(&self, app: &TestApp, title: &str, number: i32) -> Card {
-        let reply = self.command(app, self.people[0], title).await;
-        let confirmed = reply["text"].as_str().unwrap_or_default();
-        assert!(
-            confirmed.starts_with(&format!("#{number} ")),
-            "{}: {reply}",
-            self.team
-        );
-        let ts = eventually("the card to be posted", || async {
-            sqlx::query_scalar::<_, Option<String>>(
-                "select card_ts from topics where team_id = $1 and number = $2",
-            )
-            .bind(self.team)
-            .bind(number)
-            .fetch_one(&app.db)
-            .await
-            .expect("reading card_ts")
-        })
-        .await;
-        Card {
-            number,
-            channel: self.channel.to_string(),
-            ts,
-        }
+        let card = app
+            .propose_from(self.team, self.channel, self.people[0], title)
+            .await;
+        assert_eq!(card.number, number, "{}", self.team);
+        card
     }
 
     /// `user` adds 👍 to `card`, as an event of this workspace.

@@ -11,7 +11,7 @@ use archhour::slack::inbound::{EventRequest, InboundEvent, parse_event};
 
 use crate::archive_pages::{open, signed_in};
 use crate::installing::install_workspaces;
-use crate::support::{CHANNEL, FORM, TEAM, TestApp, eventually, spawn_app, spawn_archive_app};
+use crate::support::{CHANNEL, FORM, TEAM, TestApp, spawn_app, spawn_archive_app};
 
 /// The other workspace, and a channel of its own.
 const T2: &str = "T2";
@@ -19,27 +19,9 @@ const T2_CHANNEL: &str = "C_T2";
 
 /// `/archtopic text` from `user` of `team` in `channel`: the reply (its text and blocks).
 async fn command_from(app: &TestApp, team: &str, channel: &str, user: &str, text: &str) -> String {
-    let (trigger, _) = app.next_event();
-    let body = serde_urlencoded::to_string([
-        ("token", "legacy-verification-token"),
-        ("team_id", team),
-        ("team_domain", "other"),
-        ("channel_id", channel),
-        ("channel_name", "arch-hour"),
-        ("user_id", user),
-        ("user_name", "someone"),
-        ("command", "/archtopic"),
-        ("text", text),
-        ("response_url", "https://hooks.slack.com/commands/T/1/abc"),
-        ("trigger_id", &format!("trigger-{trigger}")),
-    ])
-    .expect("form encodes");
-    let response = app
-        .post_signed("/slack/commands", FORM, body.into_bytes())
-        .await;
-    assert_eq!(response.status(), 200, "{text}");
-    let reply: Value = response.json().await.expect("a JSON reply");
-    reply.to_string()
+    app.command_from(team, channel, user, text)
+        .await
+        .to_string()
 }
 
 /// The text of a reply [`command_from`] returned.
@@ -84,26 +66,20 @@ async fn calls_when_idle(app: &TestApp) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Fails if Slack was called since `before` was taken (once the app is idle).
+async fn assert_no_new_calls(app: &TestApp, before: &[(String, String)]) {
+    let after = calls_when_idle(app).await;
+    assert_eq!(
+        after.len(),
+        before.len(),
+        "new calls: {:?}",
+        &after[before.len()..]
+    );
+}
+
 /// `user` of T2 proposes `text` in `channel`; waits for its card and returns its number.
 async fn propose_in_t2(app: &TestApp, channel: &str, user: &str, text: &str) -> i32 {
-    let reply = text_of(&command_from(app, T2, channel, user, text).await);
-    let number: i32 = reply
-        .strip_prefix('#')
-        .and_then(|rest| rest.split(' ').next())
-        .and_then(|number| number.parse().ok())
-        .unwrap_or_else(|| panic!("not a proposal confirmation: {reply}"));
-    eventually("T2's card to be posted", || async {
-        sqlx::query_scalar::<_, Option<String>>(
-            "select card_ts from topics where team_id = $1 and number = $2",
-        )
-        .bind(T2)
-        .bind(number)
-        .fetch_one(&app.db)
-        .await
-        .expect("reading card_ts")
-    })
-    .await;
-    number
+    app.propose_from(T2, channel, user, text).await.number
 }
 
 async fn scalar_i64(app: &TestApp, sql: &str) -> i64 {
@@ -196,13 +172,7 @@ async fn commands_from_another_workspace_reach_none_of_its_topics_items_or_chall
     assert_eq!(item, "open UANN");
     let status = scalar_text(&app, "select status from challenge_issues").await;
     assert_eq!(status, "");
-    let after = calls_when_idle(&app).await;
-    assert_eq!(
-        after.len(),
-        before.len(),
-        "new calls: {:?}",
-        &after[before.len()..]
-    );
+    assert_no_new_calls(&app, &before).await;
 }
 
 #[tokio::test]
@@ -224,13 +194,7 @@ async fn an_item_button_from_another_workspace_changes_nothing() {
     )
     .await;
     assert_eq!(item, "open true", "neither closed nor snoozed");
-    let after = calls_when_idle(&app).await;
-    assert_eq!(
-        after.len(),
-        before.len(),
-        "new calls: {:?}",
-        &after[before.len()..]
-    );
+    assert_no_new_calls(&app, &before).await;
 
     // Pressed in T1, the same button closes it.
     press(
@@ -268,13 +232,7 @@ async fn discussing_another_workspaces_challenge_proposes_nothing() {
     .await;
 
     assert_eq!(app.count("topics").await, 0, "no topic proposed");
-    let after = calls_when_idle(&app).await;
-    assert_eq!(
-        after.len(),
-        before.len(),
-        "new calls: {:?}",
-        &after[before.len()..]
-    );
+    assert_no_new_calls(&app, &before).await;
 }
 
 #[tokio::test]
@@ -385,13 +343,7 @@ async fn a_thread_reply_in_another_workspace_captures_nothing_on_its_card() {
 
     assert_eq!(app.count("action_items").await, 0);
     assert_eq!(app.count("notes").await, 0);
-    let after = calls_when_idle(&app).await;
-    assert_eq!(
-        after.len(),
-        before.len(),
-        "new calls: {:?}",
-        &after[before.len()..]
-    );
+    assert_no_new_calls(&app, &before).await;
 }
 
 /// UANN's App Home tab in `team`, as the `views.publish` call's JSON.

@@ -321,9 +321,14 @@ impl TestApp {
 
     /// Sends `/archtopic text` from `user` in `channel`, signed, and returns the JSON reply.
     pub async fn command_in(&self, channel: &str, user: &str, text: &str) -> Value {
-        let response = self
-            .post_signed("/slack/commands", FORM, command_body(channel, user, text))
-            .await;
+        self.command_from(TEAM, channel, user, text).await
+    }
+
+    /// Sends `/archtopic text` from `user` of workspace `team` in `channel`; the JSON reply.
+    pub async fn command_from(&self, team: &str, channel: &str, user: &str, text: &str) -> Value {
+        let trigger = next_trigger("1.2.trigger");
+        let body = command_form(team, channel, user, text, &trigger);
+        let response = self.post_signed("/slack/commands", FORM, body).await;
         assert_eq!(response.status(), 200, "slash command status");
         response.json().await.expect("a JSON reply")
     }
@@ -502,7 +507,13 @@ impl TestApp {
     }
 
     pub async fn propose_in(&self, channel: &str, user: &str, text: &str) -> Card {
-        let reply = self.command_in(channel, user, text).await;
+        self.propose_from(TEAM, channel, user, text).await
+    }
+
+    /// Proposes a topic as `user` of workspace `team` in `channel` and waits until its card
+    /// is posted.
+    pub async fn propose_from(&self, team: &str, channel: &str, user: &str, text: &str) -> Card {
+        let reply = self.command_from(team, channel, user, text).await;
         let number: i32 = reply["text"]
             .as_str()
             .and_then(|t| t.strip_prefix('#'))
@@ -513,7 +524,7 @@ impl TestApp {
             sqlx::query_scalar::<_, Option<String>>(
                 "select card_ts from topics where team_id = $1 and number = $2",
             )
-            .bind(TEAM)
+            .bind(team)
             .bind(number)
             .fetch_one(&self.db)
             .await
@@ -777,6 +788,11 @@ pub fn command_body(channel: &str, user: &str, text: &str) -> Vec<u8> {
 
 /// The form Slack posts for a slash command, with this trigger id.
 pub fn command_body_with_trigger(channel: &str, user: &str, text: &str, trigger: &str) -> Vec<u8> {
+    command_form(TEAM, channel, user, text, trigger)
+}
+
+/// The form Slack posts for a slash command in workspace `team`.
+fn command_form(team: &str, channel: &str, user: &str, text: &str, trigger: &str) -> Vec<u8> {
     let channel_name = if channel.starts_with('D') {
         "directmessage"
     } else {
@@ -784,7 +800,7 @@ pub fn command_body_with_trigger(channel: &str, user: &str, text: &str, trigger:
     };
     serde_urlencoded::to_string([
         ("token", "legacy-verification-token"),
-        ("team_id", TEAM),
+        ("team_id", team),
         ("team_domain", "acme"),
         ("channel_id", channel),
         ("channel_name", channel_name),
