@@ -119,8 +119,10 @@ impl Workspaces {
                 tracing::warn!(team_id = %team, error = format!("{error:#}"), "reading the workspace's installation");
             }
         }
-        self.default_for(Some(team))
-            .and_then(|_| self.default_bot.get().cloned())
+        self.default_bot
+            .get()
+            .filter(|_| self.default_acts_in(Some(team)))
+            .cloned()
     }
 
     /// Who the bot is in `team`, or `SLACK_BOT_TOKEN`'s for work about no workspace.
@@ -135,11 +137,18 @@ impl Workspaces {
     /// (no installations) and for work about no workspace; with installations, only in the
     /// token's own workspace (or while `auth.test` has not said which that is).
     fn default_for(&self, team: Option<&TeamId>) -> Option<SlackApi> {
-        let acts = match (team, self.default_bot.get()) {
+        self.default
+            .as_ref()
+            .filter(|_| self.default_acts_in(team))
+            .cloned()
+    }
+
+    /// Whether `SLACK_BOT_TOKEN`'s bot (if there is one) acts in `team`.
+    fn default_acts_in(&self, team: Option<&TeamId>) -> bool {
+        match (team, self.default_bot.get()) {
             (Some(team), Some(bot)) if self.cipher.is_some() => bot.team_id == *team,
             _ => true,
-        };
-        self.default.clone().filter(|_| acts)
+        }
     }
 
     /// Whether `SLACK_BOT_TOKEN` is set but `auth.test` has not said yet which workspace it is

@@ -372,6 +372,14 @@ async fn without_a_bot_token_only_installed_workspaces_are_served() {
         "{health}"
     );
 
+    // Before T2 installs, its commands are refused; right after, they work (the refusal is
+    // not remembered).
+    let early = T2.command(&app, "UANN2", "[quest] Too early?").await;
+    let early = early["text"].as_str().unwrap_or_default().to_string();
+    assert!(
+        early.starts_with("Arch Hour is not installed in this workspace"),
+        "{early}"
+    );
     install_workspaces(&app, &[("T2", "UANN2")]).await;
     app.slack.place_channel(T2.channel, T2.team);
     T2.propose(&app, "[quest] What is paver used for today?", 1)

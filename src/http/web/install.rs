@@ -104,7 +104,10 @@ pub async fn redirect(
             );
         }
     };
-    if let Err(error) = installs::record(&http.app.db, &web.tokens, &installed, now).await {
+    let recorded = installs::record(&http.app.db, &web.tokens, &installed, now).await;
+    // This process acts with the new token at once (others within a minute).
+    http.app.workspaces.forget(&installed.team_id);
+    if let Err(error) = recorded {
         tracing::error!(error = format!("{error:#}"), "install: recording it failed");
         return answer(
             StatusCode::SERVICE_UNAVAILABLE,

@@ -139,14 +139,15 @@ pub fn not_in_channel(why: Outside) -> Reply {
 }
 
 /// The command came from a workspace Arch Hour is not installed in (it was uninstalled, or
-/// its bot token revoked): nothing was done; `install` is where to add it again, when known.
+/// its bot token revoked, or never added): nothing was done; `install` is where to add it, when
+/// known.
 pub fn not_installed(install: Option<&str>) -> Reply {
     let again = match install {
-        Some(address) => format!("A workspace admin can add it again at <{address}|Add to Slack>."),
-        None => "A workspace admin can add it again from the app's page.".to_string(),
+        Some(address) => format!("A workspace admin can add it at <{address}|Add to Slack>."),
+        None => "A workspace admin can add it from the app's page.".to_string(),
     };
     Reply::markdown(format!(
-        "Arch Hour is not installed in this workspace any more, so it cannot act here. {again} Nothing was stored."
+        "Arch Hour is not installed in this workspace (or was removed from it), so it cannot act here. {again} Nothing was stored."
     ))
 }
 
