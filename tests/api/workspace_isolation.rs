@@ -11,7 +11,7 @@ use archhour::slack::inbound::{EventRequest, InboundEvent, parse_event};
 
 use crate::archive_pages::{open, signed_in};
 use crate::installing::install_workspaces;
-use crate::support::{CHANNEL, FORM, TEAM, TestApp, spawn_app, spawn_archive_app};
+use crate::support::{CHANNEL, FORM, TEAM, TestApp, block_actions, spawn_app, spawn_archive_app};
 
 /// The other workspace, and a channel of its own.
 const T2: &str = "T2";
@@ -40,19 +40,11 @@ async fn interact(app: &TestApp, payload: &Value) -> reqwest::Response {
 /// `user` of `team` presses a button (`action_id`, `value`) on a message in `channel`.
 async fn press(app: &TestApp, team: &str, channel: &str, user: &str, action_id: &str, value: &str) {
     let (trigger, _) = app.next_event();
-    let payload = json!({
-        "type": "block_actions",
-        "team": {"id": team, "domain": "other"},
-        "user": {"id": user, "username": "someone", "team_id": team},
-        "api_app_id": "A1",
-        "container": {"type": "message", "message_ts": "1700000000.000009",
-                      "channel_id": channel, "is_ephemeral": false},
-        "trigger_id": format!("trigger-{trigger}"),
-        "channel": {"id": channel, "name": "arch-hour"},
-        "actions": [{"type": "button", "action_id": action_id, "block_id": "b",
-                     "text": {"type": "plain_text", "text": "button"}, "value": value,
-                     "action_ts": "1700000100.000001"}]
-    });
+    let mut payload = block_actions(user, action_id, value, &format!("trigger-{trigger}"));
+    payload["team"]["id"] = json!(team);
+    payload["user"]["team_id"] = json!(team);
+    payload["container"]["channel_id"] = json!(channel);
+    payload["channel"]["id"] = json!(channel);
     assert_eq!(interact(app, &payload).await.status(), 200, "{action_id}");
 }
 
